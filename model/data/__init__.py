@@ -1,0 +1,30 @@
+"""The default world as shipped: countries, vendors and transit hubs (sources in README.md)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+DATA_DIR = Path(__file__).parent
+
+
+@cache
+def _read(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / name, keep_default_na=False, na_values=[""])
+
+
+def countries() -> pd.DataFrame:
+    """All 179 countries: geography, economy, repression (0-1) and memberships."""
+    return _read("countries.csv").copy()
+
+
+def vendors() -> pd.DataFrame:
+    """The 28 vendors: home country, items sold and the assumed market parameters."""
+    return _read("vendors.csv").copy()
+
+
+def hubs() -> pd.DataFrame:
+    """The default transit hubs and their leakiness."""
+    return _read("hubs.csv").copy()

@@ -1,0 +1,68 @@
+"""The project's own error type for bad input, with did-you-mean suggestions."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class ModelInputError(ValueError):
+    """Bad input to the model: an unknown name or a value out of range.
+
+    ``key`` is where the bad value sits (a dotted path), ``expected`` what was wanted,
+    ``got`` what was found. ``str(error)`` is one line that names all of them.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        problem: str,
+        *,
+        expected: str | None = None,
+        got: object = None,
+        suggestion: str | None = None,
+    ) -> None:
+        self.key = key
+        self.problem = problem
+        self.expected = expected
+        self.got = got
+        self.suggestion = suggestion
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        """The one-line description: ``key: problem (expected ..., got ...); did you mean ...?``."""
+        text = f"{self.key}: {self.problem}" if self.key else self.problem
+        details = []
+        if self.expected is not None:
+            details.append(f"expected {self.expected}")
+        if self.got is not None:
+            details.append(f"got {self.got!r}")
+        if details:
+            text += f" ({', '.join(details)})"
+        if self.suggestion:
+            text += f"; did you mean {self.suggestion}?"
+        return text
+
+
+def closest(name: str, valid: Iterable[str], n: int = 3) -> str | None:
+    """The valid names closest to ``name``, quoted and joined, or None when nothing is close."""
+    valid = list(valid)
+    by_lower = {v.lower(): v for v in valid}
+    matches = difflib.get_close_matches(str(name).lower(), list(by_lower), n=n, cutoff=0.6)
+    if not matches:
+        return None
+    return " or ".join(repr(by_lower[m]) for m in matches)
+
+
+def check_name(name: str, valid: Iterable[str], key: str, kind: str) -> str:
+    """Return ``name`` if it is one of ``valid``; otherwise raise with the closest valid names."""
+    valid = list(valid)
+    if name in valid:
+        return name
+    raise ModelInputError(
+        key,
+        f"unknown {kind}",
+        expected=f"one of {len(valid)} known {kind} names" if len(valid) > 8 else " / ".join(valid),
+        got=name,
+        suggestion=closest(name, valid),
+    )

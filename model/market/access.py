@@ -1,0 +1,101 @@
+"""Who can buy what from whom, by which route, at one step — and the route tag it would carry.
+
+Turns a :class:`PolicyState` plus this step's random draws into open/closed options. A control
+closes an option except when it slips through: a non-compliant vendor meets an enforcement
+failure (direct route), or a diverted shipment passes its transit hub undetected. A buyer tries
+one diversion per vendor, item and step, through the hub with the lowest expected cost per
+successful shipment (route cost / chance of passing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.policy import PolicyState
+from model.vocabulary import ROUTE_INDEX
+from model.world import World
+
+LEGAL = ROUTE_INDEX["legal"]
+FOREIGN = ROUTE_INDEX["foreign_availability"]
+GAP = ROUTE_INDEX["extraterritorial_gap"]
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Uniform random numbers for one step, one per decision (drawn whether used or not)."""
+
+    licence: np.ndarray  # [E, C, I]
+    enforcement: np.ndarray  # [V, C, I]
+    hub: np.ndarray  # [V, C, I]
+
+    @classmethod
+    def draw(cls, world: World, n_items: int, licence_rng, enforcement_rng) -> Draws:
+        c, v = world.n_countries, world.n_vendors
+        return cls(
+            licence=licence_rng.random((len(world.exporters), c, n_items)),
+            enforcement=enforcement_rng.random((v, c, n_items)),
+            hub=enforcement_rng.random((v, c, n_items)),
+        )
+
+
+@dataclass(frozen=True)
+class Access:
+    """Options at one step. ``open[v, r, c, i]``: vendor v can deliver item i to c by route r."""
+
+    open: np.ndarray  # [V, R, C, I] bool
+    controlled: np.ndarray  # [V, C, I] bool: a denied control applies to this vendor's sale
+    tag_if_uncontrolled: np.ndarray  # [V, C, I] int: legal / foreign_availability / extraterritorial_gap
+
+
+def resolve_access(
+    world: World, state: PolicyState, draws: Draws, available: np.ndarray, base_price: np.ndarray
+) -> Access:
+    """Decide licences, enforcement and hub detection for every option.
+
+    ``available[v, r, c, i]`` is what the world allows without any control (route exists, vendor
+    sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route.
+    """
+    granted = draws.licence < state.approval
+    denied = state.requires & ~granted  # [E, C, I]
+    for group in state.undercut_groups:
+        denied[group] |= denied[group].any(axis=0)
+
+    home_denied = denied[world.vendor_exporter]  # [V, C, I]
+    vendor_requires = state.requires[world.vendor_exporter]
+    gap = np.zeros_like(home_denied)
+    et_denied = np.zeros_like(home_denied)
+    if state.et_exporter >= 0:
+        captured = state.et_capture[:, :, None]
+        et_denied = captured & denied[state.et_exporter][None] & ~home_denied
+        vendor_requires = vendor_requires | (captured & state.requires[state.et_exporter][None])
+        gap = state.et_gap[:, :, None] & state.requires[state.et_exporter][None]
+    controlled = home_denied | et_denied
+
+    enforcement = np.where(home_denied, state.enforcement[world.vendor_exporter], state.et_enforcement)
+    slip_direct = draws.enforcement < (1.0 - world.compliance[:, None, None]) * (1.0 - enforcement)
+    controller = np.where(home_denied, world.vendor_exporter[:, None, None], max(state.et_exporter, 0))
+    passing = np.moveaxis(state.hub_slip.T[:, controller], 0, 1)  # [V, H, C, I]
+    usable = available[:, 1:] & (passing > 0)
+    expected_cost = np.where(usable, base_price[:, 1:, :, None] / np.where(usable, passing, 1.0), np.inf)
+    hub = np.argmin(expected_cost, axis=1)  # [V, C, I]
+    chance = np.take_along_axis(passing, hub[:, None], axis=1)[:, 0]
+    diverted = (draws.hub < chance) & np.isfinite(expected_cost.min(axis=1))
+    slip_hub = (np.arange(len(world.hubs))[None, :, None, None] == hub[:, None]) & diverted[:, None]
+    slipped = np.concatenate([slip_direct[:, None], slip_hub], axis=1)
+    is_open = available & (~controlled[:, None] | slipped)
+
+    any_control = state.requires.any(axis=0)[None]  # [1, C, I]
+    tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))
+    return Access(open=is_open, controlled=controlled, tag_if_uncontrolled=tag)
+
+
+def free_access(available: np.ndarray) -> Access:
+    """The same world with no control in force: the counterfactual that measures what was blocked."""
+    v, _, c, i = available.shape
+    return Access(
+        open=available,
+        controlled=np.zeros((v, c, i), dtype=bool),
+        tag_if_uncontrolled=np.full((v, c, i), LEGAL),
+    )

@@ -1,0 +1,194 @@
+"""Behavioural parameters of the model, each with its default and the reason for it.
+
+Every ``description`` says whether the default is a sourced figure or a named assumption;
+``docs/ODD.md`` lists them all. Calibrated values (``model/data/calibrated.toml``, written by
+``python run.py calibrate``) replace the defaults when present.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field
+
+from model.config_base import Config
+
+CALIBRATED_FILE = Path(__file__).parent / "data" / "calibrated.toml"
+
+Probability = Field(ge=0.0, le=1.0)
+
+
+class LayerValues(Config):
+    """One value per capability layer."""
+
+    camera: float = Field(ge=0.0)
+    algorithm_1n: float = Field(ge=0.0)
+    training_data: float = Field(ge=0.0)
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        return (self.camera, self.algorithm_1n, self.training_data)
+
+
+class ModelParameters(Config):
+    """All behavioural parameters. Units: money in US$, time in years unless a name says per step."""
+
+    # --- demand -----------------------------------------------------------------------------
+    budget_share: float = Field(
+        2.4e-4, gt=0.0, le=0.01,
+        description="Share of GDP spent per year on surveillance items. Sourced: about US$24 bn "
+        "world video-surveillance revenue in 2021 (Omdia) over about US$100 tn world GDP (World Bank).",
+    )
+    layer_budget_shares: LayerValues = Field(
+        LayerValues(camera=0.6, algorithm_1n=0.25, training_data=0.15),
+        description="Split of the surveillance budget across layers. Assumption: hardware dominates "
+        "video-surveillance spending; algorithms and data take the rest.",
+    )
+    unrest_shock_probability: float = Field(
+        0.05, ge=0.0, le=1.0,
+        description="Chance per step that a regime is hit by an unrest shock. Assumption.",
+    )
+    unrest_shock_size: float = Field(
+        1.0, ge=0.0,
+        description="Mean size of an unrest shock (exponential). Assumption; scale only.",
+    )
+    unrest_persistence: float = Field(
+        0.6, ge=0.0, lt=1.0,
+        description="Share of unrest carried to the next step. Assumption: unrest fades within a year.",
+    )
+    unrest_demand_elasticity: float = Field(
+        0.5, ge=0.0,
+        description="Relative rise in surveillance budget per unit of unrest. Assumption on magnitude; "
+        "the direction is sourced (Beraja, Yang, Yuchtman, QJE 2023).",
+    )
+    # --- choice -----------------------------------------------------------------------------
+    substitution_elasticity: float = Field(
+        4.0, ge=1.0,
+        description="Elasticity of substitution between options (the logit price coefficient of the "
+        "equivalent CES buyer). Assumption (to be calibrated); >= 1 so removing options never adds capability.",
+    )
+    quality_weight: float = Field(
+        2.0, ge=0.0,
+        description="Exponent on quality in an option's value for money, q**w / price. Assumption: "
+        "accuracy matters more than proportionally for 1:N identification at scale.",
+    )
+    # --- routes and trade costs ---------------------------------------------------------------
+    border_cost: float = Field(
+        0.10, ge=0.0,
+        description="Trade-cost markup for crossing any border (logistics, tariffs, integration). "
+        "Assumption; at least the two discounts below so imports never undercut home supply.",
+    )
+    distance_cost: float = Field(
+        0.15, ge=0.0,
+        description="Trade-cost markup per 10,000 km great-circle distance. Assumption (gravity-style).",
+    )
+    contiguity_discount: float = Field(
+        0.05, ge=0.0, lt=1.0,
+        description="Trade-cost reduction between countries sharing a land border. Assumption.",
+    )
+    region_discount: float = Field(
+        0.03, ge=0.0, lt=1.0,
+        description="Trade-cost reduction within the same world region. Assumption.",
+    )
+    hub_markup: float = Field(
+        0.10, ge=0.0,
+        description="Extra cost of routing through a transit hub (per extra hop). Assumption.",
+    )
+    risk_premium: float = Field(
+        0.25, ge=0.0,
+        description="Price markup on units obtained despite a control (illicit or transshipped). Assumption.",
+    )
+    hub_cooperation_gain: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="Share of a hub's leakiness removed when the hub belongs to the exporter's "
+        "agreement. Assumption.",
+    )
+    information_sharing_gain: float = Field(
+        0.3, ge=0.0, le=1.0,
+        description="Share of a hub's leakiness removed when the exporter shares information within "
+        "an agreement (Wassenaar exchanges information every six months). Assumption on magnitude.",
+    )
+    # --- leak routes outside the vendor market --------------------------------------------------
+    conversion_efficiency: float = Field(
+        0.6, gt=0.0, lt=1.0,
+        description="Quality of a 1:1 algorithm converted to 1:N use, relative to the original. "
+        "Assumption (MODEL.md: < 1).",
+    )
+    conversion_cost: float = Field(
+        0.3, ge=0.0,
+        description="Extra cost of converting 1:1 software to 1:N use, as a price markup. Assumption.",
+    )
+    public_copy_quality: float = Field(
+        0.6, ge=0.0, le=1.0,
+        description="Quality of persistent public copies of taken-down face datasets (MS-Celeb-1M, "
+        "DukeMTMC, MegaFace derivatives). Assumption: below curated commercial data.",
+    )
+    public_copy_price: float = Field(
+        0.2, gt=0.0,
+        description="Price index of using public copies (compute and curation only). Assumption.",
+    )
+    public_copy_decay: float = Field(
+        0.02, ge=0.0, lt=1.0,
+        description="Yearly loss of the public copies' quality as they age. Assumption: 'decays slowly'.",
+    )
+    data_persistence: float = Field(
+        0.9, ge=0.0, le=1.0,
+        description="Share of a taken-down dataset's use that continues through copies. Sourced range "
+        "80-99% (Peng, Mathur, Narayanan, NeurIPS 2021); 0.9 is its midpoint.",
+    )
+    # --- domestic industry ------------------------------------------------------------------------
+    domestic_quality: LayerValues = Field(
+        LayerValues(camera=0.3, algorithm_1n=0.2, training_data=0.4),
+        description="Initial quality of a regime's own industry per layer; training data stands for "
+        "national ID photo databases. Assumption.",
+    )
+    domestic_price: float = Field(
+        1.5, gt=0.0,
+        description="Price index of domestic production relative to a typical import. Assumption.",
+    )
+    indigenisation_rate: float = Field(
+        0.05, ge=0.0, le=1.0,
+        description="Per step, the share of the gap to the frontier a domestic industry closes when "
+        "all its imports are denied. Assumption.",
+    )
+    # --- stocks and capability --------------------------------------------------------------------
+    depreciation: LayerValues = Field(
+        LayerValues(camera=0.2, algorithm_1n=0.3, training_data=0.1),
+        description="Yearly depreciation of stocks. Assumption: cameras last about five years, "
+        "algorithms are overtaken quickly, data ages slowly.",
+    )
+    ces_rho: float = Field(
+        -2.0, lt=1.0, ne=0.0,
+        description="CES exponent of the capability aggregate; negative = complements (weak link). "
+        "Assumption (MODEL.md asks for a weak-link default).",
+    )
+    ces_weights: LayerValues = Field(
+        LayerValues(camera=1 / 3, algorithm_1n=1 / 3, training_data=1 / 3),
+        description="CES weights of the layers. Assumption: equal.",
+    )
+    capable_threshold: float = Field(
+        1.0, gt=0.0,
+        description="Capability at which a regime counts as 'mass-surveillance capable'; 1.0 = the "
+        "world's per-capita stock of every layer at the start. Assumption.",
+    )
+    # --- vendors ----------------------------------------------------------------------------------
+    learning_rate: float = Field(
+        0.02, ge=0.0, le=1.0,
+        description="Per step, the share of the gap to perfect quality a vendor with an average "
+        "sales volume closes through R&D and deployment data. Assumption (direction: Beraja et al.).",
+    )
+    rd_noise: float = Field(
+        0.2, ge=0.0,
+        description="Standard deviation of the log-normal noise on R&D progress. Assumption.",
+    )
+
+
+@cache
+def default_parameters() -> ModelParameters:
+    """The defaults, with calibrated values from ``model/data/calibrated.toml`` when it exists."""
+    if not CALIBRATED_FILE.exists():
+        return ModelParameters()
+    with CALIBRATED_FILE.open("rb") as fh:
+        calibrated = tomllib.load(fh).get("parameters", {})
+    return ModelParameters(**calibrated)

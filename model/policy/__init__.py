@@ -1,0 +1,29 @@
+"""Layer 3: policies — typed configuration, ready-made regimes and their arrays per step."""
+
+from model.policy.config import (
+    Agreement,
+    DataAccessControl,
+    Destinations,
+    Extraterritorial,
+    Member,
+    NationalControl,
+    PolicySet,
+)
+from model.policy.presets import PRESETS, preset
+from model.policy.schedule import PolicySchedule, PolicyState
+from model.world.restraint import VoluntaryRestraint
+
+__all__ = [
+    "PRESETS",
+    "Agreement",
+    "DataAccessControl",
+    "Destinations",
+    "Extraterritorial",
+    "Member",
+    "NationalControl",
+    "PolicySchedule",
+    "PolicySet",
+    "PolicyState",
+    "VoluntaryRestraint",
+    "preset",
+]

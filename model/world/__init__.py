@@ -1,0 +1,14 @@
+"""Layer 2: the world — countries, vendors, hubs, the trade network and the route table."""
+
+from model.world.overrides import CountryOverride, VendorOverride, WorldOverrides
+from model.world.restraint import VoluntaryRestraint
+from model.world.world import World, build_world
+
+__all__ = [
+    "CountryOverride",
+    "VendorOverride",
+    "VoluntaryRestraint",
+    "World",
+    "WorldOverrides",
+    "build_world",
+]

@@ -1,0 +1,230 @@
+"""The world a run takes place in: countries, vendors, hubs and the trade network, as arrays.
+
+Built once from the data tables plus a scenario's overrides; read-only and free of randomness.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from model import data
+from model.errors import ModelInputError, check_name
+from model.parameters import ModelParameters
+from model.vocabulary import ITEM_INDEX, ITEMS
+from model.world.network import route_costs, trade_network
+from model.world.overrides import WorldOverrides
+from model.world.restraint import VoluntaryRestraint
+
+MEMBERSHIPS = ("wassenaar", "eu", "echri_code")
+QUALITY_COLUMN = {
+    "camera": "quality_camera",
+    "algorithm_1n": "quality_algorithm",
+    "algorithm_11": "quality_algorithm",
+    "training_data": "quality_training_data",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class World:
+    """Countries (index ``c``), vendors (``v``), exporting nations (``e``) and hubs (``k``).
+
+    Arrays are indexed in the order of the tuples of names. ``route_cost[e, r, c]`` is the price
+    multiplier of delivering from exporter ``e`` to country ``c`` by route ``r``.
+    """
+
+    countries: pd.DataFrame
+    vendors: pd.DataFrame
+    hub_table: pd.DataFrame
+    repression: np.ndarray
+    gdp: np.ndarray
+    population: np.ndarray
+    memberships: dict[str, frozenset[str]]
+    vendor_home: np.ndarray
+    sells: np.ndarray
+    quality: np.ndarray
+    price: np.ndarray
+    us_content: np.ndarray
+    compliance: np.ndarray
+    scale: np.ndarray
+    restraints: tuple[VoluntaryRestraint, ...]
+    exporters: np.ndarray
+    vendor_exporter: np.ndarray
+    hubs: np.ndarray
+    hub_leakiness: np.ndarray
+    network: nx.DiGraph
+    route_cost: np.ndarray
+
+    @cached_property
+    def iso3(self) -> tuple[str, ...]:
+        return tuple(self.countries["iso3"])
+
+    @cached_property
+    def vendor_names(self) -> tuple[str, ...]:
+        return tuple(self.vendors["vendor"])
+
+    @cached_property
+    def country_index(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.iso3)}
+
+    @cached_property
+    def vendor_index(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.vendor_names)}
+
+    @property
+    def n_countries(self) -> int:
+        return len(self.iso3)
+
+    @property
+    def n_vendors(self) -> int:
+        return len(self.vendor_names)
+
+    @property
+    def n_routes(self) -> int:
+        return 1 + len(self.hubs)
+
+    def country(self, code: str, key: str = "country") -> int:
+        """The index of country ``code``, or a :class:`ModelInputError` with suggestions."""
+        return self.country_index[check_name(code, self.iso3, key, "country code")]
+
+    def vendor(self, name: str, key: str = "vendor") -> int:
+        """The index of vendor ``name``, or a :class:`ModelInputError` with suggestions."""
+        return self.vendor_index[check_name(name, self.vendor_names, key, "vendor")]
+
+    def route_table(self) -> pd.DataFrame:
+        """Every (exporter, route, buyer) with its cost multiplier: one row per possible route."""
+        e, r, c = np.nonzero(np.isfinite(self.route_cost))
+        hub = np.where(r == 0, "", np.array([""] + [self.iso3[k] for k in self.hubs])[r])
+        return pd.DataFrame({
+            "exporter": np.array(self.iso3)[self.exporters[e]],
+            "hub": hub,
+            "buyer": np.array(self.iso3)[c],
+            "cost": self.route_cost[e, r, c],
+        })
+
+
+def build_world(
+    params: ModelParameters | None = None,
+    overrides: WorldOverrides | None = None,
+    *,
+    countries: pd.DataFrame | None = None,
+    vendors: pd.DataFrame | None = None,
+    hubs: pd.DataFrame | None = None,
+) -> World:
+    """The world from tables (by default the shipped ``model/data``), with ``overrides`` applied.
+
+    Custom tables need the columns of the shipped ones (see ``model/data/README.md``).
+    """
+    params = params or ModelParameters()
+    overrides = overrides or WorldOverrides()
+    countries = _apply_country_overrides(data.countries() if countries is None else countries.copy(), overrides)
+    vendors = _apply_vendor_overrides(data.vendors() if vendors is None else vendors.copy(), overrides)
+    hub_table = _apply_hub_overrides(data.hubs() if hubs is None else hubs.copy(), countries, overrides)
+
+    iso3 = list(countries["iso3"])
+    index = {code: i for i, code in enumerate(iso3)}
+    vendor_home = np.array([index[h] for h in vendors["home_iso3"]], dtype=int)
+    exporters, vendor_exporter = np.unique(vendor_home, return_inverse=True)
+    hubs = np.array([index[h] for h in hub_table["iso3"]], dtype=int)
+
+    sells = np.zeros((len(vendors), len(ITEMS)), dtype=bool)
+    quality = np.zeros((len(vendors), len(ITEMS)))
+    for v, row in enumerate(vendors.itertuples(index=False)):
+        for item in str(row.items).split(";") if isinstance(row.items, str) else []:
+            sells[v, ITEM_INDEX[item]] = True
+            quality[v, ITEM_INDEX[item]] = getattr(row, QUALITY_COLUMN[item])
+
+    graph = trade_network(countries, np.union1d(exporters, hubs), params)
+    return World(
+        countries=countries,
+        vendors=vendors,
+        hub_table=hub_table,
+        repression=countries["repression"].to_numpy(float),
+        gdp=countries["gdp_usd"].to_numpy(float),
+        population=countries["population"].to_numpy(float),
+        memberships={m: frozenset(countries.loc[countries[m] == 1, "iso3"]) for m in MEMBERSHIPS},
+        vendor_home=vendor_home,
+        sells=sells,
+        quality=quality,
+        price=vendors["price_index"].to_numpy(float),
+        us_content=vendors["us_content"].to_numpy(float),
+        compliance=vendors["compliance"].to_numpy(float),
+        scale=vendors["scale"].to_numpy(float),
+        restraints=_restraints(vendors) if overrides.restraints is None else tuple(overrides.restraints),
+        exporters=exporters,
+        vendor_exporter=vendor_exporter,
+        hubs=hubs,
+        hub_leakiness=np.clip(
+            hub_table["leakiness"].to_numpy(float) * overrides.hub_leakiness_scale, 0.0, 1.0
+        ),
+        network=graph,
+        route_cost=route_costs(graph, iso3, exporters, hubs, params.hub_markup),
+    )
+
+
+def _apply_country_overrides(countries: pd.DataFrame, overrides: WorldOverrides) -> pd.DataFrame:
+    codes = list(countries["iso3"])
+    for code, change in overrides.countries.items():
+        check_name(code, codes, f"world.countries.{code}", "country code")
+        for column, value in change.model_dump(exclude_none=True).items():
+            countries.loc[countries["iso3"] == code, column] = value
+    return countries
+
+
+def _apply_vendor_overrides(vendors: pd.DataFrame, overrides: WorldOverrides) -> pd.DataFrame:
+    names = list(vendors["vendor"])
+    for name, change in overrides.vendors.items():
+        check_name(name, names, f"world.vendors.{name}", "vendor")
+        row = vendors["vendor"] == name
+        sold = str(vendors.loc[row, "items"].iloc[0]).split(";")
+        for item, value in change.quality.items():
+            key = f"world.vendors.{name}.quality.{item}"
+            check_name(item, sold, key, f"item sold by {name}")
+            if not 0.0 < value <= 1.0:
+                raise ModelInputError(key, "quality out of range", expected="a number in (0, 1]", got=value)
+            vendors.loc[row, QUALITY_COLUMN[item]] = value
+        for column, value in change.model_dump(exclude_none=True, exclude={"quality"}).items():
+            vendors.loc[row, column] = value
+    return vendors
+
+
+def _apply_hub_overrides(
+    hubs: pd.DataFrame, countries: pd.DataFrame, overrides: WorldOverrides
+) -> pd.DataFrame:
+    codes = list(countries["iso3"])
+    for code in overrides.remove_hubs:
+        check_name(code, list(hubs["iso3"]), "world.remove_hubs", "hub")
+    hubs = hubs[~hubs["iso3"].isin(overrides.remove_hubs)]
+    for code, leakiness in overrides.hubs.items():
+        key = f"world.hubs.{code}"
+        check_name(code, codes, key, "country code")
+        if not 0.0 <= leakiness <= 1.0:
+            raise ModelInputError(key, "leakiness out of range", expected="a number in [0, 1]", got=leakiness)
+        if code in set(hubs["iso3"]):
+            hubs.loc[hubs["iso3"] == code, "leakiness"] = leakiness
+        else:
+            added = pd.DataFrame([{"iso3": code, "leakiness": leakiness, "rationale": "scenario override"}])
+            hubs = pd.concat([hubs, added], ignore_index=True)
+    return hubs.reset_index(drop=True)
+
+
+def _restraints(vendors: pd.DataFrame) -> tuple[VoluntaryRestraint, ...]:
+    rules = []
+    for row in vendors.itertuples(index=False):
+        if row.restraint in ("none", "") or not isinstance(row.restraint, str):
+            continue
+        rules.append(
+            VoluntaryRestraint(
+                vendor=row.vendor,
+                kind=row.restraint,
+                start=dt.date.fromisoformat(row.restraint_start),
+                end=dt.date.fromisoformat(row.restraint_end) if isinstance(row.restraint_end, str) else None,
+                threshold=row.restraint_threshold if pd.notna(row.restraint_threshold) else 0.5,
+            )
+        )
+    return tuple(rules)
