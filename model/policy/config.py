@@ -92,7 +92,12 @@ class Agreement(Window):
     """A multilateral arrangement (Wassenaar-like): a common control list and shared rules."""
 
     name: str
-    members: list[Member]
+    members: list[Member] = Field(default_factory=list)
+    member_groups: list[str] = Field(
+        default_factory=list,
+        description="Groups whose countries all join at the start: 'all', or a membership in the data "
+        "('wassenaar', 'eu', 'echri_code').",
+    )
     items: list[Item] = Field(default_factory=lambda: list(CONTROLLABLE_LAYERS))
     list_rule: Literal["consensus", "leader"] = "consensus"
     leader: str | None = None
@@ -112,9 +117,11 @@ class Agreement(Window):
         return [{"country": m} if isinstance(m, str) else m for m in members]
 
     @model_validator(mode="after")
-    def _leader_needed(self) -> Agreement:
+    def _complete(self) -> Agreement:
         if self.list_rule == "leader" and self.leader is None:
             raise ValueError("list_rule 'leader' needs a leader")
+        if not self.members and not self.member_groups:
+            raise ValueError("an agreement needs members or member_groups")
         return self
 
 

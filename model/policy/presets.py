@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from model.errors import check_name
-from model.policy.config import Agreement, Extraterritorial, Member, NationalControl, PolicySet
+from model.policy.config import Agreement, Extraterritorial, NationalControl, PolicySet
 from model.world import World
 
 US_CONTROL = NationalControl(jurisdiction="USA")
@@ -37,14 +37,10 @@ def _us_eu(world: World) -> PolicySet:
     return PolicySet(national=[US_CONTROL, *eu])
 
 
-def _members(codes) -> list[Member]:
-    return [Member(country=code) for code in sorted(codes)]
-
-
 def _wassenaar(world: World) -> PolicySet:
     """The 42 participating states, consensus list, no veto over each other's exports."""
     agreement = Agreement(
-        name="wassenaar", members=_members(world.memberships["wassenaar"]), no_undercut=False,
+        name="wassenaar", member_groups=["wassenaar"], no_undercut=False,
         harmonisation_lag=2,
     )
     return PolicySet(national=[US_CONTROL], agreements=[agreement])
@@ -54,7 +50,7 @@ def _echri_coalition(world: World) -> PolicySet:
     """The 25 subscribers of the Export Controls and Human Rights Initiative Code of Conduct (2023):
     non-binding, so members follow the US list with some approvals and weaker enforcement."""
     agreement = Agreement(
-        name="echri", members=_members(world.memberships["echri_code"]), list_rule="leader",
+        name="echri", member_groups=["echri_code"], list_rule="leader",
         leader="USA", no_undercut=False, approval_probability=0.2, enforcement=0.6,
         harmonisation_lag=2,
     )
@@ -64,7 +60,7 @@ def _echri_coalition(world: World) -> PolicySet:
 def _global_with_china(world: World) -> PolicySet:
     """Hypothetical: every country joins a binding agreement (no undercutting, shared information)."""
     agreement = Agreement(
-        name="global", members=_members(world.iso3), no_undercut=True, harmonisation_lag=2,
+        name="global", member_groups=["all"], no_undercut=True, harmonisation_lag=2,
     )
     return PolicySet(national=[US_CONTROL], agreements=[agreement])
 

@@ -14,7 +14,7 @@ import numpy as np
 from model.calendar import Calendar, Date
 from model.errors import ModelInputError, check_name
 from model.parameters import ModelParameters
-from model.policy.config import Agreement, Destinations, PolicySet, Window
+from model.policy.config import Agreement, Destinations, Member, PolicySet, Window
 from model.vocabulary import ITEM_INDEX, ITEMS
 from model.world import VoluntaryRestraint, World
 
@@ -60,6 +60,7 @@ class PolicySchedule:
         self._exporter_of = {int(c): e for e, c in enumerate(world.exporters)}
         self._restraints = tuple(world.restraints) + tuple(policies.restraints)
         self._check()
+        self._members = [self._expand(a) for a in policies.agreements]
         self._cache: dict[tuple, PolicyState] = {}
 
     # --- checking ----------------------------------------------------------------------------
@@ -78,7 +79,9 @@ class PolicySchedule:
             self._check_window(p.extraterritorial, key)
         for n, agreement in enumerate(p.agreements):
             key = f"policies.agreements[{n}]"
-            codes = [m.country for m in agreement.members]
+            for group in agreement.member_groups:
+                check_name(group, ["all", *self.world.memberships], f"{key}.member_groups", "group")
+            codes = [m.country for m in self._expand(agreement)]
             for m, member in enumerate(agreement.members):
                 w.country(member.country, f"{key}.members[{m}].country")
                 if member.join is not None:
@@ -127,6 +130,16 @@ class PolicySchedule:
                 got=str(when),
             )
 
+    def _expand(self, agreement: Agreement) -> list[Member]:
+        """The agreement's members: those listed, then every country of its member groups."""
+        members = list(agreement.members)
+        listed = {m.country for m in members}
+        for group in agreement.member_groups:
+            codes = self.world.iso3 if group == "all" else sorted(self.world.memberships[group])
+            members += [Member(country=c) for c in codes if c not in listed]
+            listed.update(codes)
+        return members
+
     def _group_names(self) -> list[str]:
         return list(self.world.memberships) + [a.name for a in self.policies.agreements]
 
@@ -138,13 +151,14 @@ class PolicySchedule:
         end = None if window.end is None else self.calendar.step_of(window.end)
         return self._start(window) <= step and (end is None or step < end)
 
-    def _members_in_force(self, agreement: Agreement, step: int) -> tuple[str, ...]:
+    def _members_in_force(self, n: int, step: int) -> tuple[str, ...]:
+        agreement = self.policies.agreements[n]
         if not self._in_force(agreement, step):
             return ()
         opening = self._start(agreement)
         return tuple(
             m.country
-            for m in agreement.members
+            for m in self._members[n]
             if max(opening, self.calendar.step_of(m.join) if m.join is not None else opening)
             + agreement.harmonisation_lag
             <= step
@@ -161,7 +175,7 @@ class PolicySchedule:
         signature = (
             tuple(self._in_force(c, step) for c in p.national),
             p.extraterritorial is not None and self._in_force(p.extraterritorial, step),
-            tuple(self._members_in_force(a, step) for a in p.agreements),
+            tuple(self._members_in_force(n, step) for n in range(len(p.agreements))),
             tuple(self._in_force(c, step) for c in p.data_access),
             tuple(self._restraint_in_force(r, step) for r in self._restraints),
         )
@@ -193,11 +207,11 @@ class PolicySchedule:
             if on:
                 impose(control.jurisdiction, control.items, control.destinations,
                        control.approval_probability, control.enforcement, control.reexport_control)
-        for agreement, in_force in zip(p.agreements, members):
+        for agreement, listed, in_force in zip(p.agreements, self._members, members):
             if not in_force:
                 continue
-            items = self._common_list(agreement, in_force)
-            by_code = {m.country: m for m in agreement.members}
+            items = self._common_list(agreement, listed, in_force)
+            by_code = {m.country: m for m in listed}
             for code in in_force:
                 member = by_code[code]
                 enforce = agreement.enforcement if member.enforcement is None else member.enforcement
@@ -275,12 +289,12 @@ class PolicySchedule:
     def _group(self, name: str) -> frozenset[str]:
         if name in self.world.memberships:
             return self.world.memberships[name]
-        agreement = next(a for a in self.policies.agreements if a.name == name)
-        return frozenset(m.country for m in agreement.members)
+        n = next(n for n, a in enumerate(self.policies.agreements) if a.name == name)
+        return frozenset(m.country for m in self._members[n])
 
     @staticmethod
-    def _common_list(agreement: Agreement, in_force: tuple[str, ...]) -> list[str]:
-        accepted = {m.country: set(m.accepts or agreement.items) for m in agreement.members}
+    def _common_list(agreement: Agreement, listed: list[Member], in_force: tuple[str, ...]) -> list[str]:
+        accepted = {m.country: set(m.accepts or agreement.items) for m in listed}
         if agreement.list_rule == "leader":
             return sorted(accepted[agreement.leader] & set(agreement.items))
         common = set(agreement.items)
