@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 
 
@@ -46,12 +47,17 @@ class ModelInputError(ValueError):
 
 def closest(name: str, valid: Iterable[str], n: int = 3) -> str | None:
     """The valid names closest to ``name``, quoted and joined, or None when nothing is close."""
-    valid = list(valid)
-    by_lower = {v.lower(): v for v in valid}
-    matches = difflib.get_close_matches(str(name).lower(), list(by_lower), n=n, cutoff=0.6)
-    if not matches:
-        return None
-    return " or ".join(repr(by_lower[m]) for m in matches)
+    target = str(name).lower()
+
+    def score(candidate: str) -> tuple[float, int]:
+        lowered = candidate.lower()
+        ratio = difflib.SequenceMatcher(None, target, lowered).ratio()
+        prefix = len(os.path.commonprefix([target, lowered]))
+        return ratio, prefix
+
+    scored = sorted(((score(v), v) for v in set(valid)), key=lambda pair: pair[0], reverse=True)
+    matches = [v for (ratio, _), v in scored if ratio >= 0.6][:n]
+    return " or ".join(repr(m) for m in matches) if matches else None
 
 
 def check_name(name: str, valid: Iterable[str], key: str, kind: str) -> str:

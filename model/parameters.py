@@ -11,7 +11,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from model.config_base import Config
 
@@ -63,15 +63,16 @@ class ModelParameters(Config):
         "the direction is sourced (Beraja, Yang, Yuchtman, QJE 2023).",
     )
     # --- choice -----------------------------------------------------------------------------
-    substitution_elasticity: float = Field(
+    price_sensitivity: float = Field(
         4.0, ge=1.0,
-        description="Elasticity of substitution between options (the logit price coefficient of the "
-        "equivalent CES buyer). Assumption (to be calibrated); >= 1 so removing options never adds capability.",
+        description="Logit coefficient on log effective price (the equivalent CES buyer's elasticity of "
+        "substitution is this + 1). Assumption (to be calibrated); >= 1 so that controls never raise "
+        "what a buyer gets.",
     )
-    quality_weight: float = Field(
-        2.0, ge=0.0,
-        description="Exponent on quality in an option's value for money, q**w / price. Assumption: "
-        "accuracy matters more than proportionally for 1:N identification at scale.",
+    quality_sensitivity: float = Field(
+        8.0, ge=0.0,
+        description="Logit coefficient on log quality. Assumption (to be calibrated): twice the price "
+        "coefficient, i.e. accuracy matters more than proportionally for 1:N identification at scale.",
     )
     # --- routes and trade costs ---------------------------------------------------------------
     border_cost: float = Field(
@@ -159,7 +160,7 @@ class ModelParameters(Config):
         "algorithms are overtaken quickly, data ages slowly.",
     )
     ces_rho: float = Field(
-        -2.0, lt=1.0, ne=0.0,
+        -2.0, lt=1.0,
         description="CES exponent of the capability aggregate; negative = complements (weak link). "
         "Assumption (MODEL.md asks for a weak-link default).",
     )
@@ -172,6 +173,13 @@ class ModelParameters(Config):
         description="Capability at which a regime counts as 'mass-surveillance capable'; 1.0 = the "
         "world's per-capita stock of every layer at the start. Assumption.",
     )
+    @field_validator("ces_rho")
+    @classmethod
+    def _not_zero(cls, rho: float) -> float:
+        if rho == 0.0:
+            raise ValueError("ces_rho = 0 is the Cobb-Douglas limit; use a small non-zero value")
+        return rho
+
     # --- vendors ----------------------------------------------------------------------------------
     learning_rate: float = Field(
         0.02, ge=0.0, le=1.0,

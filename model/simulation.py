@@ -109,6 +109,7 @@ class ControlRegimeModel(mesa.Model):
         self.vendor_revenue = np.zeros((w.n_vendors, len(ITEMS)))
         self.first_capable = np.where(self.capability >= p.capable_threshold, -1, -2)  # -1: from start
         self.flows = np.zeros((len(w.exporters), w.n_routes, w.n_countries, len(ROUTES)))
+        self.procurement = start
         self.summary = self._summarise(start, step=-1)
 
     def _budget(self) -> np.ndarray:
@@ -162,6 +163,7 @@ class ControlRegimeModel(mesa.Model):
         access = resolve_access(w, state, draws, available, self.base_price)
         market = self._market(t, state.public_copy_factor)
         result = procure(w, p, market, access, free_access(available), self.base_price)
+        self.procurement = result
 
         acquired = result.actual.acquired.sum(axis=-1)  # 5. stocks and capability
         self.stocks = (1.0 - self.depreciation) * self.stocks + acquired

@@ -1,9 +1,10 @@
 """The buyer's choice: a multinomial-logit split of spending, and the CES quantity it buys.
 
-A logit over options with utility ``ln scale + sigma * ln(q**w / p)`` is the demand of a CES
-buyer (Anderson, de Palma and Thisse 1992). Its composite quantity,
-``budget * (sum scale * (q**w / p)**sigma) ** (1 / sigma)``, never rises when an option is
-removed or becomes dearer — so controls can only lower what a buyer gets, and the leakage
+Options have logit utility ``ln scale + b_q ln q - b_p ln p``. This is the demand of a CES buyer
+whose price per effective unit is ``p / q**(b_q / b_p)`` and whose elasticity of substitution is
+``b_p + 1`` (Anderson, de Palma and Thisse 1992). The buyer's composite quantity is
+``budget * (sum of attractions) ** (1 / b_p)``: it never rises when an option is removed or
+becomes dearer, so controls can only lower what a buyer gets, and with ``b_p >= 1`` the leakage
 rate stays within [0, 1].
 """
 
@@ -13,22 +14,26 @@ import numpy as np
 
 
 def attraction(
-    price: np.ndarray, quality: np.ndarray, scale: np.ndarray, elasticity: float, quality_weight: float
+    price: np.ndarray, quality: np.ndarray, scale: np.ndarray, price_sensitivity: float,
+    quality_sensitivity: float,
 ) -> np.ndarray:
-    """``scale * (quality**w / price)**sigma``; zero for closed (infinite-price) or zero-quality options."""
+    """``scale * quality**b_q * price**-b_p``; zero for closed (infinite-price) or zero-quality options."""
     usable = np.isfinite(price) & (quality > 0)
-    value = np.where(usable, quality, 1.0) ** quality_weight / np.where(usable, price, 1.0)
-    return np.where(usable, scale * value**elasticity, 0.0)
+    safe_q = np.where(usable, quality, 1.0)
+    safe_p = np.where(usable, price, 1.0)
+    return np.where(usable, scale * safe_q**quality_sensitivity * safe_p ** (-price_sensitivity), 0.0)
 
 
-def purchase(budget: np.ndarray, weight: np.ndarray, elasticity: float) -> tuple[np.ndarray, np.ndarray]:
+def purchase(
+    budget: np.ndarray, weight: np.ndarray, price_sensitivity: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Spending per option (logit shares of ``budget``) and the composite acquired per option.
 
-    The composite ``budget * (sum weight)**(1/sigma)`` is attributed to options in proportion to
+    The composite ``budget * (sum weight)**(1/b_p)`` is attributed to options in proportion to
     their spending, so per-option acquisitions sum to the buyer's total.
     """
     total = weight.sum(axis=-1, keepdims=True)
     share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
     spend = budget[..., None] * share
-    composite = budget[..., None] * total ** (1.0 / elasticity)
+    composite = budget[..., None] * total ** (1.0 / price_sensitivity)
     return spend, composite * share

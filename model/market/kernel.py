@@ -146,8 +146,8 @@ def _allocate(
     tag_o[:, :, 2 * n_v + 1] = ROUTE_INDEX["public_copies"]
 
     scale = np.concatenate([world.scale, world.scale, [1.0, 1.0]])
-    weight = attraction(price_o, quality_o, scale, params.substitution_elasticity, params.quality_weight)
-    spend, acquired = purchase(market.budget, weight, params.substitution_elasticity)
+    weight = attraction(price_o, quality_o, scale, params.price_sensitivity, params.quality_sensitivity)
+    spend, acquired = purchase(market.budget, weight, params.price_sensitivity)
     return Allocation(spend=spend, acquired=acquired, tag=tag_o, route=route)
 
 

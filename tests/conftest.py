@@ -1,0 +1,84 @@
+"""Shared fixtures: a tiny hand-checkable world, and the slow-test switch.
+
+Tests marked ``slow`` run when ``CI=true`` or with ``--run-slow``; the README's test command is
+the same everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from model import ModelParameters, build_world
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow") or os.environ.get("CI", "").lower() == "true":
+        return
+    skip = pytest.mark.skip(reason="slow: runs in CI (CI=true) or with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+TINY_PARAMS = dict(
+    price_sensitivity=1.0,  # with b_p = b_q = 1 a buyer gets budget * scale * q / p from each option
+    quality_sensitivity=1.0,
+    budget_share=0.01,  # GDP 400 -> budget 1.0 per quarter
+    border_cost=0.10,
+    distance_cost=0.0,
+    contiguity_discount=0.0,
+    region_discount=0.0,
+    hub_markup=0.10,
+    risk_premium=0.25,
+    unrest_shock_probability=0.0,
+    learning_rate=0.0,
+    indigenisation_rate=0.0,
+    public_copy_decay=0.0,
+)
+
+
+def _country(iso3: str, repression: float) -> dict:
+    return dict(
+        iso3=iso3, name=iso3, region="R", subregion="R", lat=0.0, lon=0.0, land_borders="",
+        gdp_usd=400.0, population=1.0, repression=repression, wassenaar=0, eu=0, echri_code=0,
+    )
+
+
+def _vendor(name: str, home: str, items: str, price: float, us_content: float, **quality) -> dict:
+    return dict(
+        vendor=name, home_iso3=home, items=items, quality_camera=quality.get("camera"),
+        quality_algorithm=quality.get("algorithm"), quality_training_data=None, price_index=price,
+        us_content=us_content, compliance=1.0, scale=1.0, restraint="none", restraint_start=None,
+        restraint_end=None, restraint_threshold=None,
+    )
+
+
+TINY_COUNTRIES = pd.DataFrame([
+    _country("USA", 0.1), _country("CHN", 0.1), _country("ARE", 0.1),
+    _country("XXA", 0.8), _country("XXB", 0.6), _country("XXC", 0.2),
+])
+TINY_VENDORS = pd.DataFrame([
+    _vendor("V1", "USA", "camera", 1.0, 1.0, camera=0.8),
+    _vendor("V2", "USA", "algorithm_1n;algorithm_11", 1.0, 1.0, algorithm=0.9),
+    _vendor("V3", "CHN", "camera", 0.5, 0.2, camera=0.6),
+])
+TINY_HUBS = pd.DataFrame([{"iso3": "ARE", "leakiness": 1.0, "rationale": "test"}])
+
+
+@pytest.fixture
+def tiny_params() -> ModelParameters:
+    return ModelParameters(**TINY_PARAMS)
+
+
+@pytest.fixture
+def tiny_world(tiny_params: ModelParameters):
+    """2 exporters (USA: V1 cameras, V2 algorithms; CHN: V3 cheaper cameras), 1 hub (ARE), and
+    3 buyers XXA (repression 0.8), XXB (0.6), XXC (0.2); every country has budget 1.0 per step."""
+    return build_world(tiny_params, countries=TINY_COUNTRIES, vendors=TINY_VENDORS, hubs=TINY_HUBS)
