@@ -30,6 +30,12 @@ class Calendar:
         year, month = divmod(self.start.month - 1 + months, 12)
         return dt.date(self.start.year + year, month + 1, 1)
 
+    @classmethod
+    def from_settings(cls, settings: dict) -> Calendar:
+        """The calendar of a resolved scenario (``start_date`` and ``steps_per_year`` keys)."""
+        start = settings["start_date"]
+        return cls(dt.date.fromisoformat(str(start)), int(settings["steps_per_year"]))
+
     def years(self, steps: float) -> float:
         """A number of steps expressed in years."""
         return steps / self.steps_per_year

@@ -95,6 +95,7 @@ class ControlRegimeModel(mesa.Model):
         self.depreciation = 1.0 - (1.0 - np.array(p.depreciation.as_tuple())) ** (1.0 / spy)
         self.base_price = w.price[:, None, None] * w.route_cost[w.vendor_exporter]  # [V, R, C]
         self.routes_exist = np.isfinite(self.base_price)
+        self._available_memo: dict[int, np.ndarray] = {}
         self.unrest = np.zeros(w.n_countries)
         self.vendor_quality = w.quality.copy()
         self.domestic_quality = np.tile(np.array(p.domestic_quality.as_tuple()), (w.n_countries, 1))
@@ -120,12 +121,17 @@ class ControlRegimeModel(mesa.Model):
         return total[:, None] * np.array(p.layer_budget_shares.as_tuple())[None, :]
 
     def _available(self, restrained: np.ndarray) -> np.ndarray:
-        """``[V, R, C, I]`` what the world allows with no control: route, item sold, no restraint."""
-        return (
-            self.routes_exist[..., None]
-            & self.world.sells[:, None, None, :]
-            & ~restrained[:, None, :, None]
-        )
+        """``[V, R, C, I]`` what the world allows with no control: route, item sold, no restraint.
+
+        Memoised per restraint array (policy states, and so their arrays, are cached)."""
+        key = id(restrained)
+        if key not in self._available_memo:
+            self._available_memo[key] = (
+                self.routes_exist[..., None]
+                & self.world.sells[:, None, None, :]
+                & ~restrained[:, None, :, None]
+            )
+        return self._available_memo[key]
 
     def _market(self, step: int, public_copy_factor: float) -> Market:
         p = self.params

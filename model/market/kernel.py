@@ -9,6 +9,7 @@ A vendor reaches a buyer by its cheapest open route. Acquisitions are the buyer'
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -51,7 +52,7 @@ class Procurement:
     free: Allocation  # the same step with no control in force
     controlled: np.ndarray  # [C, L, O] bool: option denied by a control (whether or not it slipped)
 
-    @property
+    @cached_property
     def by_route(self) -> np.ndarray:
         """Acquisitions ``[C, L, K]`` by route tag."""
         return route_sums(self.actual.acquired, self.actual.tag)
@@ -61,7 +62,7 @@ class Procurement:
         """``[C, L]``: what controlled options would have delivered with no control in force."""
         return np.where(self.controlled, self.free.acquired, 0.0).sum(axis=-1)
 
-    @property
+    @cached_property
     def leaked(self) -> np.ndarray:
         """``[C, L, K]``: acquisitions by route beyond what uncontrolled options delivered freely.
 
@@ -89,8 +90,10 @@ class Procurement:
 
 def route_sums(values: np.ndarray, tag: np.ndarray) -> np.ndarray:
     """Sum ``values[C, L, O]`` by ``tag[C, L, O]`` into ``[C, L, K]``."""
-    one_hot = tag[..., None] == np.arange(len(ROUTES))
-    return np.einsum("clo,clok->clk", values, one_hot)
+    n_c, n_l, n_o = values.shape
+    k = len(ROUTES)
+    cell = np.arange(n_c * n_l)[:, None] * k + tag.reshape(n_c * n_l, n_o)
+    return np.bincount(cell.ravel(), weights=values.ravel(), minlength=n_c * n_l * k).reshape(n_c, n_l, k)
 
 
 def procure(
@@ -105,9 +108,11 @@ def procure(
 
     ``base_price[v, r, c]`` is the vendor's price index times the route's cost multiplier.
     """
+    actual = _allocate(world, params, market, access, base_price)
     return Procurement(
-        actual=_allocate(world, params, market, access, base_price),
-        free=_allocate(world, params, market, free, base_price),
+        actual=actual,
+        # with nothing controlled the free allocation is the actual one (same options, no premium)
+        free=_allocate(world, params, market, free, base_price) if access.controlled.any() else actual,
         controlled=_option_mask(world, access.controlled),
     )
 

@@ -1,0 +1,55 @@
+"""Wall time of one default-world run (all countries, all vendors, 40 steps), steps per second,
+and the share of the time spent in the market kernel (access resolution + procurement).
+
+    python benchmarks/bench_run.py [--repeats 5] [--policies wassenaar]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import model.simulation as simulation
+from model import ControlRegimeModel
+
+
+class Timed:
+    """Wraps a function and adds up the wall time spent in it."""
+
+    def __init__(self, func):
+        self.func, self.seconds = func, 0.0
+
+    def __call__(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return self.func(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--policies", default="wassenaar", help="a ready-made regime (default: wassenaar)")
+    args = parser.parse_args()
+
+    ControlRegimeModel(rng=0, policies=args.policies, horizon=args.steps).run()  # warm caches
+    procure, access = Timed(simulation.procure), Timed(simulation.resolve_access)
+    simulation.procure, simulation.resolve_access = procure, access
+    walls = []
+    for seed in range(args.repeats):
+        start = time.perf_counter()
+        ControlRegimeModel(rng=seed, policies=args.policies, horizon=args.steps).run()
+        walls.append(time.perf_counter() - start)
+    total = sum(walls)
+    print(f"default world, policies={args.policies}, {args.steps} steps, {args.repeats} runs (agents collected)")
+    print(f"  wall time per run   : {statistics.median(walls):.3f} s (median; min {min(walls):.3f} s)")
+    print(f"  steps per second    : {args.steps / statistics.median(walls):.1f}")
+    print(f"  share in the market kernel: {(procure.seconds + access.seconds) / total:.0%} "
+          f"(procurement {procure.seconds / total:.0%}, access {access.seconds / total:.0%})")
+
+
+if __name__ == "__main__":
+    main()

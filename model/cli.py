@@ -1,0 +1,183 @@
+"""The command line: ``python run.py [SUBCOMMAND] ...`` (``--help`` on each).
+
+With no subcommand it runs the headline comparison: the no-controls baseline paired with unilateral
+US controls, US controls with extraterritorial rules, the ECHRI coalition, a Wassenaar-like
+agreement and a global agreement including China.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from model.errors import ModelInputError
+
+HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar",
+            "global_with_china")
+RESULTS_DIR = Path("results")
+
+
+def _executor(args: argparse.Namespace):
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    return "serial" if workers <= 1 else workers
+
+
+def _out(args: argparse.Namespace, name: str) -> Path:
+    if args.out:
+        return Path(args.out)
+    return RESULTS_DIR / f"{name}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+
+
+def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) -> int:
+    from model.experiment import compare
+    from model.experiment.folders import check_output
+    from model.report import headline_table, write_comparison
+    from model.scenario import load_scenario
+
+    scenarios = [load_scenario(p) for p in paths]
+    out = _out(args, name)
+    check_output(out, args.force)
+    comparison = compare(scenarios, replications=args.replications, seed=args.seed,
+                         executor=_executor(args), progress=not args.quiet)
+    write_comparison(comparison, out, command=sys.argv, force=args.force)
+    failed = comparison.runs["error"].notna().sum()
+    if len(comparison.summary):
+        print(headline_table(comparison.summary))
+    if failed:
+        print(f"warning: {failed} run(s) failed; see {out / 'runs.csv'}", file=sys.stderr)
+    print(f"\nResults written to {out}/")
+    return 0
+
+
+def cmd_headline(args: argparse.Namespace) -> int:
+    from model.scenario import SCENARIO_DIR
+
+    return _run_comparison([SCENARIO_DIR / f"{name}.toml" for name in HEADLINE], "headline", args)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return _run_comparison([Path(args.scenario)], Path(args.scenario).stem, args)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    return _run_comparison([Path(p) for p in args.scenarios], "compare", args)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from model.scenario import ScenarioError, load_scenario
+
+    failures = 0
+    for path in args.files:
+        try:
+            scenario = load_scenario(Path(path))
+        except ScenarioError as err:
+            print(f"error: {err}", file=sys.stderr)
+            failures += 1
+        else:
+            print(f"ok: {path} ({scenario.name})")
+    return 2 if failures else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from model.scenario import SCENARIO_DIR, list_scenarios
+
+    folder = Path(args.dir) if args.dir else SCENARIO_DIR
+    entries = list_scenarios(folder)
+    width = max((len(name) for name, _, _ in entries), default=10)
+    for name, description, _ in entries:
+        print(f"{name:<{width}}  {description}")
+    return 0
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    from model.experiment import compare
+    from model.experiment.manifest import digest
+    from model.scenario import Scenario
+
+    path = Path(args.manifest)
+    if path.is_dir():
+        path = path / "manifest.json"
+    if not path.exists():
+        raise ModelInputError(str(path), "no such manifest", expected="a results folder's manifest.json")
+    manifest = json.loads(path.read_text())
+    scenarios = [Scenario.from_resolved(data) for data in manifest["scenarios"].values()]
+    comparison = compare(scenarios, replications=manifest["replications"], seed=manifest["seed"],
+                         executor=_executor(args), progress=not args.quiet)
+    differing = [name for name, expected in manifest["digests"].items()
+                 if digest(getattr(comparison, name)) != expected]
+    if differing:
+        print(f"DIFFERENT: {', '.join(differing)} differ from {path}", file=sys.stderr)
+        return 1
+    print(f"identical: every number in {', '.join(manifest['digests'])} reproduced from {path}")
+    return 0
+
+
+def _common(parser: argparse.ArgumentParser, out: bool = True) -> None:
+    parser.add_argument("--replications", type=int, help="replications per scenario (default: the file's)")
+    parser.add_argument("--seed", type=int, help="master seed (default: the file's)")
+    parser.add_argument("--workers", type=int, help="processes to use (default: all cores; 1 = serial)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    if out:
+        parser.add_argument("--out", help="results folder (default: results/<name>-<timestamp>)")
+        parser.add_argument("--force", action="store_true", help="replace an existing results folder")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="Export controls on mass-surveillance technology: an agent-based model. "
+        "Without a subcommand, runs the headline comparison of unilateral US controls and coordinated "
+        "agreements against the no-controls baseline.",
+    )
+    _common(parser)
+    parser.set_defaults(handler=cmd_headline)
+    sub = parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND")
+
+    p = sub.add_parser("run", help="run one scenario paired with its baseline",
+                       description="Run SCENARIO.toml and its no-controls baseline on the same seeds.")
+    p.add_argument("scenario", metavar="SCENARIO.toml")
+    _common(p)
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("compare", help="compare several scenarios, each paired with its baseline",
+                       description="Run every scenario and its baseline on the same seeds and compare them.")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml")
+    _common(p)
+    p.set_defaults(handler=cmd_compare)
+
+    p = sub.add_parser("validate", help="check scenario files without running them",
+                       description="Check scenario files (syntax, keys, types, ranges, names) without running.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("list", help="list the scenario library", description="List scenarios with descriptions.")
+    p.add_argument("--dir", help="folder to list (default: the project's scenarios/)")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("reproduce", help="re-run a results folder and confirm identical numbers",
+                       description="Re-run the runs a manifest describes and check every number is identical.")
+    p.add_argument("manifest", metavar="results/X/manifest.json")
+    _common(p, out=False)
+    p.set_defaults(handler=cmd_reproduce)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: parse, dispatch, and turn bad input into one line on stderr with exit code 2."""
+    from model.scenario import ScenarioError
+
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except (ScenarioError, ModelInputError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: no results folder was written", file=sys.stderr)
+        return 130

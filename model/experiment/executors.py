@@ -1,0 +1,54 @@
+"""Where runs execute: serially, in local processes, or on a Dask cluster.
+
+Every executor yields the same records for the same specs (seeds are fixed in the specs), in
+completion order; callers sort by ``run_id`` when order matters.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from typing import Any
+
+from model.experiment.runner import RunRecord, RunSpec, run_one
+
+TASKS_PER_WORKER = 100
+"""Workers are replaced after this many runs, so no per-process registry can grow without bound."""
+
+
+def local_processes(workers: int | None = None) -> ProcessPoolExecutor:
+    """A process pool with an explicit start method (``import mesa`` sets 'spawn' globally)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["model"])
+    return ProcessPoolExecutor(
+        max_workers=workers or os.cpu_count() or 1,
+        mp_context=context,
+        max_tasks_per_child=TASKS_PER_WORKER,
+    )
+
+
+def execute(specs: Iterable[RunSpec], executor: Any = None) -> Iterator[RunRecord]:
+    """Run every spec. ``executor``: None or "serial"; "processes" (all cores) or an int (that many
+    processes); any ``concurrent.futures.Executor``; or a ``dask.distributed.Client``."""
+    specs = list(specs)
+    if executor in (None, "serial") or (executor == "processes" and len(specs) <= 1):
+        yield from map(run_one, specs)
+        return
+    if executor == "processes" or isinstance(executor, int):
+        with local_processes(None if executor == "processes" else executor) as pool:
+            yield from _through(pool, specs)
+        return
+    if hasattr(executor, "get_executor"):  # a dask.distributed Client
+        executor = executor.get_executor(pure=False)
+    if not isinstance(executor, Executor):
+        raise TypeError(f"executor must be None, 'serial', 'processes', an int, an Executor or a "
+                        f"dask Client, not {executor!r}")
+    yield from _through(executor, specs)
+
+
+def _through(executor: Executor, specs: list[RunSpec]) -> Iterator[RunRecord]:
+    futures = [executor.submit(run_one, spec) for spec in specs]
+    for future in as_completed(futures):
+        yield future.result()

@@ -1,0 +1,65 @@
+"""Manifests: what produced a results folder, enough to produce the same numbers again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("mesa", "numpy", "pandas", "networkx", "pydantic", "scipy")
+
+
+def git_commit(root: Path = PROJECT_ROOT) -> dict[str, Any] | None:
+    """The checkout's commit and whether it had uncommitted changes, or None outside git."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                                text=True, check=True, timeout=10).stdout.strip()
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                                capture_output=True, text=True, check=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": commit, "dirty": bool(status.strip())}
+
+
+def environment() -> dict[str, Any]:
+    """Project, Python and package versions."""
+    from model import __version__
+
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "project_version": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "packages": versions,
+        "git": git_commit(),
+    }
+
+
+def digest(table: pd.DataFrame) -> str:
+    """SHA-256 of a table's CSV text: equal digests mean identical numbers."""
+    return hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()
+
+
+def build_manifest(kind: str, settings: dict[str, Any], command: list[str], digests: dict[str, str]) -> dict:
+    """The manifest of a results folder of ``kind`` ("comparison", "sweep", ...)."""
+    return {
+        "kind": kind,
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "command": command,
+        **settings,
+        "environment": environment(),
+        "digests": digests,
+    }

@@ -1,0 +1,73 @@
+"""One model run as a picklable job: :class:`RunSpec` in, small :class:`RunRecord` out."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import mesa
+import pandas as pd
+
+from model.simulation import ControlRegimeModel
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything one run needs. ``model_kwargs`` are ``ControlRegimeModel`` arguments (no rng)."""
+
+    run_id: str
+    scenario: str
+    role: str  # "policy" or "baseline"
+    replicate: int
+    seed: int
+    model_kwargs: dict[str, Any]
+    point_id: int = 0
+    record_every: int = 1
+    keep_flows: bool = False
+
+
+@dataclass
+class RunRecord:
+    """What a run reports: its identity, time series (every ``record_every`` steps and the last),
+    the countries that controlled exports at some step, and optionally its flows."""
+
+    spec: RunSpec
+    seconds: float
+    timeseries: pd.DataFrame | None = None
+    controlling: tuple[str, ...] = ()
+    flows: pd.DataFrame | None = None
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def run_one(spec: RunSpec) -> RunRecord:
+    """Run one model to its horizon. An exception becomes a record with ``error`` set."""
+    start = time.perf_counter()
+    model = None
+    try:
+        model = ControlRegimeModel(**spec.model_kwargs, rng=spec.seed, collect_agents=False)
+        controlling: set[str] = set()
+        while model.running:
+            model.step()
+            controlling |= model.controlling_countries
+        ts = model.timeseries()
+        keep = (ts.index % spec.record_every == 0) | (ts.index == ts.index[-1])
+        return RunRecord(
+            spec=spec,
+            seconds=time.perf_counter() - start,
+            timeseries=ts[keep],
+            controlling=tuple(sorted(controlling)),
+            flows=model.flow_table() if spec.keep_flows else None,
+        )
+    except Exception as exc:  # a failed run is data, not a crashed experiment
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return RunRecord(spec=spec, seconds=time.perf_counter() - start, error=detail)
+    finally:
+        if model is not None:  # Mesa < 3.4.2 keeps every model alive through Agent._ids
+            mesa.Agent._ids.pop(model, None)

@@ -1,0 +1,8 @@
+"""Run the model from the command line: ``python run.py --help``."""
+
+import sys
+
+from model.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
