@@ -32,7 +32,8 @@ class LayerValues(Config):
 
 
 class ModelParameters(Config):
-    """All behavioural parameters. Units: money in US$, time in years unless a name says per step."""
+    """All behavioural parameters. Money in US$; rates are per year unless their description says
+    per step (one step is a quarter by default)."""
 
     # --- demand -----------------------------------------------------------------------------
     budget_share: float = Field(
@@ -135,8 +136,9 @@ class ModelParameters(Config):
     )
     data_persistence: float = Field(
         0.9, ge=0.0, le=1.0,
-        description="Share of a taken-down dataset's use that continues through copies. Sourced range "
-        "80-99% (Peng, Mathur, Narayanan, NeurIPS 2021); 0.9 is its midpoint.",
+        description="Share of a taken-down dataset's use that continues through copies: a takedown "
+        "scales the public copies' attraction by this. Sourced range 80-99% (Peng, Mathur, Narayanan, "
+        "NeurIPS 2021); 0.9 is its midpoint.",
     )
     # --- domestic industry ------------------------------------------------------------------------
     domestic_quality: LayerValues = Field(

@@ -50,7 +50,7 @@ CAPABILITY_LABEL = "Target-regime capability\n(population-weighted; 1 = world pe
 
 def scenario_colours(names: Sequence[str]) -> dict[str, str]:
     """A stable colour per scenario; baselines are black."""
-    colours, palette = {}, iter(OKABE_ITO[:-1] * 3)
+    colours, palette = {}, iter([c for c in OKABE_ITO[:-1] if c != "#F0E442"] * 3)  # no yellow lines
     for name in names:
         colours[name] = "#000000" if name == "baseline" or name.endswith(":baseline") else next(palette)
     return colours

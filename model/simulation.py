@@ -94,16 +94,14 @@ class ControlRegimeModel(mesa.Model):
         self.is_target = w.repression >= self.target_threshold
         self.depreciation = 1.0 - (1.0 - np.array(p.depreciation.as_tuple())) ** (1.0 / spy)
         self.base_price = w.price[:, None, None] * w.route_cost[w.vendor_exporter]  # [V, R, C]
-        self.routes_exist = np.isfinite(self.base_price)
-        self._available_memo: dict[int, np.ndarray] = {}
         self.unrest = np.zeros(w.n_countries)
         self.vendor_quality = w.quality.copy()
         self.domestic_quality = np.tile(np.array(p.domestic_quality.as_tuple()), (w.n_countries, 1))
         self.budget = self._budget()
         self.controlling_countries: frozenset[str] = frozenset()
         state = self.schedule_.state(0)
-        access = free_access(self._available(state.restrained))
-        start = procure(w, p, self._market(0, state.public_copy_factor), access, access, self.base_price)
+        access = free_access(state.available)
+        start = procure(w, p, self._market(0, state.public_copy_availability), access, access, self.base_price)
         self.stocks = start.actual.acquired.sum(axis=-1) / self.depreciation  # steady state
         self.reference = self.stocks.sum(axis=0) / w.population.sum()  # world per-capita stock
         self.capability = self._capability()
@@ -120,24 +118,10 @@ class ControlRegimeModel(mesa.Model):
         total = per_step * (1.0 + p.unrest_demand_elasticity * self.unrest)
         return total[:, None] * np.array(p.layer_budget_shares.as_tuple())[None, :]
 
-    def _available(self, restrained: np.ndarray) -> np.ndarray:
-        """``[V, R, C, I]`` what the world allows with no control: route, item sold, no restraint.
-
-        Memoised per restraint array (policy states, and so their arrays, are cached)."""
-        key = id(restrained)
-        if key not in self._available_memo:
-            self._available_memo[key] = (
-                self.routes_exist[..., None]
-                & self.world.sells[:, None, None, :]
-                & ~restrained[:, None, :, None]
-            )
-        return self._available_memo[key]
-
-    def _market(self, step: int, public_copy_factor: float) -> Market:
+    def _market(self, step: int, public_copy_availability: float) -> Market:
         p = self.params
-        age = self.calendar.years(step)
-        public = p.public_copy_quality * (1.0 - p.public_copy_decay) ** age * public_copy_factor
-        return Market(self.budget, self.vendor_quality, self.domestic_quality, public)
+        public = p.public_copy_quality * (1.0 - p.public_copy_decay) ** self.calendar.years(step)
+        return Market(self.budget, self.vendor_quality, self.domestic_quality, public, public_copy_availability)
 
     def _capability(self) -> np.ndarray:
         """CES aggregate of per-capita stocks relative to the world's starting level."""
@@ -145,9 +129,8 @@ class ControlRegimeModel(mesa.Model):
         relative = self.stocks / (self.world.population[:, None] * self.reference[None, :])
         weights = np.array(p.ces_weights.as_tuple())
         weights = weights / weights.sum()
-        with np.errstate(divide="ignore"):
-            inner = (weights * np.where(relative > 0, relative, np.inf if p.ces_rho < 0 else 0.0) ** p.ces_rho).sum(axis=1)
-        return np.where(inner > 0, inner, np.inf) ** (1.0 / p.ces_rho) if p.ces_rho < 0 else inner ** (1.0 / p.ces_rho)
+        with np.errstate(divide="ignore"):  # a layer with no stock: complements give capability 0
+            return ((weights * relative**p.ces_rho).sum(axis=1)) ** (1.0 / p.ces_rho)
 
     # --- the step ----------------------------------------------------------------------------
     def step(self) -> None:
@@ -164,11 +147,10 @@ class ControlRegimeModel(mesa.Model):
         self.unrest = p.unrest_persistence * self.unrest + shocks
         self.budget = self._budget()
 
-        available = self._available(state.restrained)  # 3-4. market with route tags
-        draws = Draws.draw(w, len(ITEMS), self.streams["licence"], self.streams["enforcement"])
-        access = resolve_access(w, state, draws, available, self.base_price)
-        market = self._market(t, state.public_copy_factor)
-        result = procure(w, p, market, access, free_access(available), self.base_price)
+        draws = Draws.draw(w, len(ITEMS), self.streams["licence"], self.streams["enforcement"])  # 3-4. market
+        access = resolve_access(w, state, draws, self.base_price)
+        market = self._market(t, state.public_copy_availability)
+        result = procure(w, p, market, access, free_access(state.available), self.base_price)
         self.procurement = result
 
         acquired = result.actual.acquired.sum(axis=-1)  # 5. stocks and capability
@@ -276,6 +258,20 @@ class ControlRegimeModel(mesa.Model):
         for _ in range(self.horizon - self.steps if steps is None else steps):
             self.step()
         return self
+
+    def report(self) -> dict[str, float]:
+        """End-of-run figures: post-warm-up totals of the flow columns of the summary
+        (``total_<column>``) and the time target regimes took to become mass-surveillance capable."""
+        ts = self.timeseries()
+        post = ts.loc[ts.index >= self.warmup]
+        flows = [c for c in ts if c.startswith(("acquired_", "leaked_", "revenue_")) or c == "blocked_targets"]
+        out = {f"total_{c}": float(post[c].sum()) for c in flows}
+        became = self.is_target & (self.first_capable >= 0)
+        out["targets_newly_capable"] = int(became.sum())
+        out["years_to_capable"] = (
+            float(self.calendar.years(self.first_capable[became] + 1).mean()) if became.any() else float("nan")
+        )
+        return out
 
     def timeseries(self) -> pd.DataFrame:
         """The model-level DataCollector table, one row per step."""

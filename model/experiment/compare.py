@@ -104,7 +104,6 @@ def run_scenario(
 
 
 def _tables(scenarios: list[Scenario], records: list[RunRecord], settings: dict) -> Comparison:
-    warmup = {s.name: s.warmup for s in scenarios}
     runs = pd.DataFrame([
         {"run_id": r.spec.run_id, "scenario": r.spec.scenario, "role": r.spec.role,
          "replicate": r.spec.replicate, "seed": r.spec.seed, "seconds": r.seconds, "error": r.error}
@@ -132,11 +131,18 @@ def _tables(scenarios: list[Scenario], records: list[RunRecord], settings: dict)
         base = baselines.get((r.spec.replicate, kwargs_key(s.baseline().model_kwargs())))
         if base is None:
             continue
-        metrics = paired_metrics(r.timeseries, base.timeseries, warmup[s.name], r.controlling)
+        metrics = paired_metrics(r.timeseries.iloc[-1], r.report, base.timeseries.iloc[-1], base.report,
+                                 r.controlling)
         rows.append({"scenario": s.name, "replicate": r.spec.replicate, "seed": r.spec.seed, **metrics})
         if r.flows is not None and len(r.flows):
             flows.append(r.flows.assign(scenario=s.name, replicate=r.spec.replicate))
+    order = {s.name: i for i, s in enumerate(scenarios)}
     per_replication = pd.DataFrame(rows)
+    if rows:
+        per_replication = per_replication.sort_values(
+            ["scenario", "replicate"], key=lambda col: col.map(order) if col.name == "scenario" else col,
+            ignore_index=True,
+        )
     summary = summarise(per_replication) if rows else pd.DataFrame()
     return Comparison(runs, per_replication, summary, timeseries, _mean_flows(flows, settings["replications"]), settings)
 

@@ -10,9 +10,12 @@ from model.vocabulary import ROUTES
 
 
 def paired_metrics(
-    policy: pd.DataFrame, baseline: pd.DataFrame, warmup: int, controlling: tuple[str, ...]
+    policy_final: pd.Series, policy_report: dict[str, float],
+    baseline_final: pd.Series, baseline_report: dict[str, float],
+    controlling: tuple[str, ...],
 ) -> dict[str, float]:
-    """Headline figures of one replicate from two time series indexed by step.
+    """Headline figures of one replicate from the last step (``*_final``) and the post-warm-up
+    totals (``*_report``, see ``ControlRegimeModel.report``) of a policy run and its baseline.
 
     - ``denial_effectiveness`` = 1 - target capability (policy) / (baseline) at the horizon.
     - ``leakage_rate`` = of the acquisitions controls blocked on the direct route after the warm-up,
@@ -22,25 +25,24 @@ def paired_metrics(
     - ``share_gain_noncontrolling`` = market-share gain of vendors from non-controlling countries
       at the horizon (share points, 0-1).
     """
-    post_p, post_b = policy.loc[policy.index >= warmup], baseline.loc[baseline.index >= warmup]
-    last_p, last_b = policy.iloc[-1], baseline.iloc[-1]
-    blocked = post_p["blocked_targets"].sum()
-    leaked = {route: post_p[f"leaked_{route}"].sum() for route in ROUTES}
-    revenue_cols = [f"revenue_{c}" for c in controlling if f"revenue_{c}" in policy]
-    share_cols = [c for c in policy if c.startswith("share_") and c[6:] not in controlling]
-    base_revenue = post_b[revenue_cols].to_numpy().sum()
-    lost = base_revenue - post_p[revenue_cols].to_numpy().sum()
+    blocked = policy_report["total_blocked_targets"]
+    leaked = {route: policy_report[f"total_leaked_{route}"] for route in ROUTES}
+    base_revenue = sum(baseline_report.get(f"total_revenue_{c}", 0.0) for c in controlling)
+    lost = base_revenue - sum(policy_report.get(f"total_revenue_{c}", 0.0) for c in controlling)
+    shares = [c for c in policy_final.index if c.startswith("share_") and c[6:] not in controlling]
     out = {
-        "target_capability": last_p["target_capability"],
-        "baseline_target_capability": last_b["target_capability"],
-        "denial_effectiveness": 1.0 - last_p["target_capability"] / last_b["target_capability"],
+        "target_capability": policy_final["target_capability"],
+        "baseline_target_capability": baseline_final["target_capability"],
+        "denial_effectiveness": 1.0 - policy_final["target_capability"] / baseline_final["target_capability"],
         "blocked": blocked,
         "leakage_rate": sum(leaked.values()) / blocked if blocked > 0 else np.nan,
         "revenue_lost": lost,
         "revenue_lost_share": lost / base_revenue if base_revenue > 0 else np.nan,
-        "share_gain_noncontrolling": last_p[share_cols].sum() - last_b[share_cols].sum(),
-        "targets_capable": last_p["targets_capable"],
-        "baseline_targets_capable": last_b["targets_capable"],
+        "share_gain_noncontrolling": policy_final[shares].sum() - baseline_final[shares].sum(),
+        "targets_capable": policy_final["targets_capable"],
+        "baseline_targets_capable": baseline_final["targets_capable"],
+        "years_to_capable": policy_report["years_to_capable"],
+        "baseline_years_to_capable": baseline_report["years_to_capable"],
     }
     for route, amount in leaked.items():
         out[f"leakage_{route}"] = amount / blocked if blocked > 0 else np.nan

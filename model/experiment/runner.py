@@ -31,15 +31,16 @@ class RunSpec:
 @dataclass
 class RunRecord:
     """What a run reports: its identity, time series (every ``record_every`` steps and the last),
-    the countries that controlled exports at some step, and optionally its flows."""
+    end-of-run figures (``ControlRegimeModel.report``), the countries that controlled exports at
+    some step, and optionally its flows."""
 
     spec: RunSpec
     seconds: float
     timeseries: pd.DataFrame | None = None
+    report: dict[str, float] = field(default_factory=dict)
     controlling: tuple[str, ...] = ()
     flows: pd.DataFrame | None = None
     error: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -62,6 +63,7 @@ def run_one(spec: RunSpec) -> RunRecord:
             spec=spec,
             seconds=time.perf_counter() - start,
             timeseries=ts[keep],
+            report=model.report(),
             controlling=tuple(sorted(controlling)),
             flows=model.flow_table() if spec.keep_flows else None,
         )

@@ -49,18 +49,23 @@ class Access:
     tag_if_uncontrolled: np.ndarray  # [V, C, I] int: legal / foreign_availability / extraterritorial_gap
 
 
-def resolve_access(
-    world: World, state: PolicyState, draws: Draws, available: np.ndarray, base_price: np.ndarray
-) -> Access:
+def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: np.ndarray) -> Access:
     """Decide licences, enforcement and hub detection for every option.
 
-    ``available[v, r, c, i]`` is what the world allows without any control (route exists, vendor
-    sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route.
+    ``state.available[v, r, c, i]`` is what the world allows without any control (route exists,
+    vendor sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route.
     """
+    available = state.available
     granted = draws.licence < state.approval
     denied = state.requires & ~granted  # [E, C, I]
-    for group in state.undercut_groups:
-        denied[group] |= denied[group].any(axis=0)
+    enforcement_by_exporter = state.enforcement
+    if state.undercut_groups:
+        enforcement_by_exporter = state.enforcement.copy()
+        for group, strength in zip(state.undercut_groups, state.undercut_enforcement):
+            binding = denied[group].any(axis=0) & ~denied[group]  # denied by another member only
+            denied[group] |= binding
+            enforcement_by_exporter[group] = np.where(binding, strength[:, None, None], state.enforcement[group])
+        denied[np.arange(len(world.exporters)), world.exporters, :] = False  # home sales are not exports
 
     home_denied = denied[world.vendor_exporter]  # [V, C, I]
     vendor_requires = state.requires[world.vendor_exporter]
@@ -73,7 +78,7 @@ def resolve_access(
         gap = state.et_gap[:, :, None] & state.requires[state.et_exporter][None]
     controlled = home_denied | et_denied
 
-    enforcement = np.where(home_denied, state.enforcement[world.vendor_exporter], state.et_enforcement)
+    enforcement = np.where(home_denied, enforcement_by_exporter[world.vendor_exporter], state.et_enforcement)
     slip_direct = draws.enforcement < (1.0 - world.compliance[:, None, None]) * (1.0 - enforcement)
     controller = np.where(home_denied, world.vendor_exporter[:, None, None], max(state.et_exporter, 0))
     passing = np.moveaxis(state.hub_slip.T[:, controller], 0, 1)  # [V, H, C, I]
@@ -87,7 +92,7 @@ def resolve_access(
     is_open = available & (~controlled[:, None] | slipped)
 
     any_control = state.requires.any(axis=0)[None]  # [1, C, I]
-    tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))
+    tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))  # [V, C, I]
     return Access(open=is_open, controlled=controlled, tag_if_uncontrolled=tag)
 
 

@@ -32,6 +32,7 @@ class Market:
     vendor_quality: np.ndarray  # [V, I]
     domestic_quality: np.ndarray  # [C, L]
     public_quality: float
+    public_availability: float = 1.0  # scales the public copies' attraction (takedowns)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def _allocate(
     quality_o[:, DATA, 2 * n_v + 1] = market.public_quality
     tag_o[:, :, 2 * n_v + 1] = ROUTE_INDEX["public_copies"]
 
-    scale = np.concatenate([world.scale, world.scale, [1.0, 1.0]])
+    scale = np.concatenate([world.scale, world.scale, [1.0, market.public_availability]])
     weight = attraction(price_o, quality_o, scale, params.price_sensitivity, params.quality_sensitivity)
     spend, acquired = purchase(market.budget, weight, params.price_sensitivity)
     return Allocation(spend=spend, acquired=acquired, tag=tag_o, route=route)

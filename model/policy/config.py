@@ -133,7 +133,7 @@ class DataAccessControl(Window):
     destinations: Destinations = Field(default_factory=Destinations)
     enforcement: float = Field(0.8, ge=0.0, le=1.0)
     take_down_hosted: bool = Field(
-        True, description="Take down hosted datasets; public copies keep data_persistence of their use."
+        True, description="Take down hosted datasets; public copies keep data_persistence of their attraction."
     )
 
 
@@ -150,4 +150,5 @@ class PolicySet(Config):
 
     @property
     def is_empty(self) -> bool:
-        return not (self.national or self.extraterritorial or self.agreements or self.data_access)
+        return not (self.national or self.extraterritorial or self.agreements or self.data_access
+                    or self.restraints)

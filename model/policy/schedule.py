@@ -34,8 +34,10 @@ class PolicyState:
     et_exporter: int  # exporter index of the extraterritorial jurisdiction, -1 if none in force
     et_enforcement: float
     undercut_groups: tuple[np.ndarray, ...]  # exporter indices bound by no-undercut together
+    undercut_enforcement: tuple[np.ndarray, ...]  # each group member's enforcement of others' denials
     restrained: np.ndarray  # [V, C] bool: the vendor refuses to sell to c
-    public_copy_factor: float  # multiplies public copies' quality (hosted-dataset takedowns)
+    available: np.ndarray  # [V, R, C, I] bool: route exists, vendor sells the item, no restraint
+    public_copy_availability: float  # scales public copies' attraction (hosted-dataset takedowns)
     controlling: np.ndarray  # [E] bool: the exporter has a control in force
 
 
@@ -61,6 +63,7 @@ class PolicySchedule:
         self._restraints = tuple(world.restraints) + tuple(policies.restraints)
         self._check()
         self._members = [self._expand(a) for a in policies.agreements]
+        self._routes = np.isfinite(world.route_cost[world.vendor_exporter])  # [V, R, C]
         self._cache: dict[tuple, PolicyState] = {}
 
     # --- checking ----------------------------------------------------------------------------
@@ -96,8 +99,11 @@ class PolicySchedule:
             self._check_destinations(control.destinations, f"{key}.destinations")
             self._check_window(control, key)
         for n, rule in enumerate(self._restraints):
-            key = f"restraints[{n}]"
+            own = n >= len(w.restraints)
+            key = f"policies.restraints[{n - len(w.restraints)}]" if own else f"world.restraints[{n}]"
             w.vendor(rule.vendor, f"{key}.vendor")
+            if own:
+                self._check_time(rule.start, f"{key}.start")
 
     def _check_destinations(self, dest: Destinations, key: str) -> None:
         for code in dest.countries:
@@ -191,13 +197,13 @@ class PolicySchedule:
         enforcement = np.zeros((n_e, n_c, n_i))
         reexport = np.zeros(n_e, dtype=bool)
         slip_factor = np.ones((n_e, n_h))
-        groups = []
+        groups, group_enforcement = [], []
 
         def impose(code, items, dest, approve, enforce, follows_hubs, step_members=()):
             e = self._exporter_of.get(w.country_index[code])
             if e is None:  # a jurisdiction with no vendors controls nothing that moves
                 return
-            cells = np.ix_([e], self._destinations(dest, members), [ITEM_INDEX[i] for i in items])
+            cells = np.ix_([e], self._destinations(dest), [ITEM_INDEX[i] for i in items])
             requires[cells] = True
             approval[cells] = np.minimum(approval[cells], approve)
             enforcement[cells] = np.maximum(enforcement[cells], enforce)
@@ -225,7 +231,12 @@ class PolicySchedule:
                 if agreement.information_sharing:
                     slip_factor[e] *= 1.0 - prm.information_sharing_gain
             if agreement.no_undercut and len(exporters) > 1:
-                groups.append(np.array(sorted(set(exporters))))
+                strength = {self._exporter_of[w.country_index[c]]: (
+                    agreement.enforcement if by_code[c].enforcement is None else by_code[c].enforcement)
+                    for c in in_force if w.country_index[c] in self._exporter_of}
+                group = np.array(sorted(strength))
+                groups.append(group)
+                group_enforcement.append(np.array([strength[e] for e in group]))
         takedown = False
         for control, on in zip(p.data_access, data_on):
             if on:
@@ -269,12 +280,14 @@ class PolicySchedule:
             et_exporter=et_exporter,
             et_enforcement=et.enforcement_abroad if et_on else 0.0,
             undercut_groups=tuple(groups),
-            restrained=self._restrained(restraint_on),
-            public_copy_factor=prm.data_persistence if takedown else 1.0,
+            undercut_enforcement=tuple(group_enforcement),
+            restrained=(restrained := self._restrained(restraint_on)),
+            available=self._routes[..., None] & w.sells[:, None, None, :] & ~restrained[:, None, :, None],
+            public_copy_availability=prm.data_persistence if takedown else 1.0,
             controlling=controlling,
         )
 
-    def _destinations(self, dest: Destinations, members: tuple[tuple[str, ...], ...]) -> np.ndarray:
+    def _destinations(self, dest: Destinations) -> np.ndarray:
         w = self.world
         listed = np.zeros(w.n_countries, dtype=bool)
         if dest.repression_at_least is not None:
@@ -294,7 +307,7 @@ class PolicySchedule:
 
     @staticmethod
     def _common_list(agreement: Agreement, listed: list[Member], in_force: tuple[str, ...]) -> list[str]:
-        accepted = {m.country: set(m.accepts or agreement.items) for m in listed}
+        accepted = {m.country: set(agreement.items if m.accepts is None else m.accepts) for m in listed}
         if agreement.list_rule == "leader":
             return sorted(accepted[agreement.leader] & set(agreement.items))
         common = set(agreement.items)
