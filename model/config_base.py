@@ -24,6 +24,10 @@ class Config(BaseModel):
         except ValidationError as exc:
             raise input_error(exc, type(self).__name__) from None
 
+    # Tell pydantic this is not a custom __init__: nested validation then bypasses it and keeps
+    # full error locations (and any strictness) instead of wrapping errors in value_error.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
 
 def input_error(exc: ValidationError, root: str = "") -> ModelInputError:
     """The first problem of a pydantic ``ValidationError`` as a :class:`ModelInputError`."""

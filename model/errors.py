@@ -55,7 +55,8 @@ def closest(name: str, valid: Iterable[str], n: int = 3) -> str | None:
         prefix = len(os.path.commonprefix([target, lowered]))
         return ratio, prefix
 
-    scored = sorted(((score(v), v) for v in set(valid)), key=lambda pair: pair[0], reverse=True)
+    candidates = dict.fromkeys(valid)  # unique, in the caller's order (ties keep it: stable sort)
+    scored = sorted(((score(v), v) for v in candidates), key=lambda pair: pair[0], reverse=True)
     matches = [v for (ratio, _), v in scored if ratio >= 0.6][:n]
     return " or ".join(repr(m) for m in matches) if matches else None
 

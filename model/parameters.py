@@ -175,6 +175,13 @@ class ModelParameters(Config):
         description="Capability at which a regime counts as 'mass-surveillance capable'; 1.0 = the "
         "world's per-capita stock of every layer at the start. Assumption.",
     )
+    @field_validator("depreciation")
+    @classmethod
+    def _positive_depreciation(cls, rates: LayerValues) -> LayerValues:
+        if min(rates.as_tuple()) <= 0.0:
+            raise ValueError("depreciation rates must be > 0 (stocks start at their steady state)")
+        return rates
+
     @field_validator("ces_rho")
     @classmethod
     def _not_zero(cls, rho: float) -> float:

@@ -303,6 +303,12 @@ class ControlRegimeModel(mesa.Model):
         }
 
 
+def release(model: mesa.Model) -> None:
+    """Drop Mesa's reference to a finished model (Mesa < 3.4.2 keeps every model alive through
+    ``Agent._ids``), so processes that build many models do not grow without bound."""
+    mesa.Agent._ids.pop(model, None)
+
+
 def _check_run_settings(horizon: int, warmup: int, steps_per_year: int, target_threshold: float) -> None:
     if not (isinstance(warmup, int) and warmup >= 0):
         raise ModelInputError("warmup", "must be a whole number of steps >= 0", got=warmup)

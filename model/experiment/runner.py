@@ -7,10 +7,9 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-import mesa
 import pandas as pd
 
-from model.simulation import ControlRegimeModel
+from model.simulation import ControlRegimeModel, release
 
 
 @dataclass(frozen=True)
@@ -71,5 +70,5 @@ def run_one(spec: RunSpec) -> RunRecord:
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return RunRecord(spec=spec, seconds=time.perf_counter() - start, error=detail)
     finally:
-        if model is not None:  # Mesa < 3.4.2 keeps every model alive through Agent._ids
-            mesa.Agent._ids.pop(model, None)
+        if model is not None:
+            release(model)

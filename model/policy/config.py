@@ -113,7 +113,9 @@ class Agreement(Window):
 
     @field_validator("members", mode="before")
     @classmethod
-    def _bare_codes(cls, members: list) -> list:
+    def _bare_codes(cls, members: object) -> object:
+        if not isinstance(members, list):
+            return members  # let the list type report the error
         return [{"country": m} if isinstance(m, str) else m for m in members]
 
     @model_validator(mode="after")

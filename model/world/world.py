@@ -172,6 +172,7 @@ def _apply_country_overrides(countries: pd.DataFrame, overrides: WorldOverrides)
     for code, change in overrides.countries.items():
         check_name(code, codes, f"world.countries.{code}", "country code")
         for column, value in change.model_dump(exclude_none=True).items():
+            countries[column] = countries[column].astype(float)
             countries.loc[countries["iso3"] == code, column] = value
     return countries
 
@@ -187,8 +188,10 @@ def _apply_vendor_overrides(vendors: pd.DataFrame, overrides: WorldOverrides) ->
             check_name(item, sold, key, f"item sold by {name}")
             if not 0.0 < value <= 1.0:
                 raise ModelInputError(key, "quality out of range", expected="a number in (0, 1]", got=value)
+            vendors[QUALITY_COLUMN[item]] = vendors[QUALITY_COLUMN[item]].astype(float)
             vendors.loc[row, QUALITY_COLUMN[item]] = value
         for column, value in change.model_dump(exclude_none=True, exclude={"quality"}).items():
+            vendors[column] = vendors[column].astype(float)
             vendors.loc[row, column] = value
     return vendors
 

@@ -1,0 +1,15 @@
+"""Layer 6: scenarios as TOML files — schema, loading with ``extends``, errors that name file and key."""
+
+from model.scenario.errors import ScenarioError
+from model.scenario.library import SCENARIO_DIR, list_scenarios
+from model.scenario.loader import load_scenario, validate_scenario
+from model.scenario.schema import Scenario
+
+__all__ = [
+    "SCENARIO_DIR",
+    "Scenario",
+    "ScenarioError",
+    "list_scenarios",
+    "load_scenario",
+    "validate_scenario",
+]

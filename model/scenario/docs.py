@@ -1,0 +1,166 @@
+"""The key-by-key reference of the scenario format, generated from the schema.
+
+``python -m model.scenario.docs`` rewrites the generated part of ``docs/scenarios.md``; a test
+checks that the committed file is up to date.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from model.scenario.fields import is_model, range_text, strip_none, type_text
+from model.scenario.schema import Scenario
+from model.scenario.tables import toml_value
+
+DOC_FILE = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
+BEGIN = "<!-- BEGIN GENERATED REFERENCE: python -m model.scenario.docs -->"
+END = "<!-- END GENERATED REFERENCE -->"
+
+_MEANINGS: dict[tuple[str, str], str] = {
+    ("LayerValues", "camera"): "Value for the camera layer.",
+    ("LayerValues", "algorithm_1n"): "Value for the 1:N algorithm layer (converted 1:1 software included).",
+    ("LayerValues", "training_data"): "Value for the training-data layer.",
+    ("WorldOverrides", "countries"): "Countries whose data change, by ISO3 code.",
+    ("WorldOverrides", "vendors"): "Vendors whose assumed values change, by name as in "
+    "`model/data/vendors.csv`.",
+    ("WorldOverrides", "remove_hubs"): "ISO3 codes of default transit hubs to remove.",
+    ("CountryOverride", "repression"): "Digital Repression Index score, normalised to [0, 1].",
+    ("CountryOverride", "gdp_usd"): "GDP in current US$ (sets the surveillance budget).",
+    ("CountryOverride", "population"): "Population (weights the headline capability).",
+    ("VendorOverride", "quality"): "Quality per item the vendor sells: item name -> value in (0, 1].",
+    ("VendorOverride", "price_index"): "Relative price (1.0 = typical).",
+    ("VendorOverride", "us_content"): "Share of US-origin content by value (de minimis and FDPR tests).",
+    ("VendorOverride", "compliance"): "Propensity to obey its own government's export controls.",
+    ("VendorOverride", "scale"): "Relative market presence: multiplies the vendor's attractiveness.",
+    ("VoluntaryRestraint", "vendor"): "Vendor name, as in `model/data/vendors.csv`.",
+    ("VoluntaryRestraint", "kind"): "`exit` and `moratorium`: no sales to anyone while in force; "
+    "`repressive`: no sales to destinations with repression >= `threshold`.",
+    ("VoluntaryRestraint", "start"): "When the restraint begins.",
+    ("VoluntaryRestraint", "end"): "The step from which it no longer applies (unset: never).",
+    ("VoluntaryRestraint", "threshold"): "Repression threshold of `repressive`.",
+    ("PolicySet", "national"): "National export controls, one table each.",
+    ("PolicySet", "extraterritorial"): "US reach over foreign-made items (unset: none).",
+    ("PolicySet", "agreements"): "Multilateral agreements.",
+    ("PolicySet", "data_access"): "Controls on face-image training data.",
+    ("Window", "start"): "When it comes into force (unset: the end of the warm-up); not inside the "
+    "warm-up, not after the horizon.",
+    ("Window", "end"): "The step from which it is no longer in force (unset: never); after `start`.",
+    ("NationalControl", "jurisdiction"): "ISO3 code of the controlling country (a country without "
+    "vendors controls nothing that moves).",
+    ("NationalControl", "items"): "Items that need a licence.",
+    ("NationalControl", "destinations"): "Buyers that need a licence.",
+    ("Extraterritorial", "jurisdiction"): "ISO3 code of the country whose rules reach abroad.",
+    ("Extraterritorial", "e1_countries"): "ISO3 codes of Country Group E:1 (the lower de minimis threshold).",
+    ("Extraterritorial", "foreign_direct_product"): "Apply the foreign-direct-product rule "
+    "(15 CFR 736.2(b)(3)).",
+    ("Agreement", "name"): "Name; a `destinations.outside` may refer to it.",
+    ("Agreement", "members"): "Members one by one: ISO3 codes or tables (below).",
+    ("Agreement", "items"): "Items proposed for the common list.",
+    ("Agreement", "list_rule"): "`consensus`: the items every member in force accepts; `leader`: "
+    "the leader's accepted items.",
+    ("Agreement", "leader"): "ISO3 code of the leading member (needed by `list_rule = 'leader'`).",
+    ("Agreement", "destinations"): "Buyers that need a licence from members.",
+    ("Agreement", "approval_probability"): "Chance a member's licence application is approved each "
+    "step; 0 = presumption of denial.",
+    ("Agreement", "reexport_control"): "Members' controls follow the item through transit hubs.",
+    ("Agreement", "information_sharing"): "Members share information: hubs leak less for their "
+    "exports (parameter `information_sharing_gain`).",
+    ("Member", "country"): "ISO3 code.",
+    ("Member", "join"): "When the member joins (unset: when the agreement starts); the list applies "
+    "`harmonisation_lag` steps later.",
+    ("Member", "enforcement"): "This member's enforcement (unset: the agreement's).",
+    ("DataAccessControl", "jurisdiction"): "ISO3 code of the controlling state.",
+    ("DataAccessControl", "restrict_sales"): "Deny its vendors' training-data sales to the destinations.",
+    ("DataAccessControl", "destinations"): "Buyers the sales restriction covers.",
+    ("DataAccessControl", "enforcement"): "Chance an unlicensed data sale is stopped.",
+}
+"""Meanings of fields whose model gives no ``description`` (a model's own description wins)."""
+
+
+def render_reference() -> str:
+    """Markdown: one table per TOML table of the format, every key with type, default, range, meaning."""
+    out = []
+    for cls, headers in _places().items():
+        title = "Top level" if headers == [""] else ", ".join(f"`{h}`" for h in headers)
+        summary = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+        out += [f"### {title}", "", f"{summary} ({cls.__name__})", "",
+                "| key | type | default | range | meaning |", "|---|---|---|---|---|"]
+        out += [_row(cls, name, field) for name, field in cls.model_fields.items()]
+        out.append("")
+    return "\n".join(out)
+
+
+def missing_meanings() -> list[str]:
+    """``Class.field`` of every key the reference cannot explain."""
+    return [f"{cls.__name__}.{name}" for cls in _places() for name, field in cls.model_fields.items()
+            if not _meaning(cls, name, field)]
+
+
+def update(path: Path = DOC_FILE) -> bool:
+    """Rewrite the generated part of ``path``; True when it changed."""
+    text = path.read_text(encoding="utf-8")
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    new = f"{head}{BEGIN}\n\n{render_reference()}\n{END}{tail}"
+    if new == text:
+        return False
+    path.write_text(new, encoding="utf-8")
+    return True
+
+
+def _places() -> dict[type[BaseModel], list[str]]:
+    places: dict[type[BaseModel], list[str]] = {}
+    _collect(Scenario, "", places)
+    return places
+
+
+def _collect(cls: type[BaseModel], header: str, places: dict[type[BaseModel], list[str]]) -> None:
+    """Every model reachable from ``cls`` with the TOML table headers it appears under, depth first."""
+    if cls in places:
+        places[cls].append(header)
+        return
+    places[cls] = [header]
+    for name, field in cls.model_fields.items():
+        annotation = strip_none(field.annotation)
+        key = f"{header.strip('[]')}.{name}" if header else name
+        if is_model(annotation):
+            _collect(annotation, f"[{key}]", places)
+        elif get_origin(annotation) is list and is_model(get_args(annotation)[0]):
+            _collect(get_args(annotation)[0], f"[[{key}]]", places)
+        elif get_origin(annotation) is dict and is_model(get_args(annotation)[1]):
+            _collect(get_args(annotation)[1], f"[{key}.<name>]", places)
+
+
+def _row(cls: type[BaseModel], name: str, field: FieldInfo) -> str:
+    cells = [f"`{name}`", type_text(field.annotation), _default(field), range_text(field),
+             _meaning(cls, name, field)]
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def _default(field: FieldInfo) -> str:
+    if field.is_required():
+        return "required"
+    value = field.get_default(call_default_factory=True)
+    if value is None:
+        return "unset"
+    if isinstance(value, BaseModel):
+        fixed = any(f.is_required() for f in type(value).model_fields.values())
+        return f"`{toml_value(value.model_dump())}`" if fixed else "its keys' defaults"
+    return f"`{toml_value(value)}`"
+
+
+def _meaning(cls: type[BaseModel], name: str, field: FieldInfo) -> str:
+    if field.description:
+        return " ".join(field.description.split())
+    owners = [c.__name__ for c in cls.__mro__]
+    return next((_MEANINGS[(o, name)] for o in owners if (o, name) in _MEANINGS), "")
+
+
+if __name__ == "__main__":
+    changed = update(Path(sys.argv[1]) if len(sys.argv) > 1 else DOC_FILE)
+    print(f"{'updated' if changed else 'up to date'}: {DOC_FILE if len(sys.argv) < 2 else sys.argv[1]}")

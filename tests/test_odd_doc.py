@@ -1,0 +1,129 @@
+"""docs/ODD.md must not drift from the code.
+
+Fails when a ``ModelParameters`` field, a field of a policy configuration class or a route is missing
+from the ODD description, or when a default in its parameter tables differs from the code's default.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from model.parameters import LayerValues, ModelParameters
+from model.policy.config import (
+    Agreement,
+    DataAccessControl,
+    Destinations,
+    Extraterritorial,
+    Member,
+    NationalControl,
+    PolicySet,
+    Window,
+)
+from model.simulation import ControlRegimeModel
+from model.vocabulary import ROUTES
+from model.world.restraint import VoluntaryRestraint
+
+ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
+POLICY_CLASSES = (
+    Window, Destinations, NationalControl, Extraterritorial, Member, Agreement, DataAccessControl,
+    VoluntaryRestraint, PolicySet,
+)
+RUN_SETTINGS = ("horizon", "warmup", "steps_per_year", "start_date", "target_threshold")
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return ODD.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def rows(text: str) -> dict[str, str]:
+    """Table rows keyed by their first cell when it is a backticked name: name -> second cell."""
+    out = {}
+    for line in text.splitlines():
+        match = re.match(r"^\|\s*`([^`]+)`\s*(?:\([^|]*\))?\s*\|\s*([^|]*?)\s*\|", line)
+        if match:
+            out.setdefault(match.group(1), match.group(2))
+    return out
+
+
+def _policy_key(cls: type[BaseModel], name: str) -> str:
+    """Fields inherited from ``Window`` are documented once, as ``Window.<name>``."""
+    if cls is not Window and issubclass(cls, Window) and name in Window.model_fields:
+        return f"Window.{name}"
+    return f"{cls.__name__}.{name}"
+
+
+def test_every_model_parameter_is_documented(text: str):
+    missing = [name for name in ModelParameters.model_fields if f"`{name}`" not in text]
+    assert not missing, f"ModelParameters fields missing from docs/ODD.md: {missing}"
+
+
+@pytest.mark.parametrize("cls", POLICY_CLASSES, ids=lambda c: c.__name__)
+def test_every_policy_field_is_documented(text: str, cls: type[BaseModel]):
+    missing = [
+        name for name in cls.model_fields
+        if f"`{_policy_key(cls, name)}`" not in text and f"`{cls.__name__}.{name}`" not in text
+    ]
+    assert not missing, f"{cls.__name__} fields missing from docs/ODD.md: {missing}"
+
+
+def test_every_route_is_documented(text: str):
+    missing = [route for route in ROUTES if f"`{route}`" not in text]
+    assert not missing, f"routes missing from docs/ODD.md: {missing}"
+
+
+def _layer_values(cell: str) -> dict[str, float]:
+    return {key: float(Fraction(value)) for key, value in re.findall(r"(\w+)=([\d./e-]+)", cell)}
+
+
+@pytest.mark.parametrize("name", list(ModelParameters.model_fields))
+def test_parameter_table_defaults_match_the_code(rows: dict[str, str], name: str):
+    assert name in rows, f"no parameter-table row for `{name}` in docs/ODD.md"
+    default = ModelParameters.model_fields[name].get_default(call_default_factory=True)
+    cell = rows[name]
+    if isinstance(default, LayerValues):
+        assert _layer_values(cell) == pytest.approx(default.model_dump()), (name, cell)
+    else:
+        assert float(cell) == pytest.approx(default), (name, cell)
+
+
+def _expected_cell(default) -> str | None:
+    """How the ODD tables write a policy default; None when the cell is free text."""
+    if isinstance(default, BaseModel):
+        return None
+    if isinstance(default, list):
+        return ", ".join(map(str, default)) if default else "[]"
+    return str(default)
+
+
+@pytest.mark.parametrize("cls", POLICY_CLASSES[:-1], ids=lambda c: c.__name__)
+def test_policy_table_defaults_match_the_code(rows: dict[str, str], cls: type[BaseModel]):
+    for name, field in cls.model_fields.items():
+        key = _policy_key(cls, name)
+        assert key in rows, f"no policy-table row for `{key}` in docs/ODD.md"
+        cell = rows[key]
+        if field.is_required():
+            assert cell == "required", (key, cell)
+            continue
+        default = field.get_default(call_default_factory=True)
+        expected = _expected_cell(default)
+        if expected is None:
+            continue
+        if isinstance(default, float) and not isinstance(default, bool):
+            assert float(cell) == pytest.approx(default), (key, cell)
+        else:
+            assert cell == expected, (key, cell)
+
+
+@pytest.mark.parametrize("name", RUN_SETTINGS)
+def test_run_setting_defaults_match_the_model(rows: dict[str, str], name: str):
+    default = inspect.signature(ControlRegimeModel.__init__).parameters[name].default
+    assert name in rows, f"no run-settings row for `{name}` in docs/ODD.md"
+    assert rows[name].split()[0] == str(default), (name, rows[name])
