@@ -20,6 +20,7 @@ TABLES = {
     "timeseries": "timeseries.csv",
     "runs": "runs.csv",
     "flows": "flows.csv",
+    "regimes": "regimes.csv",
 }
 FIGURES = ("capability_over_time", "leakage_by_route", "effectiveness")
 

@@ -109,6 +109,7 @@ class ControlRegimeModel(mesa.Model):
         self.first_capable = np.where(self.capability >= p.capable_threshold, -1, -2)  # -1: from start
         self.flows = np.zeros((len(w.exporters), w.n_routes, w.n_countries, len(ROUTES)))
         self.procurement = start
+        self.capability_history: list[np.ndarray] = []
         self.summary = self._summarise(start, step=-1)
 
     def _budget(self) -> np.ndarray:
@@ -156,6 +157,7 @@ class ControlRegimeModel(mesa.Model):
         acquired = result.actual.acquired.sum(axis=-1)  # 5. stocks and capability
         self.stocks = (1.0 - self.depreciation) * self.stocks + acquired
         self.capability = self._capability()
+        self.capability_history.append(self.capability)
         newly = (self.first_capable == -2) & (self.capability >= p.capable_threshold)
         self.first_capable[newly] = t
 
@@ -276,6 +278,17 @@ class ControlRegimeModel(mesa.Model):
     def timeseries(self) -> pd.DataFrame:
         """The model-level DataCollector table, one row per step."""
         return self.datacollector.get_model_vars_dataframe().set_index("step")
+
+    def regime_table(self, targets_only: bool = True) -> pd.DataFrame:
+        """Capability of every (target) regime at every step: columns step, iso3, capability."""
+        history = np.array(self.capability_history)  # [T, C]
+        countries = np.flatnonzero(self.is_target) if targets_only else np.arange(self.world.n_countries)
+        steps = np.arange(len(history))
+        return pd.DataFrame({
+            "step": np.repeat(steps, len(countries)),
+            "iso3": np.tile(np.array(self.world.iso3)[countries], len(steps)),
+            "capability": history[:, countries].ravel(),
+        })
 
     def flow_table(self) -> pd.DataFrame:
         """Cumulative post-warm-up vendor deliveries by exporter, hub, buyer and route (non-zero rows)."""

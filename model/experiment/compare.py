@@ -16,7 +16,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from model.experiment.executors import execute
-from model.experiment.metrics import paired_metrics, summarise
+from model.experiment.metrics import half_width, paired_metrics, summarise
 from model.experiment.runner import RunRecord, RunSpec
 from model.experiment.seeds import replicate_seeds
 from model.scenario import Scenario
@@ -31,6 +31,7 @@ class Comparison:
     summary: pd.DataFrame
     timeseries: pd.DataFrame
     flows: pd.DataFrame
+    regimes: pd.DataFrame  # per scenario, step and target regime: capability mean and 95% interval
     settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -58,9 +59,10 @@ def plan(scenarios: Sequence[Scenario], seeds: list[int]) -> list[RunSpec]:
     specs = []
     for r, seed in enumerate(seeds):
         for label, kwargs in baselines.values():
-            specs.append(RunSpec(f"{label}/{r}", label, "baseline", r, seed, kwargs))
+            specs.append(RunSpec(f"{label}/{r}", label, "baseline", r, seed, kwargs, keep_regimes=True))
         for s in policies:
-            specs.append(RunSpec(f"{s.name}/{r}", s.name, "policy", r, seed, s.model_kwargs(), keep_flows=True))
+            specs.append(RunSpec(f"{s.name}/{r}", s.name, "policy", r, seed, s.model_kwargs(),
+                                 keep_flows=True, keep_regimes=True))
     return specs
 
 
@@ -144,7 +146,20 @@ def _tables(scenarios: list[Scenario], records: list[RunRecord], settings: dict)
             ignore_index=True,
         )
     summary = summarise(per_replication) if rows else pd.DataFrame()
-    return Comparison(runs, per_replication, summary, timeseries, _mean_flows(flows, settings["replications"]), settings)
+    regimes = pd.concat(
+        [r.regimes.assign(scenario=r.spec.scenario) for r in records if r.ok and r.regimes is not None],
+        ignore_index=True,
+    )
+    return Comparison(runs, per_replication, summary, timeseries, _mean_flows(flows, settings["replications"]),
+                      _regime_bands(regimes), settings)
+
+
+def _regime_bands(regimes: pd.DataFrame) -> pd.DataFrame:
+    """Mean and 95% interval of each regime's capability per scenario and step."""
+    bands = regimes.groupby(["scenario", "step", "iso3"], sort=False)["capability"].agg(["mean", "std", "count"])
+    half = half_width(bands["std"].fillna(0.0), bands["count"])
+    return pd.DataFrame({"capability": bands["mean"], "capability_low": bands["mean"] - half,
+                         "capability_high": bands["mean"] + half}).reset_index()
 
 
 def _mean_flows(flows: list[pd.DataFrame], replications: int) -> pd.DataFrame:

@@ -49,15 +49,20 @@ def paired_metrics(
     return out
 
 
+def half_width(std: np.ndarray | pd.Series, count: np.ndarray | pd.Series, level: float = 0.95):
+    """Half-width of the Student-t interval of a mean (0 where fewer than two values)."""
+    count = np.asarray(count, float)
+    quantile = stats.t.ppf(0.5 + level / 2, np.maximum(count - 1, 1))
+    return np.where(count > 1, quantile * np.asarray(std, float) / np.sqrt(np.maximum(count, 1)), 0.0)
+
+
 def interval(values: pd.Series, level: float = 0.95) -> tuple[float, float, float]:
     """Mean and Student-t confidence interval over replicates (NaNs dropped)."""
     x = values.dropna().to_numpy(float)
     if len(x) == 0:
         return (np.nan, np.nan, np.nan)
     mean = float(x.mean())
-    if len(x) == 1 or np.allclose(x, mean):
-        return (mean, mean, mean)
-    half = stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
+    half = float(half_width(x.std(ddof=1) if len(x) > 1 else 0.0, len(x), level))
     return (mean, mean - half, mean + half)
 
 

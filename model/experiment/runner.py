@@ -25,6 +25,7 @@ class RunSpec:
     point_id: int = 0
     record_every: int = 1
     keep_flows: bool = False
+    keep_regimes: bool = False
 
 
 @dataclass
@@ -39,6 +40,7 @@ class RunRecord:
     report: dict[str, float] = field(default_factory=dict)
     controlling: tuple[str, ...] = ()
     flows: pd.DataFrame | None = None
+    regimes: pd.DataFrame | None = None
     error: str | None = None
 
     @property
@@ -65,6 +67,7 @@ def run_one(spec: RunSpec) -> RunRecord:
             report=model.report(),
             controlling=tuple(sorted(controlling)),
             flows=model.flow_table() if spec.keep_flows else None,
+            regimes=model.regime_table() if spec.keep_regimes else None,
         )
     except Exception as exc:  # a failed run is data, not a crashed experiment
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
