@@ -37,9 +37,15 @@ class ModelParameters(Config):
 
     # --- demand -----------------------------------------------------------------------------
     budget_share: float = Field(
-        2.4e-4, gt=0.0, le=0.01,
-        description="Share of GDP spent per year on surveillance items. Sourced: about US$24 bn "
-        "world video-surveillance revenue in 2021 (Omdia) over about US$100 tn world GDP (World Bank).",
+        2.1e-4, gt=0.0, le=0.01,
+        description="Share of GDP spent per year on surveillance items at the start (2019). Sourced: "
+        "about US$24 bn world video-surveillance revenue in 2021 (Omdia), taken back to 2019 at "
+        "budget_growth, over about US$101 tn world GDP (World Bank).",
+    )
+    budget_growth: float = Field(
+        0.074, ge=-0.5, le=1.0,
+        description="Yearly growth of surveillance budgets. Sourced: world video-surveillance revenue "
+        "about US$24 bn in 2021 rising to about US$31.9 bn by 2025 (Omdia), i.e. 7.4% a year.",
     )
     layer_budget_shares: LayerValues = Field(
         LayerValues(camera=0.6, algorithm_1n=0.25, training_data=0.15),
@@ -188,6 +194,17 @@ class ModelParameters(Config):
         if rho == 0.0:
             raise ValueError("ces_rho = 0 is the Cobb-Douglas limit; use a small non-zero value")
         return rho
+
+    adoption_threshold: float = Field(
+        0.5, gt=0.0,
+        description="Capability at which a country counts as using AI surveillance (for comparison with "
+        "the Carnegie AIGS adoption counts: 75 of 176 countries in 2019). Definition; calibrated.",
+    )
+    reach_share: float = Field(
+        0.05, gt=0.0, le=1.0,
+        description="Share of an adopting country's spending on vendors at which a vendor (or a home "
+        "country's vendors) counts as supplying it (for the AIGS supplier counts). Definition.",
+    )
 
     # --- vendors ----------------------------------------------------------------------------------
     learning_rate: float = Field(

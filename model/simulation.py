@@ -15,6 +15,7 @@ from model.agents import Country, Vendor
 from model.calendar import Calendar
 from model.errors import ModelInputError
 from model.market import Draws, Market, Procurement, free_access, procure, resolve_access
+from model.observables import observe
 from model.parameters import ModelParameters, default_parameters
 from model.policy import PolicySchedule, PolicySet, preset
 from model.reporters import agenttype_reporters, model_reporters
@@ -115,7 +116,8 @@ class ControlRegimeModel(mesa.Model):
     def _budget(self) -> np.ndarray:
         """``[C, L]`` US$ this step: GDP share, raised by unrest, split across layers."""
         p = self.params
-        per_step = self.world.gdp * p.budget_share / self.calendar.steps_per_year
+        growth = (1.0 + p.budget_growth) ** self.calendar.years(max(self.steps - 1, 0))
+        per_step = self.world.gdp * p.budget_share * growth / self.calendar.steps_per_year
         total = per_step * (1.0 + p.unrest_demand_elasticity * self.unrest)
         return total[:, None] * np.array(p.layer_budget_shares.as_tuple())[None, :]
 
@@ -240,6 +242,7 @@ class ControlRegimeModel(mesa.Model):
             summary[f"share_{w.iso3[c]}"] = float(revenue[e] / total) if total > 0 else 0.0
         controlling = np.isin(w.iso3, list(self.controlling_countries))[w.exporters]
         summary["revenue_controlling"] = float(revenue[controlling].sum())
+        summary.update(observe(w, self.params, self.capability, result))
         return summary
 
     def _by_item(self, result: Procurement) -> dict[str, np.ndarray]:

@@ -31,6 +31,7 @@ TINY_PARAMS = dict(
     price_sensitivity=1.0,  # with b_p = b_q = 1 a buyer gets budget * scale * q / p from each option
     quality_sensitivity=1.0,
     budget_share=0.01,  # GDP 400 -> budget 1.0 per quarter
+    budget_growth=0.0,
     border_cost=0.10,
     distance_cost=0.0,
     contiguity_discount=0.0,

@@ -1,0 +1,45 @@
+"""Observables for comparison with public figures: adoption, supplier reach, vendor shares.
+
+They turn a step's state into the quantities the calibration targets name (Carnegie AIGS adoption
+and supplier counts, market shares, the public-copy share of training data).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.market import Procurement
+from model.parameters import ModelParameters
+from model.vocabulary import LAYER_INDEX, ROUTE_INDEX
+from model.world import World
+
+
+def vendor_spend(world: World, result: Procurement) -> np.ndarray:
+    """``[C, V]`` spending of each country on each vendor (all layers, conversion purchases included)."""
+    n_v = world.n_vendors
+    spend = result.actual.spend
+    return spend[:, :, :n_v].sum(axis=1) + spend[:, :, n_v : 2 * n_v].sum(axis=1)
+
+
+def observe(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> dict[str, float]:
+    """Adopters, supplier reach per home country and per vendor, vendor revenue shares, and the
+    share of training data (all buyers) that came from public copies."""
+    adopters = capability >= params.adoption_threshold
+    spend = vendor_spend(world, result)  # [C, V]
+    total = spend.sum(axis=1, keepdims=True)
+    share = np.divide(spend, total, out=np.zeros_like(spend), where=total > 0)
+    out: dict[str, float] = {"adopters": int(adopters.sum())}
+    by_home = np.zeros((world.n_countries, len(world.exporters)))
+    np.add.at(by_home.T, world.vendor_exporter, share.T)
+    reached_home = (by_home >= params.reach_share) & adopters[:, None]
+    for e, c in enumerate(world.exporters):
+        out[f"reach_{world.iso3[c]}"] = int(reached_home[:, e].sum())
+    reached = (share >= params.reach_share) & adopters[:, None]
+    revenue = spend.sum(axis=0)
+    for v, name in enumerate(world.vendor_names):
+        out[f"reach_vendor_{name}"] = int(reached[:, v].sum())
+    for v, name in enumerate(world.vendor_names):
+        out[f"vendor_share_{name}"] = float(revenue[v] / revenue.sum()) if revenue.sum() > 0 else 0.0
+    data = result.by_route[:, LAYER_INDEX["training_data"]].sum(axis=0)
+    out["data_public_share"] = float(data[ROUTE_INDEX["public_copies"]] / data.sum()) if data.sum() > 0 else 0.0
+    return out
