@@ -81,6 +81,16 @@ class ModelParameters(Config):
         description="Logit coefficient on log quality. Assumption (to be calibrated): twice the price "
         "coefficient, i.e. accuracy matters more than proportionally for 1:N identification at scale.",
     )
+    price_factor_by_home: dict[str, float] = Field(
+        default_factory=dict,
+        description="Multiplies the price index of every vendor based in a country (ISO3 -> factor > 0). "
+        "Calibration knob for the vendors' assumed prices; empty = the data table's prices.",
+    )
+    scale_factor_by_vendor: dict[str, float] = Field(
+        default_factory=dict,
+        description="Multiplies a vendor's market presence (vendor -> factor > 0). Calibration knob for "
+        "the assumed scales; empty = the data table's scales.",
+    )
     # --- routes and trade costs ---------------------------------------------------------------
     border_cost: float = Field(
         0.10, ge=0.0,
@@ -181,6 +191,14 @@ class ModelParameters(Config):
         description="Capability at which a regime counts as 'mass-surveillance capable'; 1.0 = the "
         "world's per-capita stock of every layer at the start. Assumption.",
     )
+    @field_validator("price_factor_by_home", "scale_factor_by_vendor")
+    @classmethod
+    def _positive_factors(cls, factors: dict[str, float]) -> dict[str, float]:
+        bad = {k: v for k, v in factors.items() if not v > 0}
+        if bad:
+            raise ValueError(f"factors must be > 0, got {bad}")
+        return factors
+
     @field_validator("depreciation")
     @classmethod
     def _positive_depreciation(cls, rates: LayerValues) -> LayerValues:

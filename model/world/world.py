@@ -129,6 +129,7 @@ def build_world(
     iso3 = list(countries["iso3"])
     index = {code: i for i, code in enumerate(iso3)}
     vendor_home = np.array([index[h] for h in vendors["home_iso3"]], dtype=int)
+    price, scale = _calibrated(vendors, params)
     exporters, vendor_exporter = np.unique(vendor_home, return_inverse=True)
     hubs = np.array([index[h] for h in hub_table["iso3"]], dtype=int)
 
@@ -151,10 +152,10 @@ def build_world(
         vendor_home=vendor_home,
         sells=sells,
         quality=quality,
-        price=vendors["price_index"].to_numpy(float),
+        price=price,
         us_content=vendors["us_content"].to_numpy(float),
         compliance=vendors["compliance"].to_numpy(float),
-        scale=vendors["scale"].to_numpy(float),
+        scale=scale,
         restraints=_restraints(vendors) if overrides.restraints is None else tuple(overrides.restraints),
         exporters=exporters,
         vendor_exporter=vendor_exporter,
@@ -165,6 +166,18 @@ def build_world(
         network=graph,
         route_cost=route_costs(graph, iso3, exporters, hubs, params.hub_markup),
     )
+
+
+def _calibrated(vendors: pd.DataFrame, params: ModelParameters) -> tuple[np.ndarray, np.ndarray]:
+    """Vendors' price index and scale with the parameters' calibration factors applied."""
+    homes, names = list(vendors["home_iso3"]), list(vendors["vendor"])
+    for home in params.price_factor_by_home:
+        check_name(home, sorted(set(homes)), "parameters.price_factor_by_home", "vendor home country")
+    for name in params.scale_factor_by_vendor:
+        check_name(name, names, "parameters.scale_factor_by_vendor", "vendor")
+    price = vendors["price_index"].to_numpy(float) * np.array([params.price_factor_by_home.get(h, 1.0) for h in homes])
+    scale = vendors["scale"].to_numpy(float) * np.array([params.scale_factor_by_vendor.get(n, 1.0) for n in names])
+    return price, scale
 
 
 def _apply_country_overrides(countries: pd.DataFrame, overrides: WorldOverrides) -> pd.DataFrame:
