@@ -117,6 +117,46 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from model.calibration import calibrate, load_spec, write_calibrated
+    from model.experiment.folders import write_atomically, write_json
+    from model.experiment.manifest import build_manifest, digest
+    from model.scenario import SCENARIO_DIR, load_scenario
+
+    spec = load_spec(Path(args.file)) if args.file else load_spec()
+    base = load_scenario(SCENARIO_DIR / "baseline.toml")
+    out = _out(args, "calibration")
+    seed = args.seed if args.seed is not None else base.seed
+    result = calibrate(spec, base, seed=seed, executor=_executor(args), progress=not args.quiet)
+
+    def fill(folder: Path) -> None:
+        result.points.to_csv(folder / "points.csv", index=False)
+        settings = {"seed": seed, "calibration": spec.model_dump(mode="json"), "best": result.best_values,
+                    "loss": float(result.best["loss"])}
+        write_json(folder / "manifest.json", build_manifest("calibration", settings, sys.argv,
+                                                            {"points": digest(result.points)}))
+
+    write_atomically(out, fill, force=args.force)
+    path = write_calibrated(result, note=f"seed {seed}, {len(result.points)} points; details in {out}")
+    best = result.best
+    print(f"best loss {best['loss']:.3f} (point {int(best['point'])}); fitted values written to {path}")
+    for target in spec.targets:
+        inside = target.low <= best[target.name] <= target.high
+        print(f"  {target.name:<24} model {best[target.name]:>12.4g}   target {target.value:>10.4g} "
+              f"[{target.low:.4g}, {target.high:.4g}]  {'ok' if inside else 'OUTSIDE'}")
+    print(f"Points written to {out}/. Regenerate the report with: python run.py validation-report")
+    return 0
+
+
+def cmd_validation_report(args: argparse.Namespace) -> int:
+    from model.calibration.validation import write_validation_report
+
+    path = write_validation_report(Path(args.out_file), replications=args.replications,
+                                   executor=_executor(args), progress=not args.quiet)
+    print(f"Validation report written to {path}")
+    return 0
+
+
 def _common(parser: argparse.ArgumentParser, out: bool = True) -> None:
     parser.add_argument("--replications", type=int, help="replications per scenario (default: the file's)")
     parser.add_argument("--seed", type=int, help="master seed (default: the file's)")
@@ -164,6 +204,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("manifest", metavar="results/X/manifest.json")
     _common(p, out=False)
     p.set_defaults(handler=cmd_reproduce)
+
+    p = sub.add_parser("calibrate", help="fit the default world's free parameters to public figures",
+                       description="Fit the free parameters in model/data/calibration.toml to its targets "
+                       "(iterated Latin-hypercube search) and write model/data/calibrated.toml.")
+    p.add_argument("--file", help="calibration file (default: model/data/calibration.toml)")
+    _common(p)
+    p.set_defaults(handler=cmd_calibrate)
+
+    p = sub.add_parser("validation-report", help="regenerate docs/validation.md",
+                       description="Compare the calibrated baseline with every target, run the behavioural "
+                       "checks and the headline's uncertainty analysis, and write docs/validation.md.")
+    p.add_argument("--out-file", default="docs/validation.md", help="where to write (default: docs/validation.md)")
+    _common(p, out=False)
+    p.set_defaults(handler=cmd_validation_report)
     return parser
 
 

@@ -10,31 +10,41 @@ import numpy as np
 
 from model.market import Procurement
 from model.parameters import ModelParameters
-from model.vocabulary import LAYER_INDEX, ROUTE_INDEX
+from model.vocabulary import LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX
 from model.world import World
 
 
 def vendor_spend(world: World, result: Procurement) -> np.ndarray:
-    """``[C, V]`` spending of each country on each vendor (all layers, conversion purchases included)."""
+    """``[C, L, V]`` spending of each country on each vendor per layer (conversions under 1:N)."""
     n_v = world.n_vendors
     spend = result.actual.spend
-    return spend[:, :, :n_v].sum(axis=1) + spend[:, :, n_v : 2 * n_v].sum(axis=1)
+    return spend[:, :, :n_v] + spend[:, :, n_v : 2 * n_v]
 
 
 def observe(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> dict[str, float]:
     """Adopters, supplier reach per home country and per vendor, vendor revenue shares, and the
-    share of training data (all buyers) that came from public copies."""
+    share of training data (all buyers) that came from public copies.
+
+    A home country's vendors reach an adopting country when together they take ``reach_share`` of
+    its vendor spending; a single vendor, when it takes that share of its spending on the layers
+    the vendor sells."""
     adopters = capability >= params.adoption_threshold
-    spend = vendor_spend(world, result)  # [C, V]
+    by_layer = vendor_spend(world, result)  # [C, L, V]
+    spend = by_layer.sum(axis=1)  # [C, V]
+    out: dict[str, float] = {"adopters": int(adopters.sum())}
+    # a home country's vendors: their share of the country's whole vendor spending
     total = spend.sum(axis=1, keepdims=True)
     share = np.divide(spend, total, out=np.zeros_like(spend), where=total > 0)
-    out: dict[str, float] = {"adopters": int(adopters.sum())}
     by_home = np.zeros((world.n_countries, len(world.exporters)))
     np.add.at(by_home.T, world.vendor_exporter, share.T)
     reached_home = (by_home >= params.reach_share) & adopters[:, None]
     for e, c in enumerate(world.exporters):
         out[f"reach_{world.iso3[c]}"] = int(reached_home[:, e].sum())
-    reached = (share >= params.reach_share) & adopters[:, None]
+    # one vendor: its share of the country's vendor spending on the layers it sells
+    sold = world.sells[:, list(LAYER_ITEM)].T.astype(float)  # [L, V]
+    market = np.einsum("clw,lv->cv", by_layer, sold)  # vendor spending on each vendor's layers
+    own = np.divide(spend, market, out=np.zeros_like(spend), where=market > 0)
+    reached = (own >= params.reach_share) & adopters[:, None]
     revenue = spend.sum(axis=0)
     for v, name in enumerate(world.vendor_names):
         out[f"reach_vendor_{name}"] = int(reached[:, v].sum())

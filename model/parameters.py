@@ -47,6 +47,12 @@ class ModelParameters(Config):
         description="Yearly growth of surveillance budgets. Sourced: world video-surveillance revenue "
         "about US$24 bn in 2021 rising to about US$31.9 bn by 2025 (Omdia), i.e. 7.4% a year.",
     )
+    price_decline: float = Field(
+        0.0, ge=0.0, lt=1.0,
+        description="Yearly fall of every price (vendors, domestic industry, public-copy use): cheaper "
+        "cameras, compute and software over time. Assumption; calibrated to the growth of adoption "
+        "between the AIGS 2019 and 2022 indices.",
+    )
     layer_budget_shares: LayerValues = Field(
         LayerValues(camera=0.6, algorithm_1n=0.25, training_data=0.15),
         description="Split of the surveillance budget across layers. Assumption: hardware dominates "

@@ -123,8 +123,11 @@ class ControlRegimeModel(mesa.Model):
 
     def _market(self, step: int, public_copy_availability: float) -> Market:
         p = self.params
-        public = p.public_copy_quality * (1.0 - p.public_copy_decay) ** self.calendar.years(step)
-        return Market(self.budget, self.vendor_quality, self.domestic_quality, public, public_copy_availability)
+        years = self.calendar.years(step)
+        public = p.public_copy_quality * (1.0 - p.public_copy_decay) ** years
+        price_level = (1.0 - p.price_decline) ** years
+        return Market(self.budget, self.vendor_quality, self.domestic_quality, public, public_copy_availability,
+                      price_level)
 
     def _capability(self) -> np.ndarray:
         """CES aggregate of per-capita stocks relative to the world's starting level."""
@@ -219,6 +222,9 @@ class ControlRegimeModel(mesa.Model):
             "target_capability": float((self.capability[target] * pop[target]).sum() / pop[target].sum()),
             "world_capability": float((self.capability * pop).sum() / pop.sum()),
             "targets_capable": int((self.capability[target] >= self.params.capable_threshold).sum()),
+            "domestic_quality_targets": float(
+                (self.domestic_quality[target].mean(axis=1) * pop[target]).sum() / pop[target].sum()
+            ),
             "budget_total": float(self.budget.sum()),
             "spend_total": float(result.actual.spend.sum()),
         }

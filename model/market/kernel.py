@@ -33,6 +33,7 @@ class Market:
     domestic_quality: np.ndarray  # [C, L]
     public_quality: float
     public_availability: float = 1.0  # scales the public copies' attraction (takedowns)
+    price_level: float = 1.0  # multiplies every price (falling technology prices)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def _allocate(
     tag_o[:, :, 2 * n_v + 1] = ROUTE_INDEX["public_copies"]
 
     scale = np.concatenate([world.scale, world.scale, [1.0, market.public_availability]])
+    price_o = price_o * market.price_level
     weight = attraction(price_o, quality_o, scale, params.price_sensitivity, params.quality_sensitivity)
     spend, acquired = purchase(market.budget, weight, params.price_sensitivity)
     return Allocation(spend=spend, acquired=acquired, tag=tag_o, route=route)

@@ -1,0 +1,20 @@
+"""Calibration of the default world to public figures, and the validation report."""
+
+from model.calibration.fit import CalibrationResult, calibrate, evaluate, write_calibrated
+from model.calibration.measure import loss, measure, within
+from model.calibration.spec import CALIBRATION_FILE, CalibrationSpec, FreeParameter, Target, load_spec
+
+__all__ = [
+    "CALIBRATION_FILE",
+    "CalibrationResult",
+    "CalibrationSpec",
+    "FreeParameter",
+    "Target",
+    "calibrate",
+    "evaluate",
+    "load_spec",
+    "loss",
+    "measure",
+    "within",
+    "write_calibrated",
+]

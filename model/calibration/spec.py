@@ -1,0 +1,94 @@
+"""The calibration file: targets (public figures with tolerances) and bounded free parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from model.config_base import Config, input_error
+from model.errors import ModelInputError
+from model.parameters import ModelParameters
+
+CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "data" / "calibration.toml"
+
+
+class Target(Config):
+    """A public figure and the model observable (time-series columns, aggregated over a period) it is compared with."""
+
+    name: str
+    observable: list[str] = Field(min_length=1, description="Summary columns, added up.")
+    start: dt.date
+    end: dt.date
+    aggregate: Literal["mean", "sum"] = "mean"
+    value: float
+    low: float
+    high: float
+    source: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Target:
+        if not self.low <= self.value <= self.high or self.low == self.high:
+            raise ValueError(f"{self.name}: need low <= value <= high and low < high")
+        return self
+
+
+class FreeParameter(Config):
+    """A parameter the calibration may move: a key under ``parameters.`` and its bounds."""
+
+    key: str = Field(pattern=r"^parameters\.[A-Za-z_]+(\.[A-Za-z0-9_ ()-]+)?$")
+    low: float
+    high: float
+    rationale: str = ""
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(self.key.split(".")[1:])
+
+
+class CalibrationSettings(Config):
+    horizon: int = Field(16, ge=2)
+    replications: int = Field(2, ge=1)
+    rounds: list[int] = Field(default_factory=lambda: [48, 24], min_length=1)
+    shrink: float = Field(0.35, gt=0.0, le=1.0)
+    validation_replications: int = Field(20, ge=2)
+
+
+class CalibrationSpec(Config):
+    settings: CalibrationSettings = Field(default_factory=CalibrationSettings)
+    targets: list[Target] = Field(min_length=1)
+    free: list[FreeParameter] = Field(min_length=1)
+
+    def parameters(self, base: ModelParameters, values: dict[str, float]) -> ModelParameters:
+        """``base`` with the free parameters set to ``values`` (keyed by ``FreeParameter.key``)."""
+        data = base.model_dump()
+        for free in self.free:
+            if free.key not in values:
+                continue
+            table = data
+            for part in free.path[:-1]:
+                table = table.setdefault(part, {})
+            table[free.path[-1]] = values[free.key]
+        return ModelParameters(**data)
+
+
+def load_spec(path: Path = CALIBRATION_FILE) -> CalibrationSpec:
+    """Read and check a calibration file; every free key must name a model parameter."""
+    try:
+        with Path(path).open("rb") as fh:
+            spec = CalibrationSpec.model_validate(tomllib.load(fh))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ModelInputError(str(path), f"cannot read the calibration file ({exc})") from None
+    except ValidationError as exc:
+        err = input_error(exc)
+        raise ModelInputError(f"{path}: {err.key}", err.problem, expected=err.expected, got=err.got,
+                              suggestion=err.suggestion) from None
+    fields = list(ModelParameters.model_fields)
+    for n, free in enumerate(spec.free):
+        from model.errors import check_name
+
+        check_name(free.path[0], fields, f"{path}: free[{n}].key", "model parameter")
+    return spec

@@ -1,0 +1,92 @@
+"""Calibration: the targets file, measuring runs against targets, the loss, and a small fit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.calibration import CalibrationSpec, calibrate, load_spec, loss, measure, within, write_calibrated
+from model.errors import ModelInputError
+from model.parameters import ModelParameters
+from model.scenario import SCENARIO_DIR, load_scenario
+
+TARGET = dict(name="spending_2019", observable=["spend_total"], start=dt.date(2019, 1, 1),
+              end=dt.date(2019, 12, 31), aggregate="sum", value=30e9, low=27e9, high=33e9, source="test")
+
+
+def spec(**settings) -> CalibrationSpec:
+    return CalibrationSpec(
+        settings={"horizon": 5, "replications": 1, "rounds": [6, 4], "shrink": 0.3} | settings,
+        targets=[TARGET],
+        free=[{"key": "parameters.budget_share", "low": 1.5e-4, "high": 4e-4}],
+    )
+
+
+def test_the_shipped_calibration_file_loads_and_names_real_parameters():
+    shipped = load_spec()
+    assert len(shipped.targets) >= 10
+    assert {f.key for f in shipped.free} >= {"parameters.price_sensitivity", "parameters.budget_share"}
+
+
+def test_an_unknown_free_parameter_is_named_with_a_suggestion(tmp_path):
+    path = tmp_path / "cal.toml"
+    path.write_text(
+        '[[targets]]\nname = "x"\nobservable = ["spend_total"]\nstart = 2019-01-01\nend = 2019-12-31\n'
+        'value = 1.0\nlow = 0.5\nhigh = 2.0\nsource = "s"\n'
+        '[[free]]\nkey = "parameters.budget_shar"\nlow = 0.0\nhigh = 1.0\n'
+    )
+    with pytest.raises(ModelInputError, match=r"free\[0\]\.key.*'budget_shar'.*'budget_share'"):
+        load_spec(path)
+
+
+def test_measure_sums_flows_and_averages_levels_over_the_period():
+    series = pd.DataFrame({
+        "date": ["2018-10-01", "2019-01-01", "2019-04-01", "2019-07-01", "2019-10-01", "2020-01-01"],
+        "spend_total": [100.0, 1.0, 2.0, 3.0, 4.0, 100.0],
+        "share_A": [0.0, 0.1, 0.2, 0.3, 0.4, 0.0],
+        "share_B": [0.0, 0.1, 0.1, 0.1, 0.1, 0.0],
+    })
+    level = TARGET | {"name": "level", "observable": ["share_A", "share_B"], "aggregate": "mean",
+                      "value": 0.3, "low": 0.2, "high": 0.4}
+    s = CalibrationSpec(targets=[TARGET, level], free=[{"key": "parameters.budget_share", "low": 0, "high": 1}])
+    values = measure(series, s.targets)
+    assert values == pytest.approx({"spending_2019": 10.0, "level": (0.2 + 0.3 + 0.4 + 0.5) / 4})
+    # loss: ((10 - 30e9) / 3e9)^2 + ((0.35 - 0.3) / 0.1)^2
+    assert loss(values, s.targets) == pytest.approx(((10 - 30e9) / 3e9) ** 2 + 0.25)
+    assert within(values, s.targets) == {"spending_2019": False, "level": True}
+
+
+def test_a_small_fit_finds_the_budget_share_that_matches_spending():
+    base = load_scenario(SCENARIO_DIR / "baseline.toml")
+    result = calibrate(spec(), base, seed=3, executor="serial", progress=False)
+    assert len(result.points) == 10
+    best = result.best
+    assert best["loss"] == result.points["loss"].min()
+    assert 27e9 <= best["spending_2019"] <= 33e9  # spending is linear in the budget share
+    # the second round searched a box around the first round's best point
+    first_best = result.points[result.points["round"] == 1].nsmallest(1, "loss")["parameters.budget_share"].iat[0]
+    second = result.points[result.points["round"] == 2]["parameters.budget_share"]
+    assert (np.abs(second - first_best) <= 0.15 * (4e-4 - 1.5e-4) + 1e-12).all()
+
+
+def test_written_values_are_what_the_parameters_file_reads(tmp_path):
+    base = load_scenario(SCENARIO_DIR / "baseline.toml")
+    result = calibrate(spec(rounds=[4]), base, seed=1, executor="serial", progress=False)
+    path = write_calibrated(result, tmp_path / "calibrated.toml")
+    with path.open("rb") as fh:
+        written = tomllib.load(fh)["parameters"]
+    assert written == {"budget_share": pytest.approx(result.best_values["parameters.budget_share"])}
+    expected = result.spec.parameters(ModelParameters(), result.best_values)
+    assert ModelParameters(**written).budget_share == expected.budget_share
+
+
+def test_a_calibration_whose_runs_all_fail_says_why():
+    from model.experiment import ExperimentError
+
+    base = load_scenario(SCENARIO_DIR / "baseline.toml")
+    with pytest.raises(ExperimentError, match="horizon"):
+        calibrate(spec(horizon=4, rounds=[2]), base, seed=1, executor="serial", progress=False)  # horizon = warm-up
