@@ -12,13 +12,25 @@ from model.policy import (
     PolicySet,
     VoluntaryRestraint,
 )
+from model.agents import Country, Vendor
 from model.simulation import ControlRegimeModel
 from model.world import World, WorldOverrides, build_world
+from model.scenario import Scenario, ScenarioError, list_scenarios, load_scenario  # noqa: E402
+from model.experiment import Comparison, compare, run_scenario  # noqa: E402
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Agreement",
+    "Comparison",
+    "Country",
+    "Scenario",
+    "ScenarioError",
+    "Vendor",
+    "compare",
+    "list_scenarios",
+    "load_scenario",
+    "run_scenario",
     "ControlRegimeModel",
     "DataAccessControl",
     "Destinations",
