@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -22,60 +22,46 @@ class Config(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            raise input_error(exc, type(self).__name__) from None
+            raise input_error(exc, type(self)) from None
 
     # Tell pydantic this is not a custom __init__: nested validation then bypasses it and keeps
     # full error locations (and any strictness) instead of wrapping errors in value_error.
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
 
-def input_error(exc: ValidationError, root: str = "") -> ModelInputError:
-    """The first problem of a pydantic ``ValidationError`` as a :class:`ModelInputError`."""
+def input_error(exc: ValidationError, model: type[BaseModel] | None = None) -> ModelInputError:
+    """The first problem of a pydantic ``ValidationError`` as a :class:`ModelInputError`; the key
+    path starts with ``model``'s name when given (which also lets unknown keys get suggestions)."""
     err = exc.errors()[0]
-    path = ".".join(str(p) for p in err["loc"])
-    key = f"{root}.{path}" if root and path else (root or path)
+    loc = err["loc"]
+    path = ".".join(str(p) for p in loc)
+    key = ".".join(part for part in (model.__name__ if model else "", path) if part)
     ctx = err.get("ctx") or {}
-    suggestion = None
-    expected = None
     if err["type"] == "extra_forbidden":
-        fields = exc.title and _fields_at(exc, err["loc"])
-        problem = "unknown key"
-        suggestion = closest(str(err["loc"][-1]), fields or [])
-        expected = "one of " + ", ".join(fields) if fields else None
-        got = None
-    elif err["type"] == "literal_error":
-        problem = "not an allowed value"
+        fields = _fields_at(model, loc[:-1])
+        return ModelInputError(key, "unknown key", expected="one of " + ", ".join(fields) if fields else None,
+                               suggestion=closest(str(loc[-1]), fields))
+    if err["type"] == "literal_error":
         expected = ctx.get("expected")
-        got = err.get("input")
         allowed = [a.strip(" '") for a in str(expected).replace(" or ", ",").split(",")]
-        suggestion = closest(str(got), allowed)
-    else:
-        problem = err["msg"][0].lower() + err["msg"][1:]
-        got = err.get("input")
-    return ModelInputError(key, problem, expected=expected, got=got, suggestion=suggestion)
+        return ModelInputError(key, "not an allowed value", expected=expected, got=err.get("input"),
+                               suggestion=closest(str(err.get("input")), allowed))
+    return ModelInputError(key, err["msg"][0].lower() + err["msg"][1:], got=err.get("input"))
 
 
-def _fields_at(exc: ValidationError, loc: tuple) -> list[str]:
-    """The valid keys at the parent of ``loc``, found on the model class that raised."""
-    from pydantic import BaseModel as _Base
-
-    cls = _CLASSES.get(exc.title)
-    for part in loc[:-1]:
-        if cls is None:
+def _fields_at(model: type[BaseModel] | None, parents: tuple) -> list[str]:
+    """The valid keys of the (nested) model at ``parents`` below ``model``."""
+    for part in parents:
+        if model is None:
             return []
-        field = cls.model_fields.get(str(part))
-        if field is None:
-            continue  # a list index or dict key: stay on the item type found below
-        cls = _model_type(field.annotation)
-    if cls is None or not issubclass(cls, _Base):
-        return []
-    return list(cls.model_fields)
+        field = model.model_fields.get(str(part))
+        if field is not None:  # else a list index or dict key: stay on the item type
+            model = _model_type(field.annotation)
+    return list(model.model_fields) if model is not None else []
 
 
-def _model_type(annotation: Any) -> type | None:
+def _model_type(annotation: Any) -> type[BaseModel] | None:
     """The first pydantic model class inside a (possibly generic) annotation."""
-    from typing import get_args
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):
@@ -83,23 +69,3 @@ def _model_type(annotation: Any) -> type | None:
         if found is not None:
             return found
     return None
-
-
-class _Registry(dict):
-    def __missing__(self, name: str) -> type | None:
-        for cls in _all_subclasses(Config):
-            if cls.__name__ == name:
-                self[name] = cls
-                return cls
-        return None
-
-
-def _all_subclasses(cls: type) -> list[type]:
-    out = []
-    for sub in cls.__subclasses__():
-        out.append(sub)
-        out.extend(_all_subclasses(sub))
-    return out
-
-
-_CLASSES = _Registry()

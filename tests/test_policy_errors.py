@@ -82,3 +82,8 @@ def test_a_control_during_the_warmup_is_refused():
 def test_run_settings_are_checked():
     with pytest.raises(ModelInputError, match="horizon"):
         ControlRegimeModel(horizon=2, warmup=4)
+
+
+def test_a_misspelt_keyword_is_named_with_the_valid_keys():
+    with pytest.raises(ModelInputError, match=r"NationalControl\.enforcment: unknown key.*'enforcement'"):
+        NationalControl(jurisdiction="USA", enforcment=0.5)

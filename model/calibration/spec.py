@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, model_validator
 
 from model.config_base import Config, input_error
-from model.errors import ModelInputError
+from model.errors import ModelInputError, check_name
 from model.parameters import ModelParameters
 
 CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "data" / "calibration.toml"
@@ -83,12 +83,10 @@ def load_spec(path: Path = CALIBRATION_FILE) -> CalibrationSpec:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ModelInputError(str(path), f"cannot read the calibration file ({exc})") from None
     except ValidationError as exc:
-        err = input_error(exc)
+        err = input_error(exc, CalibrationSpec)
         raise ModelInputError(f"{path}: {err.key}", err.problem, expected=err.expected, got=err.got,
                               suggestion=err.suggestion) from None
     fields = list(ModelParameters.model_fields)
     for n, free in enumerate(spec.free):
-        from model.errors import check_name
-
         check_name(free.path[0], fields, f"{path}: free[{n}].key", "model parameter")
     return spec
