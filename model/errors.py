@@ -30,19 +30,28 @@ class ModelInputError(ValueError):
         self.suggestion = suggestion
         super().__init__(self.message())
 
+    def location(self) -> str:
+        """Where the problem is (subclasses may prefix a file)."""
+        return self.key
+
+    def show(self, value: object) -> str:
+        """How a bad value is written in the message."""
+        return repr(value)
+
     def message(self) -> str:
-        """The one-line description: ``key: problem (expected ..., got ...); did you mean ...?``."""
-        text = f"{self.key}: {self.problem}" if self.key else self.problem
+        """The one-line description: ``where: problem (expected ..., got ...); did you mean ...?``."""
+        where = self.location()
+        text = f"{where}: {self.problem}" if where else self.problem
         details = []
         if self.expected is not None:
             details.append(f"expected {self.expected}")
         if self.got is not None:
-            details.append(f"got {self.got!r}")
+            details.append(f"got {self.show(self.got)}")
         if details:
             text += f" ({', '.join(details)})"
         if self.suggestion:
             text += f"; did you mean {self.suggestion}?"
-        return text
+        return " ".join(text.splitlines())  # always one line
 
 
 def closest(name: str, valid: Iterable[str], n: int = 3) -> str | None:

@@ -39,21 +39,13 @@ class ScenarioError(ModelInputError):
         """``err`` located in ``file``."""
         return cls(file, err.key, err.problem, expected=err.expected, got=err.got, suggestion=err.suggestion)
 
-    def message(self) -> str:
-        where = f"{self.file}: {self.key}" if self.key else self.file
-        details = [f"expected {self.expected}"] if self.expected is not None else []
-        if self.got is not None:
-            details.append(f"got {show(self.got)}")
-        text = f"{where}: {self.problem}" + (f" ({', '.join(details)})" if details else "")
-        if self.suggestion:
-            text += f"; did you mean {self.suggestion}?"
-        return " ".join(text.splitlines())  # always one line
+    def location(self) -> str:
+        return f"{self.file}: {self.key}" if self.key else self.file
 
-
-def show(value: object) -> str:
-    """A bad value as it would be written in TOML, cut to a readable length."""
-    try:
-        text = toml_value(value)
-    except TypeError:
-        text = repr(value)
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+    def show(self, value: object) -> str:
+        """A bad value as it would be written in TOML, cut to a readable length."""
+        try:
+            text = toml_value(value)
+        except TypeError:
+            text = repr(value)
+        return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
