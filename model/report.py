@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from model import plots
 from model.calendar import Calendar
+from model.errors import ModelInputError, check_name
 from model.experiment import Comparison
 from model.experiment.folders import write_atomically, write_json
 from model.experiment.manifest import build_manifest, digest
@@ -22,7 +23,11 @@ TABLES = {
     "flows": "flows.csv",
     "regimes": "regimes.csv",
 }
-FIGURES = ("capability_over_time", "leakage_by_route", "effectiveness")
+FIGURES = ("capability_over_time", "leakage_by_route", "leakage_over_time", "effectiveness", "flow_map",
+           "market_share", "regime_capability")
+"""The figures of a comparison, in the order they are drawn (``python run.py plot --figure NAME``)."""
+NEEDS_POLICY = frozenset({"leakage_by_route", "leakage_over_time", "effectiveness", "flow_map"})
+"""Figures that compare policies with their baselines: skipped when a folder holds only baselines."""
 
 
 def write_comparison(comparison: Comparison, out: Path, command: list[str], force: bool = False) -> Path:
@@ -46,20 +51,54 @@ def read_comparison(folder: Path) -> Comparison:
     return Comparison(settings=settings, **tables)
 
 
-def draw_figures(comparison: Comparison, folder: Path, only: str | None = None,
-                 formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Draw the comparison's figures (or only the one named) into ``folder``."""
-    first = next(iter(comparison.settings["scenarios"].values()))
-    warmup_end = Calendar.from_settings(first).date_of(first["warmup"]).isoformat()
+def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str] | None = None,
+                 formats: Sequence[str] = ("png", "svg"), *, dpi: float | None = None,
+                 compact: bool = False) -> list[Path]:
+    """Draw the comparison's figures (or only those named) into ``folder``; returns the files.
+    ``dpi`` and ``compact`` are passed to :func:`model.plots.save`.
+
+    Unknown figure names or formats raise :class:`ModelInputError`. Figures that need policy runs
+    are skipped for a folder of baselines only (an error when asked for by name).
+    """
+    from model import plots  # matplotlib only when drawing: the command line starts faster
+
+    wanted = [only] if isinstance(only, str) else list(only) if only is not None else list(FIGURES)
+    for name in wanted:
+        check_name(name, FIGURES, "figure", "figure")
+    for fmt in formats:
+        check_name(fmt, plots.FORMATS, "format", "figure format")
+    settings = comparison.settings.get("scenarios", {})
+    order = list(settings)
+    warmup_end = None
+    if settings:
+        first = next(iter(settings.values()))
+        warmup_end = Calendar.from_settings(first).date_of(first["warmup"]).isoformat()
+    ts = comparison.timeseries
+    has_policy = len(comparison.summary) > 0 and "policy" in set(ts["role"])
+    dates = ts.drop_duplicates("step").set_index("step")["date"].to_dict()
+    targets = list(comparison.regimes["iso3"].unique()) if len(comparison.regimes) else None
     makers = {
-        "capability_over_time": lambda: plots.capability_over_time(comparison.timeseries, warmup_end),
-        "leakage_by_route": lambda: plots.leakage_by_route(comparison.summary),
-        "effectiveness": lambda: plots.effectiveness(comparison.summary),
+        "capability_over_time": lambda: plots.capability_over_time(ts, warmup_end, order=order),
+        "leakage_by_route": lambda: plots.leakage_by_route(comparison.summary, order=order),
+        "leakage_over_time": lambda: plots.leakage_over_time(ts, warmup_end, order=order),
+        "effectiveness": lambda: plots.effectiveness(comparison.summary, order=order),
+        "flow_map": lambda: plots.flow_map(comparison.flows, targets=targets, order=order),
+        "market_share": lambda: plots.market_share(ts, warmup_end, order=order),
+        "regime_capability": lambda: plots.regime_capability(comparison.regimes, dates=dates,
+                                                             warmup_end=warmup_end, order=order),
     }
     paths = []
-    for name, make in makers.items():
-        if only in (None, name) and (name == "capability_over_time" or len(comparison.summary)):
-            paths += plots.save(make(), folder, name, formats)
+    for name in FIGURES:
+        if name not in wanted:
+            continue
+        if name in NEEDS_POLICY and not has_policy:
+            if only is not None:
+                raise ModelInputError(f"figure {name}", "needs a policy scenario; these results hold only "
+                                      "baselines")
+            continue
+        if name == "regime_capability" and not len(comparison.regimes):
+            continue
+        paths += plots.save(makers[name](), Path(folder), name, formats, dpi=dpi, compact=compact)
     return paths
 
 
