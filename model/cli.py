@@ -218,6 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-file", default="docs/validation.md", help="where to write (default: docs/validation.md)")
     _common(p, out=False)
     p.set_defaults(handler=cmd_validation_report)
+
+    from model.viz_cli import register as register_viz
+
+    register_viz(sub)
     return parser
 
 

@@ -61,6 +61,8 @@ def closest(name: str, valid: Iterable[str], n: int = 3) -> str | None:
     def score(candidate: str) -> tuple[float, int]:
         lowered = candidate.lower()
         ratio = difflib.SequenceMatcher(None, target, lowered).ratio()
+        if sorted(lowered) == sorted(target):  # same letters, swapped: the likeliest typo
+            ratio = max(ratio, 0.95)
         prefix = len(os.path.commonprefix([target, lowered]))
         return ratio, prefix
 
