@@ -17,6 +17,7 @@ from model.simulation import ControlRegimeModel
 from model.world import World, WorldOverrides, build_world
 from model.scenario import Scenario, ScenarioError, list_scenarios, load_scenario  # noqa: E402
 from model.experiment import Comparison, compare, run_scenario  # noqa: E402
+from model.sweeps import growing_coalitions, sweep, sweep_file  # noqa: E402
 
 __version__ = "0.1.0"
 
@@ -28,6 +29,9 @@ __all__ = [
     "ScenarioError",
     "Vendor",
     "compare",
+    "growing_coalitions",
+    "sweep",
+    "sweep_file",
     "list_scenarios",
     "load_scenario",
     "run_scenario",

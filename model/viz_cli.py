@@ -2,7 +2,7 @@
 
 - ``python run.py plot results/X [--figure NAME] [--format png|svg|pdf]`` redraws a results
   folder's figures from its stored tables, without running the model: a comparison's figures
-  (``model.report``) or, for a sweep folder, the sweep's (``model.sweep.figures``).
+  (``model.report``) or, for a sweep folder, the sweep's (``model.sweeps.figures``).
 - ``python run.py dashboard [--port N] [--host H]`` serves the interactive dashboard
   (``model/app.py``, Mesa's SolaraViz; needs the optional extra ``pip install -e '.[viz]'``).
 
@@ -133,12 +133,12 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
 
 
 def _sweep_figures():
-    """``model.sweep.figures.draw_sweep_figures``, imported only when a sweep folder is plotted."""
+    """``model.sweeps.figures.draw_sweep_figures``, imported only when a sweep folder is plotted."""
     try:
-        from model.sweep.figures import draw_sweep_figures
+        from model.sweeps.figures import draw_sweep_figures
     except ImportError as exc:
         raise ModelInputError("sweep figures", "not available in this version of the model "
-                              f"(model.sweep.figures.draw_sweep_figures cannot be imported: {exc})") from None
+                              f"(model.sweeps.figures.draw_sweep_figures cannot be imported: {exc})") from None
     return draw_sweep_figures
 
 

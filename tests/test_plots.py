@@ -208,9 +208,9 @@ def test_plot_dispatches_sweep_folders(tmp_path: Path, monkeypatch: pytest.Monke
         calls.append((folder, out, only, formats))
         return [tmp_path / f"{only or 'all'}.{formats[0]}"]
 
-    fake = types.ModuleType("model.sweep.figures")
+    fake = types.ModuleType("model.sweeps.figures")
     fake.draw_sweep_figures = draw_sweep_figures
-    monkeypatch.setitem(sys.modules, "model.sweep.figures", fake)
+    monkeypatch.setitem(sys.modules, "model.sweeps.figures", fake)
     assert plot_folder(tmp_path) == [tmp_path / "all.png"]
     assert plot_folder(tmp_path, figures=["a", "b"], formats=("pdf",)) == [tmp_path / "a.pdf", tmp_path / "b.pdf"]
     assert calls[0] == (tmp_path, None, None, ("png", "svg"))
@@ -218,7 +218,7 @@ def test_plot_dispatches_sweep_folders(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_plot_of_a_sweep_without_sweep_figures_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "manifest.json").write_text(json.dumps({"kind": "sweep"}))
-    monkeypatch.setitem(sys.modules, "model.sweep.figures", None)  # importing it raises ImportError
+    monkeypatch.setitem(sys.modules, "model.sweeps.figures", None)  # importing it raises ImportError
     with pytest.raises(ModelInputError, match="sweep figures"):
         plot_folder(tmp_path)
 

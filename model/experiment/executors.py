@@ -6,16 +6,21 @@ completion order; callers sort by ``run_id`` when order matters.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from typing import Any
 
 from model.experiment.runner import RunRecord, RunSpec, run_one
 
 TASKS_PER_WORKER = 100
 """Workers are replaced after this many runs, so no per-process registry can grow without bound."""
+
+IN_FLIGHT_PER_WORKER = 4
+"""Runs submitted ahead per worker: enough to keep workers busy, few enough that memory does not
+grow with the number of runs (specs are drawn from the iterable only as runs finish)."""
 
 
 def local_processes(workers: int | None = None) -> ProcessPoolExecutor:
@@ -31,9 +36,14 @@ def local_processes(workers: int | None = None) -> ProcessPoolExecutor:
 
 def execute(specs: Iterable[RunSpec], executor: Any = None) -> Iterator[RunRecord]:
     """Run every spec. ``executor``: None or "serial"; "processes" (all cores) or an int (that many
-    processes); any ``concurrent.futures.Executor``; or a ``dask.distributed.Client``."""
-    specs = list(specs)
-    if executor in (None, "serial") or (executor == "processes" and len(specs) <= 1):
+    processes); any ``concurrent.futures.Executor``; or a ``dask.distributed.Client``.
+
+    ``specs`` is consumed lazily: at most a few runs per worker are submitted ahead of those finished.
+    """
+    specs = iter(specs)
+    head = list(itertools.islice(specs, 2))
+    specs = itertools.chain(head, specs)
+    if executor in (None, "serial") or (executor == "processes" and len(head) <= 1):
         yield from map(run_one, specs)
         return
     if executor == "processes" or isinstance(executor, int):
@@ -48,7 +58,23 @@ def execute(specs: Iterable[RunSpec], executor: Any = None) -> Iterator[RunRecor
     yield from _through(executor, specs)
 
 
-def _through(executor: Executor, specs: list[RunSpec]) -> Iterator[RunRecord]:
-    futures = [executor.submit(run_one, spec) for spec in specs]
-    for future in as_completed(futures):
-        yield future.result()
+def _through(executor: Executor, specs: Iterator[RunSpec]) -> Iterator[RunRecord]:
+    """Submit runs as earlier ones finish, keeping a bounded number in flight; yield in completion order."""
+    limit = IN_FLIGHT_PER_WORKER * _workers(executor)
+    pending: set[Future] = set()
+    for spec in specs:
+        pending.add(executor.submit(run_one, spec))
+        if len(pending) >= limit:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (future.result() for future in done)
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield from (future.result() for future in done)
+
+
+def _workers(executor: Executor) -> int:
+    """How many runs ``executor`` can work on at once (a guess of 8 when it does not say)."""
+    client = getattr(executor, "_client", None)  # dask's ClientExecutor
+    if client is not None:
+        return max(sum(client.nthreads().values()), 1)
+    return getattr(executor, "_max_workers", None) or 8

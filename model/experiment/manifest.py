@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("mesa", "numpy", "pandas", "networkx", "pydantic", "scipy")
+PACKAGES = ("mesa", "numpy", "pandas", "networkx", "pydantic", "scipy", "SALib", "pyarrow")
 
 
 def git_commit(root: Path = PROJECT_ROOT) -> dict[str, Any] | None:

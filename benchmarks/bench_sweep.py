@@ -1,0 +1,130 @@
+"""Sweep runner benchmarks: throughput serial vs 2 processes, harness overhead, peak memory for 200 vs
+2,000 runs, and this runner against ``mesa.batch_run`` on the same model and runs.
+
+    python benchmarks/bench_sweep.py                  # everything (about 12 minutes on 2 cores)
+    python benchmarks/bench_sweep.py throughput       # or: memory, batch_run
+
+Targets: parallel efficiency >= 80% on 2 processes for a 200-run sweep; harness overhead <= 5% of
+the summed model run time; peak memory for 2,000 runs within 20% of that for 200; faster than
+``mesa.batch_run``. Nothing is asserted: the script prints what it measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from model.scenario import SCENARIO_DIR, load_scenario
+from model.simulation import ControlRegimeModel
+from model.sweeps import sweep
+
+BASE = SCENARIO_DIR / "unilateral_us.toml"
+ENFORCEMENT = "policies.national[USA].enforcement"
+
+
+def two_hundred_runs(executor, horizon: int = 40) -> tuple[float, pd.DataFrame]:
+    """9 enforcement levels x 20 replicates, paired with one shared baseline: 180 + 20 = 200 runs."""
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        runs = sweep(BASE, {ENFORCEMENT: [0.1 * k for k in range(1, 10)]}, replications=20, executor=executor,
+                     out=Path(folder) / "bench", progress=False, scenario={"horizon": horizon})
+        wall = time.perf_counter() - start
+        baselines = pd.read_parquet(Path(folder) / "bench" / "baselines.parquet")
+    return wall, pd.concat([runs[["seconds"]], baselines[["seconds"]]])
+
+
+def throughput() -> None:
+    serial, timed = two_hundred_runs("serial")
+    parallel, pooled = two_hundred_runs(2)
+    print(f"200-run sweep (40 steps, default world): serial {serial:.1f} s ({200 / serial:.2f} runs/s), "
+          f"2 processes {parallel:.1f} s ({200 / parallel:.2f} runs/s)")
+    print(f"  parallel efficiency on 2 processes: {serial / parallel / 2:.0%}  (target >= 80%); workers busy "
+          f"{pooled['seconds'].sum() / parallel / 2:.0%} of the time (summed run time / (2 x wall))")
+    summed = timed["seconds"].sum()
+    print(f"  harness overhead (serial wall - summed run time) / summed run time: "
+          f"{(serial - summed) / summed:.1%}  (target <= 5%; includes checking every point and writing "
+          "tables)")
+
+
+def memory_child(runs: int, horizon: int) -> None:
+    """One serial sweep of ``runs`` unpaired runs; prints the process's peak resident memory (MB)."""
+    points = 10
+    with tempfile.TemporaryDirectory() as folder:
+        sweep(BASE, {ENFORCEMENT: [0.1 * k for k in range(1, points + 1)]}, replications=runs // points,
+              paired=False, progress=False, out=Path(folder) / "bench", scenario={"horizon": horizon})
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def memory(horizon: int = 8) -> None:
+    peaks = {}
+    for runs in (200, 2000):
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, __file__, "memory-child", str(runs), str(horizon)],
+                             capture_output=True, text=True, check=True)
+        peaks[runs] = float(out.stdout.strip().splitlines()[-1])
+        print(f"peak memory, serial sweep of {runs} runs ({horizon} steps each, fresh process): "
+              f"{peaks[runs]:.0f} MB ({time.perf_counter() - start:.0f} s)")
+    print(f"  2,000 vs 200 runs: {peaks[2000] / peaks[200] - 1:+.1%}  (target within 20%)")
+
+
+def batch_run(runs: int = 40, processes: int = 2, repeats: int = 3) -> None:
+    """The same unpaired runs (``runs`` seeds of unilateral_us, default horizon) through this runner and
+    through ``mesa.batch_run`` (end-of-run data only), alternately, best of ``repeats`` each."""
+    scenario = load_scenario(BASE)
+    kwargs = scenario.model_kwargs()
+    enforcement = kwargs["policies"].national[0].enforcement
+
+    def mesa_batch(workers: int, collect_agents: bool) -> None:
+        mesa.batch_run(ControlRegimeModel, parameters={**{k: [v] for k, v in kwargs.items()},
+                                                       "collect_agents": collect_agents},
+                       iterations=runs, max_steps=scenario.horizon, number_processes=workers,
+                       data_collection_period=-1, display_progress=False)
+
+    def ours(workers: int) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            sweep(scenario, {ENFORCEMENT: [enforcement]}, replications=runs, paired=False, progress=False,
+                  executor="serial" if workers == 1 else workers, out=Path(folder) / "bench")
+
+    for workers in (1, processes):
+        best = {"ours": np.inf, "batch_run": np.inf, "batch_run, agents": np.inf}
+        for _ in range(repeats):
+            for name, call, args in (("ours", ours, (workers,)), ("batch_run", mesa_batch, (workers, False)),
+                                     ("batch_run, agents", mesa_batch, (workers, True))):
+                start = time.perf_counter()
+                call(*args)
+                best[name] = min(best[name], time.perf_counter() - start)
+        mine, plain, agents = best["ours"], best["batch_run"], best["batch_run, agents"]
+        print(f"{runs} runs x {scenario.horizon} steps, {workers} process(es), best of {repeats}: "
+              f"this runner {mine:.1f} s; mesa.batch_run {plain:.1f} s with collect_agents=False "
+              f"(batch_run / ours = {plain / mine:.2f}), {agents:.1f} s with the model's default agent "
+              f"reporters ({agents / mine:.2f})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("part", nargs="?", default="all", choices=["all", "throughput", "memory", "batch_run",
+                                                                   "memory-child"])
+    parser.add_argument("args", nargs="*", type=int)
+    args = parser.parse_args()
+    if args.part == "memory-child":
+        memory_child(*args.args)
+        return
+    for name, part in (("throughput", throughput), ("memory", memory), ("batch_run", batch_run)):
+        if args.part in ("all", name):
+            part()
+            load = os.getloadavg()[0]
+            print(f"  (load average of the machine afterwards: {load:.1f} on {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""The Python entry points: :func:`sweep` from a script, :func:`sweep_file` / :func:`load_sweep` from a
+sweep file."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from numbers import Real
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.errors import ModelInputError
+from model.scenario import Scenario, load_scenario
+from model.sweeps.execute import CHUNK, run_plan
+from model.sweeps.plan import make_plan
+from model.sweeps.points import Sweep, prepare
+from model.sweeps.spec import DEFAULT_SERIES, load_spec, read_spec
+
+RESULTS_DIR = Path("results")
+
+
+def sweep(
+    base: Scenario | str | Path,
+    params: Mapping[str, Any],
+    *,
+    design: str = "grid",
+    replications: int | None = None,
+    executor: Any = None,
+    out: str | Path | None = None,
+    seed: int | None = None,
+    samples: int | None = None,
+    metrics: list[str] | None = None,
+    series: list[str] | None = None,
+    record_every: int = 4,
+    paired: bool = True,
+    resume: bool = False,
+    force: bool = False,
+    progress: bool = True,
+    name: str | None = None,
+    chunk: int = CHUNK,
+    **options: Any,
+) -> pd.DataFrame:
+    """Run a sweep over ``params`` around ``base`` (a Scenario or a scenario file) and return the runs
+    table: one row per run with ``run_id``, ``point_id``, ``replicate``, ``seed``, a column per
+    parameter, a column per metric, ``seconds`` and ``error``.
+
+    ``params`` maps key paths to values: a list (or ``range``, or array) of values; a tuple
+    ``(low, high)`` of bounds for sampled designs; or a dict of sweep-file keys (``values``,
+    ``range={"first", "step", "last"}``, ``bounds``, ``integer``, ``coalition``, ``name``, ``label``).
+    ``executor``: None (serial), "processes", an int, a ``concurrent.futures.Executor`` or a Dask
+    ``Client``. Results go to ``out`` (a temporary folder when None); ``resume`` continues an
+    interrupted sweep there. Other sweep-file keys (``levels``, ``second_order``, ``scenario``)
+    pass through ``options``.
+    """
+    scenario = base if isinstance(base, Scenario) else load_scenario(base)
+    name = name or (Path(out).name if out is not None else f"{scenario.name}_sweep")
+    data = {"name": name, "design": design, "samples": samples, "replications": replications, "seed": seed,
+            "metrics": metrics, "series": DEFAULT_SERIES if series is None else series,
+            "record_every": record_every, "paired": paired,
+            "parameters": [_parameter(key, value) for key, value in params.items()], **options}
+    origin = f"<sweep {name}>"
+    prepared = prepare(read_spec(data, origin), scenario, origin)
+    if out is not None:
+        return run_sweep(prepared, out, executor=executor, resume=resume, force=force, progress=progress,
+                         chunk=chunk)
+    with tempfile.TemporaryDirectory(prefix="sweep-") as folder:
+        return run_sweep(prepared, Path(folder) / name, executor=executor, progress=progress, chunk=chunk)
+
+
+def load_sweep(path: str | Path, *, replications: int | None = None, seed: int | None = None,
+               samples: int | None = None) -> Sweep:
+    """The sweep file ``path`` checked against its base scenario (relative to the file), with
+    ``replications``, ``seed`` and ``samples`` replaced when given."""
+    spec = load_spec(path)
+    changes = {k: v for k, v in {"replications": replications, "seed": seed, "samples": samples}.items()
+               if v is not None}
+    if changes:
+        spec = read_spec(spec.model_dump() | changes, str(path))
+    base = load_scenario(Path(path).parent / spec.base)
+    return prepare(spec, base, str(path))
+
+
+def sweep_file(path: str | Path, *, out: str | Path | None = None, executor: Any = None, resume: bool = False,
+               force: bool = False, progress: bool = True, chunk: int = CHUNK,
+               command: list[str] | None = None, **overrides: int | None) -> pd.DataFrame:
+    """Run the sweep file ``path`` into ``out`` (default ``results/<name>``); ``overrides`` are
+    :func:`load_sweep`'s ``replications``, ``seed`` and ``samples``."""
+    prepared = load_sweep(path, **overrides)
+    return run_sweep(prepared, out, executor=executor, resume=resume, force=force, progress=progress,
+                     chunk=chunk, command=command)
+
+
+def run_sweep(prepared: Sweep, out: str | Path | None = None, *, executor: Any = None, resume: bool = False,
+              force: bool = False, progress: bool = True, chunk: int = CHUNK,
+              command: list[str] | None = None) -> pd.DataFrame:
+    """Run a checked sweep (:func:`load_sweep`) into ``out`` (default ``results/<name>``)."""
+    if chunk < 1:
+        raise ModelInputError("--chunk", "must be at least 1", got=chunk)
+    folder = Path(out) if out is not None else RESULTS_DIR / prepared.spec.name
+    return run_plan(make_plan(prepared), folder, executor=executor, resume=resume, force=force,
+                    progress=progress, chunk=chunk, command=command)
+
+
+def _parameter(key: str, value: Any) -> dict[str, Any]:
+    """A ``params`` entry as a sweep-file parameter table."""
+    if isinstance(value, Mapping):
+        return {"key": key, **value}
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, Real) for v in value):
+        return {"key": key, "bounds": [float(v) for v in value]}
+    if isinstance(value, np.ndarray):
+        return {"key": key, "values": value.tolist()}
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise ModelInputError(f"params[{key!r}]", "needs several values", expected="a list of values, a "
+                              "(low, high) tuple of bounds, or a dict of sweep-file keys", got=value)
+    return {"key": key, "values": list(value)}
