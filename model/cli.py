@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from model.errors import ModelInputError
+from model.sweeps.cli import add_execution_options, local_executor
 
 HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar",
             "global_with_china")
@@ -23,8 +24,7 @@ RESULTS_DIR = Path("results")
 
 
 def _executor(args: argparse.Namespace):
-    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
-    return "serial" if workers <= 1 else workers
+    return local_executor(args.workers)
 
 
 def _out(args: argparse.Namespace, name: str) -> Path:
@@ -119,27 +119,30 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from model.calibration import calibrate, load_spec, write_calibrated
-    from model.experiment.folders import write_atomically, write_json
+    from model.experiment.folders import write_json
     from model.experiment.manifest import build_manifest, digest
     from model.scenario import SCENARIO_DIR, load_scenario
+    from model.sweeps.cli import execution
 
     spec = load_spec(Path(args.file)) if args.file else load_spec()
-    base = load_scenario(SCENARIO_DIR / "baseline.toml")
-    out = _out(args, "calibration")
-    seed = args.seed if args.seed is not None else base.seed
-    result = calibrate(spec, base, seed=seed, executor=_executor(args), progress=not args.quiet)
-
-    def fill(folder: Path) -> None:
-        result.points.to_csv(folder / "points.csv", index=False)
-        settings = {"seed": seed, "calibration": spec.model_dump(mode="json"), "best": result.best_values,
-                    "loss": float(result.best["loss"])}
-        write_json(folder / "manifest.json", build_manifest("calibration", settings, sys.argv,
-                                                            {"points": digest(result.points)}))
-
-    write_atomically(out, fill, force=args.force)
+    scenario = load_scenario(SCENARIO_DIR / "baseline.toml")
+    out = Path(args.out) if args.out else RESULTS_DIR / "calibration"
+    if out.exists() and not (args.resume or args.force):
+        raise ModelInputError(str(out), "output folder exists; add --resume to continue it or --force to replace it")
+    if out.exists() and args.force:
+        shutil.rmtree(out)
+    seed = args.seed if args.seed is not None else scenario.seed
+    with execution(args) as executor:
+        result = calibrate(spec, scenario, seed=seed, out=out, executor=executor, resume=args.resume,
+                           progress=not args.quiet)
+    result.points.to_csv(out / "points.csv", index=False)
+    settings = {"seed": seed, "calibration": spec.model_dump(mode="json"), "best": result.best_values,
+                "loss": float(result.best["loss"])}
+    write_json(out / "manifest.json",
+               build_manifest("calibration", settings, sys.argv, {"points": digest(result.points)}))
     path = write_calibrated(result, note=f"seed {seed}, {len(result.points)} points; details in {out}")
     best = result.best
-    print(f"best loss {best['loss']:.3f} (point {int(best['point'])}); fitted values written to {path}")
+    print(f"best loss {best['loss']:.3f} (round {int(best['round'])}); fitted values written to {path}")
     for target in spec.targets:
         inside = target.low <= best[target.name] <= target.high
         print(f"  {target.name:<24} model {best[target.name]:>12.4g}   target {target.value:>10.4g} "
@@ -209,7 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Fit the free parameters in model/data/calibration.toml to its targets "
                        "(iterated Latin-hypercube search) and write model/data/calibrated.toml.")
     p.add_argument("--file", help="calibration file (default: model/data/calibration.toml)")
-    _common(p)
+    p.add_argument("--seed", type=int, help="master seed (default: the baseline scenario's)")
+    p.add_argument("--out", help="working folder of the search (default: results/calibration)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted calibration in --out")
+    p.add_argument("--force", action="store_true", help="replace an existing working folder")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_execution_options(p)
     p.set_defaults(handler=cmd_calibrate)
 
     p = sub.add_parser("validation-report", help="regenerate docs/validation.md",

@@ -60,9 +60,9 @@ def test_measure_sums_flows_and_averages_levels_over_the_period():
     assert within(values, s.targets) == {"spending_2019": False, "level": True}
 
 
-def test_a_small_fit_finds_the_budget_share_that_matches_spending():
+def test_a_small_fit_finds_the_budget_share_that_matches_spending(tmp_path):
     base = load_scenario(SCENARIO_DIR / "baseline.toml")
-    result = calibrate(spec(), base, seed=3, executor="serial", progress=False)
+    result = calibrate(spec(), base, seed=3, out=tmp_path / "cal", executor="serial", progress=False)
     assert len(result.points) == 10
     best = result.best
     assert best["loss"] == result.points["loss"].min()
@@ -71,11 +71,14 @@ def test_a_small_fit_finds_the_budget_share_that_matches_spending():
     first_best = result.points[result.points["round"] == 1].nsmallest(1, "loss")["parameters.budget_share"].iat[0]
     second = result.points[result.points["round"] == 2]["parameters.budget_share"]
     assert (np.abs(second - first_best) <= 0.15 * (4e-4 - 1.5e-4) + 1e-12).all()
+    # each round is a stored sweep: resuming finds every run done and gives the same points
+    again = calibrate(spec(), base, seed=3, out=tmp_path / "cal", executor="serial", progress=False, resume=True)
+    pd.testing.assert_frame_equal(again.points, result.points)
 
 
 def test_written_values_are_what_the_parameters_file_reads(tmp_path):
     base = load_scenario(SCENARIO_DIR / "baseline.toml")
-    result = calibrate(spec(rounds=[4]), base, seed=1, executor="serial", progress=False)
+    result = calibrate(spec(rounds=[4]), base, seed=1, out=tmp_path / "cal", executor="serial", progress=False)
     path = write_calibrated(result, tmp_path / "calibrated.toml")
     with path.open("rb") as fh:
         written = tomllib.load(fh)["parameters"]
@@ -84,9 +87,8 @@ def test_written_values_are_what_the_parameters_file_reads(tmp_path):
     assert ModelParameters(**written).budget_share == expected.budget_share
 
 
-def test_a_calibration_whose_runs_all_fail_says_why():
-    from model.experiment import ExperimentError
-
+def test_a_calibration_that_cannot_run_says_why(tmp_path):
     base = load_scenario(SCENARIO_DIR / "baseline.toml")
-    with pytest.raises(ExperimentError, match="horizon"):
-        calibrate(spec(horizon=4, rounds=[2]), base, seed=1, executor="serial", progress=False)  # horizon = warm-up
+    with pytest.raises(ModelInputError, match="horizon"):  # horizon = warm-up: refused before any run
+        calibrate(spec(horizon=4, rounds=[2]), base, seed=1, out=tmp_path / "cal", executor="serial",
+                  progress=False)

@@ -1,6 +1,6 @@
 """Calibration of the default world to public figures, and the validation report."""
 
-from model.calibration.fit import CalibrationResult, calibrate, evaluate, write_calibrated
+from model.calibration.fit import CalibrationResult, calibrate, evaluate_round, search_base, write_calibrated
 from model.calibration.measure import loss, measure, within
 from model.calibration.spec import CALIBRATION_FILE, CalibrationSpec, FreeParameter, Target, load_spec
 
@@ -11,7 +11,8 @@ __all__ = [
     "FreeParameter",
     "Target",
     "calibrate",
-    "evaluate",
+    "evaluate_round",
+    "search_base",
     "load_spec",
     "loss",
     "measure",

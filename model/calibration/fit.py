@@ -1,9 +1,11 @@
 """Fit the free parameters to the targets by iterated Latin-hypercube search.
 
 Round 1 samples the whole box of bounds; each later round samples a smaller box (``shrink`` of the
-full range) centred on the best point so far. Every design point is run with the same replicate
-seeds (common random numbers), through the experiment executors (serial, local processes or Dask),
-and scored by :func:`model.calibration.measure.loss` on the mean over replicates.
+full range) centred on the best point so far. Each round is a sweep (:func:`model.sweep`: an LHS
+design, unpaired, recording the targets' observables every step), so it runs serially, on local
+processes or on a Dask cluster, stores its runs as they finish and can be resumed. Replicate ``i``
+of every point uses the same seed (common random numbers); a point's score is
+:func:`model.calibration.measure.loss` of its mean over replicates.
 """
 
 from __future__ import annotations
@@ -15,20 +17,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
-from tqdm.auto import tqdm
 
 from model.calibration.measure import loss, measure
 from model.calibration.spec import CalibrationSpec
-from model.experiment import ExperimentError, RunSpec, execute, replicate_seeds
+from model.experiment import ExperimentError
 from model.parameters import CALIBRATED_FILE, ModelParameters
 from model.scenario import Scenario
 from model.scenario.tables import toml_key, toml_value
+from model.sweeps import sweep
+from model.sweeps.store import read_table
 
 
 @dataclass
 class CalibrationResult:
-    """Every evaluated point (free values, target means, loss) and the best one."""
+    """Every evaluated point (round, free values, target means, loss) and the best one."""
 
     points: pd.DataFrame
     spec: CalibrationSpec
@@ -42,60 +44,62 @@ class CalibrationResult:
         return {f.key: float(self.best[f.key]) for f in self.spec.free}
 
 
-def evaluate(
-    spec: CalibrationSpec, base: Scenario, values: np.ndarray, *, seed: int, replications: int,
-    executor: Any = None, first_point: int = 0, progress: bool = True, label: str = "",
+def search_base(spec: CalibrationSpec, scenario: Scenario) -> Scenario:
+    """``scenario`` with the code's (uncalibrated) parameters, every free key present, and the
+    calibration horizon: the point every round's sweep varies."""
+    middle = {f.key: (f.low + f.high) / 2 for f in spec.free}
+    return scenario.model_copy(update={"horizon": spec.settings.horizon,
+                                       "parameters": spec.parameters(ModelParameters(), middle)})
+
+
+def evaluate_round(
+    spec: CalibrationSpec, base: Scenario, low: np.ndarray, high: np.ndarray, *, samples: int, seed: int,
+    out: Path, executor: Any = None, resume: bool = False, progress: bool = True,
 ) -> pd.DataFrame:
-    """Run every row of ``values`` (free parameters in ``spec.free`` order) ``replications`` times
-    and return one row per point: its values, the mean of each target and the loss."""
+    """One LHS sweep of ``samples`` points in the box ``[low, high]``: one row per point with its
+    free values, the mean of each target over replicates, and the loss."""
+    observables = sorted({column for t in spec.targets for column in t.observable})
+    runs = sweep(
+        base, {f.key: (float(lo), float(hi)) for f, lo, hi in zip(spec.free, low, high)},
+        design="lhs", samples=samples, replications=spec.settings.replications, seed=seed, paired=False,
+        series=observables, record_every=1, out=out, executor=executor, resume=resume, progress=progress,
+        name=out.name,
+    )
+    if runs["error"].notna().all():
+        raise ExperimentError(f"every calibration run failed; the first: {runs['error'].iat[0]}")
+    series = read_table(out / "timeseries")
+    measured = pd.DataFrame([
+        {"point_id": point, **measure(group, spec.targets)}
+        for (point, _), group in series.groupby(["point_id", "run_id"], sort=False)
+    ])
     keys = [f.key for f in spec.free]
-    kwargs = base.model_kwargs() | {"horizon": spec.settings.horizon}
-    specs = []
-    for p, row in enumerate(values, start=first_point):
-        params = spec.parameters(ModelParameters(), dict(zip(keys, row)))
-        for r, run_seed in enumerate(replicate_seeds(seed, replications)):
-            specs.append(RunSpec(f"{p}/{r}", "calibration", "baseline", r, run_seed,
-                                 kwargs | {"parameters": params}, point_id=p))
-    measured: dict[int, list[dict[str, float]]] = {}
-    errors: list[str] = []
-    with tqdm(total=len(specs), desc=label or "calibration runs", unit="run", disable=not progress) as bar:
-        for record in execute(specs, executor):
-            bar.update()
-            if record.ok:
-                measured.setdefault(record.spec.point_id, []).append(measure(record.timeseries, spec.targets))
-            else:
-                errors.append(record.error or "")
-    if not measured:
-        raise ExperimentError(f"every calibration run failed; the first: {errors[0]}")
-    rows = []
-    for p, row in enumerate(values, start=first_point):
-        means = pd.DataFrame(measured.get(p, [])).mean().to_dict() if p in measured else {}
-        targets = {t.name: means.get(t.name, np.nan) for t in spec.targets}
-        rows.append({"point": p, **dict(zip(keys, row)), **targets, "loss": loss(targets, spec.targets)})
-    return pd.DataFrame(rows)
+    values = runs.groupby("point_id")[keys].first()
+    means = measured.groupby("point_id").mean().reindex(values.index)
+    table = values.join(means).reset_index()
+    table["loss"] = [loss(row, spec.targets) for _, row in table[[t.name for t in spec.targets]].iterrows()]
+    return table
 
 
 def calibrate(
-    spec: CalibrationSpec, base: Scenario, *, seed: int, executor: Any = None, progress: bool = True
+    spec: CalibrationSpec, scenario: Scenario, *, seed: int, out: Path, executor: Any = None,
+    resume: bool = False, progress: bool = True,
 ) -> CalibrationResult:
-    """Iterated Latin-hypercube search over the free parameters' bounds."""
+    """Iterated Latin-hypercube search; round ``k``'s sweep is stored in ``out/round-k``."""
+    base = search_base(spec, scenario)
     low = np.array([f.low for f in spec.free])
     high = np.array([f.high for f in spec.free])
     box_low, box_high = low, high
     frames: list[pd.DataFrame] = []
-    for k, n in enumerate(spec.settings.rounds):
-        unit = qmc.LatinHypercube(d=len(spec.free), seed=seed + k).random(n)
-        values = qmc.scale(unit, box_low, box_high)
-        first = sum(len(f) for f in frames)
-        frame = evaluate(spec, base, values, seed=seed, replications=spec.settings.replications,
-                         executor=executor, first_point=first, progress=progress,
-                         label=f"calibration round {k + 1}/{len(spec.settings.rounds)}")
-        frames.append(frame.assign(round=k + 1))
+    for k, samples in enumerate(spec.settings.rounds, start=1):
+        frame = evaluate_round(spec, base, box_low, box_high, samples=samples, seed=seed + k - 1,
+                               out=out / f"round-{k}", executor=executor, resume=resume, progress=progress)
+        frames.append(frame.assign(round=k))
         points = pd.concat(frames, ignore_index=True)
         best = points.loc[points["loss"].idxmin(), [f.key for f in spec.free]].to_numpy(float)
         half = spec.settings.shrink * (high - low) / 2
         box_low, box_high = np.maximum(low, best - half), np.minimum(high, best + half)
-    return CalibrationResult(points=pd.concat(frames, ignore_index=True), spec=spec)
+    points = pd.concat(frames, ignore_index=True).rename(columns={"point_id": "point_in_round"})
+    return CalibrationResult(points=points, spec=spec)
 
 
 def write_calibrated(result: CalibrationResult, path: Path = CALIBRATED_FILE, note: str = "") -> Path:

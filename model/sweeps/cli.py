@@ -7,8 +7,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Any
 
 from model.errors import ModelInputError
 
@@ -26,11 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted sweep in the results folder")
     p.add_argument("--force", action="store_true", help="replace an existing results folder")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, help="local processes (default: all cores; 1 = serial)")
-    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster")
-    where.add_argument("--dask-local", type=int, metavar="N",
-                       help="start a local Dask cluster of N single-threaded worker processes")
+    add_execution_options(p)
     p.add_argument("--replications", type=int, help="runs per point (default: the file's)")
     p.add_argument("--seed", type=int, help="master seed (default: the file's)")
     p.add_argument("--samples", type=int, help="samples of a sampled design (default: the file's)")
@@ -48,15 +45,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     a.set_defaults(handler=cmd_analyze)
 
 
+def add_execution_options(parser: argparse.ArgumentParser) -> None:
+    """``--workers`` | ``--scheduler`` | ``--dask-local``: where the runs execute."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, help="local processes (default: all cores; 1 = serial)")
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster")
+    where.add_argument("--dask-local", type=int, metavar="N",
+                       help="start a local Dask cluster of N single-threaded worker processes")
+
+
+def execution(args: argparse.Namespace) -> AbstractContextManager[Any]:
+    """The executor the options of :func:`add_execution_options` ask for (a Dask client is closed on exit)."""
+    from model.sweeps.cluster import dask_client
+
+    if args.scheduler is not None or args.dask_local is not None:
+        return dask_client(args.scheduler, args.dask_local)
+    return nullcontext(local_executor(args.workers))
+
+
 def cmd_sweep(args: argparse.Namespace) -> int:
     from model.sweeps.api import RESULTS_DIR, load_sweep, run_sweep
-    from model.sweeps.cluster import dask_client
 
     prepared = load_sweep(args.file, replications=args.replications, seed=args.seed, samples=args.samples)
     folder = Path(args.out) if args.out else RESULTS_DIR / prepared.spec.name
-    dask = args.scheduler is not None or args.dask_local is not None
-    where = dask_client(args.scheduler, args.dask_local) if dask else nullcontext(_local(args.workers))
-    with where as executor:
+    with execution(args) as executor:
         try:
             runs = run_sweep(prepared, folder, executor=executor, resume=args.resume, force=args.force,
                              progress=not args.quiet, chunk=args.chunk, command=sys.argv)
@@ -79,7 +91,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _local(workers: int | None) -> str | int:
+def local_executor(workers: int | None) -> str | int:
+    """``workers`` local processes (default: all cores) as an ``execute`` executor; 1 is serial."""
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count < 1:
         raise ModelInputError("--workers", "must be at least 1", got=count)
