@@ -174,7 +174,7 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], unc
         "`model/data/calibration.toml` (bounds and rationale there) by iterated Latin-hypercube search, "
         "minimising the sum over targets of ((model - target) / half-width of the tolerance)^2, and writes "
         "`model/data/calibrated.toml`, which every run then uses. "
-        + " ".join(line.lstrip("# ") for line in calibrated),
+        + "; ".join(line.lstrip("# ").rstrip(".") for line in calibrated) + ".",
         "",
         f"## Targets ({inside} of {len(targets)} within tolerance)",
         "",
@@ -231,6 +231,9 @@ EXPLANATIONS = {
     "hikvision_dahua_share": "Raising Hikvision's and Dahua's presence also raises China's share and the "
     "Chinese and Huawei reach counts, which are fitted at the same time; the search settles below 30%. "
     + EXPLAIN_DEFAULT,
+    "china_share": "China's share of revenue and the Chinese reach count rise together with Chinese vendors' "
+    "presence and prices; the Chinese reach count is already above its target, so the search holds China's share "
+    "just below 40%. " + _SAME_PREFERENCES,
     "reach_us_vendors": _SAME_PREFERENCES,
     "reach_nec": _SAME_PREFERENCES,
     "reach_ibm": _SAME_PREFERENCES,
