@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import html
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 warnings.filterwarnings("ignore", message=r".*`use_state` found despite early return", category=UserWarning)
 # ^ Mesa 3.3.1's ComponentsView trips solara's hook check; harmless, and not ours to fix.
@@ -259,13 +260,6 @@ def capability_figure(model: DashboardModel) -> Figure:
         return fig
 
 
-@solara.component
-def CapabilityPlot(model: DashboardModel):
-    update_counter.get()
-    figure = solara.use_memo(lambda: capability_figure(model), [model, model.steps])
-    solara.FigureMatplotlib(figure, format="png", dependencies=[model, model.steps])
-
-
 def routes_figure(model: DashboardModel) -> Figure:
     with plots.style():
         fig = Figure(figsize=(5.8, 3.8), layout="constrained")
@@ -293,13 +287,6 @@ def routes_figure(model: DashboardModel) -> Figure:
         return fig
 
 
-@solara.component
-def RoutePlot(model: DashboardModel):
-    update_counter.get()
-    figure = solara.use_memo(lambda: routes_figure(model), [model, model.steps])
-    solara.FigureMatplotlib(figure, format="png", dependencies=[model, model.steps])
-
-
 def flows_figure(model: DashboardModel, top: int = 25) -> Figure:
     w = model.world
     targets = [w.iso3[c] for c in range(w.n_countries) if model.is_target[c]]
@@ -318,13 +305,16 @@ def flows_figure(model: DashboardModel, top: int = 25) -> Figure:
 
 
 @solara.component
-def FlowMap(model: DashboardModel):
+def FigurePanel(model: DashboardModel, draw: Callable[[DashboardModel], Figure]):
+    """A matplotlib figure, redrawn whenever the model steps."""
     update_counter.get()
-    figure = solara.use_memo(lambda: flows_figure(model), [model, model.steps])
+    figure = solara.use_memo(lambda: draw(model), [model, model.steps])
     solara.FigureMatplotlib(figure, format="png", dependencies=[model, model.steps])
 
 
-COMPONENTS = [(Headline, 0), (CapabilityPlot, 0), (RoutePlot, 0), (FlowMap, 0)]
+COMPONENTS = [(Headline, 0)] + [
+    (partial(FigurePanel, draw=draw), 0) for draw in (capability_figure, routes_figure, flows_figure)
+]
 TITLE = "Export controls on mass-surveillance technology"
 
 
