@@ -219,6 +219,20 @@ def draw_band(ax: Axes, x, low, high, name: str, colour: str) -> None:
         ax.plot(x, high, ":", color=colour, lw=0.9, alpha=0.9)
 
 
+def _panel_grid(panels: int, ncols: int, height: float, **share: bool) -> tuple[Figure, np.ndarray]:
+    """Small multiples: ``panels`` axes sharing the x axis, ``ncols`` to a row (call inside STYLE)."""
+    ncols = max(1, min(ncols, panels))
+    nrows = -(-panels // ncols)
+    return plt.subplots(nrows, ncols, figsize=(4.3 * ncols + 0.6, height * nrows + 1.6), sharex=True,
+                        squeeze=False, layout="constrained", **share)
+
+
+def _year_ticks(ax: Axes) -> None:
+    """Date x axis ticked every second year."""
+    ax.xaxis.set_major_locator(matplotlib.dates.YearLocator(2))
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y"))
+
+
 def _grid_tidy(axes: np.ndarray, used: int, xlabel: str | None = None) -> list[Axes]:
     """Hide the spare panels of a grid, give the panels above them x tick labels (and ``xlabel``),
     and return the spare panels (hidden; callers may reuse one, e.g. for a legend)."""
@@ -365,11 +379,8 @@ def leakage_over_time(timeseries: pd.DataFrame, warmup_end: str | None = None,
     shares = {name: route_shares(timeseries[timeseries["scenario"] == name]) for name in names}
     peaks = pd.concat([s.max() for s in shares.values()], axis=1).max(axis=1) if shares else pd.Series()
     routes = _present_routes(peaks.to_dict(), 0.05)
-    ncols = max(1, min(ncols, len(names)))
-    nrows = -(-len(names) // ncols)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols + 0.6, 3.1 * nrows + 1.6), sharex=True,
-                                 sharey=True, squeeze=False, layout="constrained")
+        fig, axes = _panel_grid(len(names), ncols, 3.1, sharey=True)
         top = max(10.0, float(np.nanmax([s[routes].clip(lower=0).sum(axis=1).max() for s in shares.values()]
                                         or [0])) * 1.08)
         for ax, name in zip(axes.flat, names):
@@ -379,8 +390,7 @@ def leakage_over_time(timeseries: pd.DataFrame, warmup_end: str | None = None,
             ax.set_ylim(0, top)
             start = pd.Timestamp(warmup_end) if warmup_end else pd.to_datetime(timeseries["date"]).min()
             ax.set_xlim(start - pd.Timedelta(days=45), pd.to_datetime(timeseries["date"]).max())
-            ax.xaxis.set_major_locator(matplotlib.dates.YearLocator(2))
-            ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y"))
+            _year_ticks(ax)
         _grid_tidy(axes, len(names), "Date (quarterly steps)")
         for ax in axes[:, 0]:
             ax.set_ylabel("Share of the quarter's blocked\nacquisitions leaked (%)")
@@ -688,11 +698,8 @@ def market_share(timeseries: pd.DataFrame, warmup_end: str | None = None, order:
     colours = scenario_colours(names)
     shares = share_table(timeseries, top)
     panels = list(dict.fromkeys(shares["country"]))
-    ncols = max(1, min(ncols, len(panels)))
-    nrows = -(-len(panels) // ncols)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols + 0.6, 2.9 * nrows + 1.6), sharex=True,
-                                 squeeze=False, layout="constrained")
+        fig, axes = _panel_grid(len(panels), ncols, 2.9)
         for ax, country in zip(axes.flat, panels):
             rows = shares[shares["country"] == country]
             for name in names:
@@ -700,8 +707,7 @@ def market_share(timeseries: pd.DataFrame, warmup_end: str | None = None, order:
                 ax.plot(line["date"], line["share"], _line_style(name), color=colours[name], lw=1.6, label=name)
             mark_warmup(ax, warmup_end, label=False)
             ax.set_title("all other home countries" if country == "other" else f"vendors based in {country}")
-            ax.xaxis.set_major_locator(matplotlib.dates.YearLocator(2))
-            ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y"))
+            _year_ticks(ax)
         _grid_tidy(axes, len(panels), "Date (quarterly steps)")
         for ax in axes[:, 0]:
             ax.set_ylabel("Share of world vendor\nrevenue (%)")
@@ -741,11 +747,8 @@ def regime_capability(regimes: pd.DataFrame, countries: pd.DataFrame | None = No
     if log is None:
         spans = table.groupby("iso3")["capability"].agg(lambda c: c.max() / max(c.min(), 1e-12))
         log = bool(len(spans)) and float(spans.max()) > 5.0 and bool((table["capability_low"] > 0).all())
-    ncols = max(1, min(ncols, len(chosen)))
-    nrows = -(-len(chosen) // ncols)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols + 0.6, 2.8 * nrows + 1.6), sharex=True,
-                                 squeeze=False, layout="constrained")
+        fig, axes = _panel_grid(len(chosen), ncols, 2.8)
         for ax, code in zip(axes.flat, chosen):
             rows = table[table["iso3"] == code]
             for name in names:
@@ -754,8 +757,7 @@ def regime_capability(regimes: pd.DataFrame, countries: pd.DataFrame | None = No
                 draw_band(ax, line["x"], line["capability_low"], line["capability_high"], name, colours[name])
             if dates is not None:
                 mark_warmup(ax, warmup_end, label=False)
-                ax.xaxis.set_major_locator(matplotlib.dates.YearLocator(2))
-                ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y"))
+                _year_ticks(ax)
             ax.set_title(f"{name_of.get(code, code)} ({code})")
             if log:
                 ax.set_yscale("log")
