@@ -17,8 +17,6 @@ from model.config_base import Config
 
 CALIBRATED_FILE = Path(__file__).parent / "data" / "calibrated.toml"
 
-Probability = Field(ge=0.0, le=1.0)
-
 
 class LayerValues(Config):
     """One value per capability layer."""
@@ -197,28 +195,6 @@ class ModelParameters(Config):
         description="Capability at which a regime counts as 'mass-surveillance capable'; 1.0 = the "
         "world's per-capita stock of every layer at the start. Assumption.",
     )
-    @field_validator("price_factor_by_home", "scale_factor_by_vendor")
-    @classmethod
-    def _positive_factors(cls, factors: dict[str, float]) -> dict[str, float]:
-        bad = {k: v for k, v in factors.items() if not v > 0}
-        if bad:
-            raise ValueError(f"factors must be > 0, got {bad}")
-        return factors
-
-    @field_validator("depreciation")
-    @classmethod
-    def _positive_depreciation(cls, rates: LayerValues) -> LayerValues:
-        if min(rates.as_tuple()) <= 0.0:
-            raise ValueError("depreciation rates must be > 0 (stocks start at their steady state)")
-        return rates
-
-    @field_validator("ces_rho")
-    @classmethod
-    def _not_zero(cls, rho: float) -> float:
-        if rho == 0.0:
-            raise ValueError("ces_rho = 0 is the Cobb-Douglas limit; use a small non-zero value")
-        return rho
-
     adoption_threshold: float = Field(
         0.5, gt=0.0,
         description="Capability at which a country counts as using AI surveillance (for comparison with "
@@ -240,6 +216,28 @@ class ModelParameters(Config):
         0.2, ge=0.0,
         description="Standard deviation of the log-normal noise on R&D progress. Assumption.",
     )
+
+    @field_validator("price_factor_by_home", "scale_factor_by_vendor")
+    @classmethod
+    def _positive_factors(cls, factors: dict[str, float]) -> dict[str, float]:
+        bad = {k: v for k, v in factors.items() if not v > 0}
+        if bad:
+            raise ValueError(f"factors must be > 0, got {bad}")
+        return factors
+
+    @field_validator("depreciation")
+    @classmethod
+    def _positive_depreciation(cls, rates: LayerValues) -> LayerValues:
+        if min(rates.as_tuple()) <= 0.0:
+            raise ValueError("depreciation rates must be > 0 (stocks start at their steady state)")
+        return rates
+
+    @field_validator("ces_rho")
+    @classmethod
+    def _not_zero(cls, rho: float) -> float:
+        if rho == 0.0:
+            raise ValueError("ces_rho = 0 is the Cobb-Douglas limit; use a small non-zero value")
+        return rho
 
 
 @cache

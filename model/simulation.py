@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,9 +66,8 @@ class ControlRegimeModel(mesa.Model):
         _check_run_settings(horizon, warmup, steps_per_year, target_threshold)
         if parameters is None:
             parameters = default_parameters()
-        elif isinstance(parameters, Mapping):
-            parameters = default_parameters().model_copy(update=dict(parameters))
-            parameters = ModelParameters(**parameters.model_dump())
+        elif isinstance(parameters, Mapping):  # a partial table over the defaults, validated
+            parameters = ModelParameters(**(default_parameters().model_dump() | dict(parameters)))
         self.params: ModelParameters = parameters
         self.world: World = world if isinstance(world, World) else world_for(parameters, world)
         self.policies: PolicySet = preset(policies, self.world) if isinstance(policies, str) else policies
@@ -311,18 +309,6 @@ class ControlRegimeModel(mesa.Model):
             "route": np.array(ROUTES)[k],
             "acquired": self.flows[e, r, c, k],
         })
-
-    def describe(self) -> dict[str, Any]:
-        """The resolved settings of this run (for manifests)."""
-        return {
-            "horizon": self.horizon,
-            "warmup": self.warmup,
-            "steps_per_year": self.calendar.steps_per_year,
-            "start_date": self.calendar.start.isoformat(),
-            "target_threshold": self.target_threshold,
-            "parameters": json.loads(self.params.model_dump_json()),
-            "policies": json.loads(self.policies.model_dump_json()),
-        }
 
 
 def release(model: mesa.Model) -> None:

@@ -16,8 +16,6 @@ from model.config_base import Config
 from model.vocabulary import CONTROLLABLE_LAYERS, Item
 from model.world.restraint import VoluntaryRestraint
 
-Probability = float
-
 
 class Destinations(Config):
     """Which buyers need a licence. A country is listed if any criterion holds and it is not excluded."""
