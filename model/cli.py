@@ -47,7 +47,7 @@ def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) 
     write_comparison(comparison, out, command=sys.argv, force=args.force)
     failed = comparison.runs["error"].notna().sum()
     if len(comparison.summary):
-        print(headline_table(comparison.summary))
+        print(headline_table(comparison.summary, comparison.per_regime))
     if failed:
         print(f"warning: {failed} run(s) failed; see {out / 'runs.csv'}", file=sys.stderr)
     print(f"\nResults written to {out}/")

@@ -35,9 +35,9 @@ OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "
 SCENARIO_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
 """Okabe-Ito without yellow (too light for lines) and black (kept for baselines)."""
 ROUTE_COLOURS = dict(zip(ROUTES, ["#999999", "#0072B2", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9",
-                                  "#009E73", "#F0E442"]))
+                                  "#009E73", "#F0E442", "#332288"]))
 ROUTE_LABELS = {
-    "legal": "legal (licensed or home vendors)",
+    "legal": "legal (licensed or uncontrolled)",
     "foreign_availability": "foreign availability",
     "transshipment": "transshipment via hubs",
     "extraterritorial_gap": "extraterritorial gap",
@@ -45,6 +45,7 @@ ROUTE_LABELS = {
     "conversion": "1:1 converted to 1:N",
     "public_copies": "public dataset copies",
     "domestic": "domestic industry",
+    "home_market": "home market (vendor's own country)",
 }
 STYLE = {
     "figure.dpi": 100,

@@ -23,10 +23,12 @@ ROUTES: tuple[str, ...] = (
     "conversion",
     "public_copies",
     "domestic",
+    "home_market",
 )
-"""Every unit acquired is tagged with exactly one of these routes (MODEL.md, step 4)."""
+"""Every unit acquired is tagged with exactly one of these routes. ``home_market``: a vendor selling
+in its own home country, which is not an export (never blocked, never leakage)."""
 
-LEAK_ROUTES: tuple[str, ...] = tuple(r for r in ROUTES if r != "legal")
+LEAK_ROUTES: tuple[str, ...] = tuple(r for r in ROUTES if r not in ("legal", "home_market"))
 
 ITEM_INDEX = {name: i for i, name in enumerate(ITEMS)}
 LAYER_INDEX = {name: i for i, name in enumerate(LAYERS)}

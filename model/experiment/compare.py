@@ -16,7 +16,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from model.experiment.executors import execute
-from model.experiment.metrics import half_width, paired_metrics, summarise
+from model.experiment.metrics import half_width, paired_metrics, regime_metrics, regime_table, summarise
 from model.experiment.runner import RunRecord, RunSpec
 from model.experiment.seeds import replicate_seeds
 from model.scenario import Scenario
@@ -32,6 +32,7 @@ class Comparison:
     timeseries: pd.DataFrame
     flows: pd.DataFrame
     regimes: pd.DataFrame  # per scenario, step and target regime: capability mean and 95% interval
+    per_regime: pd.DataFrame  # per scenario and target regime: denial and leakage, mean and 95% interval
     settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -124,7 +125,7 @@ def _tables(scenarios: list[Scenario], records: list[RunRecord], settings: dict)
         (r.spec.replicate, kwargs_key(r.spec.model_kwargs)): r
         for r in records if r.ok and r.spec.role == "baseline"
     }
-    rows, flows = [], []
+    rows, flows, regime_rows = [], [], []
     scenario_by_name = {s.name: s for s in scenarios}
     for r in records:
         if not (r.ok and r.spec.role == "policy"):
@@ -134,8 +135,10 @@ def _tables(scenarios: list[Scenario], records: list[RunRecord], settings: dict)
         if base is None:
             continue
         metrics = paired_metrics(r.timeseries.iloc[-1], r.report, base.timeseries.iloc[-1], base.report,
-                                 r.controlling)
+                                 r.controlling, headline=s.headline)
         rows.append({"scenario": s.name, "replicate": r.spec.replicate, "seed": r.spec.seed, **metrics})
+        regime_rows.append(regime_metrics(regime_table(r.report), regime_table(base.report))
+                           .assign(scenario=s.name, replicate=r.spec.replicate))
         if r.flows is not None and len(r.flows):
             flows.append(r.flows.assign(scenario=s.name, replicate=r.spec.replicate))
     order = {s.name: i for i, s in enumerate(scenarios)}
@@ -146,12 +149,14 @@ def _tables(scenarios: list[Scenario], records: list[RunRecord], settings: dict)
             ignore_index=True,
         )
     summary = summarise(per_replication) if rows else pd.DataFrame()
+    if rows:
+        summary.insert(1, "headline", summary["scenario"].map({s.name: s.headline for s in scenarios}))
     regimes = pd.concat(
         [r.regimes.assign(scenario=r.spec.scenario) for r in records if r.ok and r.regimes is not None],
         ignore_index=True,
     )
     return Comparison(runs, per_replication, summary, timeseries, _mean_flows(flows, settings["replications"]),
-                      _regime_bands(regimes), settings)
+                      _regime_bands(regimes), _per_regime(regime_rows, order), settings)
 
 
 def _regime_bands(regimes: pd.DataFrame) -> pd.DataFrame:
@@ -160,6 +165,21 @@ def _regime_bands(regimes: pd.DataFrame) -> pd.DataFrame:
     half = half_width(bands["std"].fillna(0.0), bands["count"])
     return pd.DataFrame({"capability": bands["mean"], "capability_low": bands["mean"] - half,
                          "capability_high": bands["mean"] + half}).reset_index()
+
+
+def _per_regime(rows: list[pd.DataFrame], order: dict[str, int]) -> pd.DataFrame:
+    """Per scenario and target regime: population, ``own_vendors``, and the mean and 95% interval of
+    ``denial`` and ``leakage_rate`` over replicates."""
+    columns = ["scenario", "iso3", "population", "own_vendors", "replications", "denial", "denial_low",
+               "denial_high", "leakage_rate", "leakage_rate_low", "leakage_rate_high"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    table = pd.concat(rows, ignore_index=True)
+    bands = summarise(table[["scenario", "iso3", "replicate", "denial", "leakage_rate"]], by=["scenario", "iso3"])
+    facts = table.drop_duplicates(["scenario", "iso3"])[["scenario", "iso3", "population", "own_vendors"]]
+    bands = bands.merge(facts, on=["scenario", "iso3"])[columns]
+    return bands.sort_values(["scenario", "iso3"], key=lambda col: col.map(order) if col.name == "scenario" else col,
+                             ignore_index=True)
 
 
 def _mean_flows(flows: list[pd.DataFrame], replications: int) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from model.world import World
 ALG_1N = LAYER_INDEX["algorithm_1n"]
 DATA = LAYER_INDEX["training_data"]
 ITEM_11 = ITEM_INDEX["algorithm_11"]
+HOME = ROUTE_INDEX["home_market"]
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,13 @@ class Procurement:
     def leaked(self) -> np.ndarray:
         """``[C, L, K]``: acquisitions by route beyond what uncontrolled options delivered freely.
 
-        Slipped controlled options count in full; ``leaked.sum(-1) = actual - (free - blocked)``.
+        Slipped controlled options count in full. Home-market sales are never leakage (their column
+        is 0), so ``leaked.sum(-1) = actual - (free - blocked)`` minus the change in home-market sales.
         """
         baseline = np.where(self.controlled, 0.0, self.free.acquired)
-        return self.by_route - route_sums(baseline, self.actual.tag)
+        leaked = self.by_route - route_sums(baseline, self.actual.tag)
+        leaked[..., HOME] = 0.0
+        return leaked
 
     @property
     def denied_share(self) -> np.ndarray:
@@ -145,6 +149,8 @@ def _allocate(
     price_o[:, ALG_1N, n_v : 2 * n_v] = best[:, :, ITEM_11].T * (1.0 + params.conversion_cost)
     quality_o[:, ALG_1N, n_v : 2 * n_v] = market.vendor_quality[None, :, ITEM_11] * params.conversion_efficiency
     tag_o[:, :, n_v : 2 * n_v] = ROUTE_INDEX["conversion"]
+    home = np.tile(world.home_sale.T[:, None, :], (1, 1, 2))  # [C, 1, 2V]: sales in the vendor's home
+    tag_o[:, :, : 2 * n_v] = np.where(home, HOME, tag_o[:, :, : 2 * n_v])
     price_o[:, :, 2 * n_v] = params.domestic_price
     quality_o[:, :, 2 * n_v] = market.domestic_quality
     tag_o[:, :, 2 * n_v] = ROUTE_INDEX["domestic"]
@@ -152,7 +158,9 @@ def _allocate(
     quality_o[:, DATA, 2 * n_v + 1] = market.public_quality
     tag_o[:, :, 2 * n_v + 1] = ROUTE_INDEX["public_copies"]
 
-    scale = np.concatenate([world.scale, world.scale, [1.0, market.public_availability]])
+    vendor_scale = world.scale * world.tie_weight  # [C, V]: market presence times exp(affinity)
+    other_scale = np.broadcast_to([1.0, market.public_availability], (n_c, 2))
+    scale = np.concatenate([vendor_scale, vendor_scale, other_scale], axis=1)[:, None, :]  # [C, 1, O]
     price_o = price_o * market.price_level
     weight = attraction(price_o, quality_o, scale, params.price_sensitivity, params.quality_sensitivity)
     spend, acquired = purchase(market.budget, weight, params.price_sensitivity)
