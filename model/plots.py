@@ -414,7 +414,7 @@ def _ordered_rows(summary: pd.DataFrame, order: Sequence[str] | None) -> pd.Data
 def effectiveness(summary: pd.DataFrame, order: Sequence[str] | None = None) -> Figure:
     """Dot and whisker: denial effectiveness and leakage rate per scenario with 95% intervals."""
     panels = [("denial_effectiveness", "Denial effectiveness",
-               "1 - target capability / baseline at the horizon (%)"),
+               "1 - capability / baseline at the horizon, averaged over\ntarget regimes as the scenario's `headline` says (%)"),
               ("leakage_rate", "Leakage rate",
                "share of blocked acquisitions obtained by other routes (%)")]
     summary = _ordered_rows(summary, order)

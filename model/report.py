@@ -34,7 +34,7 @@ NEEDS_POLICY = frozenset({"leakage_by_route", "leakage_over_time", "effectivenes
 
 def write_comparison(comparison: Comparison, out: Path, command: list[str], force: bool = False) -> Path:
     """Write tables, ``manifest.json`` and figures to ``out`` (refused if it exists, unless ``force``)."""
-    digests = {name: digest(getattr(comparison, name)) for name in ("per_replication", "timeseries")}
+    digests = {name: digest(getattr(comparison, name)) for name in ("per_replication", "timeseries", "per_regime")}
     manifest = build_manifest("comparison", comparison.settings, command, digests)
 
     def fill(folder: Path) -> None:

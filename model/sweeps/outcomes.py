@@ -27,7 +27,8 @@ DEFAULT_RAW = ["target_capability", "world_capability", "targets_capable", "tota
 _FINAL = ("target_capability", "targets_capable")
 _FINAL_PREFIXES = ("share_",)
 _REPORT = ("total_blocked_targets", "years_to_capable")
-_REPORT_PREFIXES = ("total_leaked_", "total_revenue_", "regime_")
+_REPORT_PREFIXES = ("total_leaked_", "total_revenue_", "regime_capability_", "regime_population_",
+                    "regime_own_vendors_")
 _NOT_METRICS = ("step", "date")
 
 
