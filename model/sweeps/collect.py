@@ -40,7 +40,7 @@ def collect(plan: Plan, store: SweepStore) -> dict[str, pd.DataFrame]:
     if sweep.spec.paired:
         runs = runs.assign(baseline_run_id=[plan.baseline_run_id(plan.baseline_of[p], r)
                                             for p, r in zip(runs["point_id"], runs["replicate"])])
-        metrics = paired_table(runs, baselines, sweep.metrics)
+        metrics = paired_table(runs, baselines, sweep.metrics, headline=sweep.base.headline)
     else:
         metrics = runs.reindex(columns=["run_id", *sweep.metrics, "error"])
     ids = ["run_id", "point_id", "replicate", "seed"]

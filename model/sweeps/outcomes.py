@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from model.errors import closest
-from model.experiment.metrics import paired_metrics
+from model.experiment.metrics import DEFAULT_HEADLINE, paired_metrics
 from model.experiment.runner import RunRecord
 from model.scenario import Scenario, ScenarioError
 from model.simulation import ControlRegimeModel, release
@@ -85,7 +85,8 @@ def series_rows(record: RunRecord, columns: Sequence[str]) -> pd.DataFrame | Non
     return table
 
 
-def paired_table(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
+def paired_table(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str],
+                 headline: str = DEFAULT_HEADLINE) -> pd.DataFrame:
     """Per point run, ``metrics`` from ``paired_metrics`` against the baseline run on the same seed.
 
     ``points`` has ``baseline_run_id``; a failed run, or a failed baseline, leaves NaN metrics and
@@ -104,7 +105,7 @@ def paired_table(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequenc
             controlling = run["controlling"] if isinstance(run["controlling"], str) else ""
             values = paired_metrics(pd.Series({c: run[c] for c in final}), run,
                                     paired_with[final], paired_with.to_dict(),
-                                    tuple(c for c in controlling.split(";") if c))
+                                    tuple(c for c in controlling.split(";") if c), headline)
             out = {m: values[m] for m in metrics}
         rows.append({"run_id": run["run_id"], **out, "error": error})
     return pd.DataFrame(rows, columns=["run_id", *metrics, "error"])
