@@ -47,3 +47,25 @@ def test_equal_populations_make_population_and_equal_weighting_agree():
     assert metrics["denial_population"] == pytest.approx(metrics["denial_equal"], rel=1e-12)
     assert metrics["denial_effectiveness"] == metrics["denial_equal"]  # the default headline
     assert metrics["denial_importing"] == pytest.approx(metrics["denial_equal"], rel=1e-12)  # no target hosts vendors
+
+
+def test_the_scenario_key_chooses_the_headline_and_every_folder_gets_a_per_regime_table():
+    from model.experiment import compare
+    from model.scenario import SCENARIO_DIR, load_scenario
+
+    base = load_scenario(SCENARIO_DIR / "unilateral_us.toml").model_copy(update={"horizon": 6})
+    scenarios = [base.model_copy(update={"name": name, "headline": name})
+                 for name in ("population", "equal", "importing")]
+    result = compare(scenarios, replications=2, executor="serial", progress=False)
+    summary = result.summary.set_index("scenario")
+    for name in ("population", "equal", "importing"):
+        assert summary.loc[name, "headline"] == name
+        assert summary.loc[name, "denial_effectiveness"] == summary.loc[name, f"denial_{name}"]
+    assert summary["denial_equal"].nunique() == 1  # the same runs: only the headline differs
+    per_regime = result.per_regime
+    assert set(per_regime["scenario"]) == set(summary.index)
+    targets = per_regime[per_regime["scenario"] == "equal"]
+    assert targets["iso3"].is_unique and {"CHN", "RUS"} <= set(targets["iso3"])
+    assert targets.set_index("iso3").loc[["CHN", "RUS"], "own_vendors"].eq(1).all()
+    assert (targets["denial_low"] <= targets["denial"]).all() and (targets["denial"] <= targets["denial_high"]).all()
+    assert summary.loc["equal", "denial_equal"] == pytest.approx(targets["denial"].mean(), rel=1e-9)

@@ -119,7 +119,7 @@ def headline_uncertainty(spec: CalibrationSpec, executor: Any, progress: bool, s
     calibrated = default_parameters()
     centre = np.array([_value(calibrated, f.path) for f in spec.free])
     low, high = np.array([f.low for f in spec.free]), np.array([f.high for f in spec.free])
-    half = spec.settings.shrink * (high - low) / 2
+    half = spec.settings.final_box_share * (high - low) / 2
     box_low, box_high = np.maximum(low, centre - half), np.minimum(high, centre + half)
     design = qmc.scale(qmc.LatinHypercube(d=len(spec.free), seed=seed).random(UNCERTAINTY_POINTS), box_low, box_high)
     scenarios = [_scenario("baseline"), *(_scenario(name) for name in HEADLINE)]
@@ -197,7 +197,7 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], unc
     lines += ["", "## Uncertainty of the headline", "",
               f"The unilateral-versus-coordinated comparison re-run for {UNCERTAINTY_POINTS} parameter sets drawn "
               "by Latin hypercube from the final calibration search box (each free parameter within "
-              f"+/-{spec.settings.shrink / 2:.0%} of its range around the calibrated value), "
+              f"+/-{spec.settings.final_box_share / 2:.1%} of its range around the calibrated value), "
               f"{UNCERTAINTY_REPLICATIONS} paired replications each.", "",
               "Median [min, max] over parameter sets of each denial measure (docs/ODD.md 7.13: equal-weighted "
               "over target regimes, the headline; population-weighted; importing target regimes only) and of "
