@@ -114,6 +114,13 @@ class ModelParameters(Config):
         "for Chinese vendors only: soft loans that come with Chinese offers (Carnegie AIGS 2019). "
         "Assumption (calibrated); same bound as tie_security.",
     )
+    tie_home: float = Field(
+        0.0, ge=0.0, le=4.0,
+        description="Logit coefficient on buying from vendors of the buyer's own country (home bias: "
+        "procurement rules and security vetting favour national vendors). Assumption (calibrated to "
+        "the Hikvision and Chinese market shares against their foreign reach); 0 = no home bias beyond "
+        "trade costs and political alignment.",
+    )
     ties_scale: float = Field(
         1.0, ge=0.0, le=5.0,
         description="Multiplies every tie coefficient: 0 switches ties off (the allocation of a world "

@@ -32,12 +32,12 @@ def test_affinity_follows_the_equation_by_hand():
         "XXA": {"un_ideal_point": 0.0, "arms_share_USA": 0.5, "arms_share_CHN": 0.25, "china_finance_gdp": 0.2},
     })  # XXB: no UN votes (blank ideal point); XXC: no row at all
     iso3 = ["USA", "CHN", "XXA", "XXB", "XXC"]
-    params = ModelParameters(tie_political=0.5, tie_security=2.0, tie_finance=3.0)
+    params = ModelParameters(tie_political=0.5, tie_security=2.0, tie_finance=3.0, tie_home=0.25)
     affinity = tie_affinity(ties, iso3, np.array([0, 1]), params)
     # distances to (USA, CHN): USA (0, 3), CHN (3, 0), XXA (2, 1); their mean is 9 / 6 = 1.5
     expected = np.array([
-        [0.5 * 1.5, 0.5 * -1.5],
-        [0.5 * -1.5, 0.5 * 1.5],
+        [0.5 * 1.5 + 0.25, 0.5 * -1.5],
+        [0.5 * -1.5, 0.5 * 1.5 + 0.25],
         [0.5 * -0.5 + 2.0 * 0.5, 0.5 * 0.5 + 2.0 * 0.25 + 3.0 * 0.2],
         [0.0, 0.0],  # no UN votes: neutral political term
         [0.0, 0.0],
@@ -83,8 +83,8 @@ def test_ties_off_reproduces_the_allocation_without_ties(policies):
         return model, np.array(spends)
 
     off, off_spend = run(ties_scale=0.0)
-    _, zero_spend = run(tie_political=0.0, tie_security=0.0, tie_finance=0.0)
-    on, on_spend = run()
+    _, zero_spend = run(tie_political=0.0, tie_security=0.0, tie_finance=0.0, tie_home=0.0)
+    on, on_spend = run(tie_home=0.5)
     assert np.array_equal(off_spend, zero_spend)  # bit for bit
     assert not np.array_equal(off_spend, on_spend)
     np.testing.assert_allclose(off.timeseries()["target_capability"], PRE_TIES_TARGET_CAPABILITY[policies],

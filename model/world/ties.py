@@ -1,6 +1,7 @@
 """Buyer-exporter ties: the affinity ``A[c, e]`` of buyer ``c`` for the vendors of exporting nation ``e``.
 
-``A[c, e] = s * (b_pol * (mean_d - d[c, e]) + b_sec * arms[c, e] + b_fin * finance[c] * [e is CHN])``
+``A[c, e] = s * (b_pol * (mean_d - d[c, e]) + b_sec * arms[c, e] + b_fin * finance[c] * [e is CHN]
+             + b_home * [c is e])``
 
 - ``d[c, e] = |ideal_c - ideal_e|``: distance of UN General Assembly ideal points; ``mean_d`` is its
   mean over the world's (buyer, exporter) pairs, so an average pair has no political term. A pair
@@ -8,6 +9,8 @@
 - ``arms[c, e]``: share of the buyer's arms imports that came from ``e`` (0 without arms imports).
 - ``finance[c]``: Chinese development finance received relative to GDP (capped at 1), for Chinese
   vendors only.
+- ``[c is e]``: home bias, a government's preference for its own nation's vendors (procurement
+  rules, security vetting), which the ties data cannot show since they record only foreign ties.
 - ``s = ties_scale`` (0 switches ties off: ``A = 0`` and the buyers' choice is that of a world
   without ties, bit for bit).
 
@@ -44,5 +47,7 @@ def tie_affinity(
     ]) if codes else np.zeros((len(iso3), 0))
     finance = np.outer(table["china_finance_gdp"].fillna(0.0).to_numpy(float),
                        [code == FINANCE_EXPORTER for code in codes])
-    affinity = params.tie_political * political + params.tie_security * arms + params.tie_finance * finance
+    home = np.arange(len(iso3))[:, None] == exporters[None, :]
+    affinity = (params.tie_political * political + params.tie_security * arms + params.tie_finance * finance
+                + params.tie_home * home)
     return params.ties_scale * affinity
