@@ -26,7 +26,7 @@ import pandas as pd
 
 from model.scenario import SCENARIO_DIR, load_scenario
 from model.simulation import ControlRegimeModel
-from model.sweeps import sweep
+from model.experiment import sweep
 
 BASE = SCENARIO_DIR / "unilateral_us.toml"
 ENFORCEMENT = "policies.national[USA].enforcement"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model.cli import main
+from model.interfaces.cli import main
 from model.scenario import SCENARIO_DIR
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,9 +9,10 @@ import pytest
 
 from model.errors import ModelInputError
 from model.scenario import SCENARIO_DIR
-from model.sweeps import growing_coalitions, revenue_shares, sweep
-from model.sweeps.analysis import analyze, coalition_steps, point_summary, read_results, sensitivity
-from model.sweeps.figures import draw_sweep_figures
+from model.experiment import growing_coalitions, revenue_shares, sweep
+from model.analysis.sweep_analysis import coalition_steps, point_summary, read_results, sensitivity
+from model.analysis.sweep_report import analyze
+from model.analysis.sweep_figures import draw_sweep_figures
 
 US = SCENARIO_DIR / "unilateral_us.toml"
 SHORT = {"scenario": {"horizon": 6}, "progress": False, "series": []}

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from model.scenario import SCENARIO_DIR, ScenarioError
-from model.sweeps import load_sweep
-from model.sweeps.plan import make_plan
-from model.sweeps.spec import Coalition, Parameter, Range, SweepSpec
+from model.experiment import load_sweep
+from model.experiment.plan import make_plan
+from model.experiment.spec import Coalition, Parameter, Range, SweepSpec
 
 LIBRARY = sorted((SCENARIO_DIR / "sweeps").glob("*.toml"))
 BASE = f'base = "{SCENARIO_DIR / "unilateral_us.toml"}"\n'

@@ -6,7 +6,7 @@ import pytest
 
 from model.errors import ModelInputError
 from model.scenario import SCENARIO_DIR, Scenario, load_scenario
-from model.sweeps.keys import Name, parse, resolve, with_values
+from model.experiment.keys import Name, parse, resolve, with_values
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,9 @@ from model.experiment import executors, runner
 from model.experiment.runner import RunRecord
 from model.experiment.seeds import replicate_seed
 from model.scenario import SCENARIO_DIR
-from model.sweeps import load_sweep, sweep, sweep_file
-from model.sweeps import store
-from model.sweeps.store import read_table
+from model.experiment import load_sweep, sweep, sweep_file
+from model.experiment import store
+from model.experiment.store import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = f"""
@@ -94,7 +94,7 @@ def test_two_processes_give_identical_results(serial, tmp_path):
 @pytest.mark.slow
 def test_dask_local_cluster_gives_identical_results(serial, tmp_path):
     pytest.importorskip("dask.distributed")
-    from model.sweeps.cluster import dask_client
+    from model.experiment.cluster import dask_client
 
     with dask_client(local_workers=2) as client:
         sweep_file(small(tmp_path), out=tmp_path / "out", executor=client, progress=False)
@@ -228,7 +228,7 @@ def test_folder_rules(serial, tmp_path):
 
 
 def _cli(*args: str) -> list[str]:
-    code = "import sys; from model.sweeps.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from model.interfaces.sweep_cli import main; sys.exit(main(sys.argv[1:]))"
     return [sys.executable, "-c", code, *args]
 
 

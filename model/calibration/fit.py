@@ -24,8 +24,8 @@ from model.experiment import ExperimentError
 from model.parameters import CALIBRATED_FILE, ModelParameters
 from model.scenario import Scenario
 from model.scenario.tables import toml_key, toml_value
-from model.sweeps import sweep
-from model.sweeps.store import read_table
+from model.experiment import sweep
+from model.experiment.store import read_table
 
 
 @dataclass

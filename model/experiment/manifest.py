@@ -31,7 +31,7 @@ def git_commit(root: Path = PROJECT_ROOT) -> dict[str, Any] | None:
 
 def environment() -> dict[str, Any]:
     """Project, Python and package versions."""
-    from model import __version__
+    from model.version import __version__
 
     versions = {}
     for name in PACKAGES:

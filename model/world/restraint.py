@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from model.calendar import Date
+from model.dates import Date
 from model.config_base import Config
 
 

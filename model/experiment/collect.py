@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from model.sweeps.outcomes import paired_table
-from model.sweeps.plan import Plan
-from model.sweeps.store import SweepStore
+from model.experiment.outcomes import paired_table
+from model.experiment.plan import Plan
+from model.experiment.store import SweepStore
 
 
 class IncompleteSweep(RuntimeError):
