@@ -40,7 +40,35 @@ _EXPORTS = {
     "sweep_file": "model.experiment",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "Agreement",
+    "Comparison",
+    "ControlRegimeModel",
+    "Country",
+    "DataAccessControl",
+    "Destinations",
+    "Extraterritorial",
+    "Member",
+    "ModelInputError",
+    "ModelParameters",
+    "NationalControl",
+    "PolicySet",
+    "Scenario",
+    "ScenarioError",
+    "Vendor",
+    "VoluntaryRestraint",
+    "World",
+    "WorldOverrides",
+    "__version__",
+    "build_world",
+    "compare",
+    "growing_coalitions",
+    "list_scenarios",
+    "load_scenario",
+    "run_scenario",
+    "sweep",
+    "sweep_file",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -11,7 +11,8 @@ import pytest
 
 pytest.importorskip("solara", reason="the dashboard needs the optional viz extra: pip install -e '.[viz]'")
 
-from model.interfaces.app import (  # noqa: E402
+from model.errors import ModelInputError
+from model.interfaces.app import (
     AGREEMENTS,
     AS_IN_SCENARIO,
     SCENARIOS,
@@ -24,11 +25,10 @@ from model.interfaces.app import (  # noqa: E402
     model_params,
     routes_figure,
 )
-from model.errors import ModelInputError  # noqa: E402
-from model.policy import PolicySet, preset  # noqa: E402
-from model.scenario import SCENARIO_DIR, load_scenario  # noqa: E402
-from model.simulation import world_for  # noqa: E402
-from model.interfaces.viz_cli import check_port, check_viz_installed, register, solara_arguments  # noqa: E402
+from model.interfaces.viz_cli import check_port, check_viz_installed, register, solara_arguments
+from model.policy import PolicySet, preset
+from model.scenario import SCENARIO_DIR, load_scenario
+from model.simulation import world_for
 
 ECHRI = next(label for label, regime in AGREEMENTS.items() if regime == "echri_coalition")
 GLOBAL = next(label for label, regime in AGREEMENTS.items() if regime == "global_with_china")

@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 
 from model.analysis import plots
+from model.analysis.report import FIGURES, draw_figures, read_comparison, write_comparison
 from model.errors import ModelInputError
 from model.experiment import compare
-from model.analysis.report import FIGURES, draw_figures, read_comparison, write_comparison
-from model.scenario import SCENARIO_DIR, load_scenario
 from model.interfaces.viz_cli import main as viz_main
 from model.interfaces.viz_cli import plot_folder
+from model.scenario import SCENARIO_DIR, load_scenario
 
 
 @pytest.fixture(scope="session")
@@ -190,7 +190,7 @@ def test_plot_help_lists_the_formats_plots_can_write() -> None:
 def test_plot_rejects_what_is_not_a_results_folder(tmp_path: Path) -> None:
     with pytest.raises(ModelInputError, match="no such results folder"):
         plot_folder(tmp_path / "missing")
-    with pytest.raises(ModelInputError, match="no manifest.json"):
+    with pytest.raises(ModelInputError, match=r"no manifest.json"):
         plot_folder(tmp_path)
     (tmp_path / "manifest.json").write_text(json.dumps({"kind": "calibration"}))
     with pytest.raises(ModelInputError, match="kind"):

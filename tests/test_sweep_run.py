@@ -16,13 +16,11 @@ import pandas as pd
 import pytest
 
 from model.errors import ModelInputError
-from model.experiment import executors, runner
+from model.experiment import executors, load_sweep, runner, store, sweep, sweep_file
 from model.experiment.runner import RunRecord
 from model.experiment.seeds import replicate_seed
-from model.scenario import SCENARIO_DIR
-from model.experiment import load_sweep, sweep, sweep_file
-from model.experiment import store
 from model.experiment.store import read_table
+from model.scenario import SCENARIO_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = f"""
@@ -212,7 +210,7 @@ def test_folder_rules(serial, tmp_path):
     path = small(tmp_path)
     out = tmp_path / "out"
     shutil.copytree(serial, out)
-    with pytest.raises(ModelInputError, match="results folder exists; add --resume .* or --force"):
+    with pytest.raises(ModelInputError, match=r"results folder exists; add --resume .* or --force"):
         sweep_file(path, out=out, progress=False)
     again = sweep_file(path, out=out, progress=False, resume=True)  # finished: nothing to run
     pd.testing.assert_frame_equal(again, read_table(out / "runs"))

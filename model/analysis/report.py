@@ -122,6 +122,6 @@ def headline_table(summary: pd.DataFrame) -> str:
     for _, row in summary.iterrows():
         lines.append(f"{row['scenario']:<32} " + " ".join(f"{100 * row[f'leakage_{r}']:13.1f}" for r in routes))
     n = int(summary["replications"].iat[0]) if len(summary) else 0
-    lines += ["", f"Means over {n} paired replications; [95% interval]. Denial effectiveness = "
-              "1 - target capability / baseline at the horizon."]
+    lines += ["", (f"Means over {n} paired replications; [95% interval]. Denial effectiveness = "
+                   "1 - target capability / baseline at the horizon.")]
     return "\n".join(lines)

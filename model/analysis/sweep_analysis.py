@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from model.errors import ModelInputError
-from model.experiment.metrics import interval, summarise
 from model.experiment.design import salib_problem
+from model.experiment.metrics import interval, summarise
 from model.experiment.store import MANIFEST, has_table, read_table
 
 HEADLINE = ("denial_effectiveness", "leakage_rate", "revenue_lost_share", "target_capability")

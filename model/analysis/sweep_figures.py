@@ -21,11 +21,17 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from model.errors import ModelInputError, closest
-from model.experiment.metrics import interval
 from model.analysis.plots import CAPABILITY_LABEL, ROUTE_LABELS, STYLE, save
 from model.analysis.plots import SCENARIO_PALETTE as LINES
-from model.analysis.sweep_analysis import SweepResults, coalition_steps, point_summary, read_results, sensitivity
+from model.analysis.sweep_analysis import (
+    SweepResults,
+    coalition_steps,
+    point_summary,
+    read_results,
+    sensitivity,
+)
+from model.errors import ModelInputError, closest
+from model.experiment.metrics import interval
 
 METRICS: dict[str, tuple[float, str, str]] = {
     "denial_effectiveness": (100, "Denial effectiveness",

@@ -11,12 +11,12 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from model.experiment.collect import collect
 from model.experiment.executors import execute
 from model.experiment.manifest import build_manifest, digest
-from model.experiment.runner import RunRecord
-from model.experiment.collect import collect
 from model.experiment.outcomes import end_row, series_rows
 from model.experiment.plan import Plan
+from model.experiment.runner import RunRecord
 from model.experiment.store import FORMAT, SweepStore, read_table
 
 CHUNK = 20

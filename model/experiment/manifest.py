@@ -57,7 +57,7 @@ def build_manifest(kind: str, settings: dict[str, Any], command: list[str], dige
     """The manifest of a results folder of ``kind`` ("comparison", "sweep", ...)."""
     return {
         "kind": kind,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": command,
         **settings,
         "environment": environment(),

@@ -14,10 +14,10 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from model.config_base import Config
 from model.errors import ModelInputError
+from model.experiment.keys import parse
 from model.scenario.errors import ScenarioError
 from model.scenario.explain import explain
 from model.scenario.sources import read_toml
-from model.experiment.keys import parse
 
 Design = Literal["grid", "lhs", "sobol", "morris"]
 SAMPLED: tuple[Design, ...] = ("lhs", "sobol", "morris")

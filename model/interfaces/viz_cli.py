@@ -13,6 +13,7 @@ line and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -72,8 +73,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --- plot -------------------------------------------------------------------------------------
 
 def _formats(values: Sequence[str] | None) -> tuple[str, ...]:
-    from model.errors import check_name
     from model.analysis.plots import FORMATS
+    from model.errors import check_name
 
     if not values:
         return ("png", "svg")
@@ -208,10 +209,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from solara.__main__ import run as solara_run
 
     print(f"Dashboard: http://{args.host}:{port}/  (stop with Ctrl+C; see docs/dashboard.md)", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         solara_run.main(args=solara_arguments(args.host, port, args.open), standalone_mode=False)
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
