@@ -135,7 +135,7 @@ class ModelParameters(Config):
     conversion_efficiency: float = Field(
         0.6, gt=0.0, lt=1.0,
         description="Quality of a 1:1 algorithm converted to 1:N use, relative to the original. "
-        "Assumption (MODEL.md: < 1).",
+        "Assumption (docs/ODD.md: < 1).",
     )
     conversion_cost: float = Field(
         0.3, ge=0.0,
@@ -184,7 +184,7 @@ class ModelParameters(Config):
     ces_rho: float = Field(
         -2.0, lt=1.0,
         description="CES exponent of the capability aggregate; negative = complements (weak link). "
-        "Assumption (MODEL.md asks for a weak-link default).",
+        "Assumption (docs/ODD.md: a weak-link default).",
     )
     ces_weights: LayerValues = Field(
         LayerValues(camera=1 / 3, algorithm_1n=1 / 3, training_data=1 / 3),

@@ -1,4 +1,4 @@
-"""The Mesa model: step order, random streams and data collection (MODEL.md, 'Each step')."""
+"""The Mesa model: step order, random streams and data collection (docs/ODD.md, 3)."""
 
 from __future__ import annotations
 
