@@ -8,12 +8,14 @@ Every ``description`` says whether the default is a sourced figure or a named as
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 
-from model.config_base import Config
+from model.config_base import Config, deep_merge
 
 CALIBRATED_FILE = Path(__file__).parent / "data" / "calibrated.toml"
 
@@ -238,6 +240,12 @@ class ModelParameters(Config):
         if rho == 0.0:
             raise ValueError("ces_rho = 0 is the Cobb-Douglas limit; use a small non-zero value")
         return rho
+
+
+def over_defaults(partial: Mapping[str, Any]) -> dict[str, Any]:
+    """A partial table of parameters merged over the defaults (nested tables, such as
+    ``depreciation``, key by key): what the model and the scenario files both accept."""
+    return deep_merge(default_parameters().model_dump(), partial)
 
 
 @cache
