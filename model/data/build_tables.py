@@ -1,8 +1,8 @@
 """Build the default-world tables ``model/data/countries.csv`` and ``model/data/ties.csv``.
 
 Provenance record only: the simulator reads the CSVs written here, never this
-script.  It turns the shared reference table (``../shared/reference/countries.csv``
-relative to the repository root, or the path given as the first argument) into
+script.  It turns a reference country table (the path given as the first argument;
+sources in ``model/data/README.md``) into
 the project's own country table:
 
 * ``repression`` = Digital Repression Index 2021 / 100 (3 decimals); the three
@@ -13,7 +13,7 @@ the project's own country table:
 * two corrections to ``land_borders`` (see ``BORDER_FIXES``);
 * memberships as 0/1 integers, GDP and population as integers.
 
-and the reference ties table (``../shared/reference/ties.csv``, or ``--ties``) into the
+and a reference ties table (``--ties``; sources in ``model/data/README.md``) into the
 buyer-exporter ties the buyers' choice uses:
 
 * ``un_ideal_point`` (UN General Assembly ideal point), left blank for the four countries
@@ -35,10 +35,9 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parents[1]
-DEFAULT_SOURCE = REPO_ROOT / ".." / "shared" / "reference" / "countries.csv"
+DEFAULT_SOURCE = Path("countries_reference.csv")
 DEFAULT_OUT = HERE / "countries.csv"
-DEFAULT_TIES_SOURCE = DEFAULT_SOURCE.with_name("ties.csv")
+DEFAULT_TIES_SOURCE = Path("ties_reference.csv")
 TIES_OUT = HERE / "ties.csv"
 
 COLUMNS: list[str] = [

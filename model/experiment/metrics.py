@@ -1,4 +1,4 @@
-"""Paired comparisons of a policy run with its baseline run on the same seed (MODEL.md, 'Comparisons')."""
+"""Paired comparisons of a policy run with its baseline run on the same seed (docs/ODD.md, 7.13)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def regime_table(report: dict[str, float]) -> pd.DataFrame:
             if key.startswith(f"regime_{name}_"):
                 rows.setdefault(key.removeprefix(f"regime_{name}_"), {})[name] = value
     table = pd.DataFrame.from_dict(rows, orient="index", columns=list(REGIME_FIELDS))
-    return table.rename_axis("iso3").reset_index()
+    return table.dropna(subset=["capability"]).rename_axis("iso3").reset_index()  # NaN: not a target of this run
 
 
 def regime_metrics(policy: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
@@ -65,7 +65,7 @@ def denial_measures(regimes: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-def paired_metrics(
+def replicate_metrics(
     policy_final: pd.Series, policy_report: dict[str, float],
     baseline_final: pd.Series, baseline_report: dict[str, float],
     controlling: tuple[str, ...], headline: str = DEFAULT_HEADLINE,

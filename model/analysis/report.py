@@ -1,0 +1,121 @@
+"""A comparison's figures and printed headline table (its folder is written by :meth:`Comparison.save`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from model.dates import Calendar
+from model.errors import ModelInputError, check_name
+from model.experiment import Comparison
+from model.experiment.metrics import DENIAL_MEASURES
+from model.vocabulary import ROUTES
+
+FIGURES = ("capability_over_time", "leakage_by_route", "leakage_over_time", "effectiveness", "flow_map",
+           "market_share", "regime_capability")
+"""The figures of a comparison, in the order they are drawn (``python run.py plot --figure NAME``)."""
+NEEDS_POLICY = frozenset({"leakage_by_route", "leakage_over_time", "effectiveness", "flow_map"})
+"""Figures that compare policies with their baselines: skipped when a folder holds only baselines."""
+
+
+def write_comparison(comparison: Comparison, out: Path, command: list[str], force: bool = False) -> Path:
+    """Write the comparison's results folder (:meth:`Comparison.save`) and draw its figures into it."""
+    comparison.save(out, force=force, command=command)
+    draw_figures(comparison, out / "figures")
+    return out
+
+
+def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str] | None = None,
+                 formats: Sequence[str] = ("png", "svg"), *, dpi: float | None = None,
+                 compact: bool = False) -> list[Path]:
+    """Draw the comparison's figures (or only those named) into ``folder``; returns the files.
+    ``dpi`` and ``compact`` are passed to :func:`model.analysis.plots.save`.
+
+    Unknown figure names or formats raise :class:`ModelInputError`. Figures that need policy runs
+    are skipped for a folder of baselines only (an error when asked for by name).
+    """
+    from model.analysis import plots  # matplotlib only when drawing: the command line starts faster
+
+    wanted = [only] if isinstance(only, str) else list(only) if only is not None else list(FIGURES)
+    for name in wanted:
+        check_name(name, FIGURES, "figure", "figure")
+    for fmt in formats:
+        check_name(fmt, plots.FORMATS, "format", "figure format")
+    settings = comparison.settings.get("scenarios", {})
+    order = list(settings)
+    warmup_end = None
+    if settings:
+        first = next(iter(settings.values()))
+        warmup_end = Calendar.from_settings(first).date_of(first["warmup"]).isoformat()
+    ts = comparison.timeseries
+    has_policy = len(comparison.summary) > 0 and "policy" in set(ts["role"])
+    dates = ts.drop_duplicates("step").set_index("step")["date"].to_dict()
+    targets = list(comparison.regimes["iso3"].unique()) if len(comparison.regimes) else None
+    makers = {
+        "capability_over_time": lambda: plots.capability_over_time(ts, warmup_end, order=order),
+        "leakage_by_route": lambda: plots.leakage_by_route(comparison.summary, order=order),
+        "leakage_over_time": lambda: plots.leakage_over_time(ts, warmup_end, order=order),
+        "effectiveness": lambda: plots.effectiveness(comparison.summary, order=order),
+        "flow_map": lambda: plots.flow_map(comparison.flows, targets=targets, order=order),
+        "market_share": lambda: plots.market_share(ts, warmup_end, order=order),
+        "regime_capability": lambda: plots.regime_capability(comparison.regimes, dates=dates,
+                                                             warmup_end=warmup_end, order=order),
+    }
+    paths = []
+    for name in FIGURES:
+        if name not in wanted:
+            continue
+        if name in NEEDS_POLICY and not has_policy:
+            if only is not None:
+                raise ModelInputError(f"figure {name}", "needs a policy scenario; these results hold only "
+                                      "baselines")
+            continue
+        if name == "regime_capability" and not len(comparison.regimes):
+            continue
+        paths += plots.save(makers[name](), Path(folder), name, formats, dpi=dpi, compact=compact)
+    return paths
+
+
+def headline_table(summary: pd.DataFrame, per_regime: pd.DataFrame | None = None) -> str:
+    """The printed table: per policy, denial over target regimes three ways and leakage with 95%
+    intervals, revenue lost by controlling-country vendors, the leakage split by route, and (from
+    ``per_regime``) the target regimes with the largest and smallest denial."""
+    def ci(row: pd.Series, metric: str, scale: float = 100, unit: str = "%") -> str:
+        return (f"{row[metric] * scale:6.1f}{unit} [{row[f'{metric}_low'] * scale:5.1f}, "
+                f"{row[f'{metric}_high'] * scale:5.1f}]")
+
+    names = {"equal": "denial, equal-weighted", "population": "denial, population-wtd",
+             "importing": "denial, importing only"}
+    lines = [
+        f"{'scenario':<32} " + " ".join(f"{names[m]:<24}" for m in DENIAL_MEASURES)
+        + f" {'leakage rate':<24} {'revenue lost (US$ bn)':<24}",
+        "-" * 156,
+    ]
+    for _, row in summary.iterrows():
+        lines.append(f"{row['scenario']:<32} " + " ".join(f"{ci(row, f'denial_{m}'):<24}" for m in DENIAL_MEASURES)
+                     + f" {ci(row, 'leakage_rate'):<24} {ci(row, 'revenue_lost', 1e-9, ''):<24}")
+    lines += ["", "Leakage by route (% of what controls blocked on the direct route):"]
+    routes = [r for r in ROUTES if summary[f"leakage_{r}"].abs().max() >= 0.0005]
+    lines.append(f"{'scenario':<32} " + " ".join(f"{r[:13]:>13}" for r in routes))
+    for _, row in summary.iterrows():
+        lines.append(f"{row['scenario']:<32} " + " ".join(f"{100 * row[f'leakage_{r}']:13.1f}" for r in routes))
+    if "headline" in summary:
+        chosen = ", ".join(names[m] for m in summary["headline"].unique())
+        lines += ["", f"Headline measure (denial_effectiveness; scenario key `headline`): {chosen}."]
+    if per_regime is not None and len(per_regime):
+        lines += ["", "Target regimes with the largest and smallest denial (mean over replications):"]
+        for scenario, group in per_regime.dropna(subset=["denial"]).groupby("scenario", sort=False):
+            ranked = group.sort_values("denial", ascending=False)
+            top, bottom = ranked.iloc[0], ranked.iloc[-1]
+            lines.append(f"{scenario:<32} largest {top['iso3']} {100 * top['denial']:.1f}% "
+                         f"[{100 * top['denial_low']:.1f}, {100 * top['denial_high']:.1f}]; smallest "
+                         f"{bottom['iso3']} {100 * bottom['denial']:.1f}% [{100 * bottom['denial_low']:.1f}, "
+                         f"{100 * bottom['denial_high']:.1f}]")
+    n = int(summary["replications"].iat[0]) if len(summary) else 0
+    lines += ["", f"Means over {n} paired replications; [95% interval]. A regime's denial = 1 - its capability "
+              "/ baseline at the horizon; equal-weighted: mean over target regimes; population-weighted: "
+              "weighted by population; importing only: mean over target regimes without vendors of their "
+              "own. Home-market sales are never leakage."]
+    return "\n".join(lines)
