@@ -171,8 +171,10 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], unc
          f"(commit {commit}). Do not edit by hand: every number below comes from runs made by that command."),
         "",
         "Calibration: `python run.py calibrate` fits the free parameters listed in "
-        "`model/data/calibration.toml` (bounds and rationale there) by iterated Latin-hypercube search, "
-        "minimising the sum over targets of ((model - target) / half-width of the tolerance)^2, and writes "
+        "`model/data/calibration.toml` (bounds and rationale there) by iterated Latin-hypercube search "
+        "(round k searches a box shrink^(k-1) of each range around the best point so far), choosing the point "
+        "with the most targets within tolerance and, among those, the smallest sum over targets of "
+        "((model - target) / half-width of the tolerance)^2, and writes "
         "`model/data/calibrated.toml`, which every run then uses. "
         + "; ".join(line.lstrip("# ").rstrip(".") for line in calibrated) + ".",
         "",
