@@ -81,6 +81,17 @@ def test_load_results_gives_the_tables_and_one_long_time_series(kind, comparison
     assert one["value"] in set(match["target_capability"])
 
 
+def test_load_results_reads_an_analysis_folder(sweep_folder, tmp_path):
+    from model.analysis.sweep_report import analyze
+
+    folder = tmp_path / "sweep"
+    shutil.copytree(sweep_folder, folder)
+    analyze(folder, figures=False)
+    results = load_results(folder / "analysis")
+    assert results.kind == "analysis" and "points" in results.tables and results.series.empty
+    assert set(results.columns["table"]) == {"points"}
+
+
 def test_load_results_as_xarray(sweep_folder):
     pytest.importorskip("xarray")
     data = load_results(sweep_folder).to_xarray()
