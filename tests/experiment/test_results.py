@@ -123,3 +123,10 @@ def test_damaged_folders_are_one_error_naming_the_file(comparison_folder, tmp_pa
     damage(folder)
     with pytest.raises(ModelInputError, match=words):
         load_results(folder)
+
+
+def test_a_sweep_folder_reproduces(sweep_folder):
+    from model.experiment.reproduce import reproduce
+
+    found = reproduce(sweep_folder, executor="serial", progress=False)
+    assert found.differing == {} and set(found.tables) == {"runs", "points", "baselines", "timeseries", "columns"}
