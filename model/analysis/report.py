@@ -114,8 +114,8 @@ def headline_table(summary: pd.DataFrame, per_regime: pd.DataFrame | None = None
                          f"{bottom['iso3']} {100 * bottom['denial']:.1f}% [{100 * bottom['denial_low']:.1f}, "
                          f"{100 * bottom['denial_high']:.1f}]")
     n = int(summary["replications"].iat[0]) if len(summary) else 0
-    lines += ["", f"Means over {n} paired replications; [95% interval]. A regime's denial = 1 - its capability "
-              "/ baseline at the horizon; equal-weighted: mean over target regimes; population-weighted: "
-              "weighted by population; importing only: mean over target regimes without vendors of their "
-              "own. Home-market sales are never leakage."]
+    lines += ["", (f"Means over {n} paired replications; [95% interval]. A regime's denial = 1 - its capability "
+                   "/ baseline at the horizon; equal-weighted: mean over target regimes; population-weighted: "
+                   "weighted by population; importing only: mean over target regimes without vendors of their "
+                   "own. Home-market sales are never leakage.")]
     return "\n".join(lines)

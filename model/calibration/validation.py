@@ -195,15 +195,15 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], unc
               "| claim | measured | holds |", "|---|---|---|"]
     lines += [f"| {c['claim']} | {c['measured']} | {'yes' if c['holds'] else '**no**'} |" for c in checks]
     lines += ["", "## Uncertainty of the headline", "",
-              f"The unilateral-versus-coordinated comparison re-run for {UNCERTAINTY_POINTS} parameter sets drawn "
-              "by Latin hypercube from the final calibration search box (each free parameter within "
-              f"+/-{spec.settings.final_box_share / 2:.1%} of its range around the calibrated value), "
-              f"{UNCERTAINTY_REPLICATIONS} paired replications each.", "",
-              "Median [min, max] over parameter sets of each denial measure (docs/ODD.md 7.13: equal-weighted "
-              "over target regimes, the headline; population-weighted; importing target regimes only) and of "
-              "the leakage rate.", "",
-              "| policy | denial, equal-weighted | denial, population-weighted | denial, importing only | "
-              "leakage rate |",
+              (f"The unilateral-versus-coordinated comparison re-run for {UNCERTAINTY_POINTS} parameter sets "
+               "drawn by Latin hypercube from the final calibration search box (each free parameter within "
+               f"+/-{spec.settings.final_box_share / 2:.1%} of its range around the calibrated value), "
+               f"{UNCERTAINTY_REPLICATIONS} paired replications each."), "",
+              ("Median [min, max] over parameter sets of each denial measure (docs/ODD.md 7.13: equal-weighted "
+               "over target regimes, the headline; population-weighted; importing target regimes only) and of "
+               "the leakage rate."), "",
+              ("| policy | denial, equal-weighted | denial, population-weighted | denial, importing only | "
+               "leakage rate |"),
               "|---|---|---|---|---|"]
 
     def spread(values: pd.Series, digits: int) -> str:

@@ -8,7 +8,7 @@ import pytest
 from conftest import TINY_COUNTRIES, TINY_HUBS, TINY_PARAMS, TINY_VENDORS
 
 from model import ControlRegimeModel, ModelParameters, NationalControl, PolicySet, build_world
-from model.experiment.metrics import denial_measures, replicate_metrics, regime_metrics, regime_table
+from model.experiment.metrics import denial_measures, regime_metrics, regime_table, replicate_metrics
 
 
 def regimes(capability: dict[str, float], population: dict[str, float], own: set[str]) -> pd.DataFrame:

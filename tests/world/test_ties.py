@@ -84,7 +84,7 @@ def test_ties_off_reproduces_the_allocation_without_ties(policies):
 
     off, off_spend = run(ties_scale=0.0)
     _, zero_spend = run(tie_political=0.0, tie_security=0.0, tie_finance=0.0, tie_home=0.0)
-    on, on_spend = run(tie_home=0.5)
+    _, on_spend = run(tie_home=0.5)
     assert np.array_equal(off_spend, zero_spend)  # bit for bit
     assert not np.array_equal(off_spend, on_spend)
     np.testing.assert_allclose(off.timeseries()["target_capability"], PRE_TIES_TARGET_CAPABILITY[policies],
