@@ -21,6 +21,19 @@ from model.sweeps import growing_coalitions, sweep, sweep_file  # noqa: E402
 
 __version__ = "0.1.0"
 
+_STRATEGY = {"coalitions": "model.strategy.coalitions", "frontier": "model.strategy.frontier",
+             "discover": "model.strategy.discovery"}
+
+
+def __getattr__(name: str):
+    """``model.coalitions``, ``model.frontier`` and ``model.discover`` (imported on first use)."""
+    if name in _STRATEGY:
+        import importlib
+
+        return getattr(importlib.import_module(_STRATEGY[name]), name)
+    raise AttributeError(f"module 'model' has no attribute {name!r}")
+
+
 __all__ = [
     "Agreement",
     "Comparison",
@@ -28,7 +41,10 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Vendor",
+    "coalitions",
     "compare",
+    "discover",
+    "frontier",
     "growing_coalitions",
     "sweep",
     "sweep_file",

@@ -227,10 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, out=False)
     p.set_defaults(handler=cmd_validation_report)
 
+    from model.strategy.cli import register as register_strategy
     from model.sweeps.cli import register as register_sweeps
     from model.viz_cli import register as register_viz
 
     register_sweeps(sub)
+    register_strategy(sub)
     register_viz(sub)
     return parser
 

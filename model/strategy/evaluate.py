@@ -33,9 +33,18 @@ def evaluate(
     """One row per design and replicate: ``design_id`` (position in ``designs``), ``replicate``,
     ``seed``, the :data:`OUTCOMES` and ``loss_share_<ISO3>`` — each exporting country's revenue
     lost as a share of its own baseline revenue (negative: its vendors gained)."""
-    base = template.scenario
+    return evaluate_policies(template.scenario, [template.policies(d) for d in designs],
+                             [template.controlling(d) for d in designs], folder,
+                             replications=replications, seed=seed, executor=executor, progress=progress)
+
+
+def evaluate_policies(
+    base: Scenario, policies: Sequence[dict[str, Any]], controlling: Sequence[tuple[str, ...]], folder: Path,
+    *, replications: int, seed: int, executor: Any = None, progress: bool = False,
+) -> pd.DataFrame:
+    """:func:`evaluate` for resolved ``policies`` tables, each with the countries it controls."""
     inputs = _inputs(base)
-    points = [{}] + [template.policies(d) for d in designs]
+    points = [{}, *policies]
     runs = sweep(base, {"policies": {"values": points, "name": "design"}}, replications=replications,
                  seed=seed, paired=False, metrics=inputs, series=[], executor=executor, out=folder,
                  resume=True, progress=progress, name=folder.name)
@@ -48,10 +57,9 @@ def evaluate(
                  if c.startswith("total_revenue_") and c != "total_revenue_controlling"]
     rows = []
     for run in runs[runs["point_id"] > 0].to_dict("records"):
-        design = designs[run["point_id"] - 1]
         base_run = baseline.loc[run["replicate"]]
         metrics = paired_metrics(_final(run), run, _final(base_run), base_run.to_dict(),
-                                 template.controlling(design))
+                                 controlling[run["point_id"] - 1])
         row = {"design_id": run["point_id"] - 1, "replicate": run["replicate"], "seed": run["seed"]}
         row.update({m: metrics[m] for m in OUTCOMES})
         for country in exporters:

@@ -24,7 +24,7 @@ def shapley_bars(shapley: pd.DataFrame) -> Figure:
     first = shapley[(shapley["layer"] == layers[0]) & (shapley["outcome"] == "denial_effectiveness")]
     partners = list(first.sort_values("shapley", ascending=False)["partner"])
     with style():
-        fig = Figure(figsize=(11, 0.45 * len(partners) * max(1, len(layers) * 0.6) + 2))
+        fig = Figure(figsize=(11, 0.45 * len(partners) * max(1, len(layers) * 0.6) + 2), layout="constrained")
         axes = fig.subplots(1, 2, sharey=True)
         height = 0.8 / len(layers)
         for ax, outcome in zip(axes, OUTCOME_NAMES):
@@ -58,7 +58,7 @@ def stability_map(formation: pd.DataFrame, membership: pd.DataFrame, players: Se
     uniform = formation[formation["rule"] == "uniform"]
     weights = sorted(uniform["weight"].unique())
     with style():
-        fig = Figure(figsize=(3.2 * len(variants) + 1.5, 0.42 * len(players) + 2.2))
+        fig = Figure(figsize=(3.2 * len(variants) + 1.5, 0.42 * len(players) + 2.2), layout="constrained")
         axes = np.atleast_1d(fig.subplots(1, len(variants), sharey=True, squeeze=False)[0])
         image = None
         for ax, variant in zip(axes, variants):
@@ -93,3 +93,76 @@ def coalition_figures(result, folder: Path, players: Sequence[str]) -> list[Path
     if len(result.formation):
         paths += save(stability_map(result.formation, result.membership, list(players)), folder, "stability_map")
     return paths
+
+
+def frontier_figure(result) -> Figure:
+    """Denial against revenue lost: every evaluated design (grey), the Pareto frontier (line, with
+    95% intervals) and the named regimes (labelled diamonds)."""
+    designs, regimes = result.designs, result.regimes
+    bn = 1e-9
+    with style():
+        fig = Figure(figsize=(9, 6), layout="constrained")
+        ax = fig.subplots()
+        ax.scatter(designs["revenue_lost"] * bn, designs["denial_effectiveness"], s=12, color="#bbbbbb",
+                   label=f"evaluated designs ({len(designs)})", zorder=1)
+        front = result.frontier
+        ax.errorbar(front["revenue_lost"] * bn, front["denial_effectiveness"],
+                    xerr=[(front["revenue_lost"] - front["revenue_lost_low"]) * bn,
+                          (front["revenue_lost_high"] - front["revenue_lost"]) * bn],
+                    yerr=[front["denial_effectiveness"] - front["denial_effectiveness_low"],
+                          front["denial_effectiveness_high"] - front["denial_effectiveness"]],
+                    fmt="o-", color=SCENARIO_PALETTE[0], markersize=5, elinewidth=0.8, capsize=2,
+                    label=f"Pareto-efficient designs ({len(front)})", zorder=3)
+        for k, row in enumerate(regimes.to_dict("records")):
+            colour = SCENARIO_PALETTE[(k + 1) % len(SCENARIO_PALETTE)]
+            ax.errorbar(row["revenue_lost"] * bn, row["denial_effectiveness"],
+                        xerr=[[(row["revenue_lost"] - row["revenue_lost_low"]) * bn],
+                              [(row["revenue_lost_high"] - row["revenue_lost"]) * bn]],
+                        yerr=[[row["denial_effectiveness"] - row["denial_effectiveness_low"]],
+                              [row["denial_effectiveness_high"] - row["denial_effectiveness"]]],
+                        fmt="D", color=colour, markersize=8, elinewidth=0.8, capsize=2, zorder=4,
+                        label=row["scenario"].replace("_", " "))
+        ax.set_xlabel(OUTCOME_NAMES["revenue_lost"])
+        ax.set_ylabel(OUTCOME_NAMES["denial_effectiveness"])
+        ax.legend(loc="best", fontsize=8)
+        ax.set_title("Cost-effectiveness frontier: the most denial for the revenue given up", loc="left")
+    return fig
+
+
+def prim_figure(result) -> Figure:
+    """Left: PRIM's trade-off curve (coverage against density along the peeling, colour: inputs
+    restricted), the chosen box circled. Right: the chosen box — each input's range within the data,
+    restricted inputs in colour."""
+    trajectory, box = result.trajectory, result.box
+    with style():
+        fig = Figure(figsize=(12, 4.8), layout="constrained")
+        left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.2]})
+        points = left.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"], cmap="viridis",
+                              s=18, zorder=2)
+        chosen = trajectory[trajectory["chosen"]].iloc[0]
+        left.scatter([chosen["coverage"]], [chosen["density"]], s=160, facecolors="none", edgecolors="#D55E00",
+                     linewidths=2, zorder=3, label=f"chosen box (step {int(chosen['id'])})")
+        left.set_xlabel("coverage (share of the cases where the outcome holds that are in the box)")
+        left.set_ylabel("density (share of the box's cases where it holds)")
+        left.set_xlim(-0.02, 1.02)
+        left.set_ylim(0, 1.02)
+        left.legend(loc="lower left", fontsize=8)
+        fig.colorbar(points, ax=left, label="inputs restricted", ticks=sorted(trajectory["res_dim"].unique()))
+        numeric = box[box["low"].notna()].reset_index(drop=True)
+        for k, row in numeric.iterrows():
+            span = (row["data_high"] - row["data_low"]) or 1.0
+            low, high = (row["low"] - row["data_low"]) / span, (row["high"] - row["data_low"]) / span
+            right.barh(k, 1.0, left=0.0, color="#eeeeee", height=0.6)
+            right.barh(k, high - low, left=low, height=0.6,
+                       color=SCENARIO_PALETTE[0] if row["restricted"] else "#bbbbbb")
+            right.text(low, k + 0.38, f"{row['low']:.3g}", ha="left", va="bottom", fontsize=8)
+            right.text(high, k + 0.38, f"{row['high']:.3g}", ha="right", va="bottom", fontsize=8)
+        right.set_yticks(range(len(numeric)), numeric["input"])
+        right.set_xlim(0, 1)
+        right.set_xticks([0, 1], ["data minimum", "data maximum"])
+        right.invert_yaxis()
+        right.set_title(f"The box: coverage {chosen['coverage']:.2f}, density {chosen['density']:.2f}",
+                        loc="left")
+        fig.suptitle(f"Where {result.outcome} (PRIM, {len(result.holds)} cases, {int(result.holds.sum())} "
+                     "where it holds)", x=0.01, ha="left")
+    return fig

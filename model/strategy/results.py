@@ -44,7 +44,7 @@ class AnalysisFolder:
         manifest = build_manifest(kind, {"status": "running", "settings": settings}, command, {})
         if path.exists() and resume:
             stored = _read_manifest(path)
-            if stored.get("kind") != kind or _plain(stored.get("settings")) != _plain(settings):
+            if stored.get("kind") != kind or _identity(stored.get("settings")) != _identity(settings):
                 raise ModelInputError(str(path), "--resume: this analysis differs from the one stored there",
                                       expected="the same analysis file and options, or --force to start again")
         elif path.exists() and force:
@@ -89,5 +89,7 @@ def _read_manifest(path: Path) -> dict[str, Any]:
                               expected="a new folder, or one written by an analysis") from None
 
 
-def _plain(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
+def _identity(settings: Any) -> Any:
+    """What must agree for ``--resume`` to continue a folder: the settings, wherever the file is."""
+    plain = json.loads(json.dumps(settings, default=str))
+    return {k: v for k, v in plain.items() if k != "origin"} if isinstance(plain, dict) else plain
