@@ -10,9 +10,9 @@ names against the world, the leader against the candidates, an empty design spac
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError
 
 from model.config_base import Config
 from model.errors import closest
@@ -23,6 +23,7 @@ from model.strategy.designs import LAYERS, Template, template
 
 Layer = Literal["camera", "algorithm_1n", "training_data"]
 LayerGame = Literal["all", "camera", "algorithm_1n", "training_data"]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class Study(Config):
@@ -64,7 +65,7 @@ class Formation(Config):
     """Coalition formation: payoff_i = w_i x denial - (1 - w_i) x own revenue-loss share."""
 
     weight: float = Field(0.5, ge=0.0, le=1.0, description="Weight on denial for every country.")
-    weights: list[float] = Field(default_factory=lambda: [round(0.1 * i, 1) for i in range(11)],
+    weights: list[Share] = Field(default_factory=lambda: [round(0.1 * i, 1) for i in range(11)],
                                  min_length=1, description="Weights of the stability map (each 0-1).")
     weight_from: Literal["wassenaar", "eu", "echri_code"] | None = Field(
         None, description="Data column: members get weight_member, others weight_other (revealed preference).")
@@ -73,13 +74,6 @@ class Formation(Config):
     tolerance: float = Field(0.0, ge=0.0, description="Smallest payoff gain that makes a country move.")
     order: list[str] | None = Field(None, description="Accession order (default: by vendor revenue share).")
     variants: list[Variant] = Field(default_factory=list, description="Agreement variants compared.")
-
-    @model_validator(mode="after")
-    def _weights_in_range(self) -> Formation:
-        bad = [w for w in self.weights if not 0.0 <= w <= 1.0]
-        if bad:
-            raise ValueError(f"every weight must be within [0, 1] (got {bad[0]})")
-        return self
 
 
 class CoalitionStudy(Study):
@@ -101,16 +95,9 @@ class Space(Config):
     partners: list[str] = Field(default_factory=list, description="Possible partners (any subset joins).")
     layers: list[Layer] = Field(default_factory=lambda: list(LAYERS),
                                 description="Layers that may be controlled (any non-empty subset).")
-    enforcement: list[float] = Field(default_factory=lambda: [0.8], description="Enforcement levels.")
+    enforcement: list[Share] = Field(default_factory=lambda: [0.8], description="Enforcement levels.")
     extraterritorial: list[bool] = Field(default_factory=lambda: [False])
     no_undercut: list[bool] = Field(default_factory=lambda: [False])
-
-    @model_validator(mode="after")
-    def _valid_levels(self) -> Space:
-        bad = [e for e in self.enforcement if not 0.0 <= e <= 1.0]
-        if bad:
-            raise ValueError(f"every enforcement level must be within [0, 1] (got {bad[0]})")
-        return self
 
     @property
     def size(self) -> int:
