@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "common seeds and write each partner's Shapley value for denial and for revenue lost, per layer, "
         "and, when the file has a [formation] table, the stable coalitions (docs/analysis.md).")
     _analysis_options(p, "COALITIONS.toml")
-    p.set_defaults(handler=cmd_coalitions)
+    p.set_defaults(handler=cmd_coalitions, command="coalitions")
 
     p = subparsers.add_parser(
         "frontier", help="the cost-effectiveness frontier of agreement designs",
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "no-undercut) exhaustively or with NSGA-II, and write the Pareto-efficient designs of denial against "
         "revenue lost, with the named regimes on the same seeds (docs/analysis.md).")
     _analysis_options(p, "FRONTIER.toml")
-    p.set_defaults(handler=cmd_frontier)
+    p.set_defaults(handler=cmd_frontier, command="frontier")
 
     p = subparsers.add_parser(
         "discover", help="scenario discovery (PRIM, CART) on a sweep's results",
@@ -51,6 +51,9 @@ def _analysis_options(p: argparse.ArgumentParser, metavar: str) -> None:
     p.add_argument("--replications", type=int, help="runs per coalition or design (default: the file's)")
     p.add_argument("--no-figures", action="store_true", help="tables only")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--readme", metavar="README.md",
+                   help="also write the summary into this file's 'What the model says' section and copy the "
+                   "figure to docs/figures/")
     add_execution_options(p)
 
 
@@ -65,7 +68,13 @@ def _run(args: argparse.Namespace, load, analyse, report) -> int:
         except KeyboardInterrupt:
             print(f"interrupted: finished runs are stored in {folder}/; continue with --resume", file=sys.stderr)
             return 130
-    report(result)
+    text = report(result)
+    (folder / "summary.md").write_text(text + "\n")
+    if args.readme:
+        from model.strategy.report import update_readme
+
+        update_readme(Path(args.readme), args.command, text, sorted((folder / "figures").glob("*.png")),
+                      Path(args.readme).parent / "docs" / "figures")
     print(f"Results written to {folder}/")
     return 0
 

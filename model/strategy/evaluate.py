@@ -57,8 +57,8 @@ def evaluate_policies(
                  if c.startswith("total_revenue_") and c != "total_revenue_controlling"]
     rows = []
     for run in runs[runs["point_id"] > 0].to_dict("records"):
-        base_run = baseline.loc[run["replicate"]]
-        metrics = paired_metrics(_final(run), run, _final(base_run), base_run.to_dict(),
+        base_run = baseline.loc[run["replicate"]].to_dict()
+        metrics = paired_metrics(_final(run), run, _final(base_run), base_run,
                                  controlling[run["point_id"] - 1])
         row = {"design_id": run["point_id"] - 1, "replicate": run["replicate"], "seed": run["seed"]}
         row.update({m: metrics[m] for m in OUTCOMES})
@@ -76,9 +76,9 @@ def _inputs(scenario: Scenario) -> list[str]:
     return list(pairing_inputs(dict.fromkeys(end, 0.0)))
 
 
-def _final(run: dict[str, Any] | pd.Series) -> pd.Series:
+def _final(run: dict[str, Any]) -> pd.Series:
     """The last-step values ``paired_metrics`` reads from a stored run row."""
-    keys = [k for k in run.keys() if k in ("target_capability", "targets_capable") or k.startswith("share_")]
+    keys = [k for k in run if k in ("target_capability", "targets_capable") or k.startswith("share_")]
     return pd.Series({k: run[k] for k in keys})
 
 

@@ -16,6 +16,7 @@ LAYER_NAMES = {"all": "all layers", "camera": "cameras", "algorithm_1n": "1:N al
                "training_data": "training data"}
 OUTCOME_NAMES = {"denial_effectiveness": "Denial effectiveness (share of target capability denied)",
                  "revenue_lost": "Revenue lost by controlling-country vendors (US$ bn)"}
+SHAPLEY_REVENUE = "Revenue lost by controlling-country vendors (US$ bn;\nnegative: the partner's joining lowers it)"
 
 
 def shapley_bars(shapley: pd.DataFrame) -> Figure:
@@ -38,7 +39,7 @@ def shapley_bars(shapley: pd.DataFrame) -> Figure:
                         color=SCENARIO_PALETTE[k % len(SCENARIO_PALETTE)], label=LAYER_NAMES[layer],
                         error_kw={"elinewidth": 1, "capsize": 2})
             ax.axvline(0, color="black", linewidth=0.8)
-            ax.set_xlabel(OUTCOME_NAMES[outcome])
+            ax.set_xlabel(SHAPLEY_REVENUE if outcome == "revenue_lost" else OUTCOME_NAMES[outcome])
         axes[0].set_yticks(np.arange(len(partners)), partners)
         axes[0].invert_yaxis()
         method = shapley["method"].iloc[0]
@@ -54,11 +55,12 @@ def shapley_bars(shapley: pd.DataFrame) -> Figure:
 def stability_map(formation: pd.DataFrame, membership: pd.DataFrame, players: Sequence[str]) -> Figure:
     """Per agreement variant: for each partner and weight on denial, the share of stable coalitions
     that include it (colour), the number of stable coalitions (top) and the accession outcome (dots)."""
+    formation = formation.fillna({"members": ""})  # the leader alone: no partners (empty in CSV)
     variants = list(dict.fromkeys(formation["variant"]))
     uniform = formation[formation["rule"] == "uniform"]
     weights = sorted(uniform["weight"].unique())
     with style():
-        fig = Figure(figsize=(3.2 * len(variants) + 1.5, 0.42 * len(players) + 2.2), layout="constrained")
+        fig = Figure(figsize=(max(8.0, 3.4 * len(variants) + 2.0), 0.42 * len(players) + 2.6), layout="constrained")
         axes = np.atleast_1d(fig.subplots(1, len(variants), sharey=True, squeeze=False)[0])
         image = None
         for ax, variant in zip(axes, variants):
@@ -72,18 +74,19 @@ def stability_map(formation: pd.DataFrame, membership: pd.DataFrame, players: Se
             for j, w in enumerate(weights):
                 at = rows[rows["weight"] == w]
                 count = int((at["kind"] == "stable").sum())
-                ax.text(j, -0.7, str(count), ha="center", va="bottom", fontsize=8)
+                ax.text(j, -0.6, str(count), ha="center", va="bottom", fontsize=8, clip_on=False)
                 joined = at[at["kind"] == "accession"]["members"].iloc[0]
                 for p in filter(None, joined.split("+")):
                     ax.plot(j, players.index(p), "o", color="#d95f02", markersize=4)
             ax.set_xticks(range(len(weights)), [f"{w:g}" for w in weights], fontsize=8)
             ax.set_xlabel("weight on denial (0: revenue only, 1: denial only)")
-            ax.set_title(variant, loc="left", pad=16)
+            ax.set_title(variant, loc="left", pad=18)
             ax.grid(False)
         axes[0].set_yticks(range(len(players)), players)
         fig.colorbar(image, ax=list(axes), label="share of stable coalitions that include the partner")
-        fig.suptitle("Which coalitions are stable (numbers: how many) and where sequential accession ends "
-                     "(dots)", x=0.01, ha="left")
+        fig.suptitle("Stable coalitions by weight on denial\n(colour: share of the stable coalitions that "
+                     "include the partner; numbers: how many are stable; dots: sequential accession)",
+                     x=0.01, ha="left", fontsize=10)
     return fig
 
 

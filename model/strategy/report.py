@@ -32,10 +32,11 @@ def ranking(shapley: pd.DataFrame, layer: str = "all") -> pd.DataFrame:
 def frontier_rows(designs: pd.DataFrame, regimes: pd.DataFrame) -> pd.DataFrame:
     """The Pareto-efficient designs, cheapest first, then the named regimes."""
     def fmt(row: pd.Series) -> tuple[str, str]:
-        return (f"{100 * row['denial_effectiveness']:.1f}% [{100 * row['denial_effectiveness_low']:.1f}, "
-                f"{100 * row['denial_effectiveness_high']:.1f}]",
-                f"{row['revenue_lost'] / 1e9:.2f} [{row['revenue_lost_low'] / 1e9:.2f}, "
-                f"{row['revenue_lost_high'] / 1e9:.2f}]")
+        denial = (f"{100 * row['denial_effectiveness']:.1f}% [{100 * row['denial_effectiveness_low']:.1f}, "
+                  f"{100 * row['denial_effectiveness_high']:.1f}]")
+        revenue = (f"{row['revenue_lost'] / 1e9:.2f} [{row['revenue_lost_low'] / 1e9:.2f}, "
+                   f"{row['revenue_lost_high'] / 1e9:.2f}]")
+        return denial, revenue
 
     rows = [("design: " + r["label"], *fmt(r)) for _, r in
             designs[designs["pareto"]].sort_values("revenue_lost").iterrows()]
@@ -50,20 +51,61 @@ def markdown(table: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
-def print_coalitions(result) -> None:
+def print_coalitions(result) -> str:
+    """Print the ranking per layer and the efficiency check; return the Markdown summary."""
     for layer in dict.fromkeys(result.shapley["layer"]):
         print(f"\nShapley values of partners, layer: {layer} (95% intervals)")
         print(ranking(result.shapley, layer).to_string(index=False))
     print("\nEfficiency: the values sum to the grand coalition minus the leader alone")
     print(result.efficiency.to_string(index=False))
+    first = result.shapley.iloc[0]
+    check = result.efficiency.iloc[0]
+    lines = [
+        f"Shapley values of each potential partner of the leader's agreement ({first['method']}, "
+        f"layer: {first['layer']}; 95% intervals over replicates): the denial effectiveness it adds, in "
+        "percentage points, and the revenue its joining costs controlling-country vendors. They sum to "
+        f"the grand coalition's denial minus the leader alone's ({100 * check['grand_coalition']:.2f}% - "
+        f"{100 * check['leader_alone']:.2f}%).",
+        "",
+        markdown(ranking(result.shapley, first["layer"])),
+        "",
+        "![Shapley values of potential partners](docs/figures/shapley.png)",
+    ]
     if len(result.formation):
-        stable = result.formation[result.formation["kind"] == "stable"]
+        stable = result.formation[(result.formation["kind"] == "stable") & (result.formation["rule"] == "uniform")]
         print(f"\nFormation: {len(stable)} stable coalitions over all variants and weights (formation.csv)")
+        lines += ["", formation_sentence(result.formation),
+                  "", "![Stable coalitions by weight on denial](docs/figures/stability_map.png)"]
+    return "\n".join(lines)
 
 
-def print_frontier(result) -> None:
+def formation_sentence(formation: pd.DataFrame) -> str:
+    """The largest stable coalition per weight, for the scenario's own agreement."""
+    rows = formation[(formation["rule"] == "uniform") & (formation["kind"] == "stable")
+                     & (formation["variant"] == formation["variant"].iloc[0])]
+    parts = []
+    for weight, group in rows.groupby("weight"):
+        largest = group.sort_values("size", ascending=False).iloc[0]
+        members = largest["members"] if isinstance(largest["members"], str) and largest["members"] else "none"
+        parts.append(f"{weight:g}: {members}")
+    return ("Largest stable coalition of partners by weight on denial (payoff = weight x denial - "
+            "(1 - weight) x own revenue-loss share): " + "; ".join(parts) + ".")
+
+
+def print_frontier(result) -> str:
+    """Print the frontier and the regimes; return the Markdown summary."""
+    table = frontier_rows(result.designs, result.regimes)
     print(f"\n{len(result.designs)} designs evaluated; the frontier and the named regimes:")
-    print(frontier_rows(result.designs, result.regimes).to_string(index=False))
+    print(table.to_string(index=False))
+    return "\n".join([
+        f"The cost-effectiveness frontier of {len(result.designs)} evaluated agreement designs: the most "
+        "denial effectiveness for the revenue controlling-country vendors lose (95% intervals), and the "
+        "named regimes on the same seeds.",
+        "",
+        markdown(table),
+        "",
+        "![Cost-effectiveness frontier](docs/figures/frontier.png)",
+    ])
 
 
 def print_discovery(result) -> None:
@@ -80,7 +122,7 @@ def update_readme(readme: Path, section: str, text: str, figures: list[Path], do
     and copy ``figures`` to ``docs_figures``."""
     content = readme.read_text()
     start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
     block = f"{start}\n{text.strip()}\n{end}"
     content = pattern.sub(lambda _: block, content) if pattern.search(content) else content + "\n" + block + "\n"
     readme.write_text(content)

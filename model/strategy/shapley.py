@@ -54,7 +54,7 @@ class GameRunner:
     folder: Path
     replications: int
     seed: int
-    design: Design = Design()
+    design: Design = field(default_factory=Design)
     executor: Any = None
     progress: bool = False
 
@@ -139,6 +139,6 @@ def coalition_table(game: Game) -> pd.DataFrame:
     """Per evaluated coalition: members, size and the mean of each outcome over replicates."""
     means = game.outcomes.drop(columns=["replicate", "seed"]).groupby("coalition").mean()
     means.insert(0, "members", ["+".join(members_of(m, game.players)) for m in means.index])
-    means.insert(1, "size", [bin(m).count("1") for m in means.index])
+    means.insert(1, "size", [int(m).bit_count() for m in means.index])
     means.insert(0, "layer", game.layer)
     return means.reset_index()
