@@ -94,7 +94,7 @@ def club_payoffs(cost: float) -> np.ndarray:
     benefit = [0.0, 1.0, 1.5, 1.7]
     pay = np.zeros((8, 3))
     for mask in range(8):
-        size = bin(mask).count("1")
+        size = mask.bit_count()
         for i in range(3):
             pay[mask, i] = benefit[size] - cost * (mask >> i & 1)
     return pay
@@ -104,8 +104,8 @@ def test_stable_coalitions_by_hand():
     # joining a coalition of k pays b(k+1) - b(k) - 0.4: +0.6, +0.1, -0.2, so pairs are stable
     pay = club_payoffs(0.4)
     assert stable_coalitions(pay) == [0b011, 0b101, 0b110]
-    assert internally_stable(pay)[0b111] == False  # noqa: E712  (leaving the grand coalition pays 0.2)
-    assert externally_stable(pay)[0b001] == False  # noqa: E712  (a second member gains 0.1)
+    assert not internally_stable(pay)[0b111]  # leaving the grand coalition pays 0.2
+    assert not externally_stable(pay)[0b001]  # a second member gains 0.1
     # with a cost of 0.05 every step pays, so only the grand coalition is stable
     assert stable_coalitions(club_payoffs(0.05)) == [0b111]
     # a tolerance of 0.15 makes the gain of 0.1 too small to move for: singletons become stable too

@@ -61,11 +61,11 @@ def print_coalitions(result) -> str:
     first = result.shapley.iloc[0]
     check = result.efficiency.iloc[0]
     lines = [
-        f"Shapley values of each potential partner of the leader's agreement ({first['method']}, "
+        (f"Shapley values of each potential partner of the leader's agreement ({first['method']}, "
         f"layer: {first['layer']}; 95% intervals over replicates): the denial effectiveness it adds, in "
         "percentage points, and the revenue its joining costs controlling-country vendors. They sum to "
         f"the grand coalition's denial minus the leader alone's ({100 * check['grand_coalition']:.2f}% - "
-        f"{100 * check['leader_alone']:.2f}%).",
+        f"{100 * check['leader_alone']:.2f}%)."),
         "",
         markdown(ranking(result.shapley, first["layer"])),
         "",
@@ -98,9 +98,9 @@ def print_frontier(result) -> str:
     print(f"\n{len(result.designs)} designs evaluated; the frontier and the named regimes:")
     print(table.to_string(index=False))
     return "\n".join([
-        f"The cost-effectiveness frontier of {len(result.designs)} evaluated agreement designs: the most "
+        (f"The cost-effectiveness frontier of {len(result.designs)} evaluated agreement designs: the most "
         "denial effectiveness for the revenue controlling-country vendors lose (95% intervals), and the "
-        "named regimes on the same seeds.",
+        "named regimes on the same seeds."),
         "",
         markdown(table),
         "",
