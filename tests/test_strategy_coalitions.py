@@ -57,7 +57,7 @@ def test_shapley_values_by_hand(tiny, outcome):
 
 
 def test_every_coalition_runs_on_the_same_seeds(tiny):
-    from model.sweeps.store import read_table
+    from model.experiment.store import read_table
 
     runs = read_table(tiny.folder / "runs" / "all-all" / "runs")
     seeds = runs.groupby("replicate")["seed"].nunique()
@@ -104,7 +104,7 @@ def test_sampled_values_are_efficient(tmp_path):
     extra = '\nmethod = "sampled"\n[sampling]\nbatch = 2\ntolerance = 0.0\nmin_permutations = 2\nmax_permutations = 4\n'
     result = model.coalitions(study(tmp_path, extra, text), out=tmp_path / "out", executor="serial",
                               progress=False, figures=False)
-    for outcome, check in result.efficiency.set_index("outcome").iterrows():
+    for _, check in result.efficiency.set_index("outcome").iterrows():
         assert check["sum_of_values"] == pytest.approx(check["grand_minus_leader_alone"], rel=1e-9, abs=1e-9)
     assert set(result.shapley["method"]) == {"sampled"} and (result.shapley["permutations"] == 4).all()
     assert set(result.shapley["stopped"]) == {"budget"}

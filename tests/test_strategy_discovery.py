@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from model.interfaces.cli import main
 
 import model
-from model.cli import main
+from model.analysis.sweep_analysis import read_results
 from model.scenario import SCENARIO_DIR
-from model.sweeps.analysis import read_results
 
 pytest.importorskip("ema_workbench")
 pytest.importorskip("sklearn")
@@ -77,5 +77,5 @@ def test_discovery_file(sweep_folder, tmp_path):
     found = model.discover(file=path, out=tmp_path / "d", figures=False)
     assert list(found.inputs.columns) == ["world.hub_leakiness_scale"]
     path.write_text(f'results = "{sweep_folder}"\noutcome = "denial_effectiveness > 0"\ninputs = ["world.hub_leakines_scale"]\n')
-    with pytest.raises(model.ScenarioError, match="inputs\\[0\\].*did you mean"):
+    with pytest.raises(model.ScenarioError, match=r"inputs\[0\].*did you mean"):
         model.discover(file=path, out=tmp_path / "e")

@@ -10,13 +10,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.experiment.coalitions import revenue_shares
 from model.scenario import ScenarioError
 from model.strategy.designs import Design
 from model.strategy.files import CoalitionStudy, check_countries, load_study, load_template, read_study
 from model.strategy.formation import formation_rows, membership_share, revealed_weights
 from model.strategy.results import AnalysisFolder
 from model.strategy.shapley import Game, GameRunner, coalition_table, exact_game, shapley_table
-from model.sweeps.coalitions import revenue_shares
 
 RESULTS_DIR = Path("results")
 

@@ -27,12 +27,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.analysis.sweep_analysis import SweepResults, read_results
 from model.errors import ModelInputError, closest
 from model.experiment.folders import write_atomically, write_json
 from model.experiment.manifest import build_manifest, digest
 from model.scenario import ScenarioError
 from model.strategy.files import DiscoveryStudy, load_study, read_study
-from model.sweeps.analysis import SweepResults, read_results
 
 RESULTS_DIR = Path("results")
 CONDITION = re.compile(r"^\s*([A-Za-z_][\w.\[\]]*)\s*(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.experiment import sweep
 from model.experiment.metrics import paired_metrics
+from model.experiment.outcomes import pairing_inputs, raw_metric_names
 from model.scenario import Scenario
 from model.strategy.designs import Design, Template
-from model.sweeps import sweep
-from model.sweeps.outcomes import pairing_inputs, raw_metric_names
 
 OUTCOMES = ("denial_effectiveness", "revenue_lost", "revenue_lost_share", "leakage_rate")
 """The paired metrics an evaluation keeps per design and replicate (see docs/analysis.md)."""

@@ -1,5 +1,5 @@
 """Figures of the strategy analyses: Shapley bars with intervals, the stability map, the
-cost-effectiveness frontier and PRIM's trade-off curve and box (house style of :mod:`model.plots`)."""
+cost-effectiveness frontier and PRIM's trade-off curve and box (house style of :mod:`model.analysis.plots`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from model.plots import SCENARIO_PALETTE, save, style
+from model.analysis.plots import SCENARIO_PALETTE, save, style
 
 LAYER_NAMES = {"all": "all layers", "camera": "cameras", "algorithm_1n": "1:N algorithms",
                "training_data": "training data"}

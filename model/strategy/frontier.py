@@ -19,13 +19,13 @@ import numpy as np
 import pandas as pd
 
 from model.experiment import compare
+from model.experiment.coalitions import revenue_shares
 from model.experiment.metrics import summarise
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.strategy.designs import Design, Template
 from model.strategy.evaluate import evaluate
 from model.strategy.files import FrontierStudy, check_countries, load_study, load_template, read_study
 from model.strategy.results import AnalysisFolder
-from model.sweeps.coalitions import revenue_shares
 
 RESULTS_DIR = Path("results")
 OBJECTIVES = ("denial_effectiveness", "revenue_lost")

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from model.sweeps.cli import add_execution_options, execution
+from model.interfaces.options import add_execution_options, execution
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
