@@ -46,7 +46,8 @@ def shapley_bars(shapley: pd.DataFrame) -> Figure:
         axes[0].set_title("What each partner adds to the denial", loc="left")
         axes[1].set_title("...and to the revenue its controls cost", loc="left")
         if len(layers) > 1:
-            axes[1].legend(title="controlled layers", loc="lower right")
+            fig.legend(*axes[0].get_legend_handles_labels(), title="controlled layers", loc="outside lower center",
+                       ncols=len(layers))
         fig.suptitle(f"Shapley values of potential partners ({method}; bars: 95% intervals over replicates"
                      + (" and permutation sampling)" if method == "sampled" else ")"), x=0.01, ha="left")
     return fig
