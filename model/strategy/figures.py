@@ -80,13 +80,14 @@ def stability_map(formation: pd.DataFrame, membership: pd.DataFrame, players: Se
                 for p in filter(None, joined.split("+")):
                     ax.plot(j, players.index(p), "o", color="#d95f02", markersize=4)
             ax.set_xticks(range(len(weights)), [f"{w:g}" for w in weights], fontsize=8)
-            ax.set_xlabel("weight on denial (0: revenue only, 1: denial only)")
+            ax.set_xlabel("weight on denial")
             ax.set_title(variant, loc="left", pad=18)
             ax.grid(False)
         axes[0].set_yticks(range(len(players)), players)
         fig.colorbar(image, ax=list(axes), label="share of stable coalitions that include the partner")
-        fig.suptitle("Stable coalitions by weight on denial\n(colour: share of the stable coalitions that "
-                     "include the partner; numbers: how many are stable; dots: sequential accession)",
+        fig.suptitle("Stable coalitions by weight on denial (0: own revenue only, 1: denial only)\n(colour: share "
+                     "of the stable coalitions that include the partner; numbers: how many are stable; dots: "
+                     "sequential accession)",
                      x=0.01, ha="left", fontsize=10)
     return fig
 

@@ -40,13 +40,14 @@ class AnalysisFolder:
     def open(cls, path: Path, kind: str, settings: dict[str, Any], command: list[str], *,
              resume: bool = False, force: bool = False) -> AnalysisFolder:
         """Start ``path`` (refused if it exists, unless ``force``) or continue it (``resume``: the
-        stored analysis must be of the same kind and have the same settings)."""
+        stored analysis must be of the same kind; each of its sweeps resumes only with the same
+        designs, so an analysis whose runs are stored can be redone with other formation weights)."""
         manifest = build_manifest(kind, {"status": "running", "settings": settings}, command, {})
         if path.exists() and resume:
             stored = _read_manifest(path)
-            if stored.get("kind") != kind or _identity(stored.get("settings")) != _identity(settings):
-                raise ModelInputError(str(path), "--resume: this analysis differs from the one stored there",
-                                      expected="the same analysis file and options, or --force to start again")
+            if stored.get("kind") != kind:
+                raise ModelInputError(str(path), f"--resume: the folder holds a {stored.get('kind')} analysis",
+                                      expected=f"a {kind} analysis folder, or --force to start again")
         elif path.exists() and force:
             _read_manifest(path)  # only ever delete an analysis folder
             shutil.rmtree(path)
@@ -87,9 +88,3 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         raise ModelInputError(str(path), "exists and is not an analysis results folder",
                               expected="a new folder, or one written by an analysis") from None
-
-
-def _identity(settings: Any) -> Any:
-    """What must agree for ``--resume`` to continue a folder: the settings, wherever the file is."""
-    plain = json.loads(json.dumps(settings, default=str))
-    return {k: v for k, v in plain.items() if k != "origin"} if isinstance(plain, dict) else plain
