@@ -116,3 +116,22 @@ def test_load_fills_in_the_exporters(tmp_path):
     assert prepared.template.leader == "USA"
     assert sorted(prepared.players) == ["CHN", "DEU", "FRA", "ISR", "JPN", "KOR", "RUS", "SWE", "TWN"]
     assert prepared.exact  # 512 coalitions: enumerated by method = "auto"
+
+
+def test_command_writes_the_folder_and_the_readme_section(tmp_path, capsys):
+    from model.interfaces.cli import main
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# Title\n\n<!-- coalitions:start -->\nold\n<!-- coalitions:end -->\n\nrest\n")
+    out = tmp_path / "out"
+    assert main(["coalitions", str(study(tmp_path)), "--out", str(out), "--workers", "1", "--quiet",
+                 "--readme", str(readme)]) == 0
+    assert "Shapley values of partners" in capsys.readouterr().out
+    text = readme.read_text()
+    assert "old" not in text and "| partner |" in text and text.endswith("rest\n")
+    assert (tmp_path / "docs" / "figures" / "shapley.png").exists()
+    for name in ("shapley.csv", "efficiency.csv", "coalitions.csv", "summary.md", "manifest.json",
+                 "figures/shapley.png"):
+        assert (out / name).exists()
+    assert main(["coalitions", str(study(tmp_path)), "--out", str(out), "--quiet"]) == 2  # exists: refused
+    assert "exists" in capsys.readouterr().err

@@ -51,6 +51,9 @@ class AnalysisFolder:
         elif path.exists() and force:
             _read_manifest(path)  # only ever delete an analysis folder
             shutil.rmtree(path)
+        elif path.exists():
+            raise ModelInputError(str(path), "results folder exists; add --resume to continue the analysis "
+                                  "or --force to replace it")
         if not path.exists():
             check_output(path, force=False)
             path.mkdir(parents=True)
