@@ -38,8 +38,11 @@ def frontier_rows(designs: pd.DataFrame, regimes: pd.DataFrame) -> pd.DataFrame:
                    f"{row['revenue_lost_high'] / 1e9:.2f}]")
         return denial, revenue
 
-    rows = [("design: " + r["label"], *fmt(r)) for _, r in
-            designs[designs["pareto"]].sort_values("revenue_lost").iterrows()]
+    rows = []
+    for text, group in designs[designs["pareto"]].groupby(designs[designs["pareto"]].apply(fmt, axis=1), sort=False):
+        label = group.iloc[0]["label"] + (f" (and {len(group) - 1} more with these outcomes)" if len(group) > 1 else "")
+        rows.append((group.iloc[0]["revenue_lost"], "design: " + label, *text))
+    rows = [row[1:] for row in sorted(rows)]
     rows += [("regime: " + r["scenario"], *fmt(r)) for _, r in regimes.iterrows()]
     return pd.DataFrame(rows, columns=["design", "denial effectiveness", "revenue lost (US$ bn)"])
 
