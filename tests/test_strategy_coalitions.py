@@ -135,3 +135,13 @@ def test_command_writes_the_folder_and_the_readme_section(tmp_path, capsys):
         assert (out / name).exists()
     assert main(["coalitions", str(study(tmp_path)), "--out", str(out), "--quiet"]) == 2  # exists: refused
     assert "exists" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_same_numbers_on_a_dask_cluster(tiny, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True) as cluster, \
+            distributed.Client(cluster) as client:
+        other = model.coalitions(study(tmp_path, "\n[formation]\nweights = [0.0, 1.0]\n"), out=tmp_path / "out",
+                                 executor=client, progress=False, figures=False)
+    pd.testing.assert_frame_equal(other.shapley, tiny.shapley)

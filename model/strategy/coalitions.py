@@ -15,6 +15,7 @@ from model.scenario import ScenarioError
 from model.strategy.designs import Design
 from model.strategy.files import CoalitionStudy, check_countries, load_study, load_template, read_study
 from model.strategy.formation import formation_rows, membership_share, revealed_weights
+from model.strategy.games import MAX_EXACT_PLAYERS
 from model.strategy.results import AnalysisFolder
 from model.strategy.shapley import Game, GameRunner, coalition_table, exact_game, shapley_table
 
@@ -74,9 +75,10 @@ def prepare(study: CoalitionStudy, folder: Path, origin: str) -> Prepared:
     if not players:
         raise ScenarioError(origin, "candidates", "no potential partners", expected="at least one country")
     exact = study.method == "exact" or (study.method == "auto" and 1 << len(players) <= study.max_exact)
-    if 1 << len(players) > 1 << 20 and exact:
+    if len(players) > MAX_EXACT_PLAYERS and exact:
         raise ScenarioError(origin, "method", "too many candidates to enumerate every coalition",
-                            expected="method = 'sampled' for more than 20 candidates", got=len(players))
+                            expected=f"method = 'sampled' for more than {MAX_EXACT_PLAYERS} candidates",
+                            got=len(players))
     formation = study.formation
     order = sorted(range(len(players)), key=lambda i: exporters.index(players[i]))
     if formation is not None:

@@ -45,10 +45,6 @@ class Template:
     agreement: int
     leader: str
 
-    @property
-    def name(self) -> str:
-        return self.scenario.resolved()["policies"]["agreements"][self.agreement]["name"]
-
     def policies(self, design: Design) -> dict[str, Any]:
         """The resolved ``policies`` table of ``design``."""
         policies = copy.deepcopy(self.scenario.resolved()["policies"])

@@ -8,7 +8,6 @@ the same numbers (every run's seed is fixed before execution).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -81,7 +80,3 @@ def _final(run: dict[str, Any]) -> pd.Series:
     keys = [k for k in run if k in ("target_capability", "targets_capable") or k.startswith("share_")]
     return pd.Series({k: run[k] for k in keys})
 
-
-def design_json(design: Design) -> str:
-    """A design as one line of JSON (for tables and manifests)."""
-    return json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in design.__dict__.items()})
