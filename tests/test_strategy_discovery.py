@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from model.interfaces.cli import main
 
 import model
 from model.analysis.sweep_analysis import read_results
+from model.interfaces.cli import main
 from model.scenario import SCENARIO_DIR
 
 pytest.importorskip("ema_workbench")

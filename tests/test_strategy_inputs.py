@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from model.interfaces.cli import main
 
+from model.interfaces.cli import main
 from model.scenario import SCENARIO_DIR, ScenarioError
 from model.strategy.discovery import parse_condition
 
