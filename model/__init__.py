@@ -41,6 +41,8 @@ _EXPORTS = {
     "coalitions": "model.strategy",
     "frontier": "model.strategy",
     "discover": "model.strategy",
+    "load_results": "model.experiment",
+    "Results": "model.experiment",
 }
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "ModelParameters",
     "NationalControl",
     "PolicySet",
+    "Results",
     "Scenario",
     "ScenarioError",
     "Vendor",
@@ -70,6 +73,7 @@ __all__ = [
     "frontier",
     "growing_coalitions",
     "list_scenarios",
+    "load_results",
     "load_scenario",
     "run_scenario",
     "sweep",
@@ -94,8 +98,10 @@ if TYPE_CHECKING:
     from model.errors import ModelInputError
     from model.experiment import (
         Comparison,
+        Results,
         compare,
         growing_coalitions,
+        load_results,
         run_scenario,
         sweep,
         sweep_file,

@@ -16,7 +16,7 @@ from model.strategy.designs import Design
 from model.strategy.files import CoalitionStudy, check_countries, load_study, load_template, read_study
 from model.strategy.formation import formation_rows, membership_share, revealed_weights
 from model.strategy.games import MAX_EXACT_PLAYERS
-from model.strategy.results import AnalysisFolder
+from model.strategy.results import open_analysis
 from model.strategy.shapley import Game, GameRunner, coalition_table, exact_game, shapley_table
 
 RESULTS_DIR = Path("results")
@@ -118,11 +118,22 @@ def coalitions(
     prepared = file if isinstance(file, Prepared) else load_coalitions(file)
     study = prepared.study
     path = Path(out) if out is not None else RESULTS_DIR / study.name
-    folder = AnalysisFolder.open(path, "coalitions", prepared.settings(), command or [], resume=resume,
-                                 force=force)
-    scenario = prepared.template.scenario
-    runner = GameRunner(prepared.template, prepared.players, folder.path / "runs", study.replications,
-                        scenario.seed, executor=executor, progress=progress)
+    with open_analysis(path, "coalitions", prepared.settings(), command or [], resume=resume,
+                       force=force) as folder:
+        runner = GameRunner(prepared.template, prepared.players, folder.path / "runs", study.replications,
+                            prepared.template.scenario.seed, executor=executor, progress=progress)
+        result = _values(prepared, runner, path)
+        if figures:
+            from model.strategy.figures import coalition_figures
+
+            coalition_figures(result, folder.figures(), prepared.players)
+        folder.finish(result.tables())
+    return result
+
+
+def _values(prepared: Prepared, runner: GameRunner, path: Path) -> CoalitionResults:
+    """Shapley values per layer, and formation when the file asks."""
+    study = prepared.study
     values, checks, tables = [], [], []
     games: dict[str, Game] = {}
     for layer in study.layers:
@@ -137,11 +148,6 @@ def coalitions(
     if study.formation is not None:
         base = games["all"] if "all" in games else exact_game(runner, "all")
         result.formation, result.membership = _formation(prepared, runner, base)
-    folder.finish(result.tables(), prepared.settings(), command or [])
-    if figures:
-        from model.strategy.figures import coalition_figures
-
-        coalition_figures(result, folder.figures(), prepared.players)
     return result
 
 

@@ -29,15 +29,35 @@ import pandas as pd
 
 from model.analysis.sweep_analysis import SweepResults, read_results
 from model.errors import ModelInputError, closest
-from model.experiment.folders import write_atomically, write_json
-from model.experiment.manifest import build_manifest, digest
+from model.experiment.folders import manifest_tables, write_atomically, write_tables
+from model.experiment.manifest import build_manifest
 from model.scenario import ScenarioError
 from model.strategy.files import DiscoveryStudy, load_study, read_study
+from model.strategy.results import KIND
 
 RESULTS_DIR = Path("results")
 CONDITION = re.compile(r"^\s*([A-Za-z_][\w.\[\]]*)\s*(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
 COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 EXTRA = "pip install -e '.[strategy]'"
+DISCOVERY_COLUMNS = {
+    "id": ("", "step of PRIM's peeling trajectory"),
+    "coverage": ("0-1", "share of the cases where the condition holds that lie in the box"),
+    "density": ("0-1", "share of the box's cases where the condition holds"),
+    "mass": ("0-1", "share of all cases in the box"),
+    "res_dim": ("", "number of inputs the box restricts"),
+    "n": ("", "cases in the box"),
+    "chosen": ("", "the box reported (most coverage at density >= threshold)"),
+    "input": ("", "a swept parameter"),
+    "low": ("input's unit", "lower limit of the box"),
+    "high": ("input's unit", "upper limit of the box"),
+    "values": ("", "categories in the box (categorical inputs)"),
+    "data_low": ("input's unit", "smallest value in the data"),
+    "data_high": ("input's unit", "largest value in the data"),
+    "restricted": ("", "the box restricts this input"),
+    "rule": ("", "CART: the conditions leading to the leaf"),
+    "cases": ("", "CART: cases in the leaf"),
+}
+"""Meanings of the discovery tables' columns (``columns.csv``)."""
 
 
 @dataclass
@@ -246,17 +266,16 @@ def discover(
                 "condition": str(prepared.condition), "cases": len(holds), "holds": int(holds.sum()),
                 "sweep_manifest": prepared.results.manifest.get("digests")}
 
-    def fill(staging: Path) -> None:
-        for name, table in result.tables().items():
-            table.to_csv(staging / f"{name}.csv", index=False)
-        write_json(staging / "manifest.json", build_manifest(
-            "discovery", settings, command or [], {n: digest(t) for n, t in result.tables().items()}))
+    def fill(staging: Path) -> dict[str, Any]:
         if figures:
             from model.strategy.figures import prim_figure, save
 
             save(prim_figure(result), staging / "figures", "prim")
+        written = write_tables(staging, result.tables(), DISCOVERY_COLUMNS)
+        return build_manifest(KIND, {"analysis": "discovery", "status": "complete", **settings},
+                              command or []) | manifest_tables(written)
 
-    write_atomically(path, fill, force=force)
+    write_atomically(path, KIND, fill, force=force)
     return result
 
 

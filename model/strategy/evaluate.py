@@ -1,6 +1,6 @@
 """Designs run through the sweep engine: every design and the no-controls baseline as points of one
 unpaired sweep on the same seeds (common random numbers), then each design's outcomes against the
-baseline run of the same replicate with :func:`model.experiment.metrics.paired_metrics`.
+baseline run of the same replicate with :func:`model.experiment.metrics.replicate_metrics`.
 
 The sweep folder is the store: a killed evaluation resumes where it stopped, and any executor gives
 the same numbers (every run's seed is fixed before execution).
@@ -16,11 +16,13 @@ import numpy as np
 import pandas as pd
 
 from model.experiment import sweep
-from model.experiment.metrics import paired_metrics
-from model.experiment.outcomes import pairing_inputs, raw_metric_names
+from model.experiment.metrics import replicate_metrics
+from model.experiment.outcomes import raw_metric_names
 from model.scenario import Scenario
 from model.strategy.designs import Design, Template
 
+IDENTITY = ("run_id", "point_id", "replicate", "seed", "design", "seconds", "error", "step", "date")
+"""Columns of a stored run row that are not end-of-run values."""
 OUTCOMES = ("denial_effectiveness", "revenue_lost", "revenue_lost_share", "leakage_rate")
 """The paired metrics an evaluation keeps per design and replicate (see docs/analysis.md)."""
 
@@ -57,7 +59,7 @@ def evaluate_policies(
     rows = []
     for run in runs[runs["point_id"] > 0].to_dict("records"):
         base_run = baseline.loc[run["replicate"]].to_dict()
-        metrics = paired_metrics(_final(run), run, _final(base_run), base_run,
+        metrics = replicate_metrics(_final(run), run, _final(base_run), base_run,
                                  controlling[run["point_id"] - 1])
         row = {"design_id": run["point_id"] - 1, "replicate": run["replicate"], "seed": run["seed"]}
         row.update({m: metrics[m] for m in OUTCOMES})
@@ -70,13 +72,12 @@ def evaluate_policies(
 
 
 def _inputs(scenario: Scenario) -> list[str]:
-    """The end-of-run columns ``paired_metrics`` and the per-country losses read."""
-    end, _ = raw_metric_names(scenario)
-    return list(pairing_inputs(dict.fromkeys(end, 0.0)))
+    """Every end-of-run value a run records (``replicate_metrics`` and the per-country losses read
+    some of them; keeping all keeps this independent of which)."""
+    return raw_metric_names(scenario)[0]
 
 
 def _final(run: dict[str, Any]) -> pd.Series:
-    """The last-step values ``paired_metrics`` reads from a stored run row."""
-    keys = [k for k in run if k in ("target_capability", "targets_capable") or k.startswith("share_")]
-    return pd.Series({k: run[k] for k in keys})
+    """The last-step values ``replicate_metrics`` reads from a stored run row."""
+    return pd.Series({k: v for k, v in run.items() if k not in IDENTITY}, dtype=object)
 

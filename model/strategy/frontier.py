@@ -25,7 +25,7 @@ from model.scenario import Scenario, ScenarioError, load_scenario
 from model.strategy.designs import Design, Template
 from model.strategy.evaluate import evaluate
 from model.strategy.files import FrontierStudy, check_countries, load_study, load_template, read_study
-from model.strategy.results import AnalysisFolder
+from model.strategy.results import open_analysis
 
 RESULTS_DIR = Path("results")
 OBJECTIVES = ("denial_effectiveness", "revenue_lost")
@@ -194,21 +194,20 @@ def frontier(
     prepared = file if isinstance(file, Prepared) else load_frontier(file)
     study = prepared.study
     path = Path(out) if out is not None else RESULTS_DIR / study.name
-    folder = AnalysisFolder.open(path, "frontier", prepared.settings(), command or [], resume=resume, force=force)
-    space = DesignSpace(study)
-    evaluator = Evaluator(prepared, folder.runs("designs"), executor, progress)
-    if prepared.exhaustive:
-        evaluator(space.every())
-    else:
-        search_nsga2(space, evaluator, study)
-    designs = _design_table(evaluator)
-    regimes = _regimes(prepared, executor, progress)
-    result = FrontierResults(path, designs, regimes)
-    folder.finish({"designs": designs, "regimes": regimes}, prepared.settings(), command or [])
-    if figures:
-        from model.strategy.figures import frontier_figure, save
+    with open_analysis(path, "frontier", prepared.settings(), command or [], resume=resume,
+                       force=force) as folder:
+        space = DesignSpace(study)
+        evaluator = Evaluator(prepared, folder.runs("designs"), executor, progress)
+        if prepared.exhaustive:
+            evaluator(space.every())
+        else:
+            search_nsga2(space, evaluator, study)
+        result = FrontierResults(path, _design_table(evaluator), _regimes(prepared, executor, progress))
+        if figures:
+            from model.strategy.figures import frontier_figure, save
 
-        save(frontier_figure(result), folder.figures(), "frontier")
+            save(frontier_figure(result), folder.figures(), "frontier")
+        folder.finish({"designs": result.designs, "regimes": result.regimes})
     return result
 
 

@@ -57,9 +57,9 @@ def test_shapley_values_by_hand(tiny, outcome):
 
 
 def test_every_coalition_runs_on_the_same_seeds(tiny):
-    from model.experiment.store import read_table
+    from model.experiment.folders import read_table
 
-    runs = read_table(tiny.folder / "runs" / "all-all" / "runs")
+    runs = read_table(tiny.folder / "runs" / "all-all", "runs")
     seeds = runs.groupby("replicate")["seed"].nunique()
     assert (seeds == 1).all() and runs["point_id"].nunique() == 5  # baseline + 4 coalitions
 
