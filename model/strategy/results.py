@@ -96,7 +96,11 @@ class AnalysisFolder:
 
     def finish(self, tables: Mapping[str, pd.DataFrame]) -> None:
         """Write the tables (and columns.csv), then the complete manifest with their digests."""
-        written = write_tables(self.path, {n: t.reset_index(drop=True) for n, t in tables.items()}, COLUMNS)
+        losses = {c: ("0-1", f"revenue lost by {c.removeprefix('loss_share_')}'s vendors, as a share of their "
+                      "no-controls revenue (negative: they gained)")
+                  for t in tables.values() for c in t.columns if c.startswith("loss_share_")}
+        written = write_tables(self.path, {n: t.reset_index(drop=True) for n, t in tables.items()},
+                               COLUMNS | losses)
         write_manifest(self.path, {**self.manifest, "status": "complete",
                                    "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                                    **manifest_tables(written)})
