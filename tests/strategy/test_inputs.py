@@ -88,3 +88,15 @@ def test_any_text_is_a_condition_or_one_error(text):
         parse_condition(text, COLUMNS, "outcome", "f")
     except ScenarioError as err:
         assert "\n" not in str(err) and str(err).startswith("f: outcome")
+
+
+def test_discover_without_the_extra_is_one_error(tmp_path, capsys, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ema_workbench" else
+                        real(name, *a))
+    out = tmp_path / "out"
+    assert main(["discover", str(tmp_path), "--outcome", "denial_effectiveness > 0", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "ema_workbench" in err and "[strategy]" in err and not out.exists()
