@@ -11,15 +11,14 @@ import numpy as np
 import pandas as pd
 
 from model.experiment.coalitions import revenue_shares
+from model.experiment.folders import RESULTS_DIR
 from model.scenario import ScenarioError
-from model.strategy.designs import Design
+from model.strategy.designs import Design, Template
 from model.strategy.files import CoalitionStudy, check_countries, load_study, load_template, read_study
 from model.strategy.formation import formation_rows, membership_share, revealed_weights
 from model.strategy.games import MAX_EXACT_PLAYERS
 from model.strategy.results import open_analysis
 from model.strategy.shapley import Game, GameRunner, coalition_table, exact_game, shapley_table
-
-RESULTS_DIR = Path("results")
 
 
 @dataclass
@@ -44,7 +43,7 @@ class Prepared:
 
     study: CoalitionStudy
     origin: str
-    template: Any
+    template: Template
     players: list[str]
     order: list[int]
     exact: bool
@@ -91,7 +90,7 @@ def prepare(study: CoalitionStudy, folder: Path, origin: str) -> Prepared:
             missing = [p for p in players if p not in formation.order]
             if missing:
                 raise ScenarioError(origin, "formation.order", "every candidate must be in the order",
-                                    got=formation.order, suggestion=None, expected=f"also {missing[0]}")
+                                    expected=f"each candidate once ({missing[0]} is missing)", got=formation.order)
             order = [players.index(p) for p in formation.order]
         names = [v.name for v in formation.variants]
         if "as in the scenario" in names or len(set(names)) != len(names):

@@ -29,13 +29,12 @@ import pandas as pd
 
 from model.analysis.sweep_analysis import SweepResults, read_results
 from model.errors import ModelInputError, closest
-from model.experiment.folders import manifest_tables, write_atomically, write_tables
+from model.experiment.folders import RESULTS_DIR, manifest_tables, write_atomically, write_tables
 from model.experiment.manifest import build_manifest
 from model.scenario import ScenarioError
 from model.strategy.files import DiscoveryStudy, load_study, read_study
 from model.strategy.results import KIND
 
-RESULTS_DIR = Path("results")
 CONDITION = re.compile(r"^\s*([A-Za-z_][\w.\[\]]*)\s*(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
 COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 EXTRA = "pip install -e '.[strategy]'"

@@ -20,6 +20,7 @@ import pandas as pd
 
 from model.experiment import compare
 from model.experiment.coalitions import revenue_shares
+from model.experiment.folders import RESULTS_DIR
 from model.experiment.metrics import summarise
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.strategy.designs import Design, Template
@@ -27,7 +28,6 @@ from model.strategy.evaluate import evaluate
 from model.strategy.files import FrontierStudy, check_countries, load_study, load_template, read_study
 from model.strategy.results import open_analysis
 
-RESULTS_DIR = Path("results")
 OBJECTIVES = ("denial_effectiveness", "revenue_lost")
 
 

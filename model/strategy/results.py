@@ -96,8 +96,8 @@ class AnalysisFolder:
 
     def finish(self, tables: Mapping[str, pd.DataFrame]) -> None:
         """Write the tables (and columns.csv), then the complete manifest with their digests."""
-        losses = {c: ("0-1", f"revenue lost by {c.removeprefix('loss_share_')}'s vendors, as a share of their "
-                      "no-controls revenue (negative: they gained)")
+        losses = {c: ("0-1", (f"revenue lost by {c.removeprefix('loss_share_')}'s vendors, as a share of their "
+                      "no-controls revenue (negative: they gained)"))
                   for t in tables.values() for c in t.columns if c.startswith("loss_share_")}
         written = write_tables(self.path, {n: t.reset_index(drop=True) for n, t in tables.items()},
                                COLUMNS | losses)
