@@ -271,8 +271,8 @@ def discover(
 
             save(prim_figure(result), staging / "figures", "prim")
         written = write_tables(staging, result.tables(), DISCOVERY_COLUMNS)
-        return build_manifest(KIND, {"analysis": "discovery", "status": "complete", **settings},
-                              command or []) | manifest_tables(written)
+        manifest = build_manifest(KIND, {"analysis": "discovery", **settings}, command or [])
+        return {**manifest, "status": "complete", **manifest_tables(written)}
 
     write_atomically(path, KIND, fill, force=force)
     return result

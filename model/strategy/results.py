@@ -119,6 +119,6 @@ def open_analysis(path: Path, analysis: str, settings: dict[str, Any], command: 
                                       expected=f"a {analysis} analysis folder, or --force to start again")
         else:
             os.makedirs(path, exist_ok=True)
-        manifest = build_manifest(KIND, {"analysis": analysis, "status": "running", **settings}, command)
-        write_manifest(path, manifest)
+        manifest = build_manifest(KIND, {"analysis": analysis, **settings}, command)
+        write_manifest(path, {**manifest, "status": "running"})
         yield AnalysisFolder(path, analysis, manifest)

@@ -145,3 +145,12 @@ def test_same_numbers_on_a_dask_cluster(tiny, tmp_path):
         other = model.coalitions(study(tmp_path, "\n[formation]\nweights = [0.0, 1.0]\n"), out=tmp_path / "out",
                                  executor=client, progress=False, figures=False)
     pd.testing.assert_frame_equal(other.shapley, tiny.shapley)
+
+
+def test_the_folder_is_a_results_folder_of_the_engine(tiny):
+    from model.experiment.manifest import settings_intact
+
+    stored = model.load_results(tiny.folder)
+    assert stored.kind == "analysis" and stored.manifest["analysis"] == "coalitions"
+    assert settings_intact(stored.manifest) and stored.manifest["status"] == "complete"
+    pd.testing.assert_frame_equal(stored.tables["shapley"], tiny.shapley, check_dtype=False)
