@@ -219,10 +219,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, out=False)
     p.set_defaults(handler=cmd_validation_report)
 
+    from model.interfaces.strategy_cli import register as register_strategy
     from model.interfaces.sweep_cli import register as register_sweeps
     from model.interfaces.viz_cli import register as register_viz
 
     register_sweeps(sub)
+    register_strategy(sub)
     register_viz(sub)
     return parser
 
