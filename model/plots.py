@@ -3,7 +3,7 @@
 One style throughout: the Okabe-Ito colour-blind-safe palette, fonts readable at the saved size,
 titles, axis labels with units, legends outside the data. Every figure is saved as PNG and as SVG
 (or PDF). Each figure function takes tidy tables (as in a results folder) and returns a
-:class:`~matplotlib.figure.Figure`; the ``draw_*`` helpers draw onto one axes and are shared with
+:class:`matplotlib.figure.Figure`; the ``draw_*`` helpers draw onto one axes and are shared with
 the dashboard (``model/app.py``).
 
 Scenario colours come from one ordered list of scenario names (``order``): baselines are black

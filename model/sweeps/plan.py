@@ -21,7 +21,7 @@ from model.sweeps.points import Sweep
 @dataclass(frozen=True)
 class Plan:
     """``baseline_of[p]`` is point ``p``'s baseline (-1 when unpaired); ``baseline_points[b]`` is a
-    point whose baseline is ``b`` (its scenario's :meth:`baseline` is run)."""
+    point whose baseline is ``b`` (its scenario's :meth:`model.scenario.Scenario.baseline` is run)."""
 
     sweep: Sweep
     seeds: list[int]
