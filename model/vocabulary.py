@@ -26,8 +26,6 @@ ROUTES: tuple[str, ...] = (
 )
 """Every unit acquired is tagged with exactly one of these routes (MODEL.md, step 4)."""
 
-LEAK_ROUTES: tuple[str, ...] = tuple(r for r in ROUTES if r != "legal")
-
 ITEM_INDEX = {name: i for i, name in enumerate(ITEMS)}
 LAYER_INDEX = {name: i for i, name in enumerate(LAYERS)}
 ROUTE_INDEX = {name: i for i, name in enumerate(ROUTES)}

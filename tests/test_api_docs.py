@@ -8,13 +8,13 @@ import types
 import pdoc.doc
 import pytest
 
-from model.api_docs import broken_references, build, missing_docstrings, module_names
+from model.interfaces.api_docs import broken_references, build, missing_docstrings, module_names
 
 
 def test_every_module_of_the_package_is_documented():
     names = module_names()
     assert names[0] == "model"
-    assert {"model.scenario.loader", "model.experiment.compare", "model.api_docs"} <= set(names)
+    assert {"model.scenario.loader", "model.experiment.api", "model.interfaces.api_docs"} <= set(names)
 
 
 @pytest.mark.slow

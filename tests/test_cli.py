@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model.cli import main
+from model.interfaces.cli import main
 from model.scenario import SCENARIO_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +28,7 @@ def small(tmp_path: Path) -> Path:
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
 
 
 def test_run_writes_a_complete_results_folder_and_reproduce_confirms_it(small, tmp_path, capsys):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from model.cli import build_parser
-from model.cli_docs import DOC_FILE, commands, render
+from model.interfaces.cli import build_parser
+from model.interfaces.cli_docs import DOC_FILE, commands, render
 
 
 def test_the_committed_reference_is_up_to_date():
-    assert DOC_FILE.read_text(encoding="utf-8") == render(), "run: python -m model.cli_docs"
+    assert DOC_FILE.read_text(encoding="utf-8") == render(), "run: python -m model.interfaces.cli_docs"
 
 
 def test_every_command_and_flag_is_documented():

@@ -11,7 +11,8 @@ import pytest
 
 pytest.importorskip("solara", reason="the dashboard needs the optional viz extra: pip install -e '.[viz]'")
 
-from model.app import (  # noqa: E402
+from model.errors import ModelInputError
+from model.interfaces.app import (
     AGREEMENTS,
     AS_IN_SCENARIO,
     SCENARIOS,
@@ -24,11 +25,10 @@ from model.app import (  # noqa: E402
     model_params,
     routes_figure,
 )
-from model.errors import ModelInputError  # noqa: E402
-from model.policy import PolicySet, preset  # noqa: E402
-from model.scenario import SCENARIO_DIR, load_scenario  # noqa: E402
-from model.simulation import world_for  # noqa: E402
-from model.viz_cli import check_port, check_viz_installed, register, solara_arguments  # noqa: E402
+from model.interfaces.viz_cli import check_port, check_viz_installed, register, solara_arguments
+from model.policy import PolicySet, preset
+from model.scenario import SCENARIO_DIR, load_scenario
+from model.simulation import world_for
 
 ECHRI = next(label for label, regime in AGREEMENTS.items() if regime == "echri_coalition")
 GLOBAL = next(label for label, regime in AGREEMENTS.items() if regime == "global_with_china")
@@ -136,7 +136,7 @@ def test_page_renders_and_runs_in_solara() -> None:
     import solara
     import solara.widgets
 
-    from model.app import Page
+    from model.interfaces.app import Page
 
     _, rc = solara.render(Page(), handle_error=False)
     try:
@@ -185,7 +185,7 @@ def test_dashboard_checks_port_before_starting() -> None:
 
 def test_solara_serves_the_app_by_module_name() -> None:
     argv = solara_arguments("127.0.0.1", 8123)
-    assert argv[0] == "model.app" and "--production" in argv and "--no-open" in argv
+    assert argv[0] == "model.interfaces.app" and "--production" in argv and "--no-open" in argv
     assert argv[argv.index("--port") + 1] == "8123"
 
 

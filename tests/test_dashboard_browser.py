@@ -65,11 +65,11 @@ def _free_port() -> int:
 
 
 def _command(port: int) -> list[str]:
-    """``run.py dashboard`` once model.cli registers it; until then the same handler via viz_cli."""
-    from model import cli
+    """``run.py dashboard`` once model.interfaces.cli registers it; until then the same handler via viz_cli."""
+    from model.interfaces import cli
 
     sub = next(a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    entry = ["run.py"] if "dashboard" in sub.choices else ["-m", "model.viz_cli"]
+    entry = ["run.py"] if "dashboard" in sub.choices else ["-m", "model.interfaces.viz_cli"]
     return [sys.executable, *entry, "dashboard", "--host", "127.0.0.1", "--port", str(port)]
 
 

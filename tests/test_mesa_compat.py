@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 
 from model import ControlRegimeModel
-from model.agents import Country, Vendor
+from model.simulation.agents import Country, Vendor
 
 
 def test_batch_run_runs_and_returns_rows():

@@ -13,13 +13,13 @@ import matplotlib.image
 import pandas as pd
 import pytest
 
-from model import plots
+from model.analysis import plots
+from model.analysis.report import FIGURES, draw_figures, read_comparison, write_comparison
 from model.errors import ModelInputError
 from model.experiment import compare
-from model.report import FIGURES, draw_figures, read_comparison, write_comparison
+from model.interfaces.viz_cli import main as viz_main
+from model.interfaces.viz_cli import plot_folder
 from model.scenario import SCENARIO_DIR, load_scenario
-from model.viz_cli import main as viz_main
-from model.viz_cli import plot_folder
 
 
 @pytest.fixture(scope="session")
@@ -182,7 +182,7 @@ def test_plot_bad_names_are_one_line_errors(results: Path, argv, message, capsys
 
 
 def test_plot_help_lists_the_formats_plots_can_write() -> None:
-    from model.viz_cli import FORMAT_METAVAR
+    from model.interfaces.viz_cli import FORMAT_METAVAR
 
     assert FORMAT_METAVAR.split("|") == list(plots.FORMATS)
 
@@ -190,7 +190,7 @@ def test_plot_help_lists_the_formats_plots_can_write() -> None:
 def test_plot_rejects_what_is_not_a_results_folder(tmp_path: Path) -> None:
     with pytest.raises(ModelInputError, match="no such results folder"):
         plot_folder(tmp_path / "missing")
-    with pytest.raises(ModelInputError, match="no manifest.json"):
+    with pytest.raises(ModelInputError, match=r"no manifest.json"):
         plot_folder(tmp_path)
     (tmp_path / "manifest.json").write_text(json.dumps({"kind": "calibration"}))
     with pytest.raises(ModelInputError, match="kind"):
@@ -208,9 +208,9 @@ def test_plot_dispatches_sweep_folders(tmp_path: Path, monkeypatch: pytest.Monke
         calls.append((folder, out, only, formats))
         return [tmp_path / f"{only or 'all'}.{formats[0]}"]
 
-    fake = types.ModuleType("model.sweeps.figures")
+    fake = types.ModuleType("model.analysis.sweep_figures")
     fake.draw_sweep_figures = draw_sweep_figures
-    monkeypatch.setitem(sys.modules, "model.sweeps.figures", fake)
+    monkeypatch.setitem(sys.modules, "model.analysis.sweep_figures", fake)
     assert plot_folder(tmp_path) == [tmp_path / "all.png"]
     assert plot_folder(tmp_path, figures=["a", "b"], formats=("pdf",)) == [tmp_path / "a.pdf", tmp_path / "b.pdf"]
     assert calls[0] == (tmp_path, None, None, ("png", "svg"))
@@ -218,7 +218,7 @@ def test_plot_dispatches_sweep_folders(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_plot_of_a_sweep_without_sweep_figures_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "manifest.json").write_text(json.dumps({"kind": "sweep"}))
-    monkeypatch.setitem(sys.modules, "model.sweeps.figures", None)  # importing it raises ImportError
+    monkeypatch.setitem(sys.modules, "model.analysis.sweep_figures", None)  # importing it raises ImportError
     with pytest.raises(ModelInputError, match="sweep figures"):
         plot_folder(tmp_path)
 
@@ -240,11 +240,11 @@ def test_baseline_only_results_skip_policy_figures(comparison, tmp_path: Path) -
 
 
 def test_main_cli_has_plot_when_registered(results: Path, tmp_path: Path, no_simulation) -> None:
-    from model import cli
+    from model.interfaces import cli
 
     parser = cli.build_parser()
     commands = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction").choices
     if "plot" not in commands:
-        pytest.skip("model.cli does not call model.viz_cli.register yet")
+        pytest.skip("model.interfaces.cli does not call model.interfaces.viz_cli.register yet")
     assert cli.main(["plot", str(results), "--figure", "effectiveness", "--out", str(tmp_path)]) == 0
     assert cli.main(["plot", str(tmp_path / "nope")]) == 2

@@ -35,7 +35,7 @@ def test_missing_file(tmp_path):
 
 
 def test_malformed_toml_gives_line_and_column(tmp_path):
-    err = error(tmp_path, 'horizon = 40\nwarmup = = 4\n')
+    err = error(tmp_path, "horizon = 40\nwarmup = = 4\n")
     assert str(err) == f"{tmp_path / 'bad.toml'}: line 2, column 10: invalid TOML: invalid value"
 
 

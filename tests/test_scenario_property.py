@@ -42,7 +42,7 @@ def plausible(annotation: Any, depth: int = 0) -> st.SearchStrategy:
     if is_model(annotation) and depth < 4:
         fields = {name: plausible(f.annotation, depth + 1) for name, f in annotation.model_fields.items()
                   if name != "extends"}
-        extra = st.fixed_dictionaries({}, optional={key: junk for key in JUNK_KEYS[:2]})
+        extra = st.fixed_dictionaries({}, optional=dict.fromkeys(JUNK_KEYS[:2], junk))
         typed = st.fixed_dictionaries({}, optional=fields) | st.builds(
             lambda a, b: {**a, **b}, st.fixed_dictionaries({}, optional=fields), extra
         )

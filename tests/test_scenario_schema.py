@@ -52,7 +52,7 @@ def test_policy_times_take_steps_or_dates():
 
 
 def test_horizon_must_follow_the_warmup():
-    with pytest.raises(ModelInputError, match="horizon.*more than warmup"):
+    with pytest.raises(ModelInputError, match=r"horizon.*more than warmup"):
         Scenario(horizon=4, warmup=4)
 
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from model.analysis.sweep_analysis import coalition_steps, point_summary, read_results, sensitivity
+from model.analysis.sweep_figures import draw_sweep_figures
+from model.analysis.sweep_report import analyze
 from model.errors import ModelInputError
+from model.experiment import growing_coalitions, revenue_shares, sweep
 from model.scenario import SCENARIO_DIR
-from model.sweeps import growing_coalitions, revenue_shares, sweep
-from model.sweeps.analysis import analyze, coalition_steps, point_summary, read_results, sensitivity
-from model.sweeps.figures import draw_sweep_figures
 
 US = SCENARIO_DIR / "unilateral_us.toml"
 SHORT = {"scenario": {"horizon": 6}, "progress": False, "series": []}
@@ -42,7 +43,7 @@ def test_growing_coalitions_follow_revenue_share():
     sets = growing_coalitions("USA", exclude=["CHN"], size=4)
     partners = [c for c in shares.index if c not in ("USA", "CHN")]
     assert sets == [["USA"], ["USA", partners[0]], ["USA", *partners[:2]], ["USA", *partners[:3]]]
-    with pytest.raises(ModelInputError, match="coalition.exclude: unknown exporting country.*'XXX'"):
+    with pytest.raises(ModelInputError, match=r"coalition.exclude: unknown exporting country.*'XXX'"):
         growing_coalitions("USA", exclude=["XXX"])
 
 
@@ -66,7 +67,7 @@ def test_analyze_writes_tables_and_figures(grid):
 def test_one_figure_and_unknown_names(grid, tmp_path):
     drawn = draw_sweep_figures(grid, tmp_path, only="heatmap", formats=("png",))
     assert [p.name for p in drawn] == ["heatmap.png"]
-    with pytest.raises(ModelInputError, match="no such figure.*did you mean 'heatmap'"):
+    with pytest.raises(ModelInputError, match=r"no such figure.*did you mean 'heatmap'"):
         draw_sweep_figures(grid, tmp_path, only="heatmp")
 
 
@@ -103,5 +104,5 @@ def test_analysis_refuses_unfinished_or_foreign_folders(grid, tmp_path):
         read_results(tmp_path)
     manifest = json.loads((grid / "manifest.json").read_text())
     (tmp_path / "manifest.json").write_text(json.dumps(manifest | {"status": "running"}))
-    with pytest.raises(ModelInputError, match="the sweep has not finished.*--resume"):
+    with pytest.raises(ModelInputError, match=r"the sweep has not finished.*--resume"):
         read_results(tmp_path)

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.sweeps.design import Axis, make_design
-from model.sweeps.spec import Range
+from model.experiment.design import Axis, make_design
+from model.experiment.spec import Range
 
 AXES = [Axis("a", bounds=(0.2, 0.9)), Axis("lag", bounds=(0, 4), integer=True),
         Axis("set", levels=[["USA"], ["USA", "JPN"], ["USA", "JPN", "DEU"]])]

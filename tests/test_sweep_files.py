@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from model.experiment import load_sweep
+from model.experiment.plan import make_plan
+from model.experiment.spec import Coalition, Parameter, Range, SweepSpec
 from model.scenario import SCENARIO_DIR, ScenarioError
-from model.sweeps import load_sweep
-from model.sweeps.plan import make_plan
-from model.sweeps.spec import Coalition, Parameter, Range, SweepSpec
 
 LIBRARY = sorted((SCENARIO_DIR / "sweeps").glob("*.toml"))
 BASE = f'base = "{SCENARIO_DIR / "unilateral_us.toml"}"\n'
@@ -108,7 +108,7 @@ def test_bad_sweep_files_are_one_line_naming_file_and_key(tmp_path, body, words)
 def test_unpaired_base_without_policies_must_say_so(tmp_path):
     path = write(tmp_path, f'base = "{SCENARIO_DIR / "baseline.toml"}"\n'
                  "[[parameters]]\nkey = 'parameters.conversion_efficiency'\nvalues = [0.5]")
-    with pytest.raises(ScenarioError, match="paired: pairing needs policies.*paired = false"):
+    with pytest.raises(ScenarioError, match=r"paired: pairing needs policies.*paired = false"):
         load_sweep(path)
     path.write_text(path.read_text().replace("[[parameters]]", "paired = false\n[[parameters]]"))
     assert load_sweep(path).metrics[0] == "target_capability"
@@ -117,7 +117,7 @@ def test_unpaired_base_without_policies_must_say_so(tmp_path):
 def test_missing_base_and_missing_file(tmp_path):
     with pytest.raises(ScenarioError, match="base: required key is missing"):
         load_sweep(write(tmp_path, "[[parameters]]\nkey = 'horizon'\nvalues = [8]"))
-    with pytest.raises(ScenarioError, match="nowhere.toml: file not found"):
+    with pytest.raises(ScenarioError, match=r"nowhere.toml: file not found"):
         load_sweep(write(tmp_path, 'base = "nowhere.toml"\n[[parameters]]\nkey = "horizon"\nvalues = [8]'))
     with pytest.raises(ScenarioError, match="file not found"):
         load_sweep(tmp_path / "absent.toml")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from model.errors import ModelInputError
+from model.experiment.keys import Name, parse, resolve, with_values
 from model.scenario import SCENARIO_DIR, Scenario, load_scenario
-from model.sweeps.keys import Name, parse, resolve, with_values
 
 
 @pytest.fixture(scope="module")

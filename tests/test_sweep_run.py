@@ -16,13 +16,11 @@ import pandas as pd
 import pytest
 
 from model.errors import ModelInputError
-from model.experiment import executors, runner
+from model.experiment import executors, load_sweep, runner, store, sweep, sweep_file
 from model.experiment.runner import RunRecord
 from model.experiment.seeds import replicate_seed
+from model.experiment.store import read_table
 from model.scenario import SCENARIO_DIR
-from model.sweeps import load_sweep, sweep, sweep_file
-from model.sweeps import store
-from model.sweeps.store import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = f"""
@@ -94,7 +92,7 @@ def test_two_processes_give_identical_results(serial, tmp_path):
 @pytest.mark.slow
 def test_dask_local_cluster_gives_identical_results(serial, tmp_path):
     pytest.importorskip("dask.distributed")
-    from model.sweeps.cluster import dask_client
+    from model.experiment.cluster import dask_client
 
     with dask_client(local_workers=2) as client:
         sweep_file(small(tmp_path), out=tmp_path / "out", executor=client, progress=False)
@@ -212,7 +210,7 @@ def test_folder_rules(serial, tmp_path):
     path = small(tmp_path)
     out = tmp_path / "out"
     shutil.copytree(serial, out)
-    with pytest.raises(ModelInputError, match="results folder exists; add --resume .* or --force"):
+    with pytest.raises(ModelInputError, match=r"results folder exists; add --resume .* or --force"):
         sweep_file(path, out=out, progress=False)
     again = sweep_file(path, out=out, progress=False, resume=True)  # finished: nothing to run
     pd.testing.assert_frame_equal(again, read_table(out / "runs"))
@@ -228,7 +226,7 @@ def test_folder_rules(serial, tmp_path):
 
 
 def _cli(*args: str) -> list[str]:
-    code = "import sys; from model.sweeps.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from model.interfaces.sweep_cli import main; sys.exit(main(sys.argv[1:]))"
     return [sys.executable, "-c", code, *args]
 
 

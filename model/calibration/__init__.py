@@ -12,10 +12,10 @@ __all__ = [
     "Target",
     "calibrate",
     "evaluate_round",
-    "search_base",
     "load_spec",
     "loss",
     "measure",
+    "search_base",
     "within",
     "write_calibrated",
 ]

@@ -20,12 +20,11 @@ import pandas as pd
 
 from model.calibration.measure import loss, measure
 from model.calibration.spec import CalibrationSpec
-from model.experiment import ExperimentError
+from model.experiment import ExperimentError, sweep
+from model.experiment.store import read_table
 from model.parameters import CALIBRATED_FILE, ModelParameters
 from model.scenario import Scenario
 from model.scenario.tables import toml_key, toml_value
-from model.sweeps import sweep
-from model.sweeps.store import read_table
 
 
 @dataclass
@@ -109,9 +108,9 @@ def write_calibrated(result: CalibrationResult, path: Path = CALIBRATED_FILE, no
     data = params.model_dump()
     lines = [
         "# Calibrated parameters: written by `python run.py calibrate`; do not edit by hand.",
-        f"# {dt.date.today().isoformat()} {note}".rstrip(),
-        f"# Loss {result.best['loss']:.3f} over {len(result.spec.targets)} targets "
-        "(see docs/validation.md and model/data/calibration.toml).",
+        f"# {dt.datetime.now(dt.UTC).date().isoformat()} {note}".rstrip(),
+        (f"# Loss {result.best['loss']:.3f} over {len(result.spec.targets)} targets "
+         "(see docs/validation.md and model/data/calibration.toml)."),
         "",
         "[parameters]",
     ]

@@ -31,7 +31,7 @@ def git_commit(root: Path = PROJECT_ROOT) -> dict[str, Any] | None:
 
 def environment() -> dict[str, Any]:
     """Project, Python and package versions."""
-    from model import __version__
+    from model.version import __version__
 
     versions = {}
     for name in PACKAGES:
@@ -57,7 +57,7 @@ def build_manifest(kind: str, settings: dict[str, Any], command: list[str], dige
     """The manifest of a results folder of ``kind`` ("comparison", "sweep", ...)."""
     return {
         "kind": kind,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": command,
         **settings,
         "environment": environment(),

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from model.errors import ModelInputError
+from model.experiment.coalitions import growing_coalitions
+from model.experiment.design import Axis, Design, make_design
+from model.experiment.keys import resolve, with_values
+from model.experiment.outcomes import DEFAULT_RAW, check_names, paired_metric_names, raw_metric_names
+from model.experiment.spec import Parameter, SweepSpec
 from model.scenario import Scenario, ScenarioError, validate_scenario
 from model.scenario.tables import Loc, deep_merge, key_path
-from model.sweeps.coalitions import growing_coalitions
-from model.sweeps.design import Axis, Design, make_design
-from model.sweeps.keys import resolve, with_values
-from model.sweeps.outcomes import DEFAULT_RAW, check_names, paired_metric_names, raw_metric_names
-from model.sweeps.spec import Parameter, SweepSpec
 
 
 @dataclass(frozen=True)

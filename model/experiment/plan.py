@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from model.experiment.compare import kwargs_key
+from model.experiment.points import Sweep
 from model.experiment.runner import RunSpec
 from model.experiment.seeds import replicate_seeds
-from model.sweeps.points import Sweep
 
 
 @dataclass(frozen=True)

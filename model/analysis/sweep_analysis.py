@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from model.errors import ModelInputError
+from model.experiment.design import salib_problem
 from model.experiment.metrics import interval, summarise
-from model.sweeps.design import salib_problem
-from model.sweeps.store import MANIFEST, has_table, read_table
+from model.experiment.store import MANIFEST, has_table, read_table
 
 HEADLINE = ("denial_effectiveness", "leakage_rate", "revenue_lost_share", "target_capability")
 """Metrics analysed first (and drawn) when a sweep recorded them."""
@@ -164,23 +164,3 @@ def coalition_steps(results: SweepResults) -> pd.DataFrame:
                     row |= dict(zip(names, interval(change)))
                 rows.append(row)
     return pd.DataFrame(rows)
-
-
-def analyze(folder: str | Path, *, figures: bool = True) -> list[Path]:
-    """Write the analysis tables to ``folder/analysis/*.csv`` (and the figures to ``folder/figures/``);
-    returns the files written."""
-    results = read_results(folder)
-    out = results.folder / "analysis"
-    out.mkdir(exist_ok=True)
-    tables = {"points": point_summary(results), "sensitivity": sensitivity(results),
-              "coalition": coalition_steps(results)}
-    written = []
-    for name, table in tables.items():
-        if len(table):
-            table.to_csv(out / f"{name}.csv", index=False)
-            written.append(out / f"{name}.csv")
-    if figures:
-        from model.sweeps.figures import draw_sweep_figures
-
-        written += draw_sweep_figures(results.folder)
-    return written

@@ -4,7 +4,7 @@ One style throughout: the Okabe-Ito colour-blind-safe palette, fonts readable at
 titles, axis labels with units, legends outside the data. Every figure is saved as PNG and as SVG
 (or PDF). Each figure function takes tidy tables (as in a results folder) and returns a
 :class:`matplotlib.figure.Figure`; the ``draw_*`` helpers draw onto one axes and are shared with
-the dashboard (``model/app.py``).
+the dashboard (``model/interfaces/app.py``).
 
 Scenario colours come from one ordered list of scenario names (``order``): baselines are black
 and dashed, policy scenarios take the palette in order, so a scenario has the same colour in
@@ -13,12 +13,14 @@ every figure drawn with the same order.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+if not os.environ.get("MPLBACKEND"):  # files only; Jupyter (which sets it) keeps its inline figures
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -31,7 +33,6 @@ from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 from model.experiment.metrics import interval  # noqa: E402
 from model.vocabulary import ROUTES  # noqa: E402
 
-OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
 SCENARIO_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
 """Okabe-Ito without yellow (too light for lines) and black (kept for baselines)."""
 ROUTE_COLOURS = dict(zip(ROUTES, ["#999999", "#0072B2", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9",

@@ -1,6 +1,6 @@
 """The API reference: HTML pages generated from the docstrings with pdoc, warnings treated as errors.
 
-``python -m model.api_docs [OUT]`` writes the reference to ``OUT`` (default ``build/api``, not in git)
+``python -m model.interfaces.api_docs [OUT]`` writes the reference to ``OUT`` (default ``build/api``, not in git)
 and exits with status 1, listing the problems, if there are any:
 
 - a warning from pdoc (a module that does not import, a name in ``__all__`` that does not resolve);
@@ -28,6 +28,8 @@ import pdoc.doc
 import pdoc.render
 
 PACKAGE = "model"
+ROOT = Path(__file__).resolve().parents[2]
+"""The repository: problems name files relative to it."""
 DEFAULT_OUT = Path("build") / "api"
 REFERENCE = re.compile(r":(?:class|func|meth|mod|attr|data|exc|obj):`([~.]?[\w.]+?)(?:\(\))?`")
 """A reStructuredText cross-reference; the group is its target."""
@@ -37,6 +39,14 @@ def module_names(package: str = PACKAGE) -> list[str]:
     """The package and every module below it, in import order (parents first)."""
     root = importlib.import_module(package)
     return [package, *(m.name for m in pkgutil.walk_packages(root.__path__, f"{package}."))]
+
+
+def _load_lazy_exports(name: str) -> None:
+    """Resolve the names of a module's ``__all__`` that its ``__getattr__`` imports on first use, so
+    that pdoc finds them in the module (``model`` re-exports the public API lazily)."""
+    module = importlib.import_module(name)
+    for exported in getattr(module, "__all__", ()):
+        getattr(module, exported, None)
 
 
 def _resolve(target: str, scopes: list[Any]) -> bool:
@@ -77,11 +87,8 @@ def _docs(doc: pdoc.doc.Module | pdoc.doc.Class, owner: type | None = None) -> I
 def _where(doc: pdoc.doc.Doc) -> str:
     line = doc.source_lines[0] if doc.source_lines else 0
     file = doc.source_file
-    try:
-        file = file.relative_to(Path.cwd()) if file else file
-    except ValueError:
-        pass
-    return f"{file}:{line}: {doc.fullname}"
+    shown = file.relative_to(ROOT) if file and file.is_relative_to(ROOT) else file
+    return f"{shown}:{line}: {doc.fullname}"
 
 
 def broken_references(modules: dict[str, pdoc.doc.Module]) -> list[str]:
@@ -128,7 +135,10 @@ def build(out: Path | None = DEFAULT_OUT, package: str = PACKAGE) -> list[str]:
     pdoc.render.configure(docformat="restructuredtext", search=True, show_source=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        modules = {name: pdoc.doc.Module.from_name(name) for name in module_names(package)}
+        names = module_names(package)
+        for name in names:
+            _load_lazy_exports(name)
+        modules = {name: pdoc.doc.Module.from_name(name) for name in names}
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             for name, module in modules.items():

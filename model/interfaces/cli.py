@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from model.errors import ModelInputError
-from model.sweeps.cli import add_execution_options, local_executor
+from model.interfaces.options import add_execution_options, local_executor
 
 HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar",
             "global_with_china")
@@ -30,13 +30,13 @@ def _executor(args: argparse.Namespace):
 def _out(args: argparse.Namespace, name: str) -> Path:
     if args.out:
         return Path(args.out)
-    return RESULTS_DIR / f"{name}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    return RESULTS_DIR / f"{name}-{dt.datetime.now().astimezone():%Y%m%d-%H%M%S}"
 
 
 def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) -> int:
+    from model.analysis.report import headline_table, write_comparison
     from model.experiment import compare
     from model.experiment.folders import check_output
-    from model.report import headline_table, write_comparison
     from model.scenario import load_scenario
 
     scenarios = [load_scenario(p) for p in paths]
@@ -121,8 +121,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from model.calibration import calibrate, load_spec, write_calibrated
     from model.experiment.folders import write_json
     from model.experiment.manifest import build_manifest, digest
+    from model.interfaces.options import execution
     from model.scenario import SCENARIO_DIR, load_scenario
-    from model.sweeps.cli import execution
 
     spec = load_spec(Path(args.file)) if args.file else load_spec()
     scenario = load_scenario(SCENARIO_DIR / "baseline.toml")
@@ -227,8 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, out=False)
     p.set_defaults(handler=cmd_validation_report)
 
-    from model.sweeps.cli import register as register_sweeps
-    from model.viz_cli import register as register_viz
+    from model.interfaces.sweep_cli import register as register_sweeps
+    from model.interfaces.viz_cli import register as register_viz
 
     register_sweeps(sub)
     register_viz(sub)

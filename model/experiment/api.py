@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from model.errors import ModelInputError
+from model.experiment.execute import CHUNK, run_plan
+from model.experiment.plan import make_plan
+from model.experiment.points import Sweep, prepare
+from model.experiment.spec import DEFAULT_SERIES, load_spec, read_spec
 from model.scenario import Scenario, load_scenario
-from model.sweeps.execute import CHUNK, run_plan
-from model.sweeps.plan import make_plan
-from model.sweeps.points import Sweep, prepare
-from model.sweeps.spec import DEFAULT_SERIES, load_spec, read_spec
 
 RESULTS_DIR = Path("results")
 

@@ -39,8 +39,8 @@ def pairing_inputs(values: dict[str, float]) -> dict[str, float]:
 
 def paired_metric_names() -> list[str]:
     """Every metric a paired sweep can record, in ``paired_metrics`` order."""
-    final = pd.Series({k: 1.0 for k in _FINAL})
-    report = {k: 1.0 for k in _REPORT} | {f"total_leaked_{route}": 0.0 for route in ROUTES}
+    final = pd.Series(dict.fromkeys(_FINAL, 1.0))
+    report = dict.fromkeys(_REPORT, 1.0) | {f"total_leaked_{route}": 0.0 for route in ROUTES}
     return list(paired_metrics(final, report, final, report, ()))
 
 
@@ -93,7 +93,7 @@ def paired_table(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequenc
     base = baselines.set_index("run_id")
     rows = []
     for run in points.to_dict("records"):
-        out = {m: np.nan for m in metrics}
+        out = dict.fromkeys(metrics, np.nan)
         error = run["error"]
         paired_with = base.loc[run["baseline_run_id"]] if run["baseline_run_id"] in base.index else None
         if error is None and (paired_with is None or paired_with["error"] is not None):

@@ -52,11 +52,6 @@ class Country(mesa.Agent):
         return bool(self.index in set(self.model.world.exporters.tolist()))
 
     @property
-    def controls_exports(self) -> bool:
-        """An exporting nation with a control in force this step."""
-        return bool(self.iso3 in self.model.controlling_countries)
-
-    @property
     def unrest(self) -> float:
         return float(self.model.unrest[self.index])
 

@@ -11,13 +11,13 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from model.experiment.collect import collect
 from model.experiment.executors import execute
 from model.experiment.manifest import build_manifest, digest
+from model.experiment.outcomes import end_row, series_rows
+from model.experiment.plan import Plan
 from model.experiment.runner import RunRecord
-from model.sweeps.collect import collect
-from model.sweeps.outcomes import end_row, series_rows
-from model.sweeps.plan import Plan
-from model.sweeps.store import FORMAT, SweepStore, read_table
+from model.experiment.store import FORMAT, SweepStore, read_table
 
 CHUNK = 20
 """Finished runs per stored part (a killed sweep loses at most these, plus those in flight)."""
@@ -30,7 +30,7 @@ IDENTITY = ("sweep", "base", "design", "seeds")
 def run_plan(plan: Plan, folder: Path, *, executor: Any = None, resume: bool = False, force: bool = False,
              progress: bool = True, chunk: int = CHUNK, command: list[str] | None = None) -> pd.DataFrame:
     """Run every run of ``plan`` not yet stored in ``folder``, then write the consolidated tables;
-    returns the runs table (see :mod:`model.sweeps.collect`)."""
+    returns the runs table (see :mod:`model.experiment.collect`)."""
     manifest = build_manifest("sweep", settings(plan), command or [], {})
     with SweepStore.open(folder, manifest, IDENTITY, resume=resume, force=force) as store:
         if not store.complete:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from model.agents import Country, Vendor
+from model.simulation.agents import Country, Vendor
 
 if TYPE_CHECKING:
     from model.simulation import ControlRegimeModel

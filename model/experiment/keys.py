@@ -41,14 +41,14 @@ def parse(text: str) -> tuple[Part, ...]:
     """``'policies.national[USA].enforcement'`` ->
     ``('policies', 'national', Name('USA'), 'enforcement')``."""
     parts: list[Part] = []
-    for i, segment in enumerate(text.split(".")):
+    for segment in text.split("."):
         found = _SEGMENT.fullmatch(segment)
         if not found:
             raise ModelInputError(text, "malformed key path", expected="keys joined by '.', list entries "
                                   "as [index] or [name], e.g. policies.national[USA].enforcement")
         parts.append(found.group(1).strip())
-        for selector in _SELECTOR.findall(found.group(2)):
-            selector = selector.strip().strip("'\"")
+        for raw in _SELECTOR.findall(found.group(2)):
+            selector = raw.strip().strip("'\"")
             if not selector:
                 raise ModelInputError(text, "empty [] in key path", expected="[index] or [name]")
             parts.append(int(selector) if selector.isdigit() else Name(selector))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.calendar import Calendar
+from model.dates import Calendar
 from model.errors import ModelInputError, check_name
 from model.experiment import Comparison
 from model.experiment.folders import write_atomically, write_json
@@ -55,12 +55,12 @@ def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str]
                  formats: Sequence[str] = ("png", "svg"), *, dpi: float | None = None,
                  compact: bool = False) -> list[Path]:
     """Draw the comparison's figures (or only those named) into ``folder``; returns the files.
-    ``dpi`` and ``compact`` are passed to :func:`model.plots.save`.
+    ``dpi`` and ``compact`` are passed to :func:`model.analysis.plots.save`.
 
     Unknown figure names or formats raise :class:`ModelInputError`. Figures that need policy runs
     are skipped for a folder of baselines only (an error when asked for by name).
     """
-    from model import plots  # matplotlib only when drawing: the command line starts faster
+    from model.analysis import plots  # matplotlib only when drawing: the command line starts faster
 
     wanted = [only] if isinstance(only, str) else list(only) if only is not None else list(FIGURES)
     for name in wanted:
@@ -122,6 +122,6 @@ def headline_table(summary: pd.DataFrame) -> str:
     for _, row in summary.iterrows():
         lines.append(f"{row['scenario']:<32} " + " ".join(f"{100 * row[f'leakage_{r}']:13.1f}" for r in routes))
     n = int(summary["replications"].iat[0]) if len(summary) else 0
-    lines += ["", f"Means over {n} paired replications; [95% interval]. Denial effectiveness = "
-              "1 - target capability / baseline at the horizon."]
+    lines += ["", (f"Means over {n} paired replications; [95% interval]. Denial effectiveness = "
+                   "1 - target capability / baseline at the horizon.")]
     return "\n".join(lines)

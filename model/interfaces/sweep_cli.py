@@ -1,22 +1,20 @@
-"""The ``sweep`` and ``analyze`` subcommands. ``model/cli.py`` adds them with :func:`register`;
-``python -m model.sweeps.cli`` runs them on their own."""
+"""The ``sweep`` and ``analyze`` subcommands. ``model/interfaces/cli.py`` adds them with :func:`register`;
+``python -m model.interfaces.sweep_cli`` runs them on their own."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
 
 from model.errors import ModelInputError
+from model.interfaces.options import add_execution_options, execution
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``sweep`` and ``analyze`` to a parser's subcommands."""
-    from model.sweeps.execute import CHUNK
+    from model.experiment.execute import CHUNK
 
     p = subparsers.add_parser(
         "sweep", help="run a parameter sweep file (grid, LHS, Sobol, Morris)",
@@ -45,26 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     a.set_defaults(handler=cmd_analyze)
 
 
-def add_execution_options(parser: argparse.ArgumentParser) -> None:
-    """``--workers`` | ``--scheduler`` | ``--dask-local``: where the runs execute."""
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, help="local processes (default: all cores; 1 = serial)")
-    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster")
-    where.add_argument("--dask-local", type=int, metavar="N",
-                       help="start a local Dask cluster of N single-threaded worker processes")
-
-
-def execution(args: argparse.Namespace) -> AbstractContextManager[Any]:
-    """The executor the options of :func:`add_execution_options` ask for (a Dask client is closed on exit)."""
-    from model.sweeps.cluster import dask_client
-
-    if args.scheduler is not None or args.dask_local is not None:
-        return dask_client(args.scheduler, args.dask_local)
-    return nullcontext(local_executor(args.workers))
-
-
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from model.sweeps.api import RESULTS_DIR, load_sweep, run_sweep
+    from model.experiment.api import RESULTS_DIR, load_sweep, run_sweep
 
     prepared = load_sweep(args.file, replications=args.replications, seed=args.seed, samples=args.samples)
     folder = Path(args.out) if args.out else RESULTS_DIR / prepared.spec.name
@@ -83,7 +63,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from model.sweeps.analysis import analyze
+    from model.analysis.sweep_report import analyze
 
     written = analyze(Path(args.folder), figures=not args.no_figures)
     for path in written:
@@ -91,19 +71,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def local_executor(workers: int | None) -> str | int:
-    """``workers`` local processes (default: all cores) as an ``execute`` executor; 1 is serial."""
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count < 1:
-        raise ModelInputError("--workers", "must be at least 1", got=count)
-    return "serial" if count == 1 else count
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """The two subcommands on their own (as ``model/cli.py`` runs them: bad input is one line, exit 2)."""
+    """The two subcommands on their own (as ``model/interfaces/cli.py`` runs them: bad input is one line, exit 2)."""
     from model.scenario import ScenarioError
 
-    parser = argparse.ArgumentParser(prog="python -m model.sweeps.cli")
+    parser = argparse.ArgumentParser(prog="python -m model.interfaces.sweep_cli")
     register(parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", required=True))
     args = parser.parse_args(argv)
     try:

@@ -17,12 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from model.sweeps.outcomes import paired_table
-from model.sweeps.plan import Plan
-from model.sweeps.store import SweepStore
+from model.experiment.outcomes import paired_table
+from model.experiment.plan import Plan
+from model.experiment.store import SweepStore
 
 
-class IncompleteSweep(RuntimeError):
+class IncompleteSweepError(RuntimeError):
     """The stored parts do not hold every run of the plan exactly once."""
 
 
@@ -30,7 +30,7 @@ def collect(plan: Plan, store: SweepStore) -> dict[str, pd.DataFrame]:
     """The consolidated tables from ``store``'s parts (every run of ``plan`` must be stored once)."""
     parts = list(store.read_parts("runs"))
     if not parts:
-        raise IncompleteSweep(f"0 of {plan.n_runs} runs are stored")
+        raise IncompleteSweepError(f"0 of {plan.n_runs} runs are stored")
     ends = pd.concat(parts, ignore_index=True)
     _check_complete(ends, plan)
     sweep = plan.sweep
@@ -51,7 +51,7 @@ def collect(plan: Plan, store: SweepStore) -> dict[str, pd.DataFrame]:
     tables = {"runs": table.sort_values(["point_id", "replicate"], ignore_index=True), "points": points}
     if sweep.spec.paired:
         front = ["run_id", "baseline_id", "replicate", "seed", "seconds", "error"]
-        values = [c for c in baselines if c not in front + ["role", "controlling"]]
+        values = [c for c in baselines if c not in [*front, "role", "controlling"]]
         tables["baselines"] = baselines[front + values].sort_values(["baseline_id", "replicate"],
                                                                     ignore_index=True)
     series = list(store.read_parts("series"))
@@ -87,6 +87,6 @@ def _timeseries(series: pd.DataFrame, ends: pd.DataFrame, plan: Plan) -> pd.Data
 def _check_complete(ends: pd.DataFrame, plan: Plan) -> None:
     repeated = ends["run_id"][ends["run_id"].duplicated()]
     if len(repeated):
-        raise IncompleteSweep(f"run {repeated.iloc[0]} is stored twice")
+        raise IncompleteSweepError(f"run {repeated.iloc[0]} is stored twice")
     if len(ends) != plan.n_runs:
-        raise IncompleteSweep(f"{len(ends)} of {plan.n_runs} runs are stored")
+        raise IncompleteSweepError(f"{len(ends)} of {plan.n_runs} runs are stored")

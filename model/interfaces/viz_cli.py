@@ -2,9 +2,9 @@
 
 - ``python run.py plot results/X [--figure NAME] [--format png|svg|pdf]`` redraws a results
   folder's figures from its stored tables, without running the model: a comparison's figures
-  (``model.report``) or, for a sweep folder, the sweep's (``model.sweeps.figures``).
+  (``model.analysis.report``) or, for a sweep folder, the sweep's (``model.analysis.sweep_figures``).
 - ``python run.py dashboard [--port N] [--host H]`` serves the interactive dashboard
-  (``model/app.py``, Mesa's SolaraViz; needs the optional extra ``pip install -e '.[viz]'``).
+  (``model/interfaces/app.py``, Mesa's SolaraViz; needs the optional extra ``pip install -e '.[viz]'``).
 
 Bad input raises :class:`model.errors.ModelInputError`; the main command line prints it as one
 line and exits with status 2.
@@ -13,6 +13,7 @@ line and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -25,17 +26,16 @@ from pathlib import Path
 from model.errors import ModelInputError
 
 FORMAT_METAVAR = "png|svg|pdf"
-"""``model.plots.FORMATS`` as the help shows it (spelled out so building the parser needs no matplotlib)."""
+"""``model.analysis.plots.FORMATS`` as the help shows it (spelled out so building the parser needs no matplotlib)."""
 DEFAULT_PORT = 8765
 DEFAULT_HOST = "localhost"
-APP_MODULE = "model.app"
-"""The dashboard, served by module name: ``solara run model/app.py`` would put ``model/`` itself on
-``sys.path``, where ``model/calendar.py`` shadows the standard library's ``calendar``."""
+APP_MODULE = "model.interfaces.app"
+"""The dashboard, served by module name (the package's own imports then resolve as usual)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``plot`` and ``dashboard`` subcommands to the main parser's ``subparsers``."""
-    from model.report import FIGURES  # no matplotlib import: run.py starts as fast as before
+    from model.analysis.report import FIGURES  # no matplotlib import: run.py starts as fast as before
 
     p = subparsers.add_parser(
         "plot", help="redraw the figures of a results folder (no simulation)",
@@ -73,8 +73,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # --- plot -------------------------------------------------------------------------------------
 
 def _formats(values: Sequence[str] | None) -> tuple[str, ...]:
+    from model.analysis.plots import FORMATS
     from model.errors import check_name
-    from model.plots import FORMATS
 
     if not values:
         return ("png", "svg")
@@ -101,13 +101,13 @@ def read_manifest(folder: Path) -> dict:
 def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Sequence[str] = ("png", "svg"),
                 out: Path | None = None, *, dpi: float | None = None, compact: bool = False) -> list[Path]:
     """Redraw the figures of a results folder from its tables; returns the files written.
-    ``dpi`` and ``compact`` apply to comparison figures (see :func:`model.plots.save`)."""
+    ``dpi`` and ``compact`` apply to comparison figures (see :func:`model.analysis.plots.save`)."""
     if dpi is not None and not 10 <= dpi <= 1200:
         raise ModelInputError("--dpi", "out of range", expected="10 to 1200 dots per inch", got=dpi)
     manifest = read_manifest(folder)
     kind = manifest.get("kind")
     if kind == "comparison":
-        from model.report import FIGURES, TABLES, draw_figures, read_comparison
+        from model.analysis.report import FIGURES, TABLES, draw_figures, read_comparison
 
         missing = [name for name in TABLES.values() if not (folder / name).is_file()]
         if missing:
@@ -133,12 +133,12 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
 
 
 def _sweep_figures():
-    """``model.sweeps.figures.draw_sweep_figures``, imported only when a sweep folder is plotted."""
+    """``model.analysis.sweep_figures.draw_sweep_figures``, imported only when a sweep folder is plotted."""
     try:
-        from model.sweeps.figures import draw_sweep_figures
+        from model.analysis.sweep_figures import draw_sweep_figures
     except ImportError as exc:
         raise ModelInputError("sweep figures", "not available in this version of the model "
-                              f"(model.sweeps.figures.draw_sweep_figures cannot be imported: {exc})") from None
+                              f"(model.analysis.sweep_figures.draw_sweep_figures cannot be imported: {exc})") from None
     return draw_sweep_figures
 
 
@@ -209,16 +209,14 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     from solara.__main__ import run as solara_run
 
     print(f"Dashboard: http://{args.host}:{port}/  (stop with Ctrl+C; see docs/dashboard.md)", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         solara_run.main(args=solara_arguments(args.host, port, args.open), standalone_mode=False)
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m model.viz_cli plot|dashboard ...``: the same subcommands without ``run.py``."""
-    parser = argparse.ArgumentParser(prog="python -m model.viz_cli",
+    """``python -m model.interfaces.viz_cli plot|dashboard ...``: the same subcommands without ``run.py``."""
+    parser = argparse.ArgumentParser(prog="python -m model.interfaces.viz_cli",
                                      description="Figures from stored results, and the dashboard.")
     register(parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", required=True))
     args = parser.parse_args(argv)

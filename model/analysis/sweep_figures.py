@@ -1,4 +1,4 @@
-"""Figures of a stored sweep, in the style of :mod:`model.plots` (palette, STYLE, ``save``).
+"""Figures of a stored sweep, in the style of :mod:`model.analysis.plots` (palette, STYLE, ``save``).
 
 - ``<metric>_by_parameter``: the metric against each parameter, with 95% bands (grid) or per-point
   means (sampled designs);
@@ -21,11 +21,17 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from model.analysis.plots import CAPABILITY_LABEL, ROUTE_LABELS, STYLE, save
+from model.analysis.plots import SCENARIO_PALETTE as LINES
+from model.analysis.sweep_analysis import (
+    SweepResults,
+    coalition_steps,
+    point_summary,
+    read_results,
+    sensitivity,
+)
 from model.errors import ModelInputError, closest
 from model.experiment.metrics import interval
-from model.plots import CAPABILITY_LABEL, ROUTE_LABELS, STYLE, save
-from model.plots import SCENARIO_PALETTE as LINES
-from model.sweeps.analysis import SweepResults, coalition_steps, point_summary, read_results, sensitivity
 
 METRICS: dict[str, tuple[float, str, str]] = {
     "denial_effectiveness": (100, "Denial effectiveness",

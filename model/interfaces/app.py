@@ -30,7 +30,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from mesa.visualization import SolaraViz  # noqa: E402
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
-from model import plots  # noqa: E402
+from model.analysis import plots  # noqa: E402
 from model.policy import PolicySet, preset  # noqa: E402
 from model.scenario import SCENARIO_DIR, load_scenario  # noqa: E402
 from model.simulation import ControlRegimeModel, release, world_for  # noqa: E402

@@ -14,10 +14,10 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from model.config_base import Config
 from model.errors import ModelInputError
+from model.experiment.keys import parse
 from model.scenario.errors import ScenarioError
 from model.scenario.explain import explain
 from model.scenario.sources import read_toml
-from model.sweeps.keys import parse
 
 Design = Literal["grid", "lhs", "sobol", "morris"]
 SAMPLED: tuple[Design, ...] = ("lhs", "sobol", "morris")
@@ -59,7 +59,7 @@ class Range(Config):
 
 class Coalition(Config):
     """Member sets that grow one partner at a time, in order of vendor revenue share in the base
-    scenario's world (see :func:`model.sweeps.coalitions.growing_coalitions`)."""
+    scenario's world (see :func:`model.experiment.coalitions.growing_coalitions`)."""
 
     leader: str = Field("USA", description="ISO3 code of the country every set starts with.")
     exclude: list[str] = Field(default_factory=list, description="ISO3 codes never added.")

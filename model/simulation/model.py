@@ -10,14 +10,14 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model.agents import Country, Vendor
-from model.calendar import Calendar
+from model.dates import Calendar
 from model.errors import ModelInputError
 from model.market import Draws, Market, Procurement, free_access, procure, resolve_access
-from model.observables import observe
 from model.parameters import ModelParameters, default_parameters
 from model.policy import PolicySchedule, PolicySet, preset
-from model.reporters import agenttype_reporters, model_reporters
+from model.simulation.agents import Country, Vendor
+from model.simulation.observables import observe
+from model.simulation.reporters import agenttype_reporters, model_reporters
 from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_ITEM, LAYERS, ROUTES
 from model.world import World, WorldOverrides, build_world
 
