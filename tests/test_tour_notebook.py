@@ -19,7 +19,7 @@ def test_the_notebook_is_committed_without_outputs():
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert code, "the tour has no code"
     assert all(not cell.outputs and cell.execution_count is None for cell in code), (
-        "clear the outputs: jupyter nbconvert --clear-output --inplace docs/tour.ipynb"
+        "clear the outputs before committing (Jupyter: Edit > Clear Outputs of All Cells)"
     )
 
 

@@ -80,8 +80,7 @@ def arguments_table(parser: argparse.ArgumentParser) -> list[str]:
         if isinstance(action, argparse._SubParsersAction | argparse._HelpAction):
             continue
         meaning = action.help if action.help not in (None, argparse.SUPPRESS) else ""
-        if meaning and "%(" in meaning:
-            meaning = meaning % {**vars(action), "prog": parser.prog}
+        meaning = meaning % {**vars(action), "prog": parser.prog}  # as argparse expands it
         if not action.option_strings:
             meaning = meaning or _POSITIONAL.get(action.nargs, "required")
         rows.append(f"| `{_cell(_invocation(parser, action))}` | {_prose(meaning)} |")
