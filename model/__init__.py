@@ -38,6 +38,8 @@ _EXPORTS = {
     "growing_coalitions": "model.experiment",
     "sweep": "model.experiment",
     "sweep_file": "model.experiment",
+    "load_results": "model.experiment",
+    "Results": "model.experiment",
 }
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "ModelParameters",
     "NationalControl",
     "PolicySet",
+    "Results",
     "Scenario",
     "ScenarioError",
     "Vendor",
@@ -64,6 +67,7 @@ __all__ = [
     "compare",
     "growing_coalitions",
     "list_scenarios",
+    "load_results",
     "load_scenario",
     "run_scenario",
     "sweep",
@@ -88,8 +92,10 @@ if TYPE_CHECKING:
     from model.errors import ModelInputError
     from model.experiment import (
         Comparison,
+        Results,
         compare,
         growing_coalitions,
+        load_results,
         run_scenario,
         sweep,
         sweep_file,

@@ -53,22 +53,31 @@ def test_reproduce_notices_changed_numbers(small, tmp_path, capsys):
     out = tmp_path / "out"
     main(["run", str(small), "--out", str(out), "--workers", "1", "--quiet"])
     manifest = json.loads((out / "manifest.json").read_text())
-    manifest["digests"]["per_replication"] = "0" * 64
+    manifest["tables"]["replications"]["digest"] = "0" * 64
     (out / "manifest.json").write_text(json.dumps(manifest))
     assert main(["reproduce", str(out), "--workers", "1", "--quiet"]) == 1
     assert "DIFFERENT" in capsys.readouterr().err
 
 
-def test_an_existing_output_folder_is_refused_unless_forced(small, tmp_path, capsys):
+def test_an_existing_output_folder_is_refused_and_only_ours_is_forced(small, tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
-    assert main(["run", str(small), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    args = ["run", str(small), "--out", str(out), "--workers", "1", "--quiet"]
+    assert main(args) == 2
     err = capsys.readouterr().err.strip()
-    assert err == f"error: {out}: output folder exists; add --force to replace it"
-    assert (out / "keep.txt").exists()
-    assert main(["run", str(small), "--out", str(out), "--workers", "1", "--quiet", "--force"]) == 0
-    assert not (out / "keep.txt").exists() and (out / "summary.csv").exists()
+    assert err == f"error: {out}: exists and was not written by this tool (no manifest of ours); it is never replaced"
+    assert main([*args, "--force"]) == 2  # --force never replaces a folder this tool did not write
+    assert (out / "keep.txt").read_text() == "mine"
+    (out / "keep.txt").unlink()
+    assert main(args) == 0  # an empty folder is used
+    assert main(args) == 2
+    assert capsys.readouterr().err.strip().endswith(
+        "output folder exists; add --resume to continue it or --force to replace it")
+    (out / "extra.txt").write_text("left by the user in our folder")
+    assert main([*args, "--force"]) == 0
+    assert not (out / "extra.txt").exists() and (out / "summary.csv").exists()
+    assert not list(tmp_path.glob(".out.*"))  # no lock, staging or retired folder left beside it
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")

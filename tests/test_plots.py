@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from model.analysis import plots
-from model.analysis.report import FIGURES, draw_figures, read_comparison, write_comparison
+from model.analysis.report import FIGURES, draw_figures, write_comparison
 from model.errors import ModelInputError
-from model.experiment import compare
+from model.experiment import Comparison, compare
 from model.interfaces.viz_cli import main as viz_main
 from model.interfaces.viz_cli import plot_folder
 from model.scenario import SCENARIO_DIR, load_scenario
@@ -33,7 +33,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def comparison(results: Path):
-    return read_comparison(results)
+    return Comparison.load(results)
 
 
 def test_results_folder_has_every_figure_as_png_and_svg(results: Path) -> None:

@@ -104,5 +104,5 @@ def test_analysis_refuses_unfinished_or_foreign_folders(grid, tmp_path):
         read_results(tmp_path)
     manifest = json.loads((grid / "manifest.json").read_text())
     (tmp_path / "manifest.json").write_text(json.dumps(manifest | {"status": "running"}))
-    with pytest.raises(ModelInputError, match=r"the sweep has not finished.*--resume"):
+    with pytest.raises(ModelInputError, match=r"the sweep has not finished.*resume"):
         read_results(tmp_path)

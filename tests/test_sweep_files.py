@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from model.experiment import load_sweep
-from model.experiment.plan import make_plan
+from model.experiment.api import sweep_plan
 from model.experiment.spec import Coalition, Parameter, Range, SweepSpec
 from model.scenario import SCENARIO_DIR, ScenarioError
 
@@ -30,9 +30,9 @@ def test_the_library_has_the_four_sweeps():
 
 @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.stem)
 def test_library_sweeps_load_and_stay_small(path):
-    plan = make_plan(load_sweep(path))
+    plan = sweep_plan(load_sweep(path))
     assert 0 < plan.n_runs <= 500  # a few minutes on 2 cores
-    assert plan.sweep.spec.description
+    assert plan.design.spec.description
 
 
 def test_coalition_sweep_grows_by_one_partner_in_revenue_order():
@@ -41,7 +41,7 @@ def test_coalition_sweep_grows_by_one_partner_in_revenue_order():
     assert sets[0] == ["USA"]
     assert all(len(b) == len(a) + 1 and b[:-1] == a for a, b in itertools.pairwise(sets))
     assert not {"CHN", "RUS"} & set(sets[-1])
-    assert len(make_plan(sweep).baseline_points) == 1  # policies only: one shared baseline
+    assert len(sweep_plan(sweep).baseline_points) == 1  # policies only: one shared baseline
 
 
 def test_baselines_are_shared_by_points_that_differ_only_in_policies(tmp_path):
@@ -54,7 +54,7 @@ def test_baselines_are_shared_by_points_that_differ_only_in_policies(tmp_path):
         key = "world.hub_leakiness_scale"
         values = [0.5, 1.0]
     """))
-    plan = make_plan(sweep)
+    plan = sweep_plan(sweep)
     assert plan.baseline_of == [0, 1, 0, 1, 0, 1]
     assert plan.n_runs == (6 + 2) * 2
     seeds = {spec.run_id: spec.seed for spec in plan.specs()}

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 from model.errors import ModelInputError
-from model.experiment import executors, load_sweep, runner, store, sweep, sweep_file
+from model.experiment import executors, load_sweep, runner, sweep, sweep_file
+from model.experiment.folders import FolderExistsError, read_table
 from model.experiment.runner import RunRecord
 from model.experiment.seeds import replicate_seed
-from model.experiment.store import read_table
 from model.scenario import SCENARIO_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +57,7 @@ def by_run(table: pd.DataFrame) -> pd.DataFrame:
 
 def assert_same_results(a: Path, b: Path) -> None:
     for name in ("runs", "baselines", "timeseries", "points"):
-        pd.testing.assert_frame_equal(by_run(read_table(a / name)), by_run(read_table(b / name)))
+        pd.testing.assert_frame_equal(by_run(read_table(a, name)), by_run(read_table(b, name)))
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +69,14 @@ def serial(tmp_path_factory) -> Path:
 
 
 def test_runs_table_is_tidy_and_paired(serial):
-    runs = read_table(serial / "runs")
+    runs = read_table(serial, "runs")
     assert len(runs) == 12 and runs["error"].isna().all()
     assert list(runs.columns[:6]) == ["run_id", "point_id", "replicate", "seed",
                                       "policies.national[USA].enforcement", "world.hub_leakiness_scale"]
     assert {"denial_effectiveness", "leakage_rate", "revenue_lost", "baseline_run_id", "seconds"} <= set(runs)
     assert runs.groupby("replicate")["seed"].nunique().eq(1).all()  # replicate i shares seed i
     assert set(runs["baseline_run_id"]) == {f"b{b}/r{r}" for b in (0, 1) for r in range(3)}
-    series = read_table(serial / "timeseries")
+    series = read_table(serial, "timeseries")
     assert sorted(series["step"].unique()) == [0, 2, 4, 6]  # every 2 steps and the last
     assert len(series) == 18 * 4 and set(series["role"]) == {"point", "baseline"}
     manifest = (serial / "manifest.json").read_text()
@@ -99,13 +99,10 @@ def test_dask_local_cluster_gives_identical_results(serial, tmp_path):
     assert_same_results(serial, tmp_path / "out")
 
 
-def test_csv_tables_without_pyarrow_hold_the_same_results(serial, tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "FORMAT", "csv")
-    sweep_file(small(tmp_path), out=tmp_path / "out", progress=False, chunk=5)
-    assert {p.suffix for p in (tmp_path / "out").glob("*s.*")} == {".csv"}
+def test_csv_copies_hold_the_same_results(serial):
+    assert {p.suffix for p in serial.glob("*s.*")} == {".csv", ".parquet"}
     for name in ("runs", "baselines", "timeseries", "points"):
-        expected, got = read_table(serial / name), read_table(tmp_path / "out" / name)
-        pd.testing.assert_frame_equal(by_run(expected), by_run(got), check_dtype=False, check_exact=True)
+        assert (serial / f"{name}.csv").read_text() == read_table(serial, name).to_csv(index=False)
 
 
 def test_python_api_matches_the_sweep_file(serial, tmp_path):
@@ -113,7 +110,7 @@ def test_python_api_matches_the_sweep_file(serial, tmp_path):
                  {"policies.national[USA].enforcement": [0.3, 0.9], "world.hub_leakiness_scale": [0.5, 1.0]},
                  replications=3, record_every=2, series=["target_capability", "blocked_targets"],
                  scenario={"horizon": 7}, out=tmp_path / "api", progress=False)
-    pd.testing.assert_frame_equal(by_run(runs), by_run(read_table(serial / "runs")))
+    pd.testing.assert_frame_equal(by_run(runs), by_run(read_table(serial, "runs")))
 
 
 def test_a_run_that_raises_is_a_row_with_its_error(tmp_path, monkeypatch):
@@ -194,7 +191,7 @@ def test_interrupted_sweep_resumes_to_identical_results(serial, tmp_path, monkey
     with pytest.raises(KeyboardInterrupt):
         sweep_file(small(tmp_path), out=tmp_path / "out", progress=False, chunk=4)
     parts = tmp_path / "out" / "parts"
-    assert len(read_table(parts / "part-000003" / "runs")) == 2  # the runs that finished were kept
+    assert len(read_table(parts / "part-000003", "runs")) == 2  # the runs that finished were kept
     half = parts / ".part-000004.999.tmp"  # what a process killed while writing a part leaves
     half.mkdir()
     (half / "runs.parquet").write_bytes(b"PAR1 half a file")
@@ -210,18 +207,19 @@ def test_folder_rules(serial, tmp_path):
     path = small(tmp_path)
     out = tmp_path / "out"
     shutil.copytree(serial, out)
-    with pytest.raises(ModelInputError, match=r"results folder exists; add --resume .* or --force"):
+    with pytest.raises(FolderExistsError, match=r"output folder exists") as refused:
         sweep_file(path, out=out, progress=False)
+    assert refused.value.options == ("resume", "force")
     again = sweep_file(path, out=out, progress=False, resume=True)  # finished: nothing to run
-    pd.testing.assert_frame_equal(again, read_table(out / "runs"))
+    pd.testing.assert_frame_equal(again, read_table(out, "runs"))
     changed = small(tmp_path, SMALL.replace("replications = 3", "replications = 1"), "changed")
-    with pytest.raises(ModelInputError, match=r"--resume: this sweep differs .* at sweep.replications"):
+    with pytest.raises(ModelInputError, match=r"cannot resume: this experiment differs .* at sweep.replications"):
         sweep_file(changed, out=out, progress=False, resume=True)
     runs = sweep_file(changed, out=out, progress=False, force=True)
     assert len(runs) == 4
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("not a sweep")
-    with pytest.raises(ModelInputError, match="exists and is not a sweep results folder"):
+    with pytest.raises(ModelInputError, match="exists and was not written by this tool"):
         sweep_file(path, out=tmp_path / "mine", progress=False, force=True)
 
 

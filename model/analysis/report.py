@@ -1,8 +1,7 @@
-"""A comparison's results folder: tables, manifest and figures — written atomically, read back."""
+"""A comparison's figures and printed headline table (its folder is written by :meth:`Comparison.save`)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,18 +10,8 @@ import pandas as pd
 from model.dates import Calendar
 from model.errors import ModelInputError, check_name
 from model.experiment import Comparison
-from model.experiment.folders import write_atomically, write_json
-from model.experiment.manifest import build_manifest, digest
 from model.vocabulary import ROUTES
 
-TABLES = {
-    "summary": "summary.csv",
-    "per_replication": "replications.csv",
-    "timeseries": "timeseries.csv",
-    "runs": "runs.csv",
-    "flows": "flows.csv",
-    "regimes": "regimes.csv",
-}
 FIGURES = ("capability_over_time", "leakage_by_route", "leakage_over_time", "effectiveness", "flow_map",
            "market_share", "regime_capability")
 """The figures of a comparison, in the order they are drawn (``python run.py plot --figure NAME``)."""
@@ -31,24 +20,10 @@ NEEDS_POLICY = frozenset({"leakage_by_route", "leakage_over_time", "effectivenes
 
 
 def write_comparison(comparison: Comparison, out: Path, command: list[str], force: bool = False) -> Path:
-    """Write tables, ``manifest.json`` and figures to ``out`` (refused if it exists, unless ``force``)."""
-    digests = {name: digest(getattr(comparison, name)) for name in ("per_replication", "timeseries")}
-    manifest = build_manifest("comparison", comparison.settings, command, digests)
-
-    def fill(folder: Path) -> None:
-        for attribute, filename in TABLES.items():
-            getattr(comparison, attribute).to_csv(folder / filename, index=False)
-        write_json(folder / "manifest.json", manifest)
-        draw_figures(comparison, folder / "figures")
-
-    return write_atomically(out, fill, force=force)
-
-
-def read_comparison(folder: Path) -> Comparison:
-    """The tables of a results folder written by :func:`write_comparison`."""
-    tables = {name: pd.read_csv(folder / filename) for name, filename in TABLES.items()}
-    settings = json.loads((folder / "manifest.json").read_text())
-    return Comparison(settings=settings, **tables)
+    """Write the comparison's results folder (:meth:`Comparison.save`) and draw its figures into it."""
+    comparison.save(out, force=force, command=command)
+    draw_figures(comparison, out / "figures")
+    return out
 
 
 def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str] | None = None,

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,16 +17,42 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ValidationError
 
+from model.config_base import input_error
 from model.errors import ModelInputError
 from model.experiment.design import salib_problem
+from model.experiment.folders import read_listed, read_manifest
 from model.experiment.metrics import interval, summarise
-from model.experiment.store import MANIFEST, has_table, read_table
 
 HEADLINE = ("denial_effectiveness", "leakage_rate", "revenue_lost_share", "target_capability")
 """Metrics analysed first (and drawn) when a sweep recorded them."""
 COALITION_METRICS = ("leakage_rate", "denial_effectiveness", "target_capability")
 """Metrics whose change per added member a coalition sweep reports."""
+
+
+class _Design(BaseModel):
+    kind: str
+    columns: list[str]
+    labels: dict[str, str]
+    points: list[dict[str, Any]]
+    unit: list[list[float]] | None = None
+
+
+class _Spec(BaseModel):
+    parameters: list[dict[str, Any]]
+    second_order: bool = False
+    levels: int = 4
+
+
+class _SweepManifest(BaseModel):
+    """What the analysis reads from a sweep's manifest (checked before anything is computed)."""
+
+    name: str
+    seed: int
+    metrics: list[str]
+    design: _Design
+    sweep: _Spec
 
 
 @dataclass(frozen=True)
@@ -76,20 +101,22 @@ class SweepResults:
 def read_results(folder: str | Path) -> SweepResults:
     """The tables of the finished sweep in ``folder``."""
     folder = Path(folder)
+    manifest = read_manifest(folder, ("sweep",))
     try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError):
-        raise ModelInputError(str(folder), "not a sweep results folder",
-                              expected=f"a folder with {MANIFEST}, written by a sweep") from None
-    if manifest.get("kind") != "sweep":
-        raise ModelInputError(str(folder), "not a sweep results folder",
-                              expected="kind 'sweep' in its manifest",
-                              got=manifest.get("kind"))
+        _SweepManifest.model_validate(manifest)
+    except ValidationError as exc:
+        err = input_error(exc)
+        raise ModelInputError(f"{folder / 'manifest.json'}: {err.key}", f"damaged manifest: {err.problem}",
+                              got=err.got) from None
     if manifest.get("status") != "complete":
         raise ModelInputError(str(folder), "the sweep has not finished",
-                              expected="a finished sweep; run it again with --resume")
-    timeseries = read_table(folder / "timeseries") if has_table(folder / "timeseries") else None
-    runs, points = read_table(folder / "runs"), read_table(folder / "points")
+                              expected="a finished sweep (run the sweep again to resume it)")
+    tables = manifest.get("tables", {})
+    timeseries = read_listed(folder, manifest, "timeseries") if "timeseries" in tables else None
+    runs, points = read_listed(folder, manifest, "runs"), read_listed(folder, manifest, "points")
+    if not len(runs) or not len(points):
+        raise ModelInputError(str(folder / tables["runs"]["file"]), "empty table",
+                              expected="a sweep with at least one run")
     return SweepResults(folder, manifest, runs, points, timeseries)
 
 

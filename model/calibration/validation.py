@@ -16,7 +16,7 @@ from scipy.stats import qmc
 
 from model.calibration.measure import measure
 from model.calibration.spec import CalibrationSpec, load_spec
-from model.experiment import RunSpec, compare, execute, interval, replicate_seeds
+from model.experiment import compare, interval
 from model.experiment.manifest import git_commit
 from model.parameters import CALIBRATED_FILE, ModelParameters, default_parameters
 from model.policy import DataAccessControl, NationalControl, PolicySet
@@ -34,11 +34,9 @@ def _scenario(name: str) -> Scenario:
 
 def target_table(spec: CalibrationSpec, replications: int, executor: Any, progress: bool) -> pd.DataFrame:
     """Each target against the calibrated baseline: mean and 95% interval over ``replications``."""
-    base = _scenario("baseline")
-    kwargs = base.model_kwargs() | {"horizon": spec.settings.horizon}
-    specs = [RunSpec(f"baseline/{r}", "baseline", "baseline", r, seed, kwargs)
-             for r, seed in enumerate(replicate_seeds(base.seed, replications))]
-    runs = pd.DataFrame([measure(rec.timeseries, spec.targets) for rec in execute(specs, executor) if rec.ok])
+    base = _scenario("baseline").model_copy(update={"horizon": spec.settings.horizon})
+    series = compare([base], replications=replications, executor=executor, progress=progress).timeseries
+    runs = pd.DataFrame([measure(run, spec.targets) for _, run in series.groupby("replicate", sort=True)])
     rows = []
     for t in spec.targets:
         mean, low, high = interval(runs[t.name])

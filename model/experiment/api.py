@@ -13,13 +13,16 @@ import numpy as np
 import pandas as pd
 
 from model.errors import ModelInputError
+from model.experiment.collect import collect
 from model.experiment.execute import CHUNK, run_plan
-from model.experiment.plan import make_plan
+from model.experiment.folders import read_table, results_folder
+from model.experiment.plan import Plan, plan
 from model.experiment.points import Sweep, prepare
 from model.experiment.spec import DEFAULT_SERIES, load_spec, read_spec
 from model.scenario import Scenario, load_scenario
 
-RESULTS_DIR = Path("results")
+IDENTITY = ("sweep", "base", "design", "seeds")
+"""Manifest entries that must agree for ``resume`` to continue a folder."""
 
 
 def sweep(
@@ -96,12 +99,51 @@ def sweep_file(path: str | Path, *, out: str | Path | None = None, executor: Any
 def run_sweep(prepared: Sweep, out: str | Path | None = None, *, executor: Any = None, resume: bool = False,
               force: bool = False, progress: bool = True, chunk: int = CHUNK,
               command: list[str] | None = None) -> pd.DataFrame:
-    """Run a checked sweep (:func:`load_sweep`) into ``out`` (default ``results/<name>``)."""
+    """Run a checked sweep (:func:`load_sweep`) into ``out`` (default ``results/<name>``); returns
+    the runs table (see :mod:`model.experiment.collect`)."""
     if chunk < 1:
-        raise ModelInputError("--chunk", "must be at least 1", got=chunk)
-    folder = Path(out) if out is not None else RESULTS_DIR / prepared.spec.name
-    return run_plan(make_plan(prepared), folder, executor=executor, resume=resume, force=force,
-                    progress=progress, chunk=chunk, command=command)
+        raise ModelInputError("chunk", "must be at least 1", got=chunk)
+    folder = Path(out) if out is not None else results_folder(prepared.spec.name, f"{prepared.origin}: name")
+    runs = sweep_plan(prepared)
+    labels = {p.column: ("", f"sweep parameter {p.key}" + (f" ({p.label})" if p.label else ""))
+              for p in prepared.spec.parameters}
+    run_plan(runs, folder, kind="sweep", settings=settings(runs), identity=IDENTITY, collect=collect,
+             keep=None if prepared.spec.paired else prepared.metrics, series=prepared.series, executor=executor,
+             resume=resume, force=force, progress=progress, chunk=chunk, command=command,
+             label=prepared.spec.name, extra_columns=labels)
+    return read_table(folder, "runs")
+
+
+def sweep_plan(prepared: Sweep) -> Plan:
+    """The runs of a checked sweep (:func:`model.experiment.plan.plan` with the sweep's settings)."""
+    return plan(prepared, prepared.seed, prepared.replications, paired=prepared.spec.paired,
+                record_every=prepared.spec.record_every)
+
+
+def settings(runs: Plan) -> dict[str, Any]:
+    """The manifest's description of a sweep: spec, resolved base, design points, seeds."""
+    sweep: Sweep = runs.design  # type: ignore[assignment]
+    return {
+        "name": sweep.spec.name,
+        "origin": sweep.origin,
+        "sweep": sweep.spec.model_dump(mode="json", exclude={"base", "name", "description"}),
+        "base": sweep.base.resolved(),
+        "design": {
+            "kind": sweep.design.kind,
+            "columns": sweep.columns,
+            "labels": {p.column: p.label or p.column for p in sweep.spec.parameters},
+            "points": [{"point_id": p, **sweep.values(p)} for p in range(len(sweep.design))],
+            "unit": sweep.design.unit.tolist() if sweep.design.unit is not None else None,
+            "baseline_of": runs.baseline_of,
+        },
+        "replications": sweep.replications,
+        "seed": sweep.seed,
+        "seeds": runs.seeds,
+        "runs": runs.n_runs,
+        "metrics": sweep.metrics,
+        "series": sweep.series,
+        "format": "parquet",
+    }
 
 
 def _parameter(key: str, value: Any) -> dict[str, Any]:

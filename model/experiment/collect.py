@@ -1,4 +1,5 @@
-"""The consolidated tables of a sweep, put together from its stored parts.
+"""The consolidated tables of a sweep, put together from its stored parts (a comparison's are put
+together in :mod:`model.experiment.compare`).
 
 - ``runs``: one row per point run: ``run_id``, ``point_id``, ``replicate``, ``seed``, the parameter
   columns, the metrics, (``baseline_run_id``,) ``seconds`` and ``error``.
@@ -17,30 +18,27 @@ from typing import Any
 
 import pandas as pd
 
-from model.experiment.outcomes import paired_table
+from model.experiment.outcomes import paired
 from model.experiment.plan import Plan
-from model.experiment.store import SweepStore
+from model.experiment.points import Sweep
+from model.experiment.store import Store
 
 
 class IncompleteSweepError(RuntimeError):
     """The stored parts do not hold every run of the plan exactly once."""
 
 
-def collect(plan: Plan, store: SweepStore) -> dict[str, pd.DataFrame]:
+def collect(plan: Plan, store: Store) -> dict[str, pd.DataFrame]:
     """The consolidated tables from ``store``'s parts (every run of ``plan`` must be stored once)."""
-    parts = list(store.read_parts("runs"))
-    if not parts:
-        raise IncompleteSweepError(f"0 of {plan.n_runs} runs are stored")
-    ends = pd.concat(parts, ignore_index=True)
-    _check_complete(ends, plan)
-    sweep = plan.sweep
+    ends = stored_runs(plan, store)
+    sweep: Sweep = plan.design  # type: ignore[assignment]
     points = points_table(plan)
     runs = ends[ends["role"] == "point"]
     baselines = ends[ends["role"] == "baseline"].rename(columns={"point_id": "baseline_id"})
     if sweep.spec.paired:
         runs = runs.assign(baseline_run_id=[plan.baseline_run_id(plan.baseline_of[p], r)
                                             for p, r in zip(runs["point_id"], runs["replicate"])])
-        metrics = paired_table(runs, baselines, sweep.metrics)
+        metrics = paired(runs, baselines, sweep.metrics)
     else:
         metrics = runs.reindex(columns=["run_id", *sweep.metrics, "error"])
     ids = ["run_id", "point_id", "replicate", "seed"]
@@ -51,7 +49,7 @@ def collect(plan: Plan, store: SweepStore) -> dict[str, pd.DataFrame]:
     tables = {"runs": table.sort_values(["point_id", "replicate"], ignore_index=True), "points": points}
     if sweep.spec.paired:
         front = ["run_id", "baseline_id", "replicate", "seed", "seconds", "error"]
-        values = [c for c in baselines if c not in [*front, "role", "controlling"]]
+        values = [c for c in baselines if c not in [*front, "role", "controlling", "scenario"]]
         tables["baselines"] = baselines[front + values].sort_values(["baseline_id", "replicate"],
                                                                     ignore_index=True)
     series = list(store.read_parts("series"))
@@ -62,10 +60,11 @@ def collect(plan: Plan, store: SweepStore) -> dict[str, pd.DataFrame]:
 
 def points_table(plan: Plan) -> pd.DataFrame:
     """The design's points with parameter values as stored (lists as JSON text) and their baseline."""
-    points = plan.sweep.design.points.copy()
-    for column in plan.sweep.columns:
+    sweep: Sweep = plan.design  # type: ignore[assignment]
+    points = sweep.design.points.copy()
+    for column in sweep.columns:
         points[column] = points[column].map(cell)
-    if plan.sweep.spec.paired:
+    if sweep.spec.paired:
         points["baseline_id"] = plan.baseline_of
     return points
 
@@ -82,6 +81,16 @@ def _timeseries(series: pd.DataFrame, ends: pd.DataFrame, plan: Plan) -> pd.Data
     ids["point_id"] = ids["point_id"].where(is_point, -1)
     table = ids.merge(series, on="run_id")
     return table.sort_values(["run_id", "step"], ignore_index=True)
+
+
+def stored_runs(plan: Plan, store: Store) -> pd.DataFrame:
+    """The end rows of every run of ``plan``, each stored exactly once (else :class:`IncompleteSweepError`)."""
+    parts = list(store.read_parts("runs"))
+    if not parts:
+        raise IncompleteSweepError(f"0 of {plan.n_runs} runs are stored")
+    ends = pd.concat(parts, ignore_index=True)
+    _check_complete(ends, plan)
+    return ends
 
 
 def _check_complete(ends: pd.DataFrame, plan: Plan) -> None:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from model.errors import ModelInputError
 from model.experiment.coalitions import growing_coalitions
 from model.experiment.design import Axis, Design, make_design
 from model.experiment.keys import resolve, with_values
-from model.experiment.outcomes import DEFAULT_RAW, check_names, paired_metric_names, raw_metric_names
+from model.experiment.outcomes import DEFAULT_RAW, check_names, metric_names, raw_metric_names
 from model.experiment.spec import Parameter, SweepSpec
 from model.scenario import Scenario, ScenarioError, validate_scenario
 from model.scenario.tables import Loc, deep_merge, key_path
@@ -39,9 +39,23 @@ class Sweep:
     metrics: list[str]
     series: list[str]
 
+    role: ClassVar[str] = "point"
+
     @property
     def columns(self) -> list[str]:
         return [p.column for p in self.spec.parameters]
+
+    def __len__(self) -> int:
+        return len(self.design)
+
+    def runs_itself(self, point: int) -> bool:
+        return True
+
+    def label(self, point: int) -> str:
+        return f"p{point:0{len(str(max(len(self.design) - 1, 0)))}d}"
+
+    def baseline_label(self, baseline: int, point: int, n_baselines: int) -> str:
+        return f"b{baseline:0{len(str(max(n_baselines - 1, 0)))}d}"
 
     def values(self, point_id: int) -> dict[str, Any]:
         """The parameter values of a point, by column name."""
@@ -130,7 +144,7 @@ def _metrics(spec: SweepSpec, base: Scenario, origin: str, locs: list[Loc]) -> t
             raise ScenarioError(origin, "paired", "pairing needs policies, and neither the base scenario "
                                 "nor the parameters set any",
                                 expected="paired = false for raw end-of-run metrics")
-        end = paired_metric_names()
+        end = metric_names()
     metrics = spec.metrics if spec.metrics is not None else (end if spec.paired else DEFAULT_RAW)
     check_names(metrics, end, "metrics", origin)
     check_names(spec.series, series, "series", origin)

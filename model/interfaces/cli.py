@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,21 +28,28 @@ def _executor(args: argparse.Namespace):
 def _out(args: argparse.Namespace, name: str) -> Path:
     if args.out:
         return Path(args.out)
+    if args.resume:
+        raise ModelInputError("--resume", "needs --out, the results folder to continue")
     return RESULTS_DIR / f"{name}-{dt.datetime.now().astimezone():%Y%m%d-%H%M%S}"
 
 
 def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) -> int:
-    from model.analysis.report import headline_table, write_comparison
+    from model.analysis.report import draw_figures, headline_table
     from model.experiment import compare
-    from model.experiment.folders import check_output
     from model.scenario import load_scenario
 
     scenarios = [load_scenario(p) for p in paths]
     out = _out(args, name)
-    check_output(out, args.force)
-    comparison = compare(scenarios, replications=args.replications, seed=args.seed,
-                         executor=_executor(args), progress=not args.quiet)
-    write_comparison(comparison, out, command=sys.argv, force=args.force)
+    try:
+        comparison = compare(scenarios, replications=args.replications, seed=args.seed,
+                             executor=_executor(args), progress=not args.quiet, out=out, resume=args.resume,
+                             force=args.force, command=sys.argv)
+    except KeyboardInterrupt:
+        if out.exists():
+            print(f"interrupted: finished runs are stored in {out}/; continue with --resume", file=sys.stderr)
+            return 130
+        raise
+    draw_figures(comparison, out / "figures")
     failed = comparison.runs["error"].notna().sum()
     if len(comparison.summary):
         print(headline_table(comparison.summary))
@@ -95,51 +100,32 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
-    from model.experiment import compare
-    from model.experiment.manifest import digest
-    from model.scenario import Scenario
+    from model.experiment.reproduce import reproduce
 
-    path = Path(args.manifest)
-    if path.is_dir():
-        path = path / "manifest.json"
-    if not path.exists():
-        raise ModelInputError(str(path), "no such manifest", expected="a results folder's manifest.json")
-    manifest = json.loads(path.read_text())
-    scenarios = [Scenario.from_resolved(data) for data in manifest["scenarios"].values()]
-    comparison = compare(scenarios, replications=manifest["replications"], seed=manifest["seed"],
-                         executor=_executor(args), progress=not args.quiet)
-    differing = [name for name, expected in manifest["digests"].items()
-                 if digest(getattr(comparison, name)) != expected]
-    if differing:
-        print(f"DIFFERENT: {', '.join(differing)} differ from {path}", file=sys.stderr)
+    report = reproduce(Path(args.manifest), executor=_executor(args), progress=not args.quiet)
+    if report.differing:
+        for table, problem in report.differing.items():
+            print(f"DIFFERENT: {table}: {problem}", file=sys.stderr)
+        print(f"DIFFERENT: {len(report.differing)} of {report.checked} tables differ in {report.folder}",
+              file=sys.stderr)
         return 1
-    print(f"identical: every number in {', '.join(manifest['digests'])} reproduced from {path}")
+    print(f"identical: every number in the {report.checked} tables of {report.folder} "
+          f"({', '.join(report.tables)}) reproduced")
     return 0
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from model.calibration import calibrate, load_spec, write_calibrated
-    from model.experiment.folders import write_json
-    from model.experiment.manifest import build_manifest, digest
+    from model.calibration import calibrate_into, load_spec, write_calibrated
     from model.interfaces.options import execution
     from model.scenario import SCENARIO_DIR, load_scenario
 
     spec = load_spec(Path(args.file)) if args.file else load_spec()
     scenario = load_scenario(SCENARIO_DIR / "baseline.toml")
     out = Path(args.out) if args.out else RESULTS_DIR / "calibration"
-    if out.exists() and not (args.resume or args.force):
-        raise ModelInputError(str(out), "output folder exists; add --resume to continue it or --force to replace it")
-    if out.exists() and args.force:
-        shutil.rmtree(out)
     seed = args.seed if args.seed is not None else scenario.seed
     with execution(args) as executor:
-        result = calibrate(spec, scenario, seed=seed, out=out, executor=executor, resume=args.resume,
-                           progress=not args.quiet)
-    result.points.to_csv(out / "points.csv", index=False)
-    settings = {"seed": seed, "calibration": spec.model_dump(mode="json"), "best": result.best_values,
-                "loss": float(result.best["loss"])}
-    write_json(out / "manifest.json",
-               build_manifest("calibration", settings, sys.argv, {"points": digest(result.points)}))
+        result = calibrate_into(spec, scenario, seed=seed, out=out, executor=executor, resume=args.resume,
+                                force=args.force, progress=not args.quiet, command=sys.argv)
     path = write_calibrated(result, note=f"seed {seed}, {len(result.points)} points; details in {out}")
     best = result.best
     print(f"best loss {best['loss']:.3f} (round {int(best['round'])}); fitted values written to {path}")
@@ -160,14 +146,18 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _common(parser: argparse.ArgumentParser, out: bool = True) -> None:
-    parser.add_argument("--replications", type=int, help="replications per scenario (default: the file's)")
-    parser.add_argument("--seed", type=int, help="master seed (default: the file's)")
+def _common(parser: argparse.ArgumentParser, out: bool = True, settings: bool = True) -> None:
+    if settings:
+        parser.add_argument("--replications", type=int, help="replications per scenario (default: the file's)")
+        parser.add_argument("--seed", type=int, help="master seed (default: the file's)")
     parser.add_argument("--workers", type=int, help="processes to use (default: all cores; 1 = serial)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     if out:
         parser.add_argument("--out", help="results folder (default: results/<name>-<timestamp>)")
-        parser.add_argument("--force", action="store_true", help="replace an existing results folder")
+        parser.add_argument("--resume", action="store_true",
+                            help="continue an interrupted run in --out (the runs already stored are kept)")
+        parser.add_argument("--force", action="store_true",
+                            help="replace an existing results folder written by this tool")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -203,9 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser("reproduce", help="re-run a results folder and confirm identical numbers",
-                       description="Re-run the runs a manifest describes and check every number is identical.")
-    p.add_argument("manifest", metavar="results/X/manifest.json")
-    _common(p, out=False)
+                       description="Check every table of a results folder against its manifest's digests, "
+                       "re-run the runs the manifest describes with its own settings and seeds, and check "
+                       "every table is identical.")
+    p.add_argument("manifest", metavar="results/X", help="a results folder (or its manifest.json)")
+    _common(p, out=False, settings=False)
     p.set_defaults(handler=cmd_reproduce)
 
     p = sub.add_parser("calibrate", help="fit the default world's free parameters to public figures",
@@ -235,6 +227,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+FLAGS = {"resume": "--resume to continue it", "force": "--force to replace it"}
+"""The command-line flags behind the library's options for an existing results folder."""
+
+
+def with_remedy(err: Exception) -> str:
+    """The one-line message of ``err``, with the flags that would get past it."""
+    from model.experiment.folders import FolderExistsError
+    from model.experiment.store import ResumeMismatchError
+
+    if isinstance(err, FolderExistsError) and err.options:
+        return f"{err}; add " + " or ".join(FLAGS[o] for o in err.options)
+    if isinstance(err, ResumeMismatchError):
+        return f"{err}; or --force to start again"
+    return str(err)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, dispatch, and turn bad input into one line on stderr with exit code 2."""
     from model.scenario import ScenarioError
@@ -244,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except (ScenarioError, ModelInputError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {with_remedy(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: no results folder was written", file=sys.stderr)

@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", help="results folder (default: results/<sweep name>)")
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted sweep in the results folder")
-    p.add_argument("--force", action="store_true", help="replace an existing results folder")
+    p.add_argument("--force", action="store_true", help="replace an existing results folder written by this tool")
     add_execution_options(p)
     p.add_argument("--replications", type=int, help="runs per point (default: the file's)")
     p.add_argument("--seed", type=int, help="master seed (default: the file's)")
@@ -44,10 +44,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from model.experiment.api import RESULTS_DIR, load_sweep, run_sweep
+    from model.experiment.api import load_sweep, run_sweep
+    from model.experiment.folders import results_folder
 
+    if args.chunk < 1:
+        raise ModelInputError("--chunk", "must be at least 1", got=args.chunk)
     prepared = load_sweep(args.file, replications=args.replications, seed=args.seed, samples=args.samples)
-    folder = Path(args.out) if args.out else RESULTS_DIR / prepared.spec.name
+    folder = Path(args.out) if args.out else results_folder(prepared.spec.name, f"{args.file}: name")
     with execution(args) as executor:
         try:
             runs = run_sweep(prepared, folder, executor=executor, resume=args.resume, force=args.force,
@@ -81,7 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (ScenarioError, ModelInputError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        from model.interfaces.cli import with_remedy
+
+        print(f"error: {with_remedy(err)}", file=sys.stderr)
         return 2
 
 

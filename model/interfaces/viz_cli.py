@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
-import json
 import os
 import socket
 import sys
@@ -84,41 +83,26 @@ def _formats(values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(formats))
 
 
-def read_manifest(folder: Path) -> dict:
-    """The manifest of a results folder, or a :class:`ModelInputError` saying what is wrong."""
-    if not folder.is_dir():
-        raise ModelInputError(str(folder), "no such results folder", expected="a folder written by run.py")
-    path = folder / "manifest.json"
-    if not path.is_file():
-        raise ModelInputError(str(folder), "not a results folder (no manifest.json)",
-                              expected="a folder written by run.py")
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise ModelInputError(str(path), f"unreadable manifest ({exc.msg} at line {exc.lineno})") from None
-
-
 def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Sequence[str] = ("png", "svg"),
                 out: Path | None = None, *, dpi: float | None = None, compact: bool = False) -> list[Path]:
     """Redraw the figures of a results folder from its tables; returns the files written.
     ``dpi`` and ``compact`` apply to comparison figures (see :func:`model.analysis.plots.save`)."""
     if dpi is not None and not 10 <= dpi <= 1200:
         raise ModelInputError("--dpi", "out of range", expected="10 to 1200 dots per inch", got=dpi)
-    manifest = read_manifest(folder)
-    kind = manifest.get("kind")
-    if kind == "comparison":
-        from model.analysis.report import FIGURES, TABLES, draw_figures, read_comparison
+    from model.experiment.folders import read_manifest
 
-        missing = [name for name in TABLES.values() if not (folder / name).is_file()]
-        if missing:
-            raise ModelInputError(str(folder), f"missing table(s) {', '.join(missing)}",
-                                  expected="a complete results folder written by run.py")
+    kind = read_manifest(folder, ("comparison", "sweep"))["kind"]
+    if kind == "comparison":
+        from model.analysis.report import FIGURES, draw_figures
+        from model.experiment import Comparison
+
+        comparison = Comparison.load(folder)
         if figures:
             from model.errors import check_name
 
             for name in figures:
                 check_name(name, FIGURES, "--figure", "figure")
-        return draw_figures(read_comparison(folder), out or folder / "figures", only=figures, formats=formats,
+        return draw_figures(comparison, out or folder / "figures", only=figures, formats=formats,
                             dpi=dpi, compact=compact)
     if kind == "sweep":
         draw = _sweep_figures()
@@ -128,8 +112,7 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
         for name in figures:
             paths += draw(folder, out=out, only=name, formats=tuple(formats))
         return paths
-    raise ModelInputError(f"{folder / 'manifest.json'}: kind", "cannot draw figures for this kind of results",
-                          expected="'comparison' or 'sweep'", got=kind)
+    raise AssertionError(kind)  # read_manifest admits only the two kinds above
 
 
 def _sweep_figures():
