@@ -18,7 +18,7 @@ from model.errors import ModelInputError
 def dask_client(scheduler: str | None = None, local_workers: int | None = None) -> Iterator[Any]:
     """A ``dask.distributed.Client`` connected to ``scheduler`` (``tcp://HOST:PORT``), or to a new
     ``LocalCluster`` of ``local_workers`` single-threaded worker processes; closed on exit."""
-    option = "--scheduler" if scheduler else "--dask-local"
+    option = "scheduler" if scheduler else "local_workers"
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:

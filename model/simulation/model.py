@@ -1,4 +1,4 @@
-"""The Mesa model: step order, random streams and data collection (MODEL.md, 'Each step')."""
+"""The Mesa model: step order, random streams and data collection (docs/ODD.md, 3)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pandas as pd
 from model.dates import Calendar
 from model.errors import ModelInputError
 from model.market import Draws, Market, Procurement, free_access, procure, resolve_access
-from model.parameters import ModelParameters, default_parameters
+from model.parameters import ModelParameters, default_parameters, over_defaults
 from model.policy import PolicySchedule, PolicySet, preset
 from model.simulation.agents import Country, Vendor
 from model.simulation.observables import observe
@@ -67,7 +67,7 @@ class ControlRegimeModel(mesa.Model):
         if parameters is None:
             parameters = default_parameters()
         elif isinstance(parameters, Mapping):  # a partial table over the defaults, validated
-            parameters = ModelParameters(**(default_parameters().model_dump() | dict(parameters)))
+            parameters = ModelParameters(**over_defaults(parameters))
         self.params: ModelParameters = parameters
         self.world: World = world if isinstance(world, World) else world_for(parameters, world)
         self.policies: PolicySet = preset(policies, self.world) if isinstance(policies, str) else policies

@@ -11,7 +11,7 @@ from model.scenario import SCENARIO_DIR, ScenarioError, load_scenario
 from model.scenario.docs import BEGIN, DOC_FILE, END, missing_meanings, render_reference
 
 DOC = DOC_FILE.read_text(encoding="utf-8")
-FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios"
 
 
 def test_the_committed_reference_is_up_to_date():

@@ -1,4 +1,4 @@
-"""The invariants of MODEL.md, checked at every step of default-world runs."""
+"""The model's invariants (docs/ODD.md), checked at every step of default-world runs."""
 
 from __future__ import annotations
 

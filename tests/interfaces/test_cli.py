@@ -14,7 +14,7 @@ import pytest
 from model.interfaces.cli import main
 from model.scenario import SCENARIO_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

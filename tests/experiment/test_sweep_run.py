@@ -22,7 +22,7 @@ from model.experiment.runner import RunRecord
 from model.experiment.seeds import replicate_seed
 from model.scenario import SCENARIO_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SMALL = f"""
 base = "{SCENARIO_DIR / 'unilateral_us.toml'}"
 replications = 3

@@ -124,7 +124,7 @@ def test_missing_base_and_missing_file(tmp_path):
 
 
 def test_docs_describe_every_key():
-    text = (Path(__file__).resolve().parents[1] / "docs" / "sweeps.md").read_text()
+    text = (Path(__file__).resolve().parents[2] / "docs" / "sweeps.md").read_text()
     for model in (SweepSpec, Parameter, Range, Coalition):
         for key in model.model_fields:
             assert f"`{key}`" in text, f"docs/sweeps.md does not describe {model.__name__}.{key}"
