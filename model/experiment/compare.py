@@ -18,7 +18,7 @@ import pandas as pd
 
 from model.errors import ModelInputError
 from model.experiment.collect import stored_runs
-from model.experiment.execute import run_plan
+from model.experiment.execute import ExperimentError, run_plan
 from model.experiment.folders import (
     manifest_tables,
     read_listed,
@@ -32,6 +32,8 @@ from model.experiment.outcomes import paired
 from model.experiment.plan import Plan, plan
 from model.experiment.store import Store
 from model.scenario import Scenario
+
+__all__ = ["Comparison", "ExperimentError", "ScenarioSet", "collect_comparison", "compare", "run_scenario"]
 
 TABLES = {
     "summary": "summary",
@@ -82,6 +84,7 @@ class Comparison:
         if manifest.get("status", "complete") != "complete":
             raise ModelInputError(str(folder), "the comparison has not finished",
                                   expected="a finished comparison (run it again to resume it)")
+        tables = {attribute: read_listed(folder, manifest, name) for attribute, name in TABLES.items()}
         try:
             scenarios = [Scenario.from_resolved(data) for data in manifest["scenarios"].values()]
         except (KeyError, TypeError, AttributeError, ModelInputError) as exc:
@@ -89,7 +92,6 @@ class Comparison:
                                   f"cannot be read back ({type(exc).__name__})") from None
         if not scenarios:
             raise ModelInputError(f"{folder / 'manifest.json'}: scenarios", "damaged manifest: no scenarios")
-        tables = {attribute: read_listed(folder, manifest, name) for attribute, name in TABLES.items()}
         return cls(settings=manifest, **tables)
 
     def plot(self, folder: str | Path, only: str | Sequence[str] | None = None,
@@ -99,10 +101,6 @@ class Comparison:
         from model.analysis.report import draw_figures  # the one upward import: see docs/architecture.md
 
         return draw_figures(self, Path(folder), only=only, formats=formats, **options)
-
-
-class ExperimentError(RuntimeError):
-    """Every run of an experiment failed."""
 
 
 class ScenarioSet:
