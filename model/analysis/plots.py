@@ -3,7 +3,7 @@
 One style throughout: the Okabe-Ito colour-blind-safe palette, fonts readable at the saved size,
 titles, axis labels with units, legends outside the data. Every figure is saved as PNG and as SVG
 (or PDF). Each figure function takes tidy tables (as in a results folder) and returns a
-:class:`~matplotlib.figure.Figure`; the ``draw_*`` helpers draw onto one axes and are shared with
+:class:`matplotlib.figure.Figure`; the ``draw_*`` helpers draw onto one axes and are shared with
 the dashboard (``model/interfaces/app.py``).
 
 Scenario colours come from one ordered list of scenario names (``order``): baselines are black
@@ -13,12 +13,14 @@ every figure drawn with the same order.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+if not os.environ.get("MPLBACKEND"):  # files only; Jupyter (which sets it) keeps its inline figures
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

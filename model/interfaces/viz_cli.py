@@ -6,7 +6,7 @@
 - ``python run.py dashboard [--port N] [--host H]`` serves the interactive dashboard
   (``model/interfaces/app.py``, Mesa's SolaraViz; needs the optional extra ``pip install -e '.[viz]'``).
 
-Bad input raises :class:`~model.errors.ModelInputError`; the main command line prints it as one
+Bad input raises :class:`model.errors.ModelInputError`; the main command line prints it as one
 line and exits with status 2.
 """
 

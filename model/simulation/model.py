@@ -296,8 +296,21 @@ class ControlRegimeModel(mesa.Model):
         return out
 
     def timeseries(self) -> pd.DataFrame:
-        """The model-level DataCollector table, one row per step."""
+        """The model-level DataCollector table, one row per step, indexed by ``step`` (0-based: the
+        step index ``t`` of the process order, dated by its ``date``)."""
         return self.datacollector.get_model_vars_dataframe().set_index("step")
+
+    def agent_table(self, agent_type: type[mesa.Agent]) -> pd.DataFrame:
+        """Mesa's table of one agent type (:class:`Country` or :class:`Vendor`), numbered like
+        :meth:`timeseries`: indexed by ``step`` and ``AgentID``, with the step's ``date``.
+
+        Mesa's own ``datacollector.get_agenttype_vars_dataframe`` indexes rows by ``Step``, Mesa's count
+        of steps completed (``model.steps``, 1-based), so its ``Step`` ``t + 1`` is ``step`` ``t`` here.
+        """
+        table = self.datacollector.get_agenttype_vars_dataframe(agent_type).reset_index()
+        table.insert(0, "step", table.pop("Step") - 1)
+        table.insert(2, "date", table["step"].map(self.timeseries()["date"]))
+        return table.set_index(["step", "AgentID"])
 
     def regime_table(self, targets_only: bool = True) -> pd.DataFrame:
         """Capability of every (target) regime at every step: columns step, iso3, capability."""
