@@ -753,6 +753,9 @@ def regime_denial(regimes: pd.DataFrame, step: int | None = None) -> pd.DataFram
     """Per policy scenario and target regime at ``step`` (None: the last): capability, its
     baseline's and the denial ``1 - capability / baseline capability`` (of the means).
     ``regimes`` is a results folder's ``regimes.csv`` (or a model's regime table with ``scenario``)."""
+    columns = ["scenario", "baseline", "iso3", "capability", "baseline_capability", "denial"]
+    if regimes.empty:
+        return pd.DataFrame(columns=columns)
     step = int(regimes["step"].max()) if step is None else step
     at = regimes[regimes["step"] == step].set_index(["scenario", "iso3"])["capability"]
     names = list(regimes["scenario"].unique())
@@ -764,7 +767,6 @@ def regime_denial(regimes: pd.DataFrame, step: int | None = None) -> pd.DataFram
         pair = pd.DataFrame({"capability": at.loc[name], "baseline_capability": at.loc[baseline]}).dropna()
         pair["denial"] = 1 - pair["capability"] / pair["baseline_capability"]
         rows.append(pair.reset_index().assign(scenario=name, baseline=baseline))
-    columns = ["scenario", "baseline", "iso3", "capability", "baseline_capability", "denial"]
     return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
 
 
