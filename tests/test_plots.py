@@ -108,6 +108,13 @@ def test_scenario_colours_are_the_same_in_every_figure(comparison) -> None:
     assert dots == {colours["unilateral_us"], colours["echri_coalition"]}
 
 
+def test_every_route_has_a_label_and_its_own_colour() -> None:
+    from model.vocabulary import ROUTES
+
+    assert set(plots.ROUTE_LABELS) == set(ROUTES)
+    assert list(plots.ROUTE_COLOURS) == list(ROUTES) and len(set(plots.ROUTE_COLOURS.values())) == len(ROUTES)
+
+
 def test_spread_keeps_labels_apart_and_near_their_values() -> None:
     placed = plots.spread([1.0, 0.9, 0.7, 12.0], gap=0.5, low=0, high=13)
     ordered = sorted(placed)
