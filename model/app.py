@@ -513,7 +513,14 @@ def FigurePanel(model: DashboardModel, draw: Callable[[DashboardModel], Figure],
         if model.steps != steps:
             return task_latest()
         with DRAW_LOCK:
-            return figure_png(draw(model)) if model.steps == steps else task_latest()
+            if model.steps != steps:
+                return task_latest()
+            try:
+                return figure_png(draw(model))
+            except Exception:
+                if model.steps != steps:  # the model stepped (playing) while this was drawn: stale anyway
+                    return task_latest()
+                raise
 
     task = solara.lab.use_task(render, dependencies=[model, steps, draw], prefer_threaded=True)
 

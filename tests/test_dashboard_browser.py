@@ -8,7 +8,8 @@ must name it), and compare two policies side by side.
 Slow (runs with ``--run-slow`` or ``CI=true``). Skipped locally, with the reason, when Chromium,
 its driver or the ``viz`` extra is missing; with ``CI=true`` those are failures instead.
 The screenshot is saved in the test's ``tmp_path``; set ``DASHBOARD_SCREENSHOT=path.png`` to
-copy it somewhere (e.g. ``docs/figures/dashboard.png`` when updating the docs by hand).
+also write a compact copy (1200 px wide, 256 colours), e.g. ``docs/figures/dashboard.png`` for
+the README.
 """
 
 from __future__ import annotations
@@ -234,6 +235,13 @@ def test_dashboard_steps_compares_and_maps_in_a_real_browser(dashboard: str, bro
     browser.find_element(By.XPATH, "//button[normalize-space(.)='flows']").click()
     wait.until(lambda _: any("largest flows" in p["label"] for p in _plots(browser)))
 
+    # play and pause: the figures keep up without errors
+    _button(browser, "▶").click()
+    wait.until(lambda _: f"Step: {STEPS + 6}" in body())
+    _button(browser, "❚❚").click()
+    wait.until(lambda _: not browser.find_elements(By.CSS_SELECTOR, ".redrawing"))
+    assert "could not draw" not in body() and "error in step" not in body().lower(), body()
+
     # switch the coalition: after Reset the Run panel names the changed policy
     _choose(browser, wait, "Coalition / agreement", "ECHRI coalition (25, follows the US list)")
     _button(browser, "Reset").click()
@@ -258,6 +266,11 @@ def test_dashboard_steps_compares_and_maps_in_a_real_browser(dashboard: str, bro
     screenshot = tmp_path / "dashboard.png"
     browser.save_screenshot(str(screenshot))
     assert screenshot.stat().st_size > 20_000
-    if os.environ.get("DASHBOARD_SCREENSHOT"):
-        shutil.copyfile(screenshot, os.environ["DASHBOARD_SCREENSHOT"])
+    if os.environ.get("DASHBOARD_SCREENSHOT"):  # for the README: 1200 px wide, 256 colours
+        from PIL import Image
+
+        image = Image.open(screenshot).convert("RGB")
+        image = image.resize((1200, round(image.height * 1200 / image.width)), Image.Resampling.LANCZOS)
+        image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(os.environ["DASHBOARD_SCREENSHOT"],
+                                                                        optimize=True)
     print(f"screenshot: {screenshot}")
