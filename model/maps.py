@@ -31,6 +31,9 @@ SOUTH_LIMIT = -58.0
 LAND = "#E4E8EC"
 """Land without data (countries that are not in the table being mapped)."""
 BORDER = "#FFFFFF"
+LABEL_ITERATIONS = 100
+"""adjustText's iteration limit: a fixed count (not its default time limit), so the same figure
+places its labels the same way on any machine."""
 _A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
 _M = np.sqrt(3.0) / 2.0
 
@@ -139,5 +142,5 @@ def place_labels(ax: Axes, labels: Sequence[tuple[str, float, float, str]], font
                      ha="center", va="center")
              for text, x, y, weight in labels]
     xy = np.array([(x, y) for _, x, y, _ in labels])
-    adjust_text(texts, x=xy[:, 0], y=xy[:, 1], ax=ax, ensure_inside_axes=True, expand=(1.15, 1.3),
+    adjust_text(texts, x=xy[:, 0], y=xy[:, 1], ax=ax, ensure_inside_axes=True, expand=(1.15, 1.3), iter_lim=LABEL_ITERATIONS,
                 arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5}, min_arrow_len=8)

@@ -9,8 +9,8 @@ downloaded at run time.
 The TopoJSON is decoded (quantised, delta-encoded arcs), each country keyed by ISO 3166-1
 alpha-3 (from its numeric id, via ``pycountry``, needed only here), with coordinates rounded to
 0.01 degree. Three features without an ISO number are keyed by the model's country that holds
-them (``UNCODED``). Features that are not countries of the model keep an empty ``iso3``: they
-are drawn as land without data.
+them (``UNCODED``). Features that are not countries of the model (e.g. Greenland) keep their ISO
+code and are drawn as land without data.
 
 Usage (from the repository root)::
 
