@@ -27,8 +27,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
+from model.analysis.maps import draw_countries, map_axes, place_labels, positions  # noqa: E402
 from model.experiment.metrics import interval  # noqa: E402
-from model.maps import draw_countries, map_axes, place_labels, positions  # noqa: E402
 from model.vocabulary import ROUTES  # noqa: E402
 
 SCENARIO_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
@@ -449,7 +449,7 @@ def effectiveness(summary: pd.DataFrame, order: Sequence[str] | None = None) -> 
 # --- 4. flow map ----------------------------------------------------------------------------
 
 def map_frame(ax: Axes, countries: pd.DataFrame, highlight: Sequence[str] = (), hubs: Sequence[str] = ()) -> None:
-    """A world map (Equal Earth, shipped Natural Earth outlines; :mod:`model.maps`): ``highlight``
+    """A world map (Equal Earth, shipped Natural Earth outlines; :mod:`model.analysis.maps`): ``highlight``
     (e.g. target regimes) darker, other countries light, ``hubs`` as diamonds."""
     map_axes(ax)
     targets = set(highlight)

@@ -151,7 +151,7 @@ class DashboardModel(ControlRegimeModel):
         seed: int = 1,
     ) -> None:
         from model.errors import check_name
-        from model.experiment.compare import kwargs_key
+        from model.experiment.plan import kwargs_key
 
         check_name(scenario, SCENARIOS, "scenario", "scenario")
         check_name(compare_with, COMPARE_CHOICES, "compare_with", "scenario")
@@ -212,7 +212,7 @@ def policy_label(scenario: str, *, agreement: str = AS_IN_SCENARIO, extraterrito
     ``unilateral_us + ECHRI coalition``."""
     changes = []
     if agreement != AS_IN_SCENARIO:
-        changes.append(agreement.split(" (")[0] if AGREEMENTS[agreement] else "no agreement")
+        changes.append(agreement.split(" (", maxsplit=1)[0] if AGREEMENTS[agreement] else "no agreement")
     if extraterritorial != AS_IN_SCENARIO:
         changes.append(f"extraterritorial {extraterritorial}")
     if enforcement is not None:

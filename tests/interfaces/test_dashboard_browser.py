@@ -200,7 +200,7 @@ def test_dashboard_steps_compares_and_maps_in_a_real_browser(dashboard: str, bro
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from model.app import TITLE
+    from model.interfaces.app import TITLE
 
     wait = WebDriverWait(browser, STARTUP_SECONDS, poll_frequency=0.1)
     body = lambda: browser.find_element(By.TAG_NAME, "body").text  # noqa: E731

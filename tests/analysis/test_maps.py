@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import data, maps, plots
+from model import data
+from model.analysis import maps, plots
 
 
 def test_equal_earth_matches_the_published_extent() -> None:
@@ -50,7 +51,7 @@ def test_outlines_are_installed_as_package_data() -> None:
     import tomllib
     from pathlib import Path
 
-    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
     patterns = project["tool"]["setuptools"]["package-data"]["model"]
     assert any(maps.BOUNDARIES.match(pattern) for pattern in patterns)
 
