@@ -173,12 +173,13 @@ class DashboardModel(ControlRegimeModel):
         baseline_kwargs = {**kwargs, "policies": PolicySet()}
         self.baseline = ControlRegimeModel(**baseline_kwargs, rng=int(seed), collect_agents=False)
         self.other: ControlRegimeModel | None = None
+        """The scenario compared side by side (``compare_with``, as in its file), or None."""
         self.other_baseline: ControlRegimeModel | None = None
+        self.other_label = compare_with
         if compare_with != NO_COMPARISON:
             second = load_scenario(SCENARIO_DIR / f"{compare_with}.toml", validate=False)
             other_kwargs = second.model_kwargs()
             self.other = ControlRegimeModel(**other_kwargs, rng=int(seed), collect_agents=False)
-            self.other.label = compare_with
             same = kwargs_key(second.baseline().model_kwargs()) == kwargs_key(
                 self.scenario.baseline().model_kwargs())
             self.other_baseline = self.baseline if same else ControlRegimeModel(
@@ -202,7 +203,7 @@ class DashboardModel(ControlRegimeModel):
         """(label, policy run, its no-controls run on the same seed) for each policy shown."""
         pairs = [(self.label, self, self.baseline)]
         if self.other is not None:
-            pairs.append((self.other.label, self.other, self.other_baseline))
+            pairs.append((self.other_label, self.other, self.other_baseline))
         return pairs
 
 
@@ -304,7 +305,7 @@ def headline_html(model: DashboardModel) -> str:
             cells = "".join(f"<td style='padding:2px 8px;vertical-align:top'>{html.escape(facts[label][key])}</td>"
                             for label in facts)
             rows += f"<tr><th style='text-align:left;padding:2px 8px;font-weight:500'>{html.escape(key)}</th>{cells}</tr>"
-    comparing = "" if model.other is None else " compared with " + html.escape(model.other.label)
+    comparing = "" if model.other is None else " compared with " + html.escape(model.other_label)
     return (f"<h3 style='margin:0 0 4px 0'>{html.escape(model.label)}{comparing}</h3>"
             f"<p style='margin:0 0 8px 0;color:#555'>{html.escape(model.scenario.description)}"
             + ("" if model.label == model.scenario.name else " Changed by the settings in the sidebar.")
@@ -509,23 +510,21 @@ def FigurePanel(model: DashboardModel, draw: Callable[[DashboardModel], Figure],
     steps = model.steps
 
     def render() -> tuple[bytes, str] | None:
+        """The PNG and description; the last ones kept when the model has stepped on meanwhile."""
         time.sleep(REDRAW_DELAY)  # let the page show the step first; skip figures already stale
         if model.steps != steps:
-            return task_latest()
+            return task.latest
         with DRAW_LOCK:
             if model.steps != steps:
-                return task_latest()
+                return task.latest
             try:
                 return figure_png(draw(model))
             except Exception:
                 if model.steps != steps:  # the model stepped (playing) while this was drawn: stale anyway
-                    return task_latest()
+                    return task.latest
                 raise
 
     task = solara.lab.use_task(render, dependencies=[model, steps, draw], prefer_threaded=True)
-
-    def task_latest():
-        return task.latest
     with solara.Card(title, style={"height": "100%"}):
         if task.latest is not None:
             png, description = task.latest
