@@ -462,6 +462,8 @@ def map_figure(model: DashboardModel, view: str = "denial", top: int = 25) -> Fi
         for ax, (label, _, _) in zip(axes, runs):
             plots.draw_choropleth(ax, values[label], scale, countries)
             ax.set_title(f"{label}: {view} per target regime", fontsize=9.5)
+            if pairs.empty:
+                ax.text(0.5, 0.5, "press Step or ▶", transform=ax.transAxes, ha="center", color="#555555")
         fig.colorbar(scale, ax=list(axes), location="right", shrink=0.8, label=what,
                      extend="min" if view == "denial" and (pairs["denial"] < 0).any() else "neither")
         fig.legend(handles=[Patch(facecolor=plots.OTHER_LAND, edgecolor="#999999", label=plots.NO_DATA_LABEL)],
