@@ -38,7 +38,7 @@ ROUTE_PALETTE = ["#999999", "#0072B2", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9
 """Okabe-Ito (grey first, for the legal route), then Tol's wine, teal and indigo for further routes."""
 ROUTE_COLOURS = {route: ROUTE_PALETTE[k % len(ROUTE_PALETTE)] for k, route in enumerate(ROUTES)}
 """A colour per route of :data:`model.vocabulary.ROUTES`, in its order: a new route gets the next one."""
-ROUTE_LABELS = {  # one per route of model.vocabulary.ROUTES (tests/test_plots.py checks)
+ROUTE_LABELS = {  # one per route of model.vocabulary.ROUTES (tests/analysis/test_plots.py checks)
     "legal": "legal (licensed or home vendors)",
     "foreign_availability": "foreign availability",
     "transshipment": "transshipment via hubs",
