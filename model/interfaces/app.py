@@ -344,12 +344,15 @@ def regime_table(model: DashboardModel) -> pd.DataFrame:
 
 
 def regime_table_html(model: DashboardModel) -> str:
-    """:func:`regime_table` as HTML: capability to 3 decimals, denial to 1."""
+    """:func:`regime_table` as HTML: capability to 3 decimals, denial to 1, "n/a" where a regime is
+    not a target of that run."""
     table = regime_table(model)
     if table.empty:
         return "<p>Not started: the table fills in after the first step.</p>"
-    formats = {c: (lambda v: f"{v:.1f}") if c.endswith("(%)") else (lambda v: f"{v:.3f}") for c in table.columns[1:]}
-    return table.to_html(index=False, formatters=formats, border=0, classes="regimes", justify="left")
+
+    formats = {c: "{:.1f}".format if c.endswith("(%)") else "{:.3f}".format for c in table.columns[1:]}
+    return table.to_html(index=False, formatters=formats, na_rep="n/a", border=0, classes="regimes",
+                         justify="left")
 
 
 # --- figures ----------------------------------------------------------------------------------

@@ -176,6 +176,30 @@ def test_side_by_side_runs_two_policies_on_the_same_seed() -> None:
     assert model_params()["compare_with"]["value"] == NO_COMPARISON
 
 
+def test_comparison_with_another_world_gets_its_own_baseline(tmp_path, monkeypatch) -> None:
+    """A compared scenario whose baseline differs (here: a stricter target threshold) is paired with
+    its own no-controls run, and the capability plot shows that run too."""
+    import shutil
+
+    import model.interfaces.app as app
+
+    shutil.copytree(SCENARIO_DIR, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "strict_targets.toml").write_text(
+        'description = "Wassenaar, targets from repression 0.6"\nextends = "wassenaar.toml"\n'
+        "target_threshold = 0.6\n")
+    monkeypatch.setattr(app, "SCENARIO_DIR", tmp_path)
+    monkeypatch.setattr(app, "COMPARE_CHOICES", (*app.COMPARE_CHOICES, "strict_targets"))
+    model = DashboardModel(scenario="wassenaar", compare_with="strict_targets").run(6)
+    assert model.other_baseline is not model.baseline and model.other_baseline.policies.is_empty
+    assert model.other_baseline.steps == model.steps == 6
+    assert model.other.is_target.sum() < model.is_target.sum()
+    labels = [line.get_label() for line in capability_figure(model).axes[0].get_lines()]
+    assert "no controls (strict_targets)" in labels
+    table = regime_table(model)
+    assert table["strict_targets: capability"].isna().sum() == model.is_target.sum() - model.other.is_target.sum()
+    assert "NaN" not in regime_table_html(model) and "<td>n/a</td>" in regime_table_html(model)
+
+
 def test_regime_table_pairs_each_policy_with_its_baseline() -> None:
     model = DashboardModel(scenario="unilateral_us", compare_with="wassenaar").run(12)
     table = regime_table(model)
