@@ -27,7 +27,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
-from model.analysis.maps import draw_countries, map_axes, place_labels, positions  # noqa: E402
+from model.analysis.maps import LAND, draw_countries, map_axes, place_labels, positions  # noqa: E402
 from model.experiment.metrics import interval  # noqa: E402
 from model.vocabulary import ROUTES  # noqa: E402
 
@@ -69,7 +69,8 @@ FORMATS = ("png", "svg", "pdf")
 EFFECTIVE_UNITS = "effective units"  # docs/ODD.md: what US$1 buys from a standard option
 WARMUP_NOTE = "end of warm-up:\ncontrols may start"
 TARGET_LAND = "#A9B1BA"
-OTHER_LAND = "#DDE2E7"
+OTHER_LAND = LAND
+"""Countries that are not target regimes, or have no data, on every map."""
 
 
 # --- style helpers --------------------------------------------------------------------------
