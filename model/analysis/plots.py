@@ -620,9 +620,12 @@ def flow_map(flows: pd.DataFrame, countries: pd.DataFrame | None = None, *, scen
             holder.legend(handles=widths + marks, loc="upper left", bbox_to_anchor=(0.52, 1.0), frameon=False,
                           title=width_title)
         else:
-            first = fig.legend(handles=routes_key, loc="outside lower left", ncol=2, frameon=False, title="route")
-            fig.legend(handles=widths + marks, loc="outside lower right", ncol=2, frameon=False, title=width_title)
-            fig.add_artist(first)
+            columns = [[Patch(visible=False, label="route:"), *routes_key],
+                       [Patch(visible=False, label=f"{width_title}:"), *widths], marks]
+            rows = max(map(len, columns))  # a legend fills column by column: pad each to the same length
+            fig.legend(handles=[h for column in columns
+                                for h in column + [Patch(visible=False, label=" ")] * (rows - len(column))],
+                       loc="outside lower center", ncol=3, frameon=False)
         _suptitle(fig, "Flows of controlled items to target regimes, by route",
                   "vendor deliveries from the end of the warm-up to the horizon, mean per replication; "
                   "Equal Earth projection, Natural Earth 1:110m borders")
