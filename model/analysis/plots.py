@@ -34,8 +34,8 @@ from model.vocabulary import ROUTES  # noqa: E402
 SCENARIO_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
 """Okabe-Ito without yellow (too light for lines) and black (kept for baselines)."""
 ROUTE_PALETTE = ["#999999", "#0072B2", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9", "#009E73", "#F0E442",
-                 "#882255", "#44AA99", "#332288"]
-"""Okabe-Ito (grey first, for the legal route), then Tol's wine, teal and indigo for further routes."""
+                 "#332288", "#882255", "#44AA99"]
+"""Okabe-Ito (grey first, for the legal route), then Tol's indigo, wine and teal for further routes."""
 ROUTE_COLOURS = {route: ROUTE_PALETTE[k % len(ROUTE_PALETTE)] for k, route in enumerate(ROUTES)}
 """A colour per route of :data:`model.vocabulary.ROUTES`, in its order: a new route gets the next one."""
 ROUTE_LABELS = {  # one per route of model.vocabulary.ROUTES (tests/analysis/test_plots.py checks)
