@@ -57,8 +57,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "dashboard", help="serve the interactive dashboard in the browser (needs the [viz] extra)",
         description="Serve the interactive dashboard (Mesa SolaraViz): choose a scenario and its main "
-        "policy settings, step or run the model, and watch target capability, the route split and the "
-        "flow network update. Stop with Ctrl+C. Needs the optional extra: pip install -e '.[viz]'. "
+        "policy settings, optionally a second scenario to compare side by side on the same seed, step or "
+        "run the model, and watch target capability, maps of denial, capability or flows, the route split "
+        "and a per-regime table update. Stop with Ctrl+C. Needs the optional extra: pip install -e '.[viz]'. "
         "See docs/dashboard.md.",
     )
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
