@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from model import arguments
 from model.errors import ModelInputError
 from model.sweeps.cli import add_execution_options, local_executor
 
@@ -160,10 +161,13 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _common(parser: argparse.ArgumentParser, out: bool = True) -> None:
-    parser.add_argument("--replications", type=int, help="replications per scenario (default: the file's)")
-    parser.add_argument("--seed", type=int, help="master seed (default: the file's)")
-    parser.add_argument("--workers", type=int, help="processes to use (default: all cores; 1 = serial)")
+def _common(parser: argparse.ArgumentParser, out: bool = True, runs: bool = True) -> None:
+    if runs:
+        parser.add_argument("--replications", type=arguments.replications,
+                            help="replications per scenario (default: the file's)")
+        parser.add_argument("--seed", type=arguments.seed, help="master seed (default: the file's)")
+    parser.add_argument("--workers", type=arguments.workers,
+                        help="processes to use (default: all cores; 1 = serial)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     if out:
         parser.add_argument("--out", help="results folder (default: results/<name>-<timestamp>)")
@@ -171,7 +175,7 @@ def _common(parser: argparse.ArgumentParser, out: bool = True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = arguments.Parser(
         prog="run.py",
         description="Export controls on mass-surveillance technology: an agent-based model. "
         "Without a subcommand, runs the headline comparison of unilateral US controls and coordinated "
@@ -205,14 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reproduce", help="re-run a results folder and confirm identical numbers",
                        description="Re-run the runs a manifest describes and check every number is identical.")
     p.add_argument("manifest", metavar="results/X/manifest.json")
-    _common(p, out=False)
+    _common(p, out=False, runs=False)
     p.set_defaults(handler=cmd_reproduce)
 
     p = sub.add_parser("calibrate", help="fit the default world's free parameters to public figures",
                        description="Fit the free parameters in model/data/calibration.toml to its targets "
                        "(iterated Latin-hypercube search) and write model/data/calibrated.toml.")
     p.add_argument("--file", help="calibration file (default: model/data/calibration.toml)")
-    p.add_argument("--seed", type=int, help="master seed (default: the baseline scenario's)")
+    p.add_argument("--seed", type=arguments.seed, help="master seed (default: the baseline scenario's)")
     p.add_argument("--out", help="working folder of the search (default: results/calibration)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted calibration in --out")
     p.add_argument("--force", action="store_true", help="replace an existing working folder")
@@ -224,7 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Compare the calibrated baseline with every target, run the behavioural "
                        "checks and the headline's uncertainty analysis, and write docs/validation.md.")
     p.add_argument("--out-file", default="docs/validation.md", help="where to write (default: docs/validation.md)")
-    _common(p, out=False)
+    p.add_argument("--replications", type=arguments.interval_replications,
+                   help="replications of every section (default: each section's own)")
+    _common(p, out=False, runs=False)
     p.set_defaults(handler=cmd_validation_report)
 
     from model.sweeps.cli import register as register_sweeps
@@ -237,13 +243,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, dispatch, and turn bad input into one line on stderr with exit code 2."""
+    from model.experiment import ExperimentError
     from model.scenario import ScenarioError
 
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except (ScenarioError, ModelInputError) as err:
+    except (ScenarioError, ModelInputError, ExperimentError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -22,7 +22,9 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
+from model import arguments
 from model.errors import ModelInputError
+from model.limits import MAX_DPI, MIN_DPI
 
 FORMAT_METAVAR = "png|svg|pdf"
 """``model.plots.FORMATS`` as the help shows it (spelled out so building the parser needs no matplotlib)."""
@@ -50,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", action="append", metavar=FORMAT_METAVAR,
                    help="file format (repeatable or comma-separated; default: png and svg)")
     p.add_argument("--out", help="folder for the figures (default: results/X/figures)")
-    p.add_argument("--dpi", type=float, help="PNG resolution in dots per inch (default: 150)")
+    p.add_argument("--dpi", type=arguments.dpi, help="PNG resolution in dots per inch (default: 150)")
     p.add_argument("--compact", action="store_true",
                    help="PNG with a 256-colour palette, about a third of the size (for web pages, READMEs)")
     p.set_defaults(handler=cmd_plot)
@@ -62,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "flow network update. Stop with Ctrl+C. Needs the optional extra: pip install -e '.[viz]'. "
         "See docs/dashboard.md.",
     )
-    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+    p.add_argument("--port", type=arguments.port, default=DEFAULT_PORT,
                    help=f"port to serve on (default: {DEFAULT_PORT}; 0: any free port)")
     p.add_argument("--host", default=DEFAULT_HOST,
                    help=f"interface to listen on (default: {DEFAULT_HOST}; 0.0.0.0 for all interfaces)")
@@ -102,8 +104,8 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
                 out: Path | None = None, *, dpi: float | None = None, compact: bool = False) -> list[Path]:
     """Redraw the figures of a results folder from its tables; returns the files written.
     ``dpi`` and ``compact`` apply to comparison figures (see :func:`model.plots.save`)."""
-    if dpi is not None and not 10 <= dpi <= 1200:
-        raise ModelInputError("--dpi", "out of range", expected="10 to 1200 dots per inch", got=dpi)
+    if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
+        raise ModelInputError("--dpi", "out of range", expected=f"{MIN_DPI} to {MAX_DPI} dots per inch", got=dpi)
     manifest = read_manifest(folder)
     kind = manifest.get("kind")
     if kind == "comparison":

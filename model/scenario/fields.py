@@ -82,13 +82,13 @@ def range_text(field: FieldInfo | None) -> str:
     low = high = None
     for bound in field.metadata if field is not None else ():
         if isinstance(bound, at.Ge):
-            low = f"[{bound.ge:g}"
+            low = f"[{_bound(bound.ge)}"
         elif isinstance(bound, at.Gt):
-            low = f"({bound.gt:g}"
+            low = f"({_bound(bound.gt)}"
         elif isinstance(bound, at.Le):
-            high = f"{bound.le:g}]"
+            high = f"{_bound(bound.le)}]"
         elif isinstance(bound, at.Lt):
-            high = f"{bound.lt:g})"
+            high = f"{_bound(bound.lt)})"
     if low and high:
         return f"{low}, {high}"
     if low:
@@ -96,6 +96,11 @@ def range_text(field: FieldInfo | None) -> str:
     if high:
         return ("<= " if high[-1] == "]" else "< ") + high[:-1]
     return ""
+
+
+def _bound(value: Any) -> str:
+    """A bound as written in a file: numbers short (``0.01``, ``1e+06``), whole numbers and dates in full."""
+    return f"{value:g}" if isinstance(value, float) else toml_value(value)
 
 
 def strip_none(annotation: Any) -> Any:

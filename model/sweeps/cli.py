@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from model import arguments
 from model.errors import ModelInputError
 
 
@@ -28,10 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="continue an interrupted sweep in the results folder")
     p.add_argument("--force", action="store_true", help="replace an existing results folder")
     add_execution_options(p)
-    p.add_argument("--replications", type=int, help="runs per point (default: the file's)")
-    p.add_argument("--seed", type=int, help="master seed (default: the file's)")
-    p.add_argument("--samples", type=int, help="samples of a sampled design (default: the file's)")
-    p.add_argument("--chunk", type=int, default=CHUNK,
+    p.add_argument("--replications", type=arguments.replications, help="runs per point (default: the file's)")
+    p.add_argument("--seed", type=arguments.seed, help="master seed (default: the file's)")
+    p.add_argument("--samples", type=arguments.samples, help="samples of a sampled design (default: the file's)")
+    p.add_argument("--chunk", type=arguments.chunk, default=CHUNK,
                    help=f"finished runs per stored part (default {CHUNK})")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_sweep)
@@ -48,9 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def add_execution_options(parser: argparse.ArgumentParser) -> None:
     """``--workers`` | ``--scheduler`` | ``--dask-local``: where the runs execute."""
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, help="local processes (default: all cores; 1 = serial)")
-    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster")
-    where.add_argument("--dask-local", type=int, metavar="N",
+    where.add_argument("--workers", type=arguments.workers, help="local processes (default: all cores; 1 = serial)")
+    where.add_argument("--scheduler", type=arguments.scheduler, metavar="tcp://HOST:PORT",
+                       help="run on an existing Dask cluster")
+    where.add_argument("--dask-local", type=arguments.workers, metavar="N",
                        help="start a local Dask cluster of N single-threaded worker processes")
 
 
@@ -103,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The two subcommands on their own (as ``model/cli.py`` runs them: bad input is one line, exit 2)."""
     from model.scenario import ScenarioError
 
-    parser = argparse.ArgumentParser(prog="python -m model.sweeps.cli")
+    parser = arguments.Parser(prog="python -m model.sweeps.cli")
     register(parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", required=True))
     args = parser.parse_args(argv)
     try:
