@@ -38,9 +38,9 @@ def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) 
     from model.experiment import compare
     from model.experiment.folders import check_output
     from model.report import headline_table, write_comparison
-    from model.scenario import load_scenario
+    from model.scenario import load_scenarios
 
-    scenarios = [load_scenario(p) for p in paths]
+    scenarios = load_scenarios(paths)
     out = _out(args, name)
     check_output(out, args.force)
     comparison = compare(scenarios, replications=args.replications, seed=args.seed,

@@ -19,7 +19,7 @@ from model.experiment.executors import execute
 from model.experiment.metrics import half_width, paired_metrics, summarise
 from model.experiment.runner import RunRecord, RunSpec
 from model.experiment.seeds import replicate_seeds
-from model.scenario import Scenario
+from model.scenario import Scenario, check_distinct
 
 
 @dataclass
@@ -76,6 +76,7 @@ def compare(
 ) -> Comparison:
     """Run every scenario paired with its baseline; replications and seed default to the first scenario's."""
     scenarios = list(scenarios)
+    check_distinct(scenarios)
     n = replications if replications is not None else scenarios[0].replications
     master = seed if seed is not None else scenarios[0].seed
     seeds = replicate_seeds(master, n)
