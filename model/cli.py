@@ -120,11 +120,15 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from model.calibration import calibrate, load_spec, write_calibrated
+    from model.calibration.install import FIT_FILE, describe, install
     from model.experiment.folders import write_json
     from model.experiment.manifest import build_manifest, digest
     from model.scenario import SCENARIO_DIR, load_scenario
     from model.sweeps.cli import execution
 
+    if args.install:
+        print(describe(install(Path(args.install), force=args.force)))
+        return 0
     spec = load_spec(Path(args.file)) if args.file else load_spec()
     scenario = load_scenario(SCENARIO_DIR / "baseline.toml")
     out = Path(args.out) if args.out else RESULTS_DIR / "calibration"
@@ -141,14 +145,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                 "loss": float(result.best["loss"])}
     write_json(out / "manifest.json",
                build_manifest("calibration", settings, sys.argv, {"points": digest(result.points)}))
-    path = write_calibrated(result, note=f"seed {seed}, {len(result.points)} points; details in {out}")
+    path = write_calibrated(result, out / FIT_FILE, note=f"seed {seed}, {len(result.points)} points; details in {out}")
     best = result.best
     print(f"best loss {best['loss']:.3f} (round {int(best['round'])}); fitted values written to {path}")
     for target in spec.targets:
         inside = target.low <= best[target.name] <= target.high
         print(f"  {target.name:<24} model {best[target.name]:>12.4g}   target {target.value:>10.4g} "
               f"[{target.low:.4g}, {target.high:.4g}]  {'ok' if inside else 'OUTSIDE'}")
-    print(f"Points written to {out}/. Regenerate the report with: python run.py validation-report")
+    print(f"Points written to {out}/. Make this fit the default with: python run.py calibrate --install {out}")
     return 0
 
 
@@ -214,12 +218,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("calibrate", help="fit the default world's free parameters to public figures",
                        description="Fit the free parameters in model/data/calibration.toml to its targets "
-                       "(iterated Latin-hypercube search) and write model/data/calibrated.toml.")
+                       "(iterated Latin-hypercube search) and write the fit to OUT/calibrated.toml; "
+                       "--install OUT then makes it the default (model/data/calibrated.toml).")
     p.add_argument("--file", help="calibration file (default: model/data/calibration.toml)")
     p.add_argument("--seed", type=arguments.seed, help="master seed (default: the baseline scenario's)")
     p.add_argument("--out", help="working folder of the search (default: results/calibration)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted calibration in --out")
-    p.add_argument("--force", action="store_true", help="replace an existing working folder")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing working folder; with --install, install a worse fit")
+    p.add_argument("--install", metavar="FOLDER",
+                   help="only copy FOLDER's fit to model/data/calibrated.toml (refused if its loss is higher)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_execution_options(p)
     p.set_defaults(handler=cmd_calibrate)
