@@ -1,6 +1,6 @@
 """The bounds on every count, size and date the project accepts, defined once.
 
-The command line (``model.arguments``) and the file schemas (scenario, sweep and calibration files)
+The command line (``model.interfaces.arguments``) and the file schemas (scenario, sweep and calibration files)
 use these types, so a value is checked at the edge with the same bounds wherever it is given. The
 bounds are far beyond any real study but stop a typo (an extra zero, a minus sign) from hanging or
 exhausting a machine: ``docs/scenarios.md`` and the README list them.

@@ -2,14 +2,13 @@
 
 from model.scenario.errors import ScenarioError
 from model.scenario.library import SCENARIO_DIR, list_scenarios
-from model.scenario.loader import check_distinct, load_scenario, load_scenarios, validate_scenario
+from model.scenario.loader import load_scenario, load_scenarios, validate_scenario
 from model.scenario.schema import Scenario
 
 __all__ = [
     "SCENARIO_DIR",
     "Scenario",
     "ScenarioError",
-    "check_distinct",
     "list_scenarios",
     "load_scenario",
     "load_scenarios",

@@ -32,7 +32,7 @@ def load_scenario(path: str | Path, *, validate: bool = True) -> Scenario:
 
 
 def load_scenarios(paths: Sequence[str | Path]) -> list[Scenario]:
-    """The scenarios of one comparison: each file once, each name once (:func:`check_distinct`)."""
+    """The scenarios of one comparison, each file once (the same file twice would count its runs twice)."""
     seen: dict[Path, str] = {}
     for path in paths:
         try:
@@ -43,20 +43,7 @@ def load_scenarios(paths: Sequence[str | Path]) -> list[Scenario]:
             raise ScenarioError(path, "", f"the same file is given twice (also as {seen[resolved]})",
                                 expected="each scenario file once")
         seen[resolved] = str(path)
-    scenarios = [load_scenario(path) for path in paths]
-    check_distinct(scenarios)
-    return scenarios
-
-
-def check_distinct(scenarios: Sequence[Scenario]) -> None:
-    """Refuse two scenarios with one name: results are keyed by name, so they would merge."""
-    first: dict[str, Scenario] = {}
-    for scenario in scenarios:
-        other = first.setdefault(scenario.name, scenario)
-        if other is not scenario:
-            raise ScenarioError(scenario.origin, "name", f"two scenarios are named {scenario.name!r} "
-                                f"(the other is {other.origin}); results are keyed by name",
-                                expected="a distinct name for each scenario of a comparison")
+    return [load_scenario(path) for path in paths]
 
 
 def validate_scenario(scenario: Scenario) -> None:
@@ -67,6 +54,6 @@ def validate_scenario(scenario: Scenario) -> None:
     except ModelInputError as err:
         file = scenario.sources.file_for(parse_key(err.key)) if scenario.sources else scenario.origin
         raise ScenarioError.of(file, err) from None
-    except Exception as exc:  # noqa: BLE001 - whatever the model meets, the user sees a ScenarioError
+    except Exception as exc:
         problem = f"the model cannot be built from this scenario ({type(exc).__name__}: {exc})"
         raise ScenarioError(scenario.origin, "", problem) from exc

@@ -1,0 +1,330 @@
+"""The Mesa model: step order, random streams and data collection (docs/ODD.md, 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from model.dates import Calendar
+from model.errors import ModelInputError
+from model.market import Draws, Market, Procurement, free_access, procure, resolve_access
+from model.parameters import ModelParameters, default_parameters, over_defaults
+from model.policy import PolicySchedule, PolicySet, preset
+from model.simulation.agents import Country, Vendor
+from model.simulation.observables import observe
+from model.simulation.reporters import agenttype_reporters, model_reporters
+from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_ITEM, LAYERS, ROUTES
+from model.world import World, WorldOverrides, build_world
+
+STREAMS = ("unrest", "licence", "enforcement", "rd")
+"""Independent random streams, so a policy run and its baseline share unrest shocks and R&D luck."""
+
+_WORLDS: dict[str, World] = {}
+
+
+def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) -> World:
+    """The world for these parameters and overrides, built once per process and then reused."""
+    overrides = overrides or WorldOverrides()
+    key = params.model_dump_json() + overrides.model_dump_json()
+    if key not in _WORLDS:
+        if len(_WORLDS) > 16:
+            _WORLDS.clear()
+        _WORLDS[key] = build_world(params, overrides)
+    return _WORLDS[key]
+
+
+class ControlRegimeModel(mesa.Model):
+    """Exporting nations, vendors and importing regimes trading surveillance items under controls.
+
+    All arguments are keyword-only (so ``mesa.batch_run`` can drive the model). ``policies`` is a
+    :class:`PolicySet` or the name of a ready-made regime (see ``model.policy.PRESETS``); ``world``
+    is a built :class:`World` or :class:`WorldOverrides` for the default one. One step is one
+    quarter by default; policies switch on no earlier than the end of the ``warmup``.
+    """
+
+    def __init__(
+        self,
+        *,
+        policies: PolicySet | str = "none",
+        parameters: ModelParameters | Mapping[str, Any] | None = None,
+        world: World | WorldOverrides | None = None,
+        horizon: int = 40,
+        warmup: int = 4,
+        steps_per_year: int = 4,
+        start_date: dt.date = dt.date(2019, 1, 1),
+        target_threshold: float = 0.5,
+        collect_agents: bool = True,
+        rng: Any = None,
+        seed: Any = None,
+    ) -> None:
+        super().__init__(rng=rng, seed=seed)
+        _check_run_settings(horizon, warmup, steps_per_year, target_threshold)
+        if parameters is None:
+            parameters = default_parameters()
+        elif isinstance(parameters, Mapping):  # a partial table over the defaults, validated
+            parameters = ModelParameters(**over_defaults(parameters))
+        self.params: ModelParameters = parameters
+        self.world: World = world if isinstance(world, World) else world_for(parameters, world)
+        self.policies: PolicySet = preset(policies, self.world) if isinstance(policies, str) else policies
+        self.horizon, self.warmup = horizon, warmup
+        self.calendar = Calendar(start_date, steps_per_year)
+        self.target_threshold = target_threshold
+        self.schedule_ = PolicySchedule(self.world, self.policies, parameters, self.calendar, warmup, horizon)
+        self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
+        self._init_state()
+        for c in range(self.world.n_countries):
+            Country(self, c)
+        for v in range(self.world.n_vendors):
+            Vendor(self, v)
+        self.datacollector = mesa.DataCollector(
+            model_reporters=model_reporters(list(self.summary)),
+            agenttype_reporters=agenttype_reporters() if collect_agents else None,
+        )
+
+    # --- state -------------------------------------------------------------------------------
+    def _init_state(self) -> None:
+        w, p = self.world, self.params
+        spy = self.calendar.steps_per_year
+        self.is_target = w.repression >= self.target_threshold
+        self.depreciation = 1.0 - (1.0 - np.array(p.depreciation.as_tuple())) ** (1.0 / spy)
+        self.base_price = w.price[:, None, None] * w.route_cost[w.vendor_exporter]  # [V, R, C]
+        self.unrest = np.zeros(w.n_countries)
+        self.vendor_quality = w.quality.copy()
+        self.domestic_quality = np.tile(np.array(p.domestic_quality.as_tuple()), (w.n_countries, 1))
+        self.budget = self._budget()
+        self.controlling_countries: frozenset[str] = frozenset()
+        state = self.schedule_.state(0)
+        access = free_access(state.available)
+        start = procure(w, p, self._market(0, state.public_copy_availability), access, access, self.base_price)
+        self.stocks = start.actual.acquired.sum(axis=-1) / self.depreciation  # steady state
+        self.reference = self.stocks.sum(axis=0) / w.population.sum()  # world per-capita stock
+        self.capability = self._capability()
+        self.vendor_revenue = np.zeros((w.n_vendors, len(ITEMS)))
+        self.first_capable = np.where(self.capability >= p.capable_threshold, -1, -2)  # -1: from start
+        self.flows = np.zeros((len(w.exporters), w.n_routes, w.n_countries, len(ROUTES)))
+        self.procurement = start
+        self.capability_history: list[np.ndarray] = []
+        self.summary = self._summarise(start, step=-1)
+
+    def _budget(self) -> np.ndarray:
+        """``[C, L]`` US$ this step: GDP share, raised by unrest, split across layers."""
+        p = self.params
+        growth = (1.0 + p.budget_growth) ** self.calendar.years(max(self.steps - 1, 0))
+        per_step = self.world.gdp * p.budget_share * growth / self.calendar.steps_per_year
+        total = per_step * (1.0 + p.unrest_demand_elasticity * self.unrest)
+        return total[:, None] * np.array(p.layer_budget_shares.as_tuple())[None, :]
+
+    def _market(self, step: int, public_copy_availability: float) -> Market:
+        p = self.params
+        years = self.calendar.years(step)
+        public = p.public_copy_quality * (1.0 - p.public_copy_decay) ** years
+        price_level = (1.0 - p.price_decline) ** years
+        return Market(self.budget, self.vendor_quality, self.domestic_quality, public, public_copy_availability,
+                      price_level)
+
+    def _capability(self) -> np.ndarray:
+        """CES aggregate of per-capita stocks relative to the world's starting level."""
+        p = self.params
+        relative = self.stocks / (self.world.population[:, None] * self.reference[None, :])
+        weights = np.array(p.ces_weights.as_tuple())
+        weights = weights / weights.sum()
+        with np.errstate(divide="ignore"):  # a layer with no stock: complements give capability 0
+            return ((weights * relative**p.ces_rho).sum(axis=1)) ** (1.0 / p.ces_rho)
+
+    # --- the step ----------------------------------------------------------------------------
+    def step(self) -> None:
+        """One quarter: policies, unrest and budgets, market, stocks, learning, data collection."""
+        t = self.steps - 1
+        w, p = self.world, self.params
+        state = self.schedule_.state(t)  # 1. policies in force
+        self.controlling_countries = frozenset(w.iso3[c] for c in w.exporters[state.controlling])
+
+        rng = self.streams["unrest"]  # 2. unrest shocks and budgets
+        shocks = (rng.random(w.n_countries) < p.unrest_shock_probability) * rng.exponential(
+            p.unrest_shock_size, w.n_countries
+        )
+        self.unrest = p.unrest_persistence * self.unrest + shocks
+        self.budget = self._budget()
+
+        draws = Draws.draw(w, len(ITEMS), self.streams["licence"], self.streams["enforcement"])  # 3-4. market
+        access = resolve_access(w, state, draws, self.base_price)
+        market = self._market(t, state.public_copy_availability)
+        result = procure(w, p, market, access, free_access(state.available), self.base_price)
+        self.procurement = result
+
+        acquired = result.actual.acquired.sum(axis=-1)  # 5. stocks and capability
+        self.stocks = (1.0 - self.depreciation) * self.stocks + acquired
+        self.capability = self._capability()
+        self.capability_history.append(self.capability)
+        newly = (self.first_capable == -2) & (self.capability >= p.capable_threshold)
+        self.first_capable[newly] = t
+
+        self.vendor_revenue = result.vendor_revenue(w.n_vendors)  # 6. learning and indigenisation
+        self._learn()
+        self._indigenise(result.denied_share)
+
+        if t >= self.warmup:
+            self._accumulate_flows(result)
+        self.summary = self._summarise(result, step=t)  # 7. data collection
+        self.datacollector.collect(self)
+        self.running = self.steps < self.horizon
+
+    def _learn(self) -> None:
+        """Quality rises with sales volume (R&D and deployment data): ``dq = rate (1-q) sqrt(rel. sales) noise``."""
+        w, p = self.world, self.params
+        noise = np.exp(self.streams["rd"].normal(0.0, p.rd_noise, self.vendor_quality.shape))
+        sellers = w.sells.sum(axis=0)
+        mean_revenue = np.divide(
+            self.vendor_revenue.sum(axis=0), sellers, out=np.zeros(len(ITEMS)), where=sellers > 0
+        )
+        relative = np.divide(
+            self.vendor_revenue, mean_revenue, out=np.zeros_like(self.vendor_revenue), where=mean_revenue > 0
+        )
+        gain = p.learning_rate * (1.0 - self.vendor_quality) * np.sqrt(relative) * noise
+        self.vendor_quality = np.where(w.sells, np.minimum(self.vendor_quality + gain, 1.0), 0.0)
+
+    def _indigenise(self, denied_share: np.ndarray) -> None:
+        """Domestic industry closes part of its gap to the frontier in proportion to denied demand."""
+        frontier = self.vendor_quality[:, list(LAYER_ITEM)].max(axis=0)
+        gap = np.maximum(frontier[None, :] - self.domestic_quality, 0.0)
+        self.domestic_quality = self.domestic_quality + self.params.indigenisation_rate * denied_share * gap
+
+    def _accumulate_flows(self, result: Procurement) -> None:
+        """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]``."""
+        w = self.world
+        n_v = w.n_vendors
+        for layer, item in enumerate(LAYER_ITEM):
+            for block, bought in ((slice(0, n_v), item), (slice(n_v, 2 * n_v), ITEM_INDEX["algorithm_11"])):
+                acquired = result.actual.acquired[:, layer, block].T  # [V, C]
+                if not acquired.any():
+                    continue
+                route = result.actual.route[:, :, bought]  # [V, C]
+                tag = result.actual.tag[:, layer, block].T
+                v, c = np.nonzero(acquired > 0)
+                np.add.at(self.flows, (w.vendor_exporter[v], route[v, c], c, tag[v, c]), acquired[v, c])
+
+    # --- outputs -----------------------------------------------------------------------------
+    def _summarise(self, result: Procurement, step: int) -> dict[str, float]:
+        """The step's model-level figures (one DataCollector column each)."""
+        w = self.world
+        target = self.is_target
+        pop = w.population
+        summary: dict[str, Any] = {
+            "step": step,
+            "date": self.calendar.date_of(max(step, 0)).isoformat(),
+            "target_capability": float((self.capability[target] * pop[target]).sum() / pop[target].sum()),
+            "world_capability": float((self.capability * pop).sum() / pop.sum()),
+            "targets_capable": int((self.capability[target] >= self.params.capable_threshold).sum()),
+            "domestic_quality_targets": float(
+                (self.domestic_quality[target].mean(axis=1) * pop[target]).sum() / pop[target].sum()
+            ),
+            "budget_total": float(self.budget.sum()),
+            "spend_total": float(result.actual.spend.sum()),
+        }
+        by_route = result.by_route[target].sum(axis=(0, 1))
+        leaked = result.leaked[target].sum(axis=(0, 1))
+        summary["acquired_targets"] = float(by_route.sum())
+        summary["blocked_targets"] = float(result.blocked[target].sum())
+        for k, route in enumerate(ROUTES):
+            summary[f"acquired_{route}"] = float(by_route[k])
+        for k, route in enumerate(ROUTES):
+            summary[f"leaked_{route}"] = float(leaked[k])
+        for item, values in self._by_item(result).items():
+            for k, route in enumerate(ROUTES):
+                summary[f"acquired_{item}_{route}"] = float(values[k])
+        revenue = np.zeros(len(w.exporters))
+        np.add.at(revenue, w.vendor_exporter, self.vendor_revenue.sum(axis=1))
+        total = revenue.sum()
+        for e, c in enumerate(w.exporters):
+            summary[f"revenue_{w.iso3[c]}"] = float(revenue[e])
+        for e, c in enumerate(w.exporters):
+            summary[f"share_{w.iso3[c]}"] = float(revenue[e] / total) if total > 0 else 0.0
+        controlling = np.isin(w.iso3, list(self.controlling_countries))[w.exporters]
+        summary["revenue_controlling"] = float(revenue[controlling].sum())
+        summary.update(observe(w, self.params, self.capability, result))
+        return summary
+
+    def _by_item(self, result: Procurement) -> dict[str, np.ndarray]:
+        """Target acquisitions ``{item bought: [K]}``; conversions count under ``algorithm_11``."""
+        n_v = self.world.n_vendors
+        acquired = result.actual.acquired[self.is_target]
+        tag = result.actual.tag[self.is_target]
+        one_hot = tag[..., None] == np.arange(len(ROUTES))
+        per_option = np.einsum("blo,blok->lok", acquired, one_hot)  # [L, O, K]
+        out = {item: np.zeros(len(ROUTES)) for item in ITEMS}
+        for layer, name in enumerate(LAYERS):
+            out[name] += per_option[layer, : n_v].sum(axis=0) + per_option[layer, 2 * n_v :].sum(axis=0)
+            out["algorithm_11"] += per_option[layer, n_v : 2 * n_v].sum(axis=0)
+        return out
+
+    def run(self, steps: int | None = None) -> ControlRegimeModel:
+        """Step to the horizon (or ``steps`` more steps); returns the model for chaining."""
+        for _ in range(self.horizon - self.steps if steps is None else steps):
+            self.step()
+        return self
+
+    def report(self) -> dict[str, float]:
+        """End-of-run figures: post-warm-up totals of the flow columns of the summary
+        (``total_<column>``) and the time target regimes took to become mass-surveillance capable."""
+        ts = self.timeseries()
+        post = ts.loc[ts.index >= self.warmup]
+        flows = [c for c in ts if c.startswith(("acquired_", "leaked_", "revenue_")) or c == "blocked_targets"]
+        out = {f"total_{c}": float(post[c].sum()) for c in flows}
+        became = self.is_target & (self.first_capable >= 0)
+        out["targets_newly_capable"] = int(became.sum())
+        out["years_to_capable"] = (
+            float(self.calendar.years(self.first_capable[became] + 1).mean()) if became.any() else float("nan")
+        )
+        return out
+
+    def timeseries(self) -> pd.DataFrame:
+        """The model-level DataCollector table, one row per step."""
+        return self.datacollector.get_model_vars_dataframe().set_index("step")
+
+    def regime_table(self, targets_only: bool = True) -> pd.DataFrame:
+        """Capability of every (target) regime at every step: columns step, iso3, capability."""
+        history = np.array(self.capability_history)  # [T, C]
+        countries = np.flatnonzero(self.is_target) if targets_only else np.arange(self.world.n_countries)
+        steps = np.arange(len(history))
+        return pd.DataFrame({
+            "step": np.repeat(steps, len(countries)),
+            "iso3": np.tile(np.array(self.world.iso3)[countries], len(steps)),
+            "capability": history[:, countries].ravel(),
+        })
+
+    def flow_table(self) -> pd.DataFrame:
+        """Cumulative post-warm-up vendor deliveries by exporter, hub, buyer and route (non-zero rows)."""
+        w = self.world
+        e, r, c, k = np.nonzero(self.flows)
+        hubs = np.array([""] + [w.iso3[h] for h in w.hubs])
+        return pd.DataFrame({
+            "exporter": np.array(w.iso3)[w.exporters[e]],
+            "hub": hubs[r],
+            "buyer": np.array(w.iso3)[c],
+            "route": np.array(ROUTES)[k],
+            "acquired": self.flows[e, r, c, k],
+        })
+
+
+def release(model: mesa.Model) -> None:
+    """Drop Mesa's reference to a finished model (Mesa < 3.4.2 keeps every model alive through
+    ``Agent._ids``), so processes that build many models do not grow without bound."""
+    mesa.Agent._ids.pop(model, None)
+
+
+def _check_run_settings(horizon: int, warmup: int, steps_per_year: int, target_threshold: float) -> None:
+    if not (isinstance(warmup, int) and warmup >= 0):
+        raise ModelInputError("warmup", "must be a whole number of steps >= 0", got=warmup)
+    if not (isinstance(horizon, int) and horizon > warmup):
+        raise ModelInputError("horizon", "must be a whole number of steps after the warm-up",
+                              expected=f"an integer > {warmup}", got=horizon)
+    if not (isinstance(steps_per_year, int) and steps_per_year >= 1):
+        raise ModelInputError("steps_per_year", "must be a whole number >= 1", got=steps_per_year)
+    if not 0.0 <= target_threshold <= 1.0:
+        raise ModelInputError("target_threshold", "out of range", expected="a number in [0, 1]",
+                              got=target_threshold)
