@@ -61,8 +61,8 @@ def _sweep(path: Path) -> tuple[str, list[str]]:
     sweep = load_sweep(path)
     plan = sweep_plan(sweep)
     warning = design_warning(sweep)
-    return (f"sweep {sweep.spec.name!r}, {sweep.spec.design} design of {len(sweep.design)} points, "
-            f"{plan.n_runs} runs", [warning] if warning else [])
+    summary = f"sweep {sweep.spec.name!r}, {sweep.spec.design} design of {len(sweep.design)} points, {plan.n_runs} runs"
+    return summary, [warning] if warning else []
 
 
 def _calibration(path: Path) -> tuple[str, list[str]]:

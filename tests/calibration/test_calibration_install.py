@@ -6,10 +6,10 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from model.interfaces.cli import main
 
 from model.calibration.install import FIT_FILE, REPLACED_FILE, describe, install
 from model.errors import ModelInputError
+from model.interfaces.cli import main
 from model.parameters import CALIBRATED_FILE
 
 CALIBRATION = """
