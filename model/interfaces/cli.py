@@ -124,6 +124,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from model.scenario import SCENARIO_DIR, load_scenario
 
     if args.install:
+        unused = [flag for flag in ("file", "seed", "out", "resume", "workers", "scheduler", "dask_local")
+                  if getattr(args, flag) not in (None, False)]
+        if unused:
+            raise ModelInputError(f"--{unused[0].replace('_', '-')}", "does nothing with --install",
+                                  expected="calibrate --install FOLDER [--force]")
         print(describe(install(Path(args.install), force=args.force)))
         return 0
     spec = load_spec(Path(args.file)) if args.file else load_spec()

@@ -102,3 +102,8 @@ def test_calibrate_writes_its_fit_in_its_folder_and_leaves_the_defaults_alone(tm
     written = tomllib.loads((tmp_path / "fit" / FIT_FILE).read_text())
     assert set(written["parameters"]) == {"budget_share"} and written["fit"]["targets"] == 1
     assert "calibrate --install fit" in capsys.readouterr().out
+
+
+def test_install_refuses_options_that_would_do_nothing(tmp_path, capsys):
+    assert main(["calibrate", "--install", str(tmp_path), "--seed", "3"]) == 2
+    assert capsys.readouterr().err == "error: --seed: does nothing with --install (expected calibrate --install FOLDER [--force])\n"
