@@ -27,7 +27,7 @@ def test_the_model_and_a_scenario_accept_the_same_partial_parameters():
 
 def test_the_model_and_a_scenario_refuse_the_same_bad_value():
     bad = {"depreciation": {"camera": "fast"}}
-    with pytest.raises(ModelInputError, match="depreciation.camera"):
+    with pytest.raises(ModelInputError, match=r"depreciation\.camera"):
         ControlRegimeModel(parameters=bad, horizon=6, rng=1)
     with pytest.raises((ScenarioError, ModelInputError, ValueError), match="camera"):
         Scenario.model_validate({"parameters": bad})

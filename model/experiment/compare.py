@@ -82,6 +82,7 @@ class Comparison:
         if manifest.get("status", "complete") != "complete":
             raise ModelInputError(str(folder), "the comparison has not finished",
                                   expected="a finished comparison (run it again to resume it)")
+        tables = {attribute: read_listed(folder, manifest, name) for attribute, name in TABLES.items()}
         try:
             scenarios = [Scenario.from_resolved(data) for data in manifest["scenarios"].values()]
         except (KeyError, TypeError, AttributeError, ModelInputError) as exc:
@@ -89,7 +90,6 @@ class Comparison:
                                   f"cannot be read back ({type(exc).__name__})") from None
         if not scenarios:
             raise ModelInputError(f"{folder / 'manifest.json'}: scenarios", "damaged manifest: no scenarios")
-        tables = {attribute: read_listed(folder, manifest, name) for attribute, name in TABLES.items()}
         return cls(settings=manifest, **tables)
 
     def plot(self, folder: str | Path, only: str | Sequence[str] | None = None,
