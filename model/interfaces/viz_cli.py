@@ -201,8 +201,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m model.interfaces.viz_cli plot|dashboard ...``: the same subcommands without ``run.py``."""
-    parser = argparse.ArgumentParser(prog="python -m model.interfaces.viz_cli",
-                                     description="Figures from stored results, and the dashboard.")
+    parser = arguments.Parser(prog="python -m model.interfaces.viz_cli",
+                              description="Figures from stored results, and the dashboard.")
     register(parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", required=True))
     args = parser.parse_args(argv)
     try:
