@@ -47,6 +47,9 @@ MAX_WORKERS = 1_024
 MAX_CHUNK = 1_000_000
 """Most finished runs per stored part of a sweep."""
 
+MAX_PORT = 65_535
+"""Largest TCP port number."""
+
 MIN_DPI, MAX_DPI = 10, 1_200
 """Resolution of drawn figures, in dots per inch."""
 
@@ -61,7 +64,8 @@ Samples = Annotated[int, Field(ge=1, le=MAX_SAMPLES)]
 Workers = Annotated[int, Field(ge=1, le=MAX_WORKERS)]
 Chunk = Annotated[int, Field(ge=1, le=MAX_CHUNK)]
 Dpi = Annotated[float, Field(ge=MIN_DPI, le=MAX_DPI)]
-Port = Annotated[int, Field(ge=0, le=65_535)]
+Port = Annotated[int, Field(ge=0, le=MAX_PORT)]
+"""A TCP port (0: any free port)."""
 
 
 def check_size(what: str, count: int, limit: int, key: str) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from model.errors import ModelInputError
 from model.interfaces import arguments
-from model.limits import MAX_DPI, MIN_DPI
+from model.limits import MAX_DPI, MAX_PORT, MIN_DPI
 
 FORMAT_METAVAR = "png|svg|pdf"
 """``model.analysis.plots.FORMATS`` as the help shows it (spelled out so building the parser needs no matplotlib)."""
@@ -154,8 +154,8 @@ def check_viz_installed() -> None:
 
 def check_port(host: str, port: int) -> None:
     """A :class:`ModelInputError` unless ``port`` is valid and free on ``host``."""
-    if not 1 <= port <= 65535:
-        raise ModelInputError("--port", "out of range", expected="a port number 1-65535", got=port)
+    if not 1 <= port <= MAX_PORT:
+        raise ModelInputError("--port", "out of range", expected=f"a port number 1-{MAX_PORT}", got=port)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
