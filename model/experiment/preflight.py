@@ -3,7 +3,8 @@ is large enough for meaningful intervals.
 
 The rule for sensitivity designs (documented in ``docs/sweeps.md``): the 95% intervals of Sobol
 indices (Saltelli's estimators, bootstrap intervals) narrow as 1/sqrt(N), N the base samples; with
-this model they are about +/-3 at N = 4 (:data:`SOBOL_SPREAD` / sqrt(N)). An interval is meaningful
+this model they are up to about +/-3 at N = 4 (:data:`SOBOL_SPREAD` / sqrt(N); narrower for designs
+of few parameters: the rule is conservative, and ``analyze`` reports each index's own interval). An interval is meaningful
 when it is within +/-:data:`MEANINGFUL` on an index in [0, 1] (it then tells a strong parameter from
 a weak one), which takes N >= (SOBOL_SPREAD / MEANINGFUL)^2 = 900, i.e. 1024 as a power of two. Morris
 rankings need at least :data:`MORRIS_ENOUGH` trajectories (Campolongo, Cariboni and Saltelli 2007
