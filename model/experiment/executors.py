@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from typing import Any
 
+from model.experiment.orphans import die_with, stop
 from model.experiment.runner import RunRecord, RunSpec, run_one
 
 TASKS_PER_WORKER = 100
@@ -24,13 +25,16 @@ grow with the number of runs (specs are drawn from the iterable only as runs fin
 
 
 def local_processes(workers: int | None = None) -> ProcessPoolExecutor:
-    """A process pool with an explicit start method (``import mesa`` sets 'spawn' globally)."""
+    """A process pool with an explicit start method (``import mesa`` sets 'spawn' globally) whose
+    workers end with the main process (:func:`model.experiment.orphans.die_with`)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["model"])
     return ProcessPoolExecutor(
         max_workers=workers or os.cpu_count() or 1,
         mp_context=context,
         max_tasks_per_child=TASKS_PER_WORKER,
+        initializer=die_with,
+        initargs=(os.getpid(),),
     )
 
 
@@ -48,7 +52,11 @@ def execute(specs: Iterable[RunSpec], executor: Any = None) -> Iterator[RunRecor
         return
     if executor == "processes" or isinstance(executor, int):
         with local_processes(None if executor == "processes" else executor) as pool:
-            yield from _through(pool, specs)
+            try:
+                yield from _through(pool, specs)
+            except BaseException:  # Ctrl-C, an error, or the caller stopped early: no run outlives it
+                stop(pool)
+                raise
         return
     if hasattr(executor, "get_executor"):  # a dask.distributed Client
         executor = executor.get_executor(pure=False)

@@ -7,6 +7,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from model.simulation import ControlRegimeModel, release
@@ -59,6 +60,7 @@ def run_one(spec: RunSpec) -> RunRecord:
             model.step()
             controlling |= model.controlling_countries
         ts = model.timeseries()
+        check_finite(ts)
         keep = (ts.index % spec.record_every == 0) | (ts.index == ts.index[-1])
         return RunRecord(
             spec=spec,
@@ -75,3 +77,16 @@ def run_one(spec: RunSpec) -> RunRecord:
     finally:
         if model is not None:
             release(model)
+
+
+def check_finite(timeseries: pd.DataFrame) -> None:
+    """Refuse a run whose numbers overflowed: each parameter is bounded (``docs/scenarios.md``), but
+    several near their extremes together can still take the arithmetic beyond floating point."""
+    numbers = timeseries.select_dtypes("number")
+    bad = ~np.isfinite(numbers.to_numpy(float))
+    if bad.any():
+        row, column = np.argwhere(bad)[0]
+        raise ArithmeticError(
+            f"{numbers.columns[column]} is {numbers.iat[row, column]} at step {numbers.index[row]}: the "
+            "parameters together are beyond the range where the arithmetic holds; move the extreme ones "
+            "toward their defaults")
