@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from model.interfaces.file_kinds import FileKind
+from model.interfaces.file_kinds import register as register_kind
 from model.interfaces.options import add_execution_options, execution
 
 
@@ -112,3 +114,33 @@ def cmd_discover(args: argparse.Namespace) -> int:
     print_discovery(result)
     print(f"Results written to {result.folder}/")
     return 0
+
+
+def _check_coalitions(path: Path) -> tuple[str, list[str]]:
+    from model.strategy.coalitions import load_coalitions
+
+    prepared = load_coalitions(path)
+    games = f"all {1 << len(prepared.players)} coalitions" if prepared.exact else "permutation sampling"
+    return (f"coalitions analysis {prepared.study.name!r}: {len(prepared.players)} potential partners of "
+            f"{prepared.template.leader}, {games}"), []
+
+
+def _check_frontier(path: Path) -> tuple[str, list[str]]:
+    from model.strategy.frontier import load_frontier
+
+    prepared = load_frontier(path)
+    return f"frontier analysis {prepared.study.name!r}", []
+
+
+def _check_discovery(path: Path) -> tuple[str, list[str]]:
+    from model.strategy.discovery import load_discovery
+
+    prepared = load_discovery(path)
+    return f"discovery analysis of {prepared.study.results}: {prepared.study.outcome}", []
+
+
+# Checked in this order: a frontier file names its design space, a discovery file its outcome, and
+# every other analysis file (it names the scenario whose agreement it varies) is a coalitions file.
+register_kind(FileKind("frontier analysis", frozenset({"space", "search", "regimes"}), _check_frontier))
+register_kind(FileKind("discovery analysis", frozenset({"outcome", "results"}), _check_discovery))
+register_kind(FileKind("coalitions analysis", frozenset({"scenario"}), _check_coalitions))

@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError
 
 from model.config_base import Config
 from model.errors import closest
+from model.limits import MAX_HORIZON, MAX_REPLICATIONS, MAX_SEED
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.scenario.explain import explain
 from model.scenario.sources import read_toml
@@ -36,9 +37,9 @@ class Study(Config):
     agreement: str | None = Field(None, description="Name of the agreement to vary (default: the only one).")
     leader: str | None = Field(None, description="ISO3 code of the leading country (default: the "
                                "agreement's leader, else the first national control's jurisdiction).")
-    replications: int = Field(2, ge=1, le=1000, description="Runs per coalition or design (common seeds).")
-    seed: int | None = Field(None, ge=0, description="Master seed (default: the scenario's).")
-    horizon: int | None = Field(None, ge=2, le=400, description="Steps per run (default: the scenario's).")
+    replications: int = Field(2, ge=1, le=MAX_REPLICATIONS, description="Runs per coalition or design (common seeds).")
+    seed: int | None = Field(None, ge=0, le=MAX_SEED, description="Master seed (default: the scenario's).")
+    horizon: int | None = Field(None, ge=2, le=MAX_HORIZON, description="Steps per run (default: the scenario's).")
 
 
 class Sampling(Config):

@@ -46,6 +46,25 @@ def test_validate_recognises_scenarios_sweeps_and_calibration_files(capsys):
     assert lines[2].startswith(f"ok: {files[2]} (calibration: ")
 
 
+def test_validate_recognises_the_analysis_files(capsys):
+    analyses = SCENARIO_DIR / "analyses"
+    files = [analyses / "partners.toml", analyses / "frontier.toml"]
+    assert main(["validate", *map(str, files)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"ok: {files[0]} (coalitions analysis 'partners': 9 potential partners of USA")
+    assert lines[1].startswith(f"ok: {files[1]} (frontier analysis ")
+
+
+def test_validate_checks_an_analysis_file_as_its_command_does(tmp_path, capsys):
+    bad = tmp_path / "partners.toml"
+    text = (SCENARIO_DIR / "analyses" / "partners.toml").read_text()
+    bad.write_text(text.replace('scenario = "../echri_coalition.toml"',
+                                f'scenario = "{SCENARIO_DIR / "echri_coalition.toml"}"\ncandidates = ["JPN", "DEUU"]'))
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "candidates" in err and "'DEU'" in err
+
+
 def test_validate_checks_a_calibration_file_as_calibrate_does(tmp_path, capsys):
     bad = tmp_path / "cal.toml"
     bad.write_text(CALIBRATION_FILE.read_text().replace('key = "parameters.price_sensitivity"',
