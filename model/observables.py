@@ -6,6 +6,8 @@ and supplier counts, market shares, the public-copy share of training data).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from model.market import Procurement
@@ -16,9 +18,7 @@ from model.world import World
 
 def vendor_spend(world: World, result: Procurement) -> np.ndarray:
     """``[C, L, V]`` spending of each country on each vendor per layer (conversions under 1:N)."""
-    n_v = world.n_vendors
-    spend = result.actual.spend
-    return spend[:, :, :n_v] + spend[:, :, n_v : 2 * n_v]
+    return result.layout.per_vendor(result.actual.spend)
 
 
 def observe(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> dict[str, float]:
@@ -38,18 +38,27 @@ def observe(world: World, params: ModelParameters, capability: np.ndarray, resul
     by_home = np.zeros((world.n_countries, len(world.exporters)))
     np.add.at(by_home.T, world.vendor_exporter, share.T)
     reached_home = (by_home >= params.reach_share) & adopters[:, None]
-    for e, c in enumerate(world.exporters):
-        out[f"reach_{world.iso3[c]}"] = int(reached_home[:, e].sum())
+    keys = _keys(world)
+    out.update(zip(keys[0], reached_home.sum(axis=0).tolist()))
     # one vendor: its share of the country's vendor spending on the layers it sells
     sold = world.sells[:, list(LAYER_ITEM)].T.astype(float)  # [L, V]
     market = np.einsum("clw,lv->cv", by_layer, sold)  # vendor spending on each vendor's layers
     own = np.divide(spend, market, out=np.zeros_like(spend), where=market > 0)
     reached = (own >= params.reach_share) & adopters[:, None]
     revenue = spend.sum(axis=0)
-    for v, name in enumerate(world.vendor_names):
-        out[f"reach_vendor_{name}"] = int(reached[:, v].sum())
-    for v, name in enumerate(world.vendor_names):
-        out[f"vendor_share_{name}"] = float(revenue[v] / revenue.sum()) if revenue.sum() > 0 else 0.0
+    out.update(zip(keys[1], reached.sum(axis=0).tolist()))
+    total = revenue.sum()
+    out.update(zip(keys[2], (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
     data = result.by_route[:, LAYER_INDEX["training_data"]].sum(axis=0)
     out["data_public_share"] = float(data[ROUTE_INDEX["public_copies"]] / data.sum()) if data.sum() > 0 else 0.0
     return out
+
+
+@functools.lru_cache(maxsize=32)
+def _keys(world: World) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Column names: reach per home country, reach per vendor, revenue share per vendor."""
+    return (
+        tuple(f"reach_{world.iso3[c]}" for c in world.exporters),
+        tuple(f"reach_vendor_{name}" for name in world.vendor_names),
+        tuple(f"vendor_share_{name}" for name in world.vendor_names),
+    )

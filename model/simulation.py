@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import mesa
@@ -13,12 +15,13 @@ import pandas as pd
 from model.agents import Country, Vendor
 from model.calendar import Calendar
 from model.errors import ModelInputError
-from model.market import Draws, Market, Procurement, free_access, procure, resolve_access
+from model.market import Draws, Market, Procurement, RoutePrices, free_access, procure, resolve_access
 from model.observables import observe
 from model.parameters import ModelParameters, default_parameters
 from model.policy import PolicySchedule, PolicySet, preset
-from model.reporters import agenttype_reporters, model_reporters
-from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_ITEM, LAYERS, ROUTES
+from model.market.options import CONVERTED_ITEM
+from model.reporters import ArrayDataCollector
+from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
 from model.world import World, WorldOverrides, build_world
 
 STREAMS = ("unrest", "licence", "enforcement", "rd")
@@ -77,14 +80,11 @@ class ControlRegimeModel(mesa.Model):
         self.schedule_ = PolicySchedule(self.world, self.policies, parameters, self.calendar, warmup, horizon)
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
         self._init_state()
-        for c in range(self.world.n_countries):
-            Country(self, c)
-        for v in range(self.world.n_vendors):
-            Vendor(self, v)
-        self.datacollector = mesa.DataCollector(
-            model_reporters=model_reporters(list(self.summary)),
-            agenttype_reporters=agenttype_reporters() if collect_agents else None,
-        )
+        agent_ids = {
+            Country: np.array([Country(self, c).unique_id for c in range(self.world.n_countries)]),
+            Vendor: np.array([Vendor(self, v).unique_id for v in range(self.world.n_vendors)]),
+        }
+        self.datacollector = ArrayDataCollector(list(self.summary), agent_ids if collect_agents else None)
 
     # --- state -------------------------------------------------------------------------------
     def _init_state(self) -> None:
@@ -93,14 +93,15 @@ class ControlRegimeModel(mesa.Model):
         self.is_target = w.repression >= self.target_threshold
         self.depreciation = 1.0 - (1.0 - np.array(p.depreciation.as_tuple())) ** (1.0 / spy)
         self.base_price = w.price[:, None, None] * w.route_cost[w.vendor_exporter]  # [V, R, C]
+        self.prices = RoutePrices(self.base_price)
         self.unrest = np.zeros(w.n_countries)
         self.vendor_quality = w.quality.copy()
         self.domestic_quality = np.tile(np.array(p.domestic_quality.as_tuple()), (w.n_countries, 1))
         self.budget = self._budget()
         self.controlling_countries: frozenset[str] = frozenset()
         state = self.schedule_.state(0)
-        access = free_access(state.available)
-        start = procure(w, p, self._market(0, state.public_copy_availability), access, access, self.base_price)
+        start = procure(w, p, self._market(0, state.public_copy_availability), free_access(state.available),
+                        self.prices)
         self.stocks = start.actual.acquired.sum(axis=-1) / self.depreciation  # steady state
         self.reference = self.stocks.sum(axis=0) / w.population.sum()  # world per-capita stock
         self.capability = self._capability()
@@ -154,7 +155,7 @@ class ControlRegimeModel(mesa.Model):
         draws = Draws.draw(w, len(ITEMS), self.streams["licence"], self.streams["enforcement"])  # 3-4. market
         access = resolve_access(w, state, draws, self.base_price)
         market = self._market(t, state.public_copy_availability)
-        result = procure(w, p, market, access, free_access(state.available), self.base_price)
+        result = procure(w, p, market, access, self.prices)
         self.procurement = result
 
         acquired = result.actual.acquired.sum(axis=-1)  # 5. stocks and capability
@@ -164,7 +165,7 @@ class ControlRegimeModel(mesa.Model):
         newly = (self.first_capable == -2) & (self.capability >= p.capable_threshold)
         self.first_capable[newly] = t
 
-        self.vendor_revenue = result.vendor_revenue(w.n_vendors)  # 6. learning and indigenisation
+        self.vendor_revenue = result.vendor_revenue()  # 6. learning and indigenisation
         self._learn()
         self._indigenise(result.denied_share)
 
@@ -196,10 +197,9 @@ class ControlRegimeModel(mesa.Model):
 
     def _accumulate_flows(self, result: Procurement) -> None:
         """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]``."""
-        w = self.world
-        n_v = w.n_vendors
+        w, layout = self.world, result.layout
         for layer, item in enumerate(LAYER_ITEM):
-            for block, bought in ((slice(0, n_v), item), (slice(n_v, 2 * n_v), ITEM_INDEX["algorithm_11"])):
+            for block, bought in ((layout.vendors, item), (layout.converted, CONVERTED_ITEM)):
                 acquired = result.actual.acquired[:, layer, block].T  # [V, C]
                 if not acquired.any():
                     continue
@@ -226,40 +226,36 @@ class ControlRegimeModel(mesa.Model):
             "budget_total": float(self.budget.sum()),
             "spend_total": float(result.actual.spend.sum()),
         }
+        keys = summary_keys(w)
         by_route = result.by_route[target].sum(axis=(0, 1))
         leaked = result.leaked[target].sum(axis=(0, 1))
         summary["acquired_targets"] = float(by_route.sum())
         summary["blocked_targets"] = float(result.blocked[target].sum())
-        for k, route in enumerate(ROUTES):
-            summary[f"acquired_{route}"] = float(by_route[k])
-        for k, route in enumerate(ROUTES):
-            summary[f"leaked_{route}"] = float(leaked[k])
-        for item, values in self._by_item(result).items():
-            for k, route in enumerate(ROUTES):
-                summary[f"acquired_{item}_{route}"] = float(values[k])
+        summary.update(zip(keys.acquired, by_route.tolist()))
+        summary.update(zip(keys.leaked, leaked.tolist()))
+        summary.update(zip(keys.by_item, self._by_item(result).ravel().tolist()))
         revenue = np.zeros(len(w.exporters))
         np.add.at(revenue, w.vendor_exporter, self.vendor_revenue.sum(axis=1))
         total = revenue.sum()
-        for e, c in enumerate(w.exporters):
-            summary[f"revenue_{w.iso3[c]}"] = float(revenue[e])
-        for e, c in enumerate(w.exporters):
-            summary[f"share_{w.iso3[c]}"] = float(revenue[e] / total) if total > 0 else 0.0
+        summary.update(zip(keys.revenue, revenue.tolist()))
+        summary.update(zip(keys.share, (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
         controlling = np.isin(w.iso3, list(self.controlling_countries))[w.exporters]
         summary["revenue_controlling"] = float(revenue[controlling].sum())
         summary.update(observe(w, self.params, self.capability, result))
         return summary
 
-    def _by_item(self, result: Procurement) -> dict[str, np.ndarray]:
-        """Target acquisitions ``{item bought: [K]}``; conversions count under ``algorithm_11``."""
-        n_v = self.world.n_vendors
+    def _by_item(self, result: Procurement) -> np.ndarray:
+        """Target acquisitions ``[item bought, K]``; conversions count under ``algorithm_11``."""
+        layout = result.layout
         acquired = result.actual.acquired[self.is_target]
         tag = result.actual.tag[self.is_target]
         one_hot = tag[..., None] == np.arange(len(ROUTES))
         per_option = np.einsum("blo,blok->lok", acquired, one_hot)  # [L, O, K]
-        out = {item: np.zeros(len(ROUTES)) for item in ITEMS}
-        for layer, name in enumerate(LAYERS):
-            out[name] += per_option[layer, : n_v].sum(axis=0) + per_option[layer, 2 * n_v :].sum(axis=0)
-            out["algorithm_11"] += per_option[layer, n_v : 2 * n_v].sum(axis=0)
+        own = slice(layout.domestic, layout.size)  # domestic and public copies serve their layer
+        out = np.zeros((len(ITEMS), len(ROUTES)))
+        for layer, item in enumerate(LAYER_ITEM):
+            out[item] += per_option[layer, layout.vendors].sum(axis=0) + per_option[layer, own].sum(axis=0)
+            out[CONVERTED_ITEM] += per_option[layer, layout.converted].sum(axis=0)
         return out
 
     def run(self, steps: int | None = None) -> ControlRegimeModel:
@@ -309,6 +305,29 @@ class ControlRegimeModel(mesa.Model):
             "route": np.array(ROUTES)[k],
             "acquired": self.flows[e, r, c, k],
         })
+
+
+@dataclass(frozen=True)
+class SummaryKeys:
+    """The summary's per-route, per-item and per-exporter column names, in column order."""
+
+    acquired: tuple[str, ...]
+    leaked: tuple[str, ...]
+    by_item: tuple[str, ...]
+    revenue: tuple[str, ...]
+    share: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=32)
+def summary_keys(world: World) -> SummaryKeys:
+    exporters = [world.iso3[c] for c in world.exporters]
+    return SummaryKeys(
+        acquired=tuple(f"acquired_{route}" for route in ROUTES),
+        leaked=tuple(f"leaked_{route}" for route in ROUTES),
+        by_item=tuple(f"acquired_{item}_{route}" for item in ITEMS for route in ROUTES),
+        revenue=tuple(f"revenue_{code}" for code in exporters),
+        share=tuple(f"share_{code}" for code in exporters),
+    )
 
 
 def release(model: mesa.Model) -> None:

@@ -1,14 +1,17 @@
 """Layer 4: the market — access under controls, the logit split and route accounting."""
 
 from model.market.access import Access, Draws, free_access, resolve_access
-from model.market.kernel import Allocation, Market, Procurement, procure, route_sums
+from model.market.kernel import Allocation, Market, Procurement, RoutePrices, procure, route_sums
+from model.market.options import OptionLayout
 
 __all__ = [
     "Access",
     "Allocation",
     "Draws",
     "Market",
+    "OptionLayout",
     "Procurement",
+    "RoutePrices",
     "free_access",
     "procure",
     "resolve_access",

@@ -42,11 +42,26 @@ class Draws:
 
 @dataclass(frozen=True)
 class Access:
-    """Options at one step. ``open[v, r, c, i]``: vendor v can deliver item i to c by route r."""
+    """Options at one step, as vendor arrays ``[V, C, I]`` over the world's ``available[V, R, C, I]``.
 
-    open: np.ndarray  # [V, R, C, I] bool
+    An uncontrolled option is open by every available route. A controlled one is open only by the
+    routes it slipped through: direct (``direct_slip``) and one transit hub (``hub_route``).
+    """
+
+    available: np.ndarray  # [V, R, C, I] bool: route exists, vendor sells the item, no restraint
     controlled: np.ndarray  # [V, C, I] bool: a denied control applies to this vendor's sale
     tag_if_uncontrolled: np.ndarray  # [V, C, I] int: legal / foreign_availability / extraterritorial_gap
+    direct_slip: np.ndarray  # [V, C, I] bool: a controlled sale's direct route is open (enforcement failed)
+    hub_route: np.ndarray  # [V, C, I] int: the route of a controlled sale's undetected diversion, -1 none
+
+    @property
+    def open(self) -> np.ndarray:
+        """``[V, R, C, I]``: vendor v can deliver item i to c by route r (materialised on request)."""
+        slipped = np.zeros_like(self.available)
+        slipped[:, 0] = self.direct_slip
+        v, c, i = np.nonzero(self.hub_route >= 0)
+        slipped[v, self.hub_route[v, c, i], c, i] = True
+        return self.available & (~self.controlled[:, None] | slipped)
 
 
 def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: np.ndarray) -> Access:
@@ -54,6 +69,7 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
 
     ``state.available[v, r, c, i]`` is what the world allows without any control (route exists,
     vendor sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route.
+    Diversions are only worked out for controlled options (the draws are made for all).
     """
     available = state.available
     granted = draws.licence < state.approval
@@ -80,27 +96,30 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
 
     enforcement = np.where(home_denied, enforcement_by_exporter[world.vendor_exporter], state.et_enforcement)
     slip_direct = draws.enforcement < (1.0 - world.compliance[:, None, None]) * (1.0 - enforcement)
-    controller = np.where(home_denied, world.vendor_exporter[:, None, None], max(state.et_exporter, 0))
-    passing = np.moveaxis(state.hub_slip.T[:, controller], 0, 1)  # [V, H, C, I]
-    usable = available[:, 1:] & (passing > 0)
-    expected_cost = np.where(usable, base_price[:, 1:, :, None] / np.where(usable, passing, 1.0), np.inf)
-    hub = np.argmin(expected_cost, axis=1)  # [V, C, I]
+    hub_route = np.full(controlled.shape, -1)
+    v, c, i = np.nonzero(controlled)
+    controller = np.where(home_denied[v, c, i], world.vendor_exporter[v], max(state.et_exporter, 0))
+    passing = state.hub_slip[controller]  # [n, H]
+    usable = available[v, 1:, c, i] & (passing > 0)
+    expected_cost = np.where(usable, base_price[v, 1:, c] / np.where(usable, passing, 1.0), np.inf)
+    hub = np.argmin(expected_cost, axis=1)
     chance = np.take_along_axis(passing, hub[:, None], axis=1)[:, 0]
-    diverted = (draws.hub < chance) & np.isfinite(expected_cost.min(axis=1))
-    slip_hub = (np.arange(len(world.hubs))[None, :, None, None] == hub[:, None]) & diverted[:, None]
-    slipped = np.concatenate([slip_direct[:, None], slip_hub], axis=1)
-    is_open = available & (~controlled[:, None] | slipped)
+    diverted = (draws.hub[v, c, i] < chance) & np.isfinite(expected_cost.min(axis=1))
+    hub_route[v, c, i] = np.where(diverted, hub + 1, -1)
 
     any_control = state.requires.any(axis=0)[None]  # [1, C, I]
     tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))  # [V, C, I]
-    return Access(open=is_open, controlled=controlled, tag_if_uncontrolled=tag)
+    return Access(available=available, controlled=controlled, tag_if_uncontrolled=tag,
+                  direct_slip=controlled & slip_direct & available[:, 0], hub_route=hub_route)
 
 
 def free_access(available: np.ndarray) -> Access:
     """The same world with no control in force: the counterfactual that measures what was blocked."""
     v, _, c, i = available.shape
     return Access(
-        open=available,
+        available=available,
         controlled=np.zeros((v, c, i), dtype=bool),
         tag_if_uncontrolled=np.full((v, c, i), LEGAL),
+        direct_slip=np.zeros((v, c, i), dtype=bool),
+        hub_route=np.full((v, c, i), -1),
     )
