@@ -35,14 +35,13 @@ def observe(world: World, params: ModelParameters, capability: np.ndarray, resul
     # a home country's vendors: their share of the country's whole vendor spending
     total = spend.sum(axis=1, keepdims=True)
     share = np.divide(spend, total, out=np.zeros_like(spend), where=total > 0)
-    by_home = np.zeros((world.n_countries, len(world.exporters)))
-    np.add.at(by_home.T, world.vendor_exporter, share.T)
+    by_home = share @ _home_of(world)  # [C, E]
     reached_home = (by_home >= params.reach_share) & adopters[:, None]
     keys = _keys(world)
     out.update(zip(keys[0], reached_home.sum(axis=0).tolist()))
     # one vendor: its share of the country's vendor spending on the layers it sells
     sold = world.sells[:, list(LAYER_ITEM)].T.astype(float)  # [L, V]
-    market = np.einsum("clw,lv->cv", by_layer, sold)  # vendor spending on each vendor's layers
+    market = by_layer.sum(axis=2) @ sold  # vendor spending on each vendor's layers
     own = np.divide(spend, market, out=np.zeros_like(spend), where=market > 0)
     reached = (own >= params.reach_share) & adopters[:, None]
     revenue = spend.sum(axis=0)
@@ -62,3 +61,9 @@ def _keys(world: World) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ..
         tuple(f"reach_vendor_{name}" for name in world.vendor_names),
         tuple(f"vendor_share_{name}" for name in world.vendor_names),
     )
+
+
+@functools.lru_cache(maxsize=32)
+def _home_of(world: World) -> np.ndarray:
+    """``[V, E]``: 1 where the vendor's home is the exporter."""
+    return (world.vendor_exporter[:, None] == np.arange(len(world.exporters))[None, :]).astype(float)

@@ -15,7 +15,7 @@ import pandas as pd
 from model.agents import Country, Vendor
 from model.calendar import Calendar
 from model.errors import ModelInputError
-from model.market import Draws, Market, Procurement, RoutePrices, free_access, procure, resolve_access
+from model.market import Draws, Market, Procurement, free_access, procure, resolve_access, route_prices
 from model.observables import observe
 from model.parameters import ModelParameters, default_parameters
 from model.policy import PolicySchedule, PolicySet, preset
@@ -92,12 +92,13 @@ class ControlRegimeModel(mesa.Model):
         spy = self.calendar.steps_per_year
         self.is_target = w.repression >= self.target_threshold
         self.depreciation = 1.0 - (1.0 - np.array(p.depreciation.as_tuple())) ** (1.0 / spy)
-        self.base_price = w.price[:, None, None] * w.route_cost[w.vendor_exporter]  # [V, R, C]
-        self.prices = RoutePrices(self.base_price)
+        self.prices = route_prices(w)
+        self.base_price = self.prices.base  # [V, R, C]
         self.unrest = np.zeros(w.n_countries)
         self.vendor_quality = w.quality.copy()
         self.domestic_quality = np.tile(np.array(p.domestic_quality.as_tuple()), (w.n_countries, 1))
         self.budget = self._budget()
+        self.controlling = np.zeros(len(w.exporters), dtype=bool)  # [E]: a control in force this step
         self.controlling_countries: frozenset[str] = frozenset()
         state = self.schedule_.state(0)
         start = procure(w, p, self._market(0, state.public_copy_availability), free_access(state.available),
@@ -143,6 +144,7 @@ class ControlRegimeModel(mesa.Model):
         t = self.steps - 1
         w, p = self.world, self.params
         state = self.schedule_.state(t)  # 1. policies in force
+        self.controlling = state.controlling
         self.controlling_countries = frozenset(w.iso3[c] for c in w.exporters[state.controlling])
 
         rng = self.streams["unrest"]  # 2. unrest shocks and budgets
@@ -196,17 +198,16 @@ class ControlRegimeModel(mesa.Model):
         self.domestic_quality = self.domestic_quality + self.params.indigenisation_rate * denied_share * gap
 
     def _accumulate_flows(self, result: Procurement) -> None:
-        """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]``."""
-        w, layout = self.world, result.layout
-        for layer, item in enumerate(LAYER_ITEM):
-            for block, bought in ((layout.vendors, item), (layout.converted, CONVERTED_ITEM)):
-                acquired = result.actual.acquired[:, layer, block].T  # [V, C]
-                if not acquired.any():
-                    continue
-                route = result.actual.route[:, :, bought]  # [V, C]
-                tag = result.actual.tag[:, layer, block].T
-                v, c = np.nonzero(acquired > 0)
-                np.add.at(self.flows, (w.vendor_exporter[v], route[v, c], c, tag[v, c]), acquired[v, c])
+        """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]`` (one
+        ``np.add.at``, in the order layer, option, buyer)."""
+        w, layout, actual = self.world, result.layout, result.actual
+        by_vendor = actual.acquired[:, :, : layout.converted.stop].transpose(1, 2, 0)  # [L, 2V, C]
+        layer, option, c = np.nonzero(by_vendor > 0)
+        converted = option >= layout.n_vendors
+        v = option - converted * layout.n_vendors
+        item = np.where(converted, CONVERTED_ITEM, np.array(LAYER_ITEM)[layer])
+        index = (w.vendor_exporter[v], actual.route[v, c, item], c, actual.tag[c, layer, option])
+        np.add.at(self.flows, index, by_vendor[layer, option, c])
 
     # --- outputs -----------------------------------------------------------------------------
     def _summarise(self, result: Procurement, step: int) -> dict[str, float]:
@@ -239,8 +240,7 @@ class ControlRegimeModel(mesa.Model):
         total = revenue.sum()
         summary.update(zip(keys.revenue, revenue.tolist()))
         summary.update(zip(keys.share, (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
-        controlling = np.isin(w.iso3, list(self.controlling_countries))[w.exporters]
-        summary["revenue_controlling"] = float(revenue[controlling].sum())
+        summary["revenue_controlling"] = float(revenue[self.controlling].sum())
         summary.update(observe(w, self.params, self.capability, result))
         return summary
 
@@ -249,8 +249,9 @@ class ControlRegimeModel(mesa.Model):
         layout = result.layout
         acquired = result.actual.acquired[self.is_target]
         tag = result.actual.tag[self.is_target]
-        one_hot = tag[..., None] == np.arange(len(ROUTES))
-        per_option = np.einsum("blo,blok->lok", acquired, one_hot)  # [L, O, K]
+        n_l, n_o, n_k = acquired.shape[1], acquired.shape[2], len(ROUTES)
+        cell = (np.arange(n_l * n_o) * n_k).reshape(n_l, n_o) + tag  # [B, L, O] -> (l, o, k)
+        per_option = np.bincount(cell.ravel(), acquired.ravel(), n_l * n_o * n_k).reshape(n_l, n_o, n_k)
         own = slice(layout.domestic, layout.size)  # domestic and public copies serve their layer
         out = np.zeros((len(ITEMS), len(ROUTES)))
         for layer, item in enumerate(LAYER_ITEM):

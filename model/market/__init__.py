@@ -1,7 +1,7 @@
 """Layer 4: the market — access under controls, the logit split and route accounting."""
 
 from model.market.access import Access, Draws, free_access, resolve_access
-from model.market.kernel import Allocation, Market, Procurement, RoutePrices, procure, route_sums
+from model.market.kernel import Allocation, Market, Procurement, RoutePrices, procure, route_prices, route_sums
 from model.market.options import OptionLayout
 
 __all__ = [
@@ -15,5 +15,6 @@ __all__ = [
     "free_access",
     "procure",
     "resolve_access",
+    "route_prices",
     "route_sums",
 ]

@@ -94,23 +94,25 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
         gap = state.et_gap[:, :, None] & state.requires[state.et_exporter][None]
     controlled = home_denied | et_denied
 
-    enforcement = np.where(home_denied, enforcement_by_exporter[world.vendor_exporter], state.et_enforcement)
-    slip_direct = draws.enforcement < (1.0 - world.compliance[:, None, None]) * (1.0 - enforcement)
-    hub_route = np.full(controlled.shape, -1)
-    v, c, i = np.nonzero(controlled)
-    controller = np.where(home_denied[v, c, i], world.vendor_exporter[v], max(state.et_exporter, 0))
-    passing = state.hub_slip[controller]  # [n, H]
+    v, c, i = sales = np.nonzero(controlled)
+    home = home_denied[sales]
+    enforcement = np.where(home, enforcement_by_exporter[world.vendor_exporter[v], c, i], state.et_enforcement)
+    direct_slip = np.zeros_like(controlled)
+    direct_slip[sales] = (draws.enforcement[sales] < (1.0 - world.compliance[v]) * (1.0 - enforcement)) & available[v, 0, c, i]
+    controller = np.where(home, world.vendor_exporter[v], max(state.et_exporter, 0))
+    passing = state.hub_slip[controller]  # [sale, H]
     usable = available[v, 1:, c, i] & (passing > 0)
     expected_cost = np.where(usable, base_price[v, 1:, c] / np.where(usable, passing, 1.0), np.inf)
     hub = np.argmin(expected_cost, axis=1)
     chance = np.take_along_axis(passing, hub[:, None], axis=1)[:, 0]
-    diverted = (draws.hub[v, c, i] < chance) & np.isfinite(expected_cost.min(axis=1))
-    hub_route[v, c, i] = np.where(diverted, hub + 1, -1)
+    diverted = (draws.hub[sales] < chance) & np.isfinite(expected_cost.min(axis=1))
+    hub_route = np.full(controlled.shape, -1)
+    hub_route[sales] = np.where(diverted, hub + 1, -1)
 
     any_control = state.requires.any(axis=0)[None]  # [1, C, I]
     tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))  # [V, C, I]
     return Access(available=available, controlled=controlled, tag_if_uncontrolled=tag,
-                  direct_slip=controlled & slip_direct & available[:, 0], hub_route=hub_route)
+                  direct_slip=direct_slip, hub_route=hub_route)
 
 
 def free_access(available: np.ndarray) -> Access:

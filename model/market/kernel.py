@@ -13,6 +13,7 @@ it shares the qualities, the option scales and every uncontrolled option's attra
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -107,64 +108,83 @@ def route_sums(values: np.ndarray, tag: np.ndarray) -> np.ndarray:
 
 
 class RoutePrices:
-    """Route prices ``base[v, r, c]`` (the vendor's price index times the route's cost multiplier)
-    and, per availability array, every sale's cheapest available route, worked out once."""
+    """A world's route prices ``base[v, r, c]`` (the vendor's price index times the route's cost
+    multiplier) and every sale's cheapest available route, worked out once per availability pattern.
 
-    def __init__(self, base: np.ndarray) -> None:
-        self.base = base
-        self._cheapest: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    Build it with :func:`route_prices`, which keeps one per world for the process."""
+
+    MAX_PATTERNS = 64
+
+    def __init__(self, world: World) -> None:
+        self.base = world.price[:, None, None] * world.route_cost[world.vendor_exporter]
+        self.base.setflags(write=False)
+        self._cheapest: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
 
     def cheapest(self, available: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(route, price)``, each ``[V, C, I]``: the cheapest available route (-1, inf: none)."""
-        key = id(available)
-        if key not in self._cheapest:  # the array is kept, so its id is not reused
+        """``(route, price)``, each ``[V, C, I]``: the cheapest available route (-1, inf: none).
+        Do not write to them: they are shared by every run on the world."""
+        key = available.tobytes()
+        if key not in self._cheapest:
+            if len(self._cheapest) >= self.MAX_PATTERNS:
+                self._cheapest.clear()
             price = np.where(available, self.base[..., None], np.inf)  # [V, R, C, I]
             route = np.argmin(price, axis=1)
             best = np.take_along_axis(price, route[:, None], axis=1)[:, 0]
-            self._cheapest[key] = (available, np.where(np.isfinite(best), route, -1), best)
-        return self._cheapest[key][1:]
+            route = np.where(np.isfinite(best), route, -1)
+            route.setflags(write=False)
+            best.setflags(write=False)
+            self._cheapest[key] = (route, best)
+        return self._cheapest[key]
+
+
+@functools.lru_cache(maxsize=16)
+def route_prices(world: World) -> RoutePrices:
+    """The world's :class:`RoutePrices`, one per world in the process."""
+    return RoutePrices(world)
 
 
 def procure(world: World, params: ModelParameters, market: Market, access: Access, prices: RoutePrices) -> Procurement:
     """Allocate every buyer's budget with controls (``access``) and, when some option is
-    controlled, without them (the free counterfactual)."""
+    controlled, without them (the free counterfactual, which shares all but the controlled options)."""
     layout = OptionLayout(world.n_vendors)
     free_route, free_price = prices.cheapest(access.available)
-    quality = _option_quality(layout, params, market)
-    scale = _option_scale(world, market)
-    free_weight = attraction(
-        _option_price(layout, params, market, free_price), quality, scale,
-        params.price_sensitivity, params.quality_sensitivity,
-    )
-    free_tag = access.tag_if_uncontrolled
+    price = _option_price(layout, params, market, free_price)
+    appeal = _option_appeal(layout, params, market, world)
+    free_weight = attraction(price, appeal, params.price_sensitivity)
+    tag = layout.tags(layout.vendor_block(access.tag_if_uncontrolled))
     if not access.controlled.any():  # nothing controlled: the free allocation is the actual one
-        actual = _allocation(layout, params, market, free_weight, free_route, free_tag)
+        actual = _allocation(market, params, free_weight, tag, free_route)
         return Procurement(layout, actual, actual, np.zeros(free_weight.shape, dtype=bool))
 
-    controlled = access.controlled
-    route, price = _slipped(access, prices.base, 1.0 + params.risk_premium)
-    route = np.where(controlled, route, free_route)
-    price = np.where(controlled, price, free_price)
-    tag = np.where(controlled, np.where(route == 0, ILLICIT, TRANSSHIPMENT), free_tag)
-    weight = attraction(
-        _option_price(layout, params, market, price), quality, scale,
-        params.price_sensitivity, params.quality_sensitivity,
+    v, c, i = np.nonzero(access.controlled)
+    cells = layout.cells(v, c, i)
+    route, sale_price = _slipped(access, prices.base, (v, c, i), 1.0 + params.risk_premium)
+    weight = free_weight.copy()
+    weight[cells] = attraction(
+        sale_price * np.where(i == CONVERTED_ITEM, 1.0 + params.conversion_cost, 1.0) * market.price_level,
+        appeal[cells], params.price_sensitivity,
     )
+    tag[cells] = np.where(route == 0, ILLICIT, TRANSSHIPMENT)
+    actual_route = free_route.copy()
+    actual_route[v, c, i] = route
+    controlled = np.zeros(weight.shape, dtype=bool)
+    controlled[cells] = True
     return Procurement(
         layout=layout,
-        actual=_allocation(layout, params, market, weight, route, tag),
-        free=_allocation(layout, params, market, free_weight, free_route, None),
-        controlled=layout.vendor_mask(controlled),
+        actual=_allocation(market, params, weight, tag, actual_route),
+        free=_allocation(market, params, free_weight, None, free_route),
+        controlled=controlled,
     )
 
 
-def _slipped(access: Access, base: np.ndarray, premium: float) -> tuple[np.ndarray, np.ndarray]:
+def _slipped(
+    access: Access, base: np.ndarray, sales: tuple[np.ndarray, np.ndarray, np.ndarray], premium: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Controlled sales' cheaper open route (direct first on a tie) and its price with the risk
-    premium: ``(route, price)``, each ``[V, C, I]`` (-1, inf where nothing slipped)."""
-    n_v, _, n_c, n_i = access.available.shape
-    v, c = np.arange(n_v)[:, None, None], np.arange(n_c)[None, :, None]
-    direct = np.where(access.direct_slip, base[:, 0, :, None] * premium, np.inf)
-    hub = access.hub_route
+    premium: ``(route, price)`` per sale (-1, inf where nothing slipped)."""
+    v, c, _ = sales
+    direct = np.where(access.direct_slip[sales], base[v, 0, c] * premium, np.inf)
+    hub = access.hub_route[sales]
     via_hub = np.where(hub >= 0, base[v, np.maximum(hub, 0), c] * premium, np.inf)
     use_hub = via_hub < direct
     route = np.where(use_hub, hub, np.where(np.isfinite(direct), 0, -1))
@@ -174,18 +194,24 @@ def _slipped(access: Access, base: np.ndarray, premium: float) -> tuple[np.ndarr
 def _option_price(layout: OptionLayout, params: ModelParameters, market: Market, price: np.ndarray) -> np.ndarray:
     """``[C, L, O]`` prices from the vendors' prices ``[V, C, I]`` (closed options: inf)."""
     table = layout.table(
-        layout.vendor_block(price), price[:, :, CONVERTED_ITEM].T * (1.0 + params.conversion_cost),
+        price.shape[1], layout.vendor_block(price), price[:, :, CONVERTED_ITEM].T * (1.0 + params.conversion_cost),
         params.domestic_price, params.public_copy_price, np.inf,
     )
     return table * market.price_level
 
 
-def _option_quality(layout: OptionLayout, params: ModelParameters, market: Market) -> np.ndarray:
-    """``[C, L, O]`` qualities (closed options: 0)."""
+def _option_appeal(layout: OptionLayout, params: ModelParameters, market: Market, world: World) -> np.ndarray:
+    """``[C, L, O]`` attraction at unit price: the option's scale times its quality to the power
+    b_q (powers taken on the small per-vendor arrays, then laid out)."""
+    qs = params.quality_sensitivity
     n_c = market.domestic_quality.shape[0]
-    vendors = np.broadcast_to(market.vendor_quality[:, list(LAYER_ITEM)].T[None], (n_c, len(LAYER_ITEM), layout.n_vendors))
+    vendor = market.vendor_quality[:, list(LAYER_ITEM)].T[None]  # [1, L, V]
     converted = market.vendor_quality[None, :, CONVERTED_ITEM] * params.conversion_efficiency
-    return layout.table(vendors, converted, market.domestic_quality, market.public_quality, 0.0)
+    public = np.array(market.public_quality)
+    quality = layout.table(n_c, vendor, converted, market.domestic_quality, public, 0.0)
+    powered = layout.table(n_c, *(np.power(np.where(q > 0, q, 1.0), qs)
+                                  for q in (vendor, converted, market.domestic_quality, public)), 1.0)
+    return np.where(quality > 0, _option_scale(world, market) * powered, 0.0)
 
 
 def _option_scale(world: World, market: Market) -> np.ndarray:
@@ -196,11 +222,8 @@ def _option_scale(world: World, market: Market) -> np.ndarray:
 
 
 def _allocation(
-    layout: OptionLayout, params: ModelParameters, market: Market, weight: np.ndarray, route: np.ndarray,
-    vendor_tag: np.ndarray | None,
+    market: Market, params: ModelParameters, weight: np.ndarray, tag: np.ndarray | None, route: np.ndarray
 ) -> Allocation:
-    """The logit split of the budgets over options of attraction ``weight``; the tag table is laid
-    out from the vendors' tags ``[V, C, I]`` (None: not needed)."""
+    """The logit split of the budgets over options of attraction ``weight``."""
     spend, acquired = purchase(market.budget, weight, params.price_sensitivity)
-    tag = None if vendor_tag is None else layout.tags(layout.vendor_block(vendor_tag))
     return Allocation(spend=spend, acquired=acquired, tag=tag, route=route)

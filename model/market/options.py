@@ -25,6 +25,8 @@ CONVERTED_ITEM = ITEM_INDEX["algorithm_11"]
 """The item bought for conversion."""
 PUBLIC_LAYER = LAYER_INDEX["training_data"]
 """The layer public copies serve."""
+ITEM_LAYER = np.array([LAYER_ITEM.index(i) if i in LAYER_ITEM else CONVERTED_LAYER for i in range(len(ITEM_INDEX))])
+"""The layer each item's vendor options sit in."""
 
 
 @dataclass(frozen=True)
@@ -59,19 +61,21 @@ class OptionLayout:
         """``[C, L, V]``: a ``[V, C, I]`` vendor array at each layer's own item."""
         return per_vendor[:, :, list(LAYER_ITEM)].transpose(1, 2, 0)
 
-    def table(
-        self, vendors: np.ndarray, converted: np.ndarray, domestic, public, closed, dtype=None
-    ) -> np.ndarray:
-        """Assemble ``[C, L, O]``: ``vendors[C, L, V]``; ``converted[C, V]`` in the 1:N layer;
-        ``domestic`` and ``public`` (scalars or ``[C]`` / ``[C, L]``) in their options, public copies
-        in the training-data layer only; ``closed`` everywhere else."""
-        n_c, n_l, _ = vendors.shape
-        out = np.full((n_c, n_l, self.size), closed, dtype=dtype or vendors.dtype)
+    def table(self, n_c: int, vendors, converted, domestic, public, closed) -> np.ndarray:
+        """Assemble ``[C, L, O]`` for ``n_c`` buyers: ``vendors`` (``[C or 1, L, V]``); ``converted``
+        (``[C or 1, V]``) in the 1:N layer; ``domestic`` (``[C, L]`` or a scalar) in every layer;
+        ``public`` (``[C]`` or a scalar) in the training-data layer; ``closed`` everywhere else."""
+        out = np.full((n_c, len(LAYER_ITEM), self.size), closed, dtype=np.result_type(vendors, closed))
         out[:, :, self.vendors] = vendors
         out[:, CONVERTED_LAYER, self.converted] = converted
         out[:, :, self.domestic] = domestic
         out[:, PUBLIC_LAYER, self.public] = public
         return out
+
+    def cells(self, v: np.ndarray, c: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where vendor sales ``(v, c, i)`` sit in the table: ``(c, l, o)``. Each item has one
+        place: its own layer, or (the 1:1 item) the conversion block of the 1:N layer."""
+        return c, ITEM_LAYER[i], v + np.where(i == CONVERTED_ITEM, self.n_vendors, 0)
 
     def tags(self, vendors: np.ndarray) -> np.ndarray:
         """The route-tag table ``[C, L, O]`` from the vendors' tags ``[C, L, V]``: conversion,
@@ -87,7 +91,3 @@ class OptionLayout:
         """``[..., V]``: an option array's vendor and conversion blocks added (conversions under
         the vendor that sold the 1:1 item)."""
         return values[..., self.vendors] + values[..., self.converted]
-
-    def vendor_mask(self, per_vendor: np.ndarray) -> np.ndarray:
-        """A ``[V, C, I]`` boolean vendor array as the ``[C, L, O]`` table (False elsewhere)."""
-        return self.table(self.vendor_block(per_vendor), per_vendor[:, :, CONVERTED_ITEM].T, False, False, False)
