@@ -268,10 +268,12 @@ class ControlRegimeModel(mesa.Model):
     def report(self) -> dict[str, float]:
         """End-of-run figures: post-warm-up totals of the flow columns of the summary
         (``total_<column>``) and the time target regimes took to become mass-surveillance capable."""
-        ts = self.timeseries()
-        post = ts.loc[ts.index >= self.warmup]
-        flows = [c for c in ts if c.startswith(("acquired_", "leaked_", "revenue_")) or c == "blocked_targets"]
-        out = {f"total_{c}": float(post[c].sum()) for c in flows}
+        columns = self.datacollector.model_vars
+        post = np.array(columns["step"]) >= self.warmup
+        flows = [c for c in columns if c.startswith(("acquired_", "leaked_", "revenue_")) or c == "blocked_targets"]
+        block = np.array([columns[c] for c in flows], dtype=float)[:, post]
+        # each column summed on its own, as pandas does (numpy's pairwise sum of a 1-D array)
+        out = {f"total_{c}": float(row.sum()) for c, row in zip(flows, block)}
         became = self.is_target & (self.first_capable >= 0)
         out["targets_newly_capable"] = int(became.sum())
         out["years_to_capable"] = (
