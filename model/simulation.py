@@ -41,6 +41,31 @@ def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) 
     return _WORLDS[key]
 
 
+@dataclass
+class RunSetup:
+    """What every run of one world, policy set, parameter set and calendar shares: the policy
+    schedule (with its per-state arrays) and the opening allocation (it draws no random number)."""
+
+    world: World
+    schedule: PolicySchedule
+    start: Procurement | None = None
+
+
+_SETUPS: dict[tuple, RunSetup] = {}
+
+
+def setup_for(world: World, policies: PolicySet, params: ModelParameters, calendar: Calendar, warmup: int,
+              horizon: int) -> RunSetup:
+    """The :class:`RunSetup` of these settings, built once per process and then reused."""
+    key = (id(world), policies.model_dump_json(), params.model_dump_json(), calendar, warmup, horizon)
+    setup = _SETUPS.get(key)
+    if setup is None or setup.world is not world:
+        if len(_SETUPS) > 64:
+            _SETUPS.clear()
+        setup = _SETUPS[key] = RunSetup(world, PolicySchedule(world, policies, params, calendar, warmup, horizon))
+    return setup
+
+
 class ControlRegimeModel(mesa.Model):
     """Exporting nations, vendors and importing regimes trading surveillance items under controls.
 
@@ -77,9 +102,10 @@ class ControlRegimeModel(mesa.Model):
         self.horizon, self.warmup = horizon, warmup
         self.calendar = Calendar(start_date, steps_per_year)
         self.target_threshold = target_threshold
-        self.schedule_ = PolicySchedule(self.world, self.policies, parameters, self.calendar, warmup, horizon)
+        setup = setup_for(self.world, self.policies, parameters, self.calendar, warmup, horizon)
+        self.schedule_ = setup.schedule
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
-        self._init_state()
+        self._init_state(setup)
         agent_ids = {
             Country: np.array([Country(self, c).unique_id for c in range(self.world.n_countries)]),
             Vendor: np.array([Vendor(self, v).unique_id for v in range(self.world.n_vendors)]),
@@ -87,7 +113,7 @@ class ControlRegimeModel(mesa.Model):
         self.datacollector = ArrayDataCollector(list(self.summary), agent_ids if collect_agents else None)
 
     # --- state -------------------------------------------------------------------------------
-    def _init_state(self) -> None:
+    def _init_state(self, setup: RunSetup) -> None:
         w, p = self.world, self.params
         spy = self.calendar.steps_per_year
         self.is_target = w.repression >= self.target_threshold
@@ -100,9 +126,11 @@ class ControlRegimeModel(mesa.Model):
         self.budget = self._budget()
         self.controlling = np.zeros(len(w.exporters), dtype=bool)  # [E]: a control in force this step
         self.controlling_countries: frozenset[str] = frozenset()
-        state = self.schedule_.state(0)
-        start = procure(w, p, self._market(0, state.public_copy_availability), free_access(state.available),
-                        self.prices)
+        if setup.start is None:
+            state = self.schedule_.state(0)
+            setup.start = procure(w, p, self._market(0, state.public_copy_availability),
+                                  free_access(state.available), self.prices)
+        start = setup.start
         self.stocks = start.actual.acquired.sum(axis=-1) / self.depreciation  # steady state
         self.reference = self.stocks.sum(axis=0) / w.population.sum()  # world per-capita stock
         self.capability = self._capability()
@@ -207,7 +235,7 @@ class ControlRegimeModel(mesa.Model):
         v = option - converted * layout.n_vendors
         item = np.where(converted, CONVERTED_ITEM, np.array(LAYER_ITEM)[layer])
         index = (w.vendor_exporter[v], actual.route[v, c, item], c, actual.tag[c, layer, option])
-        np.add.at(self.flows, index, by_vendor[layer, option, c])
+        np.add.at(self.flows.reshape(-1), np.ravel_multi_index(index, self.flows.shape), by_vendor[layer, option, c])
 
     # --- outputs -----------------------------------------------------------------------------
     def _summarise(self, result: Procurement, step: int) -> dict[str, float]:

@@ -17,7 +17,9 @@ def attraction(price: np.ndarray, appeal: np.ndarray, price_sensitivity: float) 
     """``appeal * price**-b_p``, the attraction of options whose ``appeal`` (attraction at unit
     price) is ``scale * quality**b_q``; zero for closed (infinite-price) options or zero appeal."""
     usable = np.isfinite(price) & (appeal > 0)
-    return np.where(usable, appeal * np.power(np.where(usable, price, 1.0), -price_sensitivity), 0.0)
+    out = np.zeros(np.broadcast_shapes(price.shape, appeal.shape))
+    out[usable] = appeal[usable] * np.power(price[usable], -price_sensitivity)
+    return out
 
 
 def purchase(
