@@ -60,7 +60,7 @@ def setup_for(world: World, policies: PolicySet, params: ModelParameters, calend
     key = (id(world), policies.model_dump_json(), params.model_dump_json(), calendar, warmup, horizon)
     setup = _SETUPS.get(key)
     if setup is None or setup.world is not world:
-        if len(_SETUPS) > 64:
+        if len(_SETUPS) > 16:
             _SETUPS.clear()
         setup = _SETUPS[key] = RunSetup(world, PolicySchedule(world, policies, params, calendar, warmup, horizon))
     return setup
@@ -73,6 +73,8 @@ class ControlRegimeModel(mesa.Model):
     :class:`PolicySet` or the name of a ready-made regime (see ``model.policy.PRESETS``); ``world``
     is a built :class:`World` or :class:`WorldOverrides` for the default one. One step is one
     quarter by default; policies switch on no earlier than the end of the ``warmup``.
+    ``collect_agents=False`` skips the per-agent tables and ``collect_flows=False`` the flow table
+    (:meth:`flow_table`), for runs that do not report them.
     """
 
     def __init__(
@@ -87,6 +89,7 @@ class ControlRegimeModel(mesa.Model):
         start_date: dt.date = dt.date(2019, 1, 1),
         target_threshold: float = 0.5,
         collect_agents: bool = True,
+        collect_flows: bool = True,
         rng: Any = None,
         seed: Any = None,
     ) -> None:
@@ -100,6 +103,7 @@ class ControlRegimeModel(mesa.Model):
         self.world: World = world if isinstance(world, World) else world_for(parameters, world)
         self.policies: PolicySet = preset(policies, self.world) if isinstance(policies, str) else policies
         self.horizon, self.warmup = horizon, warmup
+        self.collect_flows = collect_flows
         self.calendar = Calendar(start_date, steps_per_year)
         self.target_threshold = target_threshold
         setup = setup_for(self.world, self.policies, parameters, self.calendar, warmup, horizon)
@@ -199,7 +203,7 @@ class ControlRegimeModel(mesa.Model):
         self._learn()
         self._indigenise(result.denied_share)
 
-        if t >= self.warmup:
+        if self.collect_flows and t >= self.warmup:
             self._accumulate_flows(result)
         self.summary = self._summarise(result, step=t)  # 7. data collection
         self.datacollector.collect(self)
@@ -326,6 +330,8 @@ class ControlRegimeModel(mesa.Model):
 
     def flow_table(self) -> pd.DataFrame:
         """Cumulative post-warm-up vendor deliveries by exporter, hub, buyer and route (non-zero rows)."""
+        if not self.collect_flows:
+            raise ValueError("this model did not collect flows: build it with collect_flows=True")
         w = self.world
         e, r, c, k = np.nonzero(self.flows)
         hubs = np.array([""] + [w.iso3[h] for h in w.hubs])

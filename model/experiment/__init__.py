@@ -3,7 +3,7 @@
 from model.experiment.compare import Comparison, ExperimentError, compare, run_scenario
 from model.experiment.executors import execute, local_processes
 from model.experiment.metrics import interval, paired_metrics, summarise
-from model.experiment.runner import RunRecord, RunSpec, run_one
+from model.experiment.runner import RunRecord, RunSpec, run_ensemble, run_one
 from model.experiment.seeds import replicate_seed, replicate_seeds
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "paired_metrics",
     "replicate_seed",
     "replicate_seeds",
+    "run_ensemble",
     "run_one",
     "run_scenario",
     "summarise",
