@@ -66,6 +66,14 @@ def setup_for(world: World, policies: PolicySet, params: ModelParameters, calend
     return setup
 
 
+def clear_process_caches() -> None:
+    """Forget the worlds, run setups and route tables this process has built (the next run builds
+    its own, as in a fresh process)."""
+    _WORLDS.clear()
+    _SETUPS.clear()
+    route_prices.cache_clear()
+
+
 class ControlRegimeModel(mesa.Model):
     """Exporting nations, vendors and importing regimes trading surveillance items under controls.
 

@@ -8,10 +8,9 @@ import random
 import pandas as pd
 import pytest
 
-import model.simulation as simulation
 from model.experiment import RunSpec, execute, replicate_seeds, run_ensemble, run_one
-from model.market import route_prices
 from model.parameters import default_parameters
+from model.simulation import clear_process_caches
 
 PRESETS = ["none", "unilateral_us", "unilateral_us_extraterritorial", "us_eu", "wassenaar", "global_with_china"]
 
@@ -28,12 +27,6 @@ def sample_specs(n: int, seed: int) -> list[RunSpec]:
         specs.append(RunSpec(f"r{k}", "sample", "policy", k % 4, draw.choice(seeds), kwargs,
                              keep_flows=draw.random() < 0.5, keep_regimes=True))
     return specs
-
-
-def clear_caches() -> None:
-    simulation._WORLDS.clear()
-    simulation._SETUPS.clear()
-    route_prices.cache_clear()
 
 
 def assert_same_record(a, b) -> None:
@@ -53,7 +46,7 @@ def test_a_random_sample_of_runs_is_the_same_alone_and_in_an_ensemble():
     specs = sample_specs(10, seed=2026)
     alone = {}
     for spec in specs:
-        clear_caches()  # every single run starts from a cold process
+        clear_process_caches()  # every single run starts from a cold process
         alone[spec.run_id] = run_one(spec)
     shuffled = random.Random(1).sample(specs, len(specs))
     together = run_ensemble(shuffled)
