@@ -119,14 +119,19 @@ class RoutePrices:
         self.base = world.price[:, None, None] * world.route_cost[world.vendor_exporter]
         self.base.setflags(write=False)
         self._cheapest: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+        self._by_array: dict[int, tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
 
     def cheapest(self, available: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(route, price)``, each ``[V, C, I]``: the cheapest available route (-1, inf: none).
         Do not write to them: they are shared by every run on the world."""
+        seen = self._by_array.get(id(available))
+        if seen is not None and seen[0] is available:  # the same array as before (a cached policy state)
+            return seen[1]
         key = available.tobytes()
         if key not in self._cheapest:
             if len(self._cheapest) >= self.MAX_PATTERNS:
                 self._cheapest.clear()
+                self._by_array.clear()
             price = np.where(available, self.base[..., None], np.inf)  # [V, R, C, I]
             route = np.argmin(price, axis=1)
             best = np.take_along_axis(price, route[:, None], axis=1)[:, 0]
@@ -134,6 +139,9 @@ class RoutePrices:
             route.setflags(write=False)
             best.setflags(write=False)
             self._cheapest[key] = (route, best)
+        if len(self._by_array) >= self.MAX_PATTERNS:
+            self._by_array.clear()
+        self._by_array[id(available)] = (available, self._cheapest[key])  # kept alive: its id stays unique
         return self._cheapest[key]
 
 
@@ -201,17 +209,15 @@ def _option_price(layout: OptionLayout, params: ModelParameters, market: Market,
 
 
 def _option_appeal(layout: OptionLayout, params: ModelParameters, market: Market, world: World) -> np.ndarray:
-    """``[C, L, O]`` attraction at unit price: the option's scale times its quality to the power
-    b_q (powers taken on the small per-vendor arrays, then laid out)."""
+    """``[C, L, O]`` attraction at unit price: the option's scale times its quality to the power b_q
+    (0 for zero quality), the powers taken on the small per-vendor arrays and then laid out."""
     qs = params.quality_sensitivity
     n_c = market.domestic_quality.shape[0]
     vendor = market.vendor_quality[:, list(LAYER_ITEM)].T[None]  # [1, L, V]
     converted = market.vendor_quality[None, :, CONVERTED_ITEM] * params.conversion_efficiency
-    public = np.array(market.public_quality)
-    quality = layout.table(n_c, vendor, converted, market.domestic_quality, public, 0.0)
-    powered = layout.table(n_c, *(np.power(np.where(q > 0, q, 1.0), qs)
-                                  for q in (vendor, converted, market.domestic_quality, public)), 1.0)
-    return np.where(quality > 0, _option_scale(world, market) * powered, 0.0)
+    powered = (np.where(q > 0, np.power(np.where(q > 0, q, 1.0), qs), 0.0)
+               for q in (vendor, converted, market.domestic_quality, np.array(market.public_quality)))
+    return _option_scale(world, market) * layout.table(n_c, *powered, 0.0)
 
 
 def _option_scale(world: World, market: Market) -> np.ndarray:
