@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
@@ -15,10 +15,20 @@ import pandas as pd
 from model.agents import Country, Vendor
 from model.calendar import Calendar
 from model.errors import ModelInputError
-from model.market import Draws, Market, Procurement, free_access, procure, resolve_access, route_prices
+from model.market import (
+    Diversions,
+    Draws,
+    Market,
+    Procurement,
+    best_diversions,
+    free_access,
+    procure,
+    resolve_access,
+    route_prices,
+)
 from model.observables import observe
 from model.parameters import ModelParameters, default_parameters
-from model.policy import PolicySchedule, PolicySet, preset
+from model.policy import PolicySchedule, PolicySet, PolicyState, preset
 from model.market.options import CONVERTED_ITEM
 from model.reporters import ArrayDataCollector
 from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
@@ -44,11 +54,19 @@ def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) 
 @dataclass
 class RunSetup:
     """What every run of one world, policy set, parameter set and calendar shares: the policy
-    schedule (with its per-state arrays) and the opening allocation (it draws no random number)."""
+    schedule (with its per-state arrays), each state's best diversions, and the opening allocation
+    (it draws no random number)."""
 
     world: World
     schedule: PolicySchedule
     start: Procurement | None = None
+    _diversions: dict[int, Diversions] = field(default_factory=dict)
+
+    def diversions(self, state: PolicyState) -> Diversions:
+        """The best diversions at ``state`` (one of this setup's schedule's states, which it keeps)."""
+        if id(state) not in self._diversions:
+            self._diversions[id(state)] = best_diversions(self.world, state, route_prices(self.world).base)
+        return self._diversions[id(state)]
 
 
 _SETUPS: dict[tuple, RunSetup] = {}
@@ -115,6 +133,7 @@ class ControlRegimeModel(mesa.Model):
         self.calendar = Calendar(start_date, steps_per_year)
         self.target_threshold = target_threshold
         setup = setup_for(self.world, self.policies, parameters, self.calendar, warmup, horizon)
+        self._setup = setup
         self.schedule_ = setup.schedule
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
         self._init_state(setup)
@@ -195,7 +214,7 @@ class ControlRegimeModel(mesa.Model):
         self.budget = self._budget()
 
         draws = Draws.draw(w, len(ITEMS), self.streams["licence"], self.streams["enforcement"])  # 3-4. market
-        access = resolve_access(w, state, draws, self.base_price)
+        access = resolve_access(w, state, draws, self.base_price, self._setup.diversions(state))
         market = self._market(t, state.public_copy_availability)
         result = procure(w, p, market, access, self.prices)
         self.procurement = result

@@ -64,13 +64,48 @@ class Access:
         return self.available & (~self.controlled[:, None] | slipped)
 
 
-def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: np.ndarray) -> Access:
+@dataclass(frozen=True)
+class Diversions:
+    """Every sale's best diversion at one policy state, were it controlled by its vendor's home
+    country (``home_*``) or by the extraterritorial jurisdiction (``et_*``), each ``[V, C, I]``: the
+    hub (0-based), its chance of passing, and whether any hub is usable. They depend on the state
+    and the route prices only, so they are worked out once per state (:func:`best_diversions`)."""
+
+    home_hub: np.ndarray
+    home_chance: np.ndarray
+    home_usable: np.ndarray
+    et_hub: np.ndarray
+    et_chance: np.ndarray
+    et_usable: np.ndarray
+
+
+def best_diversions(world: World, state: PolicyState, base_price: np.ndarray) -> Diversions:
+    """The hub with the lowest expected cost per successful shipment (route cost / chance of
+    passing) for every sale, under each possible controller."""
+
+    def best(controller: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        passing = state.hub_slip[controller][:, :, None, None]  # [V, H, 1, 1]
+        usable = state.available[:, 1:] & (passing > 0)
+        expected_cost = np.where(usable, base_price[:, 1:, :, None] / np.where(usable, passing, 1.0), np.inf)
+        hub = np.argmin(expected_cost, axis=1)  # [V, C, I]
+        chance = np.take_along_axis(np.broadcast_to(passing, usable.shape), hub[:, None], axis=1)[:, 0]
+        return hub, chance, np.isfinite(expected_cost.min(axis=1))
+
+    home = best(world.vendor_exporter)
+    et = best(np.full(world.n_vendors, state.et_exporter)) if state.et_exporter >= 0 else home
+    return Diversions(*home, *et)
+
+
+def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: np.ndarray,
+                   diversions: Diversions | None = None) -> Access:
     """Decide licences, enforcement and hub detection for every option.
 
     ``state.available[v, r, c, i]`` is what the world allows without any control (route exists,
-    vendor sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route.
-    Diversions are only worked out for controlled options (the draws are made for all).
+    vendor sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route;
+    ``diversions`` the state's :func:`best_diversions` (worked out here when not given).
+    Enforcement and diversions are only drawn against for controlled options (the draws are made for all).
     """
+    diversions = diversions or best_diversions(world, state, base_price)
     available = state.available
     granted = draws.licence < state.approval
     denied = state.requires & ~granted  # [E, C, I]
@@ -99,15 +134,11 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
     enforcement = np.where(home, enforcement_by_exporter[world.vendor_exporter[v], c, i], state.et_enforcement)
     direct_slip = np.zeros_like(controlled)
     direct_slip[sales] = (draws.enforcement[sales] < (1.0 - world.compliance[v]) * (1.0 - enforcement)) & available[v, 0, c, i]
-    controller = np.where(home, world.vendor_exporter[v], max(state.et_exporter, 0))
-    passing = state.hub_slip[controller]  # [sale, H]
-    usable = available[v, 1:, c, i] & (passing > 0)
-    expected_cost = np.where(usable, base_price[v, 1:, c] / np.where(usable, passing, 1.0), np.inf)
-    hub = np.argmin(expected_cost, axis=1)
-    chance = np.take_along_axis(passing, hub[:, None], axis=1)[:, 0]
-    diverted = (draws.hub[sales] < chance) & np.isfinite(expected_cost.min(axis=1))
+    hub = np.where(home, diversions.home_hub[sales], diversions.et_hub[sales])
+    chance = np.where(home, diversions.home_chance[sales], diversions.et_chance[sales])
+    usable = np.where(home, diversions.home_usable[sales], diversions.et_usable[sales])
     hub_route = np.full(controlled.shape, -1)
-    hub_route[sales] = np.where(diverted, hub + 1, -1)
+    hub_route[sales] = np.where((draws.hub[sales] < chance) & usable, hub + 1, -1)
 
     any_control = state.requires.any(axis=0)[None]  # [1, C, I]
     tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))  # [V, C, I]
