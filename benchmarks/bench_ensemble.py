@@ -21,8 +21,7 @@ import time
 
 import pandas as pd
 
-from model.experiment import RunSpec, execute, replicate_seeds, run_ensemble, run_one
-from model.experiment import executors
+from model.experiment import RunSpec, execute, executors, replicate_seeds, run_ensemble, run_one
 from model.scenario import SCENARIO_DIR, load_scenario
 from model.simulation import clear_process_caches
 

@@ -10,7 +10,7 @@ import argparse
 import statistics
 import time
 
-import model.simulation as simulation
+import model.simulation.model as simulation
 from model import ControlRegimeModel
 
 

@@ -24,9 +24,9 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from model.experiment import sweep
 from model.scenario import SCENARIO_DIR, load_scenario
 from model.simulation import ControlRegimeModel
-from model.sweeps import sweep
 
 BASE = SCENARIO_DIR / "unilateral_us.toml"
 ENFORCEMENT = "policies.national[USA].enforcement"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -27,6 +28,18 @@ class Config(BaseModel):
     # Tell pydantic this is not a custom __init__: nested validation then bypasses it and keeps
     # full error locations (and any strictness) instead of wrapping errors in value_error.
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` on top of ``base``: tables merge key by key; any other value, arrays and arrays
+    of tables included, replaces the base value whole."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def input_error(exc: ValidationError, model: type[BaseModel] | None = None) -> ModelInputError:

@@ -63,7 +63,7 @@ def closest(name: str, valid: Iterable[str], n: int = 3) -> str | None:
         ratio = difflib.SequenceMatcher(None, target, lowered).ratio()
         if sorted(lowered) == sorted(target):  # same letters, swapped: the likeliest typo
             ratio = max(ratio, 0.95)
-        prefix = len(os.path.commonprefix([target, lowered]))
+        prefix = len(os.path.commonprefix([target, lowered]))  # noqa: RUF071 - a character prefix is meant
         return ratio, prefix
 
     candidates = dict.fromkeys(valid)  # unique, in the caller's order (ties keep it: stable sort)

@@ -8,12 +8,14 @@ Every ``description`` says whether the default is a sourced figure or a named as
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 
-from model.config_base import Config
+from model.config_base import Config, deep_merge
 
 CALIBRATED_FILE = Path(__file__).parent / "data" / "calibrated.toml"
 
@@ -135,7 +137,7 @@ class ModelParameters(Config):
     conversion_efficiency: float = Field(
         0.6, gt=0.0, lt=1.0,
         description="Quality of a 1:1 algorithm converted to 1:N use, relative to the original. "
-        "Assumption (MODEL.md: < 1).",
+        "Assumption (docs/ODD.md: < 1).",
     )
     conversion_cost: float = Field(
         0.3, ge=0.0,
@@ -184,7 +186,7 @@ class ModelParameters(Config):
     ces_rho: float = Field(
         -2.0, lt=1.0,
         description="CES exponent of the capability aggregate; negative = complements (weak link). "
-        "Assumption (MODEL.md asks for a weak-link default).",
+        "Assumption (docs/ODD.md: a weak-link default).",
     )
     ces_weights: LayerValues = Field(
         LayerValues(camera=1 / 3, algorithm_1n=1 / 3, training_data=1 / 3),
@@ -238,6 +240,12 @@ class ModelParameters(Config):
         if rho == 0.0:
             raise ValueError("ces_rho = 0 is the Cobb-Douglas limit; use a small non-zero value")
         return rho
+
+
+def over_defaults(partial: Mapping[str, Any]) -> dict[str, Any]:
+    """A partial table of parameters merged over the defaults (nested tables, such as
+    ``depreciation``, key by key): what the model and the scenario files both accept."""
+    return deep_merge(default_parameters().model_dump(), partial)
 
 
 @cache

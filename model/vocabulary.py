@@ -24,9 +24,7 @@ ROUTES: tuple[str, ...] = (
     "public_copies",
     "domestic",
 )
-"""Every unit acquired is tagged with exactly one of these routes (MODEL.md, step 4)."""
-
-LEAK_ROUTES: tuple[str, ...] = tuple(r for r in ROUTES if r != "legal")
+"""Every unit acquired is tagged with exactly one of these routes (docs/ODD.md, 7.7)."""
 
 ITEM_INDEX = {name: i for i, name in enumerate(ITEMS)}
 LAYER_INDEX = {name: i for i, name in enumerate(LAYERS)}

@@ -1,6 +1,13 @@
 """Calibration of the default world to public figures, and the validation report."""
 
-from model.calibration.fit import CalibrationResult, calibrate, evaluate_round, search_base, write_calibrated
+from model.calibration.fit import (
+    CalibrationResult,
+    calibrate,
+    calibrate_into,
+    evaluate_round,
+    search_base,
+    write_calibrated,
+)
 from model.calibration.measure import loss, measure, within
 from model.calibration.spec import CALIBRATION_FILE, CalibrationSpec, FreeParameter, Target, load_spec
 
@@ -11,11 +18,12 @@ __all__ = [
     "FreeParameter",
     "Target",
     "calibrate",
+    "calibrate_into",
     "evaluate_round",
-    "search_base",
     "load_spec",
     "loss",
     "measure",
+    "search_base",
     "within",
     "write_calibrated",
 ]

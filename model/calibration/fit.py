@@ -20,12 +20,19 @@ import pandas as pd
 
 from model.calibration.measure import loss, measure
 from model.calibration.spec import CalibrationSpec
-from model.experiment import ExperimentError
+from model.experiment import ExperimentError, sweep
+from model.experiment.folders import (
+    FolderLock,
+    claim,
+    manifest_tables,
+    read_table,
+    write_manifest,
+    write_tables,
+)
+from model.experiment.manifest import build_manifest
 from model.parameters import CALIBRATED_FILE, ModelParameters
 from model.scenario import Scenario
 from model.scenario.tables import toml_key, toml_value
-from model.sweeps import sweep
-from model.sweeps.store import read_table
 
 
 @dataclass
@@ -67,7 +74,7 @@ def evaluate_round(
     )
     if runs["error"].notna().all():
         raise ExperimentError(f"every calibration run failed; the first: {runs['error'].iat[0]}")
-    series = read_table(out / "timeseries")
+    series = read_table(out, "timeseries")
     measured = pd.DataFrame([
         {"point_id": point, **measure(group, spec.targets)}
         for (point, _), group in series.groupby(["point_id", "run_id"], sort=False)
@@ -102,6 +109,32 @@ def calibrate(
     return CalibrationResult(points=points, spec=spec)
 
 
+def calibrate_into(
+    spec: CalibrationSpec, scenario: Scenario, *, seed: int, out: Path, executor: Any = None,
+    resume: bool = False, force: bool = False, progress: bool = True, command: list[str] | None = None,
+) -> CalibrationResult:
+    """:func:`calibrate` into the results folder ``out`` (kind "calibration": its rounds' sweeps,
+    the ``points`` table and a manifest), continued with ``resume`` or replaced with ``force``."""
+    settings = {"seed": seed, "calibration": spec.model_dump(mode="json")}
+    with FolderLock(out):
+        if not claim(out, "calibration", resume=resume, force=force):
+            out.mkdir(exist_ok=True)
+            write_manifest(out, build_manifest("calibration", settings | {"status": "running"}, command or []))
+        result = calibrate(spec, scenario, seed=seed, out=out, executor=executor, resume=resume,
+                           progress=progress)
+        best = {"best": result.best_values, "loss": float(result.best["loss"])}
+        write_manifest(out, build_manifest("calibration", settings | best | {"status": "complete"}, command or [])
+                       | manifest_tables(write_tables(out, {"points": result.points}, _columns(spec))))
+    return result
+
+
+def _columns(spec: CalibrationSpec) -> dict[str, tuple[str, str]]:
+    """Descriptions of the calibration ``points`` table's own columns."""
+    return ({f.key: ("", "free parameter value of the point") for f in spec.free}
+            | {t.name: ("", f"model value of the target {t.name} (mean over replicates)") for t in spec.targets}
+            | {"point_in_round": ("", "design point within its round")})
+
+
 def write_calibrated(result: CalibrationResult, path: Path = CALIBRATED_FILE, note: str = "") -> Path:
     """Write the best point's parameters to the file ``default_parameters()`` reads."""
     params = result.spec.parameters(ModelParameters(), result.best_values)
@@ -109,9 +142,9 @@ def write_calibrated(result: CalibrationResult, path: Path = CALIBRATED_FILE, no
     data = params.model_dump()
     lines = [
         "# Calibrated parameters: written by `python run.py calibrate`; do not edit by hand.",
-        f"# {dt.date.today().isoformat()} {note}".rstrip(),
-        f"# Loss {result.best['loss']:.3f} over {len(result.spec.targets)} targets "
-        "(see docs/validation.md and model/data/calibration.toml).",
+        f"# {dt.datetime.now(dt.UTC).date().isoformat()} {note}".rstrip(),
+        (f"# Loss {result.best['loss']:.3f} over {len(result.spec.targets)} targets "
+         "(see docs/validation.md and model/data/calibration.toml)."),
         "",
         "[parameters]",
     ]

@@ -1,8 +1,8 @@
 """Build the default-world country table ``model/data/countries.csv``.
 
 Provenance record only: the simulator reads the CSV written here, never this
-script.  It turns the shared reference table (``../shared/reference/countries.csv``
-relative to the repository root, or the path given as the first argument) into
+script.  It turns a reference country table (the path given as the first argument;
+sources in ``model/data/README.md``) into
 the project's own country table:
 
 * ``repression`` = Digital Repression Index 2021 / 100 (3 decimals); the three
@@ -26,8 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parents[1]
-DEFAULT_SOURCE = REPO_ROOT / ".." / "shared" / "reference" / "countries.csv"
+DEFAULT_SOURCE = Path("countries_reference.csv")
 DEFAULT_OUT = HERE / "countries.csv"
 
 COLUMNS: list[str] = [

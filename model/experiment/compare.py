@@ -1,25 +1,49 @@
 """Paired replications of policy scenarios against their no-controls baselines.
 
-Replicate ``i`` of every scenario and of its baseline uses the same seed, and the model's random
-streams are separate per process, so unrest shocks and R&D luck are identical within a pair
-(common random numbers).
+A comparison is an experiment whose design points are scenarios (:class:`ScenarioSet`): it is
+planned, run, stored and resumed by the same engine as a sweep. Replicate ``i`` of every scenario
+and of its baseline uses the same seed, and the model's random streams are separate per process, so
+unrest shocks and R&D luck are identical within a pair (common random numbers).
 """
 
 from __future__ import annotations
 
-import json
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import pandas as pd
-from tqdm.auto import tqdm
 
-from model.experiment.executors import execute
-from model.experiment.metrics import half_width, paired_metrics, summarise
-from model.experiment.runner import RunRecord, RunSpec
-from model.experiment.seeds import replicate_seeds
+from model.errors import ModelInputError
+from model.experiment.collect import stored_runs
+from model.experiment.execute import run_plan
+from model.experiment.folders import (
+    manifest_tables,
+    read_listed,
+    read_manifest,
+    write_atomically,
+    write_tables,
+)
+from model.experiment.manifest import build_manifest
+from model.experiment.metrics import half_width, summarise
+from model.experiment.outcomes import paired
+from model.experiment.plan import Plan, plan
+from model.experiment.store import Store
 from model.scenario import Scenario
+
+TABLES = {
+    "summary": "summary",
+    "per_replication": "replications",
+    "timeseries": "timeseries",
+    "runs": "runs",
+    "flows": "flows",
+    "regimes": "regimes",
+}
+"""Comparison attribute -> table name in its results folder."""
+IDENTITY = ("scenarios", "seeds")
+"""Manifest entries that must agree for ``resume`` to continue a comparison folder."""
 
 
 @dataclass
@@ -34,36 +58,86 @@ class Comparison:
     regimes: pd.DataFrame  # per scenario, step and target regime: capability mean and 95% interval
     settings: dict[str, Any] = field(default_factory=dict)
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by their name in a results folder."""
+        return {name: getattr(self, attribute) for attribute, name in TABLES.items()}
+
+    def save(self, path: str | Path, *, force: bool = False, command: list[str] | None = None) -> Path:
+        """Write the tables, ``columns.csv`` and the manifest to the results folder ``path``
+        (complete or not at all; an existing folder is replaced only with ``force`` and only if
+        this tool wrote it)."""
+        settings = {k: v for k, v in self.settings.items() if k in ("replications", "seed", "seeds", "scenarios")}
+
+        def fill(folder: Path) -> dict[str, Any]:
+            manifest = build_manifest("comparison", settings, command or [])
+            return {**manifest, "status": "complete", **manifest_tables(write_tables(folder, self.tables()))}
+
+        return write_atomically(Path(path), "comparison", fill, force=force)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Comparison:
+        """The comparison stored in the results folder ``path``."""
+        folder = Path(path)
+        manifest = read_manifest(folder, ("comparison",))
+        if manifest.get("status", "complete") != "complete":
+            raise ModelInputError(str(folder), "the comparison has not finished",
+                                  expected="a finished comparison (run it again to resume it)")
+        try:
+            scenarios = [Scenario.from_resolved(data) for data in manifest["scenarios"].values()]
+        except (KeyError, TypeError, AttributeError, ModelInputError) as exc:
+            raise ModelInputError(f"{folder / 'manifest.json'}: scenarios", "damaged manifest: the scenarios "
+                                  f"cannot be read back ({type(exc).__name__})") from None
+        if not scenarios:
+            raise ModelInputError(f"{folder / 'manifest.json'}: scenarios", "damaged manifest: no scenarios")
+        tables = {attribute: read_listed(folder, manifest, name) for attribute, name in TABLES.items()}
+        return cls(settings=manifest, **tables)
+
+    def plot(self, folder: str | Path, only: str | Sequence[str] | None = None,
+             formats: Sequence[str] = ("png", "svg"), **options: Any) -> list[Path]:
+        """Draw the comparison's figures (or only those named) into ``folder``; returns the files
+        (see :func:`model.analysis.report.draw_figures`)."""
+        from model.analysis.report import draw_figures  # the one upward import: see docs/architecture.md
+
+        return draw_figures(self, Path(folder), only=only, formats=formats, **options)
+
 
 class ExperimentError(RuntimeError):
     """Every run of an experiment failed."""
 
 
-def kwargs_key(kwargs: dict[str, Any]) -> str:
-    """A canonical text form of model arguments (to recognise identical runs)."""
-    plain = {k: v.model_dump(mode="json") if hasattr(v, "model_dump") else str(v) for k, v in kwargs.items()}
-    return json.dumps(plain, sort_keys=True)
+class ScenarioSet:
+    """Scenarios as the design points of an experiment: each scenario with policies is a point; a
+    scenario without policies contributes only its baseline."""
 
+    role: ClassVar[str] = "policy"
 
-def plan(scenarios: Sequence[Scenario], seeds: list[int]) -> list[RunSpec]:
-    """The runs: one shared baseline run per distinct baseline and seed, and every policy run."""
-    baselines: dict[str, tuple[str, dict]] = {}
-    for s in scenarios:
-        kwargs = s.baseline().model_kwargs()
-        baselines.setdefault(kwargs_key(kwargs), (f"{s.name}:baseline", kwargs))
-    if len(baselines) == 1:
-        key = next(iter(baselines))
-        own = next((s.name for s in scenarios if s.policies.is_empty), "baseline")
-        baselines[key] = (own, baselines[key][1])
-    policies = [s for s in scenarios if not s.policies.is_empty]
-    specs = []
-    for r, seed in enumerate(seeds):
-        for label, kwargs in baselines.values():
-            specs.append(RunSpec(f"{label}/{r}", label, "baseline", r, seed, kwargs, keep_regimes=True))
-        for s in policies:
-            specs.append(RunSpec(f"{s.name}/{r}", s.name, "policy", r, seed, s.model_kwargs(),
-                                 keep_flows=True, keep_regimes=True))
-    return specs
+    def __init__(self, scenarios: Sequence[Scenario]) -> None:
+        self.scenarios = list(scenarios)
+        if not self.scenarios:
+            raise ModelInputError("scenarios", "nothing to compare", expected="at least one scenario")
+        seen: dict[str, int] = {}
+        for i, s in enumerate(self.scenarios):
+            if s.name in seen:
+                raise ModelInputError(f"scenarios[{i}]", f"a second scenario named {s.name!r} (the first is "
+                                      f"scenarios[{seen[s.name]}])", expected="distinct scenario names")
+            seen[s.name] = i
+
+    def __len__(self) -> int:
+        return len(self.scenarios)
+
+    def scenario(self, point: int) -> Scenario:
+        return self.scenarios[point]
+
+    def runs_itself(self, point: int) -> bool:
+        return not self.scenarios[point].policies.is_empty
+
+    def label(self, point: int) -> str:
+        return self.scenarios[point].name
+
+    def baseline_label(self, baseline: int, point: int, n_baselines: int) -> str:
+        if n_baselines == 1:
+            return next((s.name for s in self.scenarios if s.policies.is_empty), "baseline")
+        return f"{self.scenarios[point].name}:baseline"
 
 
 def compare(
@@ -73,85 +147,90 @@ def compare(
     seed: int | None = None,
     executor: Any = "processes",
     progress: bool = True,
+    out: str | Path | None = None,
+    resume: bool = False,
+    force: bool = False,
+    command: list[str] | None = None,
 ) -> Comparison:
-    """Run every scenario paired with its baseline; replications and seed default to the first scenario's."""
-    scenarios = list(scenarios)
-    n = replications if replications is not None else scenarios[0].replications
-    master = seed if seed is not None else scenarios[0].seed
-    seeds = replicate_seeds(master, n)
-    specs = plan(scenarios, seeds)
-    records: list[RunRecord] = []
-    with tqdm(total=len(specs), desc="runs", unit="run", disable=not progress) as bar:
-        for record in execute(specs, executor):
-            records.append(record)
-            bar.update()
-    records.sort(key=lambda r: (r.spec.replicate, r.spec.role != "baseline", r.spec.run_id))
-    if not any(r.ok for r in records):
-        raise ExperimentError(f"every run failed; the first: {records[0].error}")
-    settings = {
-        "replications": n,
-        "seed": master,
-        "seeds": seeds,
-        "scenarios": {s.name: s.resolved() for s in scenarios},
-    }
-    return _tables(scenarios, records, settings)
+    """Run every scenario paired with its baseline; replications and seed default to the first
+    scenario's. With ``out`` the runs are stored in that results folder as they finish (``resume``
+    continues an interrupted comparison there; ``force`` replaces a folder this tool wrote)."""
+    design = ScenarioSet(scenarios)
+    first = design.scenarios[0]
+    n = replications if replications is not None else first.replications
+    master = seed if seed is not None else first.seed
+    runs = plan(design, master, n, paired=True, keep_flows=True, keep_regimes=True)
+    settings = {"replications": n, "seed": master, "seeds": runs.seeds,
+                "scenarios": {s.name: s.resolved() for s in design.scenarios}}
+    options = {"kind": "comparison", "settings": settings, "identity": IDENTITY, "collect": collect_comparison,
+               "executor": executor, "progress": progress, "command": command}
+    if out is not None:
+        run_plan(runs, Path(out), resume=resume, force=force, **options)
+        comparison = Comparison.load(out)
+    else:
+        with tempfile.TemporaryDirectory(prefix="comparison-") as folder:
+            run_plan(runs, Path(folder) / "comparison", **options)
+            comparison = Comparison.load(Path(folder) / "comparison")
+    comparison.settings = settings
+    return comparison
 
 
 def run_scenario(
     scenario: Scenario, *, replications: int | None = None, seed: int | None = None,
-    executor: Any = "processes", progress: bool = True,
+    executor: Any = "processes", progress: bool = True, **storage: Any,
 ) -> Comparison:
-    """One scenario paired with its baseline."""
-    return compare([scenario], replications=replications, seed=seed, executor=executor, progress=progress)
+    """One scenario paired with its baseline (``storage``: ``out``, ``resume``, ``force`` as for :func:`compare`)."""
+    return compare([scenario], replications=replications, seed=seed, executor=executor, progress=progress,
+                   **storage)
 
 
-def _tables(scenarios: list[Scenario], records: list[RunRecord], settings: dict) -> Comparison:
-    runs = pd.DataFrame([
-        {"run_id": r.spec.run_id, "scenario": r.spec.scenario, "role": r.spec.role,
-         "replicate": r.spec.replicate, "seed": r.spec.seed, "seconds": r.seconds, "error": r.error}
-        for r in records
-    ])
-    series = [
-        r.timeseries.reset_index().assign(scenario=r.spec.scenario, role=r.spec.role,
-                                          replicate=r.spec.replicate, seed=r.spec.seed)
-        for r in records if r.ok
-    ]
-    timeseries = pd.concat(series, ignore_index=True)
+def collect_comparison(runs: Plan, store: Store) -> dict[str, pd.DataFrame]:
+    """A comparison's tables from the runs stored in ``store``."""
+    ends = stored_runs(runs, store)
+    if ends["error"].notna().all():
+        raise ExperimentError(f"every run failed; the first: {ends['error'].iloc[0]}")
+    ends = ends.sort_values(["replicate", "role", "run_id"], key=_baselines_first, ignore_index=True)
+    order = {run_id: i for i, run_id in enumerate(ends["run_id"])}
+    ok = ends[ends["error"].isna()]
+    identity = ends[["run_id", "scenario", "role", "replicate", "seed"]]
+
+    def gathered(name: str) -> pd.DataFrame:
+        frames = list(store.read_parts(name))
+        if not frames:
+            return pd.DataFrame(columns=["run_id"])
+        table = pd.concat(frames, ignore_index=True)
+        return table.iloc[table["run_id"].map(order).argsort(kind="stable")].reset_index(drop=True)
+
+    series = identity.merge(gathered("series"), on="run_id").drop(columns="run_id")
     front = ["scenario", "role", "replicate", "seed", "step", "date"]
-    timeseries = timeseries[front + [c for c in timeseries if c not in front]]
+    timeseries = series[front + [c for c in series if c not in front]]
 
-    baselines = {
-        (r.spec.replicate, kwargs_key(r.spec.model_kwargs)): r
-        for r in records if r.ok and r.spec.role == "baseline"
+    policy = ok[ok["role"] == ScenarioSet.role]
+    policy = policy.assign(baseline_run_id=[runs.baseline_run_id(runs.baseline_of[p], r)
+                                            for p, r in zip(policy["point_id"], policy["replicate"])])
+    metrics = paired(policy, ends[ends["role"] == "baseline"], None)
+    metrics = metrics[metrics["error"].isna()].drop(columns="error")
+    per_replication = identity[["run_id", "scenario", "replicate", "seed"]].merge(metrics, on="run_id")
+    position = {s.name: i for i, s in enumerate(runs.design.scenarios)}  # type: ignore[attr-defined]
+    per_replication = per_replication.drop(columns="run_id").sort_values(
+        ["scenario", "replicate"], key=lambda col: col.map(position) if col.name == "scenario" else col,
+        ignore_index=True)
+    paired_runs = set(metrics["run_id"])
+    flows = gathered("flows")
+    flows = identity[["run_id", "scenario"]].merge(flows[flows["run_id"].isin(paired_runs)], on="run_id")
+    regimes = identity[["run_id", "scenario"]].merge(gathered("regimes"), on="run_id")
+    return {
+        "summary": summarise(per_replication) if len(per_replication) else pd.DataFrame(),
+        "replications": per_replication,
+        "timeseries": timeseries,
+        "runs": ends[["run_id", "scenario", "role", "replicate", "seed", "seconds", "error"]],
+        "flows": _mean_flows(flows.drop(columns="run_id"), len(runs.seeds)),
+        "regimes": _regime_bands(regimes.drop(columns="run_id")),
     }
-    rows, flows = [], []
-    scenario_by_name = {s.name: s for s in scenarios}
-    for r in records:
-        if not (r.ok and r.spec.role == "policy"):
-            continue
-        s = scenario_by_name[r.spec.scenario]
-        base = baselines.get((r.spec.replicate, kwargs_key(s.baseline().model_kwargs())))
-        if base is None:
-            continue
-        metrics = paired_metrics(r.timeseries.iloc[-1], r.report, base.timeseries.iloc[-1], base.report,
-                                 r.controlling)
-        rows.append({"scenario": s.name, "replicate": r.spec.replicate, "seed": r.spec.seed, **metrics})
-        if r.flows is not None and len(r.flows):
-            flows.append(r.flows.assign(scenario=s.name, replicate=r.spec.replicate))
-    order = {s.name: i for i, s in enumerate(scenarios)}
-    per_replication = pd.DataFrame(rows)
-    if rows:
-        per_replication = per_replication.sort_values(
-            ["scenario", "replicate"], key=lambda col: col.map(order) if col.name == "scenario" else col,
-            ignore_index=True,
-        )
-    summary = summarise(per_replication) if rows else pd.DataFrame()
-    regimes = pd.concat(
-        [r.regimes.assign(scenario=r.spec.scenario) for r in records if r.ok and r.regimes is not None],
-        ignore_index=True,
-    )
-    return Comparison(runs, per_replication, summary, timeseries, _mean_flows(flows, settings["replications"]),
-                      _regime_bands(regimes), settings)
+
+
+def _baselines_first(column: pd.Series) -> pd.Series:
+    return column.ne("baseline") if column.name == "role" else column
 
 
 def _regime_bands(regimes: pd.DataFrame) -> pd.DataFrame:
@@ -162,11 +241,11 @@ def _regime_bands(regimes: pd.DataFrame) -> pd.DataFrame:
                          "capability_high": bands["mean"] + half}).reset_index()
 
 
-def _mean_flows(flows: list[pd.DataFrame], replications: int) -> pd.DataFrame:
+def _mean_flows(flows: pd.DataFrame, replications: int) -> pd.DataFrame:
     """Flows summed over replicates and divided by their number (mean per replicate)."""
-    if not flows:
-        return pd.DataFrame(columns=["scenario", "exporter", "hub", "buyer", "route", "acquired"])
     keys = ["scenario", "exporter", "hub", "buyer", "route"]
-    table = pd.concat(flows).groupby(keys, as_index=False)["acquired"].sum()
+    if not len(flows):
+        return pd.DataFrame(columns=[*keys, "acquired"])
+    table = flows.groupby(keys, as_index=False)["acquired"].sum()
     table["acquired"] /= replications
     return table

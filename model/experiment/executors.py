@@ -18,9 +18,9 @@ from model.experiment.runner import RunRecord, RunSpec, run_ensemble, run_one
 TASKS_PER_WORKER = 25
 """Workers are replaced after this many ensembles, so no per-process registry can grow without bound."""
 
-IN_FLIGHT_PER_WORKER = 2
-"""Ensembles submitted ahead per worker: enough to keep workers busy, few enough that memory does
-not grow with the number of runs (specs are drawn from the iterable only as runs finish)."""
+IN_FLIGHT_PER_WORKER = 4
+"""Runs submitted ahead per worker: enough to keep workers busy, few enough that memory does not
+grow with the number of runs (specs are drawn from the iterable only as runs finish)."""
 
 ENSEMBLE_RUNS = 4
 """Consecutive runs sent to a worker as one job (:func:`run_ensemble`): one round trip instead of
@@ -65,7 +65,7 @@ def execute(specs: Iterable[RunSpec], executor: Any = None) -> Iterator[RunRecor
 def _through(executor: Executor, specs: Iterator[RunSpec]) -> Iterator[RunRecord]:
     """Submit ensembles as earlier ones finish, keeping a bounded number in flight; yield records in
     completion order."""
-    limit = IN_FLIGHT_PER_WORKER * _workers(executor)
+    limit = max(IN_FLIGHT_PER_WORKER * _workers(executor) // ENSEMBLE_RUNS, 1)  # ensembles in flight
     pending: set[Future] = set()
     for ensemble in _ensembles(specs):
         pending.add(executor.submit(run_ensemble, ensemble))

@@ -1,48 +1,410 @@
-"""Results folders, written atomically: a folder appears complete or not at all."""
+"""Results folders: the one writer and the one reader, whatever wrote the folder.
+
+    results/<name>/
+      manifest.json   what produced the folder ("tool", "kind", "status", settings, environment)
+                      and, under "tables", every table's file, rows and digest
+      columns.csv     the dictionary of every column: table, name, unit, meaning
+      <table>.parquet every table, tidy, dates stored as dates
+      <table>.csv     a copy of each small table, for spreadsheets
+      parts/          runs stored while an experiment is running (see store.py)
+
+Ownership and safety: a folder is written under a lock (``.<name>.lock`` beside it, held with
+``flock``, so it dies with its holder); only a folder whose manifest says this tool wrote it is ever
+replaced; names that come from files cannot leave the results folder; staging folders left by a
+killed write are removed the next time the same folder is written. Folders are created with
+``os.mkdir``, so their permissions follow the umask.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import hashlib
 import json
 import os
 import shutil
-import tempfile
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from model.errors import ModelInputError
+from model.experiment.columns import Entry, dictionary
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks
+    fcntl = None
+
+TOOL = "surveillance-export-controls"
+"""Written in every manifest: the mark of a folder this tool may replace."""
+KINDS = ("comparison", "sweep", "calibration", "analysis")
+MANIFEST = "manifest.json"
+COLUMNS = "columns.csv"
+RESULTS_DIR = Path("results")
+CSV_ROWS = 20_000
+"""Tables with at most this many rows also get a CSV copy."""
+VOLATILE = ("seconds",)
+"""Columns left out of digests: they differ between identical runs."""
+DATE_COLUMNS = ("date",)
 
 
-def check_output(out: Path, force: bool) -> None:
-    """Refuse an existing folder (unless ``force``) or a place we cannot write, before any work."""
-    if out.exists() and not force:
-        raise ModelInputError(str(out), "output folder exists; add --force to replace it")
-    parent = out.parent if out.parent != Path("") else Path(".")
+class FolderExistsError(ModelInputError):
+    """The results folder exists. ``options`` say what the caller may ask for instead: "resume"
+    (continue the experiment stored there) and "force" (replace it: only folders this tool wrote)."""
+
+    def __init__(self, folder: Path, problem: str, *, options: tuple[str, ...] = ()) -> None:
+        self.folder, self.options = folder, options
+        super().__init__(str(folder), problem)
+
+
+# --- names and places -------------------------------------------------------------------------
+
+def checked_name(name: str, key: str = "name") -> str:
+    """``name`` if it is a plain folder name (no separators, not ``.``/``..``, not absolute, not hidden)."""
+    text = str(name)
+    bad = (not text.strip() or text in (".", "..") or text.startswith(".") or "/" in text or "\\" in text
+           or "\0" in text or Path(text).is_absolute() or ":" in text[:2])
+    if bad:
+        raise ModelInputError(key, "not a plain folder name", expected="a name without '/', '\\', "
+                              "a leading '.' or '..' (results go under results/)", got=text)
+    return text
+
+
+def results_folder(name: str, key: str = "name") -> Path:
+    """``results/<name>`` for a name taken from a file, which can never leave ``results/``."""
+    return RESULTS_DIR / checked_name(name, key)
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+def digest(table: pd.DataFrame) -> str:
+    """SHA-256 of a table's CSV text without its volatile columns: equal digests, identical numbers."""
+    kept = table.drop(columns=[c for c in VOLATILE if c in table])
+    return hashlib.sha256(kept.to_csv(index=False).encode()).hexdigest()
+
+
+def with_dates(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its date columns as dates (ISO text and timestamps converted)."""
+    for column in DATE_COLUMNS:
+        if column in table and len(table):
+            first = table[column].iloc[0]
+            if not isinstance(first, dt.date) or isinstance(first, dt.datetime):
+                table = table.assign(**{column: pd.to_datetime(table[column]).dt.date})
+    return table
+
+
+def write_table(folder: Path, name: str, table: pd.DataFrame) -> dict[str, Any]:
+    """Write ``name.parquet`` (and ``name.csv`` when small), each replaced atomically; returns its
+    manifest entry (file, rows, columns, digest of the table as stored)."""
+    table = with_dates(table.reset_index(drop=True))
+    path = folder / f"{name}.parquet"
+    _replace(path, lambda tmp: table.to_parquet(tmp, index=False))
+    stored = _read_parquet(path)
+    entry: dict[str, Any] = {"file": path.name, "rows": len(stored), "digest": digest(stored)}
+    if len(stored) <= CSV_ROWS:
+        copy = folder / f"{name}.csv"
+        _replace(copy, lambda tmp: stored.to_csv(tmp, index=False))
+        entry |= {"csv": copy.name, "csv_digest": _file_digest(copy)}
+    return entry
+
+
+def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """The table ``name`` of ``folder`` (a missing ``error`` is None, not NaN); a damaged or missing
+    file is a :class:`ModelInputError` naming it."""
+    path = folder / f"{name}.parquet"
+    if not path.is_file():
+        raise ModelInputError(str(path), "missing table", expected=f"the {name} table of a complete results folder")
+    table = _read_parquet(path, columns)
+    if "error" in table:
+        table["error"] = table["error"].astype(object).where(table["error"].notna(), None)
+    return table
+
+
+def read_listed(folder: Path, manifest: Mapping[str, Any], name: str) -> pd.DataFrame:
+    """The table ``name`` that ``manifest`` lists, checked against it (its rows; present and readable)."""
+    entry = manifest.get("tables", {}).get(name)
+    if entry is None:
+        raise ModelInputError(str(folder / MANIFEST), f"missing table {name} (not listed in the manifest)",
+                              expected=f"a complete {manifest.get('kind', 'results')} folder")
+    table = read_table(folder, name)
+    if len(table) != entry.get("rows", len(table)):
+        raise ModelInputError(str(folder / entry["file"]), f"holds {len(table)} rows, the manifest says "
+                              f"{entry['rows']}", expected="the table as it was written")
+    return table
+
+
+def has_table(folder: Path, name: str) -> bool:
+    return (folder / f"{name}.parquet").is_file()
+
+
+def _read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path, columns=columns)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        reason = " ".join(str(exc).split())[:160]
+        raise ModelInputError(str(path), f"not a readable Parquet table ({reason})",
+                              expected="a table written by this tool") from None
+
+
+def _replace(path: Path, write: Callable[[Path], None]) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_tables(folder: Path, tables: Mapping[str, pd.DataFrame],
+                 extra_columns: Mapping[str, Entry] | None = None) -> dict[str, dict[str, Any]]:
+    """Every table, then ``columns.csv`` describing them; returns the manifest's ``tables`` entry."""
+    entries = {name: write_table(folder, name, table) for name, table in tables.items()}
+    columns = dictionary({name: read_table(folder, name).head(0) for name in tables}, extra_columns)
+    _replace(folder / COLUMNS, lambda tmp: columns.to_csv(tmp, index=False))
+    entries["columns"] = {"file": COLUMNS, "rows": len(columns), "digest": _file_digest(folder / COLUMNS)}
+    return entries
+
+
+def manifest_tables(entries: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    """The manifest's entry for written tables: ``tables``, each with its file, rows and digest."""
+    return {"tables": dict(entries)}
+
+
+# --- manifests --------------------------------------------------------------------------------
+
+def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> None:
+    """``manifest.json``, replaced atomically (marked as written by this tool)."""
+    data = {"tool": TOOL, **manifest}
+    _replace(folder / MANIFEST, lambda tmp: tmp.write_text(json.dumps(data, indent=2, default=str) + "\n"))
+
+
+def read_manifest(folder: str | Path, kinds: tuple[str, ...] = KINDS) -> dict[str, Any]:
+    """The manifest of a results folder of one of ``kinds``, or one :class:`ModelInputError` saying
+    what is wrong (no folder, no manifest, damaged, foreign, another kind)."""
+    folder = Path(folder)
+    if folder.name == MANIFEST and folder.is_file():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise ModelInputError(str(folder), "no such results folder", expected="a folder written by run.py")
+    path = folder / MANIFEST
+    if not path.is_file():
+        what = "" if kinds == KINDS else " or ".join(kinds) + " "
+        raise ModelInputError(str(folder), f"not a {what}results folder (no {MANIFEST})",
+                              expected="a folder written by run.py")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ModelInputError(str(path), f"damaged manifest ({exc.msg} at line {exc.lineno})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelInputError(str(path), f"unreadable manifest ({type(exc).__name__})") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") not in KINDS:
+        raise ModelInputError(str(path), "not a manifest written by this tool",
+                              expected=f"a JSON object with kind one of {', '.join(KINDS)}",
+                              got=manifest.get("kind") if isinstance(manifest, dict) else type(manifest).__name__)
+    if manifest["kind"] not in kinds:
+        raise ModelInputError(str(folder / MANIFEST), f"a results folder of kind {manifest['kind']!r}",
+                              expected="kind " + " or ".join(repr(k) for k in kinds))
+    tables = manifest.get("tables", {})
+    if not isinstance(tables, dict) or not all(isinstance(e, dict) and isinstance(e.get("file"), str)
+                                               and isinstance(e.get("digest"), str) for e in tables.values()):
+        raise ModelInputError(f"{path}: tables", "damaged list of tables",
+                              expected="an object of {file, rows, digest} entries")
+    return manifest
+
+
+def check_tables(folder: Path, manifest: Mapping[str, Any]) -> dict[str, str]:
+    """Every file the manifest lists, re-read and digested: ``{file: what is wrong}`` (empty when
+    every one matches its digest)."""
+    differing = {}
+    for entry in manifest.get("tables", {}).values():
+        files = [(entry["file"], entry["digest"])]
+        if entry.get("csv"):
+            files.append((entry["csv"], entry.get("csv_digest")))
+        for file, expected in files:
+            path = folder / file
+            if not path.is_file():
+                differing[file] = "missing"
+                continue
+            try:
+                found = digest(_read_parquet(path)) if path.suffix == ".parquet" else _file_digest(path)
+            except ModelInputError:
+                differing[file] = "unreadable"
+                continue
+            if found != expected:
+                differing[file] = "changed since it was written"
+    return differing
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- ownership, locks, staging ----------------------------------------------------------------
+
+def owned(folder: Path) -> dict[str, Any] | None:
+    """The manifest of ``folder`` if this tool wrote it, else None."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict):
+        return None
+    ours = manifest.get("tool") == TOOL or (manifest.get("kind") in KINDS and "environment" in manifest)
+    return manifest if ours else None
+
+
+class FolderLock:
+    """An exclusive lock on a results folder: ``flock`` on ``.<name>.lock`` beside it, so the lock
+    dies with the process that holds it (a stale lock file never blocks)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder.with_name(f".{folder.name}.lock")
+        self._handle: Any = None
+
+    def acquire(self) -> FolderLock:
+        if fcntl is None:
+            return self
+        while True:
+            try:
+                self.folder.parent.mkdir(parents=True, exist_ok=True)
+                handle = open(self.path, "a+")  # noqa: SIM115 - held until release
+            except OSError as exc:
+                raise ModelInputError(str(self.folder), f"cannot write the output folder ({exc.strerror})",
+                                      expected="a writable location") from None
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.seek(0)
+                holder = " ".join(handle.read().split()) or "another process"
+                handle.close()
+                raise ModelInputError(str(self.folder), f"another process is writing this results folder "
+                                      f"({holder})", expected="one writer at a time") from None
+            try:
+                same = os.fstat(handle.fileno()).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:  # not a file its last holder removed meanwhile
+                break
+            handle.close()
+        handle.truncate(0)
+        handle.write(f"pid {os.getpid()}, started {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC: "
+                     f"{' '.join(sys.argv)[:200]}\n")
+        handle.flush()
+        self._handle = handle
+        return self
+
+    def release(self) -> None:
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            self._handle.close()
+            self._handle = None
+
+    def __enter__(self) -> FolderLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Remove the staging and retired copies of ``folder`` a killed write left beside it (call with
+    the folder's lock held); returns what was removed."""
+    removed = []
+    if folder.parent.is_dir():
+        for pattern in (f".{folder.name}.partial-*", f".{folder.name}.old-*"):
+            for path in folder.parent.glob(pattern):
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
+
+
+def check_writable(folder: Path) -> None:
+    """A :class:`ModelInputError` unless ``folder`` could be created where it is."""
+    parent = folder.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryDirectory(dir=parent).cleanup()
+        probe = parent / f".{folder.name}.probe-{os.getpid()}"
+        probe.mkdir()
+        probe.rmdir()
     except OSError as exc:
-        raise ModelInputError(str(out), f"cannot write the output folder ({exc.strerror})",
+        raise ModelInputError(str(folder), f"cannot write the output folder ({exc.strerror})",
                               expected="a writable location") from None
 
 
-def write_atomically(out: Path, fill: Callable[[Path], None], force: bool = False) -> Path:
-    """Create ``out`` by letting ``fill`` write into a temporary sibling, then renaming it into place."""
-    check_output(out, force)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-    try:
-        fill(staging)
-        if out.exists():
-            retired = out.with_name(f".{out.name}.old-{os.getpid()}")
-            out.rename(retired)
+def claim(folder: Path, kind: str, *, resume: bool = False, force: bool = False) -> bool:
+    """Decide what to do with ``folder`` before writing (the lock held): True to continue the
+    experiment stored there (``resume``); False for a new folder (an empty one, or one this tool
+    wrote and ``force`` replaces). Anything else is refused with :class:`FolderExistsError`."""
+    clean_leftovers(folder)
+    if not folder.exists():
+        check_writable(folder)
+        return False
+    if not folder.is_dir():
+        raise FolderExistsError(folder, "exists and is not a folder")
+    if not any(p for p in folder.iterdir()):
+        return False
+    manifest = owned(folder)
+    if manifest is None:
+        raise FolderExistsError(folder, "exists and was not written by this tool (no manifest of ours); "
+                                "it is never replaced")
+    if manifest.get("kind") != kind:
+        if resume:
+            raise FolderExistsError(folder, f"holds a {manifest.get('kind')}, not a {kind}; cannot resume it",
+                                    options=("force",))
+        if not force:
+            raise FolderExistsError(folder, "output folder exists", options=("force",))
+    elif resume:
+        return True
+    elif not force:
+        raise FolderExistsError(folder, "output folder exists", options=("resume", "force"))
+    retire(folder)
+    return False
+
+
+def retire(folder: Path) -> None:
+    """Remove a folder this tool wrote: renamed aside first, so it vanishes at once."""
+    retired = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+    folder.rename(retired)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_atomically(out: Path, kind: str, fill: Callable[[Path], Mapping[str, Any]], *,
+                     force: bool = False) -> Path:
+    """Create ``out`` complete or not at all: ``fill`` writes into a staging folder beside it and
+    returns the manifest, which is written last; then the folder is renamed into place."""
+    with FolderLock(out):
+        claim(out, kind, force=force)
+        staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
+        try:
+            os.mkdir(staging)
+            manifest = fill(staging)
+            write_manifest(staging, {"kind": kind, **manifest})
+            if out.exists():  # empty
+                out.rmdir()
             staging.rename(out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return out
 
 
-def write_json(path: Path, data: dict) -> None:
-    path.write_text(json.dumps(data, indent=2, default=str) + "\n")
+@contextlib.contextmanager
+def staged_subfolder(folder: Path) -> Iterator[Path]:
+    """A subfolder (e.g. ``analysis/``) written completely or not at all: yields a staging folder
+    that replaces ``folder`` on success and is removed on failure."""
+    staging = folder.with_name(f".{folder.name}.partial-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    os.mkdir(staging)
+    try:
+        yield staging
+        if folder.exists():
+            retire(folder)
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

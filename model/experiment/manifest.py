@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import platform
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("mesa", "numpy", "pandas", "networkx", "pydantic", "scipy", "SALib", "pyarrow")
@@ -31,7 +28,7 @@ def git_commit(root: Path = PROJECT_ROOT) -> dict[str, Any] | None:
 
 def environment() -> dict[str, Any]:
     """Project, Python and package versions."""
-    from model import __version__
+    from model.version import __version__
 
     versions = {}
     for name in PACKAGES:
@@ -48,18 +45,13 @@ def environment() -> dict[str, Any]:
     }
 
 
-def digest(table: pd.DataFrame) -> str:
-    """SHA-256 of a table's CSV text: equal digests mean identical numbers."""
-    return hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()
-
-
-def build_manifest(kind: str, settings: dict[str, Any], command: list[str], digests: dict[str, str]) -> dict:
-    """The manifest of a results folder of ``kind`` ("comparison", "sweep", ...)."""
+def build_manifest(kind: str, settings: dict[str, Any], command: list[str]) -> dict:
+    """The manifest of a results folder of ``kind`` ("comparison", "sweep", ...); the folder's
+    writer adds the tables and their digests (:mod:`model.experiment.folders`)."""
     return {
         "kind": kind,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": command,
         **settings,
         "environment": environment(),
-        "digests": digests,
     }

@@ -1,4 +1,4 @@
-"""Paired comparisons of a policy run with its baseline run on the same seed (MODEL.md, 'Comparisons')."""
+"""Paired comparisons of a policy run with its baseline run on the same seed (docs/ODD.md, 7.13)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from scipy import stats
 from model.vocabulary import ROUTES
 
 
-def paired_metrics(
+def replicate_metrics(
     policy_final: pd.Series, policy_report: dict[str, float],
     baseline_final: pd.Series, baseline_report: dict[str, float],
     controlling: tuple[str, ...],

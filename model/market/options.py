@@ -80,7 +80,7 @@ class OptionLayout:
     def tags(self, vendors: np.ndarray) -> np.ndarray:
         """The route-tag table ``[C, L, O]`` from the vendors' tags ``[C, L, V]``: conversion,
         domestic and public-copy options carry their own route (whether open or not)."""
-        out = np.empty(vendors.shape[:2] + (self.size,), dtype=vendors.dtype)
+        out = np.empty((*vendors.shape[:2], self.size), dtype=vendors.dtype)
         out[:, :, self.vendors] = vendors
         out[:, :, self.converted] = ROUTE_INDEX["conversion"]
         out[:, :, self.domestic] = ROUTE_INDEX["domestic"]

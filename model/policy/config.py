@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from model.calendar import Date
 from model.config_base import Config
+from model.dates import Date
 from model.vocabulary import CONTROLLABLE_LAYERS, Item
 from model.world.restraint import VoluntaryRestraint
 

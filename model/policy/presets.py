@@ -1,4 +1,4 @@
-"""Ready-made control regimes (MODEL.md, 'Ready-made regimes'), for the Python API and tests.
+"""Ready-made control regimes (docs/ODD.md, 8.4), for the Python API and tests.
 
 The scenario files in ``scenarios/`` spell the same regimes out as data; a test keeps the two equal.
 """

@@ -11,14 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.calendar import Calendar, Date
+from model.dates import Calendar, Date
 from model.errors import ModelInputError, check_name
 from model.parameters import ModelParameters
 from model.policy.config import Agreement, Destinations, Member, PolicySet, Window
 from model.vocabulary import ITEM_INDEX, ITEMS
 from model.world import VoluntaryRestraint, World
-
-TRAINING_DATA = ITEM_INDEX["training_data"]
 
 
 @dataclass(frozen=True, eq=False)

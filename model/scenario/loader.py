@@ -34,6 +34,6 @@ def validate_scenario(scenario: Scenario) -> None:
     except ModelInputError as err:
         file = scenario.sources.file_for(parse_key(err.key)) if scenario.sources else scenario.origin
         raise ScenarioError.of(file, err) from None
-    except Exception as exc:  # noqa: BLE001 - whatever the model meets, the user sees a ScenarioError
+    except Exception as exc:
         problem = f"the model cannot be built from this scenario ({type(exc).__name__}: {exc})"
         raise ScenarioError(scenario.origin, "", problem) from exc

@@ -13,12 +13,12 @@ from typing import Any
 from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
 from model.config_base import Config
-from model.parameters import ModelParameters, default_parameters
+from model.parameters import ModelParameters, default_parameters, over_defaults
 from model.policy import PolicySet
 from model.scenario.errors import ScenarioError
 from model.scenario.explain import explain
 from model.scenario.sources import Sources
-from model.scenario.tables import Loc, deep_merge
+from model.scenario.tables import Loc
 from model.world import WorldOverrides
 
 DEFAULT_SEED = 20200911
@@ -76,7 +76,7 @@ class Scenario(Config):
     @classmethod
     def _over_defaults(cls, parameters: Any) -> Any:
         if isinstance(parameters, dict):
-            return deep_merge(default_parameters().model_dump(), parameters)
+            return over_defaults(parameters)
         return parameters
 
     def __eq__(self, other: object) -> bool:

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from model.calendar import Date
 from model.config_base import Config
+from model.dates import Date
 
 
 class VoluntaryRestraint(Config):

@@ -96,16 +96,6 @@ class World:
         """The index of vendor ``name``, or a :class:`ModelInputError` with suggestions."""
         return self.vendor_index[check_name(name, self.vendor_names, key, "vendor")]
 
-    def route_table(self) -> pd.DataFrame:
-        """Every (exporter, route, buyer) with its cost multiplier: one row per possible route."""
-        e, r, c = np.nonzero(np.isfinite(self.route_cost))
-        hub = np.where(r == 0, "", np.array([""] + [self.iso3[k] for k in self.hubs])[r])
-        return pd.DataFrame({
-            "exporter": np.array(self.iso3)[self.exporters[e]],
-            "hub": hub,
-            "buyer": np.array(self.iso3)[c],
-            "cost": self.route_cost[e, r, c],
-        })
 
 
 def build_world(

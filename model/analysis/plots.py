@@ -1,0 +1,775 @@
+"""Publication figures from stored results tables (they never re-simulate).
+
+One style throughout: the Okabe-Ito colour-blind-safe palette, fonts readable at the saved size,
+titles, axis labels with units, legends outside the data. Every figure is saved as PNG and as SVG
+(or PDF). Each figure function takes tidy tables (as in a results folder) and returns a
+:class:`~matplotlib.figure.Figure`; the ``draw_*`` helpers draw onto one axes and are shared with
+the dashboard (``model/interfaces/app.py``).
+
+Scenario colours come from one ordered list of scenario names (``order``): baselines are black
+and dashed, policy scenarios take the palette in order, so a scenario has the same colour in
+every figure drawn with the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
+
+from model.experiment.metrics import interval  # noqa: E402
+from model.vocabulary import ROUTES  # noqa: E402
+
+SCENARIO_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
+"""Okabe-Ito without yellow (too light for lines) and black (kept for baselines)."""
+ROUTE_COLOURS = dict(zip(ROUTES, ["#999999", "#0072B2", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9",
+                                  "#009E73", "#F0E442"]))
+ROUTE_LABELS = {
+    "legal": "legal (licensed or home vendors)",
+    "foreign_availability": "foreign availability",
+    "transshipment": "transshipment via hubs",
+    "extraterritorial_gap": "extraterritorial gap",
+    "illicit": "illicit (enforcement failure)",
+    "conversion": "1:1 converted to 1:N",
+    "public_copies": "public dataset copies",
+    "domestic": "domestic industry",
+}
+STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "font.size": 10.5,
+    "axes.titlesize": 11.5,
+    "axes.labelsize": 10.5,
+    "legend.fontsize": 9.5,
+    "xtick.labelsize": 9.5,
+    "ytick.labelsize": 9.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "svg.fonttype": "none",  # SVG text stays text (editable, searchable)
+    "svg.hashsalt": "surveillance-export-controls",  # stable element ids: same results, same SVG
+}
+CAPABILITY_LABEL = "Target-regime capability\n(population-weighted; 1 = world per-capita level at start)"
+FORMATS = ("png", "svg", "pdf")
+EFFECTIVE_UNITS = "effective units"  # docs/ODD.md: what US$1 buys from a standard option
+WARMUP_NOTE = "end of warm-up:\ncontrols may start"
+
+
+# --- style helpers --------------------------------------------------------------------------
+
+def style():
+    """The house style as a context manager: ``with style(): fig = Figure(...)``."""
+    return plt.rc_context(STYLE)
+
+
+def is_baseline(name: str) -> bool:
+    return name == "baseline" or name.endswith(":baseline")
+
+
+def scenario_colours(names: Sequence[str]) -> dict[str, str]:
+    """A stable colour per scenario, by position in ``names``; baselines are black."""
+    colours, k = {}, 0
+    for name in dict.fromkeys(names):
+        if is_baseline(name):
+            colours[name] = "#000000"
+        else:
+            colours[name] = SCENARIO_PALETTE[k % len(SCENARIO_PALETTE)]
+            k += 1
+    return colours
+
+
+def scenario_order(present: Sequence[str], order: Sequence[str] | None = None) -> list[str]:
+    """The scenarios in ``present``: baselines first, then in ``order`` (unknown names last)."""
+    present = list(dict.fromkeys(present))
+    rank = {name: i for i, name in enumerate(order or present)}
+    return sorted(present, key=lambda n: (not is_baseline(n), rank.get(n, len(rank)), present.index(n)))
+
+
+def _line_style(name: str) -> str:
+    return "--" if is_baseline(name) else "-"
+
+
+def save(fig: Figure, folder: Path, name: str, formats: Sequence[str] = ("png", "svg"), *,
+         dpi: float | None = None, compact: bool = False) -> list[Path]:
+    """Save ``fig`` as ``folder/name.<format>`` for each format and close it.
+
+    ``dpi`` overrides the PNG resolution (default 150). ``compact`` stores PNGs with a 256-colour
+    palette, about a third of the size, for web pages and READMEs (SVG/PDF are unaffected).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with plt.rc_context(STYLE):
+        for fmt in formats:
+            path = folder / f"{name}.{fmt}"
+            options = {"bbox_inches": "tight", "metadata": _metadata(fmt)}
+            if dpi is not None:
+                options["dpi"] = dpi
+            if fmt == "png" and compact:
+                _save_compact_png(fig, path, options)
+            else:
+                fig.savefig(path, **options)
+            paths.append(path)
+    plt.close(fig)
+    return paths
+
+
+def _save_compact_png(fig: Figure, path: Path, options: dict) -> None:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", **options)
+    image = Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    image.save(path, optimize=True)
+
+
+def _metadata(fmt: str) -> dict | None:
+    """No creation dates in SVG/PDF, so re-drawing the same results gives identical files."""
+    if fmt == "svg":
+        return {"Date": None}
+    if fmt == "pdf":
+        return {"CreationDate": None}
+    return None
+
+
+def _band(frame: pd.DataFrame, column: str, by: str = "date") -> pd.DataFrame:
+    """Mean and 95% interval of ``column`` across replicates, per ``by`` value."""
+    rows = [(key, *interval(group[column])) for key, group in frame.groupby(by, sort=True)]
+    band = pd.DataFrame(rows, columns=[by, "mean", "low", "high"])
+    if by == "date":
+        band["date"] = pd.to_datetime(band["date"])
+    return band
+
+
+def mark_warmup(ax: Axes, warmup_end: str | None, label: bool = True) -> None:
+    if not warmup_end:
+        return
+    ax.axvline(pd.Timestamp(warmup_end), color="#555555", lw=0.8, ls=":")
+    if label:
+        ax.annotate(WARMUP_NOTE, (pd.Timestamp(warmup_end), 1), xycoords=("data", "axes fraction"),
+                    xytext=(3, -4), textcoords="offset points", fontsize=8, color="#555555", va="top")
+
+
+def _halo(width: float = 2.5) -> list:
+    return [patheffects.withStroke(linewidth=width, foreground="white")]
+
+
+def spread(values: Sequence[float], gap: float, low: float = -np.inf, high: float = np.inf) -> list[float]:
+    """Positions near ``values`` (same order) at least ``gap`` apart: overlapping neighbours form
+    clusters centred on their mean, clamped to ``[low, high]`` where the room allows."""
+    order = np.argsort(values)
+    clusters = [[float(values[i])] for i in order]  # each: the original values it holds
+
+    def layout(cluster: list[float]) -> list[float]:
+        span = gap * (len(cluster) - 1)
+        start = min(max(float(np.mean(cluster)) - span / 2, low), max(high - span, low))
+        return [start + k * gap for k in range(len(cluster))]
+
+    merged = True
+    while merged:
+        merged = False
+        for k in range(len(clusters) - 1):
+            if layout(clusters[k])[-1] + gap > layout(clusters[k + 1])[0] + 1e-12:
+                clusters[k:k + 2] = [clusters[k] + clusters[k + 1]]
+                merged = True
+                break
+    placed = [p for cluster in clusters for p in layout(cluster)]
+    out = [0.0] * len(values)
+    for rank, index in enumerate(order):
+        out[index] = placed[rank]
+    return out
+
+
+def end_labels(ax: Axes, items: Sequence[tuple[float, str, str]], min_gap: float = 0.06) -> None:
+    """Label line ends just right of ``ax``: ``items`` are (last y, text, colour); labels are spread
+    to at least ``min_gap`` of the axis height apart, with a thin leader line when moved."""
+    if not items:
+        return
+    low, high = ax.get_ylim()
+    positions = spread([y for y, _, _ in items], min_gap * (high - low), low, high)
+    for (y, text, colour), at in zip(items, positions):
+        ax.annotate(text, xy=(1.0, y), xycoords=("axes fraction", "data"), xytext=(1.04, at),
+                    textcoords=("axes fraction", "data"), fontsize=8.5, color=colour, va="center", ha="left",
+                    annotation_clip=False,
+                    arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.6, "shrinkA": 0, "shrinkB": 0}
+                    if abs(at - y) > 1e-9 else None)
+
+
+def draw_band(ax: Axes, x, low, high, name: str, colour: str) -> None:
+    """A 95% band: filled for a baseline, thin dotted edges for a policy scenario (paired scenarios
+    share seeds, so their bands overlap; fills of many colours would merge into one muddy area)."""
+    if is_baseline(name):
+        ax.fill_between(x, low, high, color="#000000", alpha=0.10, lw=0)
+    else:
+        ax.plot(x, low, ":", color=colour, lw=0.9, alpha=0.9)
+        ax.plot(x, high, ":", color=colour, lw=0.9, alpha=0.9)
+
+
+def _panel_grid(panels: int, ncols: int, height: float, **share: bool) -> tuple[Figure, np.ndarray]:
+    """Small multiples: ``panels`` axes sharing the x axis, ``ncols`` to a row (call inside STYLE)."""
+    ncols = max(1, min(ncols, panels))
+    nrows = -(-panels // ncols)
+    return plt.subplots(nrows, ncols, figsize=(4.3 * ncols + 0.6, height * nrows + 1.6), sharex=True,
+                        squeeze=False, layout="constrained", **share)
+
+
+def _year_ticks(ax: Axes) -> None:
+    """Date x axis ticked every second year."""
+    ax.xaxis.set_major_locator(matplotlib.dates.YearLocator(2))
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y"))
+
+
+def _grid_tidy(axes: np.ndarray, used: int, xlabel: str | None = None) -> list[Axes]:
+    """Hide the spare panels of a grid, give the panels above them x tick labels (and ``xlabel``),
+    and return the spare panels (hidden; callers may reuse one, e.g. for a legend)."""
+    nrows, ncols = axes.shape
+    spare = list(axes.flat[used:])
+    for ax in spare:
+        ax.set_visible(False)
+    for col in range(ncols):
+        column = [axes[row, col] for row in range(nrows) if row * ncols + col < used]
+        if column:
+            column[-1].xaxis.set_tick_params(labelbottom=True)
+            if xlabel:
+                column[-1].set_xlabel(xlabel)
+    return spare
+
+
+def _policy_names(names: Sequence[str]) -> list[str]:
+    return [n for n in names if not is_baseline(n)]
+
+
+def _suptitle(fig: Figure, title: str, subtitle: str | None = None) -> None:
+    fig.suptitle(title if subtitle is None else f"{title}\n{subtitle}", fontsize=12, fontweight="normal")
+
+
+# --- 1. capability over time ----------------------------------------------------------------
+
+def capability_over_time(timeseries: pd.DataFrame, warmup_end: str | None = None,
+                         order: Sequence[str] | None = None) -> Figure:
+    """Target capability per scenario with 95% bands (left) and the paired reduction (right)."""
+    names = scenario_order(timeseries["scenario"].unique(), order)
+    colours = scenario_colours(names)
+    with plt.rc_context(STYLE):
+        fig, (level, change) = plt.subplots(1, 2, figsize=(12, 5.0), layout="constrained")
+        base = timeseries[timeseries["role"] == "baseline"]
+        for name in names:
+            runs = timeseries[timeseries["scenario"] == name]
+            band = _band(runs, "target_capability")
+            level.plot(band["date"], band["mean"], _line_style(name), color=colours[name], label=name, lw=1.8)
+            draw_band(level, band["date"], band["low"], band["high"], name, colours[name])
+            if runs["role"].iat[0] == "policy":
+                paired = runs[["replicate", "step", "date", "target_capability"]].merge(
+                    base[["replicate", "step", "target_capability"]], on=["replicate", "step"],
+                    suffixes=("", "_baseline"))
+                if not len(paired):
+                    continue
+                paired["reduction"] = 100 * (1 - paired["target_capability"] / paired["target_capability_baseline"])
+                band = _band(paired, "reduction")
+                change.plot(band["date"], band["mean"], color=colours[name], label=name, lw=1.8)
+                change.fill_between(band["date"], band["low"], band["high"], color=colours[name], alpha=0.2, lw=0)
+        for ax in (level, change):
+            mark_warmup(ax, warmup_end)
+            ax.set_xlabel("Date (quarterly steps)")
+        level.set_ylabel(CAPABILITY_LABEL)
+        level.set_title("Surveillance capability of target regimes")
+        change.set_ylabel("Reduction in target capability vs. baseline,\nsame seeds (%)")
+        change.set_title("Denial relative to the no-controls baseline (paired)")
+        change.axhline(0, color="#000000", lw=0.8)
+        ends = [(line.get_ydata()[-1], f"{line.get_ydata()[-1]:.1f}%", line.get_color())
+                for line in change.get_lines() if len(line.get_ydata()) > 1 and line.get_label() in names]
+        end_labels(change, ends)
+        handles, labels = level.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(names), 4), frameon=False)
+        _suptitle(fig, "Target-regime capability over time",
+                  "mean over replications; 95% intervals: grey band (baseline), dotted lines (policies), "
+                  "shaded (paired reduction)")
+        return fig
+
+
+# --- 2. leakage by route --------------------------------------------------------------------
+
+def _present_routes(values: Mapping[str, float], tolerance: float = 5e-4) -> list[str]:
+    return [r for r in ROUTES if r in values and np.nan_to_num(values[r]) > tolerance]
+
+
+def leakage_by_route(summary: pd.DataFrame, order: Sequence[str] | None = None) -> Figure:
+    """Stacked bars: of what controls blocked on the direct route (cumulative from the end of the
+    warm-up to the horizon), the share target regimes obtained by each other route."""
+    summary = _ordered_rows(summary, order)
+    peaks = {r: summary[f"leakage_{r}"].abs().max() for r in ROUTES if f"leakage_{r}" in summary}
+    routes = _present_routes(peaks)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(11, 0.62 * len(summary) + 2.6), layout="constrained")
+        y = np.arange(len(summary))
+        left = np.zeros(len(summary))
+        for route in routes:
+            share = 100 * summary[f"leakage_{route}"].fillna(0).to_numpy()
+            ax.barh(y, share, left=left, color=ROUTE_COLOURS[route], label=ROUTE_LABELS[route], height=0.62,
+                    edgecolor="white", lw=0.5)
+            left += share
+        high_all = 100 * summary["leakage_rate_high"].fillna(0)
+        for yi, total, low, high in zip(y, 100 * summary["leakage_rate"], 100 * summary["leakage_rate_low"],
+                                        high_all):
+            if np.isnan(total):
+                continue
+            ax.errorbar(total, yi, xerr=[[total - low], [high - total]], color="#000000", capsize=3, lw=1)
+            ax.annotate(f"{total:.0f}% [{low:.0f}, {high:.0f}]", (high, yi), xytext=(6, 0),
+                        textcoords="offset points", va="center", fontsize=9.5)
+        ax.set_yticks(y, summary["scenario"])
+        ax.set_ylabel("Control regime (scenario)")
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(10.0, float(high_all.max()) * 1.22))
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("Share of blocked acquisitions that target regimes still obtained (%),\n"
+                      "cumulative from the end of the warm-up to the horizon")
+        ax.set_title("Leakage by route: where the blocked capability came from instead", loc="left")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, title="route")
+        ax.annotate("bar: mean over replications; whisker and [ ]: 95% interval of the total",
+                    (0, 0), xycoords="figure fraction", xytext=(6, 4), textcoords="offset points",
+                    fontsize=8.5, color="#555555")
+        return fig
+
+
+def route_shares(timeseries: pd.DataFrame, prefix: str = "leaked_", denominator: str = "blocked_targets"
+                 ) -> pd.DataFrame:
+    """Per date, ``100 * mean(prefix<route>) / mean(denominator)`` over replicates (ratio of means);
+    NaN where nothing was blocked (e.g. during the warm-up)."""
+    columns = [f"{prefix}{r}" for r in ROUTES if f"{prefix}{r}" in timeseries]
+    means = timeseries.groupby("date", sort=True)[[*columns, denominator]].mean()
+    total = means.pop(denominator).where(lambda s: s > 0)
+    shares = 100 * means.div(total, axis=0)
+    shares.columns = [c[len(prefix):] for c in columns]
+    shares.index = pd.to_datetime(shares.index)
+    return shares
+
+
+def draw_route_area(ax: Axes, shares: pd.DataFrame, routes: Sequence[str] | None = None,
+                    step: str | None = None) -> list[str]:
+    """Stacked areas of ``shares`` (index dates, a column per route); returns the routes drawn.
+    ``step`` ("pre", "post", "mid") draws steps instead of straight lines between dates."""
+    routes = list(routes) if routes is not None else _present_routes(shares.max(skipna=True).to_dict(), 0.05)
+    data = shares[routes].clip(lower=0)
+    valid = data.notna().all(axis=1)
+    if routes and valid.any():
+        ax.stackplot(data.index[valid], *(data.loc[valid, r] for r in routes),
+                     colors=[ROUTE_COLOURS[r] for r in routes], labels=[ROUTE_LABELS[r] for r in routes],
+                     edgecolor="white", linewidth=0.3, step=step)
+    return routes
+
+
+def leakage_over_time(timeseries: pd.DataFrame, warmup_end: str | None = None,
+                      order: Sequence[str] | None = None, ncols: int = 3) -> Figure:
+    """Small multiples per policy scenario: each quarter's leakage split by route (stacked areas)."""
+    names = _policy_names(scenario_order(timeseries["scenario"].unique(), order))
+    shares = {name: route_shares(timeseries[timeseries["scenario"] == name]) for name in names}
+    peaks = pd.concat([s.max() for s in shares.values()], axis=1).max(axis=1) if shares else pd.Series()
+    routes = _present_routes(peaks.to_dict(), 0.05)
+    with plt.rc_context(STYLE):
+        fig, axes = _panel_grid(len(names), ncols, 3.1, sharey=True)
+        top = max(10.0, float(np.nanmax([s[routes].clip(lower=0).sum(axis=1).max() for s in shares.values()]
+                                        or [0])) * 1.08)
+        for ax, name in zip(axes.flat, names):
+            draw_route_area(ax, shares[name], routes)
+            mark_warmup(ax, warmup_end, label=False)
+            ax.set_title(name)
+            ax.set_ylim(0, top)
+            start = pd.Timestamp(warmup_end) if warmup_end else pd.to_datetime(timeseries["date"]).min()
+            ax.set_xlim(start - pd.Timedelta(days=45), pd.to_datetime(timeseries["date"]).max())
+            _year_ticks(ax)
+        _grid_tidy(axes, len(names), "Date (quarterly steps)")
+        for ax in axes[:, 0]:
+            ax.set_ylabel("Share of the quarter's blocked\nacquisitions leaked (%)")
+        handles = [Patch(color=ROUTE_COLOURS[r], label=ROUTE_LABELS[r]) for r in routes]
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(routes)) or 1, frameon=False,
+                   title="route by which target regimes obtained what controls blocked")
+        _suptitle(fig, "Leakage by route over time",
+                  "each quarter from the end of the warm-up: what target regimes obtained by other routes, "
+                  "as a share of what controls blocked (mean over replications)")
+        return fig
+
+
+# --- 3. effectiveness -----------------------------------------------------------------------
+
+def _ordered_rows(summary: pd.DataFrame, order: Sequence[str] | None) -> pd.DataFrame:
+    names = scenario_order(summary["scenario"], order)
+    return summary.set_index("scenario").loc[names].reset_index()
+
+
+def effectiveness(summary: pd.DataFrame, order: Sequence[str] | None = None) -> Figure:
+    """Dot and whisker: denial effectiveness and leakage rate per scenario with 95% intervals."""
+    panels = [("denial_effectiveness", "Denial effectiveness",
+               "1 - target capability / baseline at the horizon (%)"),
+              ("leakage_rate", "Leakage rate",
+               "share of blocked acquisitions obtained by other routes (%)")]
+    summary = _ordered_rows(summary, order)
+    colours = scenario_colours(scenario_order(summary["scenario"], order))
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 2, figsize=(12, 0.55 * len(summary) + 2.4), sharey=True, layout="constrained")
+        y = np.arange(len(summary))
+        for ax, (metric, title, label) in zip(axes, panels):
+            mean = 100 * summary[metric].to_numpy(float)
+            low, high = 100 * summary[f"{metric}_low"].to_numpy(float), 100 * summary[f"{metric}_high"].to_numpy(float)
+            for yi, m, lo, hi, name in zip(y, mean, low, high, summary["scenario"]):
+                if np.isnan(m):
+                    continue
+                ax.errorbar(m, yi, xerr=[[m - lo], [hi - m]], fmt="o", color=colours[name], capsize=4, ms=7, lw=1.5)
+                ax.annotate(f"{m:.1f}% [{lo:.1f}, {hi:.1f}]", (hi, yi), xytext=(7, 0), textcoords="offset points",
+                            va="center", fontsize=9, color="#222222")
+            finite = np.concatenate([low, high, [0.0]])
+            finite = finite[np.isfinite(finite)]
+            lo_lim, hi_lim = min(0.0, finite.min()), max(finite.max(), 1.0)
+            ax.set_xlim(lo_lim - 0.03 * (hi_lim - lo_lim), hi_lim + 0.32 * (hi_lim - lo_lim))
+            ax.set_title(title)
+            ax.set_xlabel(label)
+            ax.axvline(0, color="#000000", lw=0.8)
+            ax.grid(axis="y", visible=False)
+        axes[0].set_yticks(y, summary["scenario"])
+        axes[0].set_ylabel("Control regime (scenario)")
+        axes[0].invert_yaxis()
+        _suptitle(fig, "Effectiveness of each control regime",
+                  "mean over paired replications (dot) and 95% interval (whiskers, [ ])")
+        return fig
+
+
+# --- 4. flow map ----------------------------------------------------------------------------
+
+MAP_EXTENT = (-170.0, 180.0, -50.0, 75.0)
+
+
+def _lon_label(x: float, _pos=None) -> str:
+    return "0°" if x == 0 else f"{abs(x):.0f}°{'E' if x > 0 else 'W'}"
+
+
+def _lat_label(y: float, _pos=None) -> str:
+    return "0°" if y == 0 else f"{abs(y):.0f}°{'N' if y > 0 else 'S'}"
+
+
+def map_frame(ax: Axes, countries: pd.DataFrame, highlight: Sequence[str] = (), hubs: Sequence[str] = ()) -> None:
+    """A light longitude/latitude frame with countries as points (area by population); ``highlight``
+    (e.g. target regimes) drawn darker, ``hubs`` as diamonds. No external map data is needed."""
+    west, east, south, north = MAP_EXTENT
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect("equal")
+    ax.set_facecolor("#F3F6F9")
+    ax.set_xticks(np.arange(-150, 181, 30))
+    ax.set_yticks(np.arange(-30, 61, 30))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_lon_label))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_lat_label))
+    ax.tick_params(labelsize=7.5, colors="#777777", length=0)
+    ax.set_xlabel("longitude", fontsize=8, color="#777777", labelpad=1)
+    ax.set_ylabel("latitude", fontsize=8, color="#777777", labelpad=1)
+    ax.grid(True, color="white", lw=1.0, alpha=1.0)
+    ax.axhline(0, color="#D5DCE3", lw=0.8, zorder=0)
+    for side in ax.spines.values():
+        side.set_visible(True)
+        side.set_color("#C9D1D9")
+    size = 4 + 220 * np.sqrt(countries["population"].to_numpy(float) / countries["population"].max())
+    target = countries["iso3"].isin(set(highlight)).to_numpy()
+    ax.scatter(countries["lon"][~target], countries["lat"][~target], s=size[~target], color="#CFD5DB",
+               lw=0, zorder=1)
+    ax.scatter(countries["lon"][target], countries["lat"][target], s=size[target], color="#A9B1BA",
+               lw=0, zorder=1)
+    hub_rows = countries[countries["iso3"].isin(set(hubs))]
+    ax.scatter(hub_rows["lon"], hub_rows["lat"], marker="D", s=22, facecolor="white", edgecolor="#333333",
+               lw=0.9, zorder=4)
+
+
+def top_flows(flows: pd.DataFrame, top: int = 30, buyers: Sequence[str] | None = None,
+              routes: Sequence[str] | None = None) -> pd.DataFrame:
+    """The ``top`` largest (exporter, hub, buyer, route) flows, after filtering buyers and routes."""
+    table = flows.copy()
+    table["hub"] = table["hub"].fillna("").astype(str)
+    if buyers is not None:
+        table = table[table["buyer"].isin(set(buyers))]
+    if routes is not None:
+        table = table[table["route"].isin(set(routes))]
+    table = table.groupby(["exporter", "hub", "buyer", "route"], as_index=False)["acquired"].sum()
+    return table.nlargest(top, "acquired").reset_index(drop=True)
+
+
+def _legs(flows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split flows into drawn legs (origin, destination, route, volume) and home deliveries (rings)."""
+    legs, home = [], []
+    for row in flows.itertuples(index=False):
+        if not row.hub and row.exporter == row.buyer:
+            home.append((row.exporter, row.route, row.acquired))
+        elif row.hub:
+            legs += [(row.exporter, row.hub, row.route, row.acquired), (row.hub, row.buyer, row.route, row.acquired)]
+        else:
+            legs.append((row.exporter, row.buyer, row.route, row.acquired))
+    legs = pd.DataFrame(legs, columns=["origin", "destination", "route", "volume"])
+    legs = legs.groupby(["origin", "destination", "route"], as_index=False)["volume"].sum()
+    return legs, pd.DataFrame(home, columns=["country", "route", "volume"])
+
+
+def flow_width(volume: float | np.ndarray, scale: float) -> float | np.ndarray:
+    """Line width (points) of a leg of ``volume``; ``scale`` is the volume drawn 6 pt wide."""
+    return 0.5 + 5.5 * np.sqrt(np.asarray(volume, float) / scale)
+
+
+def draw_flow_map(ax: Axes, flows: pd.DataFrame, countries: pd.DataFrame, *, highlight: Sequence[str] = (),
+                  hubs: Sequence[str] = (), scale: float | None = None, label_buyers: int = 8,
+                  show_home: bool = True) -> dict[str, float]:
+    """Draw ``flows`` (already the ones to show) as curved legs exporter -> (hub ->) buyer,
+    coloured by route and wide by volume, on a lon/lat frame. Returns the volumes drawn by route."""
+    position = countries.set_index("iso3")[["lon", "lat"]]
+    map_frame(ax, countries, highlight=highlight, hubs=hubs)
+    if flows.empty:
+        ax.text(0.5, 0.5, "no deliveries yet", transform=ax.transAxes, ha="center", va="center",
+                color="#555555", fontsize=10)
+        return {}
+    legs, home = _legs(flows)
+    scale = scale or max(legs["volume"].max() if len(legs) else 0.0, 1e-12)
+    for leg in legs.sort_values("volume").itertuples(index=False):
+        if leg.origin not in position.index or leg.destination not in position.index:
+            continue
+        a, b = position.loc[leg.origin].to_numpy(float), position.loc[leg.destination].to_numpy(float)
+        arrow = FancyArrowPatch(a, b, connectionstyle="arc3,rad=0.18", arrowstyle="-|>", mutation_scale=7,
+                                lw=float(flow_width(leg.volume, scale)), color=ROUTE_COLOURS[leg.route],
+                                alpha=0.8, shrinkA=2, shrinkB=3, zorder=3, capstyle="round")
+        ax.add_patch(arrow)
+    if show_home and len(home):
+        home = home[home["country"].isin(position.index)]
+        xy = position.loc[home["country"]].to_numpy(float)
+        ax.scatter(xy[:, 0], xy[:, 1], s=25 + 320 * np.sqrt(home["volume"] / home["volume"].max()),
+                   facecolor="none", edgecolor=[ROUTE_COLOURS[r] for r in home["route"]], lw=2.0, zorder=3)
+    # labels: hubs used (bold), exporters, and the largest buyers, placed so they do not overlap
+    used_hubs = [h for h in flows["hub"] if h]
+    buyers = flows.groupby("buyer")["acquired"].sum().nlargest(label_buyers).index
+    exporters = flows.groupby("exporter")["acquired"].sum().nlargest(6).index
+    labelled = {c: "bold" for c in used_hubs}
+    for code in exporters:
+        labelled.setdefault(code, "normal")
+    for code in buyers:
+        labelled.setdefault(code, "optional")
+    for code in hubs:
+        labelled.setdefault(code, "light")
+    place_labels(ax, [(code, *position.loc[code], weight) for code, weight in labelled.items()
+                      if code in position.index])
+    return flows.groupby("route")["acquired"].sum().to_dict()
+
+
+def place_labels(ax: Axes, labels: Sequence[tuple[str, float, float, str]], fontsize: float = 7.5) -> None:
+    """Annotate points ``(text, x, y, weight)`` next to them, trying six positions in turn so that no
+    label box overlaps one placed before (a greedy choice in data units, from the axes' size).
+    ``weight``: "bold" or "normal" (always placed), "optional" (looks normal) or "light" (grey):
+    these two are left out when no position is free."""
+    fig_width = ax.figure.get_size_inches()[0] * 72 * ax.get_position().width
+    per_point = (ax.get_xlim()[1] - ax.get_xlim()[0]) / max(fig_width, 1.0)  # data units per point
+    boxes: list[tuple[float, float, float, float]] = []
+    for text, x, y, weight in labels:
+        w, h = 0.62 * fontsize * len(text) * per_point, 1.0 * fontsize * per_point
+        pad = 3 * per_point
+        candidates = [(pad, pad / 2), (pad, -h - pad / 2), (-w - pad, pad / 2), (-w - pad, -h - pad / 2),
+                      (-w / 2, pad * 1.6), (-w / 2, -h - pad * 1.6)]
+        chosen = None
+        for dx, dy in candidates:
+            box = (x + dx, y + dy, x + dx + w, y + dy + h)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+                chosen = (dx, dy)
+                break
+        if chosen is None:
+            if weight in ("optional", "light"):  # optional labels give way when there is no room
+                continue
+            chosen = candidates[0]
+        boxes.append((x + chosen[0], y + chosen[1], x + chosen[0] + w, y + chosen[1] + h))
+        ax.annotate(text, (x, y), xytext=(x + chosen[0], y + chosen[1]), textcoords="data", fontsize=fontsize,
+                    fontweight="bold" if weight == "bold" else "normal",
+                    color="#777777" if weight == "light" else "#222222", path_effects=_halo(2.2), zorder=5,
+                    va="bottom", ha="left")
+
+
+def _scale_labels(scale: float) -> list[float]:
+    """Round volumes for the width key: about scale, scale/4 and scale/16."""
+    keys = []
+    for fraction in (1.0, 0.25, 1 / 16):
+        value = scale * fraction
+        magnitude = 10 ** np.floor(np.log10(value))
+        keys.append(float(np.round(value / magnitude) * magnitude))
+    return sorted(set(keys), reverse=True)
+
+
+def _volume_text(value: float) -> str:
+    for unit, size in (("bn", 1e9), ("m", 1e6), ("k", 1e3)):
+        if abs(value) >= size:
+            return f"{value / size:.3g} {unit}"
+    return f"{value:.3g}"
+
+
+def flow_map(flows: pd.DataFrame, countries: pd.DataFrame | None = None, *, scenarios: Sequence[str] | None = None,
+             targets: Sequence[str] | None = None, hubs: Sequence[str] | None = None, top: int = 30,
+             routes: Sequence[str] | None = None, order: Sequence[str] | None = None, ncols: int = 2) -> Figure:
+    """A map of deliveries of controlled items to target regimes: one panel per scenario, the
+    ``top`` largest exporter -> (hub ->) buyer flows coloured by route and wide by volume.
+
+    ``flows`` is a results folder's ``flows.csv`` (mean per replicate of cumulative post-warm-up
+    vendor deliveries); ``targets`` limits buyers (None: all); ``routes`` limits routes (None: all).
+    """
+    from model import data
+
+    countries = data.countries() if countries is None else countries
+    hubs = list(data.hubs()["iso3"]) if hubs is None else list(hubs)
+    names = scenarios or scenario_order(flows["scenario"].unique(), order)
+    shown = {name: top_flows(flows[flows["scenario"] == name], top, targets, routes) for name in names}
+    totals = {name: top_flows(flows[flows["scenario"] == name], len(flows) + 1, targets, routes)["acquired"].sum()
+              for name in names}
+    all_legs = [(_legs(t)[0]["volume"].max() if len(t) else 0.0) for t in shown.values()]
+    scale = max(all_legs + [1e-12])
+    ncols = max(1, min(ncols, len(names)))
+    nrows = -(-len(names) // ncols)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(7.6 * ncols, 3.1 * nrows + (0.8 if nrows * ncols > len(names)
+                                 else 1.9)), squeeze=False,
+                                 layout="constrained")
+        drawn_routes: set[str] = set()
+        for ax, name in zip(axes.flat, names):
+            volumes = draw_flow_map(ax, shown[name], countries, highlight=targets or (), hubs=hubs, scale=scale)
+            drawn_routes |= set(volumes)
+            share = 100 * shown[name]["acquired"].sum() / totals[name] if totals[name] > 0 else 0.0
+            ax.set_title(f"{name}: the {len(shown[name])} largest flows ({share:.0f}% of the volume)", fontsize=10.5)
+        spare = _grid_tidy(axes, len(names))
+        routes_key = [Line2D([], [], color=ROUTE_COLOURS[r], lw=4, label=ROUTE_LABELS[r])
+                      for r in ROUTES if r in drawn_routes]
+        widths = [Line2D([], [], color="#555555", lw=float(flow_width(v, scale)), label=_volume_text(v))
+                  for v in _scale_labels(scale)]
+        marks = [Line2D([], [], ls="", marker="o", ms=10, mfc="none", mec="#555555", mew=2,
+                        label="delivered inside the vendor's\nhome country (ring area: volume)"),
+                 Line2D([], [], ls="", marker="D", ms=5, mfc="white", mec="#333333",
+                        label="transit hub (bold: used by a flow shown)"),
+                 Line2D([], [], ls="", marker="o", ms=7, color="#A9B1BA", label="target regime (area: population)"),
+                 Line2D([], [], ls="", marker="o", ms=7, color="#CFD5DB", label="other country")]
+        width_title = f"line width: volume ({EFFECTIVE_UNITS})"
+        if spare:  # the legends fill the first spare panel
+            holder = spare[0]
+            holder.set_visible(True)
+            holder.axis("off")
+            first = holder.legend(handles=routes_key, loc="upper left", frameon=False, title="route",
+                                  bbox_to_anchor=(0.0, 1.0))
+            holder.add_artist(first)
+            holder.legend(handles=widths + marks, loc="upper left", bbox_to_anchor=(0.52, 1.0), frameon=False,
+                          title=width_title)
+        else:
+            first = fig.legend(handles=routes_key, loc="outside lower left", ncol=2, frameon=False, title="route")
+            fig.legend(handles=widths + marks, loc="outside lower right", ncol=2, frameon=False, title=width_title)
+            fig.add_artist(first)
+        _suptitle(fig, "Flows of controlled items to target regimes, by route",
+                  "vendor deliveries from the end of the warm-up to the horizon, mean per replication; "
+                  "countries placed by longitude and latitude")
+        return fig
+
+
+# --- 5. market share ------------------------------------------------------------------------
+
+def share_table(timeseries: pd.DataFrame, top: int = 5, countries: Sequence[str] | None = None) -> pd.DataFrame:
+    """Mean revenue share (%) by scenario, date and vendor home country: the ``top`` countries by
+    mean share (or ``countries``) and ``other``; long format (scenario, date, country, share)."""
+    columns = [c for c in timeseries if c.startswith("share_")]
+    means = timeseries.groupby(["scenario", "date"], sort=False)[columns].mean() * 100
+    means.columns = [c[len("share_"):] for c in columns]
+    chosen = list(countries) if countries else list(means.mean().nlargest(top).index)
+    rest = [c for c in means if c not in chosen]
+    table = means[chosen].assign(other=means[rest].sum(axis=1)) if rest else means[chosen]
+    out = table.reset_index().melt(["scenario", "date"], var_name="country", value_name="share")
+    out["date"] = pd.to_datetime(out["date"])
+    return out
+
+
+def market_share(timeseries: pd.DataFrame, warmup_end: str | None = None, order: Sequence[str] | None = None,
+                 top: int = 5, ncols: int = 3) -> Figure:
+    """Market share by vendor home country over time, one panel per country (the ``top`` by mean
+    share, and all others together), one line per scenario: the shift to non-controlling suppliers."""
+    names = scenario_order(timeseries["scenario"].unique(), order)
+    colours = scenario_colours(names)
+    shares = share_table(timeseries, top)
+    panels = list(dict.fromkeys(shares["country"]))
+    with plt.rc_context(STYLE):
+        fig, axes = _panel_grid(len(panels), ncols, 2.9)
+        for ax, country in zip(axes.flat, panels):
+            rows = shares[shares["country"] == country]
+            for name in names:
+                line = rows[rows["scenario"] == name]
+                ax.plot(line["date"], line["share"], _line_style(name), color=colours[name], lw=1.6, label=name)
+            mark_warmup(ax, warmup_end, label=False)
+            ax.set_title("all other home countries" if country == "other" else f"vendors based in {country}")
+            _year_ticks(ax)
+        _grid_tidy(axes, len(panels), "Date (quarterly steps)")
+        for ax in axes[:, 0]:
+            ax.set_ylabel("Share of world vendor\nrevenue (%)")
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(names), 4), frameon=False)
+        _suptitle(fig, "Market share by vendor home country",
+                  "mean over replications; each panel has its own scale"
+                  + (" (dotted line: end of warm-up)" if warmup_end else ""))
+        return fig
+
+
+# --- 6. chosen regimes' capability ----------------------------------------------------------
+
+def most_populous(codes: Sequence[str], countries: pd.DataFrame, n: int) -> list[str]:
+    table = countries[countries["iso3"].isin(set(codes))]
+    return list(table.nlargest(n, "population")["iso3"])
+
+
+def regime_capability(regimes: pd.DataFrame, countries: pd.DataFrame | None = None, *,
+                      iso3: Sequence[str] | None = None, n: int = 9, dates: Mapping[int, str] | None = None,
+                      warmup_end: str | None = None, order: Sequence[str] | None = None, ncols: int = 3,
+                      log: bool | None = None) -> Figure:
+    """Small multiples of chosen target regimes' capability (default: the ``n`` most populous),
+    baseline and policies with 95% bands. ``regimes`` is a results folder's ``regimes.csv``;
+    ``dates`` maps steps to dates (None: steps on the x axis). ``log``: logarithmic capability
+    axes (None: when some regime's capability changes more than fivefold over the run, where
+    differences between scenarios would otherwise vanish under the growth)."""
+    from model import data
+
+    countries = data.countries() if countries is None else countries
+    chosen = list(iso3) if iso3 else most_populous(regimes["iso3"].unique(), countries, n)
+    names = scenario_order(regimes["scenario"].unique(), order)
+    colours = scenario_colours(names)
+    name_of = countries.set_index("iso3")["name"].to_dict()
+    table = regimes[regimes["iso3"].isin(set(chosen))].copy()
+    table["x"] = pd.to_datetime(table["step"].map(dates)) if dates is not None else table["step"]
+    if log is None:
+        spans = table.groupby("iso3")["capability"].agg(lambda c: c.max() / max(c.min(), 1e-12))
+        log = bool(len(spans)) and float(spans.max()) > 5.0 and bool((table["capability_low"] > 0).all())
+    with plt.rc_context(STYLE):
+        fig, axes = _panel_grid(len(chosen), ncols, 2.8)
+        for ax, code in zip(axes.flat, chosen):
+            rows = table[table["iso3"] == code]
+            for name in names:
+                line = rows[rows["scenario"] == name].sort_values("step")
+                ax.plot(line["x"], line["capability"], _line_style(name), color=colours[name], lw=1.5, label=name)
+                draw_band(ax, line["x"], line["capability_low"], line["capability_high"], name, colours[name])
+            if dates is not None:
+                mark_warmup(ax, warmup_end, label=False)
+                _year_ticks(ax)
+            ax.set_title(f"{name_of.get(code, code)} ({code})")
+            if log:
+                ax.set_yscale("log")
+                ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+                ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+                ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        _grid_tidy(axes, len(chosen), "Date (quarterly steps)" if dates is not None else "Step (quarter)")
+        for ax in axes[:, 0]:
+            ax.set_ylabel("Capability\n(1 = world per capita at start)")
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(names), 4), frameon=False)
+        _suptitle(fig, "Surveillance capability of selected target regimes" + ("" if iso3 else
+                  f" (the {len(chosen)} most populous)"),
+                  "mean over replications; 95% interval: grey band (baseline), dotted lines (policies); "
+                  "each panel has its own " + ("logarithmic scale" if log else "scale"))
+        return fig

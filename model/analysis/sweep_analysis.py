@@ -1,0 +1,193 @@
+"""Layer 8: analysis of a stored sweep — it reads the results folder only, never re-simulates.
+
+- per-point summaries: mean and 95% interval of every metric over replicates (``summarise``);
+- Sobol indices (first order and total, SALib ``sobol.analyze``) and Morris screening (``morris.analyze``)
+  for sampled designs, on the per-point means;
+- coalition sweeps: the change each added member makes, as paired differences between consecutive
+  member sets on the same seeds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from model.config_base import input_error
+from model.errors import ModelInputError
+from model.experiment.design import salib_problem
+from model.experiment.folders import read_listed, read_manifest
+from model.experiment.metrics import interval, summarise
+
+HEADLINE = ("denial_effectiveness", "leakage_rate", "revenue_lost_share", "target_capability")
+"""Metrics analysed first (and drawn) when a sweep recorded them."""
+COALITION_METRICS = ("leakage_rate", "denial_effectiveness", "target_capability")
+"""Metrics whose change per added member a coalition sweep reports."""
+
+
+class _Design(BaseModel):
+    kind: str
+    columns: list[str]
+    labels: dict[str, str]
+    points: list[dict[str, Any]]
+    unit: list[list[float]] | None = None
+
+
+class _Spec(BaseModel):
+    parameters: list[dict[str, Any]]
+    second_order: bool = False
+    levels: int = 4
+
+
+class _SweepManifest(BaseModel):
+    """What the analysis reads from a sweep's manifest (checked before anything is computed)."""
+
+    name: str
+    seed: int
+    metrics: list[str]
+    design: _Design
+    sweep: _Spec
+
+
+@dataclass(frozen=True)
+class SweepResults:
+    """The stored tables of a finished sweep and its manifest."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    runs: pd.DataFrame
+    points: pd.DataFrame
+    timeseries: pd.DataFrame | None
+
+    @property
+    def kind(self) -> str:
+        return self.manifest["design"]["kind"]
+
+    @property
+    def columns(self) -> list[str]:
+        return self.manifest["design"]["columns"]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.manifest["design"]["labels"]
+
+    @property
+    def metrics(self) -> list[str]:
+        return self.manifest["metrics"]
+
+    def headline(self, limit: int = 3) -> list[str]:
+        """The metrics to show first: the headline ones recorded, else the first recorded."""
+        chosen = [m for m in HEADLINE if m in self.metrics and not (m == "target_capability" and
+                                                                    "denial_effectiveness" in self.metrics)]
+        return (chosen or self.metrics)[:limit]
+
+    def coalition_columns(self) -> list[str]:
+        """Parameters whose values are member sets (a coalition sweep)."""
+        specs = self.manifest["sweep"]["parameters"]
+        return [column for column, spec in zip(self.columns, specs)
+                if spec.get("coalition") or all(isinstance(v, list) for v in spec.get("values") or [0])]
+
+    def values(self, column: str) -> list[Any]:
+        """The design's values of ``column`` in point order (member sets as lists)."""
+        return [point[column] for point in self.manifest["design"]["points"]]
+
+
+def read_results(folder: str | Path) -> SweepResults:
+    """The tables of the finished sweep in ``folder``."""
+    folder = Path(folder)
+    manifest = read_manifest(folder, ("sweep",))
+    try:
+        _SweepManifest.model_validate(manifest)
+    except ValidationError as exc:
+        err = input_error(exc)
+        raise ModelInputError(f"{folder / 'manifest.json'}: {err.key}", f"damaged manifest: {err.problem}",
+                              got=err.got) from None
+    if manifest.get("status") != "complete":
+        raise ModelInputError(str(folder), "the sweep has not finished",
+                              expected="a finished sweep (run the sweep again to resume it)")
+    tables = manifest.get("tables", {})
+    timeseries = read_listed(folder, manifest, "timeseries") if "timeseries" in tables else None
+    runs, points = read_listed(folder, manifest, "runs"), read_listed(folder, manifest, "points")
+    if not len(runs) or not len(points):
+        raise ModelInputError(str(folder / tables["runs"]["file"]), "empty table",
+                              expected="a sweep with at least one run")
+    return SweepResults(folder, manifest, runs, points, timeseries)
+
+
+def point_summary(results: SweepResults) -> pd.DataFrame:
+    """Per point: parameter values, replications, and every metric's mean with ``_low``/``_high``."""
+    table = summarise(results.runs[["point_id", *results.metrics]], by="point_id")
+    return results.points.merge(table, on="point_id")
+
+
+def sensitivity(results: SweepResults) -> pd.DataFrame:
+    """Sobol (S1, ST with 95% confidence half-widths) or Morris (mu, mu_star, sigma, mu_star_conf)
+    indices per metric and parameter, on per-point means; empty for a grid. Metrics with missing or
+    constant values are left out."""
+    if results.kind not in ("sobol", "morris"):
+        return pd.DataFrame()
+    means = results.runs.groupby("point_id")[results.metrics].mean().sort_index()
+    problem = salib_problem(results.columns)
+    spec = results.manifest["sweep"]
+    rows = []
+    for metric in results.metrics:
+        y = means[metric].to_numpy(float)
+        if len(y) != len(results.points) or not np.isfinite(y).all() or np.ptp(y) == 0:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            indices = _indices(results, problem, y, spec)
+        for i, column in enumerate(results.columns):
+            values = {name: float(index[i]) for name, index in indices.items()}
+            rows.append({"metric": metric, "parameter": column, **values})
+    return pd.DataFrame(rows)
+
+
+def _indices(results: SweepResults, problem: dict, y: np.ndarray, spec: dict) -> dict[str, np.ndarray]:
+    seed = results.manifest["seed"]
+    if results.kind == "sobol":
+        from SALib.analyze import sobol
+
+        found = sobol.analyze(problem, y, calc_second_order=spec["second_order"], seed=seed)
+        return {k: found[k] for k in ("S1", "S1_conf", "ST", "ST_conf")}
+    from SALib.analyze import morris
+
+    unit = np.asarray(results.manifest["design"]["unit"], float)
+    found = morris.analyze(problem, unit, y, num_levels=spec["levels"], seed=seed)
+    return {k: np.asarray(found[k], float) for k in ("mu", "mu_star", "sigma", "mu_star_conf")}
+
+
+def coalition_steps(results: SweepResults) -> pd.DataFrame:
+    """For each coalition parameter, each member set that adds members to the previous one (other
+    parameters equal): the members added and, per metric, the mean change over replicates with its
+    95% interval (paired differences: replicate ``i`` of both sets shares its seed)."""
+    rows = []
+    metrics = [m for m in COALITION_METRICS if m in results.metrics]
+    for column in results.coalition_columns():
+        sets = results.values(column)
+        others = [c for c in results.columns if c != column]
+        groups = results.points.groupby(others, sort=False) if others else [((), results.points)]
+        for key, group in groups:
+            ordered = sorted(group["point_id"], key=lambda p: len(sets[p]))
+            for before, after in itertools.pairwise(ordered):
+                added = [m for m in sets[after] if m not in sets[before]]
+                if not set(sets[before]) < set(sets[after]):
+                    continue
+                runs = results.runs
+                pair = runs[runs["point_id"] == before].merge(runs[runs["point_id"] == after], on="replicate",
+                                                              suffixes=("_before", "_after"))
+                row = {"parameter": column, **dict(zip(others, key if isinstance(key, tuple) else (key,))),
+                       "size": len(sets[after]), "added": "+".join(map(str, added)),
+                       "point_before": before, "point_after": after}
+                for metric in metrics:
+                    change = pair[f"{metric}_after"] - pair[f"{metric}_before"]
+                    names = (f"{metric}_change", f"{metric}_change_low", f"{metric}_change_high")
+                    row |= dict(zip(names, interval(change)))
+                rows.append(row)
+    return pd.DataFrame(rows)

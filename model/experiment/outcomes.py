@@ -1,0 +1,121 @@
+"""The one pairing: what an experiment keeps of each run, and the metrics of a run paired with
+its baseline on the same seed.
+
+Each finished run leaves one row of end-of-run values (the last recorded step merged with the
+run's end-of-run report) and its time series every ``record_every`` steps. Paired experiments keep
+every end-of-run value and compute :func:`model.experiment.metrics.replicate_metrics` when the
+tables are put together (:func:`paired`); unpaired sweeps keep the requested metrics themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from model.errors import closest
+from model.experiment.metrics import replicate_metrics
+from model.experiment.runner import RunRecord
+from model.scenario import Scenario, ScenarioError
+from model.simulation import ControlRegimeModel, release
+from model.vocabulary import ROUTES
+
+DEFAULT_RAW = ["target_capability", "world_capability", "targets_capable", "total_acquired_targets",
+               "total_blocked_targets", "total_revenue_controlling", "years_to_capable"]
+"""End-of-run metrics of an unpaired sweep unless it names others."""
+
+_FINAL = ("target_capability", "targets_capable")
+_REPORT = ("total_blocked_targets", "years_to_capable")
+_NOT_METRICS = ("step", "date")
+_IDENTITY = ("run_id", "scenario", "role", "point_id", "baseline_id", "replicate", "seed", "seconds", "error", "controlling")
+
+
+def metric_names() -> list[str]:
+    """Every metric a paired experiment records, in ``replicate_metrics`` order."""
+    final = pd.Series(dict.fromkeys(_FINAL, 1.0))
+    report = dict.fromkeys(_REPORT, 1.0) | {f"total_leaked_{route}": 0.0 for route in ROUTES}
+    return list(replicate_metrics(final, report, final, report, ()))
+
+
+def raw_metric_names(scenario: Scenario) -> tuple[list[str], list[str]]:
+    """``(end-of-run metrics, time-series columns)`` a run of ``scenario`` records."""
+    model = ControlRegimeModel(**scenario.model_kwargs(), rng=0, collect_agents=False)
+    try:
+        series = [k for k in model.summary if k not in _NOT_METRICS]
+        return series + list(model.report()), series
+    finally:
+        release(model)
+
+
+def check_names(names: Iterable[str], valid: Sequence[str], key: str, origin: str) -> None:
+    """Raise a one-line error for the first of ``names`` not in ``valid``."""
+    for i, name in enumerate(names):
+        if name not in valid:
+            raise ScenarioError(origin, f"{key}[{i}]", "unknown metric",
+                                expected=f"one of the {len(valid)} metrics in docs/sweeps.md", got=name,
+                                suggestion=closest(name, valid))
+
+
+def end_row(record: RunRecord, keep: Sequence[str] | None) -> dict[str, object]:
+    """One run's identity, timing, error and end-of-run values (``keep``: which; None: all)."""
+    spec = record.spec
+    row: dict[str, object] = {"run_id": spec.run_id, "scenario": spec.scenario, "role": spec.role,
+                              "point_id": spec.point_id,
+                              "replicate": spec.replicate, "seed": spec.seed, "seconds": record.seconds,
+                              "error": record.error, "controlling": ";".join(record.controlling)}
+    if record.ok:
+        values = {**record.timeseries.iloc[-1].to_dict(), **record.report}
+        row.update(values if keep is None else {k: values[k] for k in keep})
+    return row
+
+
+def series_rows(record: RunRecord, columns: Sequence[str] | None) -> pd.DataFrame | None:
+    """One run's time series (``columns``, or all when None, at every recorded step), with its run id."""
+    if not record.ok or columns == []:
+        return None
+    table = record.timeseries if columns is None else record.timeseries[["date", *columns]]
+    table = table.reset_index()
+    table.insert(0, "run_id", record.spec.run_id)
+    return table
+
+
+def run_table(record: RunRecord, name: str) -> pd.DataFrame | None:
+    """One run's flows or regimes table (when the run kept it), with its run id."""
+    table = getattr(record, name)
+    if not record.ok or table is None:
+        return None
+    return table.assign(run_id=record.spec.run_id)
+
+
+def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str] | None) -> pd.DataFrame:
+    """Per point run, ``metrics`` (None: all) from ``replicate_metrics`` against the baseline run on
+    the same seed.
+
+    ``points`` and ``baselines`` hold end rows (:func:`end_row`, every value kept); ``points`` has
+    ``baseline_run_id``. A failed run, or a failed baseline, leaves NaN metrics and an ``error``."""
+    base = baselines.set_index("run_id")
+    rows = []
+    for run in points.to_dict("records"):
+        out = dict.fromkeys(metrics or (), np.nan)
+        error = run["error"]
+        paired_with = base.loc[run["baseline_run_id"]] if run["baseline_run_id"] in base.index else None
+        if error is None and (paired_with is None or paired_with["error"] is not None):
+            error = f"baseline run {run['baseline_run_id']} failed: " + (
+                "not stored" if paired_with is None else str(paired_with["error"]))
+        if error is None:
+            controlling = run["controlling"] if isinstance(run["controlling"], str) else ""
+            values = replicate_metrics(_values(run), run, _values(paired_with.to_dict()), paired_with.to_dict(),
+                                       tuple(c for c in controlling.split(";") if c))
+            out = values if metrics is None else {m: values[m] for m in metrics}
+        rows.append({"run_id": run["run_id"], **out, "error": error})
+    if metrics is None:  # every metric, named by the first run that has them
+        metrics = next((list(row)[1:-1] for row in rows if row["error"] is None), [])
+    return pd.DataFrame(rows, columns=["run_id", *metrics, "error"])
+
+
+def _values(row: dict) -> pd.Series:
+    """A run's end-of-run values as the last time-series row ``replicate_metrics`` reads (an object
+    Series, as a row of the mixed time-series table is: its sums add values in column order)."""
+    skip = (*_IDENTITY, "baseline_run_id", "date", "step")
+    return pd.Series({k: v for k, v in row.items() if k not in skip}, dtype=object)

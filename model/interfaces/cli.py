@@ -1,0 +1,259 @@
+"""The command line: ``python run.py [SUBCOMMAND] ...`` (``--help`` on each).
+
+With no subcommand it runs the headline comparison: the no-controls baseline paired with unilateral
+US controls, US controls with extraterritorial rules, the ECHRI coalition, a Wassenaar-like
+agreement and a global agreement including China.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from model.errors import ModelInputError
+from model.interfaces.options import add_execution_options, local_executor
+
+HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar",
+            "global_with_china")
+RESULTS_DIR = Path("results")
+
+
+def _executor(args: argparse.Namespace):
+    return local_executor(args.workers)
+
+
+def _out(args: argparse.Namespace, name: str) -> Path:
+    if args.out:
+        return Path(args.out)
+    if args.resume:
+        raise ModelInputError("--resume", "needs --out, the results folder to continue")
+    return RESULTS_DIR / f"{name}-{dt.datetime.now().astimezone():%Y%m%d-%H%M%S}"
+
+
+def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) -> int:
+    from model.analysis.report import draw_figures, headline_table
+    from model.experiment import compare
+    from model.scenario import load_scenario
+
+    scenarios = [load_scenario(p) for p in paths]
+    out = _out(args, name)
+    try:
+        comparison = compare(scenarios, replications=args.replications, seed=args.seed,
+                             executor=_executor(args), progress=not args.quiet, out=out, resume=args.resume,
+                             force=args.force, command=sys.argv)
+    except KeyboardInterrupt:
+        if out.exists():
+            print(f"interrupted: finished runs are stored in {out}/; continue with --resume", file=sys.stderr)
+            return 130
+        raise
+    draw_figures(comparison, out / "figures")
+    failed = comparison.runs["error"].notna().sum()
+    if len(comparison.summary):
+        print(headline_table(comparison.summary))
+    if failed:
+        print(f"warning: {failed} run(s) failed; see {out / 'runs.csv'}", file=sys.stderr)
+    print(f"\nResults written to {out}/")
+    return 0
+
+
+def cmd_headline(args: argparse.Namespace) -> int:
+    from model.scenario import SCENARIO_DIR
+
+    return _run_comparison([SCENARIO_DIR / f"{name}.toml" for name in HEADLINE], "headline", args)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return _run_comparison([Path(args.scenario)], Path(args.scenario).stem, args)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    return _run_comparison([Path(p) for p in args.scenarios], "compare", args)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from model.scenario import ScenarioError, load_scenario
+
+    failures = 0
+    for path in args.files:
+        try:
+            scenario = load_scenario(Path(path))
+        except ScenarioError as err:
+            print(f"error: {err}", file=sys.stderr)
+            failures += 1
+        else:
+            print(f"ok: {path} ({scenario.name})")
+    return 2 if failures else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from model.scenario import SCENARIO_DIR, list_scenarios
+
+    folder = Path(args.dir) if args.dir else SCENARIO_DIR
+    entries = list_scenarios(folder)
+    width = max((len(name) for name, _, _ in entries), default=10)
+    for name, description, _ in entries:
+        print(f"{name:<{width}}  {description}")
+    return 0
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    from model.experiment.reproduce import reproduce
+
+    report = reproduce(Path(args.manifest), executor=_executor(args), progress=not args.quiet)
+    if report.differing:
+        for table, problem in report.differing.items():
+            print(f"DIFFERENT: {table}: {problem}", file=sys.stderr)
+        print(f"DIFFERENT: {len(report.differing)} of {report.checked} tables differ in {report.folder}",
+              file=sys.stderr)
+        return 1
+    print(f"identical: every number in the {report.checked} tables of {report.folder} "
+          f"({', '.join(report.tables)}) reproduced")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from model.calibration import calibrate_into, load_spec, write_calibrated
+    from model.interfaces.options import execution
+    from model.scenario import SCENARIO_DIR, load_scenario
+
+    spec = load_spec(Path(args.file)) if args.file else load_spec()
+    scenario = load_scenario(SCENARIO_DIR / "baseline.toml")
+    out = Path(args.out) if args.out else RESULTS_DIR / "calibration"
+    seed = args.seed if args.seed is not None else scenario.seed
+    with execution(args) as executor:
+        result = calibrate_into(spec, scenario, seed=seed, out=out, executor=executor, resume=args.resume,
+                                force=args.force, progress=not args.quiet, command=sys.argv)
+    path = write_calibrated(result, note=f"seed {seed}, {len(result.points)} points; details in {out}")
+    best = result.best
+    print(f"best loss {best['loss']:.3f} (round {int(best['round'])}); fitted values written to {path}")
+    for target in spec.targets:
+        inside = target.low <= best[target.name] <= target.high
+        print(f"  {target.name:<24} model {best[target.name]:>12.4g}   target {target.value:>10.4g} "
+              f"[{target.low:.4g}, {target.high:.4g}]  {'ok' if inside else 'OUTSIDE'}")
+    print(f"Points written to {out}/. Regenerate the report with: python run.py validation-report")
+    return 0
+
+
+def cmd_validation_report(args: argparse.Namespace) -> int:
+    from model.calibration.validation import write_validation_report
+
+    path = write_validation_report(Path(args.out_file), replications=args.replications,
+                                   executor=_executor(args), progress=not args.quiet)
+    print(f"Validation report written to {path}")
+    return 0
+
+
+def _common(parser: argparse.ArgumentParser, out: bool = True, settings: bool = True) -> None:
+    if settings:
+        parser.add_argument("--replications", type=int, help="replications per scenario (default: the file's)")
+        parser.add_argument("--seed", type=int, help="master seed (default: the file's)")
+    parser.add_argument("--workers", type=int, help="processes to use (default: all cores; 1 = serial)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    if out:
+        parser.add_argument("--out", help="results folder (default: results/<name>-<timestamp>)")
+        parser.add_argument("--resume", action="store_true",
+                            help="continue an interrupted run in --out (the runs already stored are kept)")
+        parser.add_argument("--force", action="store_true",
+                            help="replace an existing results folder written by this tool")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="Export controls on mass-surveillance technology: an agent-based model. "
+        "Without a subcommand, runs the headline comparison of unilateral US controls and coordinated "
+        "agreements against the no-controls baseline.",
+    )
+    _common(parser)
+    parser.set_defaults(handler=cmd_headline)
+    sub = parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND")
+
+    p = sub.add_parser("run", help="run one scenario paired with its baseline",
+                       description="Run SCENARIO.toml and its no-controls baseline on the same seeds.")
+    p.add_argument("scenario", metavar="SCENARIO.toml")
+    _common(p)
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("compare", help="compare several scenarios, each paired with its baseline",
+                       description="Run every scenario and its baseline on the same seeds and compare them.")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml")
+    _common(p)
+    p.set_defaults(handler=cmd_compare)
+
+    p = sub.add_parser("validate", help="check scenario files without running them",
+                       description="Check scenario files (syntax, keys, types, ranges, names) without running.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("list", help="list the scenario library", description="List scenarios with descriptions.")
+    p.add_argument("--dir", help="folder to list (default: the project's scenarios/)")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("reproduce", help="re-run a results folder and confirm identical numbers",
+                       description="Check every table of a results folder against its manifest's digests, "
+                       "re-run the runs the manifest describes with its own settings and seeds, and check "
+                       "every table is identical.")
+    p.add_argument("manifest", metavar="results/X", help="a results folder (or its manifest.json)")
+    _common(p, out=False, settings=False)
+    p.set_defaults(handler=cmd_reproduce)
+
+    p = sub.add_parser("calibrate", help="fit the default world's free parameters to public figures",
+                       description="Fit the free parameters in model/data/calibration.toml to its targets "
+                       "(iterated Latin-hypercube search) and write model/data/calibrated.toml.")
+    p.add_argument("--file", help="calibration file (default: model/data/calibration.toml)")
+    p.add_argument("--seed", type=int, help="master seed (default: the baseline scenario's)")
+    p.add_argument("--out", help="working folder of the search (default: results/calibration)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted calibration in --out")
+    p.add_argument("--force", action="store_true", help="replace an existing working folder")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_execution_options(p)
+    p.set_defaults(handler=cmd_calibrate)
+
+    p = sub.add_parser("validation-report", help="regenerate docs/validation.md",
+                       description="Compare the calibrated baseline with every target, run the behavioural "
+                       "checks and the headline's uncertainty analysis, and write docs/validation.md.")
+    p.add_argument("--out-file", default="docs/validation.md", help="where to write (default: docs/validation.md)")
+    _common(p, out=False)
+    p.set_defaults(handler=cmd_validation_report)
+
+    from model.interfaces.sweep_cli import register as register_sweeps
+    from model.interfaces.viz_cli import register as register_viz
+
+    register_sweeps(sub)
+    register_viz(sub)
+    return parser
+
+
+FLAGS = {"resume": "--resume to continue it", "force": "--force to replace it"}
+"""The command-line flags behind the library's options for an existing results folder."""
+
+
+def with_remedy(err: Exception) -> str:
+    """The one-line message of ``err``, with the flags that would get past it."""
+    from model.experiment.folders import FolderExistsError
+    from model.experiment.store import ResumeMismatchError
+
+    if isinstance(err, FolderExistsError) and err.options:
+        return f"{err}; add " + " or ".join(FLAGS[o] for o in err.options)
+    if isinstance(err, ResumeMismatchError):
+        return f"{err}; or --force to start again"
+    return str(err)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: parse, dispatch, and turn bad input into one line on stderr with exit code 2."""
+    from model.scenario import ScenarioError
+
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except (ScenarioError, ModelInputError) as err:
+        print(f"error: {with_remedy(err)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: no results folder was written", file=sys.stderr)
+        return 130

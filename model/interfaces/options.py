@@ -1,0 +1,36 @@
+"""The options every running command shares: where the runs execute (local processes or Dask)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from model.errors import ModelInputError
+
+
+def add_execution_options(parser: argparse.ArgumentParser) -> None:
+    """``--workers`` | ``--scheduler`` | ``--dask-local``: where the runs execute."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, help="local processes (default: all cores; 1 = serial)")
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster")
+    where.add_argument("--dask-local", type=int, metavar="N",
+                       help="start a local Dask cluster of N single-threaded worker processes")
+
+
+def execution(args: argparse.Namespace) -> AbstractContextManager[Any]:
+    """The executor the options of :func:`add_execution_options` ask for (a Dask client is closed on exit)."""
+    from model.experiment.cluster import dask_client
+
+    if args.scheduler is not None or args.dask_local is not None:
+        return dask_client(args.scheduler, args.dask_local)
+    return nullcontext(local_executor(args.workers))
+
+
+def local_executor(workers: int | None) -> str | int:
+    """``workers`` local processes (default: all cores) as an ``execute`` executor; 1 is serial."""
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count < 1:
+        raise ModelInputError("--workers", "must be at least 1", got=count)
+    return "serial" if count == 1 else count

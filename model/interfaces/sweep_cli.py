@@ -1,0 +1,94 @@
+"""The ``sweep`` and ``analyze`` subcommands. ``model/interfaces/cli.py`` adds them with :func:`register`;
+``python -m model.interfaces.sweep_cli`` runs them on their own."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from model.errors import ModelInputError
+from model.interfaces.options import add_execution_options, execution
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``sweep`` and ``analyze`` to a parser's subcommands."""
+    from model.experiment.execute import CHUNK
+
+    p = subparsers.add_parser(
+        "sweep", help="run a parameter sweep file (grid, LHS, Sobol, Morris)",
+        description="Run every point of SWEEP.toml (each paired with its no-controls baseline unless the "
+        "file says paired = false) and store the runs in results/<name>/ as they finish.")
+    p.add_argument("file", metavar="SWEEP.toml")
+    p.add_argument("--out", help="results folder (default: results/<sweep name>)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted sweep in the results folder")
+    p.add_argument("--force", action="store_true", help="replace an existing results folder written by this tool")
+    add_execution_options(p)
+    p.add_argument("--replications", type=int, help="runs per point (default: the file's)")
+    p.add_argument("--seed", type=int, help="master seed (default: the file's)")
+    p.add_argument("--samples", type=int, help="samples of a sampled design (default: the file's)")
+    p.add_argument("--chunk", type=int, default=CHUNK,
+                   help=f"finished runs per stored part (default {CHUNK})")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_sweep)
+
+    a = subparsers.add_parser(
+        "analyze", help="summaries, sensitivity indices and figures of a finished sweep",
+        description="Write per-point summaries with 95% intervals, Sobol/Morris indices (sampled designs) "
+        "and coalition steps to results/SWEEP/analysis/, and the figures to results/SWEEP/figures/.")
+    a.add_argument("folder", metavar="results/SWEEP")
+    a.add_argument("--no-figures", action="store_true", help="tables only")
+    a.set_defaults(handler=cmd_analyze)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from model.experiment.api import load_sweep, run_sweep
+    from model.experiment.folders import results_folder
+
+    if args.chunk < 1:
+        raise ModelInputError("--chunk", "must be at least 1", got=args.chunk)
+    prepared = load_sweep(args.file, replications=args.replications, seed=args.seed, samples=args.samples)
+    folder = Path(args.out) if args.out else results_folder(prepared.spec.name, f"{args.file}: name")
+    with execution(args) as executor:
+        try:
+            runs = run_sweep(prepared, folder, executor=executor, resume=args.resume, force=args.force,
+                             progress=not args.quiet, chunk=args.chunk, command=sys.argv)
+        except KeyboardInterrupt:
+            print(f"interrupted: finished runs are stored in {folder}/; continue with --resume",
+                  file=sys.stderr)
+            return 130
+    failed = int(runs["error"].notna().sum())
+    print(f"{len(runs)} point runs ({failed} failed) stored in {folder}/; "
+          f"analyse with: python run.py analyze {folder}")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from model.analysis.sweep_report import analyze
+
+    written = analyze(Path(args.folder), figures=not args.no_figures)
+    for path in written:
+        print(path)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The two subcommands on their own (as ``model/interfaces/cli.py`` runs them: bad input is one line, exit 2)."""
+    from model.scenario import ScenarioError
+
+    parser = argparse.ArgumentParser(prog="python -m model.interfaces.sweep_cli")
+    register(parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ScenarioError, ModelInputError) as err:
+        from model.interfaces.cli import with_remedy
+
+        print(f"error: {with_remedy(err)}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,413 @@
+"""The Mesa model: step order, random streams and data collection (docs/ODD.md, 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from model.dates import Calendar
+from model.errors import ModelInputError
+from model.market import (
+    Diversions,
+    Draws,
+    Market,
+    Procurement,
+    best_diversions,
+    free_access,
+    procure,
+    resolve_access,
+    route_prices,
+)
+from model.market.options import CONVERTED_ITEM
+from model.parameters import ModelParameters, default_parameters, over_defaults
+from model.policy import PolicySchedule, PolicySet, PolicyState, preset
+from model.simulation.agents import Country, Vendor
+from model.simulation.observables import observe
+from model.simulation.reporters import ArrayDataCollector
+from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
+from model.world import World, WorldOverrides, build_world
+
+STREAMS = ("unrest", "licence", "enforcement", "rd")
+"""Independent random streams, so a policy run and its baseline share unrest shocks and R&D luck."""
+
+_WORLDS: dict[str, World] = {}
+
+
+def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) -> World:
+    """The world for these parameters and overrides, built once per process and then reused."""
+    overrides = overrides or WorldOverrides()
+    key = params.model_dump_json() + overrides.model_dump_json()
+    if key not in _WORLDS:
+        if len(_WORLDS) > 16:
+            _WORLDS.clear()
+        _WORLDS[key] = build_world(params, overrides)
+    return _WORLDS[key]
+
+
+@dataclass
+class RunSetup:
+    """What every run of one world, policy set, parameter set and calendar shares: the policy
+    schedule (with its per-state arrays), each state's best diversions, and the opening allocation
+    (it draws no random number)."""
+
+    world: World
+    schedule: PolicySchedule
+    start: Procurement | None = None
+    _diversions: dict[int, Diversions] = field(default_factory=dict)
+
+    def diversions(self, state: PolicyState) -> Diversions:
+        """The best diversions at ``state`` (one of this setup's schedule's states, which it keeps)."""
+        if id(state) not in self._diversions:
+            self._diversions[id(state)] = best_diversions(self.world, state, route_prices(self.world).base)
+        return self._diversions[id(state)]
+
+
+_SETUPS: dict[tuple, RunSetup] = {}
+
+
+def setup_for(world: World, policies: PolicySet, params: ModelParameters, calendar: Calendar, warmup: int,
+              horizon: int) -> RunSetup:
+    """The :class:`RunSetup` of these settings, built once per process and then reused."""
+    key = (id(world), policies.model_dump_json(), params.model_dump_json(), calendar, warmup, horizon)
+    setup = _SETUPS.get(key)
+    if setup is None or setup.world is not world:
+        if len(_SETUPS) > 16:
+            _SETUPS.clear()
+        setup = _SETUPS[key] = RunSetup(world, PolicySchedule(world, policies, params, calendar, warmup, horizon))
+    return setup
+
+
+def clear_process_caches() -> None:
+    """Forget the worlds, run setups and route tables this process has built (the next run builds
+    its own, as in a fresh process)."""
+    _WORLDS.clear()
+    _SETUPS.clear()
+    route_prices.cache_clear()
+
+
+class ControlRegimeModel(mesa.Model):
+    """Exporting nations, vendors and importing regimes trading surveillance items under controls.
+
+    All arguments are keyword-only (so ``mesa.batch_run`` can drive the model). ``policies`` is a
+    :class:`PolicySet` or the name of a ready-made regime (see ``model.policy.PRESETS``); ``world``
+    is a built :class:`World` or :class:`WorldOverrides` for the default one. One step is one
+    quarter by default; policies switch on no earlier than the end of the ``warmup``.
+    ``collect_agents=False`` skips the per-agent tables and ``collect_flows=False`` the flow table
+    (:meth:`flow_table`), for runs that do not report them.
+    """
+
+    def __init__(
+        self,
+        *,
+        policies: PolicySet | str = "none",
+        parameters: ModelParameters | Mapping[str, Any] | None = None,
+        world: World | WorldOverrides | None = None,
+        horizon: int = 40,
+        warmup: int = 4,
+        steps_per_year: int = 4,
+        start_date: dt.date = dt.date(2019, 1, 1),
+        target_threshold: float = 0.5,
+        collect_agents: bool = True,
+        collect_flows: bool = True,
+        rng: Any = None,
+        seed: Any = None,
+    ) -> None:
+        super().__init__(rng=rng, seed=seed)
+        _check_run_settings(horizon, warmup, steps_per_year, target_threshold)
+        if parameters is None:
+            parameters = default_parameters()
+        elif isinstance(parameters, Mapping):  # a partial table over the defaults, validated
+            parameters = ModelParameters(**over_defaults(parameters))
+        self.params: ModelParameters = parameters
+        self.world: World = world if isinstance(world, World) else world_for(parameters, world)
+        self.policies: PolicySet = preset(policies, self.world) if isinstance(policies, str) else policies
+        self.horizon, self.warmup = horizon, warmup
+        self.collect_flows = collect_flows
+        self.calendar = Calendar(start_date, steps_per_year)
+        self.target_threshold = target_threshold
+        setup = setup_for(self.world, self.policies, parameters, self.calendar, warmup, horizon)
+        self._setup = setup
+        self.schedule_ = setup.schedule
+        self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
+        self._init_state(setup)
+        agent_ids = {
+            Country: np.array([Country(self, c).unique_id for c in range(self.world.n_countries)]),
+            Vendor: np.array([Vendor(self, v).unique_id for v in range(self.world.n_vendors)]),
+        }
+        self.datacollector = ArrayDataCollector(list(self.summary), agent_ids if collect_agents else None)
+
+    # --- state -------------------------------------------------------------------------------
+    def _init_state(self, setup: RunSetup) -> None:
+        w, p = self.world, self.params
+        spy = self.calendar.steps_per_year
+        self.is_target = w.repression >= self.target_threshold
+        self.depreciation = 1.0 - (1.0 - np.array(p.depreciation.as_tuple())) ** (1.0 / spy)
+        self.prices = route_prices(w)
+        self.base_price = self.prices.base  # [V, R, C]
+        self.unrest = np.zeros(w.n_countries)
+        self.vendor_quality = w.quality.copy()
+        self.domestic_quality = np.tile(np.array(p.domestic_quality.as_tuple()), (w.n_countries, 1))
+        self.budget = self._budget()
+        self.controlling = np.zeros(len(w.exporters), dtype=bool)  # [E]: a control in force this step
+        self.controlling_countries: frozenset[str] = frozenset()
+        if setup.start is None:
+            state = self.schedule_.state(0)
+            setup.start = procure(w, p, self._market(0, state.public_copy_availability),
+                                  free_access(state.available), self.prices)
+        start = setup.start
+        self.stocks = start.actual.acquired.sum(axis=-1) / self.depreciation  # steady state
+        self.reference = self.stocks.sum(axis=0) / w.population.sum()  # world per-capita stock
+        self.capability = self._capability()
+        self.vendor_revenue = np.zeros((w.n_vendors, len(ITEMS)))
+        self.first_capable = np.where(self.capability >= p.capable_threshold, -1, -2)  # -1: from start
+        self.flows = np.zeros((len(w.exporters), w.n_routes, w.n_countries, len(ROUTES)))
+        self.procurement = start
+        self.capability_history: list[np.ndarray] = []
+        self.summary = self._summarise(start, step=-1)
+
+    def _budget(self) -> np.ndarray:
+        """``[C, L]`` US$ this step: GDP share, raised by unrest, split across layers."""
+        p = self.params
+        growth = (1.0 + p.budget_growth) ** self.calendar.years(max(self.steps - 1, 0))
+        per_step = self.world.gdp * p.budget_share * growth / self.calendar.steps_per_year
+        total = per_step * (1.0 + p.unrest_demand_elasticity * self.unrest)
+        return total[:, None] * np.array(p.layer_budget_shares.as_tuple())[None, :]
+
+    def _market(self, step: int, public_copy_availability: float) -> Market:
+        p = self.params
+        years = self.calendar.years(step)
+        public = p.public_copy_quality * (1.0 - p.public_copy_decay) ** years
+        price_level = (1.0 - p.price_decline) ** years
+        return Market(self.budget, self.vendor_quality, self.domestic_quality, public, public_copy_availability,
+                      price_level)
+
+    def _capability(self) -> np.ndarray:
+        """CES aggregate of per-capita stocks relative to the world's starting level."""
+        p = self.params
+        relative = self.stocks / (self.world.population[:, None] * self.reference[None, :])
+        weights = np.array(p.ces_weights.as_tuple())
+        weights = weights / weights.sum()
+        with np.errstate(divide="ignore"):  # a layer with no stock: complements give capability 0
+            return ((weights * relative**p.ces_rho).sum(axis=1)) ** (1.0 / p.ces_rho)
+
+    # --- the step ----------------------------------------------------------------------------
+    def step(self) -> None:
+        """One quarter: policies, unrest and budgets, market, stocks, learning, data collection."""
+        t = self.steps - 1
+        w, p = self.world, self.params
+        state = self.schedule_.state(t)  # 1. policies in force
+        self.controlling = state.controlling
+        self.controlling_countries = frozenset(w.iso3[c] for c in w.exporters[state.controlling])
+
+        rng = self.streams["unrest"]  # 2. unrest shocks and budgets
+        shocks = (rng.random(w.n_countries) < p.unrest_shock_probability) * rng.exponential(
+            p.unrest_shock_size, w.n_countries
+        )
+        self.unrest = p.unrest_persistence * self.unrest + shocks
+        self.budget = self._budget()
+
+        draws = Draws.draw(w, len(ITEMS), self.streams["licence"], self.streams["enforcement"])  # 3-4. market
+        access = resolve_access(w, state, draws, self.base_price, self._setup.diversions(state))
+        market = self._market(t, state.public_copy_availability)
+        result = procure(w, p, market, access, self.prices)
+        self.procurement = result
+
+        acquired = result.actual.acquired.sum(axis=-1)  # 5. stocks and capability
+        self.stocks = (1.0 - self.depreciation) * self.stocks + acquired
+        self.capability = self._capability()
+        self.capability_history.append(self.capability)
+        newly = (self.first_capable == -2) & (self.capability >= p.capable_threshold)
+        self.first_capable[newly] = t
+
+        self.vendor_revenue = result.vendor_revenue()  # 6. learning and indigenisation
+        self._learn()
+        self._indigenise(result.denied_share)
+
+        if self.collect_flows and t >= self.warmup:
+            self._accumulate_flows(result)
+        self.summary = self._summarise(result, step=t)  # 7. data collection
+        self.datacollector.collect(self)
+        self.running = self.steps < self.horizon
+
+    def _learn(self) -> None:
+        """Quality rises with sales volume (R&D and deployment data): ``dq = rate (1-q) sqrt(rel. sales) noise``."""
+        w, p = self.world, self.params
+        noise = np.exp(self.streams["rd"].normal(0.0, p.rd_noise, self.vendor_quality.shape))
+        sellers = w.sells.sum(axis=0)
+        mean_revenue = np.divide(
+            self.vendor_revenue.sum(axis=0), sellers, out=np.zeros(len(ITEMS)), where=sellers > 0
+        )
+        relative = np.divide(
+            self.vendor_revenue, mean_revenue, out=np.zeros_like(self.vendor_revenue), where=mean_revenue > 0
+        )
+        gain = p.learning_rate * (1.0 - self.vendor_quality) * np.sqrt(relative) * noise
+        self.vendor_quality = np.where(w.sells, np.minimum(self.vendor_quality + gain, 1.0), 0.0)
+
+    def _indigenise(self, denied_share: np.ndarray) -> None:
+        """Domestic industry closes part of its gap to the frontier in proportion to denied demand."""
+        frontier = self.vendor_quality[:, list(LAYER_ITEM)].max(axis=0)
+        gap = np.maximum(frontier[None, :] - self.domestic_quality, 0.0)
+        self.domestic_quality = self.domestic_quality + self.params.indigenisation_rate * denied_share * gap
+
+    def _accumulate_flows(self, result: Procurement) -> None:
+        """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]`` (one
+        ``np.add.at``, in the order layer, option, buyer)."""
+        w, layout, actual = self.world, result.layout, result.actual
+        by_vendor = actual.acquired[:, :, : layout.converted.stop].transpose(1, 2, 0)  # [L, 2V, C]
+        layer, option, c = np.nonzero(by_vendor > 0)
+        converted = option >= layout.n_vendors
+        v = option - converted * layout.n_vendors
+        item = np.where(converted, CONVERTED_ITEM, np.array(LAYER_ITEM)[layer])
+        index = (w.vendor_exporter[v], actual.route[v, c, item], c, actual.tag[c, layer, option])
+        np.add.at(self.flows.reshape(-1), np.ravel_multi_index(index, self.flows.shape), by_vendor[layer, option, c])
+
+    # --- outputs -----------------------------------------------------------------------------
+    def _summarise(self, result: Procurement, step: int) -> dict[str, float]:
+        """The step's model-level figures (one DataCollector column each)."""
+        w = self.world
+        target = self.is_target
+        pop = w.population
+        summary: dict[str, Any] = {
+            "step": step,
+            "date": self.calendar.date_of(max(step, 0)).isoformat(),
+            "target_capability": float((self.capability[target] * pop[target]).sum() / pop[target].sum()),
+            "world_capability": float((self.capability * pop).sum() / pop.sum()),
+            "targets_capable": int((self.capability[target] >= self.params.capable_threshold).sum()),
+            "domestic_quality_targets": float(
+                (self.domestic_quality[target].mean(axis=1) * pop[target]).sum() / pop[target].sum()
+            ),
+            "budget_total": float(self.budget.sum()),
+            "spend_total": float(result.actual.spend.sum()),
+        }
+        keys = summary_keys(w)
+        by_route = result.by_route[target].sum(axis=(0, 1))
+        leaked = result.leaked[target].sum(axis=(0, 1))
+        summary["acquired_targets"] = float(by_route.sum())
+        summary["blocked_targets"] = float(result.blocked[target].sum())
+        summary.update(zip(keys.acquired, by_route.tolist()))
+        summary.update(zip(keys.leaked, leaked.tolist()))
+        summary.update(zip(keys.by_item, self._by_item(result).ravel().tolist()))
+        revenue = np.zeros(len(w.exporters))
+        np.add.at(revenue, w.vendor_exporter, self.vendor_revenue.sum(axis=1))
+        total = revenue.sum()
+        summary.update(zip(keys.revenue, revenue.tolist()))
+        summary.update(zip(keys.share, (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
+        summary["revenue_controlling"] = float(revenue[self.controlling].sum())
+        summary.update(observe(w, self.params, self.capability, result))
+        return summary
+
+    def _by_item(self, result: Procurement) -> np.ndarray:
+        """Target acquisitions ``[item bought, K]``; conversions count under ``algorithm_11``."""
+        layout = result.layout
+        acquired = result.actual.acquired[self.is_target]
+        tag = result.actual.tag[self.is_target]
+        n_l, n_o, n_k = acquired.shape[1], acquired.shape[2], len(ROUTES)
+        cell = (np.arange(n_l * n_o) * n_k).reshape(n_l, n_o) + tag  # [B, L, O] -> (l, o, k)
+        per_option = np.bincount(cell.ravel(), acquired.ravel(), n_l * n_o * n_k).reshape(n_l, n_o, n_k)
+        own = slice(layout.domestic, layout.size)  # domestic and public copies serve their layer
+        out = np.zeros((len(ITEMS), len(ROUTES)))
+        for layer, item in enumerate(LAYER_ITEM):
+            out[item] += per_option[layer, layout.vendors].sum(axis=0) + per_option[layer, own].sum(axis=0)
+            out[CONVERTED_ITEM] += per_option[layer, layout.converted].sum(axis=0)
+        return out
+
+    def run(self, steps: int | None = None) -> ControlRegimeModel:
+        """Step to the horizon (or ``steps`` more steps); returns the model for chaining."""
+        for _ in range(self.horizon - self.steps if steps is None else steps):
+            self.step()
+        return self
+
+    def report(self) -> dict[str, float]:
+        """End-of-run figures: post-warm-up totals of the flow columns of the summary
+        (``total_<column>``) and the time target regimes took to become mass-surveillance capable."""
+        columns = self.datacollector.model_vars
+        post = np.array(columns["step"]) >= self.warmup
+        flows = [c for c in columns if c.startswith(("acquired_", "leaked_", "revenue_")) or c == "blocked_targets"]
+        block = np.array([columns[c] for c in flows], dtype=float)[:, post]
+        # each column summed on its own, as pandas does (numpy's pairwise sum of a 1-D array)
+        out = {f"total_{c}": float(row.sum()) for c, row in zip(flows, block)}
+        became = self.is_target & (self.first_capable >= 0)
+        out["targets_newly_capable"] = int(became.sum())
+        out["years_to_capable"] = (
+            float(self.calendar.years(self.first_capable[became] + 1).mean()) if became.any() else float("nan")
+        )
+        return out
+
+    def timeseries(self) -> pd.DataFrame:
+        """The model-level DataCollector table, one row per step."""
+        return self.datacollector.get_model_vars_dataframe().set_index("step")
+
+    def regime_table(self, targets_only: bool = True) -> pd.DataFrame:
+        """Capability of every (target) regime at every step: columns step, iso3, capability."""
+        history = np.array(self.capability_history)  # [T, C]
+        countries = np.flatnonzero(self.is_target) if targets_only else np.arange(self.world.n_countries)
+        steps = np.arange(len(history))
+        return pd.DataFrame({
+            "step": np.repeat(steps, len(countries)),
+            "iso3": np.tile(np.array(self.world.iso3)[countries], len(steps)),
+            "capability": history[:, countries].ravel(),
+        })
+
+    def flow_table(self) -> pd.DataFrame:
+        """Cumulative post-warm-up vendor deliveries by exporter, hub, buyer and route (non-zero rows)."""
+        if not self.collect_flows:
+            raise ValueError("this model did not collect flows: build it with collect_flows=True")
+        w = self.world
+        e, r, c, k = np.nonzero(self.flows)
+        hubs = np.array([""] + [w.iso3[h] for h in w.hubs])
+        return pd.DataFrame({
+            "exporter": np.array(w.iso3)[w.exporters[e]],
+            "hub": hubs[r],
+            "buyer": np.array(w.iso3)[c],
+            "route": np.array(ROUTES)[k],
+            "acquired": self.flows[e, r, c, k],
+        })
+
+
+@dataclass(frozen=True)
+class SummaryKeys:
+    """The summary's per-route, per-item and per-exporter column names, in column order."""
+
+    acquired: tuple[str, ...]
+    leaked: tuple[str, ...]
+    by_item: tuple[str, ...]
+    revenue: tuple[str, ...]
+    share: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=32)
+def summary_keys(world: World) -> SummaryKeys:
+    exporters = [world.iso3[c] for c in world.exporters]
+    return SummaryKeys(
+        acquired=tuple(f"acquired_{route}" for route in ROUTES),
+        leaked=tuple(f"leaked_{route}" for route in ROUTES),
+        by_item=tuple(f"acquired_{item}_{route}" for item in ITEMS for route in ROUTES),
+        revenue=tuple(f"revenue_{code}" for code in exporters),
+        share=tuple(f"share_{code}" for code in exporters),
+    )
+
+
+def release(model: mesa.Model) -> None:
+    """Drop Mesa's reference to a finished model (Mesa < 3.4.2 keeps every model alive through
+    ``Agent._ids``), so processes that build many models do not grow without bound."""
+    mesa.Agent._ids.pop(model, None)
+
+
+def _check_run_settings(horizon: int, warmup: int, steps_per_year: int, target_threshold: float) -> None:
+    if not (isinstance(warmup, int) and warmup >= 0):
+        raise ModelInputError("warmup", "must be a whole number of steps >= 0", got=warmup)
+    if not (isinstance(horizon, int) and horizon > warmup):
+        raise ModelInputError("horizon", "must be a whole number of steps after the warm-up",
+                              expected=f"an integer > {warmup}", got=horizon)
+    if not (isinstance(steps_per_year, int) and steps_per_year >= 1):
+        raise ModelInputError("steps_per_year", "must be a whole number >= 1", got=steps_per_year)
+    if not 0.0 <= target_threshold <= 1.0:
+        raise ModelInputError("target_threshold", "out of range", expected="a number in [0, 1]",
+                              got=target_threshold)

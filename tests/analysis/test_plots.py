@@ -1,0 +1,250 @@
+"""Figures: every figure renders from a small real results folder, is saved as PNG and SVG, has a
+title, axis labels and a legend that hides no data; ``plot`` redraws without running the model."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import types
+from pathlib import Path
+
+import matplotlib.image
+import pandas as pd
+import pytest
+
+from model.analysis import plots
+from model.analysis.report import FIGURES, draw_figures, write_comparison
+from model.errors import ModelInputError
+from model.experiment import Comparison, compare
+from model.interfaces.viz_cli import main as viz_main
+from model.interfaces.viz_cli import plot_folder
+from model.scenario import SCENARIO_DIR, load_scenario
+
+
+@pytest.fixture(scope="session")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real results folder: two policy scenarios and their shared baseline, horizon 8, 2 replications."""
+    scenarios = [load_scenario(SCENARIO_DIR / f"{name}.toml").model_copy(update={"horizon": 8})
+                 for name in ("unilateral_us", "echri_coalition")]
+    comparison = compare(scenarios, replications=2, executor="serial", progress=False)
+    return write_comparison(comparison, tmp_path_factory.mktemp("plots") / "results", command=["test"])
+
+
+@pytest.fixture(scope="session")
+def comparison(results: Path):
+    return Comparison.load(results)
+
+
+def test_results_folder_has_every_figure_as_png_and_svg(results: Path) -> None:
+    for name in FIGURES:
+        for fmt in ("png", "svg"):
+            path = results / "figures" / f"{name}.{fmt}"
+            assert path.is_file() and path.stat().st_size > 1000, path
+        image = matplotlib.image.imread(results / "figures" / f"{name}.png")
+        assert image.shape[0] > 300 and image.shape[1] > 600  # readable size
+        assert "<svg" in (results / "figures" / f"{name}.svg").read_text()[:2000]
+
+
+def _figures(comparison) -> dict:
+    """Every figure function called directly on the folder's tables."""
+    ts, order = comparison.timeseries, list(comparison.settings["scenarios"])
+    dates = ts.drop_duplicates("step").set_index("step")["date"].to_dict()
+    return {
+        "capability_over_time": lambda: plots.capability_over_time(ts, "2020-01-01", order=order),
+        "leakage_by_route": lambda: plots.leakage_by_route(comparison.summary, order=order),
+        "leakage_over_time": lambda: plots.leakage_over_time(ts, "2020-01-01", order=order),
+        "effectiveness": lambda: plots.effectiveness(comparison.summary, order=order),
+        "flow_map": lambda: plots.flow_map(comparison.flows, targets=comparison.regimes["iso3"].unique(),
+                                           order=order),
+        "market_share": lambda: plots.market_share(ts, "2020-01-01", order=order),
+        "regime_capability": lambda: plots.regime_capability(comparison.regimes, dates=dates, order=order),
+    }
+
+
+def test_every_figure_is_tested(comparison) -> None:
+    assert set(_figures(comparison)) == set(FIGURES)
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_figure_has_title_labels_and_a_legend_that_hides_no_data(comparison, name: str, tmp_path: Path) -> None:
+    fig = _figures(comparison)[name]()
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    axes = [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+    assert axes
+    def title(ax):
+        return "".join(ax.get_title(loc) for loc in ("left", "center", "right"))
+
+    assert all(title(ax) for ax in axes), "a panel without a title"
+    assert any(ax.get_xlabel() for ax in axes) and any(ax.get_ylabel() for ax in axes)
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    if name != "effectiveness":  # there the scenarios are the y tick labels: nothing left to explain
+        assert legends, "no legend"
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        for ax in axes:
+            assert not box.overlaps(ax.get_window_extent(renderer)), f"{name}: legend over a data panel"
+    paths = plots.save(fig, tmp_path, name, formats=("png", "svg", "pdf"))
+    assert [p.suffix for p in paths] == [".png", ".svg", ".pdf"] and all(p.stat().st_size > 0 for p in paths)
+
+
+def test_scenario_colours_are_the_same_in_every_figure(comparison) -> None:
+    order = list(comparison.settings["scenarios"])
+    colours = plots.scenario_colours(plots.scenario_order(comparison.timeseries["scenario"].unique(), order))
+    assert colours["baseline"] == "#000000"
+    assert colours["unilateral_us"] != colours["echri_coalition"]
+    eff = plots.effectiveness(comparison.summary, order=order)
+    dots = {line.get_color() for line in eff.axes[0].get_lines() if line.get_marker() == "o"}
+    assert dots == {colours["unilateral_us"], colours["echri_coalition"]}
+
+
+def test_spread_keeps_labels_apart_and_near_their_values() -> None:
+    placed = plots.spread([1.0, 0.9, 0.7, 12.0], gap=0.5, low=0, high=13)
+    ordered = sorted(placed)
+    assert all(b - a >= 0.5 - 1e-9 for a, b in itertools.pairwise(ordered))
+    assert placed[3] == 12.0 and abs(sum(placed[:3]) / 3 - 0.8667) < 0.01
+
+
+def test_svg_is_identical_when_redrawn(comparison, tmp_path: Path) -> None:
+    first = draw_figures(comparison, tmp_path / "a", only="effectiveness", formats=("svg",))[0].read_bytes()
+    second = draw_figures(comparison, tmp_path / "b", only="effectiveness", formats=("svg",))[0].read_bytes()
+    assert first == second
+
+
+def test_flow_map_draws_only_the_top_flows(comparison) -> None:
+    top = plots.top_flows(comparison.flows[comparison.flows["scenario"] == "unilateral_us"], 5)
+    assert len(top) == 5 and top["acquired"].is_monotonic_decreasing
+    assert set(top.columns) == {"exporter", "hub", "buyer", "route", "acquired"}
+
+
+def test_share_table_keeps_the_top_countries_and_other(comparison) -> None:
+    table = plots.share_table(comparison.timeseries, top=3)
+    assert list(dict.fromkeys(table["country"]))[-1] == "other" and table["country"].nunique() == 4
+    totals = table.groupby(["scenario", "date"])["share"].sum()
+    assert ((totals - 100).abs() < 1e-6).all()
+
+
+# --- plot: redraw from a stored folder ----------------------------------------------------------
+
+@pytest.fixture
+def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any attempt to run the model fail."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("plot must not run the model")
+
+    monkeypatch.setattr("model.experiment.runner.run_one", refuse)
+    monkeypatch.setattr("model.simulation.ControlRegimeModel.step", refuse)
+    monkeypatch.setattr("model.experiment.compare", refuse)
+
+
+def test_plot_redraws_from_stored_tables_without_running_the_model(results: Path, tmp_path: Path,
+                                                                  no_simulation, capsys) -> None:
+    out = tmp_path / "figures"
+    assert viz_main(["plot", str(results), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.{f}" for n in FIGURES for f in ("png", "svg"))
+    assert str(out / "flow_map.png") in capsys.readouterr().out
+
+
+def test_plot_one_figure_in_chosen_formats(results: Path, tmp_path: Path, no_simulation) -> None:
+    paths = plot_folder(results, figures=["flow_map"], formats=("pdf",), out=tmp_path)
+    assert [p.name for p in paths] == ["flow_map.pdf"]
+    assert viz_main(["plot", str(results), "--figure", "effectiveness", "--format", "png,svg",
+                     "--out", str(tmp_path / "x")]) == 0
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["effectiveness.png", "effectiveness.svg"]
+
+
+def test_plot_compact_png_for_readmes(results: Path, tmp_path: Path, no_simulation) -> None:
+    from PIL import Image
+
+    assert viz_main(["plot", str(results), "--figure", "leakage_by_route", "--format", "png",
+                     "--dpi", "80", "--compact", "--out", str(tmp_path / "small")]) == 0
+    small = Image.open(tmp_path / "small" / "leakage_by_route.png")
+    full = Image.open(results / "figures" / "leakage_by_route.png")
+    assert small.mode == "P" and small.width < full.width * 0.6
+    assert viz_main(["plot", str(results), "--dpi", "5"]) == 2
+
+
+def test_plot_writes_into_the_results_folder_by_default(results: Path, no_simulation) -> None:
+    before = (results / "figures" / "market_share.png").stat().st_mtime_ns
+    assert viz_main(["plot", str(results), "--figure", "market_share", "--format", "png"]) == 0
+    assert (results / "figures" / "market_share.png").stat().st_mtime_ns >= before
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--figure", "efectiveness"], "did you mean 'effectiveness'"),
+    (["--format", "gif"], "unknown figure format"),
+])
+def test_plot_bad_names_are_one_line_errors(results: Path, argv, message, capsys) -> None:
+    assert viz_main(["plot", str(results), *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_plot_help_lists_the_formats_plots_can_write() -> None:
+    from model.interfaces.viz_cli import FORMAT_METAVAR
+
+    assert FORMAT_METAVAR.split("|") == list(plots.FORMATS)
+
+
+def test_plot_rejects_what_is_not_a_results_folder(tmp_path: Path) -> None:
+    with pytest.raises(ModelInputError, match="no such results folder"):
+        plot_folder(tmp_path / "missing")
+    with pytest.raises(ModelInputError, match=r"no manifest.json"):
+        plot_folder(tmp_path)
+    (tmp_path / "manifest.json").write_text(json.dumps({"kind": "calibration"}))
+    with pytest.raises(ModelInputError, match="kind"):
+        plot_folder(tmp_path)
+    (tmp_path / "manifest.json").write_text(json.dumps({"kind": "comparison"}))
+    with pytest.raises(ModelInputError, match="missing table"):
+        plot_folder(tmp_path)
+
+
+def test_plot_dispatches_sweep_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "manifest.json").write_text(json.dumps({"kind": "sweep"}))
+    calls = []
+
+    def draw_sweep_figures(folder, out=None, only=None, formats=("png", "svg")):
+        calls.append((folder, out, only, formats))
+        return [tmp_path / f"{only or 'all'}.{formats[0]}"]
+
+    fake = types.ModuleType("model.analysis.sweep_figures")
+    fake.draw_sweep_figures = draw_sweep_figures
+    monkeypatch.setitem(sys.modules, "model.analysis.sweep_figures", fake)
+    assert plot_folder(tmp_path) == [tmp_path / "all.png"]
+    assert plot_folder(tmp_path, figures=["a", "b"], formats=("pdf",)) == [tmp_path / "a.pdf", tmp_path / "b.pdf"]
+    assert calls[0] == (tmp_path, None, None, ("png", "svg"))
+
+
+def test_plot_of_a_sweep_without_sweep_figures_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "manifest.json").write_text(json.dumps({"kind": "sweep"}))
+    monkeypatch.setitem(sys.modules, "model.analysis.sweep_figures", None)  # importing it raises ImportError
+    with pytest.raises(ModelInputError, match="sweep figures"):
+        plot_folder(tmp_path)
+
+
+def test_baseline_only_results_skip_policy_figures(comparison, tmp_path: Path) -> None:
+    import dataclasses
+
+    ts = comparison.timeseries
+    only_baseline = dataclasses.replace(
+        comparison, summary=pd.DataFrame(), per_replication=pd.DataFrame(),
+        timeseries=ts[ts["role"] == "baseline"], flows=comparison.flows.iloc[:0],
+        regimes=comparison.regimes[comparison.regimes["scenario"] == "baseline"],
+        settings={**comparison.settings, "scenarios": {"baseline": comparison.settings["scenarios"]["unilateral_us"]}},
+    )
+    names = {p.stem for p in draw_figures(only_baseline, tmp_path, formats=("png",))}
+    assert names == {"capability_over_time", "market_share", "regime_capability"}
+    with pytest.raises(ModelInputError, match="needs a policy scenario"):
+        draw_figures(only_baseline, tmp_path, only="effectiveness")
+
+
+def test_main_cli_has_plot_when_registered(results: Path, tmp_path: Path, no_simulation) -> None:
+    from model.interfaces import cli
+
+    parser = cli.build_parser()
+    commands = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction").choices
+    if "plot" not in commands:
+        pytest.skip("model.interfaces.cli does not call model.interfaces.viz_cli.register yet")
+    assert cli.main(["plot", str(results), "--figure", "effectiveness", "--out", str(tmp_path)]) == 0
+    assert cli.main(["plot", str(tmp_path / "nope")]) == 2

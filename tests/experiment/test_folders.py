@@ -1,0 +1,141 @@
+"""Results folders: owned, locked, never outside results/, no leftovers, permissions from the umask."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model.errors import ModelInputError
+from model.experiment.folders import (
+    RESULTS_DIR,
+    FolderExistsError,
+    FolderLock,
+    checked_name,
+    claim,
+    results_folder,
+    write_atomically,
+)
+from model.scenario import SCENARIO_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(f'extends = "{SCENARIO_DIR / "unilateral_us.toml"}"\nhorizon = 6\nreplications = 2\n')
+    return path
+
+
+def test_two_writers_at_once_one_is_refused_naming_the_holder(tiny, tmp_path):
+    out = tmp_path / "out"
+    args = ("run", str(tiny), "--out", str(out), "--workers", "1", "--quiet")
+    first, second = run_cli(*args), run_cli(*args)
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in (first, second)]
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 2], results
+    refused = next(err for code, err in results if code == 2).strip()
+    assert refused.count("\n") == 0 and refused.startswith(f"error: {out}: ")
+    assert "another process is writing this results folder (pid" in refused or "output folder exists" in refused
+    assert (out / "summary.csv").exists() and not list(tmp_path.glob(".out.*"))
+
+
+def test_a_held_lock_refuses_with_who_holds_it_and_a_stale_lock_file_does_not(tiny, tmp_path):
+    out = tmp_path / "out"
+    with FolderLock(out):
+        process = run_cli("run", str(tiny), "--out", str(out), "--workers", "1", "--quiet")
+        assert process.wait(timeout=300) == 2
+        err = process.stderr.read()
+    assert f"pid {os.getpid()}" in err and err.count("\n") == 1
+    assert not out.exists()
+    (tmp_path / ".out.lock").write_text("pid 1, left behind by a killed run\n")  # nobody holds it
+    assert run_cli("run", str(tiny), "--out", str(out), "--workers", "1", "--quiet").wait(timeout=300) == 0
+
+
+def test_force_replaces_only_folders_this_tool_wrote(tmp_path):
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "manifest.json").write_text(json.dumps({"kind": "comparison"}))  # not ours: no tool, no environment
+    with FolderLock(foreign), pytest.raises(FolderExistsError, match="not written by this tool"):
+        claim(foreign, "comparison", force=True)
+    assert (foreign / "manifest.json").exists()
+
+    def fill(folder: Path) -> dict:
+        (folder / "note.txt").write_text("ours")
+        return {"status": "complete"}
+
+    ours = write_atomically(tmp_path / "ours", "comparison", fill)
+    with pytest.raises(FolderExistsError) as refused:
+        write_atomically(ours, "comparison", fill)
+    assert refused.value.options == ("resume", "force")
+    (ours / "user.txt").write_text("x")
+    write_atomically(ours, "comparison", fill, force=True)
+    assert not (ours / "user.txt").exists() and (ours / "note.txt").exists()
+
+
+def test_leftover_staging_folders_are_removed_the_next_time(tmp_path):
+    for leftover in (".out.partial-123", ".out.old-456"):
+        (tmp_path / leftover).mkdir()
+        (tmp_path / leftover / "half.parquet").write_bytes(b"PAR1")
+    write_atomically(tmp_path / "out", "comparison", lambda folder: {"status": "complete"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failed_write_leaves_nothing(tmp_path):
+    def broken(folder: Path) -> dict:
+        (folder / "half.csv").write_text("a,b\n")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_atomically(tmp_path / "out", "comparison", broken)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_folders_follow_the_umask(tmp_path):
+    old = os.umask(0o027)
+    try:
+        folder = write_atomically(tmp_path / "out", "comparison", lambda f: {"status": "complete"})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o750
+
+
+@pytest.mark.parametrize("name", ["../../x", "/tmp/x", "a/b", "a\\b", "..", ".", ".hidden", "", " "])
+def test_names_from_files_cannot_leave_the_results_folder(name):
+    with pytest.raises(ModelInputError, match="not a plain folder name"):
+        results_folder(name, "sweep.toml: name")
+
+
+@given(st.text(min_size=1, max_size=20))
+@settings(max_examples=300, deadline=None)
+def test_any_accepted_name_stays_inside_results(name):
+    try:
+        checked_name(name)
+    except ModelInputError:
+        return
+    inside = (Path.cwd() / RESULTS_DIR).resolve()
+    assert (Path.cwd() / results_folder(name)).resolve().parent == inside
+
+
+def test_a_sweep_named_outside_results_is_refused_and_writes_nothing(tmp_path):
+    sweep = tmp_path / "escape.toml"
+    sweep.write_text(f'name = "../../escaped"\nbase = "{SCENARIO_DIR / "unilateral_us.toml"}"\n'
+                     '[[parameters]]\nkey = "world.hub_leakiness_scale"\nvalues = [0.5, 1.0]\n')
+    process = run_cli("sweep", str(sweep), "--quiet", cwd=tmp_path)
+    assert process.wait(timeout=300) == 2
+    assert "not a plain folder name" in process.stderr.read()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["escape.toml"]

@@ -1,0 +1,114 @@
+"""One results format: Parquet tables with CSV copies, dates as dates, columns.csv, digests of every
+table, and load_results reading every kind of folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import model
+from model.errors import ModelInputError
+from model.experiment import Comparison, compare, load_results, sweep
+from model.experiment.folders import check_tables
+from model.scenario import SCENARIO_DIR, load_scenario
+
+
+@pytest.fixture(scope="module")
+def comparison_folder(tmp_path_factory) -> Path:
+    us = load_scenario(SCENARIO_DIR / "unilateral_us.toml").model_copy(update={"horizon": 6})
+    out = tmp_path_factory.mktemp("cmp") / "out"
+    compare([us], replications=2, executor="serial", progress=False, out=out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sweep_folder(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sweep") / "out"
+    sweep(SCENARIO_DIR / "unilateral_us.toml", {"world.hub_leakiness_scale": [0.5, 1.0]}, replications=2,
+          scenario={"horizon": 6}, record_every=2, out=out, progress=False)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["comparison", "sweep"])
+def test_every_file_is_listed_with_a_digest_and_every_column_described(kind, comparison_folder, sweep_folder):
+    folder = comparison_folder if kind == "comparison" else sweep_folder
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["tool"] == "surveillance-export-controls" and manifest["kind"] == kind
+    listed = {e["file"] for e in manifest["tables"].values()} | {
+        e["csv"] for e in manifest["tables"].values() if "csv" in e}
+    on_disk = {p.name for p in folder.iterdir() if p.is_file()} - {"manifest.json"}
+    assert listed == on_disk  # the digests cover every table in the folder
+    assert check_tables(folder, manifest) == {}
+    columns = pd.read_csv(folder / "columns.csv", keep_default_na=False)
+    for name in (n for n in manifest["tables"] if n != "columns"):
+        table = pd.read_parquet(folder / f"{name}.parquet")
+        described = columns[columns["table"] == name]
+        assert list(described["name"]) == list(table.columns)
+        undescribed = described.loc[described["meaning"] == "", "name"].tolist()
+        assert not undescribed, f"{name}: {undescribed}"
+
+
+def test_dates_are_stored_as_dates(comparison_folder, sweep_folder):
+    import pyarrow.parquet as pq
+
+    for folder in (comparison_folder, sweep_folder):
+        schema = pq.read_schema(folder / "timeseries.parquet")
+        assert str(schema.field("date").type) == "date32[day]"
+    first = pd.read_parquet(comparison_folder / "timeseries.parquet")["date"].iloc[0]
+    assert isinstance(first, dt.date) and not isinstance(first, dt.datetime)
+
+
+@pytest.mark.parametrize("kind", ["comparison", "sweep"])
+def test_load_results_gives_the_tables_and_one_long_time_series(kind, comparison_folder, sweep_folder):
+    folder = comparison_folder if kind == "comparison" else sweep_folder
+    results = model.load_results(str(folder))
+    assert results.kind == kind and "runs" in results.tables and "timeseries" in results.tables
+    series = results.series
+    assert list(series.columns) == ["run", "scenario", "point", "role", "replicate", "step", "date", "variable",
+                                    "value"]
+    wide = results["timeseries"]
+    variables = series["variable"].unique()
+    assert "target_capability" in variables and "date" not in variables
+    assert len(series) == len(wide) * len(variables)
+    assert series["run"].notna().all()
+    one = series[(series["variable"] == "target_capability")].iloc[0]
+    match = wide[(wide["step"] == one["step"]) & (wide["replicate"] == one["replicate"])]
+    assert one["value"] in set(match["target_capability"])
+
+
+def test_load_results_as_xarray(sweep_folder):
+    pytest.importorskip("xarray")
+    data = load_results(sweep_folder).to_xarray()
+    assert set(data.dims) == {"run", "step"} and "target_capability" in data
+    assert data["point"].sizes["run"] == data.sizes["run"]
+
+
+def test_a_comparison_saves_and_loads_identically(comparison_folder, tmp_path):
+    loaded = Comparison.load(comparison_folder)
+    copy = loaded.save(tmp_path / "copy")
+    again = Comparison.load(copy)
+    for name, table in loaded.tables().items():
+        pd.testing.assert_frame_equal(table, again.tables()[name])
+    written = loaded.plot(tmp_path / "figures", only="capability_over_time", formats=("png",))
+    assert [p.name for p in written] == ["capability_over_time.png"]
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda f: (f / "summary.parquet").write_bytes(b"PAR1 broken"), "summary.parquet: not a readable Parquet"),
+    (lambda f: (f / "runs.parquet").unlink(), "runs.parquet: missing table"),
+    (lambda f: pd.read_parquet(f / "flows.parquet").head(1).to_parquet(f / "flows.parquet"),
+     "flows.parquet: holds 1 rows, the manifest says"),
+    (lambda f: (f / "manifest.json").write_text('{"kind": "comparison", "tabl'), "manifest.json: damaged manifest"),
+    (lambda f: (f / "manifest.json").write_text("[]"), "not a manifest written by this tool"),
+])
+def test_damaged_folders_are_one_error_naming_the_file(comparison_folder, tmp_path, damage, words):
+    folder = tmp_path / "copy"
+    shutil.copytree(comparison_folder, folder)
+    damage(folder)
+    with pytest.raises(ModelInputError, match=words):
+        load_results(folder)

@@ -1,0 +1,145 @@
+"""The command line: results folders, reproduce, and one clear line with exit code 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from model.interfaces.cli import main
+from model.scenario import SCENARIO_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """unilateral_us, shortened: 8 steps, 2 replications."""
+    path = tmp_path / "small.toml"
+    path.write_text(f'extends = "{SCENARIO_DIR / "unilateral_us.toml"}"\nhorizon = 8\nreplications = 2\n')
+    return path
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_run_writes_a_complete_results_folder_and_reproduce_confirms_it(small, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(small), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "denial effectiveness" in printed and "small" in printed
+    for name in ("summary.csv", "replications.csv", "timeseries.csv", "runs.csv", "flows.csv", "regimes.csv",
+                 "manifest.json", "figures/capability_over_time.png", "figures/effectiveness.png"):
+        assert (out / name).exists(), name
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["replications"] == 2 and len(manifest["seeds"]) == 2
+    assert manifest["scenarios"]["small"]["horizon"] == 8
+    assert {"python", "packages", "project_version", "git"} <= set(manifest["environment"])
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary["scenario"]) == ["small"] and summary["replications"].iat[0] == 2
+    assert main(["reproduce", str(out / "manifest.json"), "--workers", "1", "--quiet"]) == 0
+    assert "identical" in capsys.readouterr().out
+
+
+def test_reproduce_notices_changed_numbers(small, tmp_path, capsys):
+    out = tmp_path / "out"
+    main(["run", str(small), "--out", str(out), "--workers", "1", "--quiet"])
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["tables"]["replications"]["digest"] = "0" * 64
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["reproduce", str(out), "--workers", "1", "--quiet"]) == 1
+    assert "DIFFERENT" in capsys.readouterr().err
+
+
+def test_an_existing_output_folder_is_refused_and_only_ours_is_forced(small, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    args = ["run", str(small), "--out", str(out), "--workers", "1", "--quiet"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: {out}: exists and was not written by this tool (no manifest of ours); it is never replaced"
+    assert main([*args, "--force"]) == 2  # --force never replaces a folder this tool did not write
+    assert (out / "keep.txt").read_text() == "mine"
+    (out / "keep.txt").unlink()
+    assert main(args) == 0  # an empty folder is used
+    assert main(args) == 2
+    assert capsys.readouterr().err.strip().endswith(
+        "output folder exists; add --resume to continue it or --force to replace it")
+    (out / "extra.txt").write_text("left by the user in our folder")
+    assert main([*args, "--force"]) == 0
+    assert not (out / "extra.txt").exists() and (out / "summary.csv").exists()
+    assert not list(tmp_path.glob(".out.*"))  # no lock, staging or retired folder left beside it
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_an_unwritable_output_folder_is_refused(small, tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    assert main(["run", str(small), "--out", str(locked / "out"), "--quiet"]) == 2
+    assert "cannot write the output folder" in capsys.readouterr().err
+
+
+def test_an_output_folder_under_a_file_is_refused(small, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["run", str(small), "--out", str(blocker / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "cannot write the output folder" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("horizon = [", "line 1"),  # malformed TOML
+        ("horizn = 8", "unknown key"),
+        ("horizon = 'eight'", "horizon"),
+        ("[[policies.national]]\njurisdiction = 'USA'\nenforcement = 1.5", "policies.national[0].enforcement"),
+        ("[[policies.national]]\njurisdiction = 'UAS'", "did you mean 'USA'"),
+        ("extends = 'nowhere.toml'", "nowhere.toml"),
+    ],
+)
+def test_bad_input_is_one_line_with_exit_code_2_and_no_folder(tmp_path, content, fragment):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(content + "\n")
+    out = tmp_path / "out"
+    result = run_cli("run", str(bad), "--out", str(out), "--quiet")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {bad}") and fragment in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_a_missing_file_and_circular_extends(tmp_path):
+    result = run_cli("validate", str(tmp_path / "absent.toml"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "absent.toml" in result.stderr
+    (tmp_path / "a.toml").write_text('extends = "b.toml"\n')
+    (tmp_path / "b.toml").write_text('extends = "a.toml"\n')
+    result = run_cli("validate", str(tmp_path / "a.toml"))
+    assert result.returncode == 2 and "circular" in result.stderr.lower()
+
+
+def test_validate_and_list_the_library():
+    result = run_cli("validate", *map(str, sorted(SCENARIO_DIR.glob("*.toml"))))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("ok: ") == len(list(SCENARIO_DIR.glob("*.toml")))
+    listing = run_cli("list")
+    assert listing.returncode == 0 and "wassenaar" in listing.stdout and "global_with_china" in listing.stdout
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "validate", "list", "reproduce", "calibrate",
+                                     "validation-report"])
+def test_every_subcommand_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"])
+    assert exit_.value.code == 0
+    assert "usage:" in capsys.readouterr().out

@@ -1,0 +1,113 @@
+"""Damaged manifests given to plot, analyze and reproduce: exit 0, 1 (reproduce: numbers differ) or
+2 with one ``error:`` line; never a traceback, never a new file or folder after an error."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model.experiment import compare, sweep
+from model.interfaces.cli import main
+from model.scenario import SCENARIO_DIR, load_scenario
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("fuzz")
+    us = load_scenario(SCENARIO_DIR / "unilateral_us.toml").model_copy(update={"horizon": 5})
+    compare([us], replications=1, executor="serial", progress=False, out=root / "comparison")
+    sweep(SCENARIO_DIR / "unilateral_us.toml", {"world.hub_leakiness_scale": [0.5, 1.0]}, replications=1,
+          scenario={"horizon": 5}, out=root / "sweep", progress=False)
+    return {"comparison": root / "comparison", "sweep": root / "sweep"}
+
+
+def tree(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+@st.composite
+def damaged(draw, text: str) -> str:
+    """A truncation, a deletion, an insertion or a replacement somewhere in ``text``."""
+    start = draw(st.integers(0, len(text)))
+    end = draw(st.integers(start, min(len(text), start + 40)))
+    how = draw(st.sampled_from(["truncate", "delete", "insert", "replace"]))
+    junk = draw(st.text(alphabet=st.sampled_from('{}[]",:0123456789-eE.truefalsnu abc\n'), max_size=12))
+    if how == "truncate":
+        return text[:start]
+    if how == "delete":
+        return text[:start] + text[end:]
+    if how == "insert":
+        return text[:start] + junk + text[start:]
+    return text[:start] + junk + text[end:]
+
+
+def attempt(folder: Path, argv: list[str], allowed: tuple[int, ...]) -> None:
+    before = tree(folder.parent)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(argv)
+    assert code in allowed, err.getvalue()
+    if code == 2:
+        lines = err.getvalue().strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), err.getvalue()
+        assert tree(folder.parent) == before  # nothing left behind after an error
+
+
+def fuzz(folders: dict[str, Path], kind: str, data: st.DataObject, command: list[str],
+         allowed: tuple[int, ...]) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / kind
+        shutil.copytree(folders[kind], folder)
+        manifest = folder / "manifest.json"
+        manifest.write_text(data.draw(damaged(manifest.read_text())))
+        attempt(folder, [command[0], str(folder), *command[1:]], allowed)
+
+
+@given(data=st.data())
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_plot_a_comparison_with_a_damaged_manifest(folders, data):
+    fuzz(folders, "comparison", data, ["plot", "--figure", "effectiveness", "--format", "png"], (0, 2))
+
+
+@given(data=st.data())
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_analyze_a_sweep_with_a_damaged_manifest(folders, data):
+    fuzz(folders, "sweep", data, ["analyze", "--no-figures"], (0, 2))
+
+
+@given(data=st.data())
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_reproduce_with_a_damaged_manifest(folders, data):
+    fuzz(folders, "comparison", data, ["reproduce", "--workers", "1", "--quiet"], (0, 1, 2))
+
+
+def test_reproduce_names_every_changed_table_and_refuses_nothing_to_check(folders, tmp_path, capsys):
+    folder = tmp_path / "copy"
+    shutil.copytree(folders["comparison"], folder)
+    summary = folder / "summary.csv"
+    summary.write_text(summary.read_text().replace("unilateral_us", "unilateral_uk"))
+    (folder / "replications.parquet").write_bytes(b"PAR1 not any more")
+    assert main(["reproduce", str(folder), "--workers", "1", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "DIFFERENT: summary.csv: changed since it was written" in err
+    assert "DIFFERENT: replications.parquet: unreadable" in err
+    manifest = folder / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"tables"', '"tablets"'))
+    assert main(["reproduce", str(folder), "--workers", "1", "--quiet"]) == 2
+    assert "nothing to check" in capsys.readouterr().err
+
+
+def test_analyze_leaves_no_half_analysis_folder(folders, tmp_path, capsys):
+    folder = tmp_path / "copy"
+    shutil.copytree(folders["sweep"], folder)
+    (folder / "points.parquet").write_bytes(b"PAR1 broken")
+    assert main(["analyze", str(folder), "--no-figures"]) == 2
+    assert "points.parquet: not a readable Parquet table" in capsys.readouterr().err
+    assert not (folder / "analysis").exists() and not list(folder.glob(".analysis*"))

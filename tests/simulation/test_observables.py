@@ -1,0 +1,34 @@
+"""Observables for comparison with public figures: adopters, supplier reach, vendor shares."""
+
+from __future__ import annotations
+
+import pytest
+
+from model import ControlRegimeModel
+
+
+@pytest.fixture(scope="module")
+def stepped():
+    model = ControlRegimeModel(horizon=6, rng=3, collect_agents=False)
+    model.run(4)
+    return model
+
+
+def test_observables_are_bounded_and_consistent(stepped):
+    s = stepped.summary
+    w = stepped.world
+    adopters = int((stepped.capability >= stepped.params.adoption_threshold).sum())
+    assert s["adopters"] == adopters <= w.n_countries
+    shares = [s[f"vendor_share_{name}"] for name in w.vendor_names]
+    assert min(shares) >= 0 and sum(shares) == pytest.approx(1.0)
+    for code in (w.iso3[c] for c in w.exporters):
+        assert 0 <= s[f"reach_{code}"] <= adopters
+    for name in w.vendor_names:
+        assert 0 <= s[f"reach_vendor_{name}"] <= adopters
+    assert 0.0 <= s["data_public_share"] <= 1.0
+
+
+def test_the_largest_exporters_supply_adopting_countries(stepped):
+    s = stepped.summary
+    assert s["adopters"] > 0
+    assert s["reach_CHN"] > 0 and s["reach_USA"] > 0  # both supply many adopters (the AIGS counts)

@@ -1,0 +1,46 @@
+"""The package itself: a light top level, lazy public names, one version, ``python -m model``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import model
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def python(code: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True, timeout=120).stdout
+
+
+def test_the_vocabulary_loads_without_the_heavy_libraries():
+    loaded = python("import sys, model.vocabulary; print(' '.join(sorted(sys.modules)))").split()
+    assert not {"scipy", "mesa", "tqdm", "pandas", "matplotlib"} & set(loaded)
+    assert not [m for m in loaded if m.startswith("model.") and m not in ("model.vocabulary", "model.version")]
+
+
+def test_every_public_name_resolves():
+    for name in model.__all__:
+        assert getattr(model, name) is not None, name
+    assert model.ControlRegimeModel.__module__ == "model.simulation.model"
+    assert callable(model.compare) and callable(model.sweep) and callable(model.load_results)
+
+
+def test_one_version():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    from model.version import SOURCE_VERSION
+
+    assert model.__version__ == SOURCE_VERSION == project["version"]
+
+
+def test_python_dash_m_model_is_run_py():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "model", "--help"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, check=False, timeout=120)
+    assert result.returncode == 0 and "usage: run.py" in result.stdout and "sweep" in result.stdout

@@ -1,0 +1,33 @@
+"""One merge of partial parameters over the defaults, for the model and for scenario files alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from model import ControlRegimeModel
+from model.errors import ModelInputError
+from model.parameters import default_parameters, over_defaults
+from model.scenario import Scenario, ScenarioError
+
+
+def test_a_nested_partial_table_merges_key_by_key():
+    merged = over_defaults({"depreciation": {"camera": 0.3}, "learning_rate": 0.0})
+    defaults = default_parameters()
+    assert merged["depreciation"] == defaults.depreciation.model_dump() | {"camera": 0.3}
+    assert merged["learning_rate"] == 0.0 and merged["budget_share"] == defaults.budget_share
+
+
+def test_the_model_and_a_scenario_accept_the_same_partial_parameters():
+    partial = {"depreciation": {"camera": 0.3}}
+    model = ControlRegimeModel(parameters=partial, horizon=6, rng=1, collect_agents=False)
+    scenario = Scenario.model_validate({"parameters": partial})
+    assert model.params == scenario.parameters
+    assert model.params.depreciation.camera == 0.3
+
+
+def test_the_model_and_a_scenario_refuse_the_same_bad_value():
+    bad = {"depreciation": {"camera": "fast"}}
+    with pytest.raises(ModelInputError, match=r"depreciation\.camera"):
+        ControlRegimeModel(parameters=bad, horizon=6, rng=1)
+    with pytest.raises((ScenarioError, ModelInputError, ValueError), match="camera"):
+        Scenario.model_validate({"parameters": bad})

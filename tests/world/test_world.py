@@ -1,0 +1,59 @@
+"""The world: arrays from the tables, hand-checked route costs on the tiny world, and overrides."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import ModelParameters, WorldOverrides, build_world
+from model.errors import ModelInputError
+from model.world import CountryOverride, VendorOverride, VoluntaryRestraint
+from model.world.network import great_circle_km
+
+
+def test_the_shipped_world_has_its_tables_and_consistent_arrays():
+    world = build_world()
+    assert world.n_countries == 179 and world.n_vendors == 28
+    assert world.sells.shape == world.quality.shape == (28, 4)
+    assert world.route_cost.shape == (len(world.exporters), world.n_routes, world.n_countries)
+    assert (world.price > 0).all() and (world.scale > 0).all()
+    assert ((world.hub_leakiness >= 0) & (world.hub_leakiness <= 1)).all()
+    assert set(world.vendor_exporter) == set(range(len(world.exporters)))
+
+
+def test_route_costs_by_hand(tiny_world, tiny_params):
+    w = tiny_world
+    usa, are, xxa = w.country("USA"), w.country("ARE"), w.country("XXA")
+    e = int(np.flatnonzero(w.exporters == usa)[0])
+    direct = 1.0 + tiny_params.border_cost  # no distance cost, no discounts in the tiny world
+    assert w.route_cost[e, 0, xxa] == pytest.approx(direct)
+    assert w.route_cost[e, 0, usa] == 1.0  # home delivery
+    assert w.route_cost[e, 1, xxa] == pytest.approx(direct * direct * (1 + tiny_params.hub_markup))
+    assert w.route_cost[e, 1, are] == np.inf  # a hub cannot be the buyer of its own route
+
+
+def test_great_circle_distances():
+    km = great_circle_km(np.array([0.0, 0.0]), np.array([0.0, 90.0]))
+    assert km[0, 1] == pytest.approx(6371.0 * np.pi / 2, rel=1e-6) and km[0, 0] == 0.0
+
+
+def test_overrides_change_the_world():
+    overrides = WorldOverrides(
+        countries={"CHN": CountryOverride(repression=0.2)},
+        vendors={"Hikvision": VendorOverride(price_index=2.0)},
+        hubs={"SGP": 0.5}, hub_leakiness_scale=0.5,
+        restraints=[VoluntaryRestraint(vendor="IBM", kind="exit", start="2020-06-01")],
+    )
+    base, changed = build_world(), build_world(ModelParameters(), overrides)
+    chn = base.country("CHN")
+    assert changed.repression[chn] == 0.2 != base.repression[chn]
+    sgp = list(changed.hubs).index(changed.country("SGP"))
+    assert changed.hub_leakiness[sgp] == pytest.approx(0.25)
+    assert [r.vendor for r in changed.restraints] == ["IBM"]
+
+
+def test_unknown_names_are_one_error_with_a_suggestion(tiny_world):
+    with pytest.raises(ModelInputError, match="did you mean 'USA'"):
+        tiny_world.country("UAS")
+    with pytest.raises(ModelInputError, match="vendor"):
+        tiny_world.vendor("V9")
