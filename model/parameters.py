@@ -97,6 +97,37 @@ class ModelParameters(Config):
         description="Multiplies a vendor's market presence (vendor -> factor > 0). Calibration knob for "
         "the assumed scales; empty = the data table's scales.",
     )
+    tie_political: float = Field(
+        0.5, ge=0.0, le=2.0,
+        description="Logit coefficient on political alignment: the mean distance of UN General Assembly "
+        "ideal points (Bailey, Strezhnev, Voeten) minus the buyer's distance to the vendor's home country. "
+        "Assumption (calibrated to the AIGS supplier counts); upper bound: a pair at the largest distance "
+        "(about 4.6) keeps at least exp(-2 * 4.6) of its attraction.",
+    )
+    tie_security: float = Field(
+        1.0, ge=0.0, le=4.0,
+        description="Logit coefficient on security ties: the share of the buyer's arms imports 2013-2021 "
+        "that came from the vendor's home country (SIPRI). Assumption (calibrated); upper bound: a sole "
+        "arms supplier is at most exp(4) = 55 times as attractive, all else equal.",
+    )
+    tie_finance: float = Field(
+        1.0, ge=0.0, le=4.0,
+        description="Logit coefficient on Chinese development finance 2000-2021 relative to GDP (AidData), "
+        "for Chinese vendors only: soft loans that come with Chinese offers (Carnegie AIGS 2019). "
+        "Assumption (calibrated); same bound as tie_security.",
+    )
+    tie_home: float = Field(
+        0.0, ge=0.0, le=4.0,
+        description="Logit coefficient on buying from vendors of the buyer's own country (home bias: "
+        "procurement rules and security vetting favour national vendors). Assumption (calibrated to "
+        "the Hikvision and Chinese market shares against their foreign reach); 0 = no home bias beyond "
+        "trade costs and political alignment.",
+    )
+    ties_scale: float = Field(
+        1.0, ge=0.0, le=5.0,
+        description="Multiplies every tie coefficient: 0 switches ties off (the allocation of a world "
+        "without ties, bit for bit), other values scale them for sensitivity analysis. Definition.",
+    )
     # --- routes and trade costs ---------------------------------------------------------------
     border_cost: float = Field(
         0.10, ge=0.0,

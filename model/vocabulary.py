@@ -23,8 +23,10 @@ ROUTES: tuple[str, ...] = (
     "conversion",
     "public_copies",
     "domestic",
+    "home_market",
 )
-"""Every unit acquired is tagged with exactly one of these routes (docs/ODD.md, 7.7)."""
+"""Every unit acquired is tagged with exactly one of these routes (docs/ODD.md, 7.7). ``home_market``:
+a vendor selling in its own home country, which is not an export (never blocked, never leakage)."""
 
 ITEM_INDEX = {name: i for i, name in enumerate(ITEMS)}
 LAYER_INDEX = {name: i for i, name in enumerate(LAYERS)}

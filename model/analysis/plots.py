@@ -34,9 +34,9 @@ from model.vocabulary import ROUTES  # noqa: E402
 SCENARIO_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
 """Okabe-Ito without yellow (too light for lines) and black (kept for baselines)."""
 ROUTE_COLOURS = dict(zip(ROUTES, ["#999999", "#0072B2", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9",
-                                  "#009E73", "#F0E442"]))
+                                  "#009E73", "#F0E442", "#332288"]))
 ROUTE_LABELS = {
-    "legal": "legal (licensed or home vendors)",
+    "legal": "legal (licensed or uncontrolled)",
     "foreign_availability": "foreign availability",
     "transshipment": "transshipment via hubs",
     "extraterritorial_gap": "extraterritorial gap",
@@ -44,6 +44,7 @@ ROUTE_LABELS = {
     "conversion": "1:1 converted to 1:N",
     "public_copies": "public dataset copies",
     "domestic": "domestic industry",
+    "home_market": "home market (vendor's own country)",
 }
 STYLE = {
     "figure.dpi": 100,
@@ -412,7 +413,7 @@ def _ordered_rows(summary: pd.DataFrame, order: Sequence[str] | None) -> pd.Data
 def effectiveness(summary: pd.DataFrame, order: Sequence[str] | None = None) -> Figure:
     """Dot and whisker: denial effectiveness and leakage rate per scenario with 95% intervals."""
     panels = [("denial_effectiveness", "Denial effectiveness",
-               "1 - target capability / baseline at the horizon (%)"),
+               "1 - capability / baseline at the horizon, averaged over\ntarget regimes as the scenario's `headline` says (%)"),
               ("leakage_rate", "Leakage rate",
                "share of blocked acquisitions obtained by other routes (%)")]
     summary = _ordered_rows(summary, order)

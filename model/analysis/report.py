@@ -10,6 +10,7 @@ import pandas as pd
 from model.dates import Calendar
 from model.errors import ModelInputError, check_name
 from model.experiment import Comparison
+from model.experiment.metrics import DENIAL_MEASURES
 from model.vocabulary import ROUTES
 
 FIGURES = ("capability_over_time", "leakage_by_route", "leakage_over_time", "effectiveness", "flow_map",
@@ -77,26 +78,44 @@ def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str]
     return paths
 
 
-def headline_table(summary: pd.DataFrame) -> str:
-    """The printed table: per policy, effectiveness and leakage with 95% intervals, the leakage
-    split by route, and revenue lost by controlling-country vendors."""
+def headline_table(summary: pd.DataFrame, per_regime: pd.DataFrame | None = None) -> str:
+    """The printed table: per policy, denial over target regimes three ways and leakage with 95%
+    intervals, revenue lost by controlling-country vendors, the leakage split by route, and (from
+    ``per_regime``) the target regimes with the largest and smallest denial."""
     def ci(row: pd.Series, metric: str, scale: float = 100, unit: str = "%") -> str:
         return (f"{row[metric] * scale:6.1f}{unit} [{row[f'{metric}_low'] * scale:5.1f}, "
                 f"{row[f'{metric}_high'] * scale:5.1f}]")
 
+    names = {"equal": "denial, equal-weighted", "population": "denial, population-wtd",
+             "importing": "denial, importing only"}
     lines = [
-        f"{'scenario':<32} {'denial effectiveness':<24} {'leakage rate':<24} {'revenue lost (US$ bn)':<24}",
-        "-" * 106,
+        f"{'scenario':<32} " + " ".join(f"{names[m]:<24}" for m in DENIAL_MEASURES)
+        + f" {'leakage rate':<24} {'revenue lost (US$ bn)':<24}",
+        "-" * 156,
     ]
     for _, row in summary.iterrows():
-        lines.append(f"{row['scenario']:<32} {ci(row, 'denial_effectiveness'):<24} {ci(row, 'leakage_rate'):<24} "
-                     f"{ci(row, 'revenue_lost', 1e-9, ''):<24}")
+        lines.append(f"{row['scenario']:<32} " + " ".join(f"{ci(row, f'denial_{m}'):<24}" for m in DENIAL_MEASURES)
+                     + f" {ci(row, 'leakage_rate'):<24} {ci(row, 'revenue_lost', 1e-9, ''):<24}")
     lines += ["", "Leakage by route (% of what controls blocked on the direct route):"]
     routes = [r for r in ROUTES if summary[f"leakage_{r}"].abs().max() >= 0.0005]
     lines.append(f"{'scenario':<32} " + " ".join(f"{r[:13]:>13}" for r in routes))
     for _, row in summary.iterrows():
         lines.append(f"{row['scenario']:<32} " + " ".join(f"{100 * row[f'leakage_{r}']:13.1f}" for r in routes))
+    if "headline" in summary:
+        chosen = ", ".join(names[m] for m in summary["headline"].unique())
+        lines += ["", f"Headline measure (denial_effectiveness; scenario key `headline`): {chosen}."]
+    if per_regime is not None and len(per_regime):
+        lines += ["", "Target regimes with the largest and smallest denial (mean over replications):"]
+        for scenario, group in per_regime.dropna(subset=["denial"]).groupby("scenario", sort=False):
+            ranked = group.sort_values("denial", ascending=False)
+            top, bottom = ranked.iloc[0], ranked.iloc[-1]
+            lines.append(f"{scenario:<32} largest {top['iso3']} {100 * top['denial']:.1f}% "
+                         f"[{100 * top['denial_low']:.1f}, {100 * top['denial_high']:.1f}]; smallest "
+                         f"{bottom['iso3']} {100 * bottom['denial']:.1f}% [{100 * bottom['denial_low']:.1f}, "
+                         f"{100 * bottom['denial_high']:.1f}]")
     n = int(summary["replications"].iat[0]) if len(summary) else 0
-    lines += ["", (f"Means over {n} paired replications; [95% interval]. Denial effectiveness = "
-                   "1 - target capability / baseline at the horizon.")]
+    lines += ["", (f"Means over {n} paired replications; [95% interval]. A regime's denial = 1 - its capability "
+              "/ baseline at the horizon; equal-weighted: mean over target regimes; population-weighted: "
+              "weighted by population; importing only: mean over target regimes without vendors of their "
+              "own. Home-market sales are never leakage.")]
     return "\n".join(lines)

@@ -1,7 +1,8 @@
 """Fit the free parameters to the targets by iterated Latin-hypercube search.
 
-Round 1 samples the whole box of bounds; each later round samples a smaller box (``shrink`` of the
-full range) centred on the best point so far. Each round is a sweep (:func:`model.sweep`: an LHS
+Round 1 samples the whole box of bounds; round ``k`` samples a box ``shrink ** (k - 1)`` of the full
+range (:meth:`CalibrationSettings.box_share`) centred on the best point so far, so the search narrows
+round by round. Each round is a sweep (:func:`model.sweep`: an LHS
 design, unpaired, recording the targets' observables every step), so it runs serially, on local
 processes or on a Dask cluster, stores its runs as they finish and can be resumed. Replicate ``i``
 of every point uses the same seed (common random numbers); a point's score is
@@ -103,7 +104,7 @@ def calibrate(
         frames.append(frame.assign(round=k))
         points = pd.concat(frames, ignore_index=True)
         best = points.loc[points["loss"].idxmin(), [f.key for f in spec.free]].to_numpy(float)
-        half = spec.settings.shrink * (high - low) / 2
+        half = spec.settings.box_share(k + 1) * (high - low) / 2
         box_low, box_high = np.maximum(low, best - half), np.minimum(high, best + half)
     points = pd.concat(frames, ignore_index=True).rename(columns={"point_id": "point_in_round"})
     return CalibrationResult(points=points, spec=spec)

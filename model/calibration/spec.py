@@ -56,6 +56,15 @@ class CalibrationSettings(Config):
     shrink: float = Field(0.35, gt=0.0, le=1.0)
     validation_replications: int = Field(20, ge=2)
 
+    def box_share(self, round_number: int) -> float:
+        """Share of each free parameter's range that round ``round_number`` (from 1) searches."""
+        return self.shrink ** (round_number - 1)
+
+    @property
+    def final_box_share(self) -> float:
+        """The share of the range the last round searched."""
+        return self.box_share(len(self.rounds))
+
 
 class CalibrationSpec(Config):
     settings: CalibrationSettings = Field(default_factory=CalibrationSettings)

@@ -18,6 +18,7 @@ from model.calibration.measure import measure
 from model.calibration.spec import CalibrationSpec, load_spec
 from model.experiment import compare, interval
 from model.experiment.manifest import git_commit
+from model.experiment.metrics import DENIAL_MEASURES
 from model.parameters import CALIBRATED_FILE, ModelParameters, default_parameters
 from model.policy import DataAccessControl, NationalControl, PolicySet
 from model.scenario import SCENARIO_DIR, Scenario, load_scenario
@@ -116,7 +117,7 @@ def headline_uncertainty(spec: CalibrationSpec, executor: Any, progress: bool, s
     calibrated = default_parameters()
     centre = np.array([_value(calibrated, f.path) for f in spec.free])
     low, high = np.array([f.low for f in spec.free]), np.array([f.high for f in spec.free])
-    half = spec.settings.shrink * (high - low) / 2
+    half = spec.settings.final_box_share * (high - low) / 2
     box_low, box_high = np.maximum(low, centre - half), np.minimum(high, centre + half)
     design = qmc.scale(qmc.LatinHypercube(d=len(spec.free), seed=seed).random(UNCERTAINTY_POINTS), box_low, box_high)
     scenarios = [_scenario("baseline"), *(_scenario(name) for name in HEADLINE)]
@@ -127,8 +128,9 @@ def headline_uncertainty(spec: CalibrationSpec, executor: Any, progress: bool, s
         summary = compare(variant, replications=UNCERTAINTY_REPLICATIONS, executor=executor,
                           progress=progress).summary
         for _, row in summary.iterrows():
-            rows.append({"point": point, "scenario": row["scenario"],
-                         "denial_effectiveness": row["denial_effectiveness"], "leakage_rate": row["leakage_rate"]})
+            rows.append({"point": point, "scenario": row["scenario"], "leakage_rate": row["leakage_rate"],
+                         **{f"denial_{m}": row[f"denial_{m}"] for m in DENIAL_MEASURES},
+                         "denial_effectiveness": row["denial_effectiveness"]})
     return pd.DataFrame(rows)
 
 
@@ -191,16 +193,23 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], unc
               "| claim | measured | holds |", "|---|---|---|"]
     lines += [f"| {c['claim']} | {c['measured']} | {'yes' if c['holds'] else '**no**'} |" for c in checks]
     lines += ["", "## Uncertainty of the headline", "",
-              (f"The unilateral-versus-coordinated comparison re-run for {UNCERTAINTY_POINTS} parameter sets "
-               "drawn by Latin hypercube from the final calibration search box (each free parameter within "
-               f"+/-{spec.settings.shrink / 2:.0%} of its range around the calibrated value), "
-               f"{UNCERTAINTY_REPLICATIONS} paired replications each."), "",
-              "| policy | denial effectiveness: median [min, max] over parameter sets | leakage rate: median [min, max] |",
-              "|---|---|---|"]
+              (f"The unilateral-versus-coordinated comparison re-run for {UNCERTAINTY_POINTS} parameter sets drawn "
+              "by Latin hypercube from the final calibration search box (each free parameter within "
+              f"+/-{spec.settings.final_box_share / 2:.1%} of its range around the calibrated value), "
+              f"{UNCERTAINTY_REPLICATIONS} paired replications each."), "",
+              ("Median [min, max] over parameter sets of each denial measure (docs/ODD.md 7.13: equal-weighted "
+              "over target regimes, the headline; population-weighted; importing target regimes only) and of "
+              "the leakage rate."), "",
+              ("| policy | denial, equal-weighted | denial, population-weighted | denial, importing only | "
+              "leakage rate |"),
+              "|---|---|---|---|---|"]
+
+    def spread(values: pd.Series, digits: int) -> str:
+        return f"{values.median():.{digits}f}% [{values.min():.{digits}f}, {values.max():.{digits}f}]"
+
     for name, group in uncertainty.groupby("scenario", sort=False):
-        d, lk = 100 * group["denial_effectiveness"], 100 * group["leakage_rate"]
-        lines.append(f"| {name} | {d.median():.2f}% [{d.min():.2f}, {d.max():.2f}] | "
-                     f"{lk.median():.0f}% [{lk.min():.0f}, {lk.max():.0f}] |")
+        cells = [spread(100 * group[f"denial_{m}"], 2) for m in ("equal", "population", "importing")]
+        lines.append(f"| {name} | {' | '.join(cells)} | {spread(100 * group['leakage_rate'], 0)} |")
     wide = uncertainty.pivot(index="point", columns="scenario", values="denial_effectiveness")
     coordinated = (wide["wassenaar"] >= wide["unilateral_us"]).mean()
     global_best = (wide["global_with_china"] > wide["wassenaar"]).mean()
@@ -219,27 +228,41 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], unc
 
 EXPLAIN_DEFAULT = ("The free parameters trade this target off against others; adding a parameter that acts "
                    "on it alone (see `model/data/calibration.toml`) would let the search fit it.")
-_SAME_PREFERENCES = (
-    "Every buyer in the model has the same preferences and only trade costs differ by country, so a vendor's "
-    "share is similar across adopting countries and its reach is close to all of them or few. The AIGS counts "
-    "documented contracts, which follow political ties and finance (e.g. Chinese soft loans) that the model "
-    "does not represent; buyer-specific supplier preferences would let it fit the supplier counts."
+_PLATFORMS = (
+    "{vendor} sells data-integration and safe-city platforms and network equipment, which the model does not "
+    "represent (assumption A1 in `model/data/README.md`): it sells no modelled item, so its reach is 0 by "
+    "construction. What would fix it: a `platform` item bought with the three layers, with the vendors that "
+    "sell it."
+)
+_OTHER_FINANCE = (
+    "Supply relationships of non-Chinese vendors follow their governments' development aid and security "
+    "cooperation; the ties data hold Chinese development finance only, and Japan exports almost no arms "
+    "(SIPRI), so nothing in the data sets Japanese vendors' buyers apart and their reach is close to all "
+    "adopters or few. What would fix it: official development finance of every exporting nation (OECD CRS) as "
+    "a finance tie for its vendors."
+)
+_BUNDLES = (
+    "In the AIGS, Huawei's count rests on safe-city platforms bundled with cameras and often with Chinese "
+    "state loans; in the model Huawei is one of several Chinese camera and algorithm makers, and the finance "
+    "tie favours every Chinese vendor alike, so Huawei's reach moves with Hikvision's and Dahua's, which the "
+    "Hikvision count (15) and the Hikvision + Dahua share hold down. What would fix it: the platform item "
+    "(see Palantir), or finance ties per vendor (loan-financed contracts name the supplier)."
 )
 EXPLANATIONS = {
+    "reach_palantir": _PLATFORMS.format(vendor="Palantir"),
+    "reach_cisco": _PLATFORMS.format(vendor="Cisco"),
+    "reach_nec": _OTHER_FINANCE,
+    "reach_ibm": "IBM's count is its 2019 client list; it left the market in June 2020, which the model "
+    "represents, but before that it competes as one US algorithm developer among several. " + _OTHER_FINANCE,
+    "reach_huawei": _BUNDLES,
+    "reach_hikvision": _BUNDLES,
     "hikvision_dahua_share": "Raising Hikvision's and Dahua's presence also raises China's share and the "
-    "Chinese and Huawei reach counts, which are fitted at the same time; the search settles below 30%. "
-    + EXPLAIN_DEFAULT,
-    "china_share": "China's share of revenue and the Chinese reach count rise together with Chinese vendors' "
-    "presence and prices; the Chinese reach count is already above its target, so the search holds China's share "
-    "just below 40%. " + _SAME_PREFERENCES,
-    "reach_us_vendors": _SAME_PREFERENCES,
-    "reach_nec": _SAME_PREFERENCES,
-    "reach_ibm": _SAME_PREFERENCES,
-    "reach_huawei": _SAME_PREFERENCES,
-    "reach_chinese_vendors": _SAME_PREFERENCES,
-    "adoption_2019": "Chinese vendors clear the reach threshold in every adopting country, so in the model the "
-    "number of adopters equals the Chinese reach count, while the AIGS has 75 adopters but 63 with Chinese "
-    "suppliers; the fit compromises between the two. " + _SAME_PREFERENCES,
+    "Chinese and Hikvision reach counts, which are fitted at the same time. " + EXPLAIN_DEFAULT,
+    "world_spending_2021": "World spending is set by `budget_share` (calibrated) and budget growth; the search "
+    "trades it off against adoption, which rises with budgets. " + EXPLAIN_DEFAULT,
+    "public_copies_share": "The public copies' share of training data depends on their price "
+    "(`public_copy_price`, calibrated) relative to vendors' data, whose price level moves with the other "
+    "fitted prices. " + EXPLAIN_DEFAULT,
     "adoption_2022": "Adoption grows through budget growth (sourced, 7.4% a year) and falling prices "
     "(`price_decline`, calibrated, see `model/data/calibrated.toml`); stocks depreciate slowly and layers are "
     "complements, so capability, and with it adoption, responds with a lag. The AIGS 2022 index also documents "

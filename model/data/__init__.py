@@ -1,4 +1,4 @@
-"""The default world as shipped: countries, vendors and transit hubs (sources in README.md)."""
+"""The default world as shipped: countries, vendors, transit hubs and ties (sources in README.md)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ def countries() -> pd.DataFrame:
 def vendors() -> pd.DataFrame:
     """The 28 vendors: home country, items sold and the assumed market parameters."""
     return _read("vendors.csv").copy()
+
+
+def ties() -> pd.DataFrame:
+    """Ties of every country to the exporting nations: UN ideal point, arms-import shares,
+    Chinese development finance relative to GDP."""
+    return _read("ties.csv").copy()
 
 
 def hubs() -> pd.DataFrame:

@@ -1,6 +1,6 @@
-"""Build the default-world country table ``model/data/countries.csv``.
+"""Build the default-world tables ``model/data/countries.csv`` and ``model/data/ties.csv``.
 
-Provenance record only: the simulator reads the CSV written here, never this
+Provenance record only: the simulator reads the CSVs written here, never this
 script.  It turns a reference country table (the path given as the first argument;
 sources in ``model/data/README.md``) into
 the project's own country table:
@@ -13,9 +13,18 @@ the project's own country table:
 * two corrections to ``land_borders`` (see ``BORDER_FIXES``);
 * memberships as 0/1 integers, GDP and population as integers.
 
+and a reference ties table (``--ties``; sources in ``model/data/README.md``) into the
+buyer-exporter ties the buyers' choice uses:
+
+* ``un_ideal_point`` (UN General Assembly ideal point), left blank for the four countries
+  without UN votes: the model gives their pairs a neutral political term (see README.md);
+* ``arms_share_<ISO3>`` = arms imports from each exporting nation / all arms imports
+  (0 for a country with no recorded arms imports);
+* ``china_finance_gdp`` = Chinese development finance 2000-2021 / GDP, capped at 1.
+
 Usage (from the repository root)::
 
-    python model/data/build_tables.py [REFERENCE_CSV] [--out OUTPUT_CSV]
+    python model/data/build_tables.py [REFERENCE_CSV] [--out OUTPUT_CSV] [--ties TIES_CSV]
 """
 
 from __future__ import annotations
@@ -28,6 +37,8 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 DEFAULT_SOURCE = Path("countries_reference.csv")
 DEFAULT_OUT = HERE / "countries.csv"
+DEFAULT_TIES_SOURCE = Path("ties_reference.csv")
+TIES_OUT = HERE / "ties.csv"
 
 COLUMNS: list[str] = [
     "iso3", "name", "region", "subregion", "lat", "lon", "land_borders",
@@ -83,12 +94,32 @@ def build_countries(src: pd.DataFrame) -> pd.DataFrame:
     return df[COLUMNS]
 
 
+def build_ties(src: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
+    """Return the project's ties table (one row per country of ``countries``)."""
+    df = src.set_index("iso3").reindex(countries["iso3"])
+    meta = countries.set_index("iso3")
+    out = pd.DataFrame(index=df.index)
+    out["un_ideal_point"] = df["un_ideal_point"].round(3)  # blank: no UN votes (see README)
+    total = df["arms_tiv_total"].fillna(0.0)
+    for column in sorted(c for c in df if c.startswith("arms_tiv_from_")):
+        share = df[column].fillna(0.0) / total.where(total > 0)
+        out[f"arms_share_{column.removeprefix('arms_tiv_from_')}"] = share.fillna(0.0).round(4)
+    out["arms_tiv_total"] = total
+    finance = df["china_dev_finance_usd_2000_2021"].fillna(0.0)
+    out["china_finance_gdp"] = (finance / meta["gdp_usd"]).clip(upper=1.0).round(4)
+    return out.reset_index()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE,
                         help="reference countries.csv (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="output CSV (default: %(default)s)")
+    parser.add_argument("--ties", type=Path, default=DEFAULT_TIES_SOURCE,
+                        help="reference ties.csv (default: %(default)s)")
+    parser.add_argument("--ties-out", type=Path, default=TIES_OUT,
+                        help="output ties CSV (default: %(default)s)")
     args = parser.parse_args(argv)
 
     src = pd.read_csv(args.source, keep_default_na=False, na_values=[""])
@@ -97,6 +128,11 @@ def main(argv: list[str] | None = None) -> None:
     imputed = countries.loc[countries["repression_imputed"] == 1, ["iso3", "repression"]]
     print(f"wrote {len(countries)} rows to {args.out}")
     print("imputed repression:", dict(zip(imputed["iso3"], imputed["repression"])))
+
+    ties = build_ties(pd.read_csv(args.ties, keep_default_na=False, na_values=[""]), countries)
+    ties.to_csv(args.ties_out, index=False)
+    print(f"wrote {len(ties)} rows to {args.ties_out}")
+    print("no UN ideal point:", ties.loc[ties["un_ideal_point"].isna(), "iso3"].tolist())
 
 
 if __name__ == "__main__":

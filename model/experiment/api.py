@@ -70,7 +70,7 @@ def sweep(
         return run_sweep(prepared, out, executor=executor, resume=resume, force=force, progress=progress,
                          chunk=chunk)
     with tempfile.TemporaryDirectory(prefix="sweep-") as folder:
-        return run_sweep(prepared, Path(folder) / name, executor=executor, progress=progress, chunk=chunk)
+        return run_sweep(prepared, Path(folder) / "sweep", executor=executor, progress=progress, chunk=chunk)
 
 
 def load_sweep(path: str | Path, *, replications: int | None = None, seed: int | None = None,

@@ -38,7 +38,7 @@ def collect(plan: Plan, store: Store) -> dict[str, pd.DataFrame]:
     if sweep.spec.paired:
         runs = runs.assign(baseline_run_id=[plan.baseline_run_id(plan.baseline_of[p], r)
                                             for p, r in zip(runs["point_id"], runs["replicate"])])
-        metrics = paired(runs, baselines, sweep.metrics)
+        metrics = paired(runs, baselines, sweep.metrics, sweep.base.headline)
     else:
         metrics = runs.reindex(columns=["run_id", *sweep.metrics, "error"])
     ids = ["run_id", "point_id", "replicate", "seed"]

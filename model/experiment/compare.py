@@ -27,7 +27,7 @@ from model.experiment.folders import (
     write_tables,
 )
 from model.experiment.manifest import build_manifest
-from model.experiment.metrics import half_width, summarise
+from model.experiment.metrics import half_width, regime_metrics, regime_table, summarise
 from model.experiment.outcomes import paired
 from model.experiment.plan import Plan, plan
 from model.experiment.store import Store
@@ -40,6 +40,7 @@ TABLES = {
     "runs": "runs",
     "flows": "flows",
     "regimes": "regimes",
+    "per_regime": "per_regime",
 }
 """Comparison attribute -> table name in its results folder."""
 IDENTITY = ("scenarios", "seeds")
@@ -56,6 +57,7 @@ class Comparison:
     timeseries: pd.DataFrame
     flows: pd.DataFrame
     regimes: pd.DataFrame  # per scenario, step and target regime: capability mean and 95% interval
+    per_regime: pd.DataFrame  # per scenario and target regime: denial and leakage, mean and 95% interval
     settings: dict[str, Any] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -82,6 +84,7 @@ class Comparison:
         if manifest.get("status", "complete") != "complete":
             raise ModelInputError(str(folder), "the comparison has not finished",
                                   expected="a finished comparison (run it again to resume it)")
+        tables = {attribute: read_listed(folder, manifest, name) for attribute, name in TABLES.items()}
         try:
             scenarios = [Scenario.from_resolved(data) for data in manifest["scenarios"].values()]
         except (KeyError, TypeError, AttributeError, ModelInputError) as exc:
@@ -89,7 +92,6 @@ class Comparison:
                                   f"cannot be read back ({type(exc).__name__})") from None
         if not scenarios:
             raise ModelInputError(f"{folder / 'manifest.json'}: scenarios", "damaged manifest: no scenarios")
-        tables = {attribute: read_listed(folder, manifest, name) for attribute, name in TABLES.items()}
         return cls(settings=manifest, **tables)
 
     def plot(self, folder: str | Path, only: str | Sequence[str] | None = None,
@@ -208,7 +210,9 @@ def collect_comparison(runs: Plan, store: Store) -> dict[str, pd.DataFrame]:
     policy = ok[ok["role"] == ScenarioSet.role]
     policy = policy.assign(baseline_run_id=[runs.baseline_run_id(runs.baseline_of[p], r)
                                             for p, r in zip(policy["point_id"], policy["replicate"])])
-    metrics = paired(policy, ends[ends["role"] == "baseline"], None)
+    headlines = {s.name: s.headline for s in runs.design.scenarios}  # type: ignore[attr-defined]
+    baselines = ends[ends["role"] == "baseline"]
+    metrics = paired(policy, baselines, None, headlines)
     metrics = metrics[metrics["error"].isna()].drop(columns="error")
     per_replication = identity[["run_id", "scenario", "replicate", "seed"]].merge(metrics, on="run_id")
     position = {s.name: i for i, s in enumerate(runs.design.scenarios)}  # type: ignore[attr-defined]
@@ -219,13 +223,17 @@ def collect_comparison(runs: Plan, store: Store) -> dict[str, pd.DataFrame]:
     flows = gathered("flows")
     flows = identity[["run_id", "scenario"]].merge(flows[flows["run_id"].isin(paired_runs)], on="run_id")
     regimes = identity[["run_id", "scenario"]].merge(gathered("regimes"), on="run_id")
+    summary = summarise(per_replication) if len(per_replication) else pd.DataFrame()
+    if len(summary):
+        summary.insert(1, "headline", summary["scenario"].map(headlines))
     return {
-        "summary": summarise(per_replication) if len(per_replication) else pd.DataFrame(),
+        "summary": summary,
         "replications": per_replication,
         "timeseries": timeseries,
         "runs": ends[["run_id", "scenario", "role", "replicate", "seed", "seconds", "error"]],
         "flows": _mean_flows(flows.drop(columns="run_id"), len(runs.seeds)),
         "regimes": _regime_bands(regimes.drop(columns="run_id")),
+        "per_regime": _per_regime(policy[policy["run_id"].isin(paired_runs)], baselines, position),
     }
 
 
@@ -239,6 +247,26 @@ def _regime_bands(regimes: pd.DataFrame) -> pd.DataFrame:
     half = half_width(bands["std"].fillna(0.0), bands["count"])
     return pd.DataFrame({"capability": bands["mean"], "capability_low": bands["mean"] - half,
                          "capability_high": bands["mean"] + half}).reset_index()
+
+
+def _per_regime(policy: pd.DataFrame, baselines: pd.DataFrame, position: dict[str, int]) -> pd.DataFrame:
+    """Per scenario and target regime: population, ``own_vendors``, and the mean and 95% interval over
+    replicates of ``denial`` and ``leakage_rate`` (:func:`~model.experiment.metrics.regime_metrics` of
+    each policy run's end row against its baseline's)."""
+    columns = ["scenario", "iso3", "population", "own_vendors", "replications", "denial", "denial_low",
+               "denial_high", "leakage_rate", "leakage_rate_low", "leakage_rate_high"]
+    base = baselines.set_index("run_id")
+    rows = [regime_metrics(regime_table(run), regime_table(base.loc[run["baseline_run_id"]].to_dict()))
+            .assign(scenario=run["scenario"], replicate=run["replicate"])
+            for run in policy.to_dict("records")]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    table = pd.concat(rows, ignore_index=True)
+    bands = summarise(table[["scenario", "iso3", "replicate", "denial", "leakage_rate"]], by=["scenario", "iso3"])
+    facts = table.drop_duplicates(["scenario", "iso3"])[["scenario", "iso3", "population", "own_vendors"]]
+    bands = bands.merge(facts, on=["scenario", "iso3"])[columns]
+    return bands.sort_values(["scenario", "iso3"], key=lambda col: col.map(position) if col.name == "scenario" else col,
+                             ignore_index=True)
 
 
 def _mean_flows(flows: pd.DataFrame, replications: int) -> pd.DataFrame:

@@ -8,16 +8,74 @@ from scipy import stats
 
 from model.vocabulary import ROUTES
 
+REGIME_FIELDS = ("capability", "blocked", "leaked", "population", "own_vendors")
+"""Per target regime, what a run's report holds as ``regime_<field>_<ISO3>``."""
+
+DENIAL_MEASURES: dict[str, str] = {
+    "population": "population-weighted mean of the target regimes' denial",
+    "equal": "mean of the target regimes' denial, each regime counted once",
+    "importing": "mean of the denial of the target regimes without vendors of their own",
+}
+"""The three ways of weighting denial over target regimes (``denial_<measure>``); a scenario's
+``headline`` names the one reported as ``denial_effectiveness``."""
+
+DEFAULT_HEADLINE = "equal"
+
+
+def regime_table(report: dict[str, float]) -> pd.DataFrame:
+    """A run's per-regime figures as a tidy table: one row per target regime (``iso3``), one
+    column per :data:`REGIME_FIELDS` (from the ``regime_<field>_<ISO3>`` keys of its report)."""
+    rows: dict[str, dict[str, float]] = {}
+    for key, value in report.items():
+        for name in REGIME_FIELDS:
+            if key.startswith(f"regime_{name}_"):
+                rows.setdefault(key.removeprefix(f"regime_{name}_"), {})[name] = value
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=list(REGIME_FIELDS))
+    return table.dropna(subset=["capability"]).rename_axis("iso3").reset_index()  # NaN: not a target of this run
+
+
+def regime_metrics(policy: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
+    """Per target regime of a policy run and its baseline (tidy tables of :func:`regime_table`):
+    ``denial`` = 1 - capability (policy) / (baseline) at the horizon (NaN where the baseline has
+    none), and ``leakage_rate`` = leaked / blocked after the warm-up (NaN where nothing was
+    blocked), with the policy run's population, ``own_vendors``, ``blocked`` and ``leaked``."""
+    both = policy.merge(baseline[["iso3", "capability"]], on="iso3", suffixes=("", "_baseline"))
+    base = both["capability_baseline"].to_numpy(float)
+    ratio = np.divide(both["capability"].to_numpy(float), base, out=np.full(len(both), np.nan), where=base > 0)
+    blocked = both["blocked"].to_numpy(float)
+    leaked = np.divide(both["leaked"].to_numpy(float), blocked, out=np.full(len(both), np.nan), where=blocked > 0)
+    return both.assign(denial=1.0 - ratio, leakage_rate=leaked)[
+        ["iso3", "population", "own_vendors", "denial", "leakage_rate", "blocked", "leaked"]]
+
+
+def denial_measures(regimes: pd.DataFrame) -> dict[str, float]:
+    """``denial_<measure>`` for each of :data:`DENIAL_MEASURES`: weighted means of the per-regime
+    ``denial`` of :func:`regime_metrics` (weights: population; 1; 1 for regimes without vendors of
+    their own, else 0). Regimes with an undefined denial are left out; NaN when none remain."""
+    denial = regimes["denial"].to_numpy(float)
+    weights = {
+        "population": regimes["population"].to_numpy(float),
+        "equal": np.ones(len(regimes)),
+        "importing": 1.0 - regimes["own_vendors"].to_numpy(float),
+    }
+    out = {}
+    for measure in DENIAL_MEASURES:
+        w = np.where(np.isfinite(denial), weights[measure], 0.0)
+        out[f"denial_{measure}"] = float(np.nansum(w * denial) / w.sum()) if w.sum() > 0 else np.nan
+    return out
+
 
 def replicate_metrics(
     policy_final: pd.Series, policy_report: dict[str, float],
     baseline_final: pd.Series, baseline_report: dict[str, float],
-    controlling: tuple[str, ...],
+    controlling: tuple[str, ...], headline: str = DEFAULT_HEADLINE,
 ) -> dict[str, float]:
     """Headline figures of one replicate from the last step (``*_final``) and the post-warm-up
     totals (``*_report``, see ``ControlRegimeModel.report``) of a policy run and its baseline.
 
-    - ``denial_effectiveness`` = 1 - target capability (policy) / (baseline) at the horizon.
+    - ``denial_population``, ``denial_equal``, ``denial_importing`` (:func:`denial_measures`):
+      denial over target regimes weighted three ways; ``denial_effectiveness`` is the ``headline``
+      one. A regime's denial is 1 - its capability (policy) / (baseline) at the horizon.
     - ``leakage_rate`` = of the acquisitions controls blocked on the direct route after the warm-up,
       the share target regimes still obtained by other routes; ``leakage_<route>`` splits it.
     - ``revenue_lost`` = baseline minus policy revenue of controlling-country vendors after the
@@ -27,13 +85,15 @@ def replicate_metrics(
     """
     blocked = policy_report["total_blocked_targets"]
     leaked = {route: policy_report[f"total_leaked_{route}"] for route in ROUTES}
+    measures = denial_measures(regime_metrics(regime_table(policy_report), regime_table(baseline_report)))
     base_revenue = sum(baseline_report.get(f"total_revenue_{c}", 0.0) for c in controlling)
     lost = base_revenue - sum(policy_report.get(f"total_revenue_{c}", 0.0) for c in controlling)
     shares = [c for c in policy_final.index if c.startswith("share_") and c[6:] not in controlling]
     out = {
         "target_capability": policy_final["target_capability"],
         "baseline_target_capability": baseline_final["target_capability"],
-        "denial_effectiveness": 1.0 - policy_final["target_capability"] / baseline_final["target_capability"],
+        "denial_effectiveness": measures[f"denial_{headline}"],
+        **measures,
         "blocked": blocked,
         "leakage_rate": sum(leaked.values()) / blocked if blocked > 0 else np.nan,
         "revenue_lost": lost,

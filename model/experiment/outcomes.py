@@ -9,13 +9,13 @@ tables are put together (:func:`paired`); unpaired sweeps keep the requested met
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from model.errors import closest
-from model.experiment.metrics import replicate_metrics
+from model.experiment.metrics import DEFAULT_HEADLINE, replicate_metrics
 from model.experiment.runner import RunRecord
 from model.scenario import Scenario, ScenarioError
 from model.simulation import ControlRegimeModel, release
@@ -88,9 +88,11 @@ def run_table(record: RunRecord, name: str) -> pd.DataFrame | None:
     return table.assign(run_id=record.spec.run_id)
 
 
-def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str] | None) -> pd.DataFrame:
+def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str] | None,
+           headline: str | Mapping[str, str] = DEFAULT_HEADLINE) -> pd.DataFrame:
     """Per point run, ``metrics`` (None: all) from ``replicate_metrics`` against the baseline run on
-    the same seed.
+    the same seed; ``headline`` names the denial measure reported as ``denial_effectiveness`` (one
+    for all runs, or one per ``scenario`` of the runs).
 
     ``points`` and ``baselines`` hold end rows (:func:`end_row`, every value kept); ``points`` has
     ``baseline_run_id``. A failed run, or a failed baseline, leaves NaN metrics and an ``error``."""
@@ -106,7 +108,8 @@ def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str]
         if error is None:
             controlling = run["controlling"] if isinstance(run["controlling"], str) else ""
             values = replicate_metrics(_values(run), run, _values(paired_with.to_dict()), paired_with.to_dict(),
-                                       tuple(c for c in controlling.split(";") if c))
+                                       tuple(c for c in controlling.split(";") if c),
+                                       headline if isinstance(headline, str) else headline[run["scenario"]])
             out = values if metrics is None else {m: values[m] for m in metrics}
         rows.append({"run_id": run["run_id"], **out, "error": error})
     if metrics is None:  # every metric, named by the first run that has them

@@ -52,7 +52,7 @@ def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) 
     draw_figures(comparison, out / "figures")
     failed = comparison.runs["error"].notna().sum()
     if len(comparison.summary):
-        print(headline_table(comparison.summary))
+        print(headline_table(comparison.summary, comparison.per_regime))
     if failed:
         print(f"warning: {failed} run(s) failed; see {out / 'runs.csv'}", file=sys.stderr)
     print(f"\nResults written to {out}/")

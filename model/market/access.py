@@ -127,7 +127,7 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
         et_denied = captured & denied[state.et_exporter][None] & ~home_denied
         vendor_requires = vendor_requires | (captured & state.requires[state.et_exporter][None])
         gap = state.et_gap[:, :, None] & state.requires[state.et_exporter][None]
-    controlled = home_denied | et_denied
+    controlled = (home_denied | et_denied) & ~world.home_sale[:, :, None]  # home sales are not exports
 
     v, c, i = sales = np.nonzero(controlled)
     home = home_denied[sales]

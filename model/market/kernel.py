@@ -29,6 +29,7 @@ from model.world import World
 ALG_1N = LAYER_INDEX["algorithm_1n"]
 ILLICIT = ROUTE_INDEX["illicit"]
 TRANSSHIPMENT = ROUTE_INDEX["transshipment"]
+HOME = ROUTE_INDEX["home_market"]
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,13 @@ class Procurement:
     def leaked(self) -> np.ndarray:
         """``[C, L, K]``: acquisitions by route beyond what uncontrolled options delivered freely.
 
-        Slipped controlled options count in full; ``leaked.sum(-1) = actual - (free - blocked)``.
+        Slipped controlled options count in full. Home-market sales are never leakage (their column
+        is 0), so ``leaked.sum(-1) = actual - (free - blocked)`` minus the change in home-market sales.
         """
         baseline = np.where(self.controlled, 0.0, self.free.acquired)
-        return self.by_route - route_sums(baseline, self.actual.tag)
+        leaked = self.by_route - route_sums(baseline, self.actual.tag)
+        leaked[..., HOME] = 0.0
+        return leaked
 
     @cached_property
     def denied_share(self) -> np.ndarray:
@@ -159,7 +163,7 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
     price = _option_price(layout, params, market, free_price)
     appeal = _option_appeal(layout, params, market, world)
     free_weight = attraction(price, appeal, params.price_sensitivity)
-    tag = layout.tags(layout.vendor_block(access.tag_if_uncontrolled))
+    tag = _option_tags(world, layout, access.tag_if_uncontrolled)
     if not access.controlled.any():  # nothing controlled: the free allocation is the actual one
         actual = _allocation(market, params, free_weight, tag, free_route)
         return Procurement(layout, actual, actual, np.zeros(free_weight.shape, dtype=bool))
@@ -221,10 +225,21 @@ def _option_appeal(layout: OptionLayout, params: ModelParameters, market: Market
 
 
 def _option_scale(world: World, market: Market) -> np.ndarray:
-    """Each option's attraction scale, ``[O]`` (or anything that broadcasts to ``[C, L, O]``):
-    the vendor's scale for vendor and conversion options, 1 for domestic, the public copies'
-    availability for public copies."""
-    return np.concatenate([world.scale, world.scale, [1.0, market.public_availability]])
+    """Each option's attraction scale, ``[C, 1, O]``: for vendor and conversion options the vendor's
+    market presence times ``exp(affinity)`` of the buyer for the vendor's home country, 1 for
+    domestic, the public copies' availability for public copies."""
+    vendor_scale = world.scale * world.tie_weight  # [C, V]
+    other_scale = np.broadcast_to([1.0, market.public_availability], (world.n_countries, 2))
+    return np.concatenate([vendor_scale, vendor_scale, other_scale], axis=1)[:, None, :]
+
+
+def _option_tags(world: World, layout: OptionLayout, vendor_tag: np.ndarray) -> np.ndarray:
+    """``[C, L, O]`` route tags from the vendors' tags ``[V, C, I]``; a vendor's sales (direct or
+    converted) in its own home country are home-market sales."""
+    tag = layout.tags(layout.vendor_block(vendor_tag))
+    home = np.tile(world.home_sale.T[:, None, :], (1, 1, 2))  # [C, 1, 2V]
+    tag[:, :, : layout.converted.stop] = np.where(home, HOME, tag[:, :, : layout.converted.stop])
+    return tag
 
 
 def _allocation(

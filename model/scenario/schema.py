@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
@@ -51,6 +51,13 @@ class Scenario(Config):
     target_threshold: float = Field(
         0.5, ge=0.0, le=1.0,
         description="Repression at or above which a regime is a target (the headline outcome).",
+    )
+    headline: Literal["equal", "population", "importing"] = Field(
+        "equal",
+        description="Which denial measure is the headline `denial_effectiveness`: `equal` (mean over "
+        "target regimes, each counted once), `population` (population-weighted mean) or `importing` "
+        "(mean over target regimes without vendors of their own). All three are always reported; "
+        "docs/ODD.md gives the reasons for the default.",
     )
     parameters: ModelParameters = Field(
         default_factory=default_parameters,

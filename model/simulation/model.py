@@ -168,6 +168,8 @@ class ControlRegimeModel(mesa.Model):
         self.vendor_revenue = np.zeros((w.n_vendors, len(ITEMS)))
         self.first_capable = np.where(self.capability >= p.capable_threshold, -1, -2)  # -1: from start
         self.flows = np.zeros((len(w.exporters), w.n_routes, w.n_countries, len(ROUTES)))
+        self.regime_blocked = np.zeros(w.n_countries)  # post-warm-up totals per country
+        self.regime_leaked = np.zeros(w.n_countries)
         self.procurement = start
         self.capability_history: list[np.ndarray] = []
         self.summary = self._summarise(start, step=-1)
@@ -230,8 +232,11 @@ class ControlRegimeModel(mesa.Model):
         self._learn()
         self._indigenise(result.denied_share)
 
-        if self.collect_flows and t >= self.warmup:
-            self._accumulate_flows(result)
+        if t >= self.warmup:
+            if self.collect_flows:
+                self._accumulate_flows(result)
+            self.regime_blocked += result.blocked.sum(axis=1)
+            self.regime_leaked += result.leaked.sum(axis=(1, 2))
         self.summary = self._summarise(result, step=t)  # 7. data collection
         self.datacollector.collect(self)
         self.running = self.steps < self.horizon
@@ -326,7 +331,10 @@ class ControlRegimeModel(mesa.Model):
 
     def report(self) -> dict[str, float]:
         """End-of-run figures: post-warm-up totals of the flow columns of the summary
-        (``total_<column>``) and the time target regimes took to become mass-surveillance capable."""
+        (``total_<column>``), the time target regimes took to become mass-surveillance capable, and
+        per target regime (``regime_<field>_<ISO3>``, see :data:`model.experiment.metrics.REGIME_FIELDS`)
+        its capability at the end, post-warm-up blocked and leaked acquisitions, population and
+        whether vendors are based there."""
         columns = self.datacollector.model_vars
         post = np.array(columns["step"]) >= self.warmup
         flows = [c for c in columns if c.startswith(("acquired_", "leaked_", "revenue_")) or c == "blocked_targets"]
@@ -338,6 +346,12 @@ class ControlRegimeModel(mesa.Model):
         out["years_to_capable"] = (
             float(self.calendar.years(self.first_capable[became] + 1).mean()) if became.any() else float("nan")
         )
+        w = self.world
+        own_vendors = np.isin(np.arange(w.n_countries), w.exporters)
+        fields = {"capability": self.capability, "blocked": self.regime_blocked, "leaked": self.regime_leaked,
+                  "population": w.population, "own_vendors": own_vendors}
+        for c in np.flatnonzero(self.is_target):
+            out |= {f"regime_{name}_{w.iso3[c]}": float(values[c]) for name, values in fields.items()}
         return out
 
     def timeseries(self) -> pd.DataFrame:

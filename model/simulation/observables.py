@@ -21,31 +21,32 @@ def vendor_spend(world: World, result: Procurement) -> np.ndarray:
     return result.layout.per_vendor(result.actual.spend)
 
 
-def observe(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> dict[str, float]:
-    """Adopters, supplier reach per home country and per vendor, vendor revenue shares, and the
-    share of training data (all buyers) that came from public copies.
+def reached(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> np.ndarray:
+    """``[C, V]`` bool: vendor ``v`` supplies country ``c`` — the one definition of "reached".
 
-    A home country's vendors reach an adopting country when together they take ``reach_share`` of
-    its vendor spending; a single vendor, when it takes that share of its spending on the layers
-    the vendor sells."""
+    ``c`` uses AI surveillance (capability >= ``adoption_threshold``), is not the vendor's home
+    country (a home sale is not an export), and the vendor takes at least ``reach_share`` of what
+    ``c`` spends on vendors for the layers the vendor sells. A home country's vendors reach ``c``
+    when any of them does (as the AIGS counts countries supplied by a nation's firms)."""
     adopters = capability >= params.adoption_threshold
     by_layer = vendor_spend(world, result)  # [C, L, V]
-    spend = by_layer.sum(axis=1)  # [C, V]
-    out: dict[str, float] = {"adopters": int(adopters.sum())}
-    # a home country's vendors: their share of the country's whole vendor spending
-    total = spend.sum(axis=1, keepdims=True)
-    share = np.divide(spend, total, out=np.zeros_like(spend), where=total > 0)
-    by_home = share @ _home_of(world)  # [C, E]
-    reached_home = (by_home >= params.reach_share) & adopters[:, None]
-    keys = _keys(world)
-    out.update(zip(keys[0], reached_home.sum(axis=0).tolist()))
-    # one vendor: its share of the country's vendor spending on the layers it sells
     sold = world.sells[:, list(LAYER_ITEM)].T.astype(float)  # [L, V]
     market = by_layer.sum(axis=2) @ sold  # vendor spending on each vendor's layers
+    spend = by_layer.sum(axis=1)  # [C, V]
     own = np.divide(spend, market, out=np.zeros_like(spend), where=market > 0)
-    reached = (own >= params.reach_share) & adopters[:, None]
-    revenue = spend.sum(axis=0)
-    out.update(zip(keys[1], reached.sum(axis=0).tolist()))
+    return (own >= params.reach_share) & adopters[:, None] & ~world.home_sale.T
+
+
+def observe(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> dict[str, float]:
+    """Adopters, supplier reach per home country and per vendor (see :func:`reached`), vendor
+    revenue shares, and the share of training data (all buyers) that came from public copies."""
+    out: dict[str, float] = {"adopters": int((capability >= params.adoption_threshold).sum())}
+    supplied = reached(world, params, capability, result)  # [C, V]
+    by_home = (supplied @ _home_of(world)) > 0  # [C, E]: some vendor of the home country reaches c
+    keys = _keys(world)
+    out.update(zip(keys[0], by_home.sum(axis=0).tolist()))
+    out.update(zip(keys[1], supplied.sum(axis=0).tolist()))
+    revenue = vendor_spend(world, result).sum(axis=(0, 1))
     total = revenue.sum()
     out.update(zip(keys[2], (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
     data = result.by_route[:, LAYER_INDEX["training_data"]].sum(axis=0)

@@ -20,6 +20,7 @@ from model.vocabulary import ITEM_INDEX, ITEMS
 from model.world.network import route_costs, trade_network
 from model.world.overrides import WorldOverrides
 from model.world.restraint import VoluntaryRestraint
+from model.world.ties import tie_affinity
 
 MEMBERSHIPS = ("wassenaar", "eu", "echri_code")
 QUALITY_COLUMN = {
@@ -59,6 +60,7 @@ class World:
     hub_leakiness: np.ndarray
     network: nx.DiGraph
     route_cost: np.ndarray
+    affinity: np.ndarray  # [C, E] buyers' ties to exporting nations (model.world.ties)
 
     @cached_property
     def iso3(self) -> tuple[str, ...]:
@@ -75,6 +77,16 @@ class World:
     @cached_property
     def vendor_index(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.vendor_names)}
+
+    @cached_property
+    def tie_weight(self) -> np.ndarray:
+        """``[C, V]``: ``exp(affinity)`` of every buyer for every vendor's home country."""
+        return np.exp(self.affinity[:, self.vendor_exporter])
+
+    @cached_property
+    def home_sale(self) -> np.ndarray:
+        """``[V, C]`` bool: the buyer is the vendor's home country (a sale that is not an export)."""
+        return self.vendor_home[:, None] == np.arange(self.n_countries)[None, :]
 
     @property
     def n_countries(self) -> int:
@@ -105,10 +117,12 @@ def build_world(
     countries: pd.DataFrame | None = None,
     vendors: pd.DataFrame | None = None,
     hubs: pd.DataFrame | None = None,
+    ties: pd.DataFrame | None = None,
 ) -> World:
     """The world from tables (by default the shipped ``model/data``), with ``overrides`` applied.
 
-    Custom tables need the columns of the shipped ones (see ``model/data/README.md``).
+    Custom tables need the columns of the shipped ones (see ``model/data/README.md``); countries
+    missing from ``ties`` have no ties (affinity 0).
     """
     params = params or ModelParameters()
     overrides = overrides or WorldOverrides()
@@ -155,6 +169,7 @@ def build_world(
         ),
         network=graph,
         route_cost=route_costs(graph, iso3, exporters, hubs, params.hub_markup),
+        affinity=tie_affinity(data.ties() if ties is None else ties, iso3, exporters, params),
     )
 
 

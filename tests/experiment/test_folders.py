@@ -139,3 +139,12 @@ def test_a_sweep_named_outside_results_is_refused_and_writes_nothing(tmp_path):
     assert process.wait(timeout=300) == 2
     assert "not a plain folder name" in process.stderr.read()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["escape.toml"]
+
+
+def test_resuming_a_folder_of_another_kind_is_refused_and_leaves_no_lock(tmp_path):
+    from model.experiment.store import Store
+
+    folder = write_atomically(tmp_path / "cmp", "comparison", lambda f: {"status": "complete"})
+    with pytest.raises(FolderExistsError, match="holds a comparison, not a sweep; cannot resume it"):
+        Store.open(folder, "sweep", {}, (), resume=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cmp"]

@@ -35,9 +35,10 @@ def test_run_writes_a_complete_results_folder_and_reproduce_confirms_it(small, t
     out = tmp_path / "out"
     assert main(["run", str(small), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     printed = capsys.readouterr().out
-    assert "denial effectiveness" in printed and "small" in printed
+    assert "denial, equal-weighted" in printed and "denial, population-wtd" in printed and "small" in printed
+    assert "largest" in printed and "smallest" in printed
     for name in ("summary.csv", "replications.csv", "timeseries.csv", "runs.csv", "flows.csv", "regimes.csv",
-                 "manifest.json", "figures/capability_over_time.png", "figures/effectiveness.png"):
+                 "per_regime.csv", "manifest.json", "figures/capability_over_time.png", "figures/effectiveness.png"):
         assert (out / name).exists(), name
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["replications"] == 2 and len(manifest["seeds"]) == 2
@@ -45,6 +46,11 @@ def test_run_writes_a_complete_results_folder_and_reproduce_confirms_it(small, t
     assert {"python", "packages", "project_version", "git"} <= set(manifest["environment"])
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary["scenario"]) == ["small"] and summary["replications"].iat[0] == 2
+    for measure in ("population", "equal", "importing"):
+        assert {f"denial_{measure}", f"denial_{measure}_low", f"denial_{measure}_high"} <= set(summary)
+    per_regime = pd.read_csv(out / "per_regime.csv")
+    assert {"scenario", "iso3", "denial_low", "denial_high", "leakage_rate_low", "leakage_rate_high"} <= set(per_regime)
+    assert set(per_regime["scenario"]) == {"small"} and per_regime["iso3"].is_unique
     assert main(["reproduce", str(out / "manifest.json"), "--workers", "1", "--quiet"]) == 0
     assert "identical" in capsys.readouterr().out
 

@@ -1,8 +1,8 @@
 """The fused kernel against the definition, computed the slow way on ``[vendor, route, buyer, item]``.
 
 The reference materialises every option's price by every route, takes the cheapest open route
-(the risk premium on controlled sales), lays the option table out by hand and splits budgets by
-the logit rule. The fused kernel must give the same numbers, to the last bit.
+(the risk premium on controlled sales), lays the option table out by hand (home-market tags, ties
+in the vendors' scale) and splits budgets by the logit rule. The fused kernel must give the same numbers, to the last bit.
 """
 
 from __future__ import annotations
@@ -38,13 +38,17 @@ def reference_allocation(model, access, market):
     price_o[:, alg, n_v: 2 * n_v] = best[:, :, item_11].T * (1.0 + p.conversion_cost)
     quality_o[:, alg, n_v: 2 * n_v] = market.vendor_quality[None, :, item_11] * p.conversion_efficiency
     tag_o[:, :, n_v: 2 * n_v] = ROUTE_INDEX["conversion"]
+    home = np.tile(w.home_sale.T[:, None, :], (1, 1, 2))  # a vendor's sales in its own home country
+    tag_o[:, :, : 2 * n_v] = np.where(home, ROUTE_INDEX["home_market"], tag_o[:, :, : 2 * n_v])
     price_o[:, :, 2 * n_v] = p.domestic_price
     quality_o[:, :, 2 * n_v] = market.domestic_quality
     tag_o[:, :, 2 * n_v] = ROUTE_INDEX["domestic"]
     price_o[:, data, 2 * n_v + 1] = p.public_copy_price
     quality_o[:, data, 2 * n_v + 1] = market.public_quality
     tag_o[:, :, 2 * n_v + 1] = ROUTE_INDEX["public_copies"]
-    scale = np.concatenate([w.scale, w.scale, [1.0, market.public_availability]])
+    vendor_scale = w.scale * w.tie_weight  # [C, V]: market presence times exp(affinity)
+    other_scale = np.broadcast_to([1.0, market.public_availability], (w.n_countries, 2))
+    scale = np.concatenate([vendor_scale, vendor_scale, other_scale], axis=1)[:, None, :]
     price_o = price_o * market.price_level
     usable = np.isfinite(price_o) & (quality_o > 0)
     weight = np.where(usable, scale * np.where(usable, quality_o, 1.0) ** p.quality_sensitivity

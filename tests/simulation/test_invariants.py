@@ -11,7 +11,7 @@ from model.policy import PRESETS
 from model.vocabulary import ROUTES
 
 HORIZON = 12
-NO_CONTROL_ROUTES = {"legal", "domestic", "conversion", "public_copies"}
+NO_CONTROL_ROUTES = {"legal", "domestic", "conversion", "public_copies", "home_market"}
 
 
 def stepped(policies: str, seed: int = 7, **kwargs):
@@ -42,6 +42,13 @@ def test_accounting_and_sign_invariants_hold_every_step(policies):
         assert (leaked <= result.blocked * (1 + 1e-9) + 1e-9).all()
         assert ((model.vendor_quality >= 0) & (model.vendor_quality <= 1)).all()
         assert ((model.domestic_quality >= 0) & (model.domestic_quality <= 1)).all()
+        # a vendor's sales in its own country are home-market sales: never controlled, never leakage
+        home = np.tile(model.world.home_sale.T, (1, 2))  # [C, 2V]: direct and converted vendor options
+        n = home.shape[1]
+        assert (actual.tag[:, :, :n][np.broadcast_to(home[:, None], actual.tag[:, :, :n].shape)]
+                == ROUTES.index("home_market")).all()
+        assert not (result.controlled[:, :, :n] & home[:, None]).any()
+        assert (result.leaked[..., ROUTES.index("home_market")] == 0).all()
 
 
 def test_without_controls_only_the_uncontrolled_routes_carry_anything():
