@@ -65,12 +65,13 @@ class Access:
 
 
 @dataclass(frozen=True)
-class Diversions:
-    """Every sale's best diversion at one policy state, were it controlled by its vendor's home
-    country (``home_*``) or by the extraterritorial jurisdiction (``et_*``), each ``[V, C, I]``: the
-    hub (0-based), its chance of passing, and whether any hub is usable. They depend on the state
-    and the route prices only, so they are worked out once per state (:func:`best_diversions`)."""
+class StateAccess:
+    """What a policy state settles before the step's draws, each ``[V, C, I]``: the route tag of every
+    sale if uncontrolled, and every sale's best diversion were it controlled by its vendor's home
+    country (``home_*``) or by the extraterritorial jurisdiction (``et_*``): the hub (0-based), its
+    chance of passing, and whether any hub is usable. Worked out once per state (:func:`state_access`)."""
 
+    tag_if_uncontrolled: np.ndarray
     home_hub: np.ndarray
     home_chance: np.ndarray
     home_usable: np.ndarray
@@ -79,9 +80,9 @@ class Diversions:
     et_usable: np.ndarray
 
 
-def best_diversions(world: World, state: PolicyState, base_price: np.ndarray) -> Diversions:
-    """The hub with the lowest expected cost per successful shipment (route cost / chance of
-    passing) for every sale, under each possible controller."""
+def state_access(world: World, state: PolicyState, base_price: np.ndarray) -> StateAccess:
+    """Route tags of uncontrolled sales, and for every sale the hub with the lowest expected cost per
+    successful shipment (route cost / chance of passing) under each possible controller."""
 
     def best(controller: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         passing = state.hub_slip[controller][:, :, None, None]  # [V, H, 1, 1]
@@ -91,21 +92,29 @@ def best_diversions(world: World, state: PolicyState, base_price: np.ndarray) ->
         chance = np.take_along_axis(np.broadcast_to(passing, usable.shape), hub[:, None], axis=1)[:, 0]
         return hub, chance, np.isfinite(expected_cost.min(axis=1))
 
+    vendor_requires = state.requires[world.vendor_exporter]
+    gap = np.zeros_like(vendor_requires)
+    if state.et_exporter >= 0:
+        captured = state.et_capture[:, :, None]
+        vendor_requires = vendor_requires | (captured & state.requires[state.et_exporter][None])
+        gap = state.et_gap[:, :, None] & state.requires[state.et_exporter][None]
+    any_control = state.requires.any(axis=0)[None]  # [1, C, I]
+    tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))
     home = best(world.vendor_exporter)
     et = best(np.full(world.n_vendors, state.et_exporter)) if state.et_exporter >= 0 else home
-    return Diversions(*home, *et)
+    return StateAccess(tag, *home, *et)
 
 
 def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: np.ndarray,
-                   diversions: Diversions | None = None) -> Access:
+                   settled: StateAccess | None = None) -> Access:
     """Decide licences, enforcement and hub detection for every option.
 
     ``state.available[v, r, c, i]`` is what the world allows without any control (route exists,
     vendor sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route;
-    ``diversions`` the state's :func:`best_diversions` (worked out here when not given).
+    ``settled`` the state's :func:`state_access` (worked out here when not given).
     Enforcement and diversions are only drawn against for controlled options (the draws are made for all).
     """
-    diversions = diversions or best_diversions(world, state, base_price)
+    settled = settled or state_access(world, state, base_price)
     available = state.available
     granted = draws.licence < state.approval
     denied = state.requires & ~granted  # [E, C, I]
@@ -119,14 +128,9 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
         denied[np.arange(len(world.exporters)), world.exporters, :] = False  # home sales are not exports
 
     home_denied = denied[world.vendor_exporter]  # [V, C, I]
-    vendor_requires = state.requires[world.vendor_exporter]
-    gap = np.zeros_like(home_denied)
     et_denied = np.zeros_like(home_denied)
     if state.et_exporter >= 0:
-        captured = state.et_capture[:, :, None]
-        et_denied = captured & denied[state.et_exporter][None] & ~home_denied
-        vendor_requires = vendor_requires | (captured & state.requires[state.et_exporter][None])
-        gap = state.et_gap[:, :, None] & state.requires[state.et_exporter][None]
+        et_denied = state.et_capture[:, :, None] & denied[state.et_exporter][None] & ~home_denied
     controlled = (home_denied | et_denied) & ~world.home_sale[:, :, None]  # home sales are not exports
 
     v, c, i = sales = np.nonzero(controlled)
@@ -134,15 +138,13 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
     enforcement = np.where(home, enforcement_by_exporter[world.vendor_exporter[v], c, i], state.et_enforcement)
     direct_slip = np.zeros_like(controlled)
     direct_slip[sales] = (draws.enforcement[sales] < (1.0 - world.compliance[v]) * (1.0 - enforcement)) & available[v, 0, c, i]
-    hub = np.where(home, diversions.home_hub[sales], diversions.et_hub[sales])
-    chance = np.where(home, diversions.home_chance[sales], diversions.et_chance[sales])
-    usable = np.where(home, diversions.home_usable[sales], diversions.et_usable[sales])
+    hub = np.where(home, settled.home_hub[sales], settled.et_hub[sales])
+    chance = np.where(home, settled.home_chance[sales], settled.et_chance[sales])
+    usable = np.where(home, settled.home_usable[sales], settled.et_usable[sales])
     hub_route = np.full(controlled.shape, -1)
     hub_route[sales] = np.where((draws.hub[sales] < chance) & usable, hub + 1, -1)
 
-    any_control = state.requires.any(axis=0)[None]  # [1, C, I]
-    tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))  # [V, C, I]
-    return Access(available=available, controlled=controlled, tag_if_uncontrolled=tag,
+    return Access(available=available, controlled=controlled, tag_if_uncontrolled=settled.tag_if_uncontrolled,
                   direct_slip=direct_slip, hub_route=hub_route)
 
 

@@ -113,7 +113,8 @@ def route_sums(values: np.ndarray, tag: np.ndarray) -> np.ndarray:
 
 class RoutePrices:
     """A world's route prices ``base[v, r, c]`` (the vendor's price index times the route's cost
-    multiplier) and every sale's cheapest available route, worked out once per availability pattern.
+    multiplier), every sale's cheapest available route (once per availability pattern) and the
+    option table's route tags of uncontrolled sales (once per policy state's tags).
 
     Build it with :func:`route_prices`, which keeps one per world for the process."""
 
@@ -124,6 +125,8 @@ class RoutePrices:
         self.base.setflags(write=False)
         self._cheapest: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
         self._by_array: dict[int, tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
+        self._tags: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._world = world
 
     def cheapest(self, available: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(route, price)``, each ``[V, C, I]``: the cheapest available route (-1, inf: none).
@@ -149,6 +152,19 @@ class RoutePrices:
         return self._cheapest[key]
 
 
+    def tags(self, vendor_tag: np.ndarray) -> np.ndarray:
+        """The ``[C, L, O]`` route tags of the options when no sale is controlled, from the vendors'
+        tags ``[V, C, I]`` (read-only: copy before changing it)."""
+        seen = self._tags.get(id(vendor_tag))
+        if seen is None or seen[0] is not vendor_tag:
+            if len(self._tags) >= self.MAX_PATTERNS:
+                self._tags.clear()
+            table = _option_tags(self._world, OptionLayout(self._world.n_vendors), vendor_tag)
+            table.setflags(write=False)
+            seen = self._tags[id(vendor_tag)] = (vendor_tag, table)  # kept alive: its id stays unique
+        return seen[1]
+
+
 @functools.lru_cache(maxsize=16)
 def route_prices(world: World) -> RoutePrices:
     """The world's :class:`RoutePrices`, one per world in the process."""
@@ -163,7 +179,7 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
     price = _option_price(layout, params, market, free_price)
     appeal = _option_appeal(layout, params, market, world)
     free_weight = attraction(price, appeal, params.price_sensitivity)
-    tag = _option_tags(world, layout, access.tag_if_uncontrolled)
+    tag = prices.tags(access.tag_if_uncontrolled)
     if not access.controlled.any():  # nothing controlled: the free allocation is the actual one
         actual = _allocation(market, params, free_weight, tag, free_route)
         return Procurement(layout, actual, actual, np.zeros(free_weight.shape, dtype=bool))
@@ -176,6 +192,7 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
         sale_price * np.where(i == CONVERTED_ITEM, 1.0 + params.conversion_cost, 1.0) * market.price_level,
         appeal[cells], params.price_sensitivity,
     )
+    tag = tag.copy()
     tag[cells] = np.where(route == 0, ILLICIT, TRANSSHIPMENT)
     actual_route = free_route.copy()
     actual_route[v, c, i] = route

@@ -15,15 +15,15 @@ import pandas as pd
 from model.dates import Calendar
 from model.errors import ModelInputError
 from model.market import (
-    Diversions,
     Draws,
     Market,
     Procurement,
-    best_diversions,
+    StateAccess,
     free_access,
     procure,
     resolve_access,
     route_prices,
+    state_access,
 )
 from model.market.options import CONVERTED_ITEM
 from model.parameters import ModelParameters, default_parameters, over_defaults
@@ -54,19 +54,20 @@ def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) 
 @dataclass
 class RunSetup:
     """What every run of one world, policy set, parameter set and calendar shares: the policy
-    schedule (with its per-state arrays), each state's best diversions, and the opening allocation
-    (it draws no random number)."""
+    schedule (with its per-state arrays), what each state settles before the draws (route tags,
+    best diversions) and the opening allocation (it draws no random number)."""
 
     world: World
     schedule: PolicySchedule
     start: Procurement | None = None
-    _diversions: dict[int, Diversions] = field(default_factory=dict)
+    _settled: dict[int, StateAccess] = field(default_factory=dict)
 
-    def diversions(self, state: PolicyState) -> Diversions:
-        """The best diversions at ``state`` (one of this setup's schedule's states, which it keeps)."""
-        if id(state) not in self._diversions:
-            self._diversions[id(state)] = best_diversions(self.world, state, route_prices(self.world).base)
-        return self._diversions[id(state)]
+    def state_access(self, state: PolicyState) -> StateAccess:
+        """:func:`~model.market.state_access` at ``state`` (one of this setup's schedule's states,
+        which the schedule keeps, so its id is not reused)."""
+        if id(state) not in self._settled:
+            self._settled[id(state)] = state_access(self.world, state, route_prices(self.world).base)
+        return self._settled[id(state)]
 
 
 _SETUPS: dict[tuple, RunSetup] = {}
@@ -216,7 +217,7 @@ class ControlRegimeModel(mesa.Model):
         self.budget = self._budget()
 
         draws = Draws.draw(w, len(ITEMS), self.streams["licence"], self.streams["enforcement"])  # 3-4. market
-        access = resolve_access(w, state, draws, self.base_price, self._setup.diversions(state))
+        access = resolve_access(w, state, draws, self.base_price, self._setup.state_access(state))
         market = self._market(t, state.public_copy_availability)
         result = procure(w, p, market, access, self.prices)
         self.procurement = result
