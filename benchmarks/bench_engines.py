@@ -6,7 +6,8 @@ A detached ``git worktree`` of ``--commit`` is made in a temporary folder (remov
 round times, in a fresh subprocess per tree and alternating A/B, ``--runs`` 40-step default-world
 runs with controls (``ControlRegimeModel(policies="wassenaar", rng=seed).run()``, agents collected,
 after one warm-up run) and one without controls. The medians over rounds and their ratio are
-printed: on a shared machine the ratio is the figure to trust, not the absolute times.
+printed, in wall time and in the process's CPU time (steadier on a shared machine); the ratios are
+the figures to trust, not the absolute times.
 """
 
 from __future__ import annotations
@@ -28,36 +29,40 @@ import sys, time
 from model import ControlRegimeModel
 policies, runs = sys.argv[1], int(sys.argv[2])
 ControlRegimeModel(policies=policies, rng=0).run()
-times = []
+walls, cpus = [], []
 for seed in range(1, runs + 1):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     ControlRegimeModel(policies=policies, rng=seed).run()
-    times.append(time.perf_counter() - start)
-print(min(times), sorted(times)[len(times) // 2])
+    walls.append(time.perf_counter() - start)
+    cpus.append(time.process_time() - cpu)
+print(sorted(walls)[len(walls) // 2], sorted(cpus)[len(cpus) // 2])
 """
 
 
 def time_tree(tree: Path, policies: str, runs: int) -> tuple[float, float]:
-    """(best, median) seconds per run of the model in ``tree``, measured in a fresh process."""
+    """Median wall and CPU seconds per run of the model in ``tree``, measured in a fresh process."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     out = subprocess.run([sys.executable, "-c", CHILD, policies, str(runs)], cwd=tree, env=env,
                          capture_output=True, text=True, check=True)
-    best, median = map(float, out.stdout.split())
-    return best, median
+    wall, cpu = map(float, out.stdout.split())
+    return wall, cpu
 
 
 def compare(before: Path, rounds: int, runs: int) -> dict[str, float]:
     """Alternate A/B rounds for each regime; print and return the ratios of the medians."""
     ratios = {}
     for policies in ("wassenaar", "none"):
-        times: dict[str, list[float]] = {"before": [], "now": []}
+        times: dict[str, list[tuple[float, float]]] = {"before": [], "now": []}
         for _ in range(rounds):
             for name, tree in (("before", before), ("now", ROOT)):
-                times[name].append(time_tree(tree, policies, runs)[1])
-        old, new = statistics.median(times["before"]), statistics.median(times["now"])
+                times[name].append(time_tree(tree, policies, runs))
+        (old, old_cpu), (new, new_cpu) = (
+            (statistics.median(t[0] for t in times[k]), statistics.median(t[1] for t in times[k])) for k in ("before", "now")
+        )
         ratios[policies] = old / new
-        print(f"one 40-step default-world run, policies={policies}: {BEFORE} {old:.3f} s, now {new:.3f} s "
-              f"(median of {rounds} alternating rounds of {runs} runs): {old / new:.1f}x faster")
+        print(f"one 40-step default-world run, policies={policies} (medians of {rounds} alternating rounds of {runs} "
+              f"runs): wall {BEFORE} {old:.3f} s, now {new:.3f} s: {old / new:.1f}x faster; "
+              f"CPU {old_cpu:.3f} s, now {new_cpu:.3f} s: {old_cpu / new_cpu:.1f}x")
     return ratios
 
 
