@@ -18,7 +18,7 @@ import pandas as pd
 
 from model.errors import ModelInputError
 from model.experiment.collect import stored_runs
-from model.experiment.execute import run_plan
+from model.experiment.execute import ExperimentError, run_plan
 from model.experiment.folders import (
     manifest_tables,
     read_listed,
@@ -32,6 +32,8 @@ from model.experiment.outcomes import paired
 from model.experiment.plan import Plan, plan
 from model.experiment.store import Store
 from model.scenario import Scenario
+
+__all__ = ["Comparison", "ExperimentError", "ScenarioSet", "collect_comparison", "compare", "run_scenario"]
 
 TABLES = {
     "summary": "summary",
@@ -101,10 +103,6 @@ class Comparison:
         from model.analysis.report import draw_figures  # the one upward import: see docs/architecture.md
 
         return draw_figures(self, Path(folder), only=only, formats=formats, **options)
-
-
-class ExperimentError(RuntimeError):
-    """Every run of an experiment failed."""
 
 
 class ScenarioSet:

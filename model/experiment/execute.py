@@ -28,6 +28,10 @@ FLUSH_SECONDS = 30.0
 Collect = Callable[[Plan, Store], dict[str, pd.DataFrame]]
 
 
+class ExperimentError(RuntimeError):
+    """Every run of an experiment failed (a folder this call created is removed)."""
+
+
 def run_plan(plan: Plan, folder: Path, *, kind: str, settings: dict[str, Any], identity: tuple[str, ...],
              collect: Collect, keep: Sequence[str] | None = None, series: Sequence[str] | None = None,
              executor: Any = None, resume: bool = False, force: bool = False, progress: bool = True,
@@ -44,7 +48,12 @@ def run_plan(plan: Plan, folder: Path, *, kind: str, settings: dict[str, Any], i
         if store.complete:
             return
         _run(plan, store, _Batch(store, keep, series, chunk), executor, progress, label)
-        tables = collect(plan, store)
+        try:
+            tables = collect(plan, store)
+        except ExperimentError:
+            if store.created:
+                store.discard()
+            raise
         failed = int(tables["runs"]["error"].notna().sum())
         store.finish(tables, store.manifest() | {
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "failed": failed,

@@ -136,10 +136,6 @@ def read_listed(folder: Path, manifest: Mapping[str, Any], name: str) -> pd.Data
     return table
 
 
-def has_table(folder: Path, name: str) -> bool:
-    return (folder / f"{name}.parquet").is_file()
-
-
 def _read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     try:
         return pd.read_parquet(path, columns=columns)

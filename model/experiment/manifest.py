@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import platform
 import subprocess
 import sys
@@ -46,12 +48,29 @@ def environment() -> dict[str, Any]:
 
 
 def build_manifest(kind: str, settings: dict[str, Any], command: list[str]) -> dict:
-    """The manifest of a results folder of ``kind`` ("comparison", "sweep", ...); the folder's
-    writer adds the tables and their digests (:mod:`model.experiment.folders`)."""
+    """The manifest of a results folder of ``kind`` ("comparison", "sweep", ...), with a digest of
+    its ``settings`` (so a damaged or edited manifest is never re-run); the folder's writer adds
+    the tables and their digests (:mod:`model.experiment.folders`)."""
     return {
         "kind": kind,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": command,
         **settings,
         "environment": environment(),
+        "settings_digest": {"keys": sorted(settings), "sha256": settings_digest(settings)},
     }
+
+
+def settings_digest(settings: dict[str, Any]) -> str:
+    """SHA-256 of the settings as JSON (keys sorted)."""
+    plain = json.loads(json.dumps(settings, default=str))
+    return hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()
+
+
+def settings_intact(manifest: dict[str, Any]) -> bool:
+    """Whether the manifest's settings are those it was written with."""
+    recorded = manifest.get("settings_digest")
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("keys"), list):
+        return False
+    keys = [k for k in recorded["keys"] if isinstance(k, str)]
+    return settings_digest({k: manifest.get(k) for k in keys}) == recorded.get("sha256")

@@ -10,8 +10,9 @@ from typing import Any
 
 from model.errors import ModelInputError
 from model.experiment.folders import MANIFEST, check_tables, read_manifest
+from model.experiment.manifest import settings_intact
 from model.experiment.seeds import replicate_seeds
-from model.scenario import Scenario, ScenarioError
+from model.scenario import Scenario, ScenarioError, validate_scenario
 
 
 @dataclass
@@ -54,6 +55,9 @@ def reproduce(path: str | Path, *, executor: Any = None, progress: bool = True) 
 
 def _rerun(manifest: dict[str, Any], where: str, out: Path, executor: Any, progress: bool) -> None:
     """Run the experiment ``manifest`` describes into ``out``."""
+    if not settings_intact(manifest):
+        raise ModelInputError(f"{where}: settings_digest", "damaged settings: they differ from the digest "
+                              "recorded when the folder was written", expected="the manifest as it was written")
     seed, seeds = manifest.get("seed"), manifest.get("seeds")
     if not (isinstance(seed, int) and isinstance(seeds, list) and seeds
             and replicate_seeds(seed, len(seeds)) == seeds and manifest.get("replications") == len(seeds)):
@@ -64,6 +68,8 @@ def _rerun(manifest: dict[str, Any], where: str, out: Path, executor: Any, progr
             from model.experiment.compare import compare
 
             scenarios = [Scenario.from_resolved(data) for data in manifest["scenarios"].values()]
+            for scenario in scenarios:
+                validate_scenario(scenario)  # names and dates against the world, as a file is checked
             compare(scenarios, replications=len(seeds), seed=seed, executor=executor, progress=progress, out=out)
         else:
             from model.experiment.api import run_sweep
@@ -71,7 +77,9 @@ def _rerun(manifest: dict[str, Any], where: str, out: Path, executor: Any, progr
             from model.experiment.spec import read_spec
 
             spec = read_spec({**manifest["sweep"], "name": manifest["name"], "base": "manifest"}, where)
-            prepared = prepare(spec, Scenario.from_resolved(manifest["base"]), where)
+            base = Scenario.from_resolved(manifest["base"])
+            validate_scenario(base)
+            prepared = prepare(spec, base, where)
             run_sweep(prepared, out, executor=executor, progress=progress)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         if isinstance(exc, (ModelInputError, ScenarioError)):

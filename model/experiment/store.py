@@ -29,6 +29,7 @@ from model.experiment.folders import (
     manifest_tables,
     read_manifest,
     read_table,
+    retire,
     write_manifest,
     write_tables,
 )
@@ -47,6 +48,7 @@ class Store:
     def __init__(self, folder: Path, kind: str, lock: FolderLock) -> None:
         self.folder, self.kind, self._lock = folder, kind, lock
         self.parts_dir = folder / PARTS
+        self.created = False
 
     @classmethod
     def open(cls, folder: Path, kind: str, manifest: dict[str, Any], identity: tuple[str, ...], *,
@@ -63,6 +65,7 @@ class Store:
             else:
                 if not folder.exists():
                     os.mkdir(folder)
+                store.created = True
                 write_manifest(folder, {"kind": kind, **manifest, "status": "running"})
                 store.parts_dir.mkdir()
         except BaseException:
@@ -115,6 +118,10 @@ class Store:
         entries = write_tables(self.folder, tables, extra_columns)
         write_manifest(self.folder, {**manifest, "status": "complete", **manifest_tables(entries)})
         shutil.rmtree(self.parts_dir, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Remove the folder (one this store created, whose runs are of no use)."""
+        retire(self.folder)
 
     def _parts(self) -> list[Path]:
         if not self.parts_dir.exists():

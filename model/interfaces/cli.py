@@ -245,6 +245,7 @@ def with_remedy(err: Exception) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: parse, dispatch, and turn bad input into one line on stderr with exit code 2."""
+    from model.experiment.execute import ExperimentError
     from model.scenario import ScenarioError
 
     args = build_parser().parse_args(argv)
@@ -253,6 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except (ScenarioError, ModelInputError) as err:
         print(f"error: {with_remedy(err)}", file=sys.stderr)
+        return 2
+    except ExperimentError as err:  # every run failed: the settings cannot be simulated
+        print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: no results folder was written", file=sys.stderr)

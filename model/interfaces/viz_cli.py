@@ -127,8 +127,13 @@ def _sweep_figures():
 
 def cmd_plot(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
-    paths = plot_folder(folder, figures=args.figure, formats=_formats(args.format),
-                        out=Path(args.out) if args.out else None, dpi=args.dpi, compact=args.compact)
+    out = Path(args.out) if args.out else None
+    try:
+        paths = plot_folder(folder, figures=args.figure, formats=_formats(args.format), out=out, dpi=args.dpi,
+                            compact=args.compact)
+    except OSError as exc:
+        raise ModelInputError(str(out or folder / "figures"), f"cannot write the figures ({exc.strerror})",
+                              expected="a writable folder") from None
     for path in paths:
         print(path)
     if not paths:

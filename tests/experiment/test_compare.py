@@ -80,3 +80,15 @@ def test_one_planner_and_one_pairing():
     defined = [(path.name, match) for path in MODEL.rglob("*.py")
                for match in re.findall(r"^\s*def (plan|paired)\b", path.read_text(), re.M)]
     assert sorted(defined) == [("outcomes.py", "paired"), ("plan.py", "plan")]
+
+
+def test_when_every_run_fails_the_new_folder_is_removed(tmp_path, monkeypatch):
+    from model.experiment import ExperimentError, runner
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(runner, "ControlRegimeModel", broken)
+    with pytest.raises(ExperimentError, match="every run failed; the first: RuntimeError: boom"):
+        compare([short("unilateral_us")], replications=1, executor="serial", progress=False, out=tmp_path / "x")
+    assert list(tmp_path.iterdir()) == []

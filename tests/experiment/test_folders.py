@@ -41,6 +41,7 @@ def tiny(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_two_writers_at_once_one_is_refused_naming_the_holder(tiny, tmp_path):
     out = tmp_path / "out"
     args = ("run", str(tiny), "--out", str(out), "--workers", "1", "--quiet")

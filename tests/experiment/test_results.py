@@ -81,6 +81,17 @@ def test_load_results_gives_the_tables_and_one_long_time_series(kind, comparison
     assert one["value"] in set(match["target_capability"])
 
 
+def test_load_results_reads_an_analysis_folder(sweep_folder, tmp_path):
+    from model.analysis.sweep_report import analyze
+
+    folder = tmp_path / "sweep"
+    shutil.copytree(sweep_folder, folder)
+    analyze(folder, figures=False)
+    results = load_results(folder / "analysis")
+    assert results.kind == "analysis" and "points" in results.tables and results.series.empty
+    assert set(results.columns["table"]) == {"points"}
+
+
 def test_load_results_as_xarray(sweep_folder):
     pytest.importorskip("xarray")
     data = load_results(sweep_folder).to_xarray()
@@ -112,3 +123,10 @@ def test_damaged_folders_are_one_error_naming_the_file(comparison_folder, tmp_pa
     damage(folder)
     with pytest.raises(ModelInputError, match=words):
         load_results(folder)
+
+
+def test_a_sweep_folder_reproduces(sweep_folder):
+    from model.experiment.reproduce import reproduce
+
+    found = reproduce(sweep_folder, executor="serial", progress=False)
+    assert found.differing == {} and set(found.tables) == {"runs", "points", "baselines", "timeseries", "columns"}

@@ -111,3 +111,14 @@ def test_analyze_leaves_no_half_analysis_folder(folders, tmp_path, capsys):
     assert main(["analyze", str(folder), "--no-figures"]) == 2
     assert "points.parquet: not a readable Parquet table" in capsys.readouterr().err
     assert not (folder / "analysis").exists() and not list(folder.glob(".analysis*"))
+
+
+def test_reproduce_checks_the_stored_scenarios_against_the_world(folders, tmp_path, capsys):
+    folder = tmp_path / "copy"
+    shutil.copytree(folders["comparison"], folder)
+    manifest = folder / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"CHN"', '"HN"', 1).replace('"USA"', '"UAS"', 1))
+    assert main(["reproduce", str(folder), "--workers", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy"]
