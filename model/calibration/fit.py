@@ -2,7 +2,8 @@
 
 Round 1 samples the whole box of bounds; round ``k`` samples a box ``shrink ** (k - 1)`` of the full
 range (:meth:`CalibrationSettings.box_share`) centred on the best point so far, so the search narrows
-round by round. Each round is a sweep (:func:`model.sweep`: an LHS
+round by round. The best point has the most targets within tolerance, ties broken by the loss
+(:func:`best_index`). Each round is a sweep (:func:`model.sweep`: an LHS
 design, unpaired, recording the targets' observables every step), so it runs serially, on local
 processes or on a Dask cluster, stores its runs as they finish and can be resumed. Replicate ``i``
 of every point uses the same seed (common random numbers); a point's score is
@@ -45,11 +46,18 @@ class CalibrationResult:
 
     @property
     def best(self) -> pd.Series:
-        return self.points.loc[self.points["loss"].idxmin()]
+        return self.points.loc[best_index(self.points, self.spec)]
 
     @property
     def best_values(self) -> dict[str, float]:
         return {f.key: float(self.best[f.key]) for f in self.spec.free}
+
+
+def best_index(points: pd.DataFrame, spec: CalibrationSpec) -> int:
+    """The best point: the most targets within their tolerance (the acceptance rule of approximate
+    Bayesian computation by rejection), ties broken by the lower loss."""
+    inside = sum(points[t.name].between(t.low, t.high).astype(int) for t in spec.targets)
+    return int(points.assign(inside=inside).sort_values(["inside", "loss"], ascending=[False, True]).index[0])
 
 
 def search_base(spec: CalibrationSpec, scenario: Scenario) -> Scenario:
@@ -103,7 +111,7 @@ def calibrate(
                                out=out / f"round-{k}", executor=executor, resume=resume, progress=progress)
         frames.append(frame.assign(round=k))
         points = pd.concat(frames, ignore_index=True)
-        best = points.loc[points["loss"].idxmin(), [f.key for f in spec.free]].to_numpy(float)
+        best = points.loc[best_index(points, spec), [f.key for f in spec.free]].to_numpy(float)
         half = spec.settings.box_share(k + 1) * (high - low) / 2
         box_low, box_high = np.maximum(low, best - half), np.minimum(high, best + half)
     points = pd.concat(frames, ignore_index=True).rename(columns={"point_id": "point_in_round"})

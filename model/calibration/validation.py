@@ -171,8 +171,10 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], unc
          f"(commit {commit}). Do not edit by hand: every number below comes from runs made by that command."),
         "",
         "Calibration: `python run.py calibrate` fits the free parameters listed in "
-        "`model/data/calibration.toml` (bounds and rationale there) by iterated Latin-hypercube search, "
-        "minimising the sum over targets of ((model - target) / half-width of the tolerance)^2, and writes "
+        "`model/data/calibration.toml` (bounds and rationale there) by iterated Latin-hypercube search "
+        "(round k searches a box shrink^(k-1) of each range around the best point so far), choosing the point "
+        "with the most targets within tolerance and, among those, the smallest sum over targets of "
+        "((model - target) / half-width of the tolerance)^2, and writes "
         "`model/data/calibrated.toml`, which every run then uses. "
         + "; ".join(line.lstrip("# ").rstrip(".") for line in calibrated) + ".",
         "",
@@ -255,14 +257,23 @@ EXPLANATIONS = {
     "reach_ibm": "IBM's count is its 2019 client list; it left the market in June 2020, which the model "
     "represents, but before that it competes as one US algorithm developer among several. " + _OTHER_FINANCE,
     "reach_huawei": _BUNDLES,
-    "reach_hikvision": _BUNDLES,
+    "reach_hikvision": "Hikvision sells cameras, and in the model its cameras take more than `reach_share` of "
+    "camera spending in most adopting countries, so it 'reaches' them; the AIGS counts only documented AI "
+    "surveillance (platform and facial-recognition) relationships, 15 for Hikvision, while its 26% world "
+    "market share comes largely from its home market and plain camera sales. The search trades this count "
+    "against the Hikvision + Dahua share and China's share, which it fits. What would fix it: count reach on "
+    "the 1:N algorithm layer only (AI surveillance proper), or represent platform contracts as an item.",
     "hikvision_dahua_share": "Raising Hikvision's and Dahua's presence also raises China's share and the "
     "Chinese and Hikvision reach counts, which are fitted at the same time. " + EXPLAIN_DEFAULT,
     "world_spending_2021": "World spending is set by `budget_share` (calibrated) and budget growth; the search "
-    "trades it off against adoption, which rises with budgets. " + EXPLAIN_DEFAULT,
+    "trades it off against adoption in 2019 and 2022, which rises with budgets (a larger budget share buys "
+    "the capability that makes 73 countries adopters by 2019). What would fix it: a demand that differs by "
+    "regime (repression, unrest) so that adoption does not need a high world budget. " + EXPLAIN_DEFAULT,
     "public_copies_share": "The public copies' share of training data depends on their price "
-    "(`public_copy_price`, calibrated) relative to vendors' data, whose price level moves with the other "
-    "fitted prices. " + EXPLAIN_DEFAULT,
+    "(`public_copy_price`, calibrated) relative to national ID databases (the domestic option) and vendors' "
+    "data; with the high quality sensitivity the reach counts need, the higher-quality options win. What "
+    "would fix it: a quality sensitivity per layer (data buyers care less about curation than about volume). "
+    + EXPLAIN_DEFAULT,
     "adoption_2022": "Adoption grows through budget growth (sourced, 7.4% a year) and falling prices "
     "(`price_decline`, calibrated, see `model/data/calibrated.toml`); stocks depreciate slowly and layers are "
     "complements, so capability, and with it adoption, responds with a lag. The AIGS 2022 index also documents "
