@@ -55,8 +55,8 @@ def run_one(spec: RunSpec) -> RunRecord:
     start = time.perf_counter()
     model = None
     try:
-        model = ControlRegimeModel(**spec.model_kwargs, rng=spec.seed, collect_agents=False,
-                                   collect_flows=spec.keep_flows)
+        model = ControlRegimeModel(**spec.model_kwargs, rng=spec.seed, collect_agents=False)
+        model.collect_flows = spec.keep_flows
         controlling: set[str] = set()
         while model.running:
             model.step()

@@ -100,8 +100,8 @@ class ControlRegimeModel(mesa.Model):
     :class:`PolicySet` or the name of a ready-made regime (see ``model.policy.PRESETS``); ``world``
     is a built :class:`World` or :class:`WorldOverrides` for the default one. One step is one
     quarter by default; policies switch on no earlier than the end of the ``warmup``.
-    ``collect_agents=False`` skips the per-agent tables and ``collect_flows=False`` the flow table
-    (:meth:`flow_table`), for runs that do not report them.
+    ``collect_agents=False`` skips the per-agent tables; setting the attribute ``collect_flows`` to
+    False before stepping skips the flow table (:meth:`flow_table`), for runs that do not report them.
     """
 
     def __init__(
@@ -116,7 +116,6 @@ class ControlRegimeModel(mesa.Model):
         start_date: dt.date = dt.date(2019, 1, 1),
         target_threshold: float = 0.5,
         collect_agents: bool = True,
-        collect_flows: bool = True,
         rng: Any = None,
         seed: Any = None,
     ) -> None:
@@ -130,7 +129,7 @@ class ControlRegimeModel(mesa.Model):
         self.world: World = world if isinstance(world, World) else world_for(parameters, world)
         self.policies: PolicySet = preset(policies, self.world) if isinstance(policies, str) else policies
         self.horizon, self.warmup = horizon, warmup
-        self.collect_flows = collect_flows
+        self.collect_flows = True  # set to False before stepping to skip the flow table
         self.calendar = Calendar(start_date, steps_per_year)
         self.target_threshold = target_threshold
         setup = setup_for(self.world, self.policies, parameters, self.calendar, warmup, horizon)
@@ -373,7 +372,7 @@ class ControlRegimeModel(mesa.Model):
     def flow_table(self) -> pd.DataFrame:
         """Cumulative post-warm-up vendor deliveries by exporter, hub, buyer and route (non-zero rows)."""
         if not self.collect_flows:
-            raise ValueError("this model did not collect flows: build it with collect_flows=True")
+            raise ValueError("this model did not collect flows (collect_flows was set to False)")
         w = self.world
         e, r, c, k = np.nonzero(self.flows)
         hubs = np.array([""] + [w.iso3[h] for h in w.hubs])
