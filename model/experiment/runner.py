@@ -1,9 +1,11 @@
-"""One model run as a picklable job: :class:`RunSpec` in, small :class:`RunRecord` out."""
+"""One model run as a picklable job: :class:`RunSpec` in, small :class:`RunRecord` out; and an
+ensemble of runs as one job (:func:`run_ensemble`)."""
 
 from __future__ import annotations
 
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +57,7 @@ def run_one(spec: RunSpec) -> RunRecord:
     model = None
     try:
         model = ControlRegimeModel(**spec.model_kwargs, rng=spec.seed, collect_agents=False)
+        model.collect_flows = spec.keep_flows
         controlling: set[str] = set()
         while model.running:
             model.step()
@@ -90,3 +93,15 @@ def check_finite(timeseries: pd.DataFrame) -> None:
             f"{numbers.columns[column]} is {numbers.iat[row, column]} at step {numbers.index[row]}: the "
             "parameters together are beyond the range where the arithmetic holds; move the extreme ones "
             "toward their defaults")
+
+
+def run_ensemble(specs: Sequence[RunSpec]) -> list[RunRecord]:
+    """Run ``specs`` one after another in this process; records in the order of ``specs``.
+
+    Runs of one world, policy set and parameter set share what does not depend on their random
+    numbers, built once per process: the world and its route prices and cheapest routes, the
+    policy schedule with its per-state arrays, and the opening allocation (see
+    :func:`model.simulation.setup_for`). Each run draws from its own streams, seeded from its
+    spec, so every record is identical to ``run_one(spec)``'s, alone or in any ensemble.
+    """
+    return [run_one(spec) for spec in specs]
