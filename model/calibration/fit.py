@@ -1,7 +1,7 @@
 """Fit the free parameters to the targets by iterated Latin-hypercube search.
 
 Round 1 samples the whole box of bounds; round ``k`` samples a box ``shrink ** (k - 1)`` of the full
-range (:meth:`CalibrationSettings.box_share`) centred on the best point so far, so the search narrows
+range (:meth:`model.calibration.spec.CalibrationSettings.box_share`) centred on the best point so far, so the search narrows
 round by round. The best point has the most targets within tolerance, ties broken by the loss
 (:func:`best_index`). Each round is a sweep (:func:`model.sweep`: an LHS
 design, unpaired, recording the targets' observables every step), so it runs serially, on local
