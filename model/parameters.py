@@ -87,6 +87,13 @@ class ModelParameters(Config):
         description="Logit coefficient on log quality. Assumption (to be calibrated): twice the price "
         "coefficient, i.e. accuracy matters more than proportionally for 1:N identification at scale.",
     )
+    data_quality_weight: float = Field(
+        1.0, ge=0.0, le=1.0,
+        description="Quality coefficient of the training-data layer relative to quality_sensitivity. "
+        "Assumption: 1 (buyers weigh data quality as they weigh camera and algorithm quality); "
+        "calibrated below 1 when the share of public copies says that data buyers weigh volume and "
+        "cost more than curation.",
+    )
     price_factor_by_home: dict[str, float] = Field(
         default_factory=dict,
         description="Multiplies the price index of every vendor based in a country (ISO3 -> factor > 0). "

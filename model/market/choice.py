@@ -15,9 +15,10 @@ import numpy as np
 
 def attraction(
     price: np.ndarray, quality: np.ndarray, scale: np.ndarray, price_sensitivity: float,
-    quality_sensitivity: float,
+    quality_sensitivity: float | np.ndarray,
 ) -> np.ndarray:
-    """``scale * quality**b_q * price**-b_p``; zero for closed (infinite-price) or zero-quality options."""
+    """``scale * quality**b_q * price**-b_p``; zero for closed (infinite-price) or zero-quality options.
+    ``b_q`` may be an array that broadcasts against ``quality`` (one coefficient per layer)."""
     usable = np.isfinite(price) & (quality > 0)
     safe_q = np.where(usable, quality, 1.0)
     safe_p = np.where(usable, price, 1.0)

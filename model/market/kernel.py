@@ -162,9 +162,17 @@ def _allocate(
     other_scale = np.broadcast_to([1.0, market.public_availability], (n_c, 2))
     scale = np.concatenate([vendor_scale, vendor_scale, other_scale], axis=1)[:, None, :]  # [C, 1, O]
     price_o = price_o * market.price_level
-    weight = attraction(price_o, quality_o, scale, params.price_sensitivity, params.quality_sensitivity)
+    weight = attraction(price_o, quality_o, scale, params.price_sensitivity, quality_exponent(params)[None, :, None])
     spend, acquired = purchase(market.budget, weight, params.price_sensitivity)
     return Allocation(spend=spend, acquired=acquired, tag=tag_o, route=route)
+
+
+def quality_exponent(params: ModelParameters) -> np.ndarray:
+    """``[L]`` logit coefficient on log quality per layer: ``quality_sensitivity``, times
+    ``data_quality_weight`` for training data."""
+    exponent = np.full(len(LAYER_ITEM), params.quality_sensitivity)
+    exponent[DATA] *= params.data_quality_weight
+    return exponent
 
 
 def _option_mask(world: World, per_vendor: np.ndarray) -> np.ndarray:

@@ -10,8 +10,10 @@ import numpy as np
 
 from model.market import Procurement
 from model.parameters import ModelParameters
-from model.vocabulary import LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX
+from model.vocabulary import LAYER_INDEX, ROUTE_INDEX
 from model.world import World
+
+ALG_1N = LAYER_INDEX["algorithm_1n"]
 
 
 def vendor_spend(world: World, result: Procurement) -> np.ndarray:
@@ -26,13 +28,13 @@ def reached(world: World, params: ModelParameters, capability: np.ndarray, resul
 
     ``c`` uses AI surveillance (capability >= ``adoption_threshold``), is not the vendor's home
     country (a home sale is not an export), and the vendor takes at least ``reach_share`` of what
-    ``c`` spends on vendors for the layers the vendor sells. A home country's vendors reach ``c``
+    ``c`` spends on vendors' 1:N algorithms (direct or converted from 1:1): the AIGS counts
+    AI-surveillance supply (facial recognition, smart-city and smart-policing systems), and camera
+    hardware or training data alone is not AI surveillance. A home country's vendors reach ``c``
     when any of them does (as the AIGS counts countries supplied by a nation's firms)."""
     adopters = capability >= params.adoption_threshold
-    by_layer = vendor_spend(world, result)  # [C, L, V]
-    sold = world.sells[:, list(LAYER_ITEM)].T.astype(float)  # [L, V]
-    market = np.einsum("clw,lv->cv", by_layer, sold)  # vendor spending on each vendor's layers
-    spend = by_layer.sum(axis=1)  # [C, V]
+    spend = vendor_spend(world, result)[:, ALG_1N]  # [C, V]: 1:N algorithm spending on each vendor
+    market = spend.sum(axis=1, keepdims=True)
     own = np.divide(spend, market, out=np.zeros_like(spend), where=market > 0)
     return (own >= params.reach_share) & adopters[:, None] & ~world.home_sale.T
 

@@ -144,3 +144,16 @@ def test_no_undercut_extends_a_members_denial_to_the_others(tiny_world, tiny_par
 
 def test_layer_order_is_the_documented_one():
     assert LAYERS == ("camera", "algorithm_1n", "training_data")
+
+
+def test_data_quality_weight_scales_the_quality_coefficient_of_training_data_only(tiny_params):
+    from model.market.choice import attraction
+    from model.market.kernel import quality_exponent
+
+    params = tiny_params.model_copy(update={"quality_sensitivity": 2.0, "data_quality_weight": 0.5})
+    exponent = quality_exponent(params)
+    assert dict(zip(LAYERS, exponent.tolist())) == {"camera": 2.0, "algorithm_1n": 2.0, "training_data": 1.0}
+    quality = np.array([[[0.5, 1.0]] * len(LAYERS)])  # [1 buyer, L, 2 options], same price
+    weight = attraction(np.ones_like(quality), quality, np.ones((1, 1, 2)), 1.0, exponent[None, :, None])
+    ratio = weight[0, :, 1] / weight[0, :, 0]
+    assert ratio.tolist() == pytest.approx([4.0, 4.0, 2.0])  # 2**2 for cameras and algorithms, 2**1 for data

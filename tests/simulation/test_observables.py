@@ -32,3 +32,14 @@ def test_the_largest_exporters_supply_adopting_countries(stepped):
     s = stepped.summary
     assert s["adopters"] > 0
     assert s["reach_CHN"] > 0 and s["reach_USA"] > 0  # both supply many adopters (the AIGS counts)
+
+
+def test_reach_is_counted_on_the_1n_algorithm_layer(stepped):
+    """Camera hardware alone is not AI surveillance: vendors that sell no 1:N algorithm reach nobody,
+    whatever their camera sales."""
+    w, s = stepped.world, stepped.summary
+    camera_only = ["Axis Communications", "Bosch Security Systems", "Hanwha Vision", "Uniview", "ZTE", "Vivotek"]
+    revenue = {name: s[f"vendor_share_{name}"] for name in camera_only}
+    assert all(share > 0 for share in revenue.values())  # they do sell cameras
+    assert all(s[f"reach_vendor_{name}"] == 0 for name in camera_only)
+    assert set(camera_only) <= set(w.vendor_names)
