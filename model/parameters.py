@@ -104,6 +104,12 @@ class ModelParameters(Config):
         description="Multiplies a vendor's market presence (vendor -> factor > 0). Calibration knob for "
         "the assumed scales; empty = the data table's scales.",
     )
+    algorithm_scale_factor_by_vendor: dict[str, float] = Field(
+        default_factory=dict,
+        description="Further multiplies a vendor's market presence in the 1:N algorithm layer only (vendor "
+        "-> factor > 0). Calibration knob: the shares behind the assumed scales (Hikvision 26%, Hikvision "
+        "+ Dahua 30%) are video-surveillance revenue, mostly cameras; empty = one presence for all layers.",
+    )
     tie_political: float = Field(
         0.5, ge=0.0, le=2.0,
         description="Logit coefficient on political alignment: the mean distance of UN General Assembly "
@@ -257,7 +263,7 @@ class ModelParameters(Config):
         description="Standard deviation of the log-normal noise on R&D progress. Assumption.",
     )
 
-    @field_validator("price_factor_by_home", "scale_factor_by_vendor")
+    @field_validator("price_factor_by_home", "scale_factor_by_vendor", "algorithm_scale_factor_by_vendor")
     @classmethod
     def _positive_factors(cls, factors: dict[str, float]) -> dict[str, float]:
         bad = {k: v for k, v in factors.items() if not v > 0}

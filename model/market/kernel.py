@@ -158,9 +158,9 @@ def _allocate(
     quality_o[:, DATA, 2 * n_v + 1] = market.public_quality
     tag_o[:, :, 2 * n_v + 1] = ROUTE_INDEX["public_copies"]
 
-    vendor_scale = world.scale * world.tie_weight  # [C, V]: market presence times exp(affinity)
-    other_scale = np.broadcast_to([1.0, market.public_availability], (n_c, 2))
-    scale = np.concatenate([vendor_scale, vendor_scale, other_scale], axis=1)[:, None, :]  # [C, 1, O]
+    vendor_scale = world.scale[None] * world.tie_weight[:, None]  # [C, L, V]: presence times exp(affinity)
+    other_scale = np.broadcast_to([1.0, market.public_availability], (n_c, n_l, 2))
+    scale = np.concatenate([vendor_scale, vendor_scale, other_scale], axis=2)  # [C, L, O]
     price_o = price_o * market.price_level
     weight = attraction(price_o, quality_o, scale, params.price_sensitivity, quality_exponent(params)[None, :, None])
     spend, acquired = purchase(market.budget, weight, params.price_sensitivity)
