@@ -23,31 +23,40 @@ def vendor_spend(world: World, result: Procurement) -> np.ndarray:
     return spend[:, :, :n_v] + spend[:, :, n_v : 2 * n_v]
 
 
-def reached(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> np.ndarray:
-    """``[C, V]`` bool: vendor ``v`` supplies country ``c`` — the one definition of "reached".
-
-    ``c`` uses AI surveillance (capability >= ``adoption_threshold``), is not the vendor's home
-    country (a home sale is not an export), and the vendor takes at least ``reach_share`` of what
-    ``c`` spends on vendors' 1:N algorithms (direct or converted from 1:1): the AIGS counts
-    AI-surveillance supply (facial recognition, smart-city and smart-policing systems), and camera
-    hardware or training data alone is not AI surveillance. A home country's vendors reach ``c``
-    when any of them does (as the AIGS counts countries supplied by a nation's firms)."""
-    adopters = capability >= params.adoption_threshold
-    spend = vendor_spend(world, result)[:, ALG_1N]  # [C, V]: 1:N algorithm spending on each vendor
+def algorithm_share(world: World, result: Procurement) -> np.ndarray:
+    """``[C, V]``: each vendor's share of what a country spends on vendors' 1:N algorithms (direct
+    or converted from 1:1), the AI-surveillance layer."""
+    spend = vendor_spend(world, result)[:, ALG_1N]
     market = spend.sum(axis=1, keepdims=True)
-    own = np.divide(spend, market, out=np.zeros_like(spend), where=market > 0)
-    return (own >= params.reach_share) & adopters[:, None] & ~world.home_sale.T
+    return np.divide(spend, market, out=np.zeros_like(spend), where=market > 0)
+
+
+def reached(params: ModelParameters, capability: np.ndarray, share: np.ndarray, home: np.ndarray) -> np.ndarray:
+    """``[C, S]`` bool: supplier ``s`` (a vendor, or a nation's vendors together) supplies country
+    ``c`` — the one definition of "reached".
+
+    ``c`` uses AI surveillance (capability >= ``adoption_threshold``), is not the supplier's home
+    (``home[c, s]``: a home sale is not an export), and the supplier takes at least ``reach_share``
+    of ``c``'s spending on vendors' 1:N algorithms (``share[c, s]``, see :func:`algorithm_share`).
+    The AIGS counts AI-surveillance supply (facial recognition, smart city, smart policing): camera
+    hardware or training data alone is not AI surveillance."""
+    return (share >= params.reach_share) & (capability >= params.adoption_threshold)[:, None] & ~home
 
 
 def observe(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> dict[str, float]:
-    """Adopters, supplier reach per home country and per vendor (see :func:`reached`), vendor
-    revenue shares, and the share of training data (all buyers) that came from public copies."""
+    """Adopters, supplier reach per vendor and per home country (see :func:`reached`; a nation's
+    vendors are one supplier with their shares added), vendor revenue shares, and the share of
+    training data (all buyers) that came from public copies."""
     out: dict[str, float] = {"adopters": int((capability >= params.adoption_threshold).sum())}
-    supplied = reached(world, params, capability, result)  # [C, V]
-    by_home = np.zeros((world.n_countries, len(world.exporters)), dtype=bool)
-    np.logical_or.at(by_home.T, world.vendor_exporter, supplied.T)
+    share = algorithm_share(world, result)  # [C, V]
+    supplied = reached(params, capability, share, world.home_sale.T)
+    nation_share = share @ np.eye(len(world.exporters))[world.vendor_exporter]  # [C, E]
+    nation_home = np.arange(world.n_countries)[:, None] == world.exporters[None, :]
+    by_home = reached(params, capability, nation_share, nation_home)
     for e, c in enumerate(world.exporters):
         out[f"reach_{world.iso3[c]}"] = int(by_home[:, e].sum())
+    for v, name in enumerate(world.vendor_names):
+        out[f"reach_vendor_{name}"] = int(supplied[:, v].sum())
     revenue = vendor_spend(world, result).sum(axis=(0, 1))
     for v, name in enumerate(world.vendor_names):
         out[f"reach_vendor_{name}"] = int(supplied[:, v].sum())
