@@ -5,8 +5,10 @@
     python benchmarks/bench_sweep.py throughput       # or: memory, batch_run
 
 Targets: parallel efficiency >= 80% on 2 processes for a 200-run sweep; harness overhead <= 5% of
-the summed model run time; peak memory for 2,000 runs within 20% of that for 200; faster than
-``mesa.batch_run``. Nothing is asserted: the script prints what it measured.
+the summed model run time; peak memory for 2,000 runs within 10% of that for 200; ``mesa.batch_run``
+/ this runner >= 4 (not reached: see the README's Performance section). Nothing is asserted: the
+script prints what it measured. See also ``bench_engines.py`` (today's engine against the commit
+before the fused kernel), ``bench_ensemble.py``, ``bench_sobol.py`` and ``bench_scaling.py``.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def memory(horizon: int = 8) -> None:
         peaks[runs] = float(out.stdout.strip().splitlines()[-1])
         print(f"peak memory, serial sweep of {runs} runs ({horizon} steps each, fresh process): "
               f"{peaks[runs]:.0f} MB ({time.perf_counter() - start:.0f} s)")
-    print(f"  2,000 vs 200 runs: {peaks[2000] / peaks[200] - 1:+.1%}  (target within 20%)")
+    print(f"  2,000 vs 200 runs: {peaks[2000] / peaks[200] - 1:+.1%}  (target within 10%)")
 
 
 def batch_run(runs: int = 40, processes: int = 2, repeats: int = 3) -> None:

@@ -38,6 +38,9 @@ _EXPORTS = {
     "growing_coalitions": "model.experiment",
     "sweep": "model.experiment",
     "sweep_file": "model.experiment",
+    "coalitions": "model.strategy",
+    "frontier": "model.strategy",
+    "discover": "model.strategy",
     "load_results": "model.experiment",
     "Results": "model.experiment",
 }
@@ -64,7 +67,10 @@ __all__ = [
     "WorldOverrides",
     "__version__",
     "build_world",
+    "coalitions",
     "compare",
+    "discover",
+    "frontier",
     "growing_coalitions",
     "list_scenarios",
     "load_results",
@@ -113,4 +119,5 @@ if TYPE_CHECKING:
     )
     from model.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
     from model.simulation import ControlRegimeModel, Country, Vendor
+    from model.strategy import coalitions, discover, frontier
     from model.world import World, WorldOverrides, build_world

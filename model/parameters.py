@@ -19,13 +19,16 @@ from model.config_base import Config, deep_merge
 
 CALIBRATED_FILE = Path(__file__).parent / "data" / "calibrated.toml"
 
+MIN_PRICE, MAX_PRICE = 1e-3, 1e3
+"""Range of relative prices, price factors and scales: beyond it the logit's powers overflow."""
+
 
 class LayerValues(Config):
     """One value per capability layer."""
 
-    camera: float = Field(ge=0.0)
-    algorithm_1n: float = Field(ge=0.0)
-    training_data: float = Field(ge=0.0)
+    camera: float = Field(ge=0.0, le=1.0)
+    algorithm_1n: float = Field(ge=0.0, le=1.0)
+    training_data: float = Field(ge=0.0, le=1.0)
 
     def as_tuple(self) -> tuple[float, float, float]:
         return (self.camera, self.algorithm_1n, self.training_data)
@@ -63,7 +66,7 @@ class ModelParameters(Config):
         description="Chance per step that a regime is hit by an unrest shock. Assumption.",
     )
     unrest_shock_size: float = Field(
-        1.0, ge=0.0,
+        1.0, ge=0.0, le=100.0,
         description="Mean size of an unrest shock (exponential). Assumption; scale only.",
     )
     unrest_persistence: float = Field(
@@ -71,19 +74,19 @@ class ModelParameters(Config):
         description="Share of unrest carried to the next step. Assumption: unrest fades within a year.",
     )
     unrest_demand_elasticity: float = Field(
-        0.5, ge=0.0,
+        0.5, ge=0.0, le=100.0,
         description="Relative rise in surveillance budget per unit of unrest. Assumption on magnitude; "
         "the direction is sourced (Beraja, Yang, Yuchtman, QJE 2023).",
     )
     # --- choice -----------------------------------------------------------------------------
     price_sensitivity: float = Field(
-        4.0, ge=1.0,
+        4.0, ge=1.0, le=50.0,
         description="Logit coefficient on log effective price (the equivalent CES buyer's elasticity of "
         "substitution is this + 1). Assumption (to be calibrated); >= 1 so that controls never raise "
         "what a buyer gets.",
     )
     quality_sensitivity: float = Field(
-        8.0, ge=0.0,
+        8.0, ge=0.0, le=100.0,
         description="Logit coefficient on log quality. Assumption (to be calibrated): twice the price "
         "coefficient, i.e. accuracy matters more than proportionally for 1:N identification at scale.",
     )
@@ -143,12 +146,12 @@ class ModelParameters(Config):
     )
     # --- routes and trade costs ---------------------------------------------------------------
     border_cost: float = Field(
-        0.10, ge=0.0,
+        0.10, ge=0.0, le=100.0,
         description="Trade-cost markup for crossing any border (logistics, tariffs, integration). "
         "Assumption; at least the two discounts below so imports never undercut home supply.",
     )
     distance_cost: float = Field(
-        0.15, ge=0.0,
+        0.15, ge=0.0, le=100.0,
         description="Trade-cost markup per 10,000 km great-circle distance. Assumption (gravity-style).",
     )
     contiguity_discount: float = Field(
@@ -160,11 +163,11 @@ class ModelParameters(Config):
         description="Trade-cost reduction within the same world region. Assumption.",
     )
     hub_markup: float = Field(
-        0.10, ge=0.0,
+        0.10, ge=0.0, le=100.0,
         description="Extra cost of routing through a transit hub (per extra hop). Assumption.",
     )
     risk_premium: float = Field(
-        0.25, ge=0.0,
+        0.25, ge=0.0, le=100.0,
         description="Price markup on units obtained despite a control (illicit or transshipped). Assumption.",
     )
     hub_cooperation_gain: float = Field(
@@ -184,7 +187,7 @@ class ModelParameters(Config):
         "Assumption (docs/ODD.md: < 1).",
     )
     conversion_cost: float = Field(
-        0.3, ge=0.0,
+        0.3, ge=0.0, le=100.0,
         description="Extra cost of converting 1:1 software to 1:N use, as a price markup. Assumption.",
     )
     public_copy_quality: float = Field(
@@ -193,7 +196,7 @@ class ModelParameters(Config):
         "DukeMTMC, MegaFace derivatives). Assumption: below curated commercial data.",
     )
     public_copy_price: float = Field(
-        0.2, gt=0.0,
+        0.2, ge=MIN_PRICE, le=MAX_PRICE,
         description="Price index of using public copies (compute and curation only). Assumption.",
     )
     public_copy_decay: float = Field(
@@ -213,7 +216,7 @@ class ModelParameters(Config):
         "national ID photo databases. Assumption.",
     )
     domestic_price: float = Field(
-        1.5, gt=0.0,
+        1.5, ge=MIN_PRICE, le=MAX_PRICE,
         description="Price index of domestic production relative to a typical import. Assumption.",
     )
     indigenisation_rate: float = Field(
@@ -228,7 +231,7 @@ class ModelParameters(Config):
         "algorithms are overtaken quickly, data ages slowly.",
     )
     ces_rho: float = Field(
-        -2.0, lt=1.0,
+        -2.0, ge=-100.0, lt=1.0,
         description="CES exponent of the capability aggregate; negative = complements (weak link). "
         "Assumption (docs/ODD.md: a weak-link default).",
     )
@@ -237,12 +240,12 @@ class ModelParameters(Config):
         description="CES weights of the layers. Assumption: equal.",
     )
     capable_threshold: float = Field(
-        1.0, gt=0.0,
+        1.0, gt=0.0, le=1000.0,
         description="Capability at which a regime counts as 'mass-surveillance capable'; 1.0 = the "
         "world's per-capita stock of every layer at the start. Assumption.",
     )
     adoption_threshold: float = Field(
-        0.5, gt=0.0,
+        0.5, gt=0.0, le=1000.0,
         description="Capability at which a country counts as using AI surveillance (for comparison with "
         "the Carnegie AIGS adoption counts: 75 of 176 countries in 2019). Definition; calibrated.",
     )
@@ -259,16 +262,16 @@ class ModelParameters(Config):
         "sales volume closes through R&D and deployment data. Assumption (direction: Beraja et al.).",
     )
     rd_noise: float = Field(
-        0.2, ge=0.0,
+        0.2, ge=0.0, le=10.0,
         description="Standard deviation of the log-normal noise on R&D progress. Assumption.",
     )
 
     @field_validator("price_factor_by_home", "scale_factor_by_vendor", "algorithm_scale_factor_by_vendor")
     @classmethod
     def _positive_factors(cls, factors: dict[str, float]) -> dict[str, float]:
-        bad = {k: v for k, v in factors.items() if not v > 0}
+        bad = {k: v for k, v in factors.items() if not MIN_PRICE <= v <= MAX_PRICE}
         if bad:
-            raise ValueError(f"factors must be > 0, got {bad}")
+            raise ValueError(f"factors must be in [{MIN_PRICE:g}, {MAX_PRICE:g}], got {bad}")
         return factors
 
     @field_validator("depreciation")

@@ -3,7 +3,7 @@
 One style throughout: the Okabe-Ito colour-blind-safe palette, fonts readable at the saved size,
 titles, axis labels with units, legends outside the data. Every figure is saved as PNG and as SVG
 (or PDF). Each figure function takes tidy tables (as in a results folder) and returns a
-:class:`~matplotlib.figure.Figure`; the ``draw_*`` helpers draw onto one axes and are shared with
+:class:`matplotlib.figure.Figure`; the ``draw_*`` helpers draw onto one axes and are shared with
 the dashboard (``model/interfaces/app.py``).
 
 Scenario colours come from one ordered list of scenario names (``order``): baselines are black
@@ -13,29 +13,34 @@ every figure drawn with the same order.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+if not os.environ.get("MPLBACKEND"):  # files only; Jupyter (which sets it) keeps its inline figures
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib import patheffects  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
+from model.analysis.maps import LAND, draw_countries, map_axes, place_labels, positions  # noqa: E402
 from model.experiment.metrics import interval  # noqa: E402
 from model.vocabulary import ROUTES  # noqa: E402
 
 SCENARIO_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
 """Okabe-Ito without yellow (too light for lines) and black (kept for baselines)."""
-ROUTE_COLOURS = dict(zip(ROUTES, ["#999999", "#0072B2", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9",
-                                  "#009E73", "#F0E442", "#332288"]))
-ROUTE_LABELS = {
+ROUTE_PALETTE = ["#999999", "#0072B2", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9", "#009E73", "#F0E442",
+                 "#332288", "#882255", "#44AA99"]
+"""Okabe-Ito (grey first, for the legal route), then Tol's indigo, wine and teal for further routes."""
+ROUTE_COLOURS = {route: ROUTE_PALETTE[k % len(ROUTE_PALETTE)] for k, route in enumerate(ROUTES)}
+"""A colour per route of :data:`model.vocabulary.ROUTES`, in its order: a new route gets the next one."""
+ROUTE_LABELS = {  # one per route of model.vocabulary.ROUTES (tests/analysis/test_plots.py checks)
     "legal": "legal (licensed or uncontrolled)",
     "foreign_availability": "foreign availability",
     "transshipment": "transshipment via hubs",
@@ -66,6 +71,9 @@ CAPABILITY_LABEL = "Target-regime capability\n(population-weighted; 1 = world pe
 FORMATS = ("png", "svg", "pdf")
 EFFECTIVE_UNITS = "effective units"  # docs/ODD.md: what US$1 buys from a standard option
 WARMUP_NOTE = "end of warm-up:\ncontrols may start"
+TARGET_LAND = "#A9B1BA"
+OTHER_LAND = LAND
+"""Countries that are not target regimes, or have no data, on every map."""
 
 
 # --- style helpers --------------------------------------------------------------------------
@@ -162,10 +170,6 @@ def mark_warmup(ax: Axes, warmup_end: str | None, label: bool = True) -> None:
     if label:
         ax.annotate(WARMUP_NOTE, (pd.Timestamp(warmup_end), 1), xycoords=("data", "axes fraction"),
                     xytext=(3, -4), textcoords="offset points", fontsize=8, color="#555555", va="top")
-
-
-def _halo(width: float = 2.5) -> list:
-    return [patheffects.withStroke(linewidth=width, foreground="white")]
 
 
 def spread(values: Sequence[float], gap: float, low: float = -np.inf, high: float = np.inf) -> list[float]:
@@ -448,46 +452,14 @@ def effectiveness(summary: pd.DataFrame, order: Sequence[str] | None = None) -> 
 
 # --- 4. flow map ----------------------------------------------------------------------------
 
-MAP_EXTENT = (-170.0, 180.0, -50.0, 75.0)
-
-
-def _lon_label(x: float, _pos=None) -> str:
-    return "0°" if x == 0 else f"{abs(x):.0f}°{'E' if x > 0 else 'W'}"
-
-
-def _lat_label(y: float, _pos=None) -> str:
-    return "0°" if y == 0 else f"{abs(y):.0f}°{'N' if y > 0 else 'S'}"
-
-
 def map_frame(ax: Axes, countries: pd.DataFrame, highlight: Sequence[str] = (), hubs: Sequence[str] = ()) -> None:
-    """A light longitude/latitude frame with countries as points (area by population); ``highlight``
-    (e.g. target regimes) drawn darker, ``hubs`` as diamonds. No external map data is needed."""
-    west, east, south, north = MAP_EXTENT
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
-    ax.set_aspect("equal")
-    ax.set_facecolor("#F3F6F9")
-    ax.set_xticks(np.arange(-150, 181, 30))
-    ax.set_yticks(np.arange(-30, 61, 30))
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_lon_label))
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_lat_label))
-    ax.tick_params(labelsize=7.5, colors="#777777", length=0)
-    ax.set_xlabel("longitude", fontsize=8, color="#777777", labelpad=1)
-    ax.set_ylabel("latitude", fontsize=8, color="#777777", labelpad=1)
-    ax.grid(True, color="white", lw=1.0, alpha=1.0)
-    ax.axhline(0, color="#D5DCE3", lw=0.8, zorder=0)
-    for side in ax.spines.values():
-        side.set_visible(True)
-        side.set_color("#C9D1D9")
-    size = 4 + 220 * np.sqrt(countries["population"].to_numpy(float) / countries["population"].max())
-    target = countries["iso3"].isin(set(highlight)).to_numpy()
-    ax.scatter(countries["lon"][~target], countries["lat"][~target], s=size[~target], color="#CFD5DB",
-               lw=0, zorder=1)
-    ax.scatter(countries["lon"][target], countries["lat"][target], s=size[target], color="#A9B1BA",
-               lw=0, zorder=1)
-    hub_rows = countries[countries["iso3"].isin(set(hubs))]
-    ax.scatter(hub_rows["lon"], hub_rows["lat"], marker="D", s=22, facecolor="white", edgecolor="#333333",
-               lw=0.9, zorder=4)
+    """A world map (Equal Earth, shipped Natural Earth outlines; :mod:`model.analysis.maps`): ``highlight``
+    (e.g. target regimes) darker, other countries light, ``hubs`` as diamonds."""
+    map_axes(ax)
+    targets = set(highlight)
+    draw_countries(ax, {code: TARGET_LAND for code in targets}, countries, default=OTHER_LAND)
+    hub_xy = positions(countries[countries["iso3"].isin(set(hubs))])
+    ax.scatter(hub_xy["x"], hub_xy["y"], marker="D", s=22, facecolor="white", edgecolor="#333333", lw=0.9, zorder=4)
 
 
 def top_flows(flows: pd.DataFrame, top: int = 30, buyers: Sequence[str] | None = None,
@@ -525,10 +497,11 @@ def flow_width(volume: float | np.ndarray, scale: float) -> float | np.ndarray:
 
 def draw_flow_map(ax: Axes, flows: pd.DataFrame, countries: pd.DataFrame, *, highlight: Sequence[str] = (),
                   hubs: Sequence[str] = (), scale: float | None = None, label_buyers: int = 8,
-                  show_home: bool = True) -> dict[str, float]:
+                  show_home: bool = True, label: bool = True) -> dict[str, float]:
     """Draw ``flows`` (already the ones to show) as curved legs exporter -> (hub ->) buyer,
-    coloured by route and wide by volume, on a lon/lat frame. Returns the volumes drawn by route."""
-    position = countries.set_index("iso3")[["lon", "lat"]]
+    coloured by route and wide by volume, on a world map. Returns the volumes drawn by route.
+    ``label``: name the countries now (else call :func:`label_flow_map` once the layout is final)."""
+    position = positions(countries)
     map_frame(ax, countries, highlight=highlight, hubs=hubs)
     if flows.empty:
         ax.text(0.5, 0.5, "no deliveries yet", transform=ax.transAxes, ha="center", va="center",
@@ -549,50 +522,31 @@ def draw_flow_map(ax: Axes, flows: pd.DataFrame, countries: pd.DataFrame, *, hig
         xy = position.loc[home["country"]].to_numpy(float)
         ax.scatter(xy[:, 0], xy[:, 1], s=25 + 320 * np.sqrt(home["volume"] / home["volume"].max()),
                    facecolor="none", edgecolor=[ROUTE_COLOURS[r] for r in home["route"]], lw=2.0, zorder=3)
-    # labels: hubs used (bold), exporters, and the largest buyers, placed so they do not overlap
-    used_hubs = [h for h in flows["hub"] if h]
-    buyers = flows.groupby("buyer")["acquired"].sum().nlargest(label_buyers).index
-    exporters = flows.groupby("exporter")["acquired"].sum().nlargest(6).index
-    labelled = {c: "bold" for c in used_hubs}
-    for code in exporters:
-        labelled.setdefault(code, "normal")
-    for code in buyers:
-        labelled.setdefault(code, "optional")
-    for code in hubs:
-        labelled.setdefault(code, "light")
-    place_labels(ax, [(code, *position.loc[code], weight) for code, weight in labelled.items()
-                      if code in position.index])
+    if label:
+        label_flow_map(ax, flows, countries, label_buyers)
     return flows.groupby("route")["acquired"].sum().to_dict()
 
 
-def place_labels(ax: Axes, labels: Sequence[tuple[str, float, float, str]], fontsize: float = 7.5) -> None:
-    """Annotate points ``(text, x, y, weight)`` next to them, trying six positions in turn so that no
-    label box overlaps one placed before (a greedy choice in data units, from the axes' size).
-    ``weight``: "bold" or "normal" (always placed), "optional" (looks normal) or "light" (grey):
-    these two are left out when no position is free."""
-    fig_width = ax.figure.get_size_inches()[0] * 72 * ax.get_position().width
-    per_point = (ax.get_xlim()[1] - ax.get_xlim()[0]) / max(fig_width, 1.0)  # data units per point
-    boxes: list[tuple[float, float, float, float]] = []
-    for text, x, y, weight in labels:
-        w, h = 0.62 * fontsize * len(text) * per_point, 1.0 * fontsize * per_point
-        pad = 3 * per_point
-        candidates = [(pad, pad / 2), (pad, -h - pad / 2), (-w - pad, pad / 2), (-w - pad, -h - pad / 2),
-                      (-w / 2, pad * 1.6), (-w / 2, -h - pad * 1.6)]
-        chosen = None
-        for dx, dy in candidates:
-            box = (x + dx, y + dy, x + dx + w, y + dy + h)
-            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
-                chosen = (dx, dy)
-                break
-        if chosen is None:
-            if weight in ("optional", "light"):  # optional labels give way when there is no room
-                continue
-            chosen = candidates[0]
-        boxes.append((x + chosen[0], y + chosen[1], x + chosen[0] + w, y + chosen[1] + h))
-        ax.annotate(text, (x, y), xytext=(x + chosen[0], y + chosen[1]), textcoords="data", fontsize=fontsize,
-                    fontweight="bold" if weight == "bold" else "normal",
-                    color="#777777" if weight == "light" else "#222222", path_effects=_halo(2.2), zorder=5,
-                    va="bottom", ha="left")
+def label_flow_map(ax: Axes, flows: pd.DataFrame, countries: pd.DataFrame, label_buyers: int = 8) -> None:
+    """Name the hubs used (bold), the six largest exporters and the ``label_buyers`` largest buyers
+    of ``flows`` on a map drawn by :func:`draw_flow_map`, without overlaps."""
+    if flows.empty:
+        return
+    position = positions(countries)
+    used_hubs = [h for h in flows["hub"] if h]
+    exporters = flows.groupby("exporter")["acquired"].sum().nlargest(6).index
+    buyers = flows.groupby("buyer")["acquired"].sum().nlargest(label_buyers).index
+    weights = {code: "bold" for code in used_hubs}
+    for code in [*exporters, *buyers]:
+        weights.setdefault(code, "normal")
+    place_labels(ax, [(code, *position.loc[code], weight) for code, weight in weights.items()
+                      if code in position.index])
+
+
+def freeze_layout(fig: Figure) -> None:
+    """Run the figure's layout once and keep it, so labels placed afterwards stay where placed."""
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
 
 
 def _scale_labels(scale: float) -> list[float]:
@@ -610,6 +564,11 @@ def _volume_text(value: float) -> str:
         if abs(value) >= size:
             return f"{value / size:.3g} {unit}"
     return f"{value:.3g}"
+
+
+def route_key(routes: Sequence[str], lw: float = 4) -> list[Line2D]:
+    """Legend handles for ``routes``, in the order of :data:`ROUTES`."""
+    return [Line2D([], [], color=ROUTE_COLOURS[r], lw=lw, label=ROUTE_LABELS[r]) for r in ROUTES if r in routes]
 
 
 def flow_map(flows: pd.DataFrame, countries: pd.DataFrame | None = None, *, scenarios: Sequence[str] | None = None,
@@ -634,26 +593,25 @@ def flow_map(flows: pd.DataFrame, countries: pd.DataFrame | None = None, *, scen
     ncols = max(1, min(ncols, len(names)))
     nrows = -(-len(names) // ncols)
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(7.6 * ncols, 3.1 * nrows + (0.8 if nrows * ncols > len(names)
-                                 else 1.9)), squeeze=False,
-                                 layout="constrained")
+        fig, axes = plt.subplots(nrows, ncols, figsize=(7.6 * ncols, 3.9 * nrows + (0.8 if nrows * ncols > len(names)
+                                 else 1.9)), squeeze=False, layout="constrained")
         drawn_routes: set[str] = set()
         for ax, name in zip(axes.flat, names):
-            volumes = draw_flow_map(ax, shown[name], countries, highlight=targets or (), hubs=hubs, scale=scale)
+            volumes = draw_flow_map(ax, shown[name], countries, highlight=targets or (), hubs=hubs, scale=scale,
+                                    label=False)
             drawn_routes |= set(volumes)
             share = 100 * shown[name]["acquired"].sum() / totals[name] if totals[name] > 0 else 0.0
             ax.set_title(f"{name}: the {len(shown[name])} largest flows ({share:.0f}% of the volume)", fontsize=10.5)
         spare = _grid_tidy(axes, len(names))
-        routes_key = [Line2D([], [], color=ROUTE_COLOURS[r], lw=4, label=ROUTE_LABELS[r])
-                      for r in ROUTES if r in drawn_routes]
+        routes_key = route_key(drawn_routes)
         widths = [Line2D([], [], color="#555555", lw=float(flow_width(v, scale)), label=_volume_text(v))
                   for v in _scale_labels(scale)]
         marks = [Line2D([], [], ls="", marker="o", ms=10, mfc="none", mec="#555555", mew=2,
                         label="delivered inside the vendor's\nhome country (ring area: volume)"),
                  Line2D([], [], ls="", marker="D", ms=5, mfc="white", mec="#333333",
                         label="transit hub (bold: used by a flow shown)"),
-                 Line2D([], [], ls="", marker="o", ms=7, color="#A9B1BA", label="target regime (area: population)"),
-                 Line2D([], [], ls="", marker="o", ms=7, color="#CFD5DB", label="other country")]
+                 Patch(facecolor=TARGET_LAND, edgecolor="white", label="target regime"),
+                 Patch(facecolor=OTHER_LAND, edgecolor="white", label="other country")]
         width_title = f"line width: volume ({EFFECTIVE_UNITS})"
         if spare:  # the legends fill the first spare panel
             holder = spare[0]
@@ -665,12 +623,18 @@ def flow_map(flows: pd.DataFrame, countries: pd.DataFrame | None = None, *, scen
             holder.legend(handles=widths + marks, loc="upper left", bbox_to_anchor=(0.52, 1.0), frameon=False,
                           title=width_title)
         else:
-            first = fig.legend(handles=routes_key, loc="outside lower left", ncol=2, frameon=False, title="route")
-            fig.legend(handles=widths + marks, loc="outside lower right", ncol=2, frameon=False, title=width_title)
-            fig.add_artist(first)
+            columns = [[Patch(visible=False, label="route:"), *routes_key],
+                       [Patch(visible=False, label=f"{width_title}:"), *widths], marks]
+            rows = max(map(len, columns))  # a legend fills column by column: pad each to the same length
+            fig.legend(handles=[h for column in columns
+                                for h in column + [Patch(visible=False, label=" ")] * (rows - len(column))],
+                       loc="outside lower center", ncol=3, frameon=False)
         _suptitle(fig, "Flows of controlled items to target regimes, by route",
                   "vendor deliveries from the end of the warm-up to the horizon, mean per replication; "
-                  "countries placed by longitude and latitude")
+                  "Equal Earth projection, Natural Earth 1:110m borders")
+        freeze_layout(fig)
+        for ax, name in zip(axes.flat, names):
+            label_flow_map(ax, shown[name], countries)
         return fig
 
 
@@ -773,4 +737,126 @@ def regime_capability(regimes: pd.DataFrame, countries: pd.DataFrame | None = No
                   f" (the {len(chosen)} most populous)"),
                   "mean over replications; 95% interval: grey band (baseline), dotted lines (policies); "
                   "each panel has its own " + ("logarithmic scale" if log else "scale"))
+        return fig
+
+
+# --- 7. maps of capability and denial per regime --------------------------------------------
+
+NO_DATA_LABEL = "no data (not a target regime)"
+DENIAL_COLOURS = "YlOrRd"
+CAPABILITY_COLOURS = "YlGnBu"
+NEGATIVE_DENIAL = "#7FB8DA"
+"""Denial below zero (the policy run ended with more capability than its baseline)."""
+
+
+def baseline_of(name: str, names: Sequence[str]) -> str | None:
+    """The baseline a policy scenario is paired with in a results folder holding ``names``:
+    its own ``<name>:baseline`` or else the folder's only baseline (None if there is none)."""
+    if f"{name}:baseline" in names:
+        return f"{name}:baseline"
+    baselines = [n for n in dict.fromkeys(names) if is_baseline(n)]
+    return baselines[0] if len(baselines) == 1 else None
+
+
+def regime_denial(regimes: pd.DataFrame, step: int | None = None) -> pd.DataFrame:
+    """Per policy scenario and target regime at ``step`` (None: the last): capability, its
+    baseline's and the denial ``1 - capability / baseline capability`` (of the means).
+    ``regimes`` is a results folder's ``regimes.csv`` (or a model's regime table with ``scenario``)."""
+    columns = ["scenario", "baseline", "iso3", "capability", "baseline_capability", "denial"]
+    if regimes.empty:
+        return pd.DataFrame(columns=columns)
+    step = int(regimes["step"].max()) if step is None else step
+    at = regimes[regimes["step"] == step].set_index(["scenario", "iso3"])["capability"]
+    names = list(regimes["scenario"].unique())
+    rows = []
+    for name in _policy_names(names):
+        baseline = baseline_of(name, names)
+        if baseline is None:
+            continue
+        pair = pd.DataFrame({"capability": at.loc[name], "baseline_capability": at.loc[baseline]}).dropna()
+        pair["denial"] = 1 - pair["capability"] / pair["baseline_capability"]
+        rows.append(pair.reset_index().assign(scenario=name, baseline=baseline))
+    return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
+
+
+def _colours_of(values: pd.Series, mappable: matplotlib.cm.ScalarMappable) -> dict[str, str]:
+    return {code: matplotlib.colors.to_hex(mappable.to_rgba(value)) for code, value in values.items()
+            if np.isfinite(value)}
+
+
+def denial_mappable(denial_percent: Sequence[float]) -> matplotlib.cm.ScalarMappable:
+    """The colour scale of denial (%): 0 to a round maximum; below zero in its own colour."""
+    top = max(5.0, float(np.nanmax(np.asarray(denial_percent, float), initial=0.0)))
+    top = float(np.ceil(top / 5) * 5)
+    cmap = matplotlib.colormaps[DENIAL_COLOURS].with_extremes(under=NEGATIVE_DENIAL)
+    return matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(0, top), cmap)
+
+
+def capability_mappable(capability: Sequence[float]) -> matplotlib.cm.ScalarMappable:
+    """The colour scale of capability: logarithmic (regimes differ by orders of magnitude)."""
+    values = np.asarray(capability, float)
+    values = values[np.isfinite(values) & (values > 0)]
+    low, high = (values.min(), values.max()) if len(values) else (0.01, 1.0)
+    return matplotlib.cm.ScalarMappable(matplotlib.colors.LogNorm(low, max(high, low * 1.01)),
+                                        matplotlib.colormaps[CAPABILITY_COLOURS])
+
+
+def draw_choropleth(ax: Axes, values: pd.Series, mappable: matplotlib.cm.ScalarMappable,
+                    countries: pd.DataFrame) -> None:
+    """Countries coloured by ``values`` (indexed by ISO3) on a world map; others as land without data."""
+    map_axes(ax)
+    draw_countries(ax, _colours_of(values, mappable), countries, default=OTHER_LAND)
+
+
+def regime_map(regimes: pd.DataFrame, countries: pd.DataFrame | None = None, *, order: Sequence[str] | None = None,
+               step: int | None = None, date: str | None = None, ncols: int = 2) -> Figure:
+    """Choropleths at the horizon (or ``step``): each baseline's target-regime capability, then each
+    policy scenario's denial per regime (``1 - capability / baseline capability``, %), on one
+    shared colour scale. ``regimes`` is a results folder's ``regimes.csv``; ``date`` names the step."""
+    from model import data
+
+    countries = data.countries() if countries is None else countries
+    step = int(regimes["step"].max()) if step is None else step
+    names = scenario_order(regimes["scenario"].unique(), order)
+    baselines = [n for n in names if is_baseline(n)]
+    denial = regime_denial(regimes, step)
+    policies = [n for n in names if n in set(denial["scenario"])]
+    at = regimes[regimes["step"] == step]
+    capability = capability_mappable(at[at["scenario"].isin(baselines)]["capability"])
+    denial_scale = denial_mappable(100 * denial["denial"])
+    panels = [(n, "capability") for n in baselines] + [(n, "denial") for n in policies]
+    with plt.rc_context(STYLE):
+        fig, axes = _panel_grid(len(panels), ncols, 2.9)
+        fig.set_size_inches(6.4 * axes.shape[1] + 0.4, 3.5 * axes.shape[0] + 1.7)
+        for ax, (name, kind) in zip(axes.flat, panels):
+            if kind == "capability":
+                values = at[at["scenario"] == name].set_index("iso3")["capability"]
+                draw_choropleth(ax, values, capability, countries)
+                ax.set_title(f"{name}: capability")
+            else:
+                rows = denial[denial["scenario"] == name].set_index("iso3")
+                draw_choropleth(ax, 100 * rows["denial"], denial_scale, countries)
+                ax.set_title(f"{name}: denial (median {100 * rows['denial'].median():.1f}%)")
+        _grid_tidy(axes, len(panels))
+        used = list(axes.flat[:len(panels)])
+        cap_axes = [ax for ax, (_, kind) in zip(used, panels) if kind == "capability"]
+        den_axes = [ax for ax, (_, kind) in zip(used, panels) if kind == "denial"]
+        if cap_axes:
+            fig.colorbar(capability, ax=cap_axes, location="bottom", shrink=0.7, aspect=35, pad=0.02,
+                         label="capability at the horizon (1 = world per capita at start; log scale)")
+        if den_axes:
+            bar = fig.colorbar(denial_scale, ax=den_axes, location="bottom", shrink=0.5, aspect=40, pad=0.02,
+                               extend="min" if (denial["denial"] < 0).any() else "neither",
+                               label="denial: 1 - capability / baseline capability, same seeds (%)")
+            bar.ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+        fig.legend(handles=[Patch(facecolor=OTHER_LAND, edgecolor="#999999", label=NO_DATA_LABEL),
+                            Line2D([], [], ls="", marker="o", ms=5, mfc="#888888", mec="#555555",
+                                   label="small state (no outline at this scale)")]
+                   + ([Patch(facecolor=NEGATIVE_DENIAL, label="denial below 0 (more capability than baseline)")]
+                      if (denial["denial"] < 0).any() else []),
+                   loc="outside lower center", ncol=3, frameon=False)
+        when = f"at {date}" if date else f"at step {step}"
+        _suptitle(fig, "Target-regime capability and denial by country",
+                  f"{when} (the horizon), mean over replications; Equal Earth projection, Natural Earth 1:110m "
+                  "borders")
         return fig

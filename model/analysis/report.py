@@ -14,7 +14,7 @@ from model.experiment.metrics import DENIAL_MEASURES
 from model.vocabulary import ROUTES
 
 FIGURES = ("capability_over_time", "leakage_by_route", "leakage_over_time", "effectiveness", "flow_map",
-           "market_share", "regime_capability")
+           "market_share", "regime_capability", "regime_map")
 """The figures of a comparison, in the order they are drawn (``python run.py plot --figure NAME``)."""
 NEEDS_POLICY = frozenset({"leakage_by_route", "leakage_over_time", "effectiveness", "flow_map"})
 """Figures that compare policies with their baselines: skipped when a folder holds only baselines."""
@@ -62,6 +62,8 @@ def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str]
         "market_share": lambda: plots.market_share(ts, warmup_end, order=order),
         "regime_capability": lambda: plots.regime_capability(comparison.regimes, dates=dates,
                                                              warmup_end=warmup_end, order=order),
+        "regime_map": lambda: plots.regime_map(comparison.regimes, order=order,
+                                               date=dates.get(int(comparison.regimes["step"].max()))),
     }
     paths = []
     for name in FIGURES:
@@ -72,7 +74,7 @@ def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str]
                 raise ModelInputError(f"figure {name}", "needs a policy scenario; these results hold only "
                                       "baselines")
             continue
-        if name == "regime_capability" and not len(comparison.regimes):
+        if name in ("regime_capability", "regime_map") and not len(comparison.regimes):
             continue
         paths += plots.save(makers[name](), Path(folder), name, formats, dpi=dpi, compact=compact)
     return paths

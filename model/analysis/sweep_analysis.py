@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from model.config_base import input_error
-from model.errors import ModelInputError
+from model.errors import ModelInputError, closest
 from model.experiment.design import salib_problem
 from model.experiment.folders import read_listed, read_manifest
 from model.experiment.metrics import interval, summarise
@@ -117,6 +117,15 @@ def read_results(folder: str | Path) -> SweepResults:
     if not len(runs) or not len(points):
         raise ModelInputError(str(folder / tables["runs"]["file"]), "empty table",
                               expected="a sweep with at least one run")
+    for key, names, table in (("metrics", manifest["metrics"], runs),
+                              ("design.columns", manifest["design"]["columns"], points)):
+        missing = [name for name in names if name not in table]
+        if missing:
+            raise ModelInputError(f"{folder / 'manifest.json'}: {key}", "damaged manifest: names no stored column",
+                                  got=missing[0], suggestion=closest(missing[0], list(table)))
+    if any(set(manifest["design"]["columns"]) - set(point) for point in manifest["design"]["points"]):
+        raise ModelInputError(f"{folder / 'manifest.json'}: design.points", "damaged manifest: a point lacks a "
+                              "parameter", expected=", ".join(manifest["design"]["columns"]))
     return SweepResults(folder, manifest, runs, points, timeseries)
 
 

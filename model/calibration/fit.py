@@ -32,7 +32,7 @@ from model.experiment.folders import (
     write_tables,
 )
 from model.experiment.manifest import build_manifest
-from model.parameters import CALIBRATED_FILE, ModelParameters
+from model.parameters import ModelParameters
 from model.scenario import Scenario
 from model.scenario.tables import toml_key, toml_value
 
@@ -144,13 +144,15 @@ def _columns(spec: CalibrationSpec) -> dict[str, tuple[str, str]]:
             | {"point_in_round": ("", "design point within its round")})
 
 
-def write_calibrated(result: CalibrationResult, path: Path = CALIBRATED_FILE, note: str = "") -> Path:
-    """Write the best point's parameters to the file ``default_parameters()`` reads."""
+def write_calibrated(result: CalibrationResult, path: Path, note: str = "") -> Path:
+    """Write the best point's parameters, and the fit's loss in a ``[fit]`` table, to ``path`` in the
+    format of the file ``default_parameters()`` reads (``calibrate --install`` copies it there)."""
     params = result.spec.parameters(ModelParameters(), result.best_values)
     changed = {f.path[0] for f in result.spec.free}
     data = params.model_dump()
     lines = [
-        "# Calibrated parameters: written by `python run.py calibrate`; do not edit by hand.",
+        ("# Calibrated parameters: written by `python run.py calibrate`, installed by "
+         "`python run.py calibrate --install`; do not edit by hand."),
         f"# {dt.datetime.now(dt.UTC).date().isoformat()} {note}".rstrip(),
         (f"# Loss {result.best['loss']:.3f} over {len(result.spec.targets)} targets "
          "(see docs/validation.md and model/data/calibration.toml)."),
@@ -158,5 +160,7 @@ def write_calibrated(result: CalibrationResult, path: Path = CALIBRATED_FILE, no
         "[parameters]",
     ]
     lines += [f"{toml_key(name)} = {toml_value(data[name])}" for name in sorted(changed)]
+    lines += ["", "[fit]", f"loss = {toml_value(float(result.best['loss']))}",
+              f"targets = {len(result.spec.targets)}", f"points = {len(result.points)}"]
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -11,6 +10,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from model.config_base import Config, input_error
 from model.errors import ModelInputError, check_name
+from model.limits import CalendarDate, Horizon, IntervalReplications, Replications, Samples
 from model.parameters import ModelParameters
 
 CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "data" / "calibration.toml"
@@ -21,8 +21,8 @@ class Target(Config):
 
     name: str
     observable: list[str] = Field(min_length=1, description="Summary columns, added up.")
-    start: dt.date
-    end: dt.date
+    start: CalendarDate
+    end: CalendarDate
     aggregate: Literal["mean", "sum"] = "mean"
     value: float
     low: float
@@ -50,11 +50,11 @@ class FreeParameter(Config):
 
 
 class CalibrationSettings(Config):
-    horizon: int = Field(16, ge=2)
-    replications: int = Field(2, ge=1)
-    rounds: list[int] = Field(default_factory=lambda: [48, 24], min_length=1)
+    horizon: Horizon = Field(16, ge=2)
+    replications: Replications = 2
+    rounds: list[Samples] = Field(default_factory=lambda: [48, 24], min_length=1, max_length=100)
     shrink: float = Field(0.35, gt=0.0, le=1.0)
-    validation_replications: int = Field(20, ge=2)
+    validation_replications: IntervalReplications = 20
 
     def box_share(self, round_number: int) -> float:
         """Share of each free parameter's range that round ``round_number`` (from 1) searches."""

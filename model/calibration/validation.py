@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,14 @@ CHECK_REPLICATIONS = 10
 UNCERTAINTY_POINTS = 8
 UNCERTAINTY_REPLICATIONS = 4
 HEADLINE = ("unilateral_us", "wassenaar", "global_with_china")
+
+
+class Replications(NamedTuple):
+    """Replications of each section of the report."""
+
+    targets: int
+    checks: int
+    uncertainty: int
 
 
 def _scenario(name: str) -> Scenario:
@@ -50,10 +58,11 @@ def _variant(scenario: Scenario, name: str, **changes: Any) -> Scenario:
     return scenario.model_copy(update={"name": name, **changes})
 
 
-def behavioural_checks(executor: Any, progress: bool) -> list[dict[str, Any]]:
+def behavioural_checks(executor: Any, progress: bool,
+                       replications: int = CHECK_REPLICATIONS) -> list[dict[str, Any]]:
     """The model's qualitative claims, each measured on paired runs."""
     base = _scenario("baseline")
-    run = {"replications": CHECK_REPLICATIONS, "executor": executor, "progress": progress}
+    run = {"replications": replications, "executor": executor, "progress": progress}
     checks = []
 
     algorithms = compare([base, _scenario("unilateral_us_algorithms")], **run).summary.iloc[0]
@@ -111,7 +120,8 @@ def behavioural_checks(executor: Any, progress: bool) -> list[dict[str, Any]]:
     return checks
 
 
-def headline_uncertainty(spec: CalibrationSpec, executor: Any, progress: bool, seed: int) -> pd.DataFrame:
+def headline_uncertainty(spec: CalibrationSpec, executor: Any, progress: bool, seed: int,
+                         replications: int = UNCERTAINTY_REPLICATIONS) -> pd.DataFrame:
     """Denial effectiveness of the headline policies for parameter sets sampled (Latin hypercube)
     in the final search box around the calibrated point: one row per parameter set and policy."""
     calibrated = default_parameters()
@@ -125,7 +135,7 @@ def headline_uncertainty(spec: CalibrationSpec, executor: Any, progress: bool, s
     for point, values in enumerate(design):
         params = spec.parameters(ModelParameters(), dict(zip([f.key for f in spec.free], values)))
         variant = [s.model_copy(update={"parameters": params}) for s in scenarios]
-        summary = compare(variant, replications=UNCERTAINTY_REPLICATIONS, executor=executor,
+        summary = compare(variant, replications=replications, executor=executor,
                           progress=progress).summary
         for _, row in summary.iterrows():
             rows.append({"point": point, "scenario": row["scenario"], "leakage_rate": row["leakage_rate"],
@@ -144,13 +154,16 @@ def _value(params: ModelParameters, path: tuple[str, ...]) -> float:
 def write_validation_report(
     path: Path, *, replications: int | None = None, executor: Any = None, progress: bool = True,
 ) -> Path:
-    """Run everything and write the Markdown report to ``path``."""
+    """Run everything and write the Markdown report to ``path``; ``replications``, when given, is
+    used by every section (targets, behavioural checks, uncertainty) instead of their defaults."""
     spec = load_spec()
-    n = replications or spec.settings.validation_replications
-    targets = target_table(spec, n, executor, progress)
-    checks = behavioural_checks(executor, progress)
-    uncertainty = headline_uncertainty(spec, executor, progress, seed=_scenario("baseline").seed)
-    path.write_text(render(spec, targets, checks, uncertainty, n))
+    counts = Replications(replications or spec.settings.validation_replications,
+                          replications or CHECK_REPLICATIONS, replications or UNCERTAINTY_REPLICATIONS)
+    targets = target_table(spec, counts.targets, executor, progress)
+    checks = behavioural_checks(executor, progress, counts.checks)
+    uncertainty = headline_uncertainty(spec, executor, progress, seed=_scenario("baseline").seed,
+                                       replications=counts.uncertainty)
+    path.write_text(render(spec, targets, checks, uncertainty, counts))
     return path
 
 
@@ -159,7 +172,7 @@ def _fmt(x: float) -> str:
 
 
 def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], uncertainty: pd.DataFrame,
-           replications: int) -> str:
+           replications: Replications) -> str:
     """The report as Markdown."""
     commit = (git_commit() or {}).get("commit", "unknown")[:10]
     calibrated = CALIBRATED_FILE.read_text().splitlines()[1:3] if CALIBRATED_FILE.exists() else ["# not calibrated"]
@@ -180,7 +193,7 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], unc
         "",
         f"## Targets ({inside} of {len(targets)} within tolerance)",
         "",
-        f"Model: mean and 95% interval over {replications} replications of the no-controls baseline.",
+        f"Model: mean and 95% interval over {replications.targets} replications of the no-controls baseline.",
         "",
         "| target | source | target value [tolerance] | model mean [95% interval] | within |",
         "|---|---|---|---|---|",
@@ -191,14 +204,14 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], unc
                      f"{_fmt(t['model'])} [{_fmt(t['model_low'])}, {_fmt(t['model_high'])}] | "
                      f"{'yes' if t['within'] else '**no**'} |")
     lines += ["", "## Behavioural checks", "",
-              f"Paired runs (policy and baseline on the same seeds), {CHECK_REPLICATIONS} replications each.", "",
+              f"Paired runs (policy and baseline on the same seeds), {replications.checks} replications each.", "",
               "| claim | measured | holds |", "|---|---|---|"]
     lines += [f"| {c['claim']} | {c['measured']} | {'yes' if c['holds'] else '**no**'} |" for c in checks]
     lines += ["", "## Uncertainty of the headline", "",
               (f"The unilateral-versus-coordinated comparison re-run for {UNCERTAINTY_POINTS} parameter sets "
                "drawn by Latin hypercube from the final calibration search box (each free parameter within "
                f"+/-{spec.settings.final_box_share / 2:.1%} of its range around the calibrated value), "
-               f"{UNCERTAINTY_REPLICATIONS} paired replications each."), "",
+               f"{replications.uncertainty} paired replications each."), "",
               ("Median [min, max] over parameter sets of each denial measure (docs/ODD.md 7.13: equal-weighted "
                "over target regimes, the headline; population-weighted; importing target regimes only) and of "
                "the leakage rate."), "",

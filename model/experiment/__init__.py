@@ -7,7 +7,7 @@ from model.experiment.compare import Comparison, ExperimentError, compare, run_s
 from model.experiment.executors import execute, local_processes
 from model.experiment.metrics import interval, replicate_metrics, summarise
 from model.experiment.results import Results, load_results
-from model.experiment.runner import RunRecord, RunSpec, run_one
+from model.experiment.runner import RunRecord, RunSpec, run_ensemble, run_one
 from model.experiment.seeds import replicate_seed, replicate_seeds
 from model.experiment.spec import Parameter, SweepSpec, load_spec
 
@@ -31,6 +31,7 @@ __all__ = [
     "replicate_seed",
     "replicate_seeds",
     "revenue_shares",
+    "run_ensemble",
     "run_one",
     "run_scenario",
     "run_sweep",

@@ -9,6 +9,7 @@ bounds, whole numbers within integer bounds, or one of the listed values (a cate
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,19 @@ def make_design(kind: str, axes: Sequence[Axis], *, samples: int | None = None, 
     unit = _unit_sample(kind, len(axes), samples, seed, levels, second_order)
     rows = [tuple(axis.value(u) for axis, u in zip(axes, row)) for row in unit]
     return Design(kind, _table(axes, rows), unit)
+
+
+def design_size(kind: str, axes: Sequence[Axis], *, samples: int | None = None,
+                second_order: bool = False) -> int:
+    """How many points :func:`make_design` would make, computed without making them."""
+    d = len(axes)
+    if kind == "grid":
+        return math.prod(len(axis.levels) for axis in axes)
+    if kind == "sobol":
+        return samples * ((2 * d + 2) if second_order else (d + 2))
+    if kind == "morris":
+        return samples * (d + 1)
+    return samples
 
 
 def salib_problem(columns: Sequence[str]) -> dict[str, Any]:

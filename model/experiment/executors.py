@@ -13,24 +13,32 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from model.experiment.runner import RunRecord, RunSpec, run_one
+from model.experiment.orphans import die_with, stop
+from model.experiment.runner import RunRecord, RunSpec, run_ensemble, run_one
 
-TASKS_PER_WORKER = 100
-"""Workers are replaced after this many runs, so no per-process registry can grow without bound."""
+TASKS_PER_WORKER = 25
+"""Workers are replaced after this many ensembles, so no per-process registry can grow without bound."""
 
 IN_FLIGHT_PER_WORKER = 4
 """Runs submitted ahead per worker: enough to keep workers busy, few enough that memory does not
 grow with the number of runs (specs are drawn from the iterable only as runs finish)."""
 
+ENSEMBLE_RUNS = 4
+"""Consecutive runs sent to a worker as one job (:func:`run_ensemble`): one round trip instead of
+several, and runs of one design point (planned consecutively) meet its cached setup in one worker."""
+
 
 def local_processes(workers: int | None = None) -> ProcessPoolExecutor:
-    """A process pool with an explicit start method (``import mesa`` sets 'spawn' globally)."""
+    """A process pool with an explicit start method (``import mesa`` sets 'spawn' globally) whose
+    workers end with the main process (:func:`model.experiment.orphans.die_with`)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["model"])
     return ProcessPoolExecutor(
         max_workers=workers or os.cpu_count() or 1,
         mp_context=context,
         max_tasks_per_child=TASKS_PER_WORKER,
+        initializer=die_with,
+        initargs=(os.getpid(),),
     )
 
 
@@ -48,7 +56,11 @@ def execute(specs: Iterable[RunSpec], executor: Any = None) -> Iterator[RunRecor
         return
     if executor == "processes" or isinstance(executor, int):
         with local_processes(None if executor == "processes" else executor) as pool:
-            yield from _through(pool, specs)
+            try:
+                yield from _through(pool, specs)
+            except BaseException:  # Ctrl-C, an error, or the caller stopped early: no run outlives it
+                stop(pool)
+                raise
         return
     if hasattr(executor, "get_executor"):  # a dask.distributed Client
         executor = executor.get_executor(pure=False)
@@ -59,17 +71,24 @@ def execute(specs: Iterable[RunSpec], executor: Any = None) -> Iterator[RunRecor
 
 
 def _through(executor: Executor, specs: Iterator[RunSpec]) -> Iterator[RunRecord]:
-    """Submit runs as earlier ones finish, keeping a bounded number in flight; yield in completion order."""
-    limit = IN_FLIGHT_PER_WORKER * _workers(executor)
+    """Submit ensembles as earlier ones finish, keeping a bounded number in flight; yield records in
+    completion order."""
+    limit = max(IN_FLIGHT_PER_WORKER * _workers(executor) // ENSEMBLE_RUNS, 1)  # ensembles in flight
     pending: set[Future] = set()
-    for spec in specs:
-        pending.add(executor.submit(run_one, spec))
+    for ensemble in _ensembles(specs):
+        pending.add(executor.submit(run_ensemble, ensemble))
         if len(pending) >= limit:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            yield from (future.result() for future in done)
+            yield from (record for future in done for record in future.result())
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        yield from (future.result() for future in done)
+        yield from (record for future in done for record in future.result())
+
+
+def _ensembles(specs: Iterator[RunSpec]) -> Iterator[list[RunSpec]]:
+    """Consecutive specs in groups of ``ENSEMBLE_RUNS`` (the last may be smaller), drawn lazily."""
+    while ensemble := list(itertools.islice(specs, ENSEMBLE_RUNS)):
+        yield ensemble
 
 
 def _workers(executor: Executor) -> int:

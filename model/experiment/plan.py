@@ -48,8 +48,8 @@ def kwargs_key(kwargs: dict[str, Any]) -> str:
 @dataclass(frozen=True)
 class Plan:
     """``baseline_of[p]`` is point ``p``'s baseline (-1 when unpaired); ``baseline_points[b]`` is a
-    point whose baseline is ``b`` (its scenario's :meth:`baseline` is run); ``points`` are the
-    points run with their own policies."""
+    point whose baseline is ``b`` (its scenario's :meth:`model.scenario.Scenario.baseline` is run);
+    ``points`` are the points run with their own policies."""
 
     design: Points
     seeds: list[int]

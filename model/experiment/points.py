@@ -16,10 +16,11 @@ from typing import Any, ClassVar
 
 from model.errors import ModelInputError
 from model.experiment.coalitions import growing_coalitions
-from model.experiment.design import Axis, Design, make_design
+from model.experiment.design import Axis, Design, design_size, make_design
 from model.experiment.keys import resolve, with_values
 from model.experiment.outcomes import DEFAULT_RAW, check_names, metric_names, raw_metric_names
 from model.experiment.spec import Parameter, SweepSpec
+from model.limits import MAX_POINTS, MAX_RUNS, check_size
 from model.scenario import Scenario, ScenarioError, validate_scenario
 from model.scenario.tables import Loc, deep_merge, key_path
 
@@ -99,6 +100,7 @@ def prepare(spec: SweepSpec, base: Scenario, origin: str) -> Sweep:
     seed = spec.seed if spec.seed is not None else base.seed
     axes = [Axis(p.column, _levels(p, base, origin, i), p.bounds, p.integer)
             for i, p in enumerate(spec.parameters)]
+    _check_size(spec, axes, spec.replications or base.replications, origin)
     design = make_design(spec.design, axes, samples=spec.samples, seed=seed, levels=spec.levels,
                          second_order=spec.second_order)
     metrics, series = _metrics(spec, base, origin, locs)
@@ -108,6 +110,17 @@ def prepare(spec: SweepSpec, base: Scenario, origin: str) -> Sweep:
     for point in range(len(design)):
         sweep.scenario(point)
     return sweep
+
+
+def _check_size(spec: SweepSpec, axes: list[Axis], replications: int, origin: str) -> None:
+    """Refuse a design beyond :data:`MAX_POINTS` points or :data:`MAX_RUNS` runs before making it."""
+    points = design_size(spec.design, axes, samples=spec.samples, second_order=spec.second_order)
+    key = "samples" if spec.samples is not None else "parameters"
+    try:
+        check_size("design points", points, MAX_POINTS, key)
+        check_size("runs", points * replications * (2 if spec.paired else 1), MAX_RUNS, key)
+    except ModelInputError as err:
+        raise ScenarioError.of(origin, err) from None
 
 
 def _with_changes(base: Scenario, changes: dict[str, Any], origin: str) -> Scenario:

@@ -1,12 +1,15 @@
-"""One model run as a picklable job: :class:`RunSpec` in, small :class:`RunRecord` out."""
+"""One model run as a picklable job: :class:`RunSpec` in, small :class:`RunRecord` out; and an
+ensemble of runs as one job (:func:`run_ensemble`)."""
 
 from __future__ import annotations
 
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from model.simulation import ControlRegimeModel, release
@@ -54,11 +57,13 @@ def run_one(spec: RunSpec) -> RunRecord:
     model = None
     try:
         model = ControlRegimeModel(**spec.model_kwargs, rng=spec.seed, collect_agents=False)
+        model.collect_flows = spec.keep_flows
         controlling: set[str] = set()
         while model.running:
             model.step()
             controlling |= model.controlling_countries
         ts = model.timeseries()
+        check_finite(ts)
         keep = (ts.index % spec.record_every == 0) | (ts.index == ts.index[-1])
         return RunRecord(
             spec=spec,
@@ -75,3 +80,28 @@ def run_one(spec: RunSpec) -> RunRecord:
     finally:
         if model is not None:
             release(model)
+
+
+def check_finite(timeseries: pd.DataFrame) -> None:
+    """Refuse a run whose numbers overflowed: each parameter is bounded (``docs/scenarios.md``), but
+    several near their extremes together can still take the arithmetic beyond floating point."""
+    numbers = timeseries.select_dtypes("number")
+    bad = ~np.isfinite(numbers.to_numpy(float))
+    if bad.any():
+        row, column = np.argwhere(bad)[0]
+        raise ArithmeticError(
+            f"{numbers.columns[column]} is {numbers.iat[row, column]} at step {numbers.index[row]}: the "
+            "parameters together are beyond the range where the arithmetic holds; move the extreme ones "
+            "toward their defaults")
+
+
+def run_ensemble(specs: Sequence[RunSpec]) -> list[RunRecord]:
+    """Run ``specs`` one after another in this process; records in the order of ``specs``.
+
+    Runs of one world, policy set and parameter set share what does not depend on their random
+    numbers, built once per process: the world and its route prices and cheapest routes, the
+    policy schedule with its per-state arrays, and the opening allocation (see
+    :func:`model.simulation.setup_for`). Each run draws from its own streams, seeded from its
+    spec, so every record is identical to ``run_one(spec)``'s, alone or in any ensemble.
+    """
+    return [run_one(spec) for spec in specs]

@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from model.config_base import Config
 from model.errors import ModelInputError
 from model.experiment.keys import parse
+from model.limits import MAX_HORIZON, Replications, Samples, Seed
 from model.scenario.errors import ScenarioError
 from model.scenario.explain import explain
 from model.scenario.sources import read_toml
@@ -119,20 +120,20 @@ class SweepSpec(Config):
         "key; arrays replace whole).",
     )
     design: Design = Field("grid", description="grid (every combination), lhs, sobol or morris.")
-    samples: int | None = Field(
-        None, ge=1, description="lhs: points; sobol: base samples N (a power of 2; N * (D + 2) points, "
+    samples: Samples | None = Field(
+        None, description="lhs: points; sobol: base samples N (a power of 2; N * (D + 2) points, "
         "N * (2D + 2) with second_order); morris: trajectories N (N * (D + 1) points).",
     )
-    levels: int = Field(4, ge=2, description="Morris grid levels.")
+    levels: int = Field(4, ge=2, le=1_000, description="Morris grid levels.")
     second_order: bool = Field(False, description="Sobol: also second-order indices (more points).")
-    replications: int | None = Field(None, ge=1, description="Runs per point (default: the base scenario's).")
-    seed: int | None = Field(None, ge=0, description="Master seed (default: the base scenario's).")
+    replications: Replications | None = Field(None, description="Runs per point (default: the base scenario's).")
+    seed: Seed | None = Field(None, description="Master seed (default: the base scenario's).")
     paired: bool = Field(True, description="Pair each point with its no-controls baseline on the same seeds.")
     metrics: list[str] | None = Field(
         None, description="End-of-run metrics (default: all paired metrics, or a headline set unpaired).")
     series: list[str] = Field(default_factory=lambda: list(DEFAULT_SERIES),
                               description="Columns recorded every record_every steps ([] for none).")
-    record_every: int = Field(4, ge=1,
+    record_every: int = Field(4, ge=1, le=MAX_HORIZON,
                               description="Steps between time-series records (the last is always kept).")
     parameters: list[Parameter] = Field(min_length=1, description="The swept parameters.")
 

@@ -7,7 +7,7 @@
 
 A batch is written into a hidden temporary folder and committed by renaming it into place, so a
 part is either complete or absent; leftovers of a killed write are deleted when the experiment
-resumes. The folder is locked while it is written (:class:`~model.experiment.folders.FolderLock`).
+resumes. The folder is locked while it is written (:class:`model.experiment.folders.FolderLock`).
 """
 
 from __future__ import annotations

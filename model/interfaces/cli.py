@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from model.errors import ModelInputError
+from model.interfaces import arguments
 from model.interfaces.options import add_execution_options, local_executor
 
 HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar",
@@ -36,9 +37,9 @@ def _out(args: argparse.Namespace, name: str) -> Path:
 def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) -> int:
     from model.analysis.report import draw_figures, headline_table
     from model.experiment import compare
-    from model.scenario import load_scenario
+    from model.scenario import load_scenarios
 
-    scenarios = [load_scenario(p) for p in paths]
+    scenarios = load_scenarios(paths)
     out = _out(args, name)
     try:
         comparison = compare(scenarios, replications=args.replications, seed=args.seed,
@@ -74,17 +75,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from model.scenario import ScenarioError, load_scenario
+    from model.interfaces.file_kinds import check_file
 
     failures = 0
     for path in args.files:
         try:
-            scenario = load_scenario(Path(path))
-        except ScenarioError as err:
+            _, summary, warnings = check_file(Path(path))
+        except ModelInputError as err:
             print(f"error: {err}", file=sys.stderr)
             failures += 1
         else:
-            print(f"ok: {path} ({scenario.name})")
+            for warning in warnings:
+                print(f"warning: {path}: {warning}", file=sys.stderr)
+            print(f"ok: {path} ({summary})")
     return 2 if failures else 0
 
 
@@ -116,9 +119,18 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from model.calibration import calibrate_into, load_spec, write_calibrated
+    from model.calibration.install import FIT_FILE, describe, install
     from model.interfaces.options import execution
     from model.scenario import SCENARIO_DIR, load_scenario
 
+    if args.install:
+        unused = [flag for flag in ("file", "seed", "out", "resume", "workers", "scheduler", "dask_local")
+                  if getattr(args, flag) not in (None, False)]
+        if unused:
+            raise ModelInputError(f"--{unused[0].replace('_', '-')}", "does nothing with --install",
+                                  expected="calibrate --install FOLDER [--force]")
+        print(describe(install(Path(args.install), force=args.force)))
+        return 0
     spec = load_spec(Path(args.file)) if args.file else load_spec()
     scenario = load_scenario(SCENARIO_DIR / "baseline.toml")
     out = Path(args.out) if args.out else RESULTS_DIR / "calibration"
@@ -126,14 +138,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     with execution(args) as executor:
         result = calibrate_into(spec, scenario, seed=seed, out=out, executor=executor, resume=args.resume,
                                 force=args.force, progress=not args.quiet, command=sys.argv)
-    path = write_calibrated(result, note=f"seed {seed}, {len(result.points)} points; details in {out}")
+    path = write_calibrated(result, out / FIT_FILE,
+                            note=f"seed {seed}, {len(result.points)} points; details in {out}")
     best = result.best
     print(f"best loss {best['loss']:.3f} (round {int(best['round'])}); fitted values written to {path}")
     for target in spec.targets:
         inside = target.low <= best[target.name] <= target.high
         print(f"  {target.name:<24} model {best[target.name]:>12.4g}   target {target.value:>10.4g} "
               f"[{target.low:.4g}, {target.high:.4g}]  {'ok' if inside else 'OUTSIDE'}")
-    print(f"Points written to {out}/. Regenerate the report with: python run.py validation-report")
+    print(f"Points written to {out}/. Make this fit the default with: python run.py calibrate --install {out}")
     return 0
 
 
@@ -148,9 +161,11 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
 
 def _common(parser: argparse.ArgumentParser, out: bool = True, settings: bool = True) -> None:
     if settings:
-        parser.add_argument("--replications", type=int, help="replications per scenario (default: the file's)")
-        parser.add_argument("--seed", type=int, help="master seed (default: the file's)")
-    parser.add_argument("--workers", type=int, help="processes to use (default: all cores; 1 = serial)")
+        parser.add_argument("--replications", type=arguments.replications,
+                            help="replications per scenario (default: the file's)")
+        parser.add_argument("--seed", type=arguments.seed, help="master seed (default: the file's)")
+    parser.add_argument("--workers", type=arguments.workers,
+                        help="processes to use (default: all cores; 1 = serial)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     if out:
         parser.add_argument("--out", help="results folder (default: results/<name>-<timestamp>)")
@@ -161,7 +176,7 @@ def _common(parser: argparse.ArgumentParser, out: bool = True, settings: bool = 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = arguments.Parser(
         prog="run.py",
         description="Export controls on mass-surveillance technology: an agent-based model. "
         "Without a subcommand, runs the headline comparison of unilateral US controls and coordinated "
@@ -183,8 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(handler=cmd_compare)
 
-    p = sub.add_parser("validate", help="check scenario files without running them",
-                       description="Check scenario files (syntax, keys, types, ranges, names) without running.")
+    p = sub.add_parser("validate", help="check scenario, sweep and calibration files without running them",
+                       description="Check files without running them (syntax, keys, types, ranges, names; a "
+                       "sweep's every point and size): scenarios, sweeps (a top-level `base`) and calibration "
+                       "files (`targets` / `free`).")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(handler=cmd_validate)
 
@@ -202,12 +219,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("calibrate", help="fit the default world's free parameters to public figures",
                        description="Fit the free parameters in model/data/calibration.toml to its targets "
-                       "(iterated Latin-hypercube search) and write model/data/calibrated.toml.")
+                       "(iterated Latin-hypercube search) and write the fit to OUT/calibrated.toml; "
+                       "--install OUT then makes it the default (model/data/calibrated.toml).")
     p.add_argument("--file", help="calibration file (default: model/data/calibration.toml)")
-    p.add_argument("--seed", type=int, help="master seed (default: the baseline scenario's)")
+    p.add_argument("--seed", type=arguments.seed, help="master seed (default: the baseline scenario's)")
     p.add_argument("--out", help="working folder of the search (default: results/calibration)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted calibration in --out")
-    p.add_argument("--force", action="store_true", help="replace an existing working folder")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing working folder; with --install, install a worse fit")
+    p.add_argument("--install", metavar="FOLDER",
+                   help="only copy FOLDER's fit to model/data/calibrated.toml (refused if its loss is higher)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_execution_options(p)
     p.set_defaults(handler=cmd_calibrate)
@@ -216,13 +237,17 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Compare the calibrated baseline with every target, run the behavioural "
                        "checks and the headline's uncertainty analysis, and write docs/validation.md.")
     p.add_argument("--out-file", default="docs/validation.md", help="where to write (default: docs/validation.md)")
-    _common(p, out=False)
+    p.add_argument("--replications", type=arguments.interval_replications,
+                   help="replications of every section (default: each section's own)")
+    _common(p, out=False, settings=False)
     p.set_defaults(handler=cmd_validation_report)
 
+    from model.interfaces.strategy_cli import register as register_strategy
     from model.interfaces.sweep_cli import register as register_sweeps
     from model.interfaces.viz_cli import register as register_viz
 
     register_sweeps(sub)
+    register_strategy(sub)
     register_viz(sub)
     return parser
 

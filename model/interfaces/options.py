@@ -8,14 +8,16 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from model.errors import ModelInputError
+from model.interfaces import arguments
 
 
 def add_execution_options(parser: argparse.ArgumentParser) -> None:
     """``--workers`` | ``--scheduler`` | ``--dask-local``: where the runs execute."""
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, help="local processes (default: all cores; 1 = serial)")
-    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster")
-    where.add_argument("--dask-local", type=int, metavar="N",
+    where.add_argument("--workers", type=arguments.workers, help="local processes (default: all cores; 1 = serial)")
+    where.add_argument("--scheduler", type=arguments.scheduler, metavar="tcp://HOST:PORT",
+                       help="run on an existing Dask cluster")
+    where.add_argument("--dask-local", type=arguments.workers, metavar="N",
                        help="start a local Dask cluster of N single-threaded worker processes")
 
 

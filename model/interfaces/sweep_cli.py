@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from model.errors import ModelInputError
+from model.interfaces import arguments
 from model.interfaces.options import add_execution_options, execution
 
 
@@ -26,12 +28,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="continue an interrupted sweep in the results folder")
     p.add_argument("--force", action="store_true", help="replace an existing results folder written by this tool")
     add_execution_options(p)
-    p.add_argument("--replications", type=int, help="runs per point (default: the file's)")
-    p.add_argument("--seed", type=int, help="master seed (default: the file's)")
-    p.add_argument("--samples", type=int, help="samples of a sampled design (default: the file's)")
-    p.add_argument("--chunk", type=int, default=CHUNK,
+    p.add_argument("--replications", type=arguments.replications, help="runs per point (default: the file's)")
+    p.add_argument("--seed", type=arguments.seed, help="master seed (default: the file's)")
+    p.add_argument("--samples", type=arguments.samples, help="samples of a sampled design (default: the file's)")
+    p.add_argument("--chunk", type=arguments.chunk, default=CHUNK,
                    help=f"finished runs per stored part (default {CHUNK})")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check the file, print the design points, the number of runs and a time estimate "
+                   "from one timed run; write nothing")
     p.set_defaults(handler=cmd_sweep)
 
     a = subparsers.add_parser(
@@ -44,12 +49,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from model.experiment.api import load_sweep, run_sweep
+    from model.experiment.api import load_sweep, run_sweep, sweep_plan
     from model.experiment.folders import results_folder
+    from model.experiment.preflight import design_warning, dry_run
 
-    if args.chunk < 1:
-        raise ModelInputError("--chunk", "must be at least 1", got=args.chunk)
     prepared = load_sweep(args.file, replications=args.replications, seed=args.seed, samples=args.samples)
+    if warning := design_warning(prepared):
+        print(f"warning: {args.file}: {warning}", file=sys.stderr)
+    if args.dry_run:
+        print(dry_run(prepared, sweep_plan(prepared), args.workers or args.dask_local or os.cpu_count() or 1))
+        return 0
     folder = Path(args.out) if args.out else results_folder(prepared.spec.name, f"{args.file}: name")
     with execution(args) as executor:
         try:
@@ -78,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The two subcommands on their own (as ``model/interfaces/cli.py`` runs them: bad input is one line, exit 2)."""
     from model.scenario import ScenarioError
 
-    parser = argparse.ArgumentParser(prog="python -m model.interfaces.sweep_cli")
+    parser = arguments.Parser(prog="python -m model.interfaces.sweep_cli")
     register(parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", required=True))
     args = parser.parse_args(argv)
     try:

@@ -6,7 +6,7 @@
 - ``python run.py dashboard [--port N] [--host H]`` serves the interactive dashboard
   (``model/interfaces/app.py``, Mesa's SolaraViz; needs the optional extra ``pip install -e '.[viz]'``).
 
-Bad input raises :class:`~model.errors.ModelInputError`; the main command line prints it as one
+Bad input raises :class:`model.errors.ModelInputError`; the main command line prints it as one
 line and exits with status 2.
 """
 
@@ -23,6 +23,8 @@ from importlib import metadata
 from pathlib import Path
 
 from model.errors import ModelInputError
+from model.interfaces import arguments
+from model.limits import MAX_DPI, MAX_PORT, MIN_DPI
 
 FORMAT_METAVAR = "png|svg|pdf"
 """``model.analysis.plots.FORMATS`` as the help shows it (spelled out so building the parser needs no matplotlib)."""
@@ -49,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", action="append", metavar=FORMAT_METAVAR,
                    help="file format (repeatable or comma-separated; default: png and svg)")
     p.add_argument("--out", help="folder for the figures (default: results/X/figures)")
-    p.add_argument("--dpi", type=float, help="PNG resolution in dots per inch (default: 150)")
+    p.add_argument("--dpi", type=arguments.dpi, help="PNG resolution in dots per inch (default: 150)")
     p.add_argument("--compact", action="store_true",
                    help="PNG with a 256-colour palette, about a third of the size (for web pages, READMEs)")
     p.set_defaults(handler=cmd_plot)
@@ -57,11 +59,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "dashboard", help="serve the interactive dashboard in the browser (needs the [viz] extra)",
         description="Serve the interactive dashboard (Mesa SolaraViz): choose a scenario and its main "
-        "policy settings, step or run the model, and watch target capability, the route split and the "
-        "flow network update. Stop with Ctrl+C. Needs the optional extra: pip install -e '.[viz]'. "
+        "policy settings, optionally a second scenario to compare side by side on the same seed, step or "
+        "run the model, and watch target capability, maps of denial, capability or flows, the route split "
+        "and a per-regime table update. Stop with Ctrl+C. Needs the optional extra: pip install -e '.[viz]'. "
         "See docs/dashboard.md.",
     )
-    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+    p.add_argument("--port", type=arguments.port, default=DEFAULT_PORT,
                    help=f"port to serve on (default: {DEFAULT_PORT}; 0: any free port)")
     p.add_argument("--host", default=DEFAULT_HOST,
                    help=f"interface to listen on (default: {DEFAULT_HOST}; 0.0.0.0 for all interfaces)")
@@ -87,8 +90,8 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
                 out: Path | None = None, *, dpi: float | None = None, compact: bool = False) -> list[Path]:
     """Redraw the figures of a results folder from its tables; returns the files written.
     ``dpi`` and ``compact`` apply to comparison figures (see :func:`model.analysis.plots.save`)."""
-    if dpi is not None and not 10 <= dpi <= 1200:
-        raise ModelInputError("--dpi", "out of range", expected="10 to 1200 dots per inch", got=dpi)
+    if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
+        raise ModelInputError("--dpi", "out of range", expected=f"{MIN_DPI} to {MAX_DPI} dots per inch", got=dpi)
     from model.experiment.folders import read_manifest
 
     kind = read_manifest(folder, ("comparison", "sweep"))["kind"]
@@ -157,8 +160,8 @@ def check_viz_installed() -> None:
 
 def check_port(host: str, port: int) -> None:
     """A :class:`ModelInputError` unless ``port`` is valid and free on ``host``."""
-    if not 1 <= port <= 65535:
-        raise ModelInputError("--port", "out of range", expected="a port number 1-65535", got=port)
+    if not 1 <= port <= MAX_PORT:
+        raise ModelInputError("--port", "out of range", expected=f"a port number 1-{MAX_PORT}", got=port)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
@@ -204,8 +207,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m model.interfaces.viz_cli plot|dashboard ...``: the same subcommands without ``run.py``."""
-    parser = argparse.ArgumentParser(prog="python -m model.interfaces.viz_cli",
-                                     description="Figures from stored results, and the dashboard.")
+    parser = arguments.Parser(prog="python -m model.interfaces.viz_cli",
+                              description="Figures from stored results, and the dashboard.")
     register(parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", required=True))
     args = parser.parse_args(argv)
     try:

@@ -42,19 +42,79 @@ class Draws:
 
 @dataclass(frozen=True)
 class Access:
-    """Options at one step. ``open[v, r, c, i]``: vendor v can deliver item i to c by route r."""
+    """Options at one step, as vendor arrays ``[V, C, I]`` over the world's ``available[V, R, C, I]``.
 
-    open: np.ndarray  # [V, R, C, I] bool
+    An uncontrolled option is open by every available route. A controlled one is open only by the
+    routes it slipped through: direct (``direct_slip``) and one transit hub (``hub_route``).
+    """
+
+    available: np.ndarray  # [V, R, C, I] bool: route exists, vendor sells the item, no restraint
     controlled: np.ndarray  # [V, C, I] bool: a denied control applies to this vendor's sale
     tag_if_uncontrolled: np.ndarray  # [V, C, I] int: legal / foreign_availability / extraterritorial_gap
+    direct_slip: np.ndarray  # [V, C, I] bool: a controlled sale's direct route is open (enforcement failed)
+    hub_route: np.ndarray  # [V, C, I] int: the route of a controlled sale's undetected diversion, -1 none
+
+    @property
+    def open(self) -> np.ndarray:
+        """``[V, R, C, I]``: vendor v can deliver item i to c by route r (materialised on request)."""
+        slipped = np.zeros_like(self.available)
+        slipped[:, 0] = self.direct_slip
+        v, c, i = np.nonzero(self.hub_route >= 0)
+        slipped[v, self.hub_route[v, c, i], c, i] = True
+        return self.available & (~self.controlled[:, None] | slipped)
 
 
-def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: np.ndarray) -> Access:
+@dataclass(frozen=True)
+class StateAccess:
+    """What a policy state settles before the step's draws, each ``[V, C, I]``: the route tag of every
+    sale if uncontrolled, and every sale's best diversion were it controlled by its vendor's home
+    country (``home_*``) or by the extraterritorial jurisdiction (``et_*``): the hub (0-based), its
+    chance of passing, and whether any hub is usable. Worked out once per state (:func:`state_access`)."""
+
+    tag_if_uncontrolled: np.ndarray
+    home_hub: np.ndarray
+    home_chance: np.ndarray
+    home_usable: np.ndarray
+    et_hub: np.ndarray
+    et_chance: np.ndarray
+    et_usable: np.ndarray
+
+
+def state_access(world: World, state: PolicyState, base_price: np.ndarray) -> StateAccess:
+    """Route tags of uncontrolled sales, and for every sale the hub with the lowest expected cost per
+    successful shipment (route cost / chance of passing) under each possible controller."""
+
+    def best(controller: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        passing = state.hub_slip[controller][:, :, None, None]  # [V, H, 1, 1]
+        usable = state.available[:, 1:] & (passing > 0)
+        expected_cost = np.where(usable, base_price[:, 1:, :, None] / np.where(usable, passing, 1.0), np.inf)
+        hub = np.argmin(expected_cost, axis=1)  # [V, C, I]
+        chance = np.take_along_axis(np.broadcast_to(passing, usable.shape), hub[:, None], axis=1)[:, 0]
+        return hub, chance, np.isfinite(expected_cost.min(axis=1))
+
+    vendor_requires = state.requires[world.vendor_exporter]
+    gap = np.zeros_like(vendor_requires)
+    if state.et_exporter >= 0:
+        captured = state.et_capture[:, :, None]
+        vendor_requires = vendor_requires | (captured & state.requires[state.et_exporter][None])
+        gap = state.et_gap[:, :, None] & state.requires[state.et_exporter][None]
+    any_control = state.requires.any(axis=0)[None]  # [1, C, I]
+    tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))
+    home = best(world.vendor_exporter)
+    et = best(np.full(world.n_vendors, state.et_exporter)) if state.et_exporter >= 0 else home
+    return StateAccess(tag, *home, *et)
+
+
+def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: np.ndarray,
+                   settled: StateAccess | None = None) -> Access:
     """Decide licences, enforcement and hub detection for every option.
 
     ``state.available[v, r, c, i]`` is what the world allows without any control (route exists,
-    vendor sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route.
+    vendor sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route;
+    ``settled`` the state's :func:`state_access` (worked out here when not given).
+    Enforcement and diversions are only drawn against for controlled options (the draws are made for all).
     """
+    settled = settled or state_access(world, state, base_price)
     available = state.available
     granted = draws.licence < state.approval
     denied = state.requires & ~granted  # [E, C, I]
@@ -68,39 +128,33 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
         denied[np.arange(len(world.exporters)), world.exporters, :] = False  # home sales are not exports
 
     home_denied = denied[world.vendor_exporter]  # [V, C, I]
-    vendor_requires = state.requires[world.vendor_exporter]
-    gap = np.zeros_like(home_denied)
     et_denied = np.zeros_like(home_denied)
     if state.et_exporter >= 0:
-        captured = state.et_capture[:, :, None]
-        et_denied = captured & denied[state.et_exporter][None] & ~home_denied
-        vendor_requires = vendor_requires | (captured & state.requires[state.et_exporter][None])
-        gap = state.et_gap[:, :, None] & state.requires[state.et_exporter][None]
+        et_denied = state.et_capture[:, :, None] & denied[state.et_exporter][None] & ~home_denied
     controlled = (home_denied | et_denied) & ~world.home_sale[:, :, None]  # home sales are not exports
 
-    enforcement = np.where(home_denied, enforcement_by_exporter[world.vendor_exporter], state.et_enforcement)
-    slip_direct = draws.enforcement < (1.0 - world.compliance[:, None, None]) * (1.0 - enforcement)
-    controller = np.where(home_denied, world.vendor_exporter[:, None, None], max(state.et_exporter, 0))
-    passing = np.moveaxis(state.hub_slip.T[:, controller], 0, 1)  # [V, H, C, I]
-    usable = available[:, 1:] & (passing > 0)
-    expected_cost = np.where(usable, base_price[:, 1:, :, None] / np.where(usable, passing, 1.0), np.inf)
-    hub = np.argmin(expected_cost, axis=1)  # [V, C, I]
-    chance = np.take_along_axis(passing, hub[:, None], axis=1)[:, 0]
-    diverted = (draws.hub < chance) & np.isfinite(expected_cost.min(axis=1))
-    slip_hub = (np.arange(len(world.hubs))[None, :, None, None] == hub[:, None]) & diverted[:, None]
-    slipped = np.concatenate([slip_direct[:, None], slip_hub], axis=1)
-    is_open = available & (~controlled[:, None] | slipped)
+    v, c, i = sales = np.nonzero(controlled)
+    home = home_denied[sales]
+    enforcement = np.where(home, enforcement_by_exporter[world.vendor_exporter[v], c, i], state.et_enforcement)
+    direct_slip = np.zeros_like(controlled)
+    direct_slip[sales] = (draws.enforcement[sales] < (1.0 - world.compliance[v]) * (1.0 - enforcement)) & available[v, 0, c, i]
+    hub = np.where(home, settled.home_hub[sales], settled.et_hub[sales])
+    chance = np.where(home, settled.home_chance[sales], settled.et_chance[sales])
+    usable = np.where(home, settled.home_usable[sales], settled.et_usable[sales])
+    hub_route = np.full(controlled.shape, -1)
+    hub_route[sales] = np.where((draws.hub[sales] < chance) & usable, hub + 1, -1)
 
-    any_control = state.requires.any(axis=0)[None]  # [1, C, I]
-    tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))  # [V, C, I]
-    return Access(open=is_open, controlled=controlled, tag_if_uncontrolled=tag)
+    return Access(available=available, controlled=controlled, tag_if_uncontrolled=settled.tag_if_uncontrolled,
+                  direct_slip=direct_slip, hub_route=hub_route)
 
 
 def free_access(available: np.ndarray) -> Access:
     """The same world with no control in force: the counterfactual that measures what was blocked."""
     v, _, c, i = available.shape
     return Access(
-        open=available,
+        available=available,
         controlled=np.zeros((v, c, i), dtype=bool),
         tag_if_uncontrolled=np.full((v, c, i), LEGAL),
+        direct_slip=np.zeros((v, c, i), dtype=bool),
+        hub_route=np.full((v, c, i), -1),
     )

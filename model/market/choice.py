@@ -13,16 +13,13 @@ from __future__ import annotations
 import numpy as np
 
 
-def attraction(
-    price: np.ndarray, quality: np.ndarray, scale: np.ndarray, price_sensitivity: float,
-    quality_sensitivity: float | np.ndarray,
-) -> np.ndarray:
-    """``scale * quality**b_q * price**-b_p``; zero for closed (infinite-price) or zero-quality options.
-    ``b_q`` may be an array that broadcasts against ``quality`` (one coefficient per layer)."""
-    usable = np.isfinite(price) & (quality > 0)
-    safe_q = np.where(usable, quality, 1.0)
-    safe_p = np.where(usable, price, 1.0)
-    return np.where(usable, scale * safe_q**quality_sensitivity * safe_p ** (-price_sensitivity), 0.0)
+def attraction(price: np.ndarray, appeal: np.ndarray, price_sensitivity: float) -> np.ndarray:
+    """``appeal * price**-b_p``, the attraction of options whose ``appeal`` (attraction at unit
+    price) is ``scale * quality**b_q``; zero for closed (infinite-price) options or zero appeal."""
+    usable = np.isfinite(price) & (appeal > 0)
+    out = np.zeros(np.broadcast_shapes(price.shape, appeal.shape))
+    out[usable] = appeal[usable] * np.power(price[usable], -price_sensitivity)
+    return out
 
 
 def purchase(

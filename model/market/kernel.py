@@ -1,13 +1,19 @@
 """The procurement kernel: options, effective prices, the logit split and route tags, on whole arrays.
 
-For every buyer ``c`` and layer ``l`` the options ``o`` are laid out as
-``[vendors (item of l) | vendors (1:1 item, for conversion) | domestic | public copies]``.
-A vendor reaches a buyer by its cheapest open route. Acquisitions are the buyer's CES composite
-(see :mod:`model.market.choice`), attributed to options by their share of spending.
+For every buyer ``c`` and layer ``l`` the options are laid out as :class:`OptionLayout` describes. A
+vendor reaches a buyer by its cheapest open route. Acquisitions are the buyer's CES composite (see
+:mod:`model.market.choice`), attributed to options by their share of spending.
+
+The kernel never materialises ``[vendor, route, buyer, item]`` per step: the cheapest available
+route of every sale is worked out once per policy state (:class:`RoutePrices`), and only the
+controlled sales, open at most by a direct slip and one diversion, are re-priced. The free
+allocation (no control in force) differs from the actual one only in the controlled options, so
+it shares the qualities, the option scales and every uncontrolled option's attraction.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -15,13 +21,14 @@ import numpy as np
 
 from model.market.access import Access
 from model.market.choice import attraction, purchase
+from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, PUBLIC_LAYER, OptionLayout
 from model.parameters import ModelParameters
 from model.vocabulary import ITEM_INDEX, LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX, ROUTES
 from model.world import World
 
 ALG_1N = LAYER_INDEX["algorithm_1n"]
-DATA = LAYER_INDEX["training_data"]
-ITEM_11 = ITEM_INDEX["algorithm_11"]
+ILLICIT = ROUTE_INDEX["illicit"]
+TRANSSHIPMENT = ROUTE_INDEX["transshipment"]
 HOME = ROUTE_INDEX["home_market"]
 
 
@@ -51,8 +58,9 @@ class Allocation:
 class Procurement:
     """A step's purchases, their routes, and what controls blocked and what leaked."""
 
+    layout: OptionLayout
     actual: Allocation
-    free: Allocation  # the same step with no control in force
+    free: Allocation  # the same step with no control in force (its tags and routes are not kept)
     controlled: np.ndarray  # [C, L, O] bool: option denied by a control (whether or not it slipped)
 
     @cached_property
@@ -77,20 +85,21 @@ class Procurement:
         leaked[..., HOME] = 0.0
         return leaked
 
-    @property
+    @cached_property
     def denied_share(self) -> np.ndarray:
         """``[C, L]``: share of the budget the free allocation spent on options controls deny."""
         budget = self.free.spend.sum(axis=-1)
         denied = np.where(self.controlled, self.free.spend, 0.0).sum(axis=-1)
         return np.divide(denied, budget, out=np.zeros_like(denied), where=budget > 0)
 
-    def vendor_revenue(self, n_vendors: int) -> np.ndarray:
+    def vendor_revenue(self) -> np.ndarray:
         """``[V, I]`` revenue from every layer's options, conversion purchases under the 1:1 item."""
         spend = self.actual.spend
-        revenue = np.zeros((n_vendors, len(ITEM_INDEX)))
+        layout = self.layout
+        revenue = np.zeros((layout.n_vendors, len(ITEM_INDEX)))
         for layer, item in enumerate(LAYER_ITEM):
-            revenue[:, item] += spend[:, layer, :n_vendors].sum(axis=0)
-        revenue[:, ITEM_11] += spend[:, ALG_1N, n_vendors : 2 * n_vendors].sum(axis=0)
+            revenue[:, item] += spend[:, layer, layout.vendors].sum(axis=0)
+        revenue[:, CONVERTED_ITEM] += spend[:, ALG_1N, layout.converted].sum(axis=0)
         return revenue
 
 
@@ -102,83 +111,168 @@ def route_sums(values: np.ndarray, tag: np.ndarray) -> np.ndarray:
     return np.bincount(cell.ravel(), weights=values.ravel(), minlength=n_c * n_l * k).reshape(n_c, n_l, k)
 
 
-def procure(
-    world: World,
-    params: ModelParameters,
-    market: Market,
-    access: Access,
-    free: Access,
-    base_price: np.ndarray,
-) -> Procurement:
-    """Allocate every buyer's budget with controls (``access``) and without them (``free``).
+class RoutePrices:
+    """A world's route prices ``base[v, r, c]`` (the vendor's price index times the route's cost
+    multiplier), every sale's cheapest available route (once per availability pattern) and the
+    option table's route tags of uncontrolled sales (once per policy state's tags).
 
-    ``base_price[v, r, c]`` is the vendor's price index times the route's cost multiplier.
-    """
-    actual = _allocate(world, params, market, access, base_price)
+    Build it with :func:`route_prices`, which keeps one per world for the process."""
+
+    MAX_PATTERNS = 64
+
+    def __init__(self, world: World) -> None:
+        self.base = world.price[:, None, None] * world.route_cost[world.vendor_exporter]
+        self.base.setflags(write=False)
+        self._cheapest: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+        self._by_array: dict[int, tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
+        self._tags: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._world = world
+
+    def cheapest(self, available: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(route, price)``, each ``[V, C, I]``: the cheapest available route (-1, inf: none).
+        Do not write to them: they are shared by every run on the world."""
+        seen = self._by_array.get(id(available))
+        if seen is not None and seen[0] is available:  # the same array as before (a cached policy state)
+            return seen[1]
+        key = available.tobytes()
+        if key not in self._cheapest:
+            if len(self._cheapest) >= self.MAX_PATTERNS:
+                self._cheapest.clear()
+                self._by_array.clear()
+            price = np.where(available, self.base[..., None], np.inf)  # [V, R, C, I]
+            route = np.argmin(price, axis=1)
+            best = np.take_along_axis(price, route[:, None], axis=1)[:, 0]
+            route = np.where(np.isfinite(best), route, -1)
+            route.setflags(write=False)
+            best.setflags(write=False)
+            self._cheapest[key] = (route, best)
+        if len(self._by_array) >= self.MAX_PATTERNS:
+            self._by_array.clear()
+        self._by_array[id(available)] = (available, self._cheapest[key])  # kept alive: its id stays unique
+        return self._cheapest[key]
+
+
+    def tags(self, vendor_tag: np.ndarray) -> np.ndarray:
+        """The ``[C, L, O]`` route tags of the options when no sale is controlled, from the vendors'
+        tags ``[V, C, I]`` (read-only: copy before changing it)."""
+        seen = self._tags.get(id(vendor_tag))
+        if seen is None or seen[0] is not vendor_tag:
+            if len(self._tags) >= self.MAX_PATTERNS:
+                self._tags.clear()
+            table = _option_tags(self._world, OptionLayout(self._world.n_vendors), vendor_tag)
+            table.setflags(write=False)
+            seen = self._tags[id(vendor_tag)] = (vendor_tag, table)  # kept alive: its id stays unique
+        return seen[1]
+
+
+@functools.lru_cache(maxsize=16)
+def route_prices(world: World) -> RoutePrices:
+    """The world's :class:`RoutePrices`, one per world in the process."""
+    return RoutePrices(world)
+
+
+def procure(world: World, params: ModelParameters, market: Market, access: Access, prices: RoutePrices) -> Procurement:
+    """Allocate every buyer's budget with controls (``access``) and, when some option is
+    controlled, without them (the free counterfactual, which shares all but the controlled options)."""
+    layout = OptionLayout(world.n_vendors)
+    free_route, free_price = prices.cheapest(access.available)
+    price = _option_price(layout, params, market, free_price)
+    appeal = _option_appeal(layout, params, market, world)
+    free_weight = attraction(price, appeal, params.price_sensitivity)
+    tag = prices.tags(access.tag_if_uncontrolled)
+    if not access.controlled.any():  # nothing controlled: the free allocation is the actual one
+        actual = _allocation(market, params, free_weight, tag, free_route)
+        return Procurement(layout, actual, actual, np.zeros(free_weight.shape, dtype=bool))
+
+    v, c, i = np.nonzero(access.controlled)
+    cells = layout.cells(v, c, i)
+    route, sale_price = _slipped(access, prices.base, (v, c, i), 1.0 + params.risk_premium)
+    weight = free_weight.copy()
+    weight[cells] = attraction(
+        sale_price * np.where(i == CONVERTED_ITEM, 1.0 + params.conversion_cost, 1.0) * market.price_level,
+        appeal[cells], params.price_sensitivity,
+    )
+    tag = tag.copy()
+    tag[cells] = np.where(route == 0, ILLICIT, TRANSSHIPMENT)
+    actual_route = free_route.copy()
+    actual_route[v, c, i] = route
+    controlled = np.zeros(weight.shape, dtype=bool)
+    controlled[cells] = True
     return Procurement(
-        actual=actual,
-        # with nothing controlled the free allocation is the actual one (same options, no premium)
-        free=_allocate(world, params, market, free, base_price) if access.controlled.any() else actual,
-        controlled=_option_mask(world, access.controlled),
+        layout=layout,
+        actual=_allocation(market, params, weight, tag, actual_route),
+        free=_allocation(market, params, free_weight, None, free_route),
+        controlled=controlled,
     )
 
 
-def _allocate(
-    world: World, params: ModelParameters, market: Market, access: Access, base_price: np.ndarray
-) -> Allocation:
-    n_v = world.n_vendors
-    premium = 1.0 + params.risk_premium * (access.controlled[:, None] & access.open)
-    price = np.where(access.open, base_price[..., None] * premium, np.inf)  # [V, R, C, I]
-    route = np.argmin(price, axis=1)  # [V, C, I]
-    best = np.take_along_axis(price, route[:, None], axis=1)[:, 0]  # [V, C, I]
-    route = np.where(np.isfinite(best), route, -1)
+def _slipped(
+    access: Access, base: np.ndarray, sales: tuple[np.ndarray, np.ndarray, np.ndarray], premium: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Controlled sales' cheaper open route (direct first on a tie) and its price with the risk
+    premium: ``(route, price)`` per sale (-1, inf where nothing slipped)."""
+    v, c, _ = sales
+    direct = np.where(access.direct_slip[sales], base[v, 0, c] * premium, np.inf)
+    hub = access.hub_route[sales]
+    via_hub = np.where(hub >= 0, base[v, np.maximum(hub, 0), c] * premium, np.inf)
+    use_hub = via_hub < direct
+    route = np.where(use_hub, hub, np.where(np.isfinite(direct), 0, -1))
+    return route, np.where(use_hub, via_hub, direct)
 
-    vendor_tag = np.where(
-        access.controlled,
-        np.where(route == 0, ROUTE_INDEX["illicit"], ROUTE_INDEX["transshipment"]),
-        access.tag_if_uncontrolled,
+
+def _option_price(layout: OptionLayout, params: ModelParameters, market: Market, price: np.ndarray) -> np.ndarray:
+    """``[C, L, O]`` prices from the vendors' prices ``[V, C, I]`` (closed options: inf)."""
+    table = layout.table(
+        price.shape[1], layout.vendor_block(price), price[:, :, CONVERTED_ITEM].T * (1.0 + params.conversion_cost),
+        params.domestic_price, params.public_copy_price, np.inf,
     )
-    n_c, n_l = world.n_countries, len(LAYER_ITEM)
-    price_o = np.full((n_c, n_l, 2 * n_v + 2), np.inf)
-    quality_o = np.zeros_like(price_o)
-    tag_o = np.empty(price_o.shape, dtype=int)
-    items = list(LAYER_ITEM)
-    price_o[:, :, :n_v] = best[:, :, items].transpose(1, 2, 0)
-    quality_o[:, :, :n_v] = market.vendor_quality[:, items].T[None]
-    tag_o[:, :, :n_v] = vendor_tag[:, :, items].transpose(1, 2, 0)
-    price_o[:, ALG_1N, n_v : 2 * n_v] = best[:, :, ITEM_11].T * (1.0 + params.conversion_cost)
-    quality_o[:, ALG_1N, n_v : 2 * n_v] = market.vendor_quality[None, :, ITEM_11] * params.conversion_efficiency
-    tag_o[:, :, n_v : 2 * n_v] = ROUTE_INDEX["conversion"]
-    home = np.tile(world.home_sale.T[:, None, :], (1, 1, 2))  # [C, 1, 2V]: sales in the vendor's home
-    tag_o[:, :, : 2 * n_v] = np.where(home, HOME, tag_o[:, :, : 2 * n_v])
-    price_o[:, :, 2 * n_v] = params.domestic_price
-    quality_o[:, :, 2 * n_v] = market.domestic_quality
-    tag_o[:, :, 2 * n_v] = ROUTE_INDEX["domestic"]
-    price_o[:, DATA, 2 * n_v + 1] = params.public_copy_price
-    quality_o[:, DATA, 2 * n_v + 1] = market.public_quality
-    tag_o[:, :, 2 * n_v + 1] = ROUTE_INDEX["public_copies"]
-
-    vendor_scale = world.scale[None] * world.tie_weight[:, None]  # [C, L, V]: presence times exp(affinity)
-    other_scale = np.broadcast_to([1.0, market.public_availability], (n_c, n_l, 2))
-    scale = np.concatenate([vendor_scale, vendor_scale, other_scale], axis=2)  # [C, L, O]
-    price_o = price_o * market.price_level
-    weight = attraction(price_o, quality_o, scale, params.price_sensitivity, quality_exponent(params)[None, :, None])
-    spend, acquired = purchase(market.budget, weight, params.price_sensitivity)
-    return Allocation(spend=spend, acquired=acquired, tag=tag_o, route=route)
+    return table * market.price_level
 
 
 def quality_exponent(params: ModelParameters) -> np.ndarray:
     """``[L]`` logit coefficient on log quality per layer: ``quality_sensitivity``, times
     ``data_quality_weight`` for training data."""
     exponent = np.full(len(LAYER_ITEM), params.quality_sensitivity)
-    exponent[DATA] *= params.data_quality_weight
+    exponent[PUBLIC_LAYER] *= params.data_quality_weight
     return exponent
 
 
-def _option_mask(world: World, per_vendor: np.ndarray) -> np.ndarray:
-    """Lay a ``[V, C, I]`` vendor array out as the ``[C, L, O]`` option table (False elsewhere)."""
-    n_v = world.n_vendors
-    mask = np.zeros((world.n_countries, len(LAYER_ITEM), 2 * n_v + 2), dtype=bool)
-    mask[:, :, :n_v] = per_vendor[:, :, list(LAYER_ITEM)].transpose(1, 2, 0)
-    mask[:, ALG_1N, n_v : 2 * n_v] = per_vendor[:, :, ITEM_11].T
-    return mask
+def _option_appeal(layout: OptionLayout, params: ModelParameters, market: Market, world: World) -> np.ndarray:
+    """``[C, L, O]`` attraction at unit price: the option's scale times its quality to the power of
+    its layer's b_q (0 for zero quality), the powers taken on the small per-vendor arrays and then
+    laid out."""
+    qs = quality_exponent(params)
+    n_c = market.domestic_quality.shape[0]
+    vendor = market.vendor_quality[:, list(LAYER_ITEM)].T[None]  # [1, L, V]
+    converted = market.vendor_quality[None, :, CONVERTED_ITEM] * params.conversion_efficiency  # 1:N layer
+    pieces = ((vendor, qs[:, None]), (converted, qs[CONVERTED_LAYER]), (market.domestic_quality, qs),
+              (np.array(market.public_quality), qs[PUBLIC_LAYER]))
+    powered = (np.where(q > 0, np.power(np.where(q > 0, q, 1.0), b), 0.0) for q, b in pieces)
+    return _option_scale(world, market) * layout.table(n_c, *powered, 0.0)
+
+
+def _option_scale(world: World, market: Market) -> np.ndarray:
+    """Each option's attraction scale, ``[C, L, O]``: for vendor and conversion options the vendor's
+    market presence in the layer times ``exp(affinity)`` of the buyer for the vendor's home country,
+    1 for domestic, the public copies' availability for public copies."""
+    vendor_scale = world.scale[None] * world.tie_weight[:, None]  # [C, L, V]
+    n_l = world.scale.shape[0]
+    other_scale = np.broadcast_to([1.0, market.public_availability], (world.n_countries, n_l, 2))
+    return np.concatenate([vendor_scale, vendor_scale, other_scale], axis=2)
+
+
+def _option_tags(world: World, layout: OptionLayout, vendor_tag: np.ndarray) -> np.ndarray:
+    """``[C, L, O]`` route tags from the vendors' tags ``[V, C, I]``; a vendor's sales (direct or
+    converted) in its own home country are home-market sales."""
+    tag = layout.tags(layout.vendor_block(vendor_tag))
+    home = np.tile(world.home_sale.T[:, None, :], (1, 1, 2))  # [C, 1, 2V]
+    tag[:, :, : layout.converted.stop] = np.where(home, HOME, tag[:, :, : layout.converted.stop])
+    return tag
+
+
+def _allocation(
+    market: Market, params: ModelParameters, weight: np.ndarray, tag: np.ndarray | None, route: np.ndarray
+) -> Allocation:
+    """The logit split of the budgets over options of attraction ``weight``."""
+    spend, acquired = purchase(market.budget, weight, params.price_sensitivity)
+    return Allocation(spend=spend, acquired=acquired, tag=tag, route=route)

@@ -122,6 +122,11 @@ class Agreement(Window):
             raise ValueError("list_rule 'leader' needs a leader")
         if not self.members and not self.member_groups:
             raise ValueError("an agreement needs members or member_groups")
+        codes = [m.country for m in self.members]
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        if twice:
+            raise ValueError(f"member {twice[0]!r} is listed twice; list each country once (its own "
+                             "join, enforcement and accepts go in its one table)")
         return self
 
 
@@ -147,6 +152,15 @@ class PolicySet(Config):
         default_factory=list, description="Vendors' restraint rules added to those of the world."
     )
     data_access: list[DataAccessControl] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _distinct_agreements(self) -> PolicySet:
+        names = [a.name for a in self.agreements]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"two agreements are named {twice[0]!r}; destinations.outside names one, so "
+                             "give each its own name")
+        return self
 
     @property
     def is_empty(self) -> bool:

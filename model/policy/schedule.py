@@ -63,6 +63,7 @@ class PolicySchedule:
         self._members = [self._expand(a) for a in policies.agreements]
         self._routes = np.isfinite(world.route_cost[world.vendor_exporter])  # [V, R, C]
         self._cache: dict[tuple, PolicyState] = {}
+        self._by_step: dict[int, PolicyState] = {}
 
     # --- checking ----------------------------------------------------------------------------
     def _check(self) -> None:
@@ -174,7 +175,12 @@ class PolicySchedule:
 
     # --- arrays ------------------------------------------------------------------------------
     def state(self, step: int) -> PolicyState:
-        """The arrays in force at ``step`` (0-based)."""
+        """The arrays in force at ``step`` (0-based); worked out once per step."""
+        if step not in self._by_step:
+            self._by_step[step] = self._state(step)
+        return self._by_step[step]
+
+    def _state(self, step: int) -> PolicyState:
         p = self.policies
         signature = (
             tuple(self._in_force(c, step) for c in p.national),

@@ -2,7 +2,7 @@
 
 from model.scenario.errors import ScenarioError
 from model.scenario.library import SCENARIO_DIR, list_scenarios
-from model.scenario.loader import load_scenario, validate_scenario
+from model.scenario.loader import load_scenario, load_scenarios, validate_scenario
 from model.scenario.schema import Scenario
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "ScenarioError",
     "list_scenarios",
     "load_scenario",
+    "load_scenarios",
     "validate_scenario",
 ]

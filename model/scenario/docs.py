@@ -43,10 +43,15 @@ _MEANINGS: dict[tuple[str, str], str] = {
     ("VoluntaryRestraint", "start"): "When the restraint begins.",
     ("VoluntaryRestraint", "end"): "The step from which it no longer applies (unset: never).",
     ("VoluntaryRestraint", "threshold"): "Repression threshold of `repressive`.",
-    ("PolicySet", "national"): "National export controls, one table each.",
+    ("PolicySet", "national"): "National export controls, one table each. Several controls of one "
+    "jurisdiction (or a control and an agreement it belongs to) combine cell by cell: a licence is needed "
+    "where any of them requires one, the lowest approval probability and the highest enforcement apply, "
+    "and re-export control applies if any asks for it; so phases, or items with their own enforcement, "
+    "are written as separate tables.",
     ("PolicySet", "extraterritorial"): "US reach over foreign-made items (unset: none).",
     ("PolicySet", "agreements"): "Multilateral agreements.",
-    ("PolicySet", "data_access"): "Controls on face-image training data.",
+    ("PolicySet", "data_access"): "Controls on face-image training data; several combine as national "
+    "controls do, and hosted datasets are taken down if any in force says so.",
     ("Window", "start"): "When it comes into force (unset: the end of the warm-up); not inside the "
     "warm-up, not after the horizon.",
     ("Window", "end"): "The step from which it is no longer in force (unset: never); after `start`.",

@@ -14,7 +14,7 @@ _SHOWN = 60
 class ScenarioError(ModelInputError):
     """Bad scenario input. ``file`` is the file the bad key is in (a parent's when it was
     inherited), ``<scenario NAME>`` for a scenario built in Python or ``<resolved scenario NAME>``
-    for :meth:`Scenario.from_resolved`; ``key`` is a key path such as
+    for :meth:`model.scenario.Scenario.from_resolved`; ``key`` is a key path such as
     ``policies.national[0].enforcement`` (empty when the whole file is at fault).
 
     ``str(err)`` is one line: ``<file>: <key>: <problem> (expected ..., got ...); did you mean 'X'?``

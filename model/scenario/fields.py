@@ -8,7 +8,7 @@ import functools
 import operator
 import types
 from dataclasses import dataclass
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types as at
 from pydantic import BaseModel
@@ -80,15 +80,15 @@ def type_text(annotation: Any, article: bool = False) -> str:
 def range_text(field: FieldInfo | None) -> str:
     """The bounds of a numeric field: '[0, 1]', '>= 0', '(0, 1)'... ('' when unbounded)."""
     low = high = None
-    for bound in field.metadata if field is not None else ():
+    for bound in _bounds(field):
         if isinstance(bound, at.Ge):
-            low = f"[{bound.ge:g}"
+            low = f"[{_bound(bound.ge)}"
         elif isinstance(bound, at.Gt):
-            low = f"({bound.gt:g}"
+            low = f"({_bound(bound.gt)}"
         elif isinstance(bound, at.Le):
-            high = f"{bound.le:g}]"
+            high = f"{_bound(bound.le)}]"
         elif isinstance(bound, at.Lt):
-            high = f"{bound.lt:g})"
+            high = f"{_bound(bound.lt)})"
     if low and high:
         return f"{low}, {high}"
     if low:
@@ -98,11 +98,26 @@ def range_text(field: FieldInfo | None) -> str:
     return ""
 
 
+def _bounds(field: FieldInfo | None) -> list[Any]:
+    """A field's constraints, or those of the ``Annotated`` type inside an optional field (``X | None``)."""
+    if field is None:
+        return []
+    inner = [m for a in get_args(field.annotation) if get_origin(a) is Annotated for m in get_args(a)[1:]]
+    return [*field.metadata, *(c for m in inner for c in (m.metadata if isinstance(m, FieldInfo) else [m]))]
+
+
+def _bound(value: Any) -> str:
+    """A bound as written in a file: numbers short (``0.01``, ``1e+06``), whole numbers and dates in full."""
+    return f"{value:g}" if isinstance(value, float) else toml_value(value)
+
+
 def strip_none(annotation: Any) -> Any:
-    """``X | None`` -> ``X`` (and ``X | Y | None`` -> ``X | Y``)."""
+    """``X | None`` -> ``X`` (and ``X | Y | None`` -> ``X | Y``; ``Annotated[X, ...]`` -> ``X``)."""
+    if get_origin(annotation) is Annotated:
+        return get_args(annotation)[0]
     if not _is_union(annotation):
         return annotation
-    args = [a for a in get_args(annotation) if a is not type(None)]
+    args = [strip_none(a) for a in get_args(annotation) if a is not type(None)]
     return functools.reduce(operator.or_, args) if len(args) > 1 else args[0]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from model.errors import ModelInputError
@@ -20,10 +21,29 @@ def load_scenario(path: str | Path, *, validate: bool = True) -> Scenario:
     when the key was inherited; the loaded file when no file holds it, e.g. a missing key).
     """
     sources = read_sources(path)
+    if not sources.chain[0].data:
+        raise ScenarioError(path, "", "the file sets nothing (no keys)",
+                            expected="at least one key; the no-controls baseline is scenarios/baseline.toml, "
+                            "or a file with only a description")
     scenario = validated(sources.merged(), sources.file_for, sources)
     if validate:
         validate_scenario(scenario)
     return scenario
+
+
+def load_scenarios(paths: Sequence[str | Path]) -> list[Scenario]:
+    """The scenarios of one comparison, each file once (the same file twice would count its runs twice)."""
+    seen: dict[Path, str] = {}
+    for path in paths:
+        try:
+            resolved = Path(path).resolve()
+        except (OSError, ValueError):
+            continue  # loading it below gives the error
+        if resolved in seen:
+            raise ScenarioError(path, "", f"the same file is given twice (also as {seen[resolved]})",
+                                expected="each scenario file once")
+        seen[resolved] = str(path)
+    return [load_scenario(path) for path in paths]
 
 
 def validate_scenario(scenario: Scenario) -> None:

@@ -13,6 +13,8 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
 from model.config_base import Config
+from model.dates import Calendar
+from model.limits import LAST_DATE, CalendarDate, Horizon, Replications, Seed, StepsPerYear
 from model.parameters import ModelParameters, default_parameters, over_defaults
 from model.policy import PolicySet
 from model.scenario.errors import ScenarioError
@@ -36,15 +38,18 @@ class Scenario(Config):
         "(including arrays of tables) are replaced whole. `name`, `description` and `extends` are "
         "never inherited.",
     )
-    start_date: dt.date = Field(dt.date(2019, 1, 1), description="Calendar date of the first step.")
-    steps_per_year: int = Field(4, ge=1, description="Steps per year (4: one step is a quarter).")
+    start_date: CalendarDate = Field(dt.date(2019, 1, 1), description="Calendar date of the first step.")
+    steps_per_year: StepsPerYear = Field(4, description="Steps per year (4: one step is a quarter).")
     warmup: int = Field(
         4, ge=0, description="Steps without controls at the start, identical across scenarios for a seed."
     )
-    horizon: int = Field(40, ge=1, description="Steps per run, warm-up included; more than `warmup`.")
-    replications: int = Field(20, ge=1, description="Runs per scenario, each with its own seed.")
-    seed: int = Field(
-        DEFAULT_SEED, ge=0,
+    horizon: Horizon = Field(
+        40, description="Steps per run, warm-up included; more than `warmup`; the run ends by "
+        f"{LAST_DATE.year}."
+    )
+    replications: Replications = Field(20, description="Runs per scenario, each with its own seed.")
+    seed: Seed = Field(
+        DEFAULT_SEED,
         description=f"Master seed; every run's seed derives from it. Default {DEFAULT_SEED} (the date "
         "of IBM's comment to BIS, 11 Sept 2020).",
     )
@@ -77,6 +82,13 @@ class Scenario(Config):
         warmup = info.data.get("warmup")
         if warmup is not None and horizon <= warmup:
             raise ValueError(f"must be more than warmup ({warmup})")
+        start, per_year = info.data.get("start_date"), info.data.get("steps_per_year")
+        if start is not None and per_year is not None:
+            end = Calendar(start, per_year).date_of(horizon - 1)
+            if end > LAST_DATE:
+                last = Calendar(start, per_year).step_of(LAST_DATE)
+                raise ValueError(f"the run would reach {end.year}, after {LAST_DATE}; at most {last + 1} "
+                                 f"steps from {start}")
         return horizon
 
     @field_validator("parameters", mode="before")

@@ -1,6 +1,6 @@
 """Mesa agents: thin, readable views over the model's arrays.
 
-The arithmetic of a step is vectorised in :class:`~model.simulation.ControlRegimeModel`; agents
+The arithmetic of a step is vectorised in :class:`model.simulation.ControlRegimeModel`; agents
 give each country and vendor an identity, so Mesa tooling (AgentSet queries, DataCollector
 agent-type reporters, SolaraViz) works on them.
 """
@@ -70,6 +70,8 @@ class Country(mesa.Agent):
         return float(self.model.stocks[self.index, LAYER_INDEX[layer]])
 
     def domestic_quality(self, layer: str) -> float:
+        """Quality of this country's own industry in one layer (``camera``, ``algorithm_1n``,
+        ``training_data``)."""
         return float(self.model.domestic_quality[self.index, LAYER_INDEX[layer]])
 
     @property
@@ -107,6 +109,7 @@ class Vendor(mesa.Agent):
         return tuple(item for i, item in enumerate(ITEMS) if self.model.world.sells[self.index, i])
 
     def quality(self, item: str) -> float:
+        """Quality of one item this vendor sells (an item of ``model.vocabulary.ITEMS``)."""
         return float(self.model.vendor_quality[self.index, ITEMS.index(item)])
 
     @property

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
@@ -12,13 +14,24 @@ import pandas as pd
 
 from model.dates import Calendar
 from model.errors import ModelInputError
-from model.market import Draws, Market, Procurement, free_access, procure, resolve_access
+from model.market import (
+    Draws,
+    Market,
+    Procurement,
+    StateAccess,
+    free_access,
+    procure,
+    resolve_access,
+    route_prices,
+    state_access,
+)
+from model.market.options import CONVERTED_ITEM
 from model.parameters import ModelParameters, default_parameters, over_defaults
-from model.policy import PolicySchedule, PolicySet, preset
+from model.policy import PolicySchedule, PolicySet, PolicyState, preset
 from model.simulation.agents import Country, Vendor
 from model.simulation.observables import observe
-from model.simulation.reporters import agenttype_reporters, model_reporters
-from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_ITEM, LAYERS, ROUTES
+from model.simulation.reporters import ArrayDataCollector
+from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
 from model.world import World, WorldOverrides, build_world
 
 STREAMS = ("unrest", "licence", "enforcement", "rd")
@@ -38,6 +51,48 @@ def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) 
     return _WORLDS[key]
 
 
+@dataclass
+class RunSetup:
+    """What every run of one world, policy set, parameter set and calendar shares: the policy
+    schedule (with its per-state arrays), what each state settles before the draws (route tags,
+    best diversions) and the opening allocation (it draws no random number)."""
+
+    world: World
+    schedule: PolicySchedule
+    start: Procurement | None = None
+    _settled: dict[int, StateAccess] = field(default_factory=dict)
+
+    def state_access(self, state: PolicyState) -> StateAccess:
+        """:func:`~model.market.state_access` at ``state`` (one of this setup's schedule's states,
+        which the schedule keeps, so its id is not reused)."""
+        if id(state) not in self._settled:
+            self._settled[id(state)] = state_access(self.world, state, route_prices(self.world).base)
+        return self._settled[id(state)]
+
+
+_SETUPS: dict[tuple, RunSetup] = {}
+
+
+def setup_for(world: World, policies: PolicySet, params: ModelParameters, calendar: Calendar, warmup: int,
+              horizon: int) -> RunSetup:
+    """The :class:`RunSetup` of these settings, built once per process and then reused."""
+    key = (id(world), policies.model_dump_json(), params.model_dump_json(), calendar, warmup, horizon)
+    setup = _SETUPS.get(key)
+    if setup is None or setup.world is not world:
+        if len(_SETUPS) > 16:
+            _SETUPS.clear()
+        setup = _SETUPS[key] = RunSetup(world, PolicySchedule(world, policies, params, calendar, warmup, horizon))
+    return setup
+
+
+def clear_process_caches() -> None:
+    """Forget the worlds, run setups and route tables this process has built (the next run builds
+    its own, as in a fresh process)."""
+    _WORLDS.clear()
+    _SETUPS.clear()
+    route_prices.cache_clear()
+
+
 class ControlRegimeModel(mesa.Model):
     """Exporting nations, vendors and importing regimes trading surveillance items under controls.
 
@@ -45,6 +100,8 @@ class ControlRegimeModel(mesa.Model):
     :class:`PolicySet` or the name of a ready-made regime (see ``model.policy.PRESETS``); ``world``
     is a built :class:`World` or :class:`WorldOverrides` for the default one. One step is one
     quarter by default; policies switch on no earlier than the end of the ``warmup``.
+    ``collect_agents=False`` skips the per-agent tables; setting the attribute ``collect_flows`` to
+    False before stepping skips the flow table (:meth:`flow_table`), for runs that do not report them.
     """
 
     def __init__(
@@ -72,35 +129,39 @@ class ControlRegimeModel(mesa.Model):
         self.world: World = world if isinstance(world, World) else world_for(parameters, world)
         self.policies: PolicySet = preset(policies, self.world) if isinstance(policies, str) else policies
         self.horizon, self.warmup = horizon, warmup
+        self.collect_flows = True  # set to False before stepping to skip the flow table
         self.calendar = Calendar(start_date, steps_per_year)
         self.target_threshold = target_threshold
-        self.schedule_ = PolicySchedule(self.world, self.policies, parameters, self.calendar, warmup, horizon)
+        setup = setup_for(self.world, self.policies, parameters, self.calendar, warmup, horizon)
+        self._setup = setup
+        self.schedule_ = setup.schedule
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
-        self._init_state()
-        for c in range(self.world.n_countries):
-            Country(self, c)
-        for v in range(self.world.n_vendors):
-            Vendor(self, v)
-        self.datacollector = mesa.DataCollector(
-            model_reporters=model_reporters(list(self.summary)),
-            agenttype_reporters=agenttype_reporters() if collect_agents else None,
-        )
+        self._init_state(setup)
+        agent_ids = {
+            Country: np.array([Country(self, c).unique_id for c in range(self.world.n_countries)]),
+            Vendor: np.array([Vendor(self, v).unique_id for v in range(self.world.n_vendors)]),
+        }
+        self.datacollector = ArrayDataCollector(list(self.summary), agent_ids if collect_agents else None)
 
     # --- state -------------------------------------------------------------------------------
-    def _init_state(self) -> None:
+    def _init_state(self, setup: RunSetup) -> None:
         w, p = self.world, self.params
         spy = self.calendar.steps_per_year
         self.is_target = w.repression >= self.target_threshold
         self.depreciation = 1.0 - (1.0 - np.array(p.depreciation.as_tuple())) ** (1.0 / spy)
-        self.base_price = w.price[:, None, None] * w.route_cost[w.vendor_exporter]  # [V, R, C]
+        self.prices = route_prices(w)
+        self.base_price = self.prices.base  # [V, R, C]
         self.unrest = np.zeros(w.n_countries)
         self.vendor_quality = w.quality.copy()
         self.domestic_quality = np.tile(np.array(p.domestic_quality.as_tuple()), (w.n_countries, 1))
         self.budget = self._budget()
+        self.controlling = np.zeros(len(w.exporters), dtype=bool)  # [E]: a control in force this step
         self.controlling_countries: frozenset[str] = frozenset()
-        state = self.schedule_.state(0)
-        access = free_access(state.available)
-        start = procure(w, p, self._market(0, state.public_copy_availability), access, access, self.base_price)
+        if setup.start is None:
+            state = self.schedule_.state(0)
+            setup.start = procure(w, p, self._market(0, state.public_copy_availability),
+                                  free_access(state.available), self.prices)
+        start = setup.start
         self.stocks = start.actual.acquired.sum(axis=-1) / self.depreciation  # steady state
         self.reference = self.stocks.sum(axis=0) / w.population.sum()  # world per-capita stock
         self.capability = self._capability()
@@ -144,6 +205,7 @@ class ControlRegimeModel(mesa.Model):
         t = self.steps - 1
         w, p = self.world, self.params
         state = self.schedule_.state(t)  # 1. policies in force
+        self.controlling = state.controlling
         self.controlling_countries = frozenset(w.iso3[c] for c in w.exporters[state.controlling])
 
         rng = self.streams["unrest"]  # 2. unrest shocks and budgets
@@ -154,9 +216,9 @@ class ControlRegimeModel(mesa.Model):
         self.budget = self._budget()
 
         draws = Draws.draw(w, len(ITEMS), self.streams["licence"], self.streams["enforcement"])  # 3-4. market
-        access = resolve_access(w, state, draws, self.base_price)
+        access = resolve_access(w, state, draws, self.base_price, self._setup.state_access(state))
         market = self._market(t, state.public_copy_availability)
-        result = procure(w, p, market, access, free_access(state.available), self.base_price)
+        result = procure(w, p, market, access, self.prices)
         self.procurement = result
 
         acquired = result.actual.acquired.sum(axis=-1)  # 5. stocks and capability
@@ -166,12 +228,13 @@ class ControlRegimeModel(mesa.Model):
         newly = (self.first_capable == -2) & (self.capability >= p.capable_threshold)
         self.first_capable[newly] = t
 
-        self.vendor_revenue = result.vendor_revenue(w.n_vendors)  # 6. learning and indigenisation
+        self.vendor_revenue = result.vendor_revenue()  # 6. learning and indigenisation
         self._learn()
         self._indigenise(result.denied_share)
 
         if t >= self.warmup:
-            self._accumulate_flows(result)
+            if self.collect_flows:
+                self._accumulate_flows(result)
             self.regime_blocked += result.blocked.sum(axis=1)
             self.regime_leaked += result.leaked.sum(axis=(1, 2))
         self.summary = self._summarise(result, step=t)  # 7. data collection
@@ -199,18 +262,16 @@ class ControlRegimeModel(mesa.Model):
         self.domestic_quality = self.domestic_quality + self.params.indigenisation_rate * denied_share * gap
 
     def _accumulate_flows(self, result: Procurement) -> None:
-        """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]``."""
-        w = self.world
-        n_v = w.n_vendors
-        for layer, item in enumerate(LAYER_ITEM):
-            for block, bought in ((slice(0, n_v), item), (slice(n_v, 2 * n_v), ITEM_INDEX["algorithm_11"])):
-                acquired = result.actual.acquired[:, layer, block].T  # [V, C]
-                if not acquired.any():
-                    continue
-                route = result.actual.route[:, :, bought]  # [V, C]
-                tag = result.actual.tag[:, layer, block].T
-                v, c = np.nonzero(acquired > 0)
-                np.add.at(self.flows, (w.vendor_exporter[v], route[v, c], c, tag[v, c]), acquired[v, c])
+        """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]`` (one
+        ``np.add.at``, in the order layer, option, buyer)."""
+        w, layout, actual = self.world, result.layout, result.actual
+        by_vendor = actual.acquired[:, :, : layout.converted.stop].transpose(1, 2, 0)  # [L, 2V, C]
+        layer, option, c = np.nonzero(by_vendor > 0)
+        converted = option >= layout.n_vendors
+        v = option - converted * layout.n_vendors
+        item = np.where(converted, CONVERTED_ITEM, np.array(LAYER_ITEM)[layer])
+        index = (w.vendor_exporter[v], actual.route[v, c, item], c, actual.tag[c, layer, option])
+        np.add.at(self.flows.reshape(-1), np.ravel_multi_index(index, self.flows.shape), by_vendor[layer, option, c])
 
     # --- outputs -----------------------------------------------------------------------------
     def _summarise(self, result: Procurement, step: int) -> dict[str, float]:
@@ -230,40 +291,36 @@ class ControlRegimeModel(mesa.Model):
             "budget_total": float(self.budget.sum()),
             "spend_total": float(result.actual.spend.sum()),
         }
+        keys = summary_keys(w)
         by_route = result.by_route[target].sum(axis=(0, 1))
         leaked = result.leaked[target].sum(axis=(0, 1))
         summary["acquired_targets"] = float(by_route.sum())
         summary["blocked_targets"] = float(result.blocked[target].sum())
-        for k, route in enumerate(ROUTES):
-            summary[f"acquired_{route}"] = float(by_route[k])
-        for k, route in enumerate(ROUTES):
-            summary[f"leaked_{route}"] = float(leaked[k])
-        for item, values in self._by_item(result).items():
-            for k, route in enumerate(ROUTES):
-                summary[f"acquired_{item}_{route}"] = float(values[k])
+        summary.update(zip(keys.acquired, by_route.tolist()))
+        summary.update(zip(keys.leaked, leaked.tolist()))
+        summary.update(zip(keys.by_item, self._by_item(result).ravel().tolist()))
         revenue = np.zeros(len(w.exporters))
         np.add.at(revenue, w.vendor_exporter, self.vendor_revenue.sum(axis=1))
         total = revenue.sum()
-        for e, c in enumerate(w.exporters):
-            summary[f"revenue_{w.iso3[c]}"] = float(revenue[e])
-        for e, c in enumerate(w.exporters):
-            summary[f"share_{w.iso3[c]}"] = float(revenue[e] / total) if total > 0 else 0.0
-        controlling = np.isin(w.iso3, list(self.controlling_countries))[w.exporters]
-        summary["revenue_controlling"] = float(revenue[controlling].sum())
+        summary.update(zip(keys.revenue, revenue.tolist()))
+        summary.update(zip(keys.share, (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
+        summary["revenue_controlling"] = float(revenue[self.controlling].sum())
         summary.update(observe(w, self.params, self.capability, result))
         return summary
 
-    def _by_item(self, result: Procurement) -> dict[str, np.ndarray]:
-        """Target acquisitions ``{item bought: [K]}``; conversions count under ``algorithm_11``."""
-        n_v = self.world.n_vendors
+    def _by_item(self, result: Procurement) -> np.ndarray:
+        """Target acquisitions ``[item bought, K]``; conversions count under ``algorithm_11``."""
+        layout = result.layout
         acquired = result.actual.acquired[self.is_target]
         tag = result.actual.tag[self.is_target]
-        one_hot = tag[..., None] == np.arange(len(ROUTES))
-        per_option = np.einsum("blo,blok->lok", acquired, one_hot)  # [L, O, K]
-        out = {item: np.zeros(len(ROUTES)) for item in ITEMS}
-        for layer, name in enumerate(LAYERS):
-            out[name] += per_option[layer, : n_v].sum(axis=0) + per_option[layer, 2 * n_v :].sum(axis=0)
-            out["algorithm_11"] += per_option[layer, n_v : 2 * n_v].sum(axis=0)
+        n_l, n_o, n_k = acquired.shape[1], acquired.shape[2], len(ROUTES)
+        cell = (np.arange(n_l * n_o) * n_k).reshape(n_l, n_o) + tag  # [B, L, O] -> (l, o, k)
+        per_option = np.bincount(cell.ravel(), acquired.ravel(), n_l * n_o * n_k).reshape(n_l, n_o, n_k)
+        own = slice(layout.domestic, layout.size)  # domestic and public copies serve their layer
+        out = np.zeros((len(ITEMS), len(ROUTES)))
+        for layer, item in enumerate(LAYER_ITEM):
+            out[item] += per_option[layer, layout.vendors].sum(axis=0) + per_option[layer, own].sum(axis=0)
+            out[CONVERTED_ITEM] += per_option[layer, layout.converted].sum(axis=0)
         return out
 
     def run(self, steps: int | None = None) -> ControlRegimeModel:
@@ -278,10 +335,12 @@ class ControlRegimeModel(mesa.Model):
         per target regime (``regime_<field>_<ISO3>``, see :data:`model.experiment.metrics.REGIME_FIELDS`)
         its capability at the end, post-warm-up blocked and leaked acquisitions, population and
         whether vendors are based there."""
-        ts = self.timeseries()
-        post = ts.loc[ts.index >= self.warmup]
-        flows = [c for c in ts if c.startswith(("acquired_", "leaked_", "revenue_")) or c == "blocked_targets"]
-        out = {f"total_{c}": float(post[c].sum()) for c in flows}
+        columns = self.datacollector.model_vars
+        post = np.array(columns["step"]) >= self.warmup
+        flows = [c for c in columns if c.startswith(("acquired_", "leaked_", "revenue_")) or c == "blocked_targets"]
+        block = np.array([columns[c] for c in flows], dtype=float)[:, post]
+        # each column summed on its own, as pandas does (numpy's pairwise sum of a 1-D array)
+        out = {f"total_{c}": float(row.sum()) for c, row in zip(flows, block)}
         became = self.is_target & (self.first_capable >= 0)
         out["targets_newly_capable"] = int(became.sum())
         out["years_to_capable"] = (
@@ -296,8 +355,21 @@ class ControlRegimeModel(mesa.Model):
         return out
 
     def timeseries(self) -> pd.DataFrame:
-        """The model-level DataCollector table, one row per step."""
+        """The model-level DataCollector table, one row per step, indexed by ``step`` (0-based: the
+        step index ``t`` of the process order, dated by its ``date``)."""
         return self.datacollector.get_model_vars_dataframe().set_index("step")
+
+    def agent_table(self, agent_type: type[mesa.Agent]) -> pd.DataFrame:
+        """Mesa's table of one agent type (:class:`Country` or :class:`Vendor`), numbered like
+        :meth:`timeseries`: indexed by ``step`` and ``AgentID``, with the step's ``date``.
+
+        Mesa's own ``datacollector.get_agenttype_vars_dataframe`` indexes rows by ``Step``, Mesa's count
+        of steps completed (``model.steps``, 1-based), so its ``Step`` ``t + 1`` is ``step`` ``t`` here.
+        """
+        table = self.datacollector.get_agenttype_vars_dataframe(agent_type).reset_index()
+        table.insert(0, "step", table.pop("Step") - 1)
+        table.insert(2, "date", table["step"].map(self.timeseries()["date"]))
+        return table.set_index(["step", "AgentID"])
 
     def regime_table(self, targets_only: bool = True) -> pd.DataFrame:
         """Capability of every (target) regime at every step: columns step, iso3, capability."""
@@ -312,6 +384,8 @@ class ControlRegimeModel(mesa.Model):
 
     def flow_table(self) -> pd.DataFrame:
         """Cumulative post-warm-up vendor deliveries by exporter, hub, buyer and route (non-zero rows)."""
+        if not self.collect_flows:
+            raise ValueError("this model did not collect flows (collect_flows was set to False)")
         w = self.world
         e, r, c, k = np.nonzero(self.flows)
         hubs = np.array([""] + [w.iso3[h] for h in w.hubs])
@@ -322,6 +396,29 @@ class ControlRegimeModel(mesa.Model):
             "route": np.array(ROUTES)[k],
             "acquired": self.flows[e, r, c, k],
         })
+
+
+@dataclass(frozen=True)
+class SummaryKeys:
+    """The summary's per-route, per-item and per-exporter column names, in column order."""
+
+    acquired: tuple[str, ...]
+    leaked: tuple[str, ...]
+    by_item: tuple[str, ...]
+    revenue: tuple[str, ...]
+    share: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=32)
+def summary_keys(world: World) -> SummaryKeys:
+    exporters = [world.iso3[c] for c in world.exporters]
+    return SummaryKeys(
+        acquired=tuple(f"acquired_{route}" for route in ROUTES),
+        leaked=tuple(f"leaked_{route}" for route in ROUTES),
+        by_item=tuple(f"acquired_{item}_{route}" for item in ITEMS for route in ROUTES),
+        revenue=tuple(f"revenue_{code}" for code in exporters),
+        share=tuple(f"share_{code}" for code in exporters),
+    )
 
 
 def release(model: mesa.Model) -> None:

@@ -6,6 +6,8 @@ and supplier counts, market shares, the public-copy share of training data).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from model.market import Procurement
@@ -18,9 +20,7 @@ ALG_1N = LAYER_INDEX["algorithm_1n"]
 
 def vendor_spend(world: World, result: Procurement) -> np.ndarray:
     """``[C, L, V]`` spending of each country on each vendor per layer (conversions under 1:N)."""
-    n_v = world.n_vendors
-    spend = result.actual.spend
-    return spend[:, :, :n_v] + spend[:, :, n_v : 2 * n_v]
+    return result.layout.per_vendor(result.actual.spend)
 
 
 def algorithm_share(world: World, result: Procurement) -> np.ndarray:
@@ -50,18 +50,35 @@ def observe(world: World, params: ModelParameters, capability: np.ndarray, resul
     out: dict[str, float] = {"adopters": int((capability >= params.adoption_threshold).sum())}
     share = algorithm_share(world, result)  # [C, V]
     supplied = reached(params, capability, share, world.home_sale.T)
-    nation_share = share @ np.eye(len(world.exporters))[world.vendor_exporter]  # [C, E]
-    nation_home = np.arange(world.n_countries)[:, None] == world.exporters[None, :]
-    by_home = reached(params, capability, nation_share, nation_home)
-    for e, c in enumerate(world.exporters):
-        out[f"reach_{world.iso3[c]}"] = int(by_home[:, e].sum())
-    for v, name in enumerate(world.vendor_names):
-        out[f"reach_vendor_{name}"] = int(supplied[:, v].sum())
+    by_home = reached(params, capability, share @ _home_of(world), _nation_home(world))  # [C, E]
+    keys = _keys(world)
+    out.update(zip(keys[0], by_home.sum(axis=0).tolist()))
+    out.update(zip(keys[1], supplied.sum(axis=0).tolist()))
     revenue = vendor_spend(world, result).sum(axis=(0, 1))
-    for v, name in enumerate(world.vendor_names):
-        out[f"reach_vendor_{name}"] = int(supplied[:, v].sum())
-    for v, name in enumerate(world.vendor_names):
-        out[f"vendor_share_{name}"] = float(revenue[v] / revenue.sum()) if revenue.sum() > 0 else 0.0
+    total = revenue.sum()
+    out.update(zip(keys[2], (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
     data = result.by_route[:, LAYER_INDEX["training_data"]].sum(axis=0)
     out["data_public_share"] = float(data[ROUTE_INDEX["public_copies"]] / data.sum()) if data.sum() > 0 else 0.0
     return out
+
+
+@functools.lru_cache(maxsize=32)
+def _keys(world: World) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Column names: reach per home country, reach per vendor, revenue share per vendor."""
+    return (
+        tuple(f"reach_{world.iso3[c]}" for c in world.exporters),
+        tuple(f"reach_vendor_{name}" for name in world.vendor_names),
+        tuple(f"vendor_share_{name}" for name in world.vendor_names),
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _home_of(world: World) -> np.ndarray:
+    """``[V, E]``: 1 where the vendor's home is the exporter."""
+    return (world.vendor_exporter[:, None] == np.arange(len(world.exporters))[None, :]).astype(float)
+
+
+@functools.lru_cache(maxsize=32)
+def _nation_home(world: World) -> np.ndarray:
+    """``[C, E]`` bool: the country is the exporter."""
+    return np.arange(world.n_countries)[:, None] == world.exporters[None, :]

@@ -1,11 +1,17 @@
-"""Module-level DataCollector reporters (picklable, so runs can cross process boundaries)."""
+"""Data collection: Mesa's DataCollector fed whole arrays (model-level figures from the step summary,
+per-agent figures as one vectorised table per step). Module-level functions, so runs pickle."""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import TYPE_CHECKING
 
+import mesa
+import numpy as np
+import pandas as pd
+
 from model.simulation.agents import Country, Vendor
+from model.vocabulary import LAYER_INDEX
 
 if TYPE_CHECKING:
     from model.simulation import ControlRegimeModel
@@ -36,3 +42,70 @@ VENDOR_REPORTERS = {"vendor": "name", "home": "home", "revenue": "revenue", "mea
 
 def agenttype_reporters() -> dict[type, dict[str, str]]:
     return {Country: COUNTRY_REPORTERS, Vendor: VENDOR_REPORTERS}
+
+
+def country_columns(model: ControlRegimeModel) -> dict[str, np.ndarray]:
+    """Every country's ``COUNTRY_REPORTERS`` attributes at once, in agent (index) order."""
+    stocks = model.stocks
+    return {
+        "iso3": np.array(model.world.iso3, dtype=object),
+        "is_target": model.is_target,
+        "unrest": model.unrest,
+        "budget": model.budget.sum(axis=1),
+        "capability": model.capability,
+        "camera_stock": stocks[:, LAYER_INDEX["camera"]],
+        "algorithm_stock": stocks[:, LAYER_INDEX["algorithm_1n"]],
+        "data_stock": stocks[:, LAYER_INDEX["training_data"]],
+    }
+
+
+def vendor_columns(model: ControlRegimeModel) -> dict[str, np.ndarray]:
+    """Every vendor's ``VENDOR_REPORTERS`` attributes at once, in agent (index) order."""
+    w = model.world
+    sold = w.sells
+    n_sold = sold.sum(axis=1)
+    quality = np.where(sold, model.vendor_quality, 0.0).sum(axis=1)
+    return {
+        "vendor": np.array(w.vendor_names, dtype=object),
+        "home": np.array(w.iso3, dtype=object)[w.vendor_home],
+        "revenue": model.vendor_revenue.sum(axis=1),
+        "mean_quality": np.divide(quality, n_sold, out=np.zeros(w.n_vendors), where=n_sold > 0),
+    }
+
+
+AGENT_COLUMNS = {Country: country_columns, Vendor: vendor_columns}
+
+
+class ArrayDataCollector(mesa.DataCollector):
+    """A ``mesa.DataCollector`` that records a step with a few array copies instead of one call
+    per agent and variable. ``get_model_vars_dataframe`` and ``get_agenttype_vars_dataframe``
+    return what Mesa's reporters would (index ``Step``, ``AgentID``; one column per reporter)."""
+
+    def __init__(self, summary_keys: list[str], agent_ids: dict[type, np.ndarray] | None) -> None:
+        super().__init__(
+            model_reporters=model_reporters(summary_keys),
+            agenttype_reporters=agenttype_reporters() if agent_ids is not None else None,
+        )
+        self._agent_ids = agent_ids or {}
+        self._steps: list[int] = []
+        self._columns: dict[type, list[dict[str, np.ndarray]]] = {kind: [] for kind in self._agent_ids}
+
+    def collect(self, model: ControlRegimeModel) -> None:
+        for key, value in model.summary.items():
+            self.model_vars[key].append(value)
+        if self._agent_ids:
+            self._steps.append(model.steps)
+            for kind, columns in self._columns.items():
+                columns.append({k: np.array(v, copy=True) for k, v in AGENT_COLUMNS[kind](model).items()})
+
+    def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
+        if agent_type not in self._columns:
+            return super().get_agenttype_vars_dataframe(agent_type)
+        ids, records = self._agent_ids[agent_type], self._columns[agent_type]
+        names = list(self.agenttype_reporters[agent_type])
+        frame = pd.DataFrame({
+            "Step": np.repeat(np.array(self._steps, dtype=np.int64), len(ids)),
+            "AgentID": np.tile(ids, len(records)),
+            **{name: np.concatenate([r[name] for r in records]) if records else [] for name in names},
+        })
+        return frame.set_index(["Step", "AgentID"])

@@ -34,28 +34,28 @@ def trade_network(
     borders = [set(str(b).split(";")) if isinstance(b, str) else set() for b in countries["land_borders"]]
     region = countries["region"].to_numpy()
     graph = nx.DiGraph()
-    for row in countries.itertuples(index=False):
-        graph.add_node(
-            row.iso3, name=row.name, region=row.region, lat=row.lat, lon=row.lon,
-            repression=row.repression,
-        )
-    for s in sources:
-        for b in range(len(iso3)):
-            if b == s:
-                continue
-            contiguous = iso3[b] in borders[s]
-            same_region = bool(region[b] == region[s])
-            cost = (
-                1.0
-                + params.border_cost
-                + params.distance_cost * distance[s, b] / 10_000
-                - params.contiguity_discount * contiguous
-                - params.region_discount * same_region
-            )
-            graph.add_edge(
-                iso3[s], iso3[b], cost=cost, distance_km=float(distance[s, b]),
-                contiguous=contiguous, same_region=same_region,
-            )
+    graph.add_nodes_from(
+        (row.iso3, {"name": row.name, "region": row.region, "lat": row.lat, "lon": row.lon,
+                    "repression": row.repression})
+        for row in countries[["iso3", "name", "region", "lat", "lon", "repression"]].itertuples(index=False)
+    )
+    sources = np.asarray(sources)
+    contiguous = np.array([[code in borders[s] for code in iso3] for s in sources])  # [S, C]
+    same_region = region[sources][:, None] == region[None, :]
+    cost = (
+        1.0
+        + params.border_cost
+        + params.distance_cost * distance[sources] / 10_000
+        - params.contiguity_discount * contiguous
+        - params.region_discount * same_region
+    )
+    graph.add_edges_from(
+        (iso3[s], iso3[b], {"cost": c, "distance_km": d, "contiguous": t, "same_region": r})
+        for s, costs, km, touching, regional in zip(sources, cost.tolist(), distance[sources].tolist(),
+                                                    contiguous.tolist(), same_region.tolist())
+        for b, (c, d, t, r) in enumerate(zip(costs, km, touching, regional))
+        if b != s
+    )
     return graph
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from model.config_base import Config
+from model.parameters import MAX_PRICE, MIN_PRICE
 from model.world.restraint import VoluntaryRestraint
 
 
@@ -12,18 +13,18 @@ class CountryOverride(Config):
     """New values for one country's data."""
 
     repression: float | None = Field(None, ge=0.0, le=1.0)
-    gdp_usd: float | None = Field(None, gt=0.0)
-    population: float | None = Field(None, gt=0.0)
+    gdp_usd: float | None = Field(None, gt=0.0, le=1e15)
+    population: float | None = Field(None, gt=0.0, le=1e10)
 
 
 class VendorOverride(Config):
     """New values for one vendor's assumed parameters (``quality`` per item it sells)."""
 
     quality: dict[str, float] = Field(default_factory=dict)
-    price_index: float | None = Field(None, gt=0.0)
+    price_index: float | None = Field(None, ge=MIN_PRICE, le=MAX_PRICE)
     us_content: float | None = Field(None, ge=0.0, le=1.0)
     compliance: float | None = Field(None, ge=0.0, le=1.0)
-    scale: float | None = Field(None, gt=0.0)
+    scale: float | None = Field(None, ge=MIN_PRICE, le=MAX_PRICE)
 
 
 class WorldOverrides(Config):

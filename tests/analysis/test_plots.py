@@ -59,7 +59,11 @@ def _figures(comparison) -> dict:
                                            order=order),
         "market_share": lambda: plots.market_share(ts, "2020-01-01", order=order),
         "regime_capability": lambda: plots.regime_capability(comparison.regimes, dates=dates, order=order),
+        "regime_map": lambda: plots.regime_map(comparison.regimes, order=order),
     }
+
+
+MAPS = {"flow_map", "regime_map"}
 
 
 def test_every_figure_is_tested(comparison) -> None:
@@ -71,13 +75,18 @@ def test_figure_has_title_labels_and_a_legend_that_hides_no_data(comparison, nam
     fig = _figures(comparison)[name]()
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
-    axes = [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+    colour_bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert all(bar.get_xlabel() or bar.get_ylabel() for bar in colour_bars), "a colour bar without a label"
+    axes = [ax for ax in fig.axes if ax.get_visible() and ax.axison and ax not in colour_bars]
     assert axes
     def title(ax):
         return "".join(ax.get_title(loc) for loc in ("left", "center", "right"))
 
     assert all(title(ax) for ax in axes), "a panel without a title"
-    assert any(ax.get_xlabel() for ax in axes) and any(ax.get_ylabel() for ax in axes)
+    if name in MAPS:  # maps have no axes to label: a colour bar or a legend says what colours mean
+        assert all(not ax.get_xticks().size and not ax.get_yticks().size for ax in axes)
+    else:
+        assert any(ax.get_xlabel() for ax in axes) and any(ax.get_ylabel() for ax in axes)
     legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
     if name != "effectiveness":  # there the scenarios are the y tick labels: nothing left to explain
         assert legends, "no legend"
@@ -97,6 +106,13 @@ def test_scenario_colours_are_the_same_in_every_figure(comparison) -> None:
     eff = plots.effectiveness(comparison.summary, order=order)
     dots = {line.get_color() for line in eff.axes[0].get_lines() if line.get_marker() == "o"}
     assert dots == {colours["unilateral_us"], colours["echri_coalition"]}
+
+
+def test_every_route_has_a_label_and_its_own_colour() -> None:
+    from model.vocabulary import ROUTES
+
+    assert set(plots.ROUTE_LABELS) == set(ROUTES)
+    assert list(plots.ROUTE_COLOURS) == list(ROUTES) and len(set(plots.ROUTE_COLOURS.values())) == len(ROUTES)
 
 
 def test_spread_keeps_labels_apart_and_near_their_values() -> None:
@@ -162,7 +178,9 @@ def test_plot_compact_png_for_readmes(results: Path, tmp_path: Path, no_simulati
     small = Image.open(tmp_path / "small" / "leakage_by_route.png")
     full = Image.open(results / "figures" / "leakage_by_route.png")
     assert small.mode == "P" and small.width < full.width * 0.6
-    assert viz_main(["plot", str(results), "--dpi", "5"]) == 2
+    with pytest.raises(SystemExit) as refused:  # refused as the arguments are parsed
+        viz_main(["plot", str(results), "--dpi", "5"])
+    assert refused.value.code == 2
 
 
 def test_plot_writes_into_the_results_folder_by_default(results: Path, no_simulation) -> None:
@@ -234,7 +252,7 @@ def test_baseline_only_results_skip_policy_figures(comparison, tmp_path: Path) -
         settings={**comparison.settings, "scenarios": {"baseline": comparison.settings["scenarios"]["unilateral_us"]}},
     )
     names = {p.stem for p in draw_figures(only_baseline, tmp_path, formats=("png",))}
-    assert names == {"capability_over_time", "market_share", "regime_capability"}
+    assert names == {"capability_over_time", "market_share", "regime_capability", "regime_map"}
     with pytest.raises(ModelInputError, match="needs a policy scenario"):
         draw_figures(only_baseline, tmp_path, only="effectiveness")
 

@@ -7,6 +7,7 @@ import argparse
 import inspect
 import socket
 
+import numpy as np
 import pytest
 
 pytest.importorskip("solara", reason="the dashboard needs the optional viz extra: pip install -e '.[viz]'")
@@ -15,14 +16,18 @@ from model.errors import ModelInputError
 from model.interfaces.app import (
     AGREEMENTS,
     AS_IN_SCENARIO,
+    MAP_VIEWS,
+    NO_COMPARISON,
     SCENARIOS,
     DashboardModel,
     capability_figure,
     dashboard_policies,
-    flows_figure,
     headline_html,
     headline_items,
+    map_figure,
     model_params,
+    regime_table,
+    regime_table_html,
     routes_figure,
 )
 from model.interfaces.viz_cli import check_port, check_viz_installed, register, solara_arguments
@@ -112,25 +117,122 @@ def test_unknown_scenario_is_an_input_error() -> None:
         DashboardModel(scenario="wasenaar")
 
 
+def _maps(model):
+    return [lambda m, view=view: map_figure(m, view) for view in MAP_VIEWS]
+
+
 def test_panels_render_before_and_after_steps() -> None:
     model = DashboardModel(scenario="wassenaar")
-    status, items = headline_items(model)
-    assert status.startswith("Not started") and not items
-    for make in (capability_figure, routes_figure, flows_figure):
+    status, facts = headline_items(model)
+    assert status.startswith("Not started") and not facts
+    assert "Not started" in regime_table_html(model)
+    for make in (capability_figure, routes_figure, *_maps(model)):
         make(model)  # nothing to show yet, but no error
     model.run(7)
-    status, items = headline_items(model)
-    assert status.startswith("Quarter 7 of 40") and any("Leakage" in item for item in items)
+    status, facts = headline_items(model)
+    assert status.startswith("Quarter 7 of 40") and "Leakage since the warm-up" in facts["wassenaar"]
     assert "<script" not in headline_html(model) and "Quarter 7" in headline_html(model)
-    for make in (capability_figure, routes_figure, flows_figure):
+    for make in (capability_figure, routes_figure, *_maps(model)):
         fig = make(model)
-        assert fig.axes and all(ax.get_title() for ax in fig.axes if ax.get_visible())
         assert any(ax.lines or ax.collections or ax.patches for ax in fig.axes)
+
+
+def test_capability_axis_spans_the_run_before_the_first_step() -> None:
+    """Not matplotlib's empty-axis default (1970, hours): the run's dates, in years."""
+    import matplotlib.dates as mdates
+
+    model = DashboardModel(scenario="wassenaar")
+    ax = capability_figure(model).axes[0]
+    start, end = (mdates.num2date(x).date() for x in ax.get_xlim())
+    assert start == model.calendar.date_of(0) and end == model.calendar.date_of(model.horizon - 1)
+    ax.figure.draw_without_rendering()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels and all(label.isdigit() and len(label) == 4 for label in labels), labels
+
+
+def test_run_panel_names_the_policy_as_changed() -> None:
+    model = DashboardModel(scenario="unilateral_us", agreement=ECHRI)
+    assert model.label == "unilateral_us + ECHRI coalition"
+    assert "unilateral_us + ECHRI coalition" in headline_html(model)
+    assert DashboardModel(scenario="wassenaar").label == "wassenaar"
+    narrowed = DashboardModel(scenario="wassenaar", control_data=False, override_enforcement=True, enforcement=0.3)
+    assert narrowed.label == "wassenaar + enforcement 0.3 + not controlling training_data"
+
+
+def test_side_by_side_runs_two_policies_on_the_same_seed() -> None:
+    model = DashboardModel(scenario="unilateral_us", compare_with="global_with_china", seed=4)
+    assert model.other_baseline is model.baseline  # same world: one shared no-controls run
+    model.run(model.warmup + 6)
+    alone = DashboardModel(scenario="global_with_china", seed=4).run(model.steps)
+    assert model.other.summary == alone.summary  # the comparison is that scenario, same seed
+    assert [label for label, _, _ in model.runs()] == ["unilateral_us", "global_with_china"]
+    _, facts = headline_items(model)
+    assert set(facts) == {"unilateral_us", "global_with_china"}
+    assert float(facts["global_with_china"]["Denial"].split("%")[0]) > float(
+        facts["unilateral_us"]["Denial"].split("%")[0])
+    assert len(routes_figure(model).subfigs) == 2 and len(map_figure(model).axes) == 3  # two maps, colour bar
+    with pytest.raises(ModelInputError, match="compare_with"):
+        DashboardModel(compare_with="wasenaar")
+    assert model_params()["compare_with"]["value"] == NO_COMPARISON
+
+
+def test_comparison_with_another_world_gets_its_own_baseline(tmp_path, monkeypatch) -> None:
+    """A compared scenario whose baseline differs (here: a stricter target threshold) is paired with
+    its own no-controls run, and the capability plot shows that run too."""
+    import shutil
+
+    import model.interfaces.app as app
+
+    shutil.copytree(SCENARIO_DIR, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "strict_targets.toml").write_text(
+        'description = "Wassenaar, targets from repression 0.6"\nextends = "wassenaar.toml"\n'
+        "target_threshold = 0.6\n")
+    monkeypatch.setattr(app, "SCENARIO_DIR", tmp_path)
+    monkeypatch.setattr(app, "COMPARE_CHOICES", (*app.COMPARE_CHOICES, "strict_targets"))
+    model = DashboardModel(scenario="wassenaar", compare_with="strict_targets").run(6)
+    assert model.other_baseline is not model.baseline and model.other_baseline.policies.is_empty
+    assert model.other_baseline.steps == model.steps == 6
+    assert model.other.is_target.sum() < model.is_target.sum()
+    labels = [line.get_label() for line in capability_figure(model).axes[0].get_lines()]
+    assert "no controls (strict_targets)" in labels
+    table = regime_table(model)
+    assert table["strict_targets: capability"].isna().sum() == model.is_target.sum() - model.other.is_target.sum()
+    assert "NaN" not in regime_table_html(model) and "<td>n/a</td>" in regime_table_html(model)
+
+
+def test_regime_table_pairs_each_policy_with_its_baseline() -> None:
+    model = DashboardModel(scenario="unilateral_us", compare_with="wassenaar").run(12)
+    table = regime_table(model)
+    assert list(table.columns) == ["regime", "capability without controls", "unilateral_us: capability",
+                                   "unilateral_us: denial (%)", "wassenaar: capability", "wassenaar: denial (%)"]
+    assert len(table) == int(model.is_target.sum())
+    assert table["capability without controls"].is_monotonic_decreasing
+    row = table.iloc[0]
+    expected = 100 * (1 - row["wassenaar: capability"] / row["capability without controls"])
+    assert row["wassenaar: denial (%)"] == pytest.approx(expected)
+    capability = np.asarray(model.baseline.capability_history[-1])[model.is_target]
+    assert row["capability without controls"] == pytest.approx(capability.max())
+    html = regime_table_html(model)
+    assert html.count("<tr") == len(table) + 1 and "China (CHN)" in html
+
+
+def test_map_view_is_checked() -> None:
+    with pytest.raises(ModelInputError, match="map view"):
+        map_figure(DashboardModel(), "flow")
+
+
+def _wait(condition, timeout: float = 60.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
 
 
 def test_page_renders_and_runs_in_solara() -> None:
     """The page's own panels, rendered by solara's test renderer (no browser); the sidebar with
-    Mesa's Step button is covered by the browser test."""
+    Mesa's Step button is covered by the browser test. Figures are drawn in background threads."""
     import ipyvuetify as v
     import ipywidgets
     import solara
@@ -139,16 +241,24 @@ def test_page_renders_and_runs_in_solara() -> None:
     from model.interfaces.app import Page
 
     _, rc = solara.render(Page(), handle_error=False)
+
+    def images() -> list[bytes]:
+        return [image.value for image in rc.find(ipywidgets.Image).widgets if image.value]
+
+    def text() -> str:
+        return " ".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets)
+
     try:
-        images = rc.find(ipywidgets.Image).widgets
-        assert len(images) == 3 and all(image.value for image in images)  # capability, routes, flows
-        before = [image.value for image in images]
+        _wait(lambda: len(images()) == 3)  # capability, map, routes
+        before = images()
         rc.find(v.Btn, children=["Run to the horizon"]).widget.click()
-        headline = " ".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets)
-        assert "Quarter 40 of 40" in headline and "Denial" in headline
-        after = [image.value for image in rc.find(ipywidgets.Image).widgets]
-        assert all(a != b for a, b in zip(after, before))  # every plot redrawn
+        assert "Quarter 40 of 40" in text() and "Denial" in text() and "China (CHN)" in text()
+        _wait(lambda: len(images()) == 3 and all(a != b for a, b in zip(images(), before)))  # every plot redrawn
         assert rc.find(v.Btn, children=["Run to the horizon"]).widget.disabled
+        shown = images()
+        rc.find(v.BtnToggle).widget.v_model = MAP_VIEWS.index("flows")  # the map panel's view switch
+        _wait(lambda: len(images()) == 3 and images() != shown)
+        assert sum(a != b for a, b in zip(images(), shown)) == 1  # only the map is redrawn
     finally:
         rc.close()
 
@@ -173,9 +283,8 @@ def test_subcommands_have_help(capsys) -> None:
 
 def test_dashboard_checks_port_before_starting() -> None:
     check_viz_installed()  # the extra is installed (this module is skipped otherwise)
-    args = _parser().parse_args(["dashboard", "--port", "70000"])
-    with pytest.raises(ModelInputError, match="out of range"):
-        args.handler(args)
+    with pytest.raises((argparse.ArgumentError, SystemExit)):  # refused as the arguments are parsed
+        _parser().parse_args(["dashboard", "--port", "70000"])
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

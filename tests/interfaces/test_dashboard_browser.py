@@ -1,11 +1,15 @@
 """The dashboard in a real browser: serve it on a free localhost port, load it in headless
-Chromium (Debian's ``chromium`` and ``chromium-driver``, driven by Selenium), press the page's own
-Step button a few times and check that the step counter advanced and the plots rendered.
+Chromium (Debian's ``chromium`` and ``chromium-driver``, driven by Selenium) and use it as a
+researcher would: read the tab title and the time axis before the first step, press Step (it must
+answer as fast as a step), read the Run panel and the per-regime table, check that no plot is hidden
+under another element, switch the map from denial to flows, switch the coalition (the Run panel
+must name it), and compare two policies side by side.
 
 Slow (runs with ``--run-slow`` or ``CI=true``). Skipped locally, with the reason, when Chromium,
 its driver or the ``viz`` extra is missing; with ``CI=true`` those are failures instead.
 The screenshot is saved in the test's ``tmp_path``; set ``DASHBOARD_SCREENSHOT=path.png`` to
-copy it somewhere (e.g. ``docs/figures/dashboard.png`` when updating the docs by hand).
+also write a compact copy (1200 px wide, 256 colours), e.g. ``docs/figures/dashboard.png`` for
+the README.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROME_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1600,1300")
+                "--disable-dev-shm-usage", "--window-size=1600,1500")
 STARTUP_SECONDS = 120
 STEPS = 8
 
@@ -120,6 +124,7 @@ def browser(browser_paths):
         options.add_argument(flag)
     chrome = webdriver.Chrome(service=Service(executable_path=driver), options=options)
     chrome.set_page_load_timeout(STARTUP_SECONDS)
+    chrome.set_script_timeout(60)
     try:
         yield chrome
     finally:
@@ -136,48 +141,136 @@ def _button(browser, label: str):
     return None
 
 
-def _rendered_plots(browser) -> int:
-    """Images of the dashboard's plots (PNG widgets, shown as blob: or data: URLs) that the browser
-    has decoded."""
-    return browser.execute_script(
-        "return Array.from(document.images).filter(i => i.complete && i.naturalWidth > 200"
-        " && /^(blob|data):/.test(i.src)).length;")
+def _plots(browser) -> list[dict]:
+    """The dashboard's plots (PNG widgets shown as blob: or data: URLs) that the browser has
+    decoded: their description (aria-label), size, and whether their bottom edge is visible (not
+    under another element such as the footer) when scrolled into view."""
+    return browser.execute_script("""
+        return Array.from(document.images).filter(i => /^(blob|data):/.test(i.src) && i.complete
+                                                  && i.naturalWidth > 200).map(i => {
+            i.scrollIntoView({block: 'end'});
+            const r = i.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.bottom - 3);
+            const label = i.closest('[aria-label]');
+            return {label: label ? label.getAttribute('aria-label') : '', width: i.naturalWidth,
+                    shown: r.width, bottom_visible: hit === i};
+        });""")
 
 
-def test_dashboard_steps_and_draws_in_a_real_browser(dashboard: str, browser, tmp_path: Path) -> None:
+def _choose(browser, wait, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar's select box labelled ``label`` (a Vuetify v-select)."""
+    from selenium.webdriver.common.by import By
+
+    field = browser.find_element(By.XPATH, f"//div[@role='button'][.//label[starts-with(normalize-space(.), {label!r})]]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", field)
+    field.click()
+    item = wait.until(lambda _: next((e for e in browser.find_elements(
+        By.CSS_SELECTOR, ".menuable__content__active .v-list-item") if e.text.strip() == option), None))
+    item.click()
+
+
+STEP_SCRIPT = """
+const [button, step, done] = arguments;
+const start = performance.now();
+const check = () => {
+    const text = document.body.innerText;
+    if (text.includes('Step: ' + step + '\\n') && text.includes('Quarter ' + step + ' of')) {
+        done((performance.now() - start) / 1000);
+    } else {
+        setTimeout(check, 10);
+    }
+};
+button.click();
+check();
+"""
+"""Click Step and time, inside the browser, until the counter and the Run panel show the step."""
+
+
+def _step_seconds(browser, wait, step: int) -> float:
+    """Press Step; the seconds until the step counter and the Run panel show the new quarter
+    (then wait until the plots are redrawn, as a researcher watching them would)."""
+    from selenium.webdriver.common.by import By
+
+    seconds = browser.execute_async_script(STEP_SCRIPT, _button(browser, "Step"), step)
+    wait.until(lambda _: not browser.find_elements(By.CSS_SELECTOR, ".redrawing"))
+    return seconds
+
+
+def test_dashboard_steps_compares_and_maps_in_a_real_browser(dashboard: str, browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(browser, STARTUP_SECONDS, poll_frequency=0.25)
+    from model.interfaces.app import TITLE
+
+    wait = WebDriverWait(browser, STARTUP_SECONDS, poll_frequency=0.1)
     body = lambda: browser.find_element(By.TAG_NAME, "body").text  # noqa: E731
     browser.get(dashboard)
     wait.until(lambda _: _button(browser, "Step") is not None and "Step: 0" in body())
-    assert "Export controls on mass-surveillance technology" in body()
-    wait.until(lambda _: _rendered_plots(browser) >= 3)
+    wait.until(lambda _: len(_plots(browser)) >= 3)
 
-    for step in range(1, STEPS + 1):  # the page's own Step button
-        _button(browser, "Step").click()
-        wait.until(lambda _, k=step: f"Step: {k}" in body())
-    wait.until(lambda _: f"Quarter {STEPS} of" in body() and _rendered_plots(browser) >= 3)
+    # the browser tab is named, and no "Page 0" tab strip
+    assert browser.title == TITLE
+    assert "PAGE 0" not in body().upper()
+    # before the first step the time axis shows the run's years, not 1970 or hours
+    capability = next(p for p in _plots(browser) if p["label"].startswith("Target-regime capability"))
+    years = capability["label"].split("x axis: ")[1].rstrip(")").split()
+    assert years and all(y.isdigit() and 2000 < int(y) < 2100 for y in years), capability
+
+    # Step costs a step: the counter and the Run panel follow at once; plots are redrawn behind
+    seconds = [_step_seconds(browser, wait, step) for step in range(1, STEPS + 1)]
+    print("seconds per Step:", seconds)
+    assert sorted(seconds)[len(seconds) // 2] < 0.5, seconds
+    wait.until(lambda _: "Quarter" in body() and len(_plots(browser)) >= 3)
     text = body()
     assert "Target-regime capability" in text and "Controls in force" in text
     assert "Traceback" not in text and "error in step" not in text.lower()
-    images = browser.execute_script(
-        "return Array.from(document.images).filter(i => /^(blob|data):/.test(i.src))"
-        ".map(i => [i.naturalWidth, i.naturalHeight, i.getBoundingClientRect().width]);")
-    assert len(images) >= 3 and all(w > 200 and h > 150 and shown > 100 for w, h, shown in images), images
+    # the per-regime table
+    assert "capability without controls" in text and "China (CHN)" in text
+    # every plot is shown whole: nothing (legend included) under the footer or another panel
+    plots = _plots(browser)
+    assert len(plots) >= 3 and all(p["bottom_visible"] and p["shown"] > 100 for p in plots), plots
+
+    # the map panel: choropleth of denial, then flows on request
+    assert any("denial per target regime" in p["label"] for p in plots), plots
+    browser.find_element(By.XPATH, "//button[normalize-space(.)='flows']").click()
+    wait.until(lambda _: any("largest flows" in p["label"] for p in _plots(browser)))
+
+    # play and pause: the figures keep up without errors
+    _button(browser, "▶").click()
+    wait.until(lambda _: f"Step: {STEPS + 6}" in body())
+    _button(browser, "❚❚").click()
+    wait.until(lambda _: not browser.find_elements(By.CSS_SELECTOR, ".redrawing"))
+    assert "could not draw" not in body() and "error in step" not in body().lower(), body()
+
+    # switch the coalition: after Reset the Run panel names the changed policy
+    _choose(browser, wait, "Coalition / agreement", "ECHRI coalition (25, follows the US list)")
+    _button(browser, "Reset").click()
+    wait.until(lambda _: "Step: 0" in body() and "Not started" in body())
+    assert "unilateral_us + ECHRI coalition" in body()
+
+    # side by side: two policies on the same seed
+    _choose(browser, wait, "Compare side by side with", "global_with_china")
+    _button(browser, "Reset").click()
+    wait.until(lambda _: "compared with global_with_china" in body())
+    _button(browser, "Run to the horizon").click()
+    wait.until(lambda _: "Quarter 40 of 40" in body())
+    text = body()
+    assert "global_with_china: denial (%)" in text and "unilateral_us + ECHRI coalition: denial (%)" in text
+    browser.find_element(By.XPATH, "//button[normalize-space(.)='denial']").click()
+    wait.until(lambda _: sum("denial per target regime" in p["label"] for p in _plots(browser)) == 1
+               and "global_with_china" in " ".join(p["label"] for p in _plots(browser)))
+    time.sleep(1.0)
+    wait.until(lambda _: len(_plots(browser)) >= 3)
+    browser.execute_script("window.scrollTo(0, 0);")
 
     screenshot = tmp_path / "dashboard.png"
     browser.save_screenshot(str(screenshot))
     assert screenshot.stat().st_size > 20_000
-    if os.environ.get("DASHBOARD_SCREENSHOT"):
-        shutil.copyfile(screenshot, os.environ["DASHBOARD_SCREENSHOT"])
-    print(f"screenshot: {screenshot}")
+    if os.environ.get("DASHBOARD_SCREENSHOT"):  # for the README: 1200 px wide, 256 colours
+        from PIL import Image
 
-    # change a setting with the page's own controls and rebuild the model: the counter restarts
-    checkbox = browser.find_element(By.XPATH, "//label[contains(., 'Control training data')]")
-    checkbox.click()
-    _button(browser, "Reset").click()
-    wait.until(lambda _: "Step: 0" in body() and "Not started" in body())
-    _button(browser, "Step").click()
-    wait.until(lambda _: "Step: 1" in body())
+        image = Image.open(screenshot).convert("RGB")
+        image = image.resize((1200, round(image.height * 1200 / image.width)), Image.Resampling.LANCZOS)
+        image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(os.environ["DASHBOARD_SCREENSHOT"],
+                                                                        optimize=True)
+    print(f"screenshot: {screenshot}")

@@ -122,3 +122,17 @@ def test_reproduce_checks_the_stored_scenarios_against_the_world(folders, tmp_pa
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy"]
+
+
+@pytest.mark.parametrize("old, new", [('"baseline_targets_capable"', '"aseline_targets_capable"'),
+                                      ('"world.hub_leakiness_scale": 0.5', '"world.hub_leakines": 0.5')])
+def test_analyze_refuses_a_manifest_naming_columns_it_does_not_store(folders, old, new):
+    """Found by the fuzz test above: a metric or design column renamed in the manifest."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "sweep"
+        shutil.copytree(folders["sweep"], folder)
+        manifest = folder / "manifest.json"
+        text = manifest.read_text()
+        assert old in text
+        manifest.write_text(text.replace(old, new, 1))
+        attempt(folder, ["analyze", str(folder)], (2,))

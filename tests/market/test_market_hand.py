@@ -146,14 +146,25 @@ def test_layer_order_is_the_documented_one():
     assert LAYERS == ("camera", "algorithm_1n", "training_data")
 
 
-def test_data_quality_weight_scales_the_quality_coefficient_of_training_data_only(tiny_params):
-    from model.market.choice import attraction
-    from model.market.kernel import quality_exponent
+def test_data_quality_weight_scales_the_quality_coefficient_of_training_data_only(tiny_world, tiny_params):
+    """With b_p = 1 a buyer's spending on an option is proportional to scale * q**b_q / p: the
+    training-data split between domestic data and public copies follows q**(b_q * weight) / p, and the
+    other layers do not move."""
+    def spend(weight: float) -> np.ndarray:
+        params = tiny_params.model_copy(update={"quality_sensitivity": 2.0, "data_quality_weight": weight})
+        model = ControlRegimeModel(world=tiny_world, parameters=params, horizon=6, rng=0)
+        model.run(1)
+        return model.procurement.actual.spend  # [C, L, O]
 
-    params = tiny_params.model_copy(update={"quality_sensitivity": 2.0, "data_quality_weight": 0.5})
-    exponent = quality_exponent(params)
-    assert dict(zip(LAYERS, exponent.tolist())) == {"camera": 2.0, "algorithm_1n": 2.0, "training_data": 1.0}
-    quality = np.array([[[0.5, 1.0]] * len(LAYERS)])  # [1 buyer, L, 2 options], same price
-    weight = attraction(np.ones_like(quality), quality, np.ones((1, 1, 2)), 1.0, exponent[None, :, None])
-    ratio = weight[0, :, 1] / weight[0, :, 0]
-    assert ratio.tolist() == pytest.approx([4.0, 4.0, 2.0])  # 2**2 for cameras and algorithms, 2**1 for data
+    full, half = spend(1.0), spend(0.5)
+    data = LAYERS.index("training_data")
+    p = tiny_params
+    for weight, table in ((1.0, full), (0.5, half)):
+        b_q = 2.0 * weight
+        public = p.public_copy_quality**b_q / p.public_copy_price
+        domestic = p.domestic_quality.training_data**b_q / p.domestic_price
+        n_v = tiny_world.n_vendors
+        shares = table[:, data, 2 * n_v + 1] / table[:, data].sum(axis=1)
+        assert shares == pytest.approx(np.full(tiny_world.n_countries, public / (public + domestic)))
+    others = [i for i in range(len(LAYERS)) if i != data]
+    assert np.array_equal(full[:, others], half[:, others])

@@ -82,7 +82,7 @@ def test_listing_gives_one_line_descriptions_by_name():
 
 def test_listing_another_folder(tmp_path):
     (tmp_path / "b.toml").write_text('description = """\nTwo lines,\nthe first listed."""\n')
-    (tmp_path / "a.toml").write_text("")
+    (tmp_path / "a.toml").write_text("horizon = 40\n")  # no description; an empty file is refused
     assert list_scenarios(tmp_path) == [
         ("a", "", tmp_path / "a.toml"), ("b", "Two lines,", tmp_path / "b.toml")
     ]

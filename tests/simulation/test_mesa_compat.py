@@ -36,3 +36,21 @@ def test_agents_are_views_over_the_arrays():
     assert hikvision.home == "CHN" and hikvision.revenue > 0
     frame = model.datacollector.get_agenttype_vars_dataframe(Country)
     assert set(frame.columns) >= {"capability", "unrest", "budget"}
+
+
+def test_agent_and_model_tables_share_one_step_numbering():
+    """``agent_table`` numbers steps like ``timeseries`` and ``regime_table`` (0-based); Mesa's raw
+    agent table counts completed steps (``Step`` = ``step`` + 1) and holds the same values."""
+    model = ControlRegimeModel(rng=3, horizon=5).run()
+    agents = model.agent_table(Country)
+    series = model.timeseries()
+    assert sorted(agents.index.get_level_values("step").unique()) == list(series.index) == [0, 1, 2, 3, 4]
+    china = agents[agents["iso3"] == "CHN"].droplevel("AgentID")
+    assert (china["date"] == series["date"]).all()
+    regimes = model.regime_table(targets_only=False)
+    assert china["capability"].tolist() == regimes[regimes["iso3"] == "CHN"]["capability"].tolist()
+    raw = model.datacollector.get_agenttype_vars_dataframe(Country)
+    raw_china = raw[raw["iso3"] == "CHN"].droplevel("AgentID")
+    assert raw_china.index.tolist() == [1, 2, 3, 4, 5]
+    assert raw_china["capability"].tolist() == china["capability"].tolist()
+    assert china.loc[4, "capability"] == model.capability[model.world.iso3.index("CHN")]

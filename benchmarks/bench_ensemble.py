@@ -1,0 +1,83 @@
+"""Ensembles against single runs, measured side by side in one run of this script.
+
+    python benchmarks/bench_ensemble.py [--runs 20] [--rounds 3]
+
+1. In one process: ``--runs`` replicates of ``unilateral_us`` (40 steps) as single runs, each
+   starting from cold process caches as a run in a fresh process would (world, route tables, policy
+   schedule, opening allocation built again), against the same runs as one ensemble
+   (:func:`model.experiment.run_ensemble`, which shares them).
+2. Through 2 worker processes: twice as many runs sent one per job against ensembles of
+   ``ENSEMBLE_RUNS`` per job (what :func:`model.experiment.execute` does).
+
+Best of ``--rounds`` alternating rounds each (CPU time in one process, wall time on 2 processes). The records are the same either way (checked here
+for the first case; ``tests/test_ensemble.py`` checks a random sample).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import pandas as pd
+
+from model.experiment import RunSpec, execute, executors, replicate_seeds, run_ensemble, run_one
+from model.scenario import SCENARIO_DIR, load_scenario
+from model.simulation import clear_process_caches
+
+
+def specs(n: int) -> list[RunSpec]:
+    kwargs = load_scenario(SCENARIO_DIR / "unilateral_us.toml").model_kwargs()
+    return [RunSpec(f"r{k}", "unilateral_us", "policy", k, seed, kwargs)
+            for k, seed in enumerate(replicate_seeds(12, n))]
+
+
+def singly(batch: list[RunSpec]) -> list:
+    records = []
+    for spec in batch:
+        clear_process_caches()
+        records.append(run_one(spec))
+    return records
+
+
+def pooled(batch: list[RunSpec], per_job: int) -> None:
+    saved, executors.ENSEMBLE_RUNS = executors.ENSEMBLE_RUNS, per_job
+    try:
+        list(execute(batch, 2))
+    finally:
+        executors.ENSEMBLE_RUNS = saved
+
+
+def best_of(rounds: int, calls: dict, clock=time.perf_counter) -> dict[str, float]:
+    best = dict.fromkeys(calls, float("inf"))
+    for _ in range(rounds):
+        for name, call in calls.items():
+            start = clock()
+            call()
+            best[name] = min(best[name], clock() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    batch = specs(args.runs)
+    for a, b in zip(singly(batch), run_ensemble(batch)):
+        pd.testing.assert_frame_equal(a.timeseries, b.timeseries, check_exact=True)
+    best = best_of(args.rounds, {"single": lambda: singly(batch), "ensemble": lambda: run_ensemble(batch)},
+                   clock=time.process_time)
+    print(f"{args.runs} runs of unilateral_us (40 steps) in one process, CPU time: single runs (cold caches) "
+          f"{best['single']:.2f} s, one ensemble {best['ensemble']:.2f} s: "
+          f"{best['single'] / best['ensemble']:.2f}x")
+    twice = specs(2 * args.runs)
+    per_job = executors.ENSEMBLE_RUNS
+    best = best_of(args.rounds, {"single": lambda: pooled(twice, 1), "ensemble": lambda: pooled(twice, per_job)})
+    print(f"{2 * args.runs} runs on 2 processes: one run per job {best['single']:.2f} s, ensembles of {per_job} "
+          f"{best['ensemble']:.2f} s: {best['single'] / best['ensemble']:.2f}x")
+    print(f"  (load average of the machine afterwards: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""World maps for the figures and the dashboard: shipped country outlines in the Equal Earth projection.
+
+The outlines are Natural Earth's 1:110m countries (public domain), stored in
+``model/data/boundaries_110m.geojson`` (built once by ``model/data/build_boundaries.py``; see
+``model/data/README.md``); nothing is downloaded. Equal Earth (Šavrič, Patterson and Jenny 2018) is
+an equal-area projection with a closed form, so it needs no projection library: areas on the map
+compare as areas on the globe, which is what a choropleth of countries needs.
+
+Small states that have no outline at this scale (e.g. Singapore, Bahrain) are drawn as dots.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import cache
+
+import numpy as np
+import pandas as pd
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
+from matplotlib.patches import Polygon
+from matplotlib.path import Path as MplPath
+
+from model.data import DATA_DIR
+
+BOUNDARIES = DATA_DIR / "boundaries_110m.geojson"
+SOUTH_LIMIT = -58.0
+"""Latitude below which nothing is drawn (Antarctica has no regime to show)."""
+LAND = "#E4E8EC"
+"""Land without data (countries that are not in the table being mapped)."""
+BORDER = "#FFFFFF"
+LABEL_ITERATIONS = 100
+"""adjustText's iteration limit: a fixed count (not its default time limit), so the same figure
+places its labels the same way on any machine."""
+_A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
+_M = np.sqrt(3.0) / 2.0
+
+
+def equal_earth(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """Equal Earth projection of longitude/latitude in degrees; x, y on a unit-radius sphere
+    (x spans about ±2.71 and y ±1.32)."""
+    lam, phi = np.radians(np.asarray(lon, float)), np.radians(np.asarray(lat, float))
+    theta = np.arcsin(_M * np.sin(phi))
+    t2 = theta * theta
+    t6 = t2 * t2 * t2
+    x = lam * np.cos(theta) / (_M * (_A1 + 3 * _A2 * t2 + t6 * (7 * _A3 + 9 * _A4 * t2)))
+    y = theta * (_A1 + _A2 * t2 + t6 * (_A3 + _A4 * t2))
+    return x, y
+
+
+@cache
+def _outlines() -> tuple[tuple[str, ...], tuple[MplPath, ...]]:
+    """Each outlined country's ISO3 code and projected outline (one compound path per country)."""
+    collection = json.loads(BOUNDARIES.read_text())
+    codes, paths = [], []
+    for feature in collection["features"]:
+        vertices, kinds = [], []
+        for polygon in feature["geometry"]["coordinates"]:
+            for ring in polygon:
+                points = np.asarray(ring, float)
+                if points[:, 1].max() < SOUTH_LIMIT:
+                    continue
+                lon = np.degrees(np.unwrap(np.radians(points[:, 0])))  # rings across the antimeridian
+                for shift in {0.0, -360.0 * np.sign(lon.max() - 180) if abs(lon).max() > 180 else 0.0}:
+                    x, y = equal_earth(lon + shift, np.maximum(points[:, 1], SOUTH_LIMIT))
+                    vertices.append(np.column_stack([x, y]))
+                    kinds.append([MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 2) + [MplPath.CLOSEPOLY])
+        if vertices:
+            codes.append(feature["properties"]["iso3"])
+            paths.append(MplPath(np.concatenate(vertices), np.concatenate(kinds).astype(np.uint8)))
+    return tuple(codes), tuple(paths)
+
+
+def outlined() -> frozenset[str]:
+    """ISO3 codes of the countries that have an outline (the others are drawn as dots)."""
+    return frozenset(_outlines()[0])
+
+
+def positions(countries: pd.DataFrame) -> pd.DataFrame:
+    """Projected x, y of each country's point (``lon``, ``lat`` columns), indexed by ISO3."""
+    x, y = equal_earth(countries["lon"], countries["lat"])
+    return pd.DataFrame({"x": x, "y": y}, index=pd.Index(countries["iso3"], name="iso3"))
+
+
+def _globe() -> np.ndarray:
+    """The projected outline of the mapped globe (the ±180° meridians, cut at :data:`SOUTH_LIMIT`)."""
+    lat = np.linspace(SOUTH_LIMIT, 90, 60)
+    west, y = equal_earth(np.full_like(lat, -180.0), lat)
+    return np.column_stack([np.concatenate([west, -west[::-1]]), np.concatenate([y, y[::-1]])])
+
+
+def map_axes(ax: Axes, ocean: str = "#F3F6F9") -> None:
+    """Frame ``ax`` as a world map: the projected globe's outline as background, no ticks."""
+    outline = _globe()
+    ax.fill(outline[:, 0], outline[:, 1], color=ocean, lw=0.6, ec="#C9D1D9", zorder=0)
+    west, east, y = outline[:, 0].min(), outline[:, 0].max(), outline[:, 1]
+    for parallel in (-30, 0, 30, 60):  # a light graticule
+        gx, gy = equal_earth(np.linspace(-180, 180, 90), np.full(90, float(parallel)))
+        ax.plot(gx, gy, color="white", lw=0.8, zorder=0.5)
+    for meridian in range(-150, 181, 30):
+        gx, gy = equal_earth(np.full(40, float(meridian)), np.linspace(SOUTH_LIMIT, 90, 40))
+        ax.plot(gx, gy, color="white", lw=0.8, zorder=0.5)
+    ax.set_aspect("equal")
+    ax.set_xlim(west * 1.01, east * 1.01)
+    ax.set_ylim(y.min() - 0.02, y.max() + 0.02)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for side in ax.spines.values():
+        side.set_visible(False)
+
+
+def draw_countries(ax: Axes, colours: Mapping[str, str] | None = None, countries: pd.DataFrame | None = None,
+                   *, default: str = LAND, border: str = BORDER, dot_size: float = 14.0) -> None:
+    """Draw every outlined country, filled with ``colours[iso3]`` (``default`` when absent); a
+    country of ``countries`` that is coloured but has no outline is drawn as a dot at its point."""
+    colours = colours or {}
+    codes, paths = _outlines()
+    land = PathCollection(list(paths), facecolors=[colours.get(c, default) for c in codes], edgecolors=border,
+                          linewidths=0.35, zorder=1)
+    ax.add_collection(land)
+    land.set_clip_path(Polygon(_globe(), closed=True, transform=ax.transData))  # parts beyond ±180°
+    if countries is not None:
+        small = countries[countries["iso3"].isin(set(colours) - set(codes))]
+        if len(small):
+            xy = positions(small)
+            ax.scatter(xy["x"], xy["y"], s=dot_size, c=[colours[c] for c in small["iso3"]], edgecolors="#555555",
+                       linewidths=0.5, zorder=2)
+
+
+def place_labels(ax: Axes, labels: Sequence[tuple[str, float, float, str]], fontsize: float = 7.5) -> None:
+    """Label points ``(text, x, y, weight)`` so that no two labels overlap (adjustText moves them,
+    with a thin leader line when moved far). ``weight``: "bold", "normal" or "light" (grey)."""
+    from adjustText import adjust_text
+
+    if not labels:
+        return
+    texts = [ax.text(x, y, text, fontsize=fontsize, fontweight="bold" if weight == "bold" else "normal",
+                     color="#777777" if weight == "light" else "#222222", path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")], zorder=5,
+                     ha="center", va="center")
+             for text, x, y, weight in labels]
+    xy = np.array([(x, y) for _, x, y, _ in labels])
+    adjust_text(texts, x=xy[:, 0], y=xy[:, 1], ax=ax, ensure_inside_axes=True, expand=(1.15, 1.3), iter_lim=LABEL_ITERATIONS,
+                arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5}, min_arrow_len=8)

@@ -1,0 +1,93 @@
+"""The option table: what a buyer chooses between, per layer, laid out along one axis.
+
+Every array ``[..., C, L, O]`` of the market (prices, qualities, spending, acquisitions, route tags)
+shares one layout of its last axis::
+
+    [ vendors (the layer's item) | vendors (1:1 item, converted) | domestic | public copies ]
+      0 .. V-1                     V .. 2V-1                        2V         2V+1
+
+Only the 1:N algorithm layer has conversion options and only the training-data layer has public
+copies; elsewhere those options are closed (infinite price). Everything that slices the table goes
+through :class:`OptionLayout`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.vocabulary import ITEM_INDEX, LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX
+
+CONVERTED_LAYER = LAYER_INDEX["algorithm_1n"]
+"""The layer 1:1 algorithms can be converted into."""
+CONVERTED_ITEM = ITEM_INDEX["algorithm_11"]
+"""The item bought for conversion."""
+PUBLIC_LAYER = LAYER_INDEX["training_data"]
+"""The layer public copies serve."""
+ITEM_LAYER = np.array([LAYER_ITEM.index(i) if i in LAYER_ITEM else CONVERTED_LAYER for i in range(len(ITEM_INDEX))])
+"""The layer each item's vendor options sit in."""
+
+
+@dataclass(frozen=True)
+class OptionLayout:
+    """The last axis of the option table for a world of ``n_vendors`` vendors."""
+
+    n_vendors: int
+
+    @property
+    def vendors(self) -> slice:
+        """Vendors selling the layer's own item."""
+        return slice(0, self.n_vendors)
+
+    @property
+    def converted(self) -> slice:
+        """Vendors selling the 1:1 item, bought for conversion (open in the 1:N layer only)."""
+        return slice(self.n_vendors, 2 * self.n_vendors)
+
+    @property
+    def domestic(self) -> int:
+        return 2 * self.n_vendors
+
+    @property
+    def public(self) -> int:
+        return 2 * self.n_vendors + 1
+
+    @property
+    def size(self) -> int:
+        return 2 * self.n_vendors + 2
+
+    def vendor_block(self, per_vendor: np.ndarray) -> np.ndarray:
+        """``[C, L, V]``: a ``[V, C, I]`` vendor array at each layer's own item."""
+        return per_vendor[:, :, list(LAYER_ITEM)].transpose(1, 2, 0)
+
+    def table(self, n_c: int, vendors, converted, domestic, public, closed) -> np.ndarray:
+        """Assemble ``[C, L, O]`` for ``n_c`` buyers: ``vendors`` (``[C or 1, L, V]``); ``converted``
+        (``[C or 1, V]``) in the 1:N layer; ``domestic`` (``[C, L]`` or a scalar) in every layer;
+        ``public`` (``[C]`` or a scalar) in the training-data layer; ``closed`` everywhere else."""
+        out = np.full((n_c, len(LAYER_ITEM), self.size), closed, dtype=np.result_type(vendors, closed))
+        out[:, :, self.vendors] = vendors
+        out[:, CONVERTED_LAYER, self.converted] = converted
+        out[:, :, self.domestic] = domestic
+        out[:, PUBLIC_LAYER, self.public] = public
+        return out
+
+    def cells(self, v: np.ndarray, c: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where vendor sales ``(v, c, i)`` sit in the table: ``(c, l, o)``. Each item has one
+        place: its own layer, or (the 1:1 item) the conversion block of the 1:N layer."""
+        return c, ITEM_LAYER[i], v + np.where(i == CONVERTED_ITEM, self.n_vendors, 0)
+
+    def tags(self, vendors: np.ndarray) -> np.ndarray:
+        """The route-tag table ``[C, L, O]`` from the vendors' tags ``[C, L, V]``: conversion,
+        domestic and public-copy options carry their own route (whether open or not)."""
+        out = np.empty((*vendors.shape[:2], self.size), dtype=vendors.dtype)
+        out[:, :, self.vendors] = vendors
+        out[:, :, self.converted] = ROUTE_INDEX["conversion"]
+        out[:, :, self.domestic] = ROUTE_INDEX["domestic"]
+        out[:, :, self.public] = ROUTE_INDEX["public_copies"]
+        return out
+
+    def per_vendor(self, values: np.ndarray) -> np.ndarray:
+        """``[..., V]``: an option array's vendor and conversion blocks added (conversions under
+        the vendor that sold the 1:1 item)."""
+        return values[..., self.vendors] + values[..., self.converted]

@@ -1,0 +1,102 @@
+"""World maps: the shipped outlines, the Equal Earth projection, labels that do not overlap, and
+per-regime denial computed from a results folder's regimes table."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import data
+from model.analysis import maps, plots
+
+
+def test_equal_earth_matches_the_published_extent() -> None:
+    """Šavrič et al. (2018): on a unit sphere the map spans x ±2.70663 and y ±1.31736."""
+    x, y = maps.equal_earth([0, 180, -180, 0, 0], [0, 0, 0, 90, -90])
+    assert np.allclose(x, [0, 2.70663, -2.70663, 0, 0], atol=1e-5)
+    assert np.allclose(y, [0, 0, 0, 1.31736, -1.31736], atol=1e-5)
+    lon = np.linspace(-180, 180, 7)
+    assert np.all(np.diff(maps.equal_earth(lon, np.full(7, 40.0))[0]) > 0)  # east is right
+
+
+def test_equal_earth_preserves_area() -> None:
+    """A 1°x1° cell has the same projected area wherever its longitude, and its area shrinks with
+    latitude as cos(latitude) does on the sphere."""
+    def cell_area(lon: float, lat: float) -> float:
+        x, y = maps.equal_earth([lon, lon + 1, lon + 1, lon], [lat, lat, lat + 1, lat + 1])
+        return 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1)))
+
+    equator = cell_area(0, 0)
+    assert cell_area(120, 0) == pytest.approx(equator, rel=1e-6)
+    sphere = np.sin(np.radians(61)) - np.sin(np.radians(60))
+    assert cell_area(10, 60) / equator == pytest.approx(sphere / np.sin(np.radians(1)), rel=1e-3)
+
+
+def test_shipped_outlines_cover_the_model_countries() -> None:
+    assert maps.BOUNDARIES.stat().st_size < 1_000_000
+    collection = json.loads(maps.BOUNDARIES.read_text())
+    assert "Natural Earth" in collection["source"]
+    codes = {feature["properties"]["iso3"] for feature in collection["features"]}
+    missing = set(data.countries()["iso3"]) - codes
+    # small states without an outline at 1:110m are drawn as dots
+    assert missing == {"BHR", "BRB", "COM", "CPV", "HKG", "MDV", "MLT", "MUS", "SGP", "STP", "SYC"}
+    assert maps.outlined() == codes - {"ATA"}  # south of the mapped area
+
+
+def test_outlines_are_installed_as_package_data() -> None:
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    patterns = project["tool"]["setuptools"]["package-data"]["model"]
+    assert any(maps.BOUNDARIES.match(pattern) for pattern in patterns)
+
+
+def test_regime_denial_pairs_each_policy_with_its_baseline() -> None:
+    regimes = pd.DataFrame({
+        "scenario": ["baseline", "baseline", "strict", "strict", "strict", "strict", "baseline", "baseline"],
+        "step": [1, 1, 1, 1, 0, 0, 0, 0],
+        "iso3": ["AAA", "BBB", "AAA", "BBB", "AAA", "BBB", "AAA", "BBB"],
+        "capability": [2.0, 4.0, 1.5, 5.0, 9.0, 9.0, 9.0, 9.0],
+    })
+    table = plots.regime_denial(regimes).set_index("iso3")
+    assert table.loc["AAA", "denial"] == pytest.approx(0.25) and table.loc["BBB", "denial"] == pytest.approx(-0.25)
+    assert set(table["baseline"]) == {"baseline"}
+    assert (plots.regime_denial(regimes, step=0)["denial"] == 0).all()
+    own = regimes.replace({"baseline": "strict:baseline"})
+    assert set(plots.regime_denial(own)["baseline"]) == {"strict:baseline"}
+
+
+def test_regime_map_colours_targets_and_marks_the_rest_as_no_data() -> None:
+    regimes = pd.DataFrame({"scenario": ["baseline", "baseline", "policy", "policy"], "step": 4,
+                            "iso3": ["CHN", "SGP", "CHN", "SGP"], "capability": [4.0, 1.0, 3.0, 1.2]})
+    fig = plots.regime_map(regimes)
+    baseline_ax, policy_ax = fig.axes[:2]
+    land = policy_ax.collections[0]
+    codes = maps._outlines()[0]
+    colours = {code: tuple(land.get_facecolors()[i]) for i, code in enumerate(codes)}
+    no_data = tuple(plots.matplotlib.colors.to_rgba(plots.OTHER_LAND))
+    assert colours["CHN"] != no_data and colours["USA"] == no_data
+    assert "denial" in policy_ax.get_title() and "capability" in baseline_ax.get_title()
+    small = policy_ax.collections[-1]  # Singapore: a dot, in the colour for negative denial
+    assert tuple(small.get_facecolors()[0]) == plots.matplotlib.colors.to_rgba(plots.NEGATIVE_DENIAL)
+    assert any(t.get_text() == plots.NO_DATA_LABEL for legend in fig.legends for t in legend.get_texts())
+
+
+def test_flow_map_labels_do_not_overlap() -> None:
+    countries = data.countries()
+    flows = pd.DataFrame({  # a crowded corner: Armenia, Georgia, Azerbaijan, Kyrgyzstan, Uzbekistan...
+        "scenario": "s", "exporter": "CHN", "hub": "",
+        "buyer": ["ARM", "GEO", "AZE", "KGZ", "UZB", "TJK", "TKM", "KAZ", "IRN", "TUR"],
+        "route": "foreign_availability", "acquired": np.linspace(10, 1, 10)})
+    fig = plots.flow_map(flows, countries)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for t in fig.axes[0].texts if t.get_text().isupper() and len(t.get_text()) == 3]
+    assert len(texts) >= 8
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))

@@ -1,0 +1,75 @@
+"""Ensembles: a run's record is the same alone (cold process caches) and in an ensemble (shared,
+warm caches, any order), serially and in worker processes."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+
+from model.experiment import RunSpec, execute, replicate_seeds, run_ensemble, run_one
+from model.parameters import default_parameters
+from model.simulation import clear_process_caches
+
+PRESETS = ["none", "unilateral_us", "unilateral_us_extraterritorial", "us_eu", "wassenaar", "global_with_china"]
+
+
+def sample_specs(n: int, seed: int) -> list[RunSpec]:
+    """``n`` specs drawn at random over regimes, seeds, horizons and a changed parameter."""
+    draw = random.Random(seed)
+    seeds = replicate_seeds(seed, 4)
+    specs = []
+    for k in range(n):
+        kwargs = {"policies": draw.choice(PRESETS), "horizon": draw.choice([8, 12])}
+        if draw.random() < 0.3:
+            kwargs["parameters"] = default_parameters().model_copy(update={"price_sensitivity": 3.0})
+        specs.append(RunSpec(f"r{k}", "sample", "policy", k % 4, draw.choice(seeds), kwargs,
+                             keep_flows=draw.random() < 0.5, keep_regimes=True))
+    return specs
+
+
+def assert_same_record(a, b) -> None:
+    assert a.ok and b.ok, (a.error, b.error)
+    pd.testing.assert_frame_equal(a.timeseries, b.timeseries, check_exact=True)
+    assert a.report.keys() == b.report.keys()
+    assert all(x == y or (x != x and y != y) for x, y in zip(a.report.values(), b.report.values()))
+    assert a.controlling == b.controlling
+    for table in ("flows", "regimes"):
+        x, y = getattr(a, table), getattr(b, table)
+        assert (x is None) == (y is None)
+        if x is not None:
+            pd.testing.assert_frame_equal(x, y, check_exact=True)
+
+
+def test_a_random_sample_of_runs_is_the_same_alone_and_in_an_ensemble():
+    specs = sample_specs(10, seed=2026)
+    alone = {}
+    for spec in specs:
+        clear_process_caches()  # every single run starts from a cold process
+        alone[spec.run_id] = run_one(spec)
+    shuffled = random.Random(1).sample(specs, len(specs))
+    together = run_ensemble(shuffled)
+    assert [r.spec.run_id for r in together] == [s.run_id for s in shuffled]
+    for record in together:
+        assert_same_record(alone[record.spec.run_id], record)
+
+
+def test_policy_and_baseline_in_one_ensemble_share_their_random_numbers():
+    seed = replicate_seeds(5, 1)[0]
+    policy = RunSpec("p", "x", "policy", 0, seed, {"policies": "wassenaar", "horizon": 8})
+    baseline = RunSpec("b", "x", "baseline", 0, seed, {"policies": "none", "horizon": 8})
+    with_policy, without = run_ensemble([policy, baseline])
+    warmup = with_policy.timeseries.loc[:3]
+    pd.testing.assert_frame_equal(warmup, without.timeseries.loc[:3], check_exact=True)
+    assert not with_policy.timeseries.loc[4:].equals(without.timeseries.loc[4:])
+
+
+@pytest.mark.slow
+def test_runs_in_worker_processes_are_the_same_as_serial_runs():
+    specs = sample_specs(9, seed=7)
+    serial = {r.spec.run_id: r for r in execute(specs, "serial")}
+    pooled = {r.spec.run_id: r for r in execute(specs, 2)}
+    assert serial.keys() == pooled.keys()
+    for run_id, record in serial.items():
+        assert_same_record(record, pooled[run_id])

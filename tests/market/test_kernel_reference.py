@@ -1,0 +1,92 @@
+"""The fused kernel against the definition, computed the slow way on ``[vendor, route, buyer, item]``.
+
+The reference materialises every option's price by every route, takes the cheapest open route
+(the risk premium on controlled sales), lays the option table out by hand (home-market tags, ties
+in the vendors' scale per layer, training data's own quality coefficient) and splits budgets by the logit rule. The fused kernel must give the same numbers, to the last bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import ControlRegimeModel
+from model.market import Draws, OptionLayout, procure, resolve_access
+from model.market.choice import purchase
+from model.parameters import default_parameters
+from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX
+
+
+def reference_allocation(model, access, market):
+    """Spending, acquisitions and tags ``[C, L, O]`` and routes ``[V, C, I]`` by the definition."""
+    w, p = model.world, model.params
+    n_v, alg, data, item_11 = w.n_vendors, LAYER_INDEX["algorithm_1n"], LAYER_INDEX["training_data"], ITEM_INDEX[
+        "algorithm_11"]
+    is_open = access.open
+    premium = 1.0 + p.risk_premium * (access.controlled[:, None] & is_open)
+    price = np.where(is_open, model.base_price[..., None] * premium, np.inf)  # [V, R, C, I]
+    route = np.argmin(price, axis=1)
+    best = np.take_along_axis(price, route[:, None], axis=1)[:, 0]
+    route = np.where(np.isfinite(best), route, -1)
+    vendor_tag = np.where(access.controlled, np.where(route == 0, ROUTE_INDEX["illicit"], ROUTE_INDEX["transshipment"]),
+                          access.tag_if_uncontrolled)
+    shape = (w.n_countries, len(LAYER_ITEM), 2 * n_v + 2)
+    price_o, quality_o, tag_o = np.full(shape, np.inf), np.zeros(shape), np.empty(shape, dtype=int)
+    items = list(LAYER_ITEM)
+    price_o[:, :, :n_v] = best[:, :, items].transpose(1, 2, 0)
+    quality_o[:, :, :n_v] = market.vendor_quality[:, items].T[None]
+    tag_o[:, :, :n_v] = vendor_tag[:, :, items].transpose(1, 2, 0)
+    price_o[:, alg, n_v: 2 * n_v] = best[:, :, item_11].T * (1.0 + p.conversion_cost)
+    quality_o[:, alg, n_v: 2 * n_v] = market.vendor_quality[None, :, item_11] * p.conversion_efficiency
+    tag_o[:, :, n_v: 2 * n_v] = ROUTE_INDEX["conversion"]
+    home = np.tile(w.home_sale.T[:, None, :], (1, 1, 2))  # a vendor's sales in its own home country
+    tag_o[:, :, : 2 * n_v] = np.where(home, ROUTE_INDEX["home_market"], tag_o[:, :, : 2 * n_v])
+    price_o[:, :, 2 * n_v] = p.domestic_price
+    quality_o[:, :, 2 * n_v] = market.domestic_quality
+    tag_o[:, :, 2 * n_v] = ROUTE_INDEX["domestic"]
+    price_o[:, data, 2 * n_v + 1] = p.public_copy_price
+    quality_o[:, data, 2 * n_v + 1] = market.public_quality
+    tag_o[:, :, 2 * n_v + 1] = ROUTE_INDEX["public_copies"]
+    vendor_scale = w.scale[None] * w.tie_weight[:, None]  # [C, L, V]: presence per layer times exp(affinity)
+    other_scale = np.broadcast_to([1.0, market.public_availability], (w.n_countries, len(LAYER_ITEM), 2))
+    scale = np.concatenate([vendor_scale, vendor_scale, other_scale], axis=2)
+    b_q = np.full(len(LAYER_ITEM), p.quality_sensitivity)
+    b_q[data] = p.quality_sensitivity * p.data_quality_weight  # training data's own quality coefficient
+    price_o = price_o * market.price_level
+    usable = np.isfinite(price_o) & (quality_o > 0)
+    weight = np.where(usable, scale * np.where(usable, quality_o, 1.0) ** b_q[None, :, None]
+                      * np.where(usable, price_o, 1.0) ** -p.price_sensitivity, 0.0)
+    spend, acquired = purchase(market.budget, weight, p.price_sensitivity)
+    return spend, acquired, tag_o, route
+
+
+@pytest.mark.parametrize("policies", ["unilateral_us_extraterritorial", "wassenaar", "global_with_china"])
+def test_the_fused_kernel_gives_the_definitions_numbers(policies):
+    params = default_parameters().model_copy(update={
+        "data_quality_weight": 0.4, "algorithm_scale_factor_by_vendor": {"Hikvision": 0.3, "NEC": 1.7}})
+    model = ControlRegimeModel(policies=policies, parameters=params, horizon=12, rng=3, collect_agents=False).run(6)
+    w = model.world
+    checked_controls = 0
+    for step in (6, 8, 10):
+        state = model.schedule_.state(step)
+        draws = Draws.draw(w, len(ITEMS), model.streams["licence"], model.streams["enforcement"])
+        access = resolve_access(w, state, draws, model.base_price)
+        market = model._market(step, state.public_copy_availability)
+        result = procure(w, model.params, market, access, model.prices)
+        spend, acquired, tag, route = reference_allocation(model, access, market)
+        np.testing.assert_array_equal(result.actual.spend, spend)
+        np.testing.assert_array_equal(result.actual.acquired, acquired)
+        np.testing.assert_array_equal(result.actual.tag, tag)
+        np.testing.assert_array_equal(result.actual.route, route)
+        # the free counterfactual is the same allocation with every available route open, no premium
+        free = resolve_access(w, state, draws, model.base_price)
+        free_spend, free_acquired, _, _ = reference_allocation(
+            model, type(free)(free.available, np.zeros_like(free.controlled), free.tag_if_uncontrolled,
+                              np.zeros_like(free.direct_slip), np.full_like(free.hub_route, -1)), market)
+        np.testing.assert_array_equal(result.free.spend, free_spend)
+        np.testing.assert_array_equal(result.free.acquired, free_acquired)
+        layout = OptionLayout(w.n_vendors)
+        assert result.controlled[:, :, layout.domestic:].sum() == 0
+        assert result.controlled.sum() == access.controlled.sum()  # each sale has one option
+        checked_controls += int(access.controlled.sum())
+    assert checked_controls > 0

@@ -1,0 +1,29 @@
+"""The array-fed DataCollector records what Mesa's own DataCollector records with the same reporters."""
+
+from __future__ import annotations
+
+import mesa
+import pandas as pd
+
+from model import ControlRegimeModel
+from model.simulation.agents import Country, Vendor
+from model.simulation.reporters import agenttype_reporters
+
+
+def test_agent_tables_equal_mesa_datacollector_with_the_same_reporters():
+    model = ControlRegimeModel(policies="unilateral_us", horizon=7, rng=4)
+    stock = mesa.DataCollector(agenttype_reporters=agenttype_reporters())
+    for _ in range(model.horizon):
+        model.step()
+        stock.collect(model)
+    for kind in (Country, Vendor):
+        pd.testing.assert_frame_equal(model.datacollector.get_agenttype_vars_dataframe(kind),
+                                      stock.get_agenttype_vars_dataframe(kind), check_exact=True)
+
+
+def test_model_table_holds_one_row_per_collected_step_and_every_summary_figure():
+    model = ControlRegimeModel(policies="wassenaar", horizon=6, rng=2, collect_agents=False).run()
+    table = model.datacollector.get_model_vars_dataframe()
+    assert list(table.columns) == list(model.summary)
+    assert table["step"].tolist() == list(range(6))
+    assert table.iloc[-1].to_dict() == model.summary

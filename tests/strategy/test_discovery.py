@@ -1,0 +1,81 @@
+"""Scenario discovery on a small finished sweep: PRIM's box and trade-off curve checked against the
+data by hand, CART's leaves, the results folder, and bad outcomes (one error line, nothing written)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import model
+from model.analysis.sweep_analysis import read_results
+from model.interfaces.cli import main
+from model.scenario import SCENARIO_DIR
+
+pytest.importorskip("ema_workbench")
+pytest.importorskip("sklearn")
+
+
+@pytest.fixture(scope="module")
+def sweep_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("discovery") / "sweep"
+    model.sweep(SCENARIO_DIR / "unilateral_us.toml",
+                params={"policies.national[USA].enforcement": [0.1, 0.5, 0.9],
+                        "world.hub_leakiness_scale": [0.0, 0.7, 1.4]},
+                replications=1, scenario={"horizon": 6}, out=folder, executor="serial", progress=False)
+    return folder
+
+
+def threshold(folder) -> float:
+    runs = read_results(folder).runs
+    return float(runs.groupby("point_id")["denial_effectiveness"].mean().median())
+
+
+def test_prim_box_coverage_and_density_by_hand(sweep_folder, tmp_path):
+    cut = threshold(sweep_folder)
+    found = model.discover(sweep_folder, f"denial_effectiveness > {cut!r}", out=tmp_path / "d")
+    inside = np.ones(len(found.holds), bool)
+    for row in found.box.to_dict("records"):
+        values = found.inputs[row["input"]]
+        inside &= (values >= row["low"]) & (values <= row["high"])
+    chosen = found.trajectory[found.trajectory["chosen"]].iloc[0]
+    assert chosen["coverage"] == pytest.approx(found.holds[inside].sum() / found.holds.sum())
+    assert chosen["density"] == pytest.approx(found.holds[inside].mean())
+    assert len(found.holds) == 9 and 0 < found.holds.sum() < 9
+    leaves = found.cart
+    assert leaves["cases"].sum() == 9 and leaves["coverage"].sum() == pytest.approx(1.0)
+    for name in ("prim_trajectory.csv", "prim_box.csv", "cart_leaves.csv", "manifest.json", "figures/prim.png"):
+        assert (tmp_path / "d" / name).exists()
+    assert pd.read_csv(tmp_path / "d" / "prim_box.csv")["input"].tolist() == list(found.inputs.columns)
+
+
+def test_per_run_and_the_command_line(sweep_folder, tmp_path, capsys):
+    cut = threshold(sweep_folder)
+    assert main(["discover", str(sweep_folder), "--outcome", f"denial_effectiveness >= {cut!r}", "--per", "run",
+                 "--out", str(tmp_path / "d"), "--no-figures"]) == 0
+    assert "PRIM box" in capsys.readouterr().out
+    assert not (tmp_path / "d" / "figures").exists()
+
+
+@pytest.mark.parametrize(("outcome", "expected"), [
+    ("denail_effectiveness > 0.1", "'denial_effectiveness'"),
+    ("denial_effectiveness is high", "COLUMN OP NUMBER"),
+    ("denial_effectiveness > 5", "holds in no case"),
+])
+def test_bad_outcomes(sweep_folder, tmp_path, capsys, outcome, expected):
+    out = tmp_path / "d"
+    assert main(["discover", str(sweep_folder), "--outcome", outcome, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "\n" not in err and expected in err
+    assert not out.exists()
+
+
+def test_discovery_file(sweep_folder, tmp_path):
+    path = tmp_path / "where.toml"
+    path.write_text(f'results = "{sweep_folder}"\noutcome = "denial_effectiveness > {threshold(sweep_folder)!r}"\n'
+                    'inputs = ["world.hub_leakiness_scale"]\n')
+    found = model.discover(file=path, out=tmp_path / "d", figures=False)
+    assert list(found.inputs.columns) == ["world.hub_leakiness_scale"]
+    path.write_text(f'results = "{sweep_folder}"\noutcome = "denial_effectiveness > 0"\ninputs = ["world.hub_leakines_scale"]\n')
+    with pytest.raises(model.ScenarioError, match=r"inputs\[0\].*did you mean"):
+        model.discover(file=path, out=tmp_path / "e")

@@ -1,0 +1,68 @@
+"""The cost-effectiveness frontier: the design space, Pareto efficiency on hand-made points, an
+exhaustive frontier on a tiny world checked against its own design means, and a seeded NSGA-II."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import model
+from model.scenario import SCENARIO_DIR
+from model.strategy.designs import Design
+from model.strategy.files import FrontierStudy
+from model.strategy.frontier import DesignSpace, pareto
+
+TINY = f"""
+scenario = "{SCENARIO_DIR / 'echri_coalition.toml'}"
+replications = 2
+horizon = 7
+[space]
+partners = ["DEU"]
+layers = ["camera", "algorithm_1n"]
+no_undercut = [false, true]
+"""
+
+
+def test_design_space_enumerates_every_combination():
+    study = FrontierStudy(scenario="x.toml", space={"partners": ["DEU", "SWE"], "enforcement": [0.4, 0.8],
+                                                     "extraterritorial": [False, True]})
+    space = DesignSpace(study)
+    designs = space.every()
+    assert len(designs) == len(set(designs)) == study.space.size == 4 * 7 * 2 * 2
+    assert all(d.items for d in designs)  # never an empty layer set
+    assert Design(("DEU",), ("camera", "training_data"), 0.8, True, False) in designs
+
+
+def test_pareto_by_hand():
+    # (denial, revenue lost): b beats a; c is dearer but denies more; d is dominated by c; e ties c
+    points = np.array([[0.1, 5.0], [0.2, 4.0], [0.5, 9.0], [0.4, 9.5], [0.5, 9.0]])
+    assert pareto(points).tolist() == [False, True, True, False, True]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("frontier")
+    path = folder / "tiny.toml"
+    path.write_text(TINY)
+    return model.frontier(path, out=folder / "out", executor="serial", progress=False, figures=False)
+
+
+def test_exhaustive_frontier_on_a_tiny_world(tiny):
+    designs = tiny.designs
+    assert len(designs) == 2 * 3 * 2  # member sets x layer sets x no-undercut
+    means = designs[["denial_effectiveness", "revenue_lost"]].to_numpy()
+    for i, row in enumerate(means):
+        beaten = ((means[:, 0] >= row[0]) & (means[:, 1] <= row[1]) & (np.any(means != row, axis=1))).any()
+        assert designs["pareto"].iloc[i] == (not beaten)
+    assert (designs["denial_effectiveness_low"] <= designs["denial_effectiveness"]).all()
+    assert (tiny.folder / "designs.csv").exists() and (tiny.folder / "manifest.json").exists()
+
+
+def test_nsga2_is_seeded(tmp_path):
+    text = TINY + "[search]\nmethod = 'nsga2'\npopulation = 4\ngenerations = 2\nseed = 3\n"
+    path = tmp_path / "nsga.toml"
+    path.write_text(text)
+    a = model.frontier(path, out=tmp_path / "a", executor="serial", progress=False, figures=False)
+    b = model.frontier(path, out=tmp_path / "b", executor="serial", progress=False, figures=False)
+    assert a.designs.equals(b.designs)
+    assert 1 <= len(a.designs) <= 12
