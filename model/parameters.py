@@ -90,6 +90,13 @@ class ModelParameters(Config):
         description="Logit coefficient on log quality. Assumption (to be calibrated): twice the price "
         "coefficient, i.e. accuracy matters more than proportionally for 1:N identification at scale.",
     )
+    data_quality_weight: float = Field(
+        1.0, ge=0.0, le=1.0,
+        description="Quality coefficient of the training-data layer relative to quality_sensitivity. "
+        "Assumption: 1 (buyers weigh data quality as they weigh camera and algorithm quality); "
+        "calibrated below 1 when the share of public copies says that data buyers weigh volume and "
+        "cost more than curation.",
+    )
     price_factor_by_home: dict[str, float] = Field(
         default_factory=dict,
         description="Multiplies the price index of every vendor based in a country (ISO3 -> factor > 0). "
@@ -99,6 +106,12 @@ class ModelParameters(Config):
         default_factory=dict,
         description="Multiplies a vendor's market presence (vendor -> factor > 0). Calibration knob for "
         "the assumed scales; empty = the data table's scales.",
+    )
+    algorithm_scale_factor_by_vendor: dict[str, float] = Field(
+        default_factory=dict,
+        description="Further multiplies a vendor's market presence in the 1:N algorithm layer only (vendor "
+        "-> factor > 0). Calibration knob: the shares behind the assumed scales (Hikvision 26%, Hikvision "
+        "+ Dahua 30%) are video-surveillance revenue, mostly cameras; empty = one presence for all layers.",
     )
     tie_political: float = Field(
         0.5, ge=0.0, le=2.0,
@@ -253,7 +266,7 @@ class ModelParameters(Config):
         description="Standard deviation of the log-normal noise on R&D progress. Assumption.",
     )
 
-    @field_validator("price_factor_by_home", "scale_factor_by_vendor")
+    @field_validator("price_factor_by_home", "scale_factor_by_vendor", "algorithm_scale_factor_by_vendor")
     @classmethod
     def _positive_factors(cls, factors: dict[str, float]) -> dict[str, float]:
         bad = {k: v for k, v in factors.items() if not MIN_PRICE <= v <= MAX_PRICE}

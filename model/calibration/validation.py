@@ -191,6 +191,16 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], unc
         "`model/data/calibrated.toml`, which every run then uses. "
         + "; ".join(line.lstrip("# ").rstrip(".") for line in calibrated) + ".",
         "",
+        ("How the model is compared with the AIGS supplier counts and the public-copy figure, and why "
+         "(docs/ODD.md, 8.1: `reach_share`, `algorithm_scale_factor_by_vendor`, `data_quality_weight`): a "
+         "supplier 'reaches' a country on the 1:N algorithm layer only, because the AIGS counts AI "
+         "surveillance (facial recognition, smart city, smart policing) and a camera sale alone is not AI "
+         "surveillance; a nation's vendors are counted together, because the model's vendors of one nation "
+         "are near-identical while in the AIGS different firms of a nation serve different countries; the "
+         "market-share figures behind the vendors' presence are camera revenue, so Hikvision's and Dahua's "
+         "presence in 1:N algorithms is calibrated apart; and training-data buyers may weigh quality less "
+         "than buyers of cameras and algorithms (volume over curation)."),
+        "",
         f"## Targets ({inside} of {len(targets)} within tolerance)",
         "",
         f"Model: mean and 95% interval over {replications.targets} replications of the no-controls baseline.",
@@ -270,25 +280,39 @@ EXPLANATIONS = {
     "reach_ibm": "IBM's count is its 2019 client list; it left the market in June 2020, which the model "
     "represents, but before that it competes as one US algorithm developer among several. " + _OTHER_FINANCE,
     "reach_huawei": _BUNDLES,
-    "reach_hikvision": "Hikvision sells cameras, and in the model its cameras take more than `reach_share` of "
-    "camera spending in most adopting countries, so it 'reaches' them; the AIGS counts only documented AI "
-    "surveillance (platform and facial-recognition) relationships, 15 for Hikvision, while its 26% world "
-    "market share comes largely from its home market and plain camera sales. The search trades this count "
-    "against the Hikvision + Dahua share and China's share, which it fits. What would fix it: count reach on "
-    "the 1:N algorithm layer only (AI surveillance proper), or represent platform contracts as an item.",
-    "hikvision_dahua_share": "Raising Hikvision's and Dahua's presence also raises China's share and the "
-    "Chinese and Hikvision reach counts, which are fitted at the same time. " + EXPLAIN_DEFAULT,
-    "world_spending_2021": "World spending is set by `budget_share` (calibrated) and budget growth; the search "
-    "trades it off against adoption in 2019 and 2022, which rises with budgets (a larger budget share buys "
-    "the capability that makes 73 countries adopters by 2019). What would fix it: a demand that differs by "
-    "regime (repression, unrest) so that adoption does not need a high world budget. " + EXPLAIN_DEFAULT,
+    "reach_hikvision": "Reach is counted on the 1:N algorithm layer (AI surveillance, not camera sales), and "
+    "Hikvision's presence there is calibrated apart from its camera presence "
+    "(`algorithm_scale_factor_by_vendor`); it still moves with the other Chinese algorithm vendors, which share "
+    "its price, quality and ties, so the search trades it against Huawei's and China's counts. What would fix "
+    "it: finance ties per vendor (loan-financed safe-city contracts name Huawei, not Hikvision), or a platform "
+    "item (see Palantir).",
+    "reach_us_vendors": "The model's US vendors are near-identical (same price, quality and ties), so their "
+    "reach differs little between countries; in the AIGS, different US firms serve different countries, and "
+    "Palantir and Cisco, whose platforms the model does not represent, account for part of the 32. What "
+    "would fix it: the platform item (see Palantir) and vendor-specific ties (client histories).",
+    "hikvision_dahua_share": "Hikvision's and Dahua's presence (`scale_factor_by_vendor`, calibrated) also "
+    "sets China's share and, through their 1:N algorithms, the Chinese and Hikvision reach counts, which are "
+    "fitted at the same time; the search keeps the Chinese reach within tolerance at the cost of this "
+    "share. What would fix it: the vendors' revenue by layer (annual reports) as targets, so that camera "
+    "presence and algorithm presence are pinned apart, or home bias per vendor (Hikvision's and Dahua's "
+    "revenue is largely domestic).",
+    "world_spending_2021": "World spending is set by `budget_share` (calibrated, bounds allow the target) and "
+    "budget growth; adoption in 2019 and 2022 depends on the same budgets through capability, and "
+    "`adoption_threshold` (calibrated) compensates only in part because capability is a CES composite of "
+    "depreciating stocks, not proportional to the budget. What would fix it: a demand that differs by regime "
+    "(repression, unrest) so that adoption does not need a high world budget.",
     "public_copies_share": "The public copies' share of training data depends on their price "
-    "(`public_copy_price`, calibrated) relative to national ID databases (the domestic option) and vendors' "
-    "data; with the high quality sensitivity the reach counts need, the higher-quality options win. What "
-    "would fix it: a quality sensitivity per layer (data buyers care less about curation than about volume). "
-    + EXPLAIN_DEFAULT,
+    "(`public_copy_price`) and on how much data buyers weigh quality (`data_quality_weight`), both calibrated; "
+    "cheaper public copies also raise every regime's data capability and with it adoption, which the search "
+    "fits at the same time. The figure itself (Peng, Mathur and Narayanan) is the share of the continued use "
+    "of taken-down datasets that ran through copies, which the model takes as an input (`data_persistence`); "
+    "comparing it with the public copies' share of all training data assumes that public face datasets "
+    "dominate training data. What would fix it: a target on training-data sources (the share of face-"
+    "recognition models trained on public web-scraped datasets).",
     "adoption_2022": "Adoption grows through budget growth (sourced, 7.4% a year) and falling prices "
     "(`price_decline`, calibrated, see `model/data/calibrated.toml`); stocks depreciate slowly and layers are "
     "complements, so capability, and with it adoption, responds with a lag. The AIGS 2022 index also documents "
-    "new categories, so part of its jump is measurement rather than new adoption.",
+    "new categories, so part of its jump is measurement rather than new adoption. What would fix it: a "
+    "like-for-like 2022 count (the 2019 categories only), or adoption that spreads between neighbours and "
+    "allies (diffusion), which budgets and prices alone do not produce.",
 }

@@ -116,7 +116,7 @@ PATTERNS: list[tuple[str, Entry]] = [
     (r"revenue_([A-Z]{3})", ("US$ per step", "revenue of the vendors of {0}")),
     (r"share_([A-Z]{3})", ("share 0-1", "share of all vendor revenue taken by the vendors of {0}")),
     (r"reach_vendor_(.+)", ("countries", "countries vendor {0} reaches (docs/ODD.md: 'reached')")),
-    (r"reach_([A-Z]{3})", ("countries", "countries any vendor of {0} reaches (docs/ODD.md: 'reached')")),
+    (r"reach_([A-Z]{3})", ("countries", "countries the vendors of {0} together reach (docs/ODD.md: 'reached')")),
     (r"regime_(capability|blocked|leaked|population|own_vendors)_([A-Z]{3})",
      ("", "end-of-run {0} of target regime {1} (docs/ODD.md, 7.13)")),
     (r"vendor_share_(.+)", ("share 0-1", "share of all vendor revenue taken by vendor {0}")),

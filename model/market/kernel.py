@@ -21,7 +21,7 @@ import numpy as np
 
 from model.market.access import Access
 from model.market.choice import attraction, purchase
-from model.market.options import CONVERTED_ITEM, OptionLayout
+from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, PUBLIC_LAYER, OptionLayout
 from model.parameters import ModelParameters
 from model.vocabulary import ITEM_INDEX, LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX, ROUTES
 from model.world import World
@@ -229,25 +229,36 @@ def _option_price(layout: OptionLayout, params: ModelParameters, market: Market,
     return table * market.price_level
 
 
+def quality_exponent(params: ModelParameters) -> np.ndarray:
+    """``[L]`` logit coefficient on log quality per layer: ``quality_sensitivity``, times
+    ``data_quality_weight`` for training data."""
+    exponent = np.full(len(LAYER_ITEM), params.quality_sensitivity)
+    exponent[PUBLIC_LAYER] *= params.data_quality_weight
+    return exponent
+
+
 def _option_appeal(layout: OptionLayout, params: ModelParameters, market: Market, world: World) -> np.ndarray:
-    """``[C, L, O]`` attraction at unit price: the option's scale times its quality to the power b_q
-    (0 for zero quality), the powers taken on the small per-vendor arrays and then laid out."""
-    qs = params.quality_sensitivity
+    """``[C, L, O]`` attraction at unit price: the option's scale times its quality to the power of
+    its layer's b_q (0 for zero quality), the powers taken on the small per-vendor arrays and then
+    laid out."""
+    qs = quality_exponent(params)
     n_c = market.domestic_quality.shape[0]
     vendor = market.vendor_quality[:, list(LAYER_ITEM)].T[None]  # [1, L, V]
-    converted = market.vendor_quality[None, :, CONVERTED_ITEM] * params.conversion_efficiency
-    powered = (np.where(q > 0, np.power(np.where(q > 0, q, 1.0), qs), 0.0)
-               for q in (vendor, converted, market.domestic_quality, np.array(market.public_quality)))
+    converted = market.vendor_quality[None, :, CONVERTED_ITEM] * params.conversion_efficiency  # 1:N layer
+    pieces = ((vendor, qs[:, None]), (converted, qs[CONVERTED_LAYER]), (market.domestic_quality, qs),
+              (np.array(market.public_quality), qs[PUBLIC_LAYER]))
+    powered = (np.where(q > 0, np.power(np.where(q > 0, q, 1.0), b), 0.0) for q, b in pieces)
     return _option_scale(world, market) * layout.table(n_c, *powered, 0.0)
 
 
 def _option_scale(world: World, market: Market) -> np.ndarray:
-    """Each option's attraction scale, ``[C, 1, O]``: for vendor and conversion options the vendor's
-    market presence times ``exp(affinity)`` of the buyer for the vendor's home country, 1 for
-    domestic, the public copies' availability for public copies."""
-    vendor_scale = world.scale * world.tie_weight  # [C, V]
-    other_scale = np.broadcast_to([1.0, market.public_availability], (world.n_countries, 2))
-    return np.concatenate([vendor_scale, vendor_scale, other_scale], axis=1)[:, None, :]
+    """Each option's attraction scale, ``[C, L, O]``: for vendor and conversion options the vendor's
+    market presence in the layer times ``exp(affinity)`` of the buyer for the vendor's home country,
+    1 for domestic, the public copies' availability for public copies."""
+    vendor_scale = world.scale[None] * world.tie_weight[:, None]  # [C, L, V]
+    n_l = world.scale.shape[0]
+    other_scale = np.broadcast_to([1.0, market.public_availability], (world.n_countries, n_l, 2))
+    return np.concatenate([vendor_scale, vendor_scale, other_scale], axis=2)
 
 
 def _option_tags(world: World, layout: OptionLayout, vendor_tag: np.ndarray) -> np.ndarray:

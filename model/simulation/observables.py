@@ -12,8 +12,10 @@ import numpy as np
 
 from model.market import Procurement
 from model.parameters import ModelParameters
-from model.vocabulary import LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX
+from model.vocabulary import LAYER_INDEX, ROUTE_INDEX
 from model.world import World
+
+ALG_1N = LAYER_INDEX["algorithm_1n"]
 
 
 def vendor_spend(world: World, result: Procurement) -> np.ndarray:
@@ -21,28 +23,34 @@ def vendor_spend(world: World, result: Procurement) -> np.ndarray:
     return result.layout.per_vendor(result.actual.spend)
 
 
-def reached(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> np.ndarray:
-    """``[C, V]`` bool: vendor ``v`` supplies country ``c`` — the one definition of "reached".
+def algorithm_share(world: World, result: Procurement) -> np.ndarray:
+    """``[C, V]``: each vendor's share of what a country spends on vendors' 1:N algorithms (direct
+    or converted from 1:1), the AI-surveillance layer."""
+    spend = vendor_spend(world, result)[:, ALG_1N]
+    market = spend.sum(axis=1, keepdims=True)
+    return np.divide(spend, market, out=np.zeros_like(spend), where=market > 0)
 
-    ``c`` uses AI surveillance (capability >= ``adoption_threshold``), is not the vendor's home
-    country (a home sale is not an export), and the vendor takes at least ``reach_share`` of what
-    ``c`` spends on vendors for the layers the vendor sells. A home country's vendors reach ``c``
-    when any of them does (as the AIGS counts countries supplied by a nation's firms)."""
-    adopters = capability >= params.adoption_threshold
-    by_layer = vendor_spend(world, result)  # [C, L, V]
-    sold = world.sells[:, list(LAYER_ITEM)].T.astype(float)  # [L, V]
-    market = by_layer.sum(axis=2) @ sold  # vendor spending on each vendor's layers
-    spend = by_layer.sum(axis=1)  # [C, V]
-    own = np.divide(spend, market, out=np.zeros_like(spend), where=market > 0)
-    return (own >= params.reach_share) & adopters[:, None] & ~world.home_sale.T
+
+def reached(params: ModelParameters, capability: np.ndarray, share: np.ndarray, home: np.ndarray) -> np.ndarray:
+    """``[C, S]`` bool: supplier ``s`` (a vendor, or a nation's vendors together) supplies country
+    ``c`` — the one definition of "reached".
+
+    ``c`` uses AI surveillance (capability >= ``adoption_threshold``), is not the supplier's home
+    (``home[c, s]``: a home sale is not an export), and the supplier takes at least ``reach_share``
+    of ``c``'s spending on vendors' 1:N algorithms (``share[c, s]``, see :func:`algorithm_share`).
+    The AIGS counts AI-surveillance supply (facial recognition, smart city, smart policing): camera
+    hardware or training data alone is not AI surveillance."""
+    return (share >= params.reach_share) & (capability >= params.adoption_threshold)[:, None] & ~home
 
 
 def observe(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> dict[str, float]:
-    """Adopters, supplier reach per home country and per vendor (see :func:`reached`), vendor
-    revenue shares, and the share of training data (all buyers) that came from public copies."""
+    """Adopters, supplier reach per vendor and per home country (see :func:`reached`; a nation's
+    vendors are one supplier with their shares added), vendor revenue shares, and the share of
+    training data (all buyers) that came from public copies."""
     out: dict[str, float] = {"adopters": int((capability >= params.adoption_threshold).sum())}
-    supplied = reached(world, params, capability, result)  # [C, V]
-    by_home = (supplied @ _home_of(world)) > 0  # [C, E]: some vendor of the home country reaches c
+    share = algorithm_share(world, result)  # [C, V]
+    supplied = reached(params, capability, share, world.home_sale.T)
+    by_home = reached(params, capability, share @ _home_of(world), _nation_home(world))  # [C, E]
     keys = _keys(world)
     out.update(zip(keys[0], by_home.sum(axis=0).tolist()))
     out.update(zip(keys[1], supplied.sum(axis=0).tolist()))
@@ -68,3 +76,9 @@ def _keys(world: World) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ..
 def _home_of(world: World) -> np.ndarray:
     """``[V, E]``: 1 where the vendor's home is the exporter."""
     return (world.vendor_exporter[:, None] == np.arange(len(world.exporters))[None, :]).astype(float)
+
+
+@functools.lru_cache(maxsize=32)
+def _nation_home(world: World) -> np.ndarray:
+    """``[C, E]`` bool: the country is the exporter."""
+    return np.arange(world.n_countries)[:, None] == world.exporters[None, :]

@@ -16,7 +16,7 @@ import pandas as pd
 from model import data
 from model.errors import ModelInputError, check_name
 from model.parameters import ModelParameters
-from model.vocabulary import ITEM_INDEX, ITEMS
+from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_INDEX, LAYERS
 from model.world.network import route_costs, trade_network
 from model.world.overrides import WorldOverrides
 from model.world.restraint import VoluntaryRestraint
@@ -52,7 +52,7 @@ class World:
     price: np.ndarray
     us_content: np.ndarray
     compliance: np.ndarray
-    scale: np.ndarray
+    scale: np.ndarray  # [L, V]: market presence per layer (LAYERS order)
     restraints: tuple[VoluntaryRestraint, ...]
     exporters: np.ndarray
     vendor_exporter: np.ndarray
@@ -174,15 +174,19 @@ def build_world(
 
 
 def _calibrated(vendors: pd.DataFrame, params: ModelParameters) -> tuple[np.ndarray, np.ndarray]:
-    """Vendors' price index and scale with the parameters' calibration factors applied."""
+    """Vendors' price index ``[V]`` and market presence per layer ``[L, V]`` with the parameters'
+    calibration factors applied."""
     homes, names = list(vendors["home_iso3"]), list(vendors["vendor"])
     for home in params.price_factor_by_home:
         check_name(home, sorted(set(homes)), "parameters.price_factor_by_home", "vendor home country")
-    for name in params.scale_factor_by_vendor:
-        check_name(name, names, "parameters.scale_factor_by_vendor", "vendor")
+    for key in ("scale_factor_by_vendor", "algorithm_scale_factor_by_vendor"):
+        for name in getattr(params, key):
+            check_name(name, names, f"parameters.{key}", "vendor")
     price = vendors["price_index"].to_numpy(float) * np.array([params.price_factor_by_home.get(h, 1.0) for h in homes])
     scale = vendors["scale"].to_numpy(float) * np.array([params.scale_factor_by_vendor.get(n, 1.0) for n in names])
-    return price, scale
+    by_layer = np.tile(scale, (len(LAYERS), 1))
+    by_layer[LAYER_INDEX["algorithm_1n"]] *= [params.algorithm_scale_factor_by_vendor.get(n, 1.0) for n in names]
+    return price, by_layer
 
 
 def _apply_country_overrides(countries: pd.DataFrame, overrides: WorldOverrides) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 The reference materialises every option's price by every route, takes the cheapest open route
 (the risk premium on controlled sales), lays the option table out by hand (home-market tags, ties
-in the vendors' scale) and splits budgets by the logit rule. The fused kernel must give the same numbers, to the last bit.
+in the vendors' scale per layer, training data's own quality coefficient) and splits budgets by the logit rule. The fused kernel must give the same numbers, to the last bit.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pytest
 from model import ControlRegimeModel
 from model.market import Draws, OptionLayout, procure, resolve_access
 from model.market.choice import purchase
+from model.parameters import default_parameters
 from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX
 
 
@@ -46,12 +47,14 @@ def reference_allocation(model, access, market):
     price_o[:, data, 2 * n_v + 1] = p.public_copy_price
     quality_o[:, data, 2 * n_v + 1] = market.public_quality
     tag_o[:, :, 2 * n_v + 1] = ROUTE_INDEX["public_copies"]
-    vendor_scale = w.scale * w.tie_weight  # [C, V]: market presence times exp(affinity)
-    other_scale = np.broadcast_to([1.0, market.public_availability], (w.n_countries, 2))
-    scale = np.concatenate([vendor_scale, vendor_scale, other_scale], axis=1)[:, None, :]
+    vendor_scale = w.scale[None] * w.tie_weight[:, None]  # [C, L, V]: presence per layer times exp(affinity)
+    other_scale = np.broadcast_to([1.0, market.public_availability], (w.n_countries, len(LAYER_ITEM), 2))
+    scale = np.concatenate([vendor_scale, vendor_scale, other_scale], axis=2)
+    b_q = np.full(len(LAYER_ITEM), p.quality_sensitivity)
+    b_q[data] = p.quality_sensitivity * p.data_quality_weight  # training data's own quality coefficient
     price_o = price_o * market.price_level
     usable = np.isfinite(price_o) & (quality_o > 0)
-    weight = np.where(usable, scale * np.where(usable, quality_o, 1.0) ** p.quality_sensitivity
+    weight = np.where(usable, scale * np.where(usable, quality_o, 1.0) ** b_q[None, :, None]
                       * np.where(usable, price_o, 1.0) ** -p.price_sensitivity, 0.0)
     spend, acquired = purchase(market.budget, weight, p.price_sensitivity)
     return spend, acquired, tag_o, route
@@ -59,7 +62,9 @@ def reference_allocation(model, access, market):
 
 @pytest.mark.parametrize("policies", ["unilateral_us_extraterritorial", "wassenaar", "global_with_china"])
 def test_the_fused_kernel_gives_the_definitions_numbers(policies):
-    model = ControlRegimeModel(policies=policies, horizon=12, rng=3, collect_agents=False).run(6)
+    params = default_parameters().model_copy(update={
+        "data_quality_weight": 0.4, "algorithm_scale_factor_by_vendor": {"Hikvision": 0.3, "NEC": 1.7}})
+    model = ControlRegimeModel(policies=policies, parameters=params, horizon=12, rng=3, collect_agents=False).run(6)
     w = model.world
     checked_controls = 0
     for step in (6, 8, 10):

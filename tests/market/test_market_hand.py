@@ -144,3 +144,27 @@ def test_no_undercut_extends_a_members_denial_to_the_others(tiny_world, tiny_par
 
 def test_layer_order_is_the_documented_one():
     assert LAYERS == ("camera", "algorithm_1n", "training_data")
+
+
+def test_data_quality_weight_scales_the_quality_coefficient_of_training_data_only(tiny_world, tiny_params):
+    """With b_p = 1 a buyer's spending on an option is proportional to scale * q**b_q / p: the
+    training-data split between domestic data and public copies follows q**(b_q * weight) / p, and the
+    other layers do not move."""
+    def spend(weight: float) -> np.ndarray:
+        params = tiny_params.model_copy(update={"quality_sensitivity": 2.0, "data_quality_weight": weight})
+        model = ControlRegimeModel(world=tiny_world, parameters=params, horizon=6, rng=0)
+        model.run(1)
+        return model.procurement.actual.spend  # [C, L, O]
+
+    full, half = spend(1.0), spend(0.5)
+    data = LAYERS.index("training_data")
+    p = tiny_params
+    for weight, table in ((1.0, full), (0.5, half)):
+        b_q = 2.0 * weight
+        public = p.public_copy_quality**b_q / p.public_copy_price
+        domestic = p.domestic_quality.training_data**b_q / p.domestic_price
+        n_v = tiny_world.n_vendors
+        shares = table[:, data, 2 * n_v + 1] / table[:, data].sum(axis=1)
+        assert shares == pytest.approx(np.full(tiny_world.n_countries, public / (public + domestic)))
+    others = [i for i in range(len(LAYERS)) if i != data]
+    assert np.array_equal(full[:, others], half[:, others])

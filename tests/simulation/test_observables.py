@@ -32,3 +32,39 @@ def test_the_largest_exporters_supply_adopting_countries(stepped):
     s = stepped.summary
     assert s["adopters"] > 0
     assert s["reach_CHN"] > 0 and s["reach_USA"] > 0  # both supply many adopters (the AIGS counts)
+
+
+def test_reach_is_counted_on_the_1n_algorithm_layer(stepped):
+    """Camera hardware alone is not AI surveillance: vendors that sell no 1:N algorithm reach nobody,
+    whatever their camera sales."""
+    w, s = stepped.world, stepped.summary
+    camera_only = ["Axis Communications", "Bosch Security Systems", "Hanwha Vision", "Uniview", "ZTE", "Vivotek"]
+    revenue = {name: s[f"vendor_share_{name}"] for name in camera_only}
+    assert all(share > 0 for share in revenue.values())  # they do sell cameras
+    assert all(s[f"reach_vendor_{name}"] == 0 for name in camera_only)
+    assert set(camera_only) <= set(w.vendor_names)
+
+
+def test_reached_by_hand():
+    """One definition for vendors and for a nation's vendors together: share of 1:N spending at least
+    ``reach_share``, an adopting buyer, not the supplier's home."""
+    import numpy as np
+
+    from model import ModelParameters
+    from model.simulation.observables import reached
+
+    params = ModelParameters(reach_share=0.1, adoption_threshold=0.5)
+    capability = np.array([1.0, 1.0, 0.2])  # buyer 2 does not use AI surveillance
+    share = np.array([[0.06, 0.06, 0.88], [0.5, 0.0, 0.5], [0.5, 0.5, 0.0]])  # vendors 0, 1 of nation A; 2 of B
+    home = np.array([[False, False, True], [False, False, False], [False, False, False]])  # buyer 0 is B
+    assert reached(params, capability, share, home).tolist() == [
+        [False, False, False], [True, False, True], [False, False, False]
+    ]
+    nation = share @ np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])  # A's vendors together: 0.12 in buyer 0
+    assert reached(params, capability, nation, home[:, 1:]).tolist() == [[True, False], [True, True], [False, False]]
+
+
+def test_a_nations_reach_is_at_least_that_of_any_of_its_vendors(stepped):
+    s, w = stepped.summary, stepped.world
+    for v, name in enumerate(w.vendor_names):
+        assert s[f"reach_{w.iso3[w.vendor_home[v]]}"] >= s[f"reach_vendor_{name}"]

@@ -7,6 +7,7 @@ import pytest
 
 from model import ModelParameters, WorldOverrides, build_world
 from model.errors import ModelInputError
+from model.vocabulary import LAYERS
 from model.world import CountryOverride, VendorOverride, VoluntaryRestraint
 from model.world.network import great_circle_km
 
@@ -57,3 +58,18 @@ def test_unknown_names_are_one_error_with_a_suggestion(tiny_world):
         tiny_world.country("UAS")
     with pytest.raises(ModelInputError, match="vendor"):
         tiny_world.vendor("V9")
+
+
+def test_algorithm_presence_factor_acts_on_the_1n_layer_only():
+    params = ModelParameters(
+        scale_factor_by_vendor={"Hikvision": 2.0}, algorithm_scale_factor_by_vendor={"Hikvision": 0.25}
+    )
+    world, plain = build_world(params), build_world()
+    v = world.vendor_index["Hikvision"]
+    camera, algorithm, data = (LAYERS.index(layer) for layer in ("camera", "algorithm_1n", "training_data"))
+    assert world.scale[camera, v] == world.scale[data, v] == 2.0 * plain.scale[camera, v]
+    assert world.scale[algorithm, v] == pytest.approx(0.5 * plain.scale[algorithm, v])
+    others = np.arange(world.n_vendors) != v
+    assert (world.scale[:, others] == plain.scale[:, others]).all()
+    with pytest.raises(ModelInputError, match="algorithm_scale_factor_by_vendor"):
+        build_world(ModelParameters(algorithm_scale_factor_by_vendor={"Hikvison": 0.5}))
