@@ -1,7 +1,7 @@
 """Fit the free parameters to the targets by iterated Latin-hypercube search.
 
 Round 1 samples the whole box of bounds; round ``k`` samples a box ``shrink ** (k - 1)`` of the full
-range (:meth:`CalibrationSettings.box_share`) centred on the best point so far, so the search narrows
+range (:meth:`model.calibration.spec.CalibrationSettings.box_share`) centred on the best point so far, so the search narrows
 round by round. The best point has the most targets within tolerance, ties broken by the loss
 (:func:`best_index`). Each round is a sweep (:func:`model.sweep`: an LHS
 design, unpaired, recording the targets' observables every step), so it runs serially, on local
@@ -22,6 +22,7 @@ import pandas as pd
 
 from model.calibration.measure import loss, measure
 from model.calibration.spec import CalibrationSpec
+from model.config.tables import toml_key, toml_value
 from model.experiment import ExperimentError, sweep
 from model.experiment.folders import (
     FolderLock,
@@ -34,7 +35,6 @@ from model.experiment.folders import (
 from model.experiment.manifest import build_manifest
 from model.parameters import ModelParameters
 from model.scenario import Scenario
-from model.scenario.tables import toml_key, toml_value
 
 
 @dataclass

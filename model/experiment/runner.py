@@ -101,7 +101,7 @@ def run_ensemble(specs: Sequence[RunSpec]) -> list[RunRecord]:
     Runs of one world, policy set and parameter set share what does not depend on their random
     numbers, built once per process: the world and its route prices and cheapest routes, the
     policy schedule with its per-state arrays, and the opening allocation (see
-    :func:`model.simulation.setup_for`). Each run draws from its own streams, seeded from its
+    :func:`model.simulation.model.setup_for`). Each run draws from its own streams, seeded from its
     spec, so every record is identical to ``run_one(spec)``'s, alone or in any ensemble.
     """
     return [run_one(spec) for spec in specs]

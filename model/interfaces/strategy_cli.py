@@ -34,8 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "discover", help="scenario discovery (PRIM, CART) on a sweep's results",
         description="Find the parameter boxes of a finished sweep where a condition on an outcome holds, "
         "e.g. --outcome 'denial_effectiveness > 0.05' (PRIM and CART; needs pip install -e '.[strategy]').")
-    p.add_argument("target", metavar="results/SWEEP | DISCOVERY.toml",
-                   help="a sweep results folder, or a discovery file naming one")
+    p.add_argument("target", metavar="TARGET",
+                   help="a sweep results folder (results/SWEEP), or a discovery file (DISCOVERY.toml) naming one")
     p.add_argument("--outcome", help="the condition: COLUMN OP NUMBER (OP: > >= < <=)")
     p.add_argument("--per", choices=["point", "run"], help="point: replicate means (default); run: every run")
     p.add_argument("--threshold", type=float, help="PRIM: smallest density of the chosen box (default 0.8)")

@@ -63,7 +63,7 @@ class RunSetup:
     _settled: dict[int, StateAccess] = field(default_factory=dict)
 
     def state_access(self, state: PolicyState) -> StateAccess:
-        """:func:`~model.market.state_access` at ``state`` (one of this setup's schedule's states,
+        """:func:`model.market.state_access` at ``state`` (one of this setup's schedule's states,
         which the schedule keeps, so its id is not reused)."""
         if id(state) not in self._settled:
             self._settled[id(state)] = state_access(self.world, state, route_prices(self.world).base)

@@ -98,7 +98,7 @@ def load_frontier(path: str | Path, **changes: Any) -> Prepared:
 
 
 class DesignSpace:
-    """The designs of a :class:`~model.strategy.files.Space` as integer vectors: one 0/1 gene per
+    """The designs of a :class:`model.strategy.files.Space` as integer vectors: one 0/1 gene per
     partner, then the layer set (a non-empty bit mask), then indices into the enforcement,
     extraterritorial and no-undercut levels."""
 
