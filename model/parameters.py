@@ -15,7 +15,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from model.config_base import Config, deep_merge
+from model.config.base import Config
+from model.config.tables import deep_merge
 
 CALIBRATED_FILE = Path(__file__).parent / "data" / "calibrated.toml"
 

@@ -10,9 +10,9 @@ import pytest
 
 from model import limits
 from model.calibration.spec import CalibrationSettings
+from model.config.fields import range_text
 from model.experiment.spec import SweepSpec
 from model.interfaces import arguments
-from model.scenario.fields import range_text
 from model.scenario.schema import Scenario
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from model.config_base import input_error
+from model.config.translate import input_error
 from model.errors import ModelInputError, closest
 from model.experiment.design import salib_problem
 from model.experiment.folders import read_listed, read_manifest
@@ -105,7 +105,7 @@ def read_results(folder: str | Path) -> SweepResults:
     try:
         _SweepManifest.model_validate(manifest)
     except ValidationError as exc:
-        err = input_error(exc)
+        err = input_error(exc, _SweepManifest)
         raise ModelInputError(f"{folder / 'manifest.json'}: {err.key}", f"damaged manifest: {err.problem}",
                               got=err.got) from None
     if manifest.get("status") != "complete":

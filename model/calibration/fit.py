@@ -22,6 +22,7 @@ import pandas as pd
 
 from model.calibration.measure import loss, measure
 from model.calibration.spec import CalibrationSpec
+from model.config.tables import toml_key, toml_value
 from model.experiment import ExperimentError, sweep
 from model.experiment.folders import (
     FolderLock,
@@ -34,7 +35,6 @@ from model.experiment.folders import (
 from model.experiment.manifest import build_manifest
 from model.parameters import ModelParameters
 from model.scenario import Scenario
-from model.scenario.tables import toml_key, toml_value
 
 
 @dataclass

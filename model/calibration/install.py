@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from model.config_base import input_error
+from model.config.translate import input_error
 from model.errors import ModelInputError
 from model.parameters import CALIBRATED_FILE, ModelParameters
 
@@ -64,7 +64,7 @@ def read_fit(folder: Path) -> tuple[Path, float]:
         raise ModelInputError(str(path), f"not a calibrated-parameters file ({type(exc).__name__}: {exc})",
                               expected="[parameters] and [fit] tables as `calibrate` writes them") from None
     except ValidationError as exc:
-        err = input_error(exc)
+        err = input_error(exc, ModelParameters)
         raise ModelInputError(f"{path}: parameters.{err.key}", err.problem, expected=err.expected,
                               got=err.got) from None
     if loss is None or not math.isfinite(loss):

@@ -8,7 +8,8 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from model.config_base import Config, input_error
+from model.config.base import Config
+from model.config.translate import input_error
 from model.errors import ModelInputError, check_name
 from model.limits import CalendarDate, Horizon, IntervalReplications, Replications, Samples
 from model.parameters import ModelParameters

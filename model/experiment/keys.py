@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, get_origin
 
+from model.config.fields import is_model, locate, strip_none
+from model.config.tables import Loc, key_path
 from model.errors import ModelInputError, closest
-from model.scenario.fields import is_model, locate, strip_none
 from model.scenario.schema import Scenario
-from model.scenario.tables import Loc, key_path
 
 NAME_FIELDS = ("name", "jurisdiction", "country", "vendor")
 """Fields that name a list entry, tried in this order: agreements by ``name``, national controls and

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from model.config.tables import Loc, deep_merge, key_path
 from model.errors import ModelInputError
 from model.experiment.coalitions import growing_coalitions
 from model.experiment.design import Axis, Design, design_size, make_design
@@ -22,7 +23,6 @@ from model.experiment.outcomes import DEFAULT_RAW, check_names, metric_names, ra
 from model.experiment.spec import Parameter, SweepSpec
 from model.limits import MAX_POINTS, MAX_RUNS, check_size
 from model.scenario import Scenario, ScenarioError, validate_scenario
-from model.scenario.tables import Loc, deep_merge, key_path
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from model.config_base import Config
+from model.config.base import Config
 from model.errors import ModelInputError
 from model.experiment.keys import parse
 from model.limits import MAX_HORIZON, Replications, Samples, Seed

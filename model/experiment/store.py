@@ -21,6 +21,7 @@ from typing import Any, Self
 
 import pandas as pd
 
+from model.config.tables import Loc, key_path
 from model.errors import ModelInputError
 from model.experiment.columns import Entry
 from model.experiment.folders import (
@@ -33,7 +34,6 @@ from model.experiment.folders import (
     write_manifest,
     write_tables,
 )
-from model.scenario.tables import Loc, key_path
 
 PARTS = "parts"
 

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from pydantic import TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
+from model.config.fields import range_text, type_text
 from model.limits import Chunk, Dpi, IntervalReplications, Port, Replications, Samples, Seed, Workers
-from model.scenario.fields import range_text, type_text
 
 SCHEMES = ("tcp", "tls", "ucx", "ws", "wss")
 """Dask's protocols for a scheduler address."""

@@ -198,10 +198,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(handler=cmd_compare)
 
-    p = sub.add_parser("validate", help="check scenario, sweep and calibration files without running them",
+    p = sub.add_parser("validate", help="check scenario, sweep, calibration and analysis files without running them",
                        description="Check files without running them (syntax, keys, types, ranges, names; a "
-                       "sweep's every point and size): scenarios, sweeps (a top-level `base`) and calibration "
-                       "files (`targets` / `free`).")
+                       "sweep's every point and size): scenarios, sweeps (a top-level `base`), calibration "
+                       "files (`targets` / `free`) and the analysis files of coalitions, frontier and discover "
+                       "(docs/analysis.md).")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(handler=cmd_validate)
 

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from model.config_base import Config
+from model.config.base import Config
 from model.dates import Date
 from model.vocabulary import CONTROLLABLE_LAYERS, Item
 from model.world.restraint import VoluntaryRestraint

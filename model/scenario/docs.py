@@ -13,9 +13,9 @@ from typing import get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from model.scenario.fields import is_model, range_text, strip_none, type_text
+from model.config.fields import is_model, range_text, strip_none, type_text
+from model.config.tables import toml_value
 from model.scenario.schema import Scenario
-from model.scenario.tables import toml_value
 
 DOC_FILE = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
 BEGIN = "<!-- BEGIN GENERATED REFERENCE: python -m model.scenario.docs -->"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from model.config.tables import toml_value
 from model.errors import ModelInputError
-from model.scenario.tables import toml_value
 
 _SHOWN = 60
 """Longest rendering of a bad value in a message; longer ones are cut."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from model.config.tables import parse_key
 from model.errors import ModelInputError
 from model.scenario.errors import ScenarioError
 from model.scenario.schema import Scenario, validated
 from model.scenario.sources import read_sources
-from model.scenario.tables import parse_key
 from model.simulation import ControlRegimeModel, release
 
 

@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
-from model.config_base import Config
+from model.config.base import Config
+from model.config.tables import Loc
 from model.dates import Calendar
 from model.limits import LAST_DATE, CalendarDate, Horizon, Replications, Seed, StepsPerYear
 from model.parameters import ModelParameters, default_parameters, over_defaults
@@ -20,7 +21,6 @@ from model.policy import PolicySet
 from model.scenario.errors import ScenarioError
 from model.scenario.explain import explain
 from model.scenario.sources import Sources
-from model.scenario.tables import Loc
 from model.world import WorldOverrides
 
 DEFAULT_SEED = 20200911

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from model.config.tables import Loc, deep_merge, depth, key_path
 from model.errors import closest
 from model.scenario.errors import ScenarioError
-from model.scenario.tables import Loc, deep_merge, depth, key_path
 
 OWN_KEYS = ("name", "description", "extends")
 """Keys that describe one file and are never inherited from its parent."""

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
 
-from model.config_base import Config
+from model.config.base import Config
 from model.errors import closest
 from model.limits import MAX_HORIZON, MAX_REPLICATIONS, MAX_SEED
 from model.scenario import Scenario, ScenarioError, load_scenario

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from model.config_base import Config
+from model.config.base import Config
 from model.parameters import MAX_PRICE, MIN_PRICE
 from model.world.restraint import VoluntaryRestraint
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from model.config_base import Config
+from model.config.base import Config
 from model.dates import Date
 
 

@@ -46,7 +46,7 @@ def test_unknown_vendor_suggests_the_closest():
 
 
 def test_unknown_item_suggests_the_closest():
-    with pytest.raises(ModelInputError, match=r"items\.0.*'camra'.*'camera'"):
+    with pytest.raises(ModelInputError, match=r"NationalControl\.items\[0\].*'camra'.*'camera'"):
         NationalControl(jurisdiction="USA", items=["camra"])
 
 

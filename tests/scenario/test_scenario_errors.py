@@ -8,6 +8,7 @@ import pytest
 
 from model.errors import ModelInputError
 from model.parameters import ModelParameters
+from model.policy import NationalControl
 from model.scenario import ScenarioError, load_scenario
 
 
@@ -211,3 +212,27 @@ def test_a_parent_name_the_os_cannot_hold(tmp_path):
 def test_nesting_too_deep_for_the_parser(tmp_path):
     err = error(tmp_path, "a = " + "[" * 5000 + "]" * 5000 + "\n")
     assert err.problem == "invalid TOML: arrays or tables nested too deeply"
+
+
+@pytest.mark.parametrize(("build", "toml", "file_key", "direct_key"), [
+    (lambda: ModelParameters(price_sensitivity=-1.0), "[parameters]\nprice_sensitivity = -1.0\n",
+     "parameters.price_sensitivity", "ModelParameters.price_sensitivity"),
+    (lambda: ModelParameters(hub_markupp=0.1), "[parameters]\nhub_markupp = 0.1\n",
+     "parameters.hub_markupp", "ModelParameters.hub_markupp"),
+    (lambda: NationalControl(jurisdiction="USA", enforcement=1.5),
+     '[[policies.national]]\njurisdiction = "USA"\nenforcement = 1.5\n',
+     "policies.national[0].enforcement", "NationalControl.enforcement"),
+    (lambda: NationalControl(jurisdiction="USA", items=["camra"]),
+     '[[policies.national]]\njurisdiction = "USA"\nitems = ["camra"]\n',
+     "policies.national[0].items[0]", "NationalControl.items[0]"),
+])
+def test_direct_construction_and_a_file_describe_a_bad_value_alike(tmp_path, build, toml, file_key, direct_key):
+    """One translator: the same problem, expectation, value and suggestion, only the key's root differs."""
+    in_file = error(tmp_path, toml)
+    with pytest.raises(ModelInputError) as caught:
+        build()
+    direct = caught.value
+    assert (in_file.key, direct.key) == (file_key, direct_key)
+    assert (direct.problem, direct.expected, direct.got, direct.suggestion) == (
+        in_file.problem, in_file.expected, in_file.got, in_file.suggestion)
+    assert direct.expected is not None  # what was wanted is named either way

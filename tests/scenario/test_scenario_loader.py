@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from model.config.tables import deep_merge
 from model.scenario import ScenarioError, load_scenario, validate_scenario
-from model.scenario.tables import deep_merge
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -12,9 +12,9 @@ from typing import Any, Literal, get_args, get_origin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from model.config.fields import is_model, strip_none
+from model.config.tables import toml_key, toml_value
 from model.scenario import Scenario, ScenarioError, load_scenario
-from model.scenario.fields import is_model, strip_none
-from model.scenario.tables import toml_key, toml_value
 
 NAMES = ["USA", "UAS", "CHN", "DEU", "ARE", "wassenaar", "all", "eu", "Hikvision", "Hikvison", "camera", "x"]
 JUNK_KEYS = ["horizn", "enforcment", "bogus", "policy", "parameter", "national", "items", "0"]

@@ -8,8 +8,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from model.config_base import deep_merge
-
 __all__ = ["Loc", "deep_merge", "depth", "key_path", "parse_key", "toml_key", "toml_value"]
 
 Loc = tuple[str | int, ...]
@@ -29,6 +27,18 @@ def parse_key(text: str) -> Loc:
     return tuple(
         int(index) if index else name for index, name in re.findall(r"\[(\d+)\]|([^.\[\]]+)", text)
     )
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` on top of ``base``: tables merge key by key; any other value, arrays and arrays
+    of tables included, replaces the base value whole."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def depth(data: Any, loc: Loc) -> int:

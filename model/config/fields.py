@@ -14,7 +14,7 @@ import annotated_types as at
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from model.scenario.tables import Loc, toml_value
+from model.config.tables import Loc, toml_value
 
 _NOUNS = {bool: "boolean", int: "integer", float: "number", str: "string", dt.date: "date"}
 
