@@ -809,17 +809,21 @@ def draw_choropleth(ax: Axes, values: pd.Series, mappable: matplotlib.cm.ScalarM
 
 
 def regime_map(regimes: pd.DataFrame, countries: pd.DataFrame | None = None, *, order: Sequence[str] | None = None,
-               step: int | None = None, date: str | None = None, ncols: int = 2) -> Figure:
+               step: int | None = None, date: str | None = None, ncols: int = 2,
+               per_regime: pd.DataFrame | None = None) -> Figure:
     """Choropleths at the horizon (or ``step``): each baseline's target-regime capability, then each
     policy scenario's denial per regime (``1 - capability / baseline capability``, %), on one
-    shared colour scale. ``regimes`` is a results folder's ``regimes.csv``; ``date`` names the step."""
+    shared colour scale. ``regimes`` is a results folder's ``regimes`` table; ``date`` names the step.
+    Denial comes from the folder's ``per_regime`` table when given (the mean over replications of the
+    paired denial, as the headline measures it), else from :func:`regime_denial`."""
     from model import data
 
     countries = data.countries() if countries is None else countries
     step = int(regimes["step"].max()) if step is None else step
     names = scenario_order(regimes["scenario"].unique(), order)
     baselines = [n for n in names if is_baseline(n)]
-    denial = regime_denial(regimes, step)
+    use_table = per_regime is not None and len(per_regime) and step == int(regimes["step"].max())
+    denial = per_regime if use_table else regime_denial(regimes, step)
     policies = [n for n in names if n in set(denial["scenario"])]
     at = regimes[regimes["step"] == step]
     capability = capability_mappable(at[at["scenario"].isin(baselines)]["capability"])
@@ -857,6 +861,6 @@ def regime_map(regimes: pd.DataFrame, countries: pd.DataFrame | None = None, *, 
                    loc="outside lower center", ncol=3, frameon=False)
         when = f"at {date}" if date else f"at step {step}"
         _suptitle(fig, "Target-regime capability and denial by country",
-                  f"{when} (the horizon), mean over replications; Equal Earth projection, Natural Earth 1:110m "
+                  f"{when} (the horizon), mean over paired replications; Equal Earth projection, Natural Earth 1:110m "
                   "borders")
         return fig

@@ -62,7 +62,7 @@ def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str]
         "market_share": lambda: plots.market_share(ts, warmup_end, order=order),
         "regime_capability": lambda: plots.regime_capability(comparison.regimes, dates=dates,
                                                              warmup_end=warmup_end, order=order),
-        "regime_map": lambda: plots.regime_map(comparison.regimes, order=order,
+        "regime_map": lambda: plots.regime_map(comparison.regimes, order=order, per_regime=comparison.per_regime,
                                                date=dates.get(int(comparison.regimes["step"].max()))),
     }
     paths = []

@@ -87,6 +87,16 @@ def test_regime_map_colours_targets_and_marks_the_rest_as_no_data() -> None:
     assert any(t.get_text() == plots.NO_DATA_LABEL for legend in fig.legends for t in legend.get_texts())
 
 
+def test_regime_map_shows_the_folders_paired_denial_when_it_has_one() -> None:
+    """The map shows the per_regime table's denial (mean of paired replicates, as the headline), not the
+    ratio of mean capabilities it falls back to without one."""
+    regimes = pd.DataFrame({"scenario": ["baseline", "baseline", "policy", "policy"], "step": 4,
+                            "iso3": ["CHN", "IND", "CHN", "IND"], "capability": [4.0, 2.0, 3.0, 1.0]})
+    per_regime = pd.DataFrame({"scenario": "policy", "iso3": ["CHN", "IND"], "denial": [0.1, 0.3]})
+    assert plots.regime_map(regimes).axes[1].get_title() == "policy: denial (median 37.5%)"
+    assert plots.regime_map(regimes, per_regime=per_regime).axes[1].get_title() == "policy: denial (median 20.0%)"
+
+
 def test_flow_map_labels_do_not_overlap() -> None:
     countries = data.countries()
     flows = pd.DataFrame({  # a crowded corner: Armenia, Georgia, Azerbaijan, Kyrgyzstan, Uzbekistan...
