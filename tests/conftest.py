@@ -1,4 +1,4 @@
-"""Shared fixtures: a tiny hand-checkable world, and the slow-test switch.
+"""Shared fixtures: a tiny hand-checkable world, an interrupted serial run, and the slow-test switch.
 
 Tests marked ``slow`` run when ``CI=true`` or with ``--run-slow``; the README's test command is
 the same everywhere.
@@ -83,3 +83,27 @@ def tiny_world(tiny_params: ModelParameters):
     """2 exporters (USA: V1 cameras, V2 algorithms; CHN: V3 cheaper cameras), 1 hub (ARE), and
     3 buyers XXA (repression 0.8), XXB (0.6), XXC (0.2); every country has budget 1.0 per step."""
     return build_world(tiny_params, countries=TINY_COUNTRIES, vendors=TINY_VENDORS, hubs=TINY_HUBS)
+
+
+@pytest.fixture
+def interrupt_run(monkeypatch):
+    """``interrupt_run(n)``: the serial executor's ``n``-th run raises KeyboardInterrupt (as Ctrl-C
+    would); returns the real ``run_one`` so a test can count the runs of a resume."""
+    from model.experiment import executors
+
+    real = executors.run_one
+
+    def arm(n: int):
+        count = 0
+
+        def interrupt(spec):
+            nonlocal count
+            count += 1
+            if count == n:
+                raise KeyboardInterrupt
+            return real(spec)
+
+        monkeypatch.setattr(executors, "run_one", interrupt)
+        return real
+
+    return arm

@@ -21,19 +21,10 @@ def short(name: str):
     return load_scenario(SCENARIO_DIR / f"{name}.toml").model_copy(update={"horizon": 6})
 
 
-def test_an_interrupted_comparison_resumes_to_identical_tables(tmp_path, monkeypatch):
+def test_an_interrupted_comparison_resumes_to_identical_tables(tmp_path, monkeypatch, interrupt_run):
     scenarios = [short("baseline"), short("unilateral_us"), short("wassenaar")]
     whole = compare(scenarios, replications=2, executor="serial", progress=False, out=tmp_path / "whole")
-    real, count = executors.run_one, 0
-
-    def interrupt(spec):
-        nonlocal count
-        count += 1
-        if count == 4:
-            raise KeyboardInterrupt
-        return real(spec)
-
-    monkeypatch.setattr(executors, "run_one", interrupt)
+    real = interrupt_run(4)
     with pytest.raises(KeyboardInterrupt):
         compare(scenarios, replications=2, executor="serial", progress=False, out=tmp_path / "cut")
     ran: list[str] = []

@@ -176,18 +176,8 @@ def test_execute_draws_specs_only_as_runs_finish(monkeypatch):
     assert len(drawn) == 200
 
 
-def test_interrupted_sweep_resumes_to_identical_results(serial, tmp_path, monkeypatch):
-    real = executors.run_one
-    count = 0
-
-    def interrupt(spec):
-        nonlocal count
-        count += 1
-        if count == 11:
-            raise KeyboardInterrupt
-        return real(spec)
-
-    monkeypatch.setattr(executors, "run_one", interrupt)
+def test_interrupted_sweep_resumes_to_identical_results(serial, tmp_path, monkeypatch, interrupt_run):
+    real = interrupt_run(11)
     with pytest.raises(KeyboardInterrupt):
         sweep_file(small(tmp_path), out=tmp_path / "out", progress=False, chunk=4)
     parts = tmp_path / "out" / "parts"
