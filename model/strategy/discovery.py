@@ -45,7 +45,7 @@ DISCOVERY_COLUMNS = {
     "mass": ("0-1", "share of all cases in the box"),
     "res_dim": ("", "number of inputs the box restricts"),
     "n": ("", "cases in the box"),
-    "chosen": ("", "the box reported (most coverage at density >= threshold)"),
+    "chosen": ("", "the box reported (most coverage at density >= threshold, densest on a tie)"),
     "input": ("", "a swept parameter"),
     "low": ("input's unit", "lower limit of the box"),
     "high": ("input's unit", "upper limit of the box"),
@@ -176,9 +176,19 @@ def _numeric(inputs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def choose_box(trajectory: pd.DataFrame, threshold: float) -> int:
+    """The ``id`` of the box to report from a peeling trajectory (columns id, coverage, density):
+    the most coverage among boxes of density >= ``threshold``, the densest of those on a tie (then
+    the earliest); with no such box, the densest."""
+    good = trajectory[trajectory["density"] >= threshold]
+    if len(good):
+        return int(good.sort_values(["coverage", "density", "id"], ascending=[False, False, True])["id"].iloc[0])
+    return int(trajectory.sort_values(["density", "id"], ascending=[False, True])["id"].iloc[0])
+
+
 def prim_box(inputs: pd.DataFrame, holds: np.ndarray, study: DiscoveryStudy) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """PRIM's peeling trajectory, the chosen box (the most coverage at density >= threshold, else
-    the densest) as one row per input, and the chosen step."""
+    """PRIM's peeling trajectory, the chosen box (the most coverage at density >= threshold, the
+    densest of those on a tie; else the densest) as one row per input, and the chosen step."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the Workbench warns that ipyparallel (unused here) is missing
         from ema_workbench.analysis import prim
@@ -189,9 +199,7 @@ def prim_box(inputs: pd.DataFrame, holds: np.ndarray, study: DiscoveryStudy) -> 
                            mass_min=study.mass_min)
         box = search.find_box()
     trajectory = box.peeling_trajectory[["id", "coverage", "density", "mass", "res_dim", "n"]].copy()
-    good = trajectory[trajectory["density"] >= study.threshold]
-    chosen = int(good.sort_values(["coverage", "id"], ascending=[False, True])["id"].iloc[0]) if len(good) \
-        else int(trajectory.sort_values(["density", "id"], ascending=[False, True])["id"].iloc[0])
+    chosen = choose_box(trajectory, study.threshold)
     limits, initial = box.box_lims[chosen], box.box_lims[0]
     rows = []
     for column in inputs:

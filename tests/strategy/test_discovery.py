@@ -79,3 +79,15 @@ def test_discovery_file(sweep_folder, tmp_path):
     path.write_text(f'results = "{sweep_folder}"\noutcome = "denial_effectiveness > 0"\ninputs = ["world.hub_leakines_scale"]\n')
     with pytest.raises(model.ScenarioError, match=r"inputs\[0\].*did you mean"):
         model.discover(file=path, out=tmp_path / "e")
+
+
+def test_the_chosen_box_is_the_densest_of_those_with_the_most_coverage():
+    from model.strategy.discovery import choose_box
+
+    trajectory = pd.DataFrame({"id": [0, 1, 2, 3, 4], "coverage": [1.0, 0.9, 0.9, 0.9, 0.5],
+                               "density": [0.4, 0.82, 0.88, 0.85, 0.99]})
+    assert choose_box(trajectory, 0.8) == 2  # three boxes cover 90%: the densest of them
+    assert choose_box(trajectory, 0.95) == 4  # only one box is dense enough
+    assert choose_box(trajectory.iloc[:1], 0.8) == 0  # none dense enough: the densest
+    tied = trajectory.assign(density=[0.4, 0.9, 0.9, 0.9, 0.9])
+    assert choose_box(tied, 0.8) == 1  # full tie: the earliest
