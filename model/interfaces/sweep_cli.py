@@ -53,6 +53,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from model.experiment.folders import results_folder
     from model.experiment.preflight import design_warning, dry_run
 
+    if args.dry_run and (writing := [flag for flag, on in (("--out", args.out), ("--resume", args.resume),
+                                                          ("--force", args.force)) if on]):
+        raise ModelInputError("--dry-run", "writes nothing, so it takes no options about the results folder",
+                              got=" ".join(writing), suggestion="drop them, or drop --dry-run")
     prepared = load_sweep(args.file, replications=args.replications, seed=args.seed, samples=args.samples)
     if warning := design_warning(prepared):
         print(f"warning: {args.file}: {warning}", file=sys.stderr)

@@ -92,6 +92,17 @@ def test_dry_run_prints_points_runs_and_time_and_writes_nothing(tmp_path, monkey
     assert sorted(tmp_path.rglob("*")) == before
 
 
+
+@pytest.mark.parametrize("flags", [["--resume"], ["--force"], ["--out", "results/x"], ["--force", "--resume"]])
+def test_dry_run_refuses_options_about_the_results_folder(tmp_path, monkeypatch, capsys, flags):
+    path = sweep_file(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    assert main(["sweep", str(path), "--dry-run", *flags]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: --dry-run") and flags[0] in err[0]
+    assert sorted(tmp_path.rglob("*")) == before
+
 @pytest.mark.parametrize("design, samples, enough", [("sobol", 4, sobol_enough()), ("morris", 4, MORRIS_ENOUGH)])
 def test_small_sensitivity_designs_are_flagged_with_the_n_that_is_enough(tmp_path, design, samples, enough):
     small = load_sweep(sweep_file(tmp_path, design, samples))
