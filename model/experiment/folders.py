@@ -82,8 +82,16 @@ def results_folder(name: str, key: str = "name") -> Path:
 
 def digest(table: pd.DataFrame) -> str:
     """SHA-256 of a table's CSV text without its volatile columns: equal digests, identical numbers."""
-    kept = table.drop(columns=[c for c in VOLATILE if c in table])
-    return hashlib.sha256(kept.to_csv(index=False).encode()).hexdigest()
+    return _text_digest(_stable_csv(table))
+
+
+def _stable_csv(table: pd.DataFrame) -> str:
+    """The CSV text :func:`digest` hashes: the table without its volatile columns."""
+    return table.drop(columns=[c for c in VOLATILE if c in table]).to_csv(index=False)
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def with_dates(table: pd.DataFrame) -> pd.DataFrame:
@@ -103,11 +111,13 @@ def write_table(folder: Path, name: str, table: pd.DataFrame) -> dict[str, Any]:
     path = folder / f"{name}.parquet"
     _replace(path, lambda tmp: table.to_parquet(tmp, index=False))
     stored = _read_parquet(path)
-    entry: dict[str, Any] = {"file": path.name, "rows": len(stored), "digest": digest(stored)}
-    if len(stored) <= CSV_ROWS:
+    stable = _stable_csv(stored)
+    entry: dict[str, Any] = {"file": path.name, "rows": len(stored), "digest": _text_digest(stable)}
+    if len(stored) <= CSV_ROWS:  # the CSV copy is the digested text unless the table has volatile columns
+        text = stable if not any(c in stored for c in VOLATILE) else stored.to_csv(index=False)
         copy = folder / f"{name}.csv"
-        _replace(copy, lambda tmp: stored.to_csv(tmp, index=False))
-        entry |= {"csv": copy.name, "csv_digest": _file_digest(copy)}
+        _replace(copy, lambda tmp: tmp.write_bytes(text.encode()))
+        entry |= {"csv": copy.name, "csv_digest": _text_digest(text)}
     return entry
 
 
