@@ -27,25 +27,28 @@ def regime_table(report: dict[str, float]) -> pd.DataFrame:
     column per :data:`REGIME_FIELDS` (from the ``regime_<field>_<ISO3>`` keys of its report)."""
     rows: dict[str, dict[str, float]] = {}
     for key, value in report.items():
-        for name in REGIME_FIELDS:
-            if key.startswith(f"regime_{name}_"):
-                rows.setdefault(key.removeprefix(f"regime_{name}_"), {})[name] = value
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=list(REGIME_FIELDS))
-    return table.dropna(subset=["capability"]).rename_axis("iso3").reset_index()  # NaN: not a target of this run
+        prefix, _, iso3 = key.rpartition("_")
+        if prefix.startswith("regime_") and prefix[7:] in REGIME_FIELDS:
+            rows.setdefault(iso3, {})[prefix[7:]] = value
+    table = pd.DataFrame({"iso3": pd.Series(list(rows), dtype=object),
+                          **{name: [row.get(name, np.nan) for row in rows.values()] for name in REGIME_FIELDS}})
+    return table[table["capability"].notna()].reset_index(drop=True)  # NaN: not a target of this run
 
 
 def regime_metrics(policy: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
     """Per target regime of a policy run and its baseline (tidy tables of :func:`regime_table`):
     ``denial`` = 1 - capability (policy) / (baseline) at the horizon (NaN where the baseline has
     none), and ``leakage_rate`` = leaked / blocked after the warm-up (NaN where nothing was
-    blocked), with the policy run's population, ``own_vendors``, ``blocked`` and ``leaked``."""
-    both = policy.merge(baseline[["iso3", "capability"]], on="iso3", suffixes=("", "_baseline"))
-    base = both["capability_baseline"].to_numpy(float)
+    blocked), with the policy run's population, ``own_vendors``, ``blocked`` and ``leaked``.
+    Regimes of the policy run that are not targets in the baseline run are left out."""
+    base = policy["iso3"].map(dict(zip(baseline["iso3"], baseline["capability"])))
+    both = policy[base.notna()]
+    base = base[base.notna()].to_numpy(float)
     ratio = np.divide(both["capability"].to_numpy(float), base, out=np.full(len(both), np.nan), where=base > 0)
     blocked = both["blocked"].to_numpy(float)
     leaked = np.divide(both["leaked"].to_numpy(float), blocked, out=np.full(len(both), np.nan), where=blocked > 0)
     return both.assign(denial=1.0 - ratio, leakage_rate=leaked)[
-        ["iso3", "population", "own_vendors", "denial", "leakage_rate", "blocked", "leaked"]]
+        ["iso3", "population", "own_vendors", "denial", "leakage_rate", "blocked", "leaked"]].reset_index(drop=True)
 
 
 def denial_measures(regimes: pd.DataFrame) -> dict[str, float]:
