@@ -30,9 +30,12 @@ several, and runs of one design point (planned consecutively) meet its cached se
 
 def local_processes(workers: int | None = None) -> ProcessPoolExecutor:
     """A process pool with an explicit start method (``import mesa`` sets 'spawn' globally) whose
-    workers end with the main process (:func:`model.experiment.orphans.die_with`)."""
+    workers end with the main process (:func:`model.experiment.orphans.die_with`).
+
+    Workers are forked from a server that has imported the experiment layer (the model, pandas,
+    scipy, Mesa) once, so a new worker starts at once instead of spending a second on imports."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["model"])
+    context.set_forkserver_preload(["model.experiment"])
     return ProcessPoolExecutor(
         max_workers=workers or os.cpu_count() or 1,
         mp_context=context,
