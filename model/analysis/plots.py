@@ -130,6 +130,7 @@ def save(fig: Figure, folder: Path, name: str, formats: Sequence[str] = ("png", 
             else:
                 fig.savefig(path, **options)
             paths.append(path)
+            fig.set_layout_engine("none")  # every format gets the first one's layout, worked out once
     plt.close(fig)
     return paths
 
@@ -632,9 +633,16 @@ def flow_map(flows: pd.DataFrame, countries: pd.DataFrame | None = None, *, scen
         _suptitle(fig, "Flows of controlled items to target regimes, by route",
                   "vendor deliveries from the end of the warm-up to the horizon, mean per replication; "
                   "Equal Earth projection, Natural Earth 1:110m borders")
+        # The layout and the labels do not depend on the legs, which lie inside the panels; each of
+        # those steps draws the whole figure, so the legs are hidden meanwhile (drawing them is slow).
+        legs = [patch for ax in axes.flat for patch in ax.patches if isinstance(patch, FancyArrowPatch)]
+        for leg in legs:
+            leg.set_visible(False)
         freeze_layout(fig)
         for ax, name in zip(axes.flat, names):
             label_flow_map(ax, shown[name], countries)
+        for leg in legs:
+            leg.set_visible(True)
         return fig
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,9 @@ import pandas as pd
 from model.dates import Calendar
 from model.errors import ModelInputError, check_name
 from model.experiment import Comparison
+from model.experiment.executors import local_processes
 from model.experiment.metrics import DENIAL_MEASURES
+from model.experiment.orphans import stop
 from model.vocabulary import ROUTES
 
 FIGURES = ("capability_over_time", "leakage_by_route", "leakage_over_time", "effectiveness", "flow_map",
@@ -20,29 +23,77 @@ NEEDS_POLICY = frozenset({"leakage_by_route", "leakage_over_time", "effectivenes
 """Figures that compare policies with their baselines: skipped when a folder holds only baselines."""
 
 
-def write_comparison(comparison: Comparison, out: Path, command: list[str], force: bool = False) -> Path:
+def write_comparison(comparison: Comparison, out: Path, command: list[str], force: bool = False,
+                     workers: int = 1) -> Path:
     """Write the comparison's results folder (:meth:`Comparison.save`) and draw its figures into it."""
     comparison.save(out, force=force, command=command)
-    draw_figures(comparison, out / "figures")
+    draw_figures(comparison, out / "figures", workers=workers)
     return out
 
 
 def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str] | None = None,
                  formats: Sequence[str] = ("png", "svg"), *, dpi: float | None = None,
-                 compact: bool = False) -> list[Path]:
+                 compact: bool = False, workers: int = 1) -> list[Path]:
     """Draw the comparison's figures (or only those named) into ``folder``; returns the files.
-    ``dpi`` and ``compact`` are passed to :func:`model.analysis.plots.save`.
+    ``dpi`` and ``compact`` are passed to :func:`model.analysis.plots.save`. With ``workers`` > 1
+    the figures are drawn by this process and ``workers`` - 1 helper processes (the same files as
+    drawn by one).
 
     Unknown figure names or formats raise :class:`ModelInputError`. Figures that need policy runs
     are skipped for a folder of baselines only (an error when asked for by name).
     """
-    from model.analysis import plots  # matplotlib only when drawing: the command line starts faster
+    from model.analysis.plots import FORMATS
 
     wanted = [only] if isinstance(only, str) else list(only) if only is not None else list(FIGURES)
     for name in wanted:
         check_name(name, FIGURES, "figure", "figure")
     for fmt in formats:
-        check_name(fmt, plots.FORMATS, "format", "figure format")
+        check_name(fmt, FORMATS, "format", "figure format")
+    has_policy = len(comparison.summary) > 0 and "policy" in set(comparison.timeseries["role"])
+    names = []
+    for name in FIGURES:
+        if name not in wanted:
+            continue
+        if name in NEEDS_POLICY and not has_policy:
+            if only is not None:
+                raise ModelInputError(f"figure {name}", "needs a policy scenario; these results hold only "
+                                      "baselines")
+            continue
+        if name in ("regime_capability", "regime_map") and not len(comparison.regimes):
+            continue
+        names.append(name)
+    def draw(name: str) -> list[Path]:
+        return draw_figure(comparison, name, Path(folder), formats=tuple(formats), dpi=dpi, compact=compact)
+
+    helpers = min(workers, len(names)) - 1
+    if helpers < 1:
+        return [path for name in names for path in draw(name)]
+    drawn: dict[str, list[Path]] = {}
+    queue = list(names)  # helpers take figures from the end (the maps, the slowest), this process from the front
+    with local_processes(helpers) as pool:
+        try:
+            pending: dict[Future, str] = {}
+            while queue or pending:
+                while queue and len(pending) < helpers:
+                    name = queue.pop()
+                    pending[pool.submit(draw_figure, comparison, name, Path(folder), formats=tuple(formats),
+                                        dpi=dpi, compact=compact)] = name
+                if queue:
+                    name = queue.pop(0)
+                    drawn[name] = draw(name)
+                finished, _ = wait(pending, timeout=0 if queue else None, return_when=FIRST_COMPLETED)
+                drawn |= {pending.pop(future): future.result() for future in finished}
+        except BaseException:  # Ctrl-C or a failed figure: no drawing outlives the command
+            stop(pool)
+            raise
+    return [path for name in names for path in drawn[name]]
+
+
+def draw_figure(comparison: Comparison, name: str, folder: Path, formats: Sequence[str] = ("png", "svg"), *,
+                dpi: float | None = None, compact: bool = False) -> list[Path]:
+    """Draw one of :data:`FIGURES` of the comparison into ``folder``; returns the files."""
+    from model.analysis import plots  # matplotlib only when drawing: the command line starts faster
+
     settings = comparison.settings.get("scenarios", {})
     order = list(settings)
     warmup_end = None
@@ -50,7 +101,6 @@ def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str]
         first = next(iter(settings.values()))
         warmup_end = Calendar.from_settings(first).date_of(first["warmup"]).isoformat()
     ts = comparison.timeseries
-    has_policy = len(comparison.summary) > 0 and "policy" in set(ts["role"])
     dates = ts.drop_duplicates("step").set_index("step")["date"].to_dict()
     targets = list(comparison.regimes["iso3"].unique()) if len(comparison.regimes) else None
     makers = {
@@ -65,19 +115,7 @@ def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str]
         "regime_map": lambda: plots.regime_map(comparison.regimes, order=order, per_regime=comparison.per_regime,
                                                date=dates.get(int(comparison.regimes["step"].max()))),
     }
-    paths = []
-    for name in FIGURES:
-        if name not in wanted:
-            continue
-        if name in NEEDS_POLICY and not has_policy:
-            if only is not None:
-                raise ModelInputError(f"figure {name}", "needs a policy scenario; these results hold only "
-                                      "baselines")
-            continue
-        if name in ("regime_capability", "regime_map") and not len(comparison.regimes):
-            continue
-        paths += plots.save(makers[name](), Path(folder), name, formats, dpi=dpi, compact=compact)
-    return paths
+    return plots.save(makers[name](), folder, name, formats, dpi=dpi, compact=compact)
 
 
 def headline_table(summary: pd.DataFrame, per_regime: pd.DataFrame | None = None) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from model.errors import ModelInputError
 from model.interfaces import arguments
-from model.interfaces.options import add_execution_options, local_executor
+from model.interfaces.options import add_execution_options, local_executor, worker_count
 
 HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar",
             "global_with_china")
@@ -50,7 +50,7 @@ def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) 
             print(f"interrupted: finished runs are stored in {out}/; continue with --resume", file=sys.stderr)
             return 130
         raise
-    draw_figures(comparison, out / "figures")
+    draw_figures(comparison, out / "figures", workers=worker_count(args.workers))
     failed = comparison.runs["error"].notna().sum()
     if len(comparison.summary):
         print(headline_table(comparison.summary, comparison.per_regime))

@@ -30,9 +30,15 @@ def execution(args: argparse.Namespace) -> AbstractContextManager[Any]:
     return nullcontext(local_executor(args.workers))
 
 
-def local_executor(workers: int | None) -> str | int:
-    """``workers`` local processes (default: all cores) as an ``execute`` executor; 1 is serial."""
+def worker_count(workers: int | None) -> int:
+    """How many local processes ``--workers`` asks for (default: all cores)."""
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count < 1:
         raise ModelInputError("--workers", "must be at least 1", got=count)
+    return count
+
+
+def local_executor(workers: int | None) -> str | int:
+    """``workers`` local processes (default: all cores) as an ``execute`` executor; 1 is serial."""
+    count = worker_count(workers)
     return "serial" if count == 1 else count

@@ -128,6 +128,14 @@ def test_svg_is_identical_when_redrawn(comparison, tmp_path: Path) -> None:
     assert first == second
 
 
+
+def test_figures_drawn_by_two_processes_are_the_files_drawn_by_one(comparison, tmp_path: Path) -> None:
+    formats = ("png", "svg")
+    one = draw_figures(comparison, tmp_path / "one", formats=formats)
+    two = draw_figures(comparison, tmp_path / "two", formats=formats, workers=2)
+    assert [p.name for p in two] == [p.name for p in one] and len(one) == 2 * len(FIGURES)
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two))
+
 def test_flow_map_draws_only_the_top_flows(comparison) -> None:
     top = plots.top_flows(comparison.flows[comparison.flows["scenario"] == "unilateral_us"], 5)
     assert len(top) == 5 and top["acquired"].is_monotonic_decreasing
