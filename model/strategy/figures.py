@@ -100,38 +100,76 @@ def coalition_figures(result, folder: Path, players: Sequence[str]) -> list[Path
     return paths
 
 
+ZOOM_WHEN = 3.0
+"""The frontier figure adds a panel zoomed on the designs when a named regime lies this many times
+the designs' range beyond them (a global agreement would otherwise squeeze every design into a line)."""
+
+
 def frontier_figure(result) -> Figure:
     """Denial against revenue lost: every evaluated design (grey), the Pareto frontier (line, with
-    95% intervals) and the named regimes (labelled diamonds)."""
+    95% intervals) and the named regimes (labelled diamonds). When a named regime lies far beyond
+    the designs (:data:`ZOOM_WHEN`), a second panel shows the designs on their own scale."""
     designs, regimes = result.designs, result.regimes
     bn = 1e-9
+    zoom = _zoom_limits(designs, regimes, bn)
     with style():
-        fig = Figure(figsize=(9, 6), layout="constrained")
-        ax = fig.subplots()
-        ax.scatter(designs["revenue_lost"] * bn, designs["denial_effectiveness"], s=12, color="#bbbbbb",
-                   label=f"evaluated designs ({len(designs)})", zorder=1)
-        front = result.frontier
-        ax.errorbar(front["revenue_lost"] * bn, front["denial_effectiveness"],
-                    xerr=[(front["revenue_lost"] - front["revenue_lost_low"]) * bn,
-                          (front["revenue_lost_high"] - front["revenue_lost"]) * bn],
-                    yerr=[front["denial_effectiveness"] - front["denial_effectiveness_low"],
-                          front["denial_effectiveness_high"] - front["denial_effectiveness"]],
-                    fmt="o-", color=SCENARIO_PALETTE[0], markersize=5, elinewidth=0.8, capsize=2,
-                    label=f"Pareto-efficient designs ({len(front)})", zorder=3)
-        for k, row in enumerate(regimes.to_dict("records")):
-            colour = SCENARIO_PALETTE[(k + 1) % len(SCENARIO_PALETTE)]
-            ax.errorbar(row["revenue_lost"] * bn, row["denial_effectiveness"],
-                        xerr=[[(row["revenue_lost"] - row["revenue_lost_low"]) * bn],
-                              [(row["revenue_lost_high"] - row["revenue_lost"]) * bn]],
-                        yerr=[[row["denial_effectiveness"] - row["denial_effectiveness_low"]],
-                              [row["denial_effectiveness_high"] - row["denial_effectiveness"]]],
-                        fmt="D", color=colour, markersize=8, elinewidth=0.8, capsize=2, zorder=4,
-                        label=row["scenario"].replace("_", " "))
-        ax.set_xlabel(OUTCOME_NAMES["revenue_lost"])
-        ax.set_ylabel(OUTCOME_NAMES["denial_effectiveness"])
-        ax.legend(loc="best", fontsize=8)
-        ax.set_title("Cost-effectiveness frontier: the most denial for the revenue given up", loc="left")
+        fig = Figure(figsize=(15, 6) if zoom else (9, 6), layout="constrained")
+        axes = fig.subplots(1, 2 if zoom else 1, squeeze=False)[0]
+        for ax in axes:
+            _draw_frontier(ax, result, bn)
+            ax.set_xlabel(OUTCOME_NAMES["revenue_lost"])
+        axes[0].set_ylabel(OUTCOME_NAMES["denial_effectiveness"])
+        axes[0].legend(loc="best", fontsize=8)
+        if zoom:
+            axes[0].indicate_inset(bounds=(zoom[0][0], zoom[1][0], zoom[0][1] - zoom[0][0], zoom[1][1] - zoom[1][0]),
+                                   inset_ax=None, edgecolor="#555555")
+            axes[1].set_xlim(*zoom[0])
+            axes[1].set_ylim(*zoom[1])
+            axes[1].set_title("the evaluated designs with their intervals (boxed on the left), on their own scale",
+                              loc="left", fontsize=10)
+            axes[1].set_ylabel(OUTCOME_NAMES["denial_effectiveness"])
+        fig.suptitle("Cost-effectiveness frontier: the most denial for the revenue given up", x=0.01, ha="left")
     return fig
+
+
+def _draw_frontier(ax, result, bn: float) -> None:
+    designs, regimes, front = result.designs, result.regimes, result.frontier
+    ax.scatter(designs["revenue_lost"] * bn, designs["denial_effectiveness"], s=12, color="#bbbbbb",
+               label=f"evaluated designs ({len(designs)})", zorder=1)
+    ax.errorbar(front["revenue_lost"] * bn, front["denial_effectiveness"],
+                xerr=[(front["revenue_lost"] - front["revenue_lost_low"]) * bn,
+                      (front["revenue_lost_high"] - front["revenue_lost"]) * bn],
+                yerr=[front["denial_effectiveness"] - front["denial_effectiveness_low"],
+                      front["denial_effectiveness_high"] - front["denial_effectiveness"]],
+                fmt="o-", color=SCENARIO_PALETTE[0], markersize=5, elinewidth=0.8, capsize=2,
+                label=f"Pareto-efficient designs ({len(front)})", zorder=3)
+    for k, row in enumerate(regimes.to_dict("records")):
+        colour = SCENARIO_PALETTE[(k + 1) % len(SCENARIO_PALETTE)]
+        ax.errorbar(row["revenue_lost"] * bn, row["denial_effectiveness"],
+                    xerr=[[(row["revenue_lost"] - row["revenue_lost_low"]) * bn],
+                          [(row["revenue_lost_high"] - row["revenue_lost"]) * bn]],
+                    yerr=[[row["denial_effectiveness"] - row["denial_effectiveness_low"]],
+                          [row["denial_effectiveness_high"] - row["denial_effectiveness"]]],
+                    fmt="D", color=colour, markersize=8, elinewidth=0.8, capsize=2, zorder=4,
+                    label=row["scenario"].replace("_", " "))
+
+
+def _zoom_limits(designs: pd.DataFrame, regimes: pd.DataFrame,
+                 bn: float) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """``((x0, x1), (y0, y1))`` around the designs, or None when every named regime lies near them."""
+    if not len(designs) or not len(regimes):
+        return None
+    limits = []
+    for column, scale in (("revenue_lost", bn), ("denial_effectiveness", 1.0)):
+        low = designs.get(f"{column}_low", designs[column]).min() * scale  # the designs and their intervals
+        high = designs.get(f"{column}_high", designs[column]).max() * scale
+        span = max(high - low, abs(high) * 0.1, 1e-9)
+        limits.append((low - 0.15 * span, high + 0.15 * span))
+        outside = np.maximum(regimes[column] * scale - high, low - regimes[column] * scale).max()
+        limits[-1] = (*limits[-1], outside > ZOOM_WHEN * span)
+    if not any(far for *_, far in limits):
+        return None
+    return (limits[0][0], limits[0][1]), (limits[1][0], limits[1][1])
 
 
 def prim_figure(result) -> Figure:

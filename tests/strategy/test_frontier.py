@@ -66,3 +66,17 @@ def test_nsga2_is_seeded(tmp_path):
     b = model.frontier(path, out=tmp_path / "b", executor="serial", progress=False, figures=False)
     assert a.designs.equals(b.designs)
     assert 1 <= len(a.designs) <= 12
+
+
+def test_the_frontier_figure_zooms_on_the_designs_only_when_a_regime_lies_far_beyond_them():
+    import pandas as pd
+
+    from model.strategy.figures import _zoom_limits
+
+    designs = pd.DataFrame({"revenue_lost": [0.0, 1e8, 4e8], "denial_effectiveness": [0.0, 0.004, 0.006]})
+    near = pd.DataFrame({"revenue_lost": [5e8], "denial_effectiveness": [0.008]})
+    assert _zoom_limits(designs, near, 1e-9) is None
+    far = pd.DataFrame({"revenue_lost": [3e8, 5e8], "denial_effectiveness": [0.34, 0.008]})
+    (x0, x1), (y0, y1) = _zoom_limits(designs, far, 1e-9)
+    assert x0 < 0.0 and 0.4 < x1 < 0.5  # the designs (in US$ bn) with a margin
+    assert y0 < 0.0 and 0.006 < y1 < 0.01  # the global agreement (0.34) is left out
