@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -69,12 +71,13 @@ def denial_measures(regimes: pd.DataFrame) -> dict[str, float]:
 
 
 def replicate_metrics(
-    policy_final: pd.Series, policy_report: dict[str, float],
-    baseline_final: pd.Series, baseline_report: dict[str, float],
+    policy_final: Mapping[str, float], policy_report: Mapping[str, float],
+    baseline_final: Mapping[str, float], baseline_report: Mapping[str, float],
     controlling: tuple[str, ...], headline: str = DEFAULT_HEADLINE,
 ) -> dict[str, float]:
-    """Headline figures of one replicate from the last step (``*_final``) and the post-warm-up
-    totals (``*_report``, see ``ControlRegimeModel.report``) of a policy run and its baseline.
+    """Headline figures of one replicate from the last step (``*_final``: a time-series row, as a
+    Series or a dict) and the post-warm-up totals (``*_report``, see ``ControlRegimeModel.report``)
+    of a policy run and its baseline.
 
     - ``denial_population``, ``denial_equal``, ``denial_importing`` (:func:`denial_measures`):
       denial over target regimes weighted three ways; ``denial_effectiveness`` is the ``headline``
@@ -91,7 +94,7 @@ def replicate_metrics(
     measures = denial_measures(regime_metrics(regime_table(policy_report), regime_table(baseline_report)))
     base_revenue = sum(baseline_report.get(f"total_revenue_{c}", 0.0) for c in controlling)
     lost = base_revenue - sum(policy_report.get(f"total_revenue_{c}", 0.0) for c in controlling)
-    shares = [c for c in policy_final.index if c.startswith("share_") and c[6:] not in controlling]
+    shares = [c for c in policy_final.keys() if c.startswith("share_") and c[6:] not in controlling]  # noqa: SIM118 (a Series iterates over its values)
     out = {
         "target_capability": policy_final["target_capability"],
         "baseline_target_capability": baseline_final["target_capability"],
@@ -101,7 +104,7 @@ def replicate_metrics(
         "leakage_rate": sum(leaked.values()) / blocked if blocked > 0 else np.nan,
         "revenue_lost": lost,
         "revenue_lost_share": lost / base_revenue if base_revenue > 0 else np.nan,
-        "share_gain_noncontrolling": policy_final[shares].sum() - baseline_final[shares].sum(),
+        "share_gain_noncontrolling": sum(policy_final[c] for c in shares) - sum(baseline_final[c] for c in shares),
         "targets_capable": policy_final["targets_capable"],
         "baseline_targets_capable": baseline_final["targets_capable"],
         "years_to_capable": policy_report["years_to_capable"],

@@ -96,18 +96,18 @@ def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str]
 
     ``points`` and ``baselines`` hold end rows (:func:`end_row`, every value kept); ``points`` has
     ``baseline_run_id``. A failed run, or a failed baseline, leaves NaN metrics and an ``error``."""
-    base = baselines.set_index("run_id")
+    base = {row["run_id"]: row for row in baselines.to_dict("records")}
     rows = []
     for run in points.to_dict("records"):
         out = dict.fromkeys(metrics or (), np.nan)
         error = run["error"]
-        paired_with = base.loc[run["baseline_run_id"]] if run["baseline_run_id"] in base.index else None
+        paired_with = base.get(run["baseline_run_id"])
         if error is None and (paired_with is None or paired_with["error"] is not None):
             error = f"baseline run {run['baseline_run_id']} failed: " + (
                 "not stored" if paired_with is None else str(paired_with["error"]))
         if error is None:
             controlling = run["controlling"] if isinstance(run["controlling"], str) else ""
-            values = replicate_metrics(_values(run), run, _values(paired_with.to_dict()), paired_with.to_dict(),
+            values = replicate_metrics(_values(run), run, _values(paired_with), paired_with,
                                        tuple(c for c in controlling.split(";") if c),
                                        headline if isinstance(headline, str) else headline[run["scenario"]])
             out = values if metrics is None else {m: values[m] for m in metrics}
@@ -117,8 +117,8 @@ def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str]
     return pd.DataFrame(rows, columns=["run_id", *metrics, "error"])
 
 
-def _values(row: dict) -> pd.Series:
-    """A run's end-of-run values as the last time-series row ``replicate_metrics`` reads (an object
-    Series, as a row of the mixed time-series table is: its sums add values in column order)."""
+def _values(row: dict) -> dict:
+    """A run's end-of-run values as the last time-series row ``replicate_metrics`` reads (in column
+    order: its sums add values in that order, as a row of the time-series table does)."""
     skip = (*_IDENTITY, "baseline_run_id", "date", "step")
-    return pd.Series({k: v for k, v in row.items() if k not in skip}, dtype=object)
+    return {k: v for k, v in row.items() if k not in skip}
