@@ -7,7 +7,6 @@ completion order; callers sort by ``run_id`` when order matters.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -15,6 +14,7 @@ from typing import Any
 
 from model.experiment.orphans import die_with, stop
 from model.experiment.runner import RunRecord, RunSpec, run_ensemble, run_one
+from model.processes import forkserver_context
 
 TASKS_PER_WORKER = 25
 """Workers are replaced after this many ensembles, so no per-process registry can grow without bound."""
@@ -29,16 +29,12 @@ several, and runs of one design point (planned consecutively) meet its cached se
 
 
 def local_processes(workers: int | None = None) -> ProcessPoolExecutor:
-    """A process pool with an explicit start method (``import mesa`` sets 'spawn' globally) whose
-    workers end with the main process (:func:`model.experiment.orphans.die_with`).
-
-    Workers are forked from a server that has imported the experiment layer (the model, pandas,
-    scipy, Mesa) once, so a new worker starts at once instead of spending a second on imports."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["model.experiment"])
+    """A process pool whose workers fork from a server that has imported the experiment layer
+    (:func:`model.processes.forkserver_context`) and end with the main process
+    (:func:`model.experiment.orphans.die_with`)."""
     return ProcessPoolExecutor(
         max_workers=workers or os.cpu_count() or 1,
-        mp_context=context,
+        mp_context=forkserver_context(),
         max_tasks_per_child=TASKS_PER_WORKER,
         initializer=die_with,
         initargs=(os.getpid(),),

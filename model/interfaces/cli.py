@@ -35,6 +35,7 @@ def _out(args: argparse.Namespace, name: str) -> Path:
 
 
 def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) -> int:
+    executor = _executor(args)  # first: local workers' server imports while this process does
     from model.analysis.report import draw_figures, headline_table
     from model.experiment import compare
     from model.scenario import load_scenarios
@@ -43,7 +44,7 @@ def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) 
     out = _out(args, name)
     try:
         comparison = compare(scenarios, replications=args.replications, seed=args.seed,
-                             executor=_executor(args), progress=not args.quiet, out=out, resume=args.resume,
+                             executor=executor, progress=not args.quiet, out=out, resume=args.resume,
                              force=args.force, command=sys.argv)
     except KeyboardInterrupt:
         if out.exists():

@@ -9,6 +9,7 @@ from typing import Any
 
 from model.errors import ModelInputError
 from model.interfaces import arguments
+from model.processes import start_forkserver
 
 
 def add_execution_options(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +40,11 @@ def worker_count(workers: int | None) -> int:
 
 
 def local_executor(workers: int | None) -> str | int:
-    """``workers`` local processes (default: all cores) as an ``execute`` executor; 1 is serial."""
+    """``workers`` local processes (default: all cores) as an ``execute`` executor; 1 is serial.
+    With more than one, the server the workers fork from starts now (it imports while this
+    process loads and plans the runs)."""
     count = worker_count(workers)
-    return "serial" if count == 1 else count
+    if count == 1:
+        return "serial"
+    start_forkserver()
+    return count
