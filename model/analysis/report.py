@@ -42,6 +42,16 @@ def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str]
     Unknown figure names or formats raise :class:`ModelInputError`. Figures that need policy runs
     are skipped for a folder of baselines only (an error when asked for by name).
     """
+    options = {"formats": tuple(formats), "dpi": dpi, "compact": compact}
+    names = _drawable(comparison, only, formats)
+    if workers <= 1 or len(names) <= 1:
+        return [path for name in names for path in draw_figure(comparison, name, Path(folder), **options)]
+    drawn = _draw_shared(comparison, names, Path(folder), min(workers, len(names)) - 1, options)
+    return [path for name in names for path in drawn[name]]
+
+
+def _drawable(comparison: Comparison, only: str | Sequence[str] | None, formats: Sequence[str]) -> list[str]:
+    """The figures to draw, in :data:`FIGURES` order (names and formats checked)."""
     from model.analysis.plots import FORMATS
 
     wanted = [only] if isinstance(only, str) else list(only) if only is not None else list(FIGURES)
@@ -62,31 +72,31 @@ def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str]
         if name in ("regime_capability", "regime_map") and not len(comparison.regimes):
             continue
         names.append(name)
-    def draw(name: str) -> list[Path]:
-        return draw_figure(comparison, name, Path(folder), formats=tuple(formats), dpi=dpi, compact=compact)
+    return names
 
-    helpers = min(workers, len(names)) - 1
-    if helpers < 1:
-        return [path for name in names for path in draw(name)]
+
+def _draw_shared(comparison: Comparison, names: list[str], folder: Path, helpers: int,
+                 options: dict) -> dict[str, list[Path]]:
+    """Draw ``names`` with ``helpers`` processes, which take figures from the end of the list (the
+    maps, the slowest), while this process takes them from the front."""
     drawn: dict[str, list[Path]] = {}
-    queue = list(names)  # helpers take figures from the end (the maps, the slowest), this process from the front
+    queue = list(names)
     with local_processes(helpers) as pool:
         try:
             pending: dict[Future, str] = {}
             while queue or pending:
                 while queue and len(pending) < helpers:
                     name = queue.pop()
-                    pending[pool.submit(draw_figure, comparison, name, Path(folder), formats=tuple(formats),
-                                        dpi=dpi, compact=compact)] = name
+                    pending[pool.submit(draw_figure, comparison, name, folder, **options)] = name
                 if queue:
                     name = queue.pop(0)
-                    drawn[name] = draw(name)
+                    drawn[name] = draw_figure(comparison, name, folder, **options)
                 finished, _ = wait(pending, timeout=0 if queue else None, return_when=FIRST_COMPLETED)
                 drawn |= {pending.pop(future): future.result() for future in finished}
         except BaseException:  # Ctrl-C or a failed figure: no drawing outlives the command
             stop(pool)
             raise
-    return [path for name in names for path in drawn[name]]
+    return drawn
 
 
 def draw_figure(comparison: Comparison, name: str, folder: Path, formats: Sequence[str] = ("png", "svg"), *,
