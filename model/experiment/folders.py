@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -262,6 +263,22 @@ def owned(folder: Path) -> dict[str, Any] | None:
     return manifest if ours else None
 
 
+HOLDER_WAIT = 1.0
+"""Seconds a refused writer waits for the lock holder's line (written just after it takes the lock)."""
+
+
+def _holder(handle: Any) -> str:
+    """Who holds a lock, from the line the holder writes just after taking it (a holder that has
+    only just taken it is given :data:`HOLDER_WAIT` seconds to write it)."""
+    deadline = time.monotonic() + HOLDER_WAIT
+    while True:
+        handle.seek(0)
+        line = " ".join(handle.read().split())
+        if line or time.monotonic() > deadline:
+            return line or "another process"
+        time.sleep(0.02)
+
+
 class FolderLock:
     """An exclusive lock on a results folder: ``flock`` on ``.<name>.lock`` beside it, so the lock
     dies with the process that holds it (a stale lock file never blocks)."""
@@ -284,8 +301,7 @@ class FolderLock:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
-                handle.seek(0)
-                holder = " ".join(handle.read().split()) or "another process"
+                holder = _holder(handle)
                 handle.close()
                 raise ModelInputError(str(self.folder), f"another process is writing this results folder "
                                       f"({holder})", expected="one writer at a time") from None

@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,11 @@ from model.experiment.folders import (
     write_atomically,
 )
 from model.scenario import SCENARIO_DIR
+
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -149,3 +155,18 @@ def test_resuming_a_folder_of_another_kind_is_refused_and_leaves_no_lock(tmp_pat
     with pytest.raises(FolderExistsError, match="holds a comparison, not a sweep; cannot resume it"):
         Store.open(folder, "sweep", {}, (), resume=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cmp"]
+
+
+@pytest.mark.skipif(fcntl is None, reason="no flock on this platform")
+def test_a_writer_refused_just_as_the_holder_took_the_lock_still_names_it(tmp_path):
+    out = tmp_path / "out"
+    with open(out.with_name(".out.lock"), "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # taken, its line not yet written
+
+        def write_line() -> None:
+            handle.write("pid 4242, started just now\n")
+            handle.flush()
+
+        threading.Timer(0.2, write_line).start()
+        with pytest.raises(ModelInputError, match=r"another process is writing this results folder \(pid 4242"):
+            FolderLock(out).acquire()
