@@ -48,7 +48,7 @@ def time_tree(tree: Path, policies: str, runs: int) -> tuple[float, float]:
     return wall, cpu
 
 
-def compare(before: Path, rounds: int, runs: int) -> dict[str, float]:
+def compare(before: Path, commit: str, rounds: int, runs: int) -> dict[str, float]:
     """Alternate A/B rounds for each regime; print and return the ratios of the medians."""
     ratios = {}
     for policies in ("wassenaar", "none"):
@@ -61,7 +61,7 @@ def compare(before: Path, rounds: int, runs: int) -> dict[str, float]:
         )
         ratios[policies] = old / new
         print(f"one 40-step default-world run, policies={policies} (medians of {rounds} alternating rounds of {runs} "
-              f"runs): wall {BEFORE} {old:.3f} s, now {new:.3f} s: {old / new:.1f}x faster; "
+              f"runs): wall {commit} {old:.3f} s, now {new:.3f} s: {old / new:.1f}x faster; "
               f"CPU {old_cpu:.3f} s, now {new_cpu:.3f} s: {old_cpu / new_cpu:.1f}x")
     return ratios
 
@@ -77,7 +77,7 @@ def main() -> None:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), args.commit],
                        check=True, capture_output=True)
         try:
-            compare(before, args.rounds, args.runs)
+            compare(before, args.commit, args.rounds, args.runs)
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=False)
     print(f"  (load average of the machine afterwards: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.market.indexing import unravel
 from model.policy import PolicyState
 from model.vocabulary import ROUTE_INDEX
 from model.world import World
@@ -53,6 +54,7 @@ class Access:
     tag_if_uncontrolled: np.ndarray  # [V, C, I] int: legal / foreign_availability / extraterritorial_gap
     direct_slip: np.ndarray  # [V, C, I] bool: a controlled sale's direct route is open (enforcement failed)
     hub_route: np.ndarray  # [V, C, I] int: the route of a controlled sale's undetected diversion, -1 none
+    sales: np.ndarray  # [S] positions of the controlled sales in [V, C, I]: np.flatnonzero(controlled)
 
     @property
     def open(self) -> np.ndarray:
@@ -133,19 +135,28 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
         et_denied = state.et_capture[:, :, None] & denied[state.et_exporter][None] & ~home_denied
     controlled = (home_denied | et_denied) & ~world.home_sale[:, :, None]  # home sales are not exports
 
-    v, c, i = sales = np.nonzero(controlled)
-    home = home_denied[sales]
-    enforcement = np.where(home, enforcement_by_exporter[world.vendor_exporter[v], c, i], state.et_enforcement)
+    sales = np.flatnonzero(controlled)  # positions in [V, C, I]
+    v, c, i = unravel(sales, controlled.shape)
+    _, n_r, n_c, n_i = available.shape
+    in_market = c * n_i + i  # position in [C, I]
+    home = home_denied.take(sales)
+    enforcement = np.where(home, enforcement_by_exporter.take(world.vendor_exporter[v] * (n_c * n_i) + in_market),
+                           state.et_enforcement)
+    direct_open = available.take(v * (n_r * n_c * n_i) + in_market)  # route 0, direct
     direct_slip = np.zeros_like(controlled)
-    direct_slip[sales] = (draws.enforcement[sales] < (1.0 - world.compliance[v]) * (1.0 - enforcement)) & available[v, 0, c, i]
-    hub = np.where(home, settled.home_hub[sales], settled.et_hub[sales])
-    chance = np.where(home, settled.home_chance[sales], settled.et_chance[sales])
-    usable = np.where(home, settled.home_usable[sales], settled.et_usable[sales])
+    direct_slip.put(sales, (draws.enforcement.take(sales) < (1.0 - world.compliance[v]) * (1.0 - enforcement)) & direct_open)
+
+    def by_controller(if_home: np.ndarray, if_et: np.ndarray) -> np.ndarray:
+        return np.where(home, if_home.take(sales), if_et.take(sales))
+
+    hub = by_controller(settled.home_hub, settled.et_hub)
+    chance = by_controller(settled.home_chance, settled.et_chance)
+    usable = by_controller(settled.home_usable, settled.et_usable)
     hub_route = np.full(controlled.shape, -1)
-    hub_route[sales] = np.where((draws.hub[sales] < chance) & usable, hub + 1, -1)
+    hub_route.put(sales, np.where((draws.hub.take(sales) < chance) & usable, hub + 1, -1))
 
     return Access(available=available, controlled=controlled, tag_if_uncontrolled=settled.tag_if_uncontrolled,
-                  direct_slip=direct_slip, hub_route=hub_route)
+                  direct_slip=direct_slip, hub_route=hub_route, sales=sales)
 
 
 def free_access(available: np.ndarray) -> Access:
@@ -157,4 +168,5 @@ def free_access(available: np.ndarray) -> Access:
         tag_if_uncontrolled=np.full((v, c, i), LEGAL),
         direct_slip=np.zeros((v, c, i), dtype=bool),
         hub_route=np.full((v, c, i), -1),
+        sales=np.zeros(0, dtype=np.intp),
     )

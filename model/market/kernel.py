@@ -21,6 +21,7 @@ import numpy as np
 
 from model.market.access import Access
 from model.market.choice import attraction, purchase
+from model.market.indexing import unravel
 from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, PUBLIC_LAYER, OptionLayout
 from model.parameters import ModelParameters
 from model.vocabulary import ITEM_INDEX, LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX, ROUTES
@@ -68,7 +69,7 @@ class Procurement:
         """Acquisitions ``[C, L, K]`` by route tag."""
         return route_sums(self.actual.acquired, self.actual.tag)
 
-    @property
+    @cached_property
     def blocked(self) -> np.ndarray:
         """``[C, L]``: what controlled options would have delivered with no control in force."""
         return np.where(self.controlled, self.free.acquired, 0.0).sum(axis=-1)
@@ -80,6 +81,8 @@ class Procurement:
         Slipped controlled options count in full. Home-market sales are never leakage (their column
         is 0), so ``leaked.sum(-1) = actual - (free - blocked)`` minus the change in home-market sales.
         """
+        if self.free is self.actual:  # nothing controlled: nothing leaked
+            return np.zeros_like(self.by_route)
         baseline = np.where(self.controlled, 0.0, self.free.acquired)
         leaked = self.by_route - route_sums(baseline, self.actual.tag)
         leaked[..., HOME] = 0.0
@@ -184,20 +187,20 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
         actual = _allocation(market, params, free_weight, tag, free_route)
         return Procurement(layout, actual, actual, np.zeros(free_weight.shape, dtype=bool))
 
-    v, c, i = np.nonzero(access.controlled)
-    cells = layout.cells(v, c, i)
-    route, sale_price = _slipped(access, prices.base, (v, c, i), 1.0 + params.risk_premium)
+    v, c, i = unravel(access.sales, access.controlled.shape)
+    cells = layout.positions(v, c, i)
+    route, sale_price = _slipped(access, prices.base, (v, c), 1.0 + params.risk_premium)
     weight = free_weight.copy()
-    weight[cells] = attraction(
+    weight.put(cells, attraction(
         sale_price * np.where(i == CONVERTED_ITEM, 1.0 + params.conversion_cost, 1.0) * market.price_level,
-        appeal[cells], params.price_sensitivity,
-    )
+        appeal.take(cells), params.price_sensitivity,
+    ))
     tag = tag.copy()
-    tag[cells] = np.where(route == 0, ILLICIT, TRANSSHIPMENT)
+    tag.put(cells, np.where(route == 0, ILLICIT, TRANSSHIPMENT))
     actual_route = free_route.copy()
-    actual_route[v, c, i] = route
+    actual_route.put(access.sales, route)
     controlled = np.zeros(weight.shape, dtype=bool)
-    controlled[cells] = True
+    controlled.put(cells, True)
     return Procurement(
         layout=layout,
         actual=_allocation(market, params, weight, tag, actual_route),
@@ -206,15 +209,16 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
     )
 
 
-def _slipped(
-    access: Access, base: np.ndarray, sales: tuple[np.ndarray, np.ndarray, np.ndarray], premium: float
-) -> tuple[np.ndarray, np.ndarray]:
+def _slipped(access: Access, base: np.ndarray, seller: tuple[np.ndarray, np.ndarray], premium: float
+             ) -> tuple[np.ndarray, np.ndarray]:
     """Controlled sales' cheaper open route (direct first on a tie) and its price with the risk
-    premium: ``(route, price)`` per sale (-1, inf where nothing slipped)."""
-    v, c, _ = sales
-    direct = np.where(access.direct_slip[sales], base[v, 0, c] * premium, np.inf)
-    hub = access.hub_route[sales]
-    via_hub = np.where(hub >= 0, base[v, np.maximum(hub, 0), c] * premium, np.inf)
+    premium: ``(route, price)`` per sale (-1, inf where nothing slipped). ``seller`` holds each
+    sale's vendor and buyer ``(v, c)``; ``base`` is ``[V, R, C]``."""
+    v, c = seller
+    n_r, n_c = base.shape[1:]
+    direct = np.where(access.direct_slip.take(access.sales), base.take(v * (n_r * n_c) + c) * premium, np.inf)
+    hub = access.hub_route.take(access.sales)
+    via_hub = np.where(hub >= 0, base.take((v * n_r + np.maximum(hub, 0)) * n_c + c) * premium, np.inf)
     use_hub = via_hub < direct
     route = np.where(use_hub, hub, np.where(np.isfinite(direct), 0, -1))
     return route, np.where(use_hub, via_hub, direct)
@@ -248,17 +252,21 @@ def _option_appeal(layout: OptionLayout, params: ModelParameters, market: Market
     pieces = ((vendor, qs[:, None]), (converted, qs[CONVERTED_LAYER]), (market.domestic_quality, qs),
               (np.array(market.public_quality), qs[PUBLIC_LAYER]))
     powered = (np.where(q > 0, np.power(np.where(q > 0, q, 1.0), b), 0.0) for q, b in pieces)
-    return _option_scale(world, market) * layout.table(n_c, *powered, 0.0)
+    return _option_scale(world, market.public_availability) * layout.table(n_c, *powered, 0.0)
 
 
-def _option_scale(world: World, market: Market) -> np.ndarray:
-    """Each option's attraction scale, ``[C, L, O]``: for vendor and conversion options the vendor's
-    market presence in the layer times ``exp(affinity)`` of the buyer for the vendor's home country,
-    1 for domestic, the public copies' availability for public copies."""
+@functools.lru_cache(maxsize=64)
+def _option_scale(world: World, public_availability: float) -> np.ndarray:
+    """Each option's attraction scale, ``[C, L, O]`` (read-only, kept per world and availability):
+    for vendor and conversion options the vendor's market presence in the layer times
+    ``exp(affinity)`` of the buyer for the vendor's home country, 1 for domestic, the public
+    copies' ``public_availability`` for public copies."""
     vendor_scale = world.scale[None] * world.tie_weight[:, None]  # [C, L, V]
     n_l = world.scale.shape[0]
-    other_scale = np.broadcast_to([1.0, market.public_availability], (world.n_countries, n_l, 2))
-    return np.concatenate([vendor_scale, vendor_scale, other_scale], axis=2)
+    other_scale = np.broadcast_to([1.0, public_availability], (world.n_countries, n_l, 2))
+    scale = np.concatenate([vendor_scale, vendor_scale, other_scale], axis=2)
+    scale.setflags(write=False)
+    return scale
 
 
 def _option_tags(world: World, layout: OptionLayout, vendor_tag: np.ndarray) -> np.ndarray:

@@ -25,6 +25,7 @@ from model.market import (
     route_prices,
     state_access,
 )
+from model.market.indexing import nonzero
 from model.market.options import CONVERTED_ITEM
 from model.parameters import ModelParameters, default_parameters, over_defaults
 from model.policy import PolicySchedule, PolicySet, PolicyState, preset
@@ -263,15 +264,18 @@ class ControlRegimeModel(mesa.Model):
 
     def _accumulate_flows(self, result: Procurement) -> None:
         """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]`` (one
-        ``np.add.at``, in the order layer, option, buyer)."""
+        ``np.add.at``; each cell's additions in the order layer, option)."""
         w, layout, actual = self.world, result.layout, result.actual
-        by_vendor = actual.acquired[:, :, : layout.converted.stop].transpose(1, 2, 0)  # [L, 2V, C]
-        layer, option, c = np.nonzero(by_vendor > 0)
+        n_c, n_l, n_o = actual.acquired.shape
+        c, layer, option = nonzero(actual.acquired[:, :, : layout.converted.stop] > 0)
+        cell = (c * n_l + layer) * n_o + option  # in the option table
         converted = option >= layout.n_vendors
         v = option - converted * layout.n_vendors
         item = np.where(converted, CONVERTED_ITEM, np.array(LAYER_ITEM)[layer])
-        index = (w.vendor_exporter[v], actual.route[v, c, item], c, actual.tag[c, layer, option])
-        np.add.at(self.flows.reshape(-1), np.ravel_multi_index(index, self.flows.shape), by_vendor[layer, option, c])
+        route = actual.route.take((v * n_c + c) * len(ITEMS) + item)  # >= 0: a delivery had an open route
+        n_r, n_k = self.flows.shape[1], self.flows.shape[3]
+        flat = ((w.vendor_exporter[v] * n_r + route) * n_c + c) * n_k + actual.tag.take(cell)
+        np.add.at(self.flows.reshape(-1), flat, actual.acquired.take(cell))
 
     # --- outputs -----------------------------------------------------------------------------
     def _summarise(self, result: Procurement, step: int) -> dict[str, float]:

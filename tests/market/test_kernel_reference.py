@@ -82,7 +82,8 @@ def test_the_fused_kernel_gives_the_definitions_numbers(policies):
         free = resolve_access(w, state, draws, model.base_price)
         free_spend, free_acquired, _, _ = reference_allocation(
             model, type(free)(free.available, np.zeros_like(free.controlled), free.tag_if_uncontrolled,
-                              np.zeros_like(free.direct_slip), np.full_like(free.hub_route, -1)), market)
+                              np.zeros_like(free.direct_slip), np.full_like(free.hub_route, -1),
+                              np.zeros(0, dtype=np.intp)), market)
         np.testing.assert_array_equal(result.free.spend, free_spend)
         np.testing.assert_array_equal(result.free.acquired, free_acquired)
         layout = OptionLayout(w.n_vendors)

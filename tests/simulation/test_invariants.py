@@ -51,6 +51,25 @@ def test_accounting_and_sign_invariants_hold_every_step(policies):
         assert (result.leaked[..., ROUTES.index("home_market")] == 0).all()
 
 
+@pytest.mark.parametrize("policies", ["none", "wassenaar", "unilateral_us_extraterritorial"])
+def test_flows_add_up_every_post_warmup_vendor_delivery_by_buyer_and_route(policies):
+    expected = None
+    for model in stepped(policies):
+        actual = model.procurement.actual
+        vendor = slice(0, 2 * model.world.n_vendors)  # direct and converted vendor options
+        if expected is None:
+            expected = np.zeros((model.world.n_countries, len(ROUTES)))
+        if model.steps - 1 >= model.warmup:
+            buyer = np.arange(model.world.n_countries)[:, None, None]
+            np.add.at(expected, (buyer, actual.tag[:, :, vendor]), actual.acquired[:, :, vendor])
+    np.testing.assert_allclose(model.flows.sum(axis=(0, 1)), expected, rtol=1e-12, atol=1e-300)
+    # diversions through a hub are transshipments; direct slips are illicit
+    assert model.flows[:, 1:, :, ROUTES.index("illicit")].sum() == 0
+    assert model.flows[:, 0, :, ROUTES.index("transshipment")].sum() == 0
+    if policies == "wassenaar":
+        assert model.flows[:, 1:, :, ROUTES.index("transshipment")].sum() > 0
+
+
 def test_without_controls_only_the_uncontrolled_routes_carry_anything():
     ts = ControlRegimeModel(policies="none", horizon=HORIZON, rng=3, collect_agents=False).run().timeseries()
     for route in ROUTES:
