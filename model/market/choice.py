@@ -31,7 +31,7 @@ def purchase(
     their spending, so per-option acquisitions sum to the buyer's total.
     """
     total = weight.sum(axis=-1, keepdims=True)
-    share = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    share = weight / np.where(total > 0, total, 1.0)  # no open option: every weight is 0, and so its share
     spend = budget[..., None] * share
     composite = budget[..., None] * total ** (1.0 / price_sensitivity)
     return spend, composite * share
