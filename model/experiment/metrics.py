@@ -24,17 +24,10 @@ DENIAL_MEASURES: dict[str, str] = {
 DEFAULT_HEADLINE = "equal"
 
 
-def regime_table(report: dict[str, float]) -> pd.DataFrame:
+def regime_table(report: Mapping[str, float]) -> pd.DataFrame:
     """A run's per-regime figures as a tidy table: one row per target regime (``iso3``), one
     column per :data:`REGIME_FIELDS` (from the ``regime_<field>_<ISO3>`` keys of its report)."""
-    rows: dict[str, dict[str, float]] = {}
-    for key, value in report.items():
-        prefix, _, iso3 = key.rpartition("_")
-        if prefix.startswith("regime_") and prefix[7:] in REGIME_FIELDS:
-            rows.setdefault(iso3, {})[prefix[7:]] = value
-    table = pd.DataFrame({"iso3": pd.Series(list(rows), dtype=object),
-                          **{name: [row.get(name, np.nan) for row in rows.values()] for name in REGIME_FIELDS}})
-    return table[table["capability"].notna()].reset_index(drop=True)  # NaN: not a target of this run
+    return _table(regime_columns(report))
 
 
 def regime_metrics(policy: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
@@ -43,25 +36,57 @@ def regime_metrics(policy: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame
     none), and ``leakage_rate`` = leaked / blocked after the warm-up (NaN where nothing was
     blocked), with the policy run's population, ``own_vendors``, ``blocked`` and ``leaked``.
     Regimes of the policy run that are not targets in the baseline run are left out."""
-    base = policy["iso3"].map(dict(zip(baseline["iso3"], baseline["capability"])))
-    both = policy[base.notna()]
-    base = base[base.notna()].to_numpy(float)
-    ratio = np.divide(both["capability"].to_numpy(float), base, out=np.full(len(both), np.nan), where=base > 0)
-    blocked = both["blocked"].to_numpy(float)
-    leaked = np.divide(both["leaked"].to_numpy(float), blocked, out=np.full(len(both), np.nan), where=blocked > 0)
-    return both.assign(denial=1.0 - ratio, leakage_rate=leaked)[
-        ["iso3", "population", "own_vendors", "denial", "leakage_rate", "blocked", "leaked"]].reset_index(drop=True)
+    return _table(regime_metric_columns(_columns(policy), _columns(baseline)))
+
+
+def regime_columns(report: Mapping[str, float]) -> dict[str, np.ndarray]:
+    """:func:`regime_table`'s columns as arrays (``iso3`` of objects, the fields as floats)."""
+    rows: dict[str, dict[str, float]] = {}
+    for key, value in report.items():
+        prefix, _, iso3 = key.rpartition("_")
+        if prefix.startswith("regime_") and prefix[7:] in REGIME_FIELDS:
+            rows.setdefault(iso3, {})[prefix[7:]] = value
+    columns = {"iso3": np.array(list(rows), dtype=object),
+               **{name: np.array([row.get(name, np.nan) for row in rows.values()], dtype=float)
+                  for name in REGIME_FIELDS}}
+    target = ~np.isnan(columns["capability"])  # NaN: not a target of this run
+    return {name: values[target] for name, values in columns.items()}
+
+
+def regime_metric_columns(policy: Mapping[str, np.ndarray], baseline: Mapping[str, np.ndarray]
+                          ) -> dict[str, np.ndarray]:
+    """:func:`regime_metrics`'s columns from the columns of two regime tables (:func:`regime_columns`)."""
+    capability = dict(zip(baseline["iso3"], baseline["capability"]))
+    base = np.array([capability.get(iso3, np.nan) for iso3 in policy["iso3"]], dtype=float)
+    paired = ~np.isnan(base)
+    both = {name: np.asarray(values)[paired] for name, values in policy.items()}
+    base = base[paired]
+    ratio = np.divide(both["capability"].astype(float), base, out=np.full(len(base), np.nan), where=base > 0)
+    blocked = both["blocked"].astype(float)
+    leaked = np.divide(both["leaked"].astype(float), blocked, out=np.full(len(base), np.nan), where=blocked > 0)
+    return {"iso3": both["iso3"], "population": both["population"], "own_vendors": both["own_vendors"],
+            "denial": 1.0 - ratio, "leakage_rate": leaked, "blocked": both["blocked"], "leaked": both["leaked"]}
+
+
+def _columns(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {name: table[name].to_numpy() for name in table}
+
+
+def _table(columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """A regime table from its columns, ``iso3`` kept as Python strings (object dtype)."""
+    return pd.DataFrame({**columns, "iso3": pd.Series(columns["iso3"], dtype=object)})
 
 
 def denial_measures(regimes: pd.DataFrame) -> dict[str, float]:
     """``denial_<measure>`` for each of :data:`DENIAL_MEASURES`: weighted means of the per-regime
     ``denial`` of :func:`regime_metrics` (weights: population; 1; 1 for regimes without vendors of
-    their own, else 0). Regimes with an undefined denial are left out; NaN when none remain."""
-    denial = regimes["denial"].to_numpy(float)
+    their own, else 0). Regimes with an undefined denial are left out; NaN when none remain.
+    ``regimes`` is a table of :func:`regime_metrics` or its columns (:func:`regime_metric_columns`)."""
+    denial = np.asarray(regimes["denial"], dtype=float)
     weights = {
-        "population": regimes["population"].to_numpy(float),
-        "equal": np.ones(len(regimes)),
-        "importing": 1.0 - regimes["own_vendors"].to_numpy(float),
+        "population": np.asarray(regimes["population"], dtype=float),
+        "equal": np.ones(len(denial)),
+        "importing": 1.0 - np.asarray(regimes["own_vendors"], dtype=float),
     }
     out = {}
     for measure in DENIAL_MEASURES:
@@ -91,7 +116,7 @@ def replicate_metrics(
     """
     blocked = policy_report["total_blocked_targets"]
     leaked = {route: policy_report[f"total_leaked_{route}"] for route in ROUTES}
-    measures = denial_measures(regime_metrics(regime_table(policy_report), regime_table(baseline_report)))
+    measures = denial_measures(regime_metric_columns(regime_columns(policy_report), regime_columns(baseline_report)))
     base_revenue = sum(baseline_report.get(f"total_revenue_{c}", 0.0) for c in controlling)
     lost = base_revenue - sum(policy_report.get(f"total_revenue_{c}", 0.0) for c in controlling)
     shares = [c for c in policy_final.keys() if c.startswith("share_") and c[6:] not in controlling]  # noqa: SIM118 (a Series iterates over its values)
