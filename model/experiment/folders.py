@@ -47,6 +47,8 @@ COLUMNS = "columns.csv"
 RESULTS_DIR = Path("results")
 CSV_ROWS = 20_000
 """Tables with at most this many rows also get a CSV copy."""
+CSV_BLOCK = 2_000
+"""Rows rendered as CSV text at a time, for digests and copies."""
 VOLATILE = ("seconds",)
 """Columns left out of digests: they differ between identical runs."""
 DATE_COLUMNS = ("date",)
@@ -83,16 +85,32 @@ def results_folder(name: str, key: str = "name") -> Path:
 
 def digest(table: pd.DataFrame) -> str:
     """SHA-256 of a table's CSV text without its volatile columns: equal digests, identical numbers."""
-    return _text_digest(_stable_csv(table))
+    hasher = hashlib.sha256()
+    for block in _csv_blocks(_stable(table)):
+        hasher.update(block)
+    return hasher.hexdigest()
 
 
-def _stable_csv(table: pd.DataFrame) -> str:
-    """The CSV text :func:`digest` hashes: the table without its volatile columns."""
-    return table.drop(columns=[c for c in VOLATILE if c in table]).to_csv(index=False)
+def _stable(table: pd.DataFrame) -> pd.DataFrame:
+    """The table :func:`digest` hashes: without its volatile columns."""
+    return table.drop(columns=[c for c in VOLATILE if c in table])
 
 
-def _text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def _csv_blocks(table: pd.DataFrame) -> Iterator[bytes]:
+    """``table.to_csv(index=False)``, encoded, :data:`CSV_BLOCK` rows at a time (the same text, without
+    holding all of it: each value's text does not depend on the others)."""
+    for start in range(0, max(len(table), 1), CSV_BLOCK):
+        yield table.iloc[start:start + CSV_BLOCK].to_csv(index=False, header=start == 0).encode()
+
+
+def _write_csv(table: pd.DataFrame, path: Path) -> str:
+    """Write ``table``'s CSV text to ``path``; returns the text's SHA-256."""
+    hasher = hashlib.sha256()
+    with path.open("wb") as out:
+        for block in _csv_blocks(table):
+            hasher.update(block)
+            out.write(block)
+    return hasher.hexdigest()
 
 
 def with_dates(table: pd.DataFrame) -> pd.DataFrame:
@@ -112,13 +130,14 @@ def write_table(folder: Path, name: str, table: pd.DataFrame) -> dict[str, Any]:
     path = folder / f"{name}.parquet"
     _replace(path, lambda tmp: table.to_parquet(tmp, index=False))
     stored = _read_parquet(path)
-    stable = _stable_csv(stored)
-    entry: dict[str, Any] = {"file": path.name, "rows": len(stored), "digest": _text_digest(stable)}
-    if len(stored) <= CSV_ROWS:  # the CSV copy is the digested text unless the table has volatile columns
-        text = stable if not any(c in stored for c in VOLATILE) else stored.to_csv(index=False)
-        copy = folder / f"{name}.csv"
-        _replace(copy, lambda tmp: tmp.write_bytes(text.encode()))
-        entry |= {"csv": copy.name, "csv_digest": _text_digest(text)}
+    copy, written = folder / f"{name}.csv", []
+    if len(stored) <= CSV_ROWS:
+        _replace(copy, lambda tmp: written.append(_write_csv(stored, tmp)))
+    same_text = written and not any(c in stored for c in VOLATILE)  # the copy is the digested text
+    entry: dict[str, Any] = {"file": path.name, "rows": len(stored),
+                             "digest": written[0] if same_text else digest(stored)}
+    if written:
+        entry |= {"csv": copy.name, "csv_digest": written[0]}
     return entry
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from model.errors import ModelInputError
 from model.interfaces import arguments
+from model.interfaces.options import worker_count
 from model.limits import MAX_DPI, MAX_PORT, MIN_DPI
 
 FORMAT_METAVAR = "png|svg|pdf"
@@ -54,6 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--dpi", type=arguments.dpi, help="PNG resolution in dots per inch (default: 150)")
     p.add_argument("--compact", action="store_true",
                    help="PNG with a 256-colour palette, about a third of the size (for web pages, READMEs)")
+    p.add_argument("--workers", type=arguments.workers,
+                   help="processes drawing a comparison's figures (default: all cores; 1 = this process alone)")
     p.set_defaults(handler=cmd_plot)
 
     p = subparsers.add_parser(
@@ -87,9 +90,11 @@ def _formats(values: Sequence[str] | None) -> tuple[str, ...]:
 
 
 def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Sequence[str] = ("png", "svg"),
-                out: Path | None = None, *, dpi: float | None = None, compact: bool = False) -> list[Path]:
+                out: Path | None = None, *, dpi: float | None = None, compact: bool = False,
+                workers: int = 1) -> list[Path]:
     """Redraw the figures of a results folder from its tables; returns the files written.
-    ``dpi`` and ``compact`` apply to comparison figures (see :func:`model.analysis.plots.save`)."""
+    ``dpi``, ``compact`` and ``workers`` (processes drawing) apply to comparison figures (see
+    :func:`model.analysis.report.draw_figures`)."""
     if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
         raise ModelInputError("--dpi", "out of range", expected=f"{MIN_DPI} to {MAX_DPI} dots per inch", got=dpi)
     from model.experiment.folders import read_manifest
@@ -106,7 +111,7 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
             for name in figures:
                 check_name(name, FIGURES, "--figure", "figure")
         return draw_figures(comparison, out or folder / "figures", only=figures, formats=formats,
-                            dpi=dpi, compact=compact)
+                            dpi=dpi, compact=compact, workers=workers)
     if kind == "sweep":
         draw = _sweep_figures()
         if not figures:
@@ -133,7 +138,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     try:
         paths = plot_folder(folder, figures=args.figure, formats=_formats(args.format), out=out, dpi=args.dpi,
-                            compact=args.compact)
+                            compact=args.compact, workers=worker_count(args.workers))
     except OSError as exc:
         raise ModelInputError(str(out or folder / "figures"), f"cannot write the figures ({exc.strerror})",
                               expected="a writable folder") from None

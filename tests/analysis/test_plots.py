@@ -178,6 +178,15 @@ def test_plot_one_figure_in_chosen_formats(results: Path, tmp_path: Path, no_sim
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["effectiveness.png", "effectiveness.svg"]
 
 
+def test_plot_draws_the_same_files_with_helper_processes(results: Path, tmp_path: Path, no_simulation) -> None:
+    names = ("effectiveness", "market_share")
+    for workers in ("1", "2"):
+        assert viz_main(["plot", str(results), *(a for n in names for a in ("--figure", n)), "--format", "png",
+                         "--workers", workers, "--out", str(tmp_path / workers)]) == 0
+    for name in names:
+        assert (tmp_path / "1" / f"{name}.png").read_bytes() == (tmp_path / "2" / f"{name}.png").read_bytes()
+
+
 def test_plot_compact_png_for_readmes(results: Path, tmp_path: Path, no_simulation) -> None:
     from PIL import Image
 
