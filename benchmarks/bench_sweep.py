@@ -74,19 +74,20 @@ def memory_child(runs: int, horizon: int, traced: int = 0) -> None:
 
 
 def memory(horizon: int = 8) -> None:
-    """Peak resident memory and peak traced memory of serial sweeps of 200 and 2,000 runs, each in a
-    fresh process. Resident memory also holds the C allocator's heap, which glibc keeps for reuse and
+    """Peak resident memory of serial sweeps of 200, 500 and 2,000 runs and peak traced memory of 200
+    and 2,000 runs, each in a fresh process. Resident memory also holds the C allocator's heap, which glibc keeps for reuse and
     which grows to a plateau over the first few hundred runs (README, Performance)."""
     for traced, what in ((0, "peak resident memory"), (1, "peak traced memory (Python and NumPy, tracemalloc)")):
         peaks = {}
-        for runs in (200, 2000):
+        for runs in (200, 2000) if traced else (200, 500, 2000):
             start = time.perf_counter()
             out = subprocess.run([sys.executable, __file__, "memory-child", str(runs), str(horizon), str(traced)],
                                  capture_output=True, text=True, check=True)
             peaks[runs] = float(out.stdout.strip().splitlines()[-1])
             print(f"{what}, serial sweep of {runs} runs ({horizon} steps each, fresh process): "
                   f"{peaks[runs]:.0f} MB ({time.perf_counter() - start:.0f} s)")
-        print(f"  2,000 vs 200 runs: {peaks[2000] / peaks[200] - 1:+.1%}  (target within 10%)")
+        print(f"  2,000 vs 200 runs: {peaks[2000] / peaks[200] - 1:+.1%}  (target within 10%)"
+              + (f"; 2,000 vs 500 runs: {peaks[2000] / peaks[500] - 1:+.1%}" if 500 in peaks else ""))
 
 
 def batch_run(runs: int = 40, processes: int = 2, repeats: int = 3) -> None:

@@ -52,9 +52,8 @@ def collect(plan: Plan, store: Store) -> dict[str, pd.DataFrame]:
         values = [c for c in baselines if c not in [*front, "role", "controlling", "scenario"]]
         tables["baselines"] = baselines[front + values].sort_values(["baseline_id", "replicate"],
                                                                     ignore_index=True)
-    series = list(store.read_parts("series"))
-    if series:
-        tables["timeseries"] = _timeseries(pd.concat(series, ignore_index=True), ends, plan)
+    if store.has_parts("series"):  # parts read one at a time into one table, not held twice
+        tables["timeseries"] = _timeseries(pd.concat(store.read_parts("series"), ignore_index=True), ends, plan)
     return tables
 
 

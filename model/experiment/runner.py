@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.simulation import ControlRegimeModel, release
+from model.simulation import ControlRegimeModel, dispose
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def run_one(spec: RunSpec) -> RunRecord:
         return RunRecord(spec=spec, seconds=time.perf_counter() - start, error=detail)
     finally:
         if model is not None:
-            release(model)
+            dispose(model)
 
 
 def check_finite(timeseries: pd.DataFrame) -> None:

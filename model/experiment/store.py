@@ -105,6 +105,10 @@ class Store:
         """Ids of the runs stored in committed parts."""
         return {run_id for part in self._parts() for run_id in read_table(part, "runs", ["run_id"])["run_id"]}
 
+    def has_parts(self, name: str) -> bool:
+        """Whether some committed part holds a ``name`` table."""
+        return any((part / f"{name}.parquet").exists() for part in self._parts())
+
     def read_parts(self, name: str) -> Iterator[pd.DataFrame]:
         """Each committed part's ``name`` table, in commit order."""
         for part in self._parts():
