@@ -1,7 +1,7 @@
 """Sweep runner benchmarks: throughput serial vs 2 processes, harness overhead, peak memory for 200 vs
 2,000 runs, and this runner against ``mesa.batch_run`` on the same model and runs.
 
-    python benchmarks/bench_sweep.py                  # everything (about 12 minutes on 2 cores)
+    python benchmarks/bench_sweep.py                  # everything (about 5 minutes on 2 cores)
     python benchmarks/bench_sweep.py throughput       # or: memory, batch_run
 
 Targets: parallel efficiency >= 80% on 2 processes for a 200-run sweep; harness overhead <= 5% of
@@ -75,8 +75,8 @@ def memory_child(runs: int, horizon: int, traced: int = 0) -> None:
 
 def memory(horizon: int = 8) -> None:
     """Peak resident memory of serial sweeps of 200, 500 and 2,000 runs and peak traced memory of 200
-    and 2,000 runs, each in a fresh process. Resident memory also holds the C allocator's heap, which glibc keeps for reuse and
-    which grows to a plateau over the first few hundred runs (README, Performance)."""
+    and 2,000 runs, each in a fresh process. Resident memory also holds the interpreter, the libraries
+    and the C allocator's free blocks; traced memory is what Python and NumPy hold."""
     for traced, what in ((0, "peak resident memory"), (1, "peak traced memory (Python and NumPy, tracemalloc)")):
         peaks = {}
         for runs in (200, 2000) if traced else (200, 500, 2000):

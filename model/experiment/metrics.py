@@ -77,7 +77,7 @@ def _table(columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
     return pd.DataFrame({**columns, "iso3": pd.Series(columns["iso3"], dtype=object)})
 
 
-def denial_measures(regimes: pd.DataFrame) -> dict[str, float]:
+def denial_measures(regimes: pd.DataFrame | Mapping[str, np.ndarray]) -> dict[str, float]:
     """``denial_<measure>`` for each of :data:`DENIAL_MEASURES`: weighted means of the per-regime
     ``denial`` of :func:`regime_metrics` (weights: population; 1; 1 for regimes without vendors of
     their own, else 0). Regimes with an undefined denial are left out; NaN when none remain.
