@@ -33,7 +33,7 @@ from model.simulation.agents import Country, Vendor
 from model.simulation.observables import observe
 from model.simulation.reporters import ArrayDataCollector
 from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
-from model.world import World, WorldOverrides, build_world
+from model.world import WORLD_PARAMETERS, World, WorldOverrides, build_world
 
 STREAMS = ("unrest", "licence", "enforcement", "rd")
 """Independent random streams, so a policy run and its baseline share unrest shocks and R&D luck."""
@@ -42,9 +42,10 @@ _WORLDS: dict[str, World] = {}
 
 
 def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) -> World:
-    """The world for these parameters and overrides, built once per process and then reused."""
+    """The world for these parameters and overrides, built once per process and then reused (by every
+    parameter set with the same :data:`~model.world.WORLD_PARAMETERS`)."""
     overrides = overrides or WorldOverrides()
-    key = params.model_dump_json() + overrides.model_dump_json()
+    key = params.model_dump_json(include=set(WORLD_PARAMETERS)) + overrides.model_dump_json()
     if key not in _WORLDS:
         if len(_WORLDS) > 16:
             _WORLDS.clear()

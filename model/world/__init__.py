@@ -2,9 +2,10 @@
 
 from model.world.overrides import CountryOverride, VendorOverride, WorldOverrides
 from model.world.restraint import VoluntaryRestraint
-from model.world.world import World, build_world
+from model.world.world import WORLD_PARAMETERS, World, build_world
 
 __all__ = [
+    "WORLD_PARAMETERS",
     "CountryOverride",
     "VendorOverride",
     "VoluntaryRestraint",

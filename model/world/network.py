@@ -24,34 +24,39 @@ def great_circle_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def trade_network(
-    countries: pd.DataFrame, sources: np.ndarray, params: ModelParameters
-) -> nx.DiGraph:
+def trade_costs(countries: pd.DataFrame, sources: np.ndarray, params: ModelParameters) -> np.ndarray:
+    """``[S, C]`` price multiplier of trade from every source (exporter or hub) to every country: 1
+    plus the border cost plus the distance cost per 10,000 km, less the contiguity and region
+    discounts."""
+    sources = np.asarray(sources)
+    distance = great_circle_km(countries["lat"].to_numpy(float), countries["lon"].to_numpy(float))[sources]
+    contiguous, same_region = _neighbours(countries, sources)
+    return (
+        1.0
+        + params.border_cost
+        + params.distance_cost * distance / 10_000
+        - params.contiguity_discount * contiguous
+        - params.region_discount * same_region
+    )
+
+
+def trade_network(countries: pd.DataFrame, sources: np.ndarray, cost: np.ndarray) -> nx.DiGraph:
     """A DiGraph over all countries with an edge from every source (exporter or hub) to every other
-    country; edges carry ``cost`` (price multiplier), ``distance_km``, ``contiguous``, ``same_region``."""
+    country; edges carry ``cost`` (from :func:`trade_costs`), ``distance_km``, ``contiguous``,
+    ``same_region``."""
     iso3 = countries["iso3"].to_numpy()
-    distance = great_circle_km(countries["lat"].to_numpy(float), countries["lon"].to_numpy(float))
-    borders = [set(str(b).split(";")) if isinstance(b, str) else set() for b in countries["land_borders"]]
-    region = countries["region"].to_numpy()
+    sources = np.asarray(sources)
+    distance = great_circle_km(countries["lat"].to_numpy(float), countries["lon"].to_numpy(float))[sources]
+    contiguous, same_region = _neighbours(countries, sources)
     graph = nx.DiGraph()
     graph.add_nodes_from(
         (row.iso3, {"name": row.name, "region": row.region, "lat": row.lat, "lon": row.lon,
                     "repression": row.repression})
         for row in countries[["iso3", "name", "region", "lat", "lon", "repression"]].itertuples(index=False)
     )
-    sources = np.asarray(sources)
-    contiguous = np.array([[code in borders[s] for code in iso3] for s in sources])  # [S, C]
-    same_region = region[sources][:, None] == region[None, :]
-    cost = (
-        1.0
-        + params.border_cost
-        + params.distance_cost * distance[sources] / 10_000
-        - params.contiguity_discount * contiguous
-        - params.region_discount * same_region
-    )
     graph.add_edges_from(
         (iso3[s], iso3[b], {"cost": c, "distance_km": d, "contiguous": t, "same_region": r})
-        for s, costs, km, touching, regional in zip(sources, cost.tolist(), distance[sources].tolist(),
+        for s, costs, km, touching, regional in zip(sources, cost.tolist(), distance.tolist(),
                                                     contiguous.tolist(), same_region.tolist())
         for b, (c, d, t, r) in enumerate(zip(costs, km, touching, regional))
         if b != s
@@ -59,14 +64,25 @@ def trade_network(
     return graph
 
 
-def route_costs(
-    graph: nx.DiGraph, iso3: list[str], homes: np.ndarray, hubs: np.ndarray, hub_markup: float
-) -> np.ndarray:
-    """Cost multipliers ``[home, route, buyer]``: route 0 direct, route ``1 + k`` through hub ``k``.
+def _neighbours(countries: pd.DataFrame, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``[S, C]`` bool: the country shares a land border with the source; lies in its region."""
+    iso3 = countries["iso3"].to_numpy()
+    borders = [set(str(b).split(";")) if isinstance(b, str) else set() for b in countries["land_borders"]]
+    region = countries["region"].to_numpy()
+    contiguous = np.array([[code in borders[s] for code in iso3] for s in sources], dtype=bool).reshape(len(sources), -1)
+    return contiguous, region[sources][:, None] == region[None, :]
+
+
+def route_costs(trade_cost: np.ndarray, sources: np.ndarray, homes: np.ndarray, hubs: np.ndarray,
+                hub_markup: float) -> np.ndarray:
+    """Cost multipliers ``[home, route, buyer]`` from :func:`trade_costs` (rows ``sources``):
+    route 0 direct, route ``1 + k`` through hub ``k``.
 
     Home delivery costs 1. Routes through a hub that is the home or the buyer are impossible (inf).
     """
-    cost = nx.to_numpy_array(graph, nodelist=iso3, weight="cost", nonedge=np.inf)
+    n_c = trade_cost.shape[1]
+    cost = np.full((n_c, n_c), np.inf)
+    cost[np.asarray(sources)] = trade_cost
     np.fill_diagonal(cost, 1.0)
     direct = cost[homes][:, None, :]  # [E, 1, C]
     via = cost[homes][:, hubs][:, :, None] * cost[hubs][None, :, :] * (1.0 + hub_markup)  # [E, H, C]

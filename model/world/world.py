@@ -17,12 +17,18 @@ from model import data
 from model.errors import ModelInputError, check_name
 from model.parameters import ModelParameters
 from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_INDEX, LAYERS
-from model.world.network import route_costs, trade_network
+from model.world.network import route_costs, trade_costs, trade_network
 from model.world.overrides import WorldOverrides
 from model.world.restraint import VoluntaryRestraint
 from model.world.ties import tie_affinity
 
 MEMBERSHIPS = ("wassenaar", "eu", "echri_code")
+WORLD_PARAMETERS = (
+    "border_cost", "distance_cost", "contiguity_discount", "region_discount", "hub_markup",
+    "tie_political", "tie_security", "tie_finance", "tie_home", "ties_scale",
+    "price_factor_by_home", "scale_factor_by_vendor", "algorithm_scale_factor_by_vendor",
+)
+"""The parameters :func:`build_world` reads: worlds built with equal values of these are equal."""
 QUALITY_COLUMN = {
     "camera": "quality_camera",
     "algorithm_1n": "quality_algorithm",
@@ -58,9 +64,19 @@ class World:
     vendor_exporter: np.ndarray
     hubs: np.ndarray
     hub_leakiness: np.ndarray
-    network: nx.DiGraph
+    trade_cost: np.ndarray  # [S, C] from each source (exporters and hubs, ``sources``) to each country
     route_cost: np.ndarray
     affinity: np.ndarray  # [C, E] buyers' ties to exporting nations (model.world.ties)
+
+    @cached_property
+    def sources(self) -> np.ndarray:
+        """Countries trade leaves from: the exporting nations and the hubs (sorted indices)."""
+        return np.union1d(self.exporters, self.hubs)
+
+    @cached_property
+    def network(self) -> nx.DiGraph:
+        """The trade network (:func:`model.world.network.trade_network`), built when first asked for."""
+        return trade_network(self.countries, self.sources, self.trade_cost)
 
     @cached_property
     def iso3(self) -> tuple[str, ...]:
@@ -144,7 +160,8 @@ def build_world(
             sells[v, ITEM_INDEX[item]] = True
             quality[v, ITEM_INDEX[item]] = getattr(row, QUALITY_COLUMN[item])
 
-    graph = trade_network(countries, np.union1d(exporters, hubs), params)
+    sources = np.union1d(exporters, hubs)
+    trade_cost = trade_costs(countries, sources, params)
     return World(
         countries=countries,
         vendors=vendors,
@@ -167,8 +184,8 @@ def build_world(
         hub_leakiness=np.clip(
             hub_table["leakiness"].to_numpy(float) * overrides.hub_leakiness_scale, 0.0, 1.0
         ),
-        network=graph,
-        route_cost=route_costs(graph, iso3, exporters, hubs, params.hub_markup),
+        trade_cost=trade_cost,
+        route_cost=route_costs(trade_cost, sources, exporters, hubs, params.hub_markup),
         affinity=tie_affinity(data.ties() if ties is None else ties, iso3, exporters, params),
     )
 

@@ -73,3 +73,45 @@ def test_algorithm_presence_factor_acts_on_the_1n_layer_only():
     assert (world.scale[:, others] == plain.scale[:, others]).all()
     with pytest.raises(ModelInputError, match="algorithm_scale_factor_by_vendor"):
         build_world(ModelParameters(algorithm_scale_factor_by_vendor={"Hikvison": 0.5}))
+
+
+def test_the_world_reads_no_parameter_outside_world_parameters():
+    """Worlds are shared by every parameter set with the same WORLD_PARAMETERS (model.simulation.world_for)."""
+    import re
+    from pathlib import Path
+
+    from model.parameters import default_parameters
+    from model.world import WORLD_PARAMETERS
+
+    source = "\n".join(p.read_text() for p in (Path(__file__).parents[2] / "model" / "world").glob("*.py"))
+    assert set(re.findall(r"params\.(\w+)", source)) == set(WORLD_PARAMETERS)
+    base = default_parameters()
+    world = build_world(base)
+    for name, value in base.model_dump().items():
+        if name in WORLD_PARAMETERS or isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        other = build_world(base.model_copy(update={name: value * 0.5 + 0.25}))
+        for array in ("route_cost", "trade_cost", "affinity", "price", "scale", "quality", "compliance"):
+            assert np.array_equal(getattr(world, array), getattr(other, array)), (name, array)
+    moved = build_world(base.model_copy(update={"distance_cost": base.distance_cost * 2}))
+    assert not np.array_equal(world.route_cost, moved.route_cost)
+
+
+def test_the_network_is_the_route_tables_graph(tiny_world):
+    graph = tiny_world.network
+    sources = [tiny_world.iso3[s] for s in tiny_world.sources]
+    assert graph.number_of_nodes() == tiny_world.n_countries
+    assert graph.number_of_edges() == len(sources) * (tiny_world.n_countries - 1)
+    for s, row in zip(sources, tiny_world.trade_cost):
+        for c, cost in enumerate(row):
+            if tiny_world.iso3[c] != s:
+                assert graph.edges[s, tiny_world.iso3[c]]["cost"] == cost
+
+
+def test_parameter_sets_share_a_world_unless_a_world_parameter_differs():
+    from model.parameters import default_parameters
+    from model.simulation import world_for
+
+    base = default_parameters()
+    assert world_for(base.model_copy(update={"learning_rate": 0.5})) is world_for(base)
+    assert world_for(base.model_copy(update={"distance_cost": base.distance_cost + 0.1})) is not world_for(base)
