@@ -1,10 +1,11 @@
 """Wall time of a paired Sobol sweep over the calibrated parameters (``model/data/calibration.toml``).
 
-    python benchmarks/bench_sobol.py                      # N = 256: 256 x (12 + 2) = 3,584 points, paired
+    python benchmarks/bench_sobol.py                      # N = 256: 256 x (k + 2) points for k parameters
     python benchmarks/bench_sobol.py --samples 8          # a quick measure, extrapolated to N = 256
 
 Every point runs the ``unilateral_us`` scenario (40 steps, one replicate) and its own baseline
-(common random numbers), so N = 256 makes 7,168 runs. With ``--samples`` below 256 the script also
+(common random numbers); with the k = 20 calibrated parameters N = 256 makes 5,632 points and
+11,264 runs (12 parameters would make 7,168). With ``--samples`` below 256 the script also
 prints the time N = 256 would take at the measured rate (runs per second), marked as an
 extrapolation. Target: N = 256 within 15 minutes on 2 cores.
 """
