@@ -28,9 +28,7 @@ def trade_costs(countries: pd.DataFrame, sources: np.ndarray, params: ModelParam
     """``[S, C]`` price multiplier of trade from every source (exporter or hub) to every country: 1
     plus the border cost plus the distance cost per 10,000 km, less the contiguity and region
     discounts."""
-    sources = np.asarray(sources)
-    distance = great_circle_km(countries["lat"].to_numpy(float), countries["lon"].to_numpy(float))[sources]
-    contiguous, same_region = _neighbours(countries, sources)
+    distance, contiguous, same_region = _geometry(countries, np.asarray(sources))
     return (
         1.0
         + params.border_cost
@@ -46,8 +44,7 @@ def trade_network(countries: pd.DataFrame, sources: np.ndarray, cost: np.ndarray
     ``same_region``."""
     iso3 = countries["iso3"].to_numpy()
     sources = np.asarray(sources)
-    distance = great_circle_km(countries["lat"].to_numpy(float), countries["lon"].to_numpy(float))[sources]
-    contiguous, same_region = _neighbours(countries, sources)
+    distance, contiguous, same_region = _geometry(countries, sources)
     graph = nx.DiGraph()
     graph.add_nodes_from(
         (row.iso3, {"name": row.name, "region": row.region, "lat": row.lat, "lon": row.lon,
@@ -64,13 +61,15 @@ def trade_network(countries: pd.DataFrame, sources: np.ndarray, cost: np.ndarray
     return graph
 
 
-def _neighbours(countries: pd.DataFrame, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``[S, C]`` bool: the country shares a land border with the source; lies in its region."""
+def _geometry(countries: pd.DataFrame, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``[S, C]`` from every source to every country: great-circle distance (km), whether they share a
+    land border, whether they lie in one region."""
     iso3 = countries["iso3"].to_numpy()
+    distance = great_circle_km(countries["lat"].to_numpy(float), countries["lon"].to_numpy(float))[sources]
     borders = [set(str(b).split(";")) if isinstance(b, str) else set() for b in countries["land_borders"]]
-    region = countries["region"].to_numpy()
     contiguous = np.array([[code in borders[s] for code in iso3] for s in sources], dtype=bool).reshape(len(sources), -1)
-    return contiguous, region[sources][:, None] == region[None, :]
+    region = countries["region"].to_numpy()
+    return distance, contiguous, region[sources][:, None] == region[None, :]
 
 
 def route_costs(trade_cost: np.ndarray, sources: np.ndarray, homes: np.ndarray, hubs: np.ndarray,
