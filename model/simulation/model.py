@@ -43,7 +43,7 @@ _WORLDS: dict[str, World] = {}
 
 def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) -> World:
     """The world for these parameters and overrides, built once per process and then reused (by every
-    parameter set with the same :data:`~model.world.WORLD_PARAMETERS`)."""
+    parameter set with the same :data:`model.world.WORLD_PARAMETERS`)."""
     overrides = overrides or WorldOverrides()
     key = params.model_dump_json(include=set(WORLD_PARAMETERS)) + overrides.model_dump_json()
     if key not in _WORLDS:
