@@ -96,10 +96,14 @@ class Store:
         number = max((int(p.name.removeprefix("part-")) for p in self._parts()), default=0) + 1
         staging = self.parts_dir / f".part-{number:06d}.{os.getpid()}.tmp"
         staging.mkdir()
-        for name, frames in tables.items():
-            if frames:
-                pd.concat(frames, ignore_index=True).to_parquet(staging / f"{name}.parquet", index=False)
-        staging.rename(self.parts_dir / f"part-{number:06d}")
+        try:
+            for name, frames in tables.items():
+                if frames:
+                    pd.concat(frames, ignore_index=True).to_parquet(staging / f"{name}.parquet", index=False)
+            staging.rename(self.parts_dir / f"part-{number:06d}")
+        except BaseException:  # Ctrl-C or a failed write: no half-written part, and the batch can be stored again
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
 
     def done(self) -> set[str]:
         """Ids of the runs stored in committed parts."""

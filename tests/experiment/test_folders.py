@@ -157,6 +157,33 @@ def test_resuming_a_folder_of_another_kind_is_refused_and_leaves_no_lock(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cmp"]
 
 
+def test_a_part_interrupted_while_written_leaves_nothing_and_can_be_stored_again(tmp_path, monkeypatch):
+    """Ctrl-C while a batch of runs is stored: no half-written part, and the batch is stored again
+    (the runner does so on its way out) instead of failing on the leftover staging folder."""
+    import pandas as pd
+
+    from model.experiment.store import Store
+
+    batch = {"runs": [pd.DataFrame({"run_id": ["a", "b"], "error": [None, None]})],
+             "series": [pd.DataFrame({"run_id": ["a"], "step": [0]})]}
+    real, calls = pd.DataFrame.to_parquet, []
+
+    def interrupted(frame, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(frame, *args, **kwargs)
+
+    with Store.open(tmp_path / "out", "sweep", {}, ()) as store:
+        monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            store.append(batch)
+        assert list(store.parts_dir.iterdir()) == []
+        monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
+        store.append(batch)
+        assert store.done() == {"a", "b"}
+
+
 @pytest.mark.skipif(fcntl is None, reason="no flock on this platform")
 def test_a_writer_refused_just_as_the_holder_took_the_lock_still_names_it(tmp_path):
     out = tmp_path / "out"
