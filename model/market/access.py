@@ -87,12 +87,14 @@ def state_access(world: World, state: PolicyState, base_price: np.ndarray) -> St
     successful shipment (route cost / chance of passing) under each possible controller."""
 
     def best(controller: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        passing = state.hub_slip[controller][:, :, None, None]  # [V, H, 1, 1]
-        usable = state.available[:, 1:] & (passing > 0)
-        expected_cost = np.where(usable, base_price[:, 1:, :, None] / np.where(usable, passing, 1.0), np.inf)
-        hub = np.argmin(expected_cost, axis=1)  # [V, C, I]
-        chance = np.take_along_axis(np.broadcast_to(passing, usable.shape), hub[:, None], axis=1)[:, 0]
-        return hub, chance, np.isfinite(expected_cost.min(axis=1))
+        # routes differ by [V, H, C] and the item only decides whether a sale is offered at all, so
+        # the best hub is found on [V, H, C] and spread over the items
+        passing = state.hub_slip[controller]  # [V, H]
+        usable = state.routes[:, 1:] & (passing > 0)[:, :, None]
+        expected_cost = np.where(usable, base_price[:, 1:] / np.where(usable, passing[:, :, None], 1.0), np.inf)
+        hub = np.where(state.offered, np.argmin(expected_cost, axis=1)[:, :, None], 0)  # [V, C, I]
+        chance = np.take_along_axis(passing, hub.reshape(len(passing), -1), axis=1).reshape(hub.shape)
+        return hub, chance, state.offered & np.isfinite(expected_cost.min(axis=1))[:, :, None]
 
     vendor_requires = state.requires[world.vendor_exporter]
     gap = np.zeros_like(vendor_requires)

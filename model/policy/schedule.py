@@ -34,7 +34,9 @@ class PolicyState:
     undercut_groups: tuple[np.ndarray, ...]  # exporter indices bound by no-undercut together
     undercut_enforcement: tuple[np.ndarray, ...]  # each group member's enforcement of others' denials
     restrained: np.ndarray  # [V, C] bool: the vendor refuses to sell to c
-    available: np.ndarray  # [V, R, C, I] bool: route exists, vendor sells the item, no restraint
+    routes: np.ndarray  # [V, R, C] bool: the route from the vendor's home to c exists
+    offered: np.ndarray  # [V, C, I] bool: the vendor sells the item and no restraint stops its sale to c
+    available: np.ndarray  # [V, R, C, I] bool: routes & offered (route exists, item sold, no restraint)
     public_copy_availability: float  # scales public copies' attraction (hosted-dataset takedowns)
     controlling: np.ndarray  # [E] bool: the exporter has a control in force
 
@@ -286,7 +288,9 @@ class PolicySchedule:
             undercut_groups=tuple(groups),
             undercut_enforcement=tuple(group_enforcement),
             restrained=(restrained := self._restrained(restraint_on)),
-            available=self._routes[..., None] & w.sells[:, None, None, :] & ~restrained[:, None, :, None],
+            routes=self._routes,
+            offered=(offered := w.sells[:, None, :] & ~restrained[:, :, None]),
+            available=self._routes[..., None] & offered[:, None],
             public_copy_availability=prm.data_persistence if takedown else 1.0,
             controlling=controlling,
         )

@@ -7,11 +7,13 @@ in the vendors' scale per layer, training data's own quality coefficient) and sp
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from model import ControlRegimeModel
-from model.market import Draws, OptionLayout, procure, resolve_access
+from model.market import Draws, OptionLayout, procure, resolve_access, state_access
 from model.market.choice import purchase
 from model.parameters import default_parameters
 from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX
@@ -91,3 +93,40 @@ def test_the_fused_kernel_gives_the_definitions_numbers(policies):
         assert result.controlled.sum() == access.controlled.sum()  # each sale has one option
         checked_controls += int(access.controlled.sum())
     assert checked_controls > 0
+
+
+def reference_diversions(state, base_price, controller):
+    """Best hub, its chance of passing and whether any hub is usable, on the whole ``[V, H, C, I]``."""
+    passing = state.hub_slip[controller][:, :, None, None]
+    usable = state.available[:, 1:] & (passing > 0)
+    expected_cost = np.where(usable, base_price[:, 1:, :, None] / np.where(usable, passing, 1.0), np.inf)
+    hub = np.argmin(expected_cost, axis=1)
+    chance = np.take_along_axis(np.broadcast_to(passing, usable.shape), hub[:, None], axis=1)[:, 0]
+    return hub, chance, np.isfinite(expected_cost.min(axis=1))
+
+
+@pytest.mark.parametrize("policies", ["unilateral_us_extraterritorial", "wassenaar"])
+def test_each_sales_best_diversion_is_the_definitions(policies):
+    """:func:`state_access` finds the best hub on ``[V, H, C]``; the definition on ``[V, H, C, I]``
+    agrees to the last bit, with voluntary restraints, closed hubs (chance 0) and sales not offered."""
+    model = ControlRegimeModel(policies=policies, horizon=12, rng=1, collect_agents=False)
+    w = model.world
+    state = model.schedule_.state(10)
+    rng = np.random.default_rng(5)
+    closed = np.where(rng.random(state.hub_slip.shape) < 0.3, 0.0, state.hub_slip)  # some hubs stop everything
+    restrained = state.restrained | (rng.random(state.restrained.shape) < 0.2)
+    offered = w.sells[:, None, :] & ~restrained[:, :, None]
+    varied = dataclasses.replace(state, hub_slip=closed, restrained=restrained, offered=offered,
+                                 available=state.routes[..., None] & offered[:, None])
+    assert (~offered).any() and (closed == 0).any()
+    for s in (state, varied):
+        settled = state_access(w, s, model.base_price)
+        controllers = [("home", w.vendor_exporter)]
+        if s.et_exporter >= 0:
+            controllers.append(("et", np.full(w.n_vendors, s.et_exporter)))
+        for name, controller in controllers:
+            hub, chance, usable = reference_diversions(s, model.base_price, controller)
+            np.testing.assert_array_equal(getattr(settled, f"{name}_hub"), hub)
+            np.testing.assert_array_equal(getattr(settled, f"{name}_chance"), chance)
+            np.testing.assert_array_equal(getattr(settled, f"{name}_usable"), usable)
+            assert usable.any() and not usable.all()
