@@ -6,6 +6,8 @@ one transit hub (route ``1 + k`` for hub ``k``); each extra hop adds ``hub_marku
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -24,17 +26,38 @@ def great_circle_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def trade_costs(countries: pd.DataFrame, sources: np.ndarray, params: ModelParameters) -> np.ndarray:
-    """``[S, C]`` price multiplier of trade from every source (exporter or hub) to every country: 1
-    plus the border cost plus the distance cost per 10,000 km, less the contiguity and region
-    discounts."""
-    distance, contiguous, same_region = _geometry(countries, np.asarray(sources))
+class Geometry(NamedTuple):
+    """``[S, C]`` from every source (exporter or hub, ``sources``: sorted country indices) to every
+    country: great-circle distance (km), whether they share a land border, whether they lie in one
+    region."""
+
+    sources: np.ndarray
+    distance: np.ndarray
+    contiguous: np.ndarray
+    same_region: np.ndarray
+
+
+def geometry(countries: pd.DataFrame, sources: np.ndarray) -> Geometry:
+    """The :class:`Geometry` of ``countries`` (columns ``iso3``, ``lat``, ``lon``, ``land_borders``,
+    ``region``) from ``sources``."""
+    sources = np.asarray(sources)
+    iso3 = countries["iso3"].to_numpy()
+    distance = great_circle_km(countries["lat"].to_numpy(float), countries["lon"].to_numpy(float))[sources]
+    borders = [set(str(b).split(";")) if isinstance(b, str) else set() for b in countries["land_borders"]]
+    contiguous = np.array([[code in borders[s] for code in iso3] for s in sources], dtype=bool).reshape(len(sources), -1)
+    region = countries["region"].to_numpy()
+    return Geometry(sources, distance, contiguous, region[sources][:, None] == region[None, :])
+
+
+def trade_costs(geometry: Geometry, params: ModelParameters) -> np.ndarray:
+    """``[S, C]`` price multiplier of trade from every source to every country: 1 plus the border
+    cost plus the distance cost per 10,000 km, less the contiguity and region discounts."""
     return (
         1.0
         + params.border_cost
-        + params.distance_cost * distance / 10_000
-        - params.contiguity_discount * contiguous
-        - params.region_discount * same_region
+        + params.distance_cost * geometry.distance / 10_000
+        - params.contiguity_discount * geometry.contiguous
+        - params.region_discount * geometry.same_region
     )
 
 
@@ -43,8 +66,7 @@ def trade_network(countries: pd.DataFrame, sources: np.ndarray, cost: np.ndarray
     country; edges carry ``cost`` (from :func:`trade_costs`), ``distance_km``, ``contiguous``,
     ``same_region``."""
     iso3 = countries["iso3"].to_numpy()
-    sources = np.asarray(sources)
-    distance, contiguous, same_region = _geometry(countries, sources)
+    sources, distance, contiguous, same_region = geometry(countries, sources)
     graph = nx.DiGraph()
     graph.add_nodes_from(
         (row.iso3, {"name": row.name, "region": row.region, "lat": row.lat, "lon": row.lon,
@@ -59,17 +81,6 @@ def trade_network(countries: pd.DataFrame, sources: np.ndarray, cost: np.ndarray
         if b != s
     )
     return graph
-
-
-def _geometry(countries: pd.DataFrame, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``[S, C]`` from every source to every country: great-circle distance (km), whether they share a
-    land border, whether they lie in one region."""
-    iso3 = countries["iso3"].to_numpy()
-    distance = great_circle_km(countries["lat"].to_numpy(float), countries["lon"].to_numpy(float))[sources]
-    borders = [set(str(b).split(";")) if isinstance(b, str) else set() for b in countries["land_borders"]]
-    contiguous = np.array([[code in borders[s] for code in iso3] for s in sources], dtype=bool).reshape(len(sources), -1)
-    region = countries["region"].to_numpy()
-    return distance, contiguous, region[sources][:, None] == region[None, :]
 
 
 def route_costs(trade_cost: np.ndarray, sources: np.ndarray, homes: np.ndarray, hubs: np.ndarray,

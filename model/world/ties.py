@@ -19,6 +19,8 @@ A vendor option's logit attraction is multiplied by ``exp(A[c, e(v)])``.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -28,10 +30,23 @@ FINANCE_EXPORTER = "CHN"
 """The only exporting nation whose development finance the data record (AidData)."""
 
 
-def tie_affinity(
-    ties: pd.DataFrame, iso3: list[str], exporters: np.ndarray, params: ModelParameters
-) -> np.ndarray:
-    """``[C, E]`` affinity of every country for every exporting nation (indices into ``iso3``).
+class TieTerms(NamedTuple):
+    """The terms of the affinity ``[C, E]`` before their weights (see the module's formula)."""
+
+    political: np.ndarray | float
+    arms: np.ndarray
+    finance: np.ndarray
+    home: np.ndarray
+
+    def affinity(self, params: ModelParameters) -> np.ndarray:
+        """``[C, E]`` the weighted sum, scaled by ``ties_scale``."""
+        affinity = (params.tie_political * self.political + params.tie_security * self.arms
+                    + params.tie_finance * self.finance + params.tie_home * self.home)
+        return params.ties_scale * affinity
+
+
+def tie_terms(ties: pd.DataFrame, iso3: list[str], exporters: np.ndarray) -> TieTerms:
+    """The :class:`TieTerms` of every country for every exporting nation (indices into ``iso3``).
 
     ``ties`` has the columns of ``model/data/ties.csv``; countries without a row have no ties.
     """
@@ -48,6 +63,5 @@ def tie_affinity(
     finance = np.outer(table["china_finance_gdp"].fillna(0.0).to_numpy(float),
                        [code == FINANCE_EXPORTER for code in codes])
     home = np.arange(len(iso3))[:, None] == exporters[None, :]
-    affinity = (params.tie_political * political + params.tie_security * arms + params.tie_finance * finance
-                + params.tie_home * home)
-    return params.ties_scale * affinity
+    return TieTerms(political, arms, finance, home)
+

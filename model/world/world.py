@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import networkx as nx
 import numpy as np
@@ -17,10 +17,10 @@ from model import data
 from model.errors import ModelInputError, check_name
 from model.parameters import ModelParameters
 from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_INDEX, LAYERS
-from model.world.network import route_costs, trade_costs, trade_network
+from model.world.network import Geometry, geometry, route_costs, trade_costs, trade_network
 from model.world.overrides import WorldOverrides
 from model.world.restraint import VoluntaryRestraint
-from model.world.ties import tie_affinity
+from model.world.ties import TieTerms, tie_terms
 
 MEMBERSHIPS = ("wassenaar", "eu", "echri_code")
 WORLD_PARAMETERS = (
@@ -138,56 +138,106 @@ def build_world(
     """The world from tables (by default the shipped ``model/data``), with ``overrides`` applied.
 
     Custom tables need the columns of the shipped ones (see ``model/data/README.md``); countries
-    missing from ``ties`` have no ties (affinity 0).
+    missing from ``ties`` have no ties (affinity 0). What the shipped tables and a set of overrides
+    settle without parameters is worked out once per process, so worlds that differ only in
+    :data:`WORLD_PARAMETERS` (as the points of a sensitivity analysis do) share it.
     """
     params = params or ModelParameters()
     overrides = overrides or WorldOverrides()
-    countries = _apply_country_overrides(data.countries() if countries is None else countries.copy(), overrides)
-    vendors = _apply_vendor_overrides(data.vendors() if vendors is None else vendors.copy(), overrides)
-    hub_table = _apply_hub_overrides(data.hubs() if hubs is None else hubs.copy(), countries, overrides)
-
-    iso3 = list(countries["iso3"])
-    index = {code: i for i, code in enumerate(iso3)}
-    vendor_home = np.array([index[h] for h in vendors["home_iso3"]], dtype=int)
-    price, scale = _calibrated(vendors, params)
-    exporters, vendor_exporter = np.unique(vendor_home, return_inverse=True)
-    hubs = np.array([index[h] for h in hub_table["iso3"]], dtype=int)
-
-    sells = np.zeros((len(vendors), len(ITEMS)), dtype=bool)
-    quality = np.zeros((len(vendors), len(ITEMS)))
-    for v, row in enumerate(vendors.itertuples(index=False)):
-        for item in str(row.items).split(";") if isinstance(row.items, str) else []:
-            sells[v, ITEM_INDEX[item]] = True
-            quality[v, ITEM_INDEX[item]] = getattr(row, QUALITY_COLUMN[item])
-
-    sources = np.union1d(exporters, hubs)
-    trade_cost = trade_costs(countries, sources, params)
+    if countries is None and vendors is None and hubs is None and ties is None:
+        base = _shipped_base(overrides.model_dump_json())
+    else:
+        base = _Base.build(countries, vendors, hubs, ties, overrides)
+    price, scale = _calibrated(base.vendors, params)
+    trade_cost = trade_costs(base.geometry, params)
     return World(
-        countries=countries,
-        vendors=vendors,
-        hub_table=hub_table,
-        repression=countries["repression"].to_numpy(float),
-        gdp=countries["gdp_usd"].to_numpy(float),
-        population=countries["population"].to_numpy(float),
-        memberships={m: frozenset(countries.loc[countries[m] == 1, "iso3"]) for m in MEMBERSHIPS},
-        vendor_home=vendor_home,
-        sells=sells,
-        quality=quality,
+        countries=base.countries,
+        vendors=base.vendors,
+        hub_table=base.hub_table,
+        repression=base.countries["repression"].to_numpy(float),
+        gdp=base.countries["gdp_usd"].to_numpy(float),
+        population=base.countries["population"].to_numpy(float),
+        memberships=base.memberships,
+        vendor_home=base.vendor_home,
+        sells=base.sells,
+        quality=base.quality,
         price=price,
-        us_content=vendors["us_content"].to_numpy(float),
-        compliance=vendors["compliance"].to_numpy(float),
+        us_content=base.vendors["us_content"].to_numpy(float),
+        compliance=base.vendors["compliance"].to_numpy(float),
         scale=scale,
-        restraints=_restraints(vendors) if overrides.restraints is None else tuple(overrides.restraints),
-        exporters=exporters,
-        vendor_exporter=vendor_exporter,
-        hubs=hubs,
-        hub_leakiness=np.clip(
-            hub_table["leakiness"].to_numpy(float) * overrides.hub_leakiness_scale, 0.0, 1.0
-        ),
+        restraints=base.restraints,
+        exporters=base.exporters,
+        vendor_exporter=base.vendor_exporter,
+        hubs=base.hubs,
+        hub_leakiness=base.hub_leakiness,
         trade_cost=trade_cost,
-        route_cost=route_costs(trade_cost, sources, exporters, hubs, params.hub_markup),
-        affinity=tie_affinity(data.ties() if ties is None else ties, iso3, exporters, params),
+        route_cost=route_costs(trade_cost, base.geometry.sources, base.exporters, base.hubs, params.hub_markup),
+        affinity=base.ties.affinity(params),
     )
+
+
+@dataclass(frozen=True, eq=False)
+class _Base:
+    """What a world takes from its tables and overrides alone: the tables with the overrides
+    applied, the index arrays, the route geometry and the tie terms (no parameter)."""
+
+    countries: pd.DataFrame
+    vendors: pd.DataFrame
+    hub_table: pd.DataFrame
+    memberships: dict[str, frozenset[str]]
+    vendor_home: np.ndarray
+    sells: np.ndarray
+    quality: np.ndarray
+    restraints: tuple[VoluntaryRestraint, ...]
+    exporters: np.ndarray
+    vendor_exporter: np.ndarray
+    hubs: np.ndarray
+    hub_leakiness: np.ndarray
+    geometry: Geometry
+    ties: TieTerms
+
+    @classmethod
+    def build(cls, countries: pd.DataFrame | None, vendors: pd.DataFrame | None, hubs: pd.DataFrame | None,
+              ties: pd.DataFrame | None, overrides: WorldOverrides) -> _Base:
+        countries = _apply_country_overrides(data.countries() if countries is None else countries.copy(), overrides)
+        vendors = _apply_vendor_overrides(data.vendors() if vendors is None else vendors.copy(), overrides)
+        hub_table = _apply_hub_overrides(data.hubs() if hubs is None else hubs.copy(), countries, overrides)
+
+        iso3 = list(countries["iso3"])
+        index = {code: i for i, code in enumerate(iso3)}
+        vendor_home = np.array([index[h] for h in vendors["home_iso3"]], dtype=int)
+        exporters, vendor_exporter = np.unique(vendor_home, return_inverse=True)
+        hub_index = np.array([index[h] for h in hub_table["iso3"]], dtype=int)
+
+        sells = np.zeros((len(vendors), len(ITEMS)), dtype=bool)
+        quality = np.zeros((len(vendors), len(ITEMS)))
+        for v, row in enumerate(vendors.itertuples(index=False)):
+            for item in str(row.items).split(";") if isinstance(row.items, str) else []:
+                sells[v, ITEM_INDEX[item]] = True
+                quality[v, ITEM_INDEX[item]] = getattr(row, QUALITY_COLUMN[item])
+
+        return cls(
+            countries=countries,
+            vendors=vendors,
+            hub_table=hub_table,
+            memberships={m: frozenset(countries.loc[countries[m] == 1, "iso3"]) for m in MEMBERSHIPS},
+            vendor_home=vendor_home,
+            sells=sells,
+            quality=quality,
+            restraints=_restraints(vendors) if overrides.restraints is None else tuple(overrides.restraints),
+            exporters=exporters,
+            vendor_exporter=vendor_exporter,
+            hubs=hub_index,
+            hub_leakiness=np.clip(hub_table["leakiness"].to_numpy(float) * overrides.hub_leakiness_scale, 0.0, 1.0),
+            geometry=geometry(countries, np.union1d(exporters, hub_index)),
+            ties=tie_terms(data.ties() if ties is None else ties, iso3, exporters),
+        )
+
+
+@lru_cache(maxsize=8)
+def _shipped_base(overrides: str) -> _Base:
+    """The :class:`_Base` of the shipped tables with ``overrides`` (as JSON, to be hashable)."""
+    return _Base.build(None, None, None, None, WorldOverrides.model_validate_json(overrides))
 
 
 def _calibrated(vendors: pd.DataFrame, params: ModelParameters) -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ from conftest import TINY_COUNTRIES, TINY_HUBS, TINY_PARAMS, _vendor
 from model import ControlRegimeModel, ModelParameters, build_world
 from model.policy import preset
 from model.vocabulary import LAYER_INDEX, ROUTE_INDEX
-from model.world.ties import tie_affinity
+from model.world.ties import tie_terms
 
 HOME = ROUTE_INDEX["home_market"]
 CAMERA = LAYER_INDEX["camera"]
@@ -33,7 +33,7 @@ def test_affinity_follows_the_equation_by_hand():
     })  # XXB: no UN votes (blank ideal point); XXC: no row at all
     iso3 = ["USA", "CHN", "XXA", "XXB", "XXC"]
     params = ModelParameters(tie_political=0.5, tie_security=2.0, tie_finance=3.0, tie_home=0.25)
-    affinity = tie_affinity(ties, iso3, np.array([0, 1]), params)
+    affinity = tie_terms(ties, iso3, np.array([0, 1])).affinity(params)
     # distances to (USA, CHN): USA (0, 3), CHN (3, 0), XXA (2, 1); their mean is 9 / 6 = 1.5
     expected = np.array([
         [0.5 * 1.5 + 0.25, 0.5 * -1.5],
@@ -43,7 +43,7 @@ def test_affinity_follows_the_equation_by_hand():
         [0.0, 0.0],
     ])
     np.testing.assert_allclose(affinity, expected, rtol=1e-12)
-    scaled = tie_affinity(ties, iso3, np.array([0, 1]), params.model_copy(update={"ties_scale": 0.5}))
+    scaled = tie_terms(ties, iso3, np.array([0, 1])).affinity(params.model_copy(update={"ties_scale": 0.5}))
     np.testing.assert_allclose(scaled, 0.5 * expected, rtol=1e-12)
 
 

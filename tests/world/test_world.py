@@ -97,6 +97,34 @@ def test_the_world_reads_no_parameter_outside_world_parameters():
     assert not np.array_equal(world.route_cost, moved.route_cost)
 
 
+def test_worlds_of_the_shipped_tables_share_what_the_tables_settle():
+    """build_world keeps what the shipped tables and overrides settle (tables, geometry, tie terms)
+    per set of overrides; a world built that way equals one built from copies of the tables
+    (worked out afresh), array for array, for other parameters and with overrides."""
+    from dataclasses import fields
+
+    from model import data
+    from model.parameters import default_parameters
+
+    params = default_parameters().model_copy(update={
+        "distance_cost": 1.7, "tie_finance": 2.0, "hub_markup": 0.4, "scale_factor_by_vendor": {"Huawei": 3.0}})
+    overrides = WorldOverrides(hubs={"ARE": 0.9}, countries={"IRN": CountryOverride(repression=0.9)})
+    for params_, overrides_ in ((params, None), (params, overrides), (default_parameters(), overrides)):
+        shared = build_world(params_, overrides_)
+        fresh = build_world(params_, overrides_, countries=data.countries(), vendors=data.vendors(),
+                            hubs=data.hubs(), ties=data.ties())
+        for field in fields(shared):
+            a, b = getattr(shared, field.name), getattr(fresh, field.name)
+            if isinstance(a, np.ndarray):
+                assert a.dtype == b.dtype and np.array_equal(a, b), field.name
+            elif hasattr(a, "equals"):
+                assert a.equals(b), field.name
+            else:
+                assert a == b, field.name
+    assert build_world(params).countries is build_world().countries  # one copy of the tables
+    assert build_world(params, overrides).countries is not build_world().countries
+
+
 def test_the_network_is_the_route_tables_graph(tiny_world):
     graph = tiny_world.network
     sources = [tiny_world.iso3[s] for s in tiny_world.sources]
