@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,9 @@ def salib_problem(columns: Sequence[str]) -> dict[str, Any]:
 
 
 def _unit_sample(kind: str, d: int, samples: int, seed: int, levels: int, second_order: bool) -> np.ndarray:
-    if kind == "lhs":
+    if kind == "lhs":  # scipy.stats and SALib are imported when used: workers never need them
+        from scipy.stats import qmc
+
         return qmc.LatinHypercube(d, rng=np.random.default_rng(seed)).random(samples)
     problem = salib_problem([f"x{i}" for i in range(d)])
     if kind == "sobol":

@@ -15,13 +15,16 @@ from tqdm.auto import tqdm
 from model.experiment.columns import Entry
 from model.experiment.executors import execute
 from model.experiment.manifest import build_manifest
-from model.experiment.outcomes import end_row, run_table, series_rows
+from model.experiment.outcomes import part_tables
 from model.experiment.plan import Plan
 from model.experiment.runner import RunRecord
 from model.experiment.store import Store
 
-CHUNK = 20
-"""Finished runs per stored part (a killed experiment loses at most these, plus those in flight)."""
+CHUNK = 100
+"""Finished runs per stored part (a killed experiment loses at most these, plus those in flight, or
+:data:`FLUSH_SECONDS` of work). Writing a part costs about 40 ms whatever its size (a Parquet
+column costs the same for 20 rows as for 100), so 100-run parts keep that below 1% of a sweep of
+default runs (about 0.08 s each); 20-run parts cost 3%."""
 FLUSH_SECONDS = 30.0
 """A part is also stored when this long has passed since the last, however few runs it holds."""
 
@@ -66,23 +69,18 @@ class _Batch:
     def __init__(self, store: Store, keep: Sequence[str] | None, series: Sequence[str] | None,
                  chunk: int) -> None:
         self.store, self.keep, self.series, self.chunk = store, keep, series, chunk
-        self.rows: list[dict[str, Any]] = []
-        self.frames: dict[str, list[pd.DataFrame]] = {"series": [], "flows": [], "regimes": []}
+        self.records: list[RunRecord] = []
         self.since = time.monotonic()
 
     def add(self, record: RunRecord) -> None:
-        self.rows.append(end_row(record, self.keep))
-        for name, frame in (("series", series_rows(record, self.series)), ("flows", run_table(record, "flows")),
-                            ("regimes", run_table(record, "regimes"))):
-            if frame is not None:
-                self.frames[name].append(frame)
-        if len(self.rows) >= self.chunk or time.monotonic() - self.since >= FLUSH_SECONDS:
+        self.records.append(record)
+        if len(self.records) >= self.chunk or time.monotonic() - self.since >= FLUSH_SECONDS:
             self.flush()
 
     def flush(self) -> None:
-        if self.rows:
-            self.store.append({"runs": [pd.DataFrame(self.rows)], **self.frames})
-        self.rows, self.frames = [], {name: [] for name in self.frames}
+        if self.records:
+            self.store.append(part_tables(self.records, self.keep, self.series))
+        self.records = []
         self.since = time.monotonic()
 
 

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from model.vocabulary import ROUTES
 
@@ -142,6 +141,8 @@ def replicate_metrics(
 
 def half_width(std: np.ndarray | pd.Series, count: np.ndarray | pd.Series, level: float = 0.95):
     """Half-width of the Student-t interval of a mean (0 where fewer than two values)."""
+    from scipy import stats  # imported when used: run workers, which import this layer, never need it
+
     count = np.asarray(count, float)
     quantile = stats.t.ppf(0.5 + level / 2, np.maximum(count - 1, 1))
     return np.where(count > 1, quantile * np.asarray(std, float) / np.sqrt(np.maximum(count, 1)), 0.0)

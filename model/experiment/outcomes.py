@@ -70,22 +70,22 @@ def end_row(record: RunRecord, keep: Sequence[str] | None) -> dict[str, object]:
     return row
 
 
-def series_rows(record: RunRecord, columns: Sequence[str] | None) -> pd.DataFrame | None:
-    """One run's time series (``columns``, or all when None, at every recorded step), with its run id."""
-    if not record.ok or columns == []:
-        return None
-    table = record.timeseries if columns is None else record.timeseries[["date", *columns]]
-    table = table.reset_index()
-    table.insert(0, "run_id", record.spec.run_id)
-    return table
-
-
-def run_table(record: RunRecord, name: str) -> pd.DataFrame | None:
-    """One run's flows or regimes table (when the run kept it), with its run id."""
-    table = getattr(record, name)
-    if not record.ok or table is None:
-        return None
-    return table.assign(run_id=record.spec.run_id)
+def part_tables(records: Sequence[RunRecord], keep: Sequence[str] | None,
+                columns: Sequence[str] | None) -> dict[str, list[pd.DataFrame]]:
+    """What the store keeps of ``records`` as one part: their end rows ("runs", :func:`end_row` with
+    ``keep``), the time series of those that finished (``columns``, or all when None; none when
+    ``[]``) with their run ids, and the flows and regimes of those that kept them."""
+    ok = [r for r in records if r.ok]
+    series = []
+    if ok and columns != []:
+        table = pd.concat([r.timeseries for r in ok], keys=[r.spec.run_id for r in ok], names=["run_id"])
+        series = [(table if columns is None else table[["date", *columns]]).reset_index()]
+    return {
+        "runs": [pd.DataFrame([end_row(r, keep) for r in records])],
+        "series": series,
+        "flows": [r.flows.assign(run_id=r.spec.run_id) for r in ok if r.flows is not None],
+        "regimes": [r.regimes.assign(run_id=r.spec.run_id) for r in ok if r.regimes is not None],
+    }
 
 
 def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str] | None,

@@ -52,7 +52,8 @@ class RunRecord:
 
 
 def run_one(spec: RunSpec) -> RunRecord:
-    """Run one model to its horizon. An exception becomes a record with ``error`` set."""
+    """Run one model to its horizon. An exception becomes a record with ``error`` set. ``seconds``
+    is the whole run: building the model, its steps, its outputs and disposing of it."""
     start = time.perf_counter()
     model = None
     try:
@@ -65,9 +66,9 @@ def run_one(spec: RunSpec) -> RunRecord:
         ts = model.timeseries()
         check_finite(ts)
         keep = (ts.index % spec.record_every == 0) | (ts.index == ts.index[-1])
-        return RunRecord(
+        record = RunRecord(
             spec=spec,
-            seconds=time.perf_counter() - start,
+            seconds=0.0,
             timeseries=ts[keep],
             report=model.report(),
             controlling=tuple(sorted(controlling)),
@@ -76,10 +77,12 @@ def run_one(spec: RunSpec) -> RunRecord:
         )
     except Exception as exc:  # a failed run is data, not a crashed experiment
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return RunRecord(spec=spec, seconds=time.perf_counter() - start, error=detail)
+        record = RunRecord(spec=spec, seconds=0.0, error=detail)
     finally:
         if model is not None:
             dispose(model)
+    record.seconds = time.perf_counter() - start
+    return record
 
 
 def check_finite(timeseries: pd.DataFrame) -> None:
