@@ -26,6 +26,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 import pandas as pd
+import pyarrow
 
 from model.experiment import sweep
 from model.scenario import SCENARIO_DIR, load_scenario
@@ -74,15 +75,23 @@ def memory_child(runs: int, horizon: int, traced: int = 0) -> None:
 
 
 def memory(horizon: int = 8) -> None:
-    """Peak resident memory of serial sweeps of 200, 500 and 2,000 runs and peak traced memory of 200
-    and 2,000 runs, each in a fresh process. Resident memory also holds the interpreter, the libraries
-    and the C allocator's free blocks; traced memory is what Python and NumPy hold."""
-    for traced, what in ((0, "peak resident memory"), (1, "peak traced memory (Python and NumPy, tracemalloc)")):
+    """Peak resident memory of serial sweeps of 200, 500 and 2,000 runs, again with Arrow on the C
+    allocator, and peak traced memory of 200 and 2,000 runs, each in a fresh process. Resident memory
+    also holds the interpreter, the libraries and allocators' free blocks: Arrow's default allocator
+    keeps much of what Parquet reads and writes have freed (``ARROW_DEFAULT_MEMORY_POOL=system``
+    hands it back to the C allocator). Traced memory is what Python and NumPy hold."""
+    arrow = pyarrow.default_memory_pool().backend_name
+    for traced, pool, what, sizes in (
+        (0, None, f"peak resident memory (Arrow's {arrow} allocator)", (200, 500, 2000)),
+        (0, "system", "peak resident memory (Arrow on the C allocator)", (200, 2000)),
+        (1, None, "peak traced memory (Python and NumPy, tracemalloc)", (200, 2000)),
+    ):
+        env = os.environ | ({"ARROW_DEFAULT_MEMORY_POOL": pool} if pool else {})
         peaks = {}
-        for runs in (200, 2000) if traced else (200, 500, 2000):
+        for runs in sizes:
             start = time.perf_counter()
             out = subprocess.run([sys.executable, __file__, "memory-child", str(runs), str(horizon), str(traced)],
-                                 capture_output=True, text=True, check=True)
+                                 capture_output=True, text=True, check=True, env=env)
             peaks[runs] = float(out.stdout.strip().splitlines()[-1])
             print(f"{what}, serial sweep of {runs} runs ({horizon} steps each, fresh process): "
                   f"{peaks[runs]:.0f} MB ({time.perf_counter() - start:.0f} s)")
