@@ -6,7 +6,7 @@ one transit hub (route ``1 + k`` for hub ``k``); each extra hop adds ``hub_marku
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -26,7 +26,8 @@ def great_circle_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-class Geometry(NamedTuple):
+@dataclass(frozen=True)
+class Geometry:
     """``[S, C]`` from every source (exporter or hub, ``sources``: sorted country indices) to every
     country: great-circle distance (km), whether they share a land border, whether they lie in one
     region."""
@@ -66,7 +67,7 @@ def trade_network(countries: pd.DataFrame, sources: np.ndarray, cost: np.ndarray
     country; edges carry ``cost`` (from :func:`trade_costs`), ``distance_km``, ``contiguous``,
     ``same_region``."""
     iso3 = countries["iso3"].to_numpy()
-    sources, distance, contiguous, same_region = geometry(countries, sources)
+    geo = geometry(countries, sources)
     graph = nx.DiGraph()
     graph.add_nodes_from(
         (row.iso3, {"name": row.name, "region": row.region, "lat": row.lat, "lon": row.lon,
@@ -75,8 +76,8 @@ def trade_network(countries: pd.DataFrame, sources: np.ndarray, cost: np.ndarray
     )
     graph.add_edges_from(
         (iso3[s], iso3[b], {"cost": c, "distance_km": d, "contiguous": t, "same_region": r})
-        for s, costs, km, touching, regional in zip(sources, cost.tolist(), distance.tolist(),
-                                                    contiguous.tolist(), same_region.tolist())
+        for s, costs, km, touching, regional in zip(geo.sources, cost.tolist(), geo.distance.tolist(),
+                                                    geo.contiguous.tolist(), geo.same_region.tolist())
         for b, (c, d, t, r) in enumerate(zip(costs, km, touching, regional))
         if b != s
     )

@@ -19,7 +19,7 @@ A vendor option's logit attraction is multiplied by ``exp(A[c, e(v)])``.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,8 @@ FINANCE_EXPORTER = "CHN"
 """The only exporting nation whose development finance the data record (AidData)."""
 
 
-class TieTerms(NamedTuple):
+@dataclass(frozen=True)
+class TieTerms:
     """The terms of the affinity ``[C, E]`` before their weights (see the module's formula)."""
 
     political: np.ndarray | float
