@@ -125,7 +125,6 @@ class World:
         return self.vendor_index[check_name(name, self.vendor_names, key, "vendor")]
 
 
-
 def build_world(
     params: ModelParameters | None = None,
     overrides: WorldOverrides | None = None,
