@@ -50,15 +50,15 @@ def geometry(countries: pd.DataFrame, sources: np.ndarray) -> Geometry:
     return Geometry(sources, distance, contiguous, region[sources][:, None] == region[None, :])
 
 
-def trade_costs(geometry: Geometry, params: ModelParameters) -> np.ndarray:
+def trade_costs(geo: Geometry, params: ModelParameters) -> np.ndarray:
     """``[S, C]`` price multiplier of trade from every source to every country: 1 plus the border
     cost plus the distance cost per 10,000 km, less the contiguity and region discounts."""
     return (
         1.0
         + params.border_cost
-        + params.distance_cost * geometry.distance / 10_000
-        - params.contiguity_discount * geometry.contiguous
-        - params.region_discount * geometry.same_region
+        + params.distance_cost * geo.distance / 10_000
+        - params.contiguity_discount * geo.contiguous
+        - params.region_discount * geo.same_region
     )
 
 

@@ -139,7 +139,8 @@ def build_world(
     Custom tables need the columns of the shipped ones (see ``model/data/README.md``); countries
     missing from ``ties`` have no ties (affinity 0). What the shipped tables and a set of overrides
     settle without parameters is worked out once per process, so worlds that differ only in
-    :data:`WORLD_PARAMETERS` (as the points of a sensitivity analysis do) share it.
+    :data:`WORLD_PARAMETERS` (as the points of a sensitivity analysis do) share it, tables included:
+    like every array of a world, they are read-only.
     """
     params = params or ModelParameters()
     overrides = overrides or WorldOverrides()
