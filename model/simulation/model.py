@@ -33,7 +33,7 @@ from model.simulation.agents import Country, Vendor
 from model.simulation.observables import observe
 from model.simulation.reporters import ArrayDataCollector
 from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
-from model.world import WORLD_PARAMETERS, World, WorldOverrides, build_world
+from model.world import WORLD_PARAMETERS, World, WorldOverrides, build_world, forget_shared_tables
 
 STREAMS = ("unrest", "licence", "enforcement", "rd")
 """Independent random streams, so a policy run and its baseline share unrest shocks and R&D luck."""
@@ -88,11 +88,12 @@ def setup_for(world: World, policies: PolicySet, params: ModelParameters, calend
 
 
 def clear_process_caches() -> None:
-    """Forget the worlds, run setups and route tables this process has built (the next run builds
-    its own, as in a fresh process)."""
+    """Forget the worlds (and the tables they share), run setups and route tables this process has
+    built (the next run builds its own, as in a fresh process)."""
     _WORLDS.clear()
     _SETUPS.clear()
     route_prices.cache_clear()
+    forget_shared_tables()
 
 
 class ControlRegimeModel(mesa.Model):

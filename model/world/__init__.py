@@ -2,7 +2,7 @@
 
 from model.world.overrides import CountryOverride, VendorOverride, WorldOverrides
 from model.world.restraint import VoluntaryRestraint
-from model.world.world import WORLD_PARAMETERS, World, build_world
+from model.world.world import WORLD_PARAMETERS, World, build_world, forget_shared_tables
 
 __all__ = [
     "WORLD_PARAMETERS",
@@ -12,4 +12,5 @@ __all__ = [
     "World",
     "WorldOverrides",
     "build_world",
+    "forget_shared_tables",
 ]

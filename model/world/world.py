@@ -240,6 +240,12 @@ def _shipped_base(overrides: str) -> _Base:
     return _Base.build(None, None, None, None, WorldOverrides.model_validate_json(overrides))
 
 
+def forget_shared_tables() -> None:
+    """Forget what :func:`build_world` keeps per set of overrides (the next world works it out again,
+    as in a fresh process)."""
+    _shipped_base.cache_clear()
+
+
 def _calibrated(vendors: pd.DataFrame, params: ModelParameters) -> tuple[np.ndarray, np.ndarray]:
     """Vendors' price index ``[V]`` and market presence per layer ``[L, V]`` with the parameters'
     calibration factors applied."""

@@ -8,7 +8,7 @@ import pytest
 from model import ModelParameters, WorldOverrides, build_world
 from model.errors import ModelInputError
 from model.vocabulary import LAYERS
-from model.world import CountryOverride, VendorOverride, VoluntaryRestraint
+from model.world import CountryOverride, VendorOverride, VoluntaryRestraint, forget_shared_tables
 from model.world.network import great_circle_km
 
 
@@ -123,6 +123,9 @@ def test_worlds_of_the_shipped_tables_share_what_the_tables_settle():
                 assert a == b, field.name
     assert build_world(params).countries is build_world().countries  # one copy of the tables
     assert build_world(params, overrides).countries is not build_world().countries
+    shared = build_world().countries
+    forget_shared_tables()  # as in a fresh process (model.simulation.clear_process_caches)
+    assert build_world().countries is not shared
 
 
 def test_the_network_is_the_route_tables_graph(tiny_world):
