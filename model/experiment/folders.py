@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from model.errors import ModelInputError
 from model.experiment.columns import Entry, dictionary
@@ -125,11 +127,13 @@ def with_dates(table: pd.DataFrame) -> pd.DataFrame:
 
 def write_table(folder: Path, name: str, table: pd.DataFrame) -> dict[str, Any]:
     """Write ``name.parquet`` (and ``name.csv`` when small), each replaced atomically; returns its
-    manifest entry (file, rows, columns, digest of the table as stored)."""
-    table = with_dates(table.reset_index(drop=True))
+    manifest entry (file, rows, columns, digest of the table as stored). The table as stored is the
+    Arrow table written, back in pandas: what reading the file gives, without decoding it again
+    (tested), which spares the memory Arrow's allocator keeps after each read."""
+    arrow = pa.Table.from_pandas(with_dates(table.reset_index(drop=True)), preserve_index=False)
     path = folder / f"{name}.parquet"
-    _replace(path, lambda tmp: table.to_parquet(tmp, index=False))
-    stored = _read_parquet(path)
+    _replace(path, lambda tmp: pq.write_table(arrow, tmp))
+    stored = arrow.to_pandas()
     copy, written = folder / f"{name}.csv", []
     if len(stored) <= CSV_ROWS:
         _replace(copy, lambda tmp: written.append(_write_csv(stored, tmp)))
@@ -188,7 +192,7 @@ def write_tables(folder: Path, tables: Mapping[str, pd.DataFrame],
                  extra_columns: Mapping[str, Entry] | None = None) -> dict[str, dict[str, Any]]:
     """Every table, then ``columns.csv`` describing them; returns the manifest's ``tables`` entry."""
     entries = {name: write_table(folder, name, table) for name, table in tables.items()}
-    columns = dictionary({name: read_table(folder, name).head(0) for name in tables}, extra_columns)
+    columns = dictionary(tables, extra_columns)  # only column names, which Parquet keeps as they are
     _replace(folder / COLUMNS, lambda tmp: columns.to_csv(tmp, index=False))
     entries["columns"] = {"file": COLUMNS, "rows": len(columns), "digest": _file_digest(folder / COLUMNS)}
     return entries

@@ -223,3 +223,30 @@ def test_blockwise_csv_is_the_whole_tables_text_and_digest(rows, block, tmp_path
         assert path.read_bytes() == whole.encode()
         assert written == hashlib.sha256(whole.encode()).hexdigest()
         assert folders.digest(table) == hashlib.sha256(stable.encode()).hexdigest()
+
+
+@given(rows=st.lists(st.tuples(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True)),
+                               st.one_of(st.none(), st.text(max_size=6)), st.integers(-10**6, 10**6),
+                               st.one_of(st.none(), st.dates()), st.booleans()), max_size=12),
+       csv_rows=st.sampled_from([0, 100]))
+@settings(max_examples=60, deadline=None)
+def test_a_tables_digest_is_that_of_its_file_as_read(rows, csv_rows, tmp_path_factory):
+    """``write_table`` digests the table it wrote without reading the file back: the digest and the
+    CSV copy must be those of the file as any reader gets it."""
+    import pandas as pd
+
+    from model.experiment import folders
+
+    table = pd.DataFrame(rows, columns=["value", "name", "count", "date", "flag"])
+    table["error"] = table["name"].where(table["flag"])  # None where a run did not fail
+    table["seconds"] = 0.5
+    table.index = table.index * 3  # an index is not stored
+    folder = tmp_path_factory.mktemp("tables")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(folders, "CSV_ROWS", csv_rows)
+        entry = folders.write_table(folder, "t", table)
+    read = pd.read_parquet(folder / "t.parquet")
+    assert entry["rows"] == len(read) == len(table)
+    assert entry["digest"] == folders.digest(read)
+    if "csv" in entry:
+        assert (folder / "t.csv").read_bytes() == read.to_csv(index=False).encode()
