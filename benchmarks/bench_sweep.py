@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow
 
 from model.experiment import sweep
+from model.processes import ARROW_POOL
 from model.scenario import SCENARIO_DIR, load_scenario
 from model.simulation import ControlRegimeModel
 
@@ -75,16 +76,19 @@ def memory_child(runs: int, horizon: int, traced: int = 0) -> None:
 
 
 def memory(horizon: int = 8) -> None:
-    """Peak resident memory of serial sweeps of 200, 500, 2,000 and 5,000 runs, of 200 and 2,000
-    runs with Arrow on the C allocator, and peak traced memory of 200 and 2,000 runs, each in a fresh
-    process. Resident memory also holds the interpreter, the libraries and allocators' free blocks:
+    """Peak resident memory of serial sweeps of 200 and 2,000 runs with Arrow on the C allocator, of
+    200, 500, 2,000 and 5,000 runs with Arrow's default allocator, and peak traced memory of 200 and
+    2,000 runs, each in a fresh process. Resident memory also holds the interpreter, the libraries and allocators' free blocks:
     Arrow's default allocator keeps memory per thread once larger Parquet tables have been written
-    and read, a step of about 20 MB that does not grow further (``ARROW_DEFAULT_MEMORY_POOL=system``
-    leaves it to the C allocator). Traced memory is what Python and NumPy hold."""
+    and read, a step of about 20 MB that does not grow further; the command line runs Arrow on the C
+    allocator (``model.processes.arrow_on_c_allocator``), as a script does with
+    ``ARROW_DEFAULT_MEMORY_POOL=system``. Traced memory is what Python and NumPy hold."""
     arrow = pyarrow.default_memory_pool().backend_name
     for traced, pool, what, sizes in (
-        (0, None, f"peak resident memory (Arrow's {arrow} allocator)", (200, 500, 2000, 5000)),
-        (0, "system", "peak resident memory (Arrow on the C allocator)", (200, 2000)),
+        (0, ARROW_POOL, "peak resident memory (Arrow on the C allocator, as the command line runs it)",
+         (200, 2000)),
+        (0, arrow, f"peak resident memory (Arrow's default {arrow} allocator, a script's default)",
+         (200, 500, 2000, 5000)),
         (1, None, "peak traced memory (Python and NumPy, tracemalloc)", (200, 2000)),
     ):
         env = os.environ | ({"ARROW_DEFAULT_MEMORY_POOL": pool} if pool else {})

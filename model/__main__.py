@@ -2,7 +2,7 @@
 
 import sys
 
-from model.interfaces.cli import main
+from model.interfaces.cli import console
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console())

@@ -13,8 +13,8 @@ import model
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def python(code: str) -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def python(code: str, environment: dict[str, str] | None = None) -> str:
+    env = {**(os.environ if environment is None else environment), "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                           check=True, timeout=120).stdout
 
@@ -44,3 +44,18 @@ def test_python_dash_m_model_is_run_py():
     result = subprocess.run([sys.executable, "-m", "model", "--help"], cwd=ROOT, env=env, capture_output=True,
                             text=True, check=False, timeout=120)
     assert result.returncode == 0 and "usage: run.py" in result.stdout and "sweep" in result.stdout
+
+
+def test_the_command_line_runs_arrow_on_the_c_allocator_unless_told_otherwise():
+    """``run.py`` sets Arrow's allocator for its own process (``model.processes.ARROW_POOL``); a
+    script that imports the model keeps its process's default, and a setting in the environment wins."""
+    pool = "import pyarrow; print(pyarrow.default_memory_pool().backend_name)"
+    command_line = f"import sys; from model.interfaces import cli; sys.argv = ['run.py', 'list']; cli.console(); {pool}"
+    script = ("from model.scenario import SCENARIO_DIR, load_scenario; "
+              f"load_scenario(SCENARIO_DIR / 'unilateral_us.toml'); {pool}")
+    unset = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    default = python(pool, unset).strip()
+    assert python(command_line, unset).split()[-1] == "system"
+    assert python(script, unset).split()[-1] == default
+    assert default != "system"  # else the first check shows nothing
+    assert python(command_line, {**unset, "ARROW_DEFAULT_MEMORY_POOL": default}).split()[-1] == default

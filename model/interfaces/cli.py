@@ -16,6 +16,7 @@ from pathlib import Path
 from model.errors import ModelInputError
 from model.interfaces import arguments
 from model.interfaces.options import add_execution_options, local_executor, worker_count
+from model.processes import arrow_on_c_allocator
 
 HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar",
             "global_with_china")
@@ -271,7 +272,8 @@ def with_remedy(err: Exception) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: parse, dispatch, and turn bad input into one line on stderr with exit code 2."""
+    """The command line in this process: parse, dispatch, and turn bad input into one line on stderr
+    with exit code 2."""
     from model.experiment.execute import ExperimentError
     from model.scenario import ScenarioError
 
@@ -288,3 +290,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: no results folder was written", file=sys.stderr)
         return 130
+
+
+def console() -> int:
+    """The process entry point of ``run.py``, ``python -m model`` and ``surveillance-controls``:
+    Arrow on the C allocator (:func:`model.processes.arrow_on_c_allocator`), then :func:`main`."""
+    arrow_on_c_allocator()
+    return main()

@@ -26,6 +26,9 @@ script `surveillance-controls COMMAND ...` are the same (all need the project's 
 README).
 `--help` after any command prints the same information.
 Bad input gets one line on stderr starting `error:` and exit code 2.
+The command line has Arrow (which stores pandas' tables and text) allocate with the C allocator unless
+`ARROW_DEFAULT_MEMORY_POOL` is set: Arrow's default keeps memory per thread, which lifts a long sweep's
+peak memory by about 25 MB (README, "Performance").
 """
 
 
