@@ -23,12 +23,12 @@ def vendor_spend(world: World, result: Procurement) -> np.ndarray:
     return result.layout.per_vendor(result.actual.spend)
 
 
-def algorithm_share(world: World, result: Procurement) -> np.ndarray:
+def algorithm_share(spend: np.ndarray) -> np.ndarray:
     """``[C, V]``: each vendor's share of what a country spends on vendors' 1:N algorithms (direct
-    or converted from 1:1), the AI-surveillance layer."""
-    spend = vendor_spend(world, result)[:, ALG_1N]
-    market = spend.sum(axis=1, keepdims=True)
-    return np.divide(spend, market, out=np.zeros_like(spend), where=market > 0)
+    or converted from 1:1), the AI-surveillance layer, from ``spend`` (:func:`vendor_spend`)."""
+    algorithms = spend[:, ALG_1N]
+    market = algorithms.sum(axis=1, keepdims=True)
+    return np.divide(algorithms, market, out=np.zeros_like(algorithms), where=market > 0)
 
 
 def reached(params: ModelParameters, capability: np.ndarray, share: np.ndarray, home: np.ndarray) -> np.ndarray:
@@ -48,13 +48,14 @@ def observe(world: World, params: ModelParameters, capability: np.ndarray, resul
     vendors are one supplier with their shares added), vendor revenue shares, and the share of
     training data (all buyers) that came from public copies."""
     out: dict[str, float] = {"adopters": int((capability >= params.adoption_threshold).sum())}
-    share = algorithm_share(world, result)  # [C, V]
+    spend = vendor_spend(world, result)  # [C, L, V]
+    share = algorithm_share(spend)  # [C, V]
     supplied = reached(params, capability, share, world.home_sale.T)
     by_home = reached(params, capability, share @ _home_of(world), _nation_home(world))  # [C, E]
     keys = _keys(world)
     out.update(zip(keys[0], by_home.sum(axis=0).tolist()))
     out.update(zip(keys[1], supplied.sum(axis=0).tolist()))
-    revenue = vendor_spend(world, result).sum(axis=(0, 1))
+    revenue = spend.sum(axis=(0, 1))
     total = revenue.sum()
     out.update(zip(keys[2], (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
     data = result.by_route[:, LAYER_INDEX["training_data"]].sum(axis=0)
