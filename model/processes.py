@@ -33,10 +33,10 @@ def start_forkserver() -> None:
 
 ARROW_POOL = "system"
 """The Arrow memory pool of the tool's command line: the C allocator. Arrow's default (mimalloc)
-keeps about 25 MB of per-thread pages once tables of a few thousand rows have been written and read
-(pandas keeps its text columns in Arrow memory too), a fixed step that put a 2,000-run sweep's peak
-memory 8-11% above a 200-run sweep's; on the C allocator the two peak within 1%, and runs and
-``python run.py`` take the same time (README, "Performance")."""
+keeps per-thread pages once tables of a few thousand rows have been written and read (pandas keeps
+its text columns in Arrow memory too), which puts a 2,000-run sweep's peak memory about 7% (18 MB)
+above a 200-run sweep's, and a 5,000-run sweep's 4-5% above that; on the C allocator the three peak
+within 3%, and runs and ``python run.py`` take the same time (README, "Performance")."""
 
 
 def arrow_on_c_allocator() -> None:
