@@ -1,7 +1,7 @@
 """Sweep runner benchmarks: throughput serial vs 2 processes, harness overhead, peak memory for 200 vs
 2,000 runs, and this runner against ``mesa.batch_run`` on the same model and runs.
 
-    python benchmarks/bench_sweep.py                  # everything (about 9 minutes on 2 cores)
+    python benchmarks/bench_sweep.py                  # everything (about 10 minutes on 2 cores)
     python benchmarks/bench_sweep.py throughput       # or: memory, batch_run
 
 Targets: parallel efficiency >= 80% on 2 processes for a 200-run sweep; harness overhead <= 5% of
@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow
 
+from model.calibration.spec import load_spec
 from model.experiment import sweep
 from model.processes import ARROW_POOL
 from model.scenario import SCENARIO_DIR, load_scenario
@@ -61,15 +62,20 @@ def throughput() -> None:
           "tables)")
 
 
-def memory_child(runs: int, horizon: int, traced: int = 0) -> None:
-    """One serial sweep of ``runs`` unpaired runs; prints the process's peak resident memory (MB), or
-    with ``traced`` the peak of what Python and NumPy hold (``tracemalloc``)."""
-    points = 10
+def memory_child(runs: int, horizon: int, traced: int = 0, distinct: int = 0) -> None:
+    """One serial sweep of ``runs`` unpaired runs (10 points; with ``distinct`` as many points as runs,
+    a Latin hypercube over the calibrated parameters); prints the process's peak resident memory (MB),
+    or with ``traced`` the peak of what Python and NumPy hold (``tracemalloc``)."""
     if traced:
         tracemalloc.start()
+    if distinct:
+        params = {f.key: (f.low, f.high) for f in load_spec().free}
+        design = {"design": "lhs", "samples": runs, "replications": 1, "seed": 1}
+    else:
+        params, design = {ENFORCEMENT: [0.1 * k for k in range(1, 11)]}, {"replications": runs // 10}
     with tempfile.TemporaryDirectory() as folder:
-        sweep(BASE, {ENFORCEMENT: [0.1 * k for k in range(1, points + 1)]}, replications=runs // points,
-              paired=False, progress=False, out=Path(folder) / "bench", scenario={"horizon": horizon})
+        sweep(BASE, params, paired=False, progress=False, out=Path(folder) / "bench",
+              scenario={"horizon": horizon}, **design)
     peak = tracemalloc.get_traced_memory()[1] / 2**20 if traced else resource.getrusage(
         resource.RUSAGE_SELF).ru_maxrss / 1024
     print(peak)
@@ -77,26 +83,29 @@ def memory_child(runs: int, horizon: int, traced: int = 0) -> None:
 
 def memory(horizon: int = 8) -> None:
     """Peak resident memory of serial sweeps of 200, 2,000 and 5,000 runs with Arrow on the C
-    allocator, of 200, 500, 2,000 and 5,000 runs with Arrow's default allocator, and peak traced memory of 200 and
-    2,000 runs, each in a fresh process. Resident memory also holds the interpreter, the libraries and allocators' free blocks:
+    allocator, of 200, 500, 2,000 and 5,000 runs with Arrow's default allocator, of 200 and 2,000
+    runs each of a new parameter set (the process keeps the setups of up to 17 parameter sets and
+    worlds, ``model.simulation.model``), and peak traced memory of 200 and 2,000 runs, each in a fresh
+    process. Resident memory also holds the interpreter, the libraries and allocators' free blocks:
     Arrow's default allocator keeps memory per thread once larger Parquet tables have been written
-    and read, which grows with the tables; the command line runs Arrow on the C
-    allocator (``model.processes.arrow_on_c_allocator``), as a script does with
+    and read, which grows with the tables; the command line runs Arrow on the C allocator
+    (``model.processes.arrow_on_c_allocator``), as a script does with
     ``ARROW_DEFAULT_MEMORY_POOL=system``. Traced memory is what Python and NumPy hold."""
     arrow = pyarrow.default_memory_pool().backend_name
-    for traced, pool, what, sizes in (
-        (0, ARROW_POOL, "peak resident memory (Arrow on the C allocator, as the command line runs it)",
+    for traced, distinct, pool, what, sizes in (
+        (0, 0, ARROW_POOL, "peak resident memory (Arrow on the C allocator, as the command line runs it)",
          (200, 2000, 5000)),
-        (0, arrow, f"peak resident memory (Arrow's default {arrow} allocator, a script's default)",
+        (0, 0, arrow, f"peak resident memory (Arrow's default {arrow} allocator, a script's default)",
          (200, 500, 2000, 5000)),
-        (1, None, "peak traced memory (Python and NumPy, tracemalloc)", (200, 2000)),
+        (0, 1, ARROW_POOL, "peak resident memory, every run a new parameter set (C allocator)", (200, 2000)),
+        (1, 0, None, "peak traced memory (Python and NumPy, tracemalloc)", (200, 2000)),
     ):
         env = os.environ | ({"ARROW_DEFAULT_MEMORY_POOL": pool} if pool else {})
         peaks = {}
         for runs in sizes:
             start = time.perf_counter()
-            out = subprocess.run([sys.executable, __file__, "memory-child", str(runs), str(horizon), str(traced)],
-                                 capture_output=True, text=True, check=True, env=env)
+            out = subprocess.run([sys.executable, __file__, "memory-child", str(runs), str(horizon), str(traced),
+                                  str(distinct)], capture_output=True, text=True, check=True, env=env)
             peaks[runs] = float(out.stdout.strip().splitlines()[-1])
             print(f"{what}, serial sweep of {runs} runs ({horizon} steps each, fresh process): "
                   f"{peaks[runs]:.0f} MB ({time.perf_counter() - start:.0f} s)")
