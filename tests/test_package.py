@@ -8,6 +8,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 import model
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +57,8 @@ def test_the_command_line_runs_arrow_on_the_c_allocator_unless_told_otherwise():
               f"load_scenario(SCENARIO_DIR / 'unilateral_us.toml'); {pool}")
     unset = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     default = python(pool, unset).strip()
+    if default == "system":
+        pytest.skip("this pyarrow allocates with the C allocator by default: nothing to tell apart")
     assert python(command_line, unset).split()[-1] == "system"
     assert python(script, unset).split()[-1] == default
-    assert default != "system"  # else the first check shows nothing
     assert python(command_line, {**unset, "ARROW_DEFAULT_MEMORY_POOL": default}).split()[-1] == default
