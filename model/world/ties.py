@@ -65,4 +65,3 @@ def tie_terms(ties: pd.DataFrame, iso3: list[str], exporters: np.ndarray) -> Tie
                        [code == FINANCE_EXPORTER for code in codes])
     home = np.arange(len(iso3))[:, None] == exporters[None, :]
     return TieTerms(political, arms, finance, home)
-
