@@ -84,9 +84,9 @@ def memory_child(runs: int, horizon: int, traced: int = 0, distinct: int = 0) ->
 def memory(horizon: int = 8) -> None:
     """Peak resident memory of serial sweeps of 200, 2,000 and 5,000 runs with Arrow on the C
     allocator, of 200, 500, 2,000 and 5,000 runs with Arrow's default allocator, of 200 and 2,000
-    runs each of a new parameter set (the process keeps the setups of up to 17 parameter sets and
-    worlds, ``model.simulation.model``), and peak traced memory of 200 and 2,000 runs, each in a fresh
-    process. Resident memory also holds the interpreter, the libraries and allocators' free blocks:
+    runs each of a new parameter set (the process keeps the run setups and worlds it used last,
+    ``model.simulation.model.SETUPS_KEPT`` and ``WORLDS_KEPT``), and peak traced memory of 200 and
+    2,000 runs, each in a fresh process. Resident memory also holds the interpreter, the libraries and allocators' free blocks:
     Arrow's default allocator keeps memory per thread once larger Parquet tables have been written
     and read, which grows with the tables; the command line runs Arrow on the C allocator
     (``model.processes.arrow_on_c_allocator``), as a script does with

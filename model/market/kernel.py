@@ -13,11 +13,11 @@ it shares the qualities, the option scales and every uncontrolled option's attra
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from cachetools import LRUCache
 
 from model.market.access import Access
 from model.market.choice import attraction, purchase
@@ -25,7 +25,7 @@ from model.market.indexing import unravel
 from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, PUBLIC_LAYER, OptionLayout
 from model.parameters import ModelParameters
 from model.vocabulary import ITEM_INDEX, LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX, ROUTES
-from model.world import World
+from model.world import World, per_world
 
 ALG_1N = LAYER_INDEX["algorithm_1n"]
 ILLICIT = ROUTE_INDEX["illicit"]
@@ -119,17 +119,19 @@ class RoutePrices:
     multiplier), every sale's cheapest available route (once per availability pattern) and the
     option table's route tags of uncontrolled sales (once per policy state's tags).
 
-    Build it with :func:`route_prices`, which keeps one per world for the process."""
+    Build it with :func:`route_prices`, which keeps one per world. Each table keeps the
+    :data:`MAX_PATTERNS` patterns last used."""
 
     MAX_PATTERNS = 64
 
     def __init__(self, world: World) -> None:
         self.base = world.price[:, None, None] * world.route_cost[world.vendor_exporter]
         self.base.setflags(write=False)
-        self._cheapest: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
-        self._by_array: dict[int, tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
-        self._tags: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._world = world
+        self._cheapest: LRUCache[bytes, tuple[np.ndarray, np.ndarray]] = LRUCache(self.MAX_PATTERNS)
+        self._by_array: LRUCache[int, tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = LRUCache(self.MAX_PATTERNS)
+        self._tags: LRUCache[int, tuple[np.ndarray, np.ndarray]] = LRUCache(self.MAX_PATTERNS)
+        self._layout = OptionLayout(world.n_vendors)
+        self._home_sale = world.home_sale  # not the world: a value kept per world must not hold it
 
     def cheapest(self, available: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(route, price)``, each ``[V, C, I]``: the cheapest available route (-1, inf: none).
@@ -139,9 +141,6 @@ class RoutePrices:
             return seen[1]
         key = available.tobytes()
         if key not in self._cheapest:
-            if len(self._cheapest) >= self.MAX_PATTERNS:
-                self._cheapest.clear()
-                self._by_array.clear()
             price = np.where(available, self.base[..., None], np.inf)  # [V, R, C, I]
             route = np.argmin(price, axis=1)
             best = np.take_along_axis(price, route[:, None], axis=1)[:, 0]
@@ -149,28 +148,23 @@ class RoutePrices:
             route.setflags(write=False)
             best.setflags(write=False)
             self._cheapest[key] = (route, best)
-        if len(self._by_array) >= self.MAX_PATTERNS:
-            self._by_array.clear()
         self._by_array[id(available)] = (available, self._cheapest[key])  # kept alive: its id stays unique
         return self._cheapest[key]
-
 
     def tags(self, vendor_tag: np.ndarray) -> np.ndarray:
         """The ``[C, L, O]`` route tags of the options when no sale is controlled, from the vendors'
         tags ``[V, C, I]`` (read-only: copy before changing it)."""
         seen = self._tags.get(id(vendor_tag))
         if seen is None or seen[0] is not vendor_tag:
-            if len(self._tags) >= self.MAX_PATTERNS:
-                self._tags.clear()
-            table = _option_tags(self._world, OptionLayout(self._world.n_vendors), vendor_tag)
+            table = _option_tags(self._layout, self._home_sale, vendor_tag)
             table.setflags(write=False)
             seen = self._tags[id(vendor_tag)] = (vendor_tag, table)  # kept alive: its id stays unique
         return seen[1]
 
 
-@functools.lru_cache(maxsize=16)
+@per_world()
 def route_prices(world: World) -> RoutePrices:
-    """The world's :class:`RoutePrices`, one per world in the process."""
+    """The world's :class:`RoutePrices`, kept as long as the world."""
     return RoutePrices(world)
 
 
@@ -255,7 +249,7 @@ def _option_appeal(layout: OptionLayout, params: ModelParameters, market: Market
     return _option_scale(world, market.public_availability) * layout.table(n_c, *powered, 0.0)
 
 
-@functools.lru_cache(maxsize=64)
+@per_world(maxsize=4)
 def _option_scale(world: World, public_availability: float) -> np.ndarray:
     """Each option's attraction scale, ``[C, L, O]`` (read-only, kept per world and availability):
     for vendor and conversion options the vendor's market presence in the layer times
@@ -269,11 +263,11 @@ def _option_scale(world: World, public_availability: float) -> np.ndarray:
     return scale
 
 
-def _option_tags(world: World, layout: OptionLayout, vendor_tag: np.ndarray) -> np.ndarray:
+def _option_tags(layout: OptionLayout, home_sale: np.ndarray, vendor_tag: np.ndarray) -> np.ndarray:
     """``[C, L, O]`` route tags from the vendors' tags ``[V, C, I]``; a vendor's sales (direct or
-    converted) in its own home country are home-market sales."""
+    converted) in its own home country (``home_sale[v, c]``) are home-market sales."""
     tag = layout.tags(layout.vendor_block(vendor_tag))
-    home = np.tile(world.home_sale.T[:, None, :], (1, 1, 2))  # [C, 1, 2V]
+    home = np.tile(home_sale.T[:, None, :], (1, 1, 2))  # [C, 1, 2V]
     tag[:, :, : layout.converted.stop] = np.where(home, HOME, tag[:, :, : layout.converted.stop])
     return tag
 

@@ -6,14 +6,12 @@ and supplier counts, market shares, the public-copy share of training data).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from model.market import Procurement
 from model.parameters import ModelParameters
 from model.vocabulary import LAYER_INDEX, ROUTE_INDEX
-from model.world import World
+from model.world import World, per_world
 
 ALG_1N = LAYER_INDEX["algorithm_1n"]
 
@@ -63,7 +61,7 @@ def observe(world: World, params: ModelParameters, capability: np.ndarray, resul
     return out
 
 
-@functools.lru_cache(maxsize=32)
+@per_world()
 def _keys(world: World) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Column names: reach per home country, reach per vendor, revenue share per vendor."""
     return (
@@ -73,13 +71,13 @@ def _keys(world: World) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ..
     )
 
 
-@functools.lru_cache(maxsize=32)
+@per_world()
 def _home_of(world: World) -> np.ndarray:
     """``[V, E]``: 1 where the vendor's home is the exporter."""
     return (world.vendor_exporter[:, None] == np.arange(len(world.exporters))[None, :]).astype(float)
 
 
-@functools.lru_cache(maxsize=32)
+@per_world()
 def _nation_home(world: World) -> np.ndarray:
     """``[C, E]`` bool: the country is the exporter."""
     return np.arange(world.n_countries)[:, None] == world.exporters[None, :]

@@ -1,5 +1,6 @@
 """Layer 2: the world — countries, vendors, hubs, the trade network and the route table."""
 
+from model.world.derived import forget_derived, per_world
 from model.world.overrides import CountryOverride, VendorOverride, WorldOverrides
 from model.world.restraint import VoluntaryRestraint
 from model.world.world import WORLD_PARAMETERS, World, build_world, forget_shared_tables
@@ -12,5 +13,7 @@ __all__ = [
     "World",
     "WorldOverrides",
     "build_world",
+    "forget_derived",
     "forget_shared_tables",
+    "per_world",
 ]

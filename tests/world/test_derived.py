@@ -1,0 +1,64 @@
+"""Values derived from a world live as long as the world, and a process keeps a bounded number of worlds."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import numpy as np
+
+from model import ControlRegimeModel, build_world
+from model.calibration import load_spec
+from model.market import route_prices
+from model.parameters import default_parameters
+from model.simulation import model as simulation
+from model.simulation.model import WORLDS_KEPT, dispose, world_for
+from model.world import forget_derived, per_world
+
+
+def test_a_value_is_worked_out_once_per_world_and_arguments(tiny_world):
+    calls = []
+
+    @per_world(maxsize=2)
+    def scaled(world, factor):
+        calls.append(factor)
+        return world.population * factor
+
+    first = scaled(tiny_world, 2.0)
+    assert scaled(tiny_world, 2.0) is first and calls == [2.0]
+    np.testing.assert_array_equal(first, tiny_world.population * 2.0)
+    scaled(tiny_world, 3.0)
+    scaled(tiny_world, 2.0)  # now the most recently used
+    scaled(tiny_world, 4.0)  # forgets 3.0, the least recently used
+    scaled(tiny_world, 2.0)
+    scaled(tiny_world, 3.0)
+    assert calls == [2.0, 3.0, 4.0, 3.0]
+    other = build_world()
+    assert scaled(other, 2.0) is not first and calls[-1] == 2.0
+    forget_derived()
+    assert scaled(tiny_world, 2.0) is not first
+
+
+def test_what_is_derived_from_a_world_does_not_keep_it_alive():
+    world = build_world()
+    prices = weakref.ref(route_prices(world))
+    run = ControlRegimeModel(world=world, policies="wassenaar", rng=1, collect_agents=False)
+    run.run()
+    dispose(run)  # a finished model no longer holds its world
+    gone = weakref.ref(world)
+    simulation._SETUPS.clear()  # the run's setup holds its world; nothing else may
+    del world
+    gc.collect()
+    assert gone() is None and prices() is None
+
+
+def test_a_process_keeps_at_most_its_bound_of_worlds():
+    spec = load_spec()
+    base = default_parameters()
+    rng = np.random.default_rng(7)
+    first = weakref.ref(world_for(spec.parameters(base, {f.key: f.low for f in spec.free})))
+    for _ in range(WORLDS_KEPT):
+        world_for(spec.parameters(base, {f.key: rng.uniform(f.low, f.high) for f in spec.free}))
+    gc.collect()
+    assert first() is None
+    assert len(simulation._WORLDS) == WORLDS_KEPT
