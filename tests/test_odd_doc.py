@@ -26,6 +26,7 @@ from model.policy.config import (
     Window,
 )
 from model.simulation import ControlRegimeModel
+from model.simulation.model import SETUPS_KEPT, WORLDS_KEPT
 from model.vocabulary import ROUTES
 from model.world.restraint import VoluntaryRestraint
 
@@ -129,3 +130,7 @@ def test_run_setting_defaults_match_the_model(rows: dict[str, str], name: str):
     default = inspect.signature(ControlRegimeModel.__init__).parameters[name].default
     assert name in rows, f"no run-settings row for `{name}` in docs/ODD.md"
     assert rows[name].split()[0] == str(default), (name, rows[name])
+
+
+def test_the_process_cache_bounds_are_the_codes(text: str):
+    assert f"keeps the {WORLDS_KEPT} worlds and the {SETUPS_KEPT} run setups it used last" in " ".join(text.split())
