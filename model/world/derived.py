@@ -1,6 +1,6 @@
 """What is worked out from a world once and kept for as long as that world lives.
 
-A value derived from a :class:`~model.world.World` (its route prices, its column names, its
+A value derived from a :class:`model.world.World` (its route prices, its column names, its
 attraction scales) is kept beside the world, not in a process-wide table of its own: when the
 process forgets a world (``model.simulation.world_for`` keeps a few, least recently used first) and
 no running model holds it, everything derived from it goes with it. A table keyed by the world
