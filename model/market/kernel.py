@@ -13,6 +13,7 @@ it shares the qualities, the option scales and every uncontrolled option's attra
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -130,36 +131,40 @@ class RoutePrices:
         self._cheapest: LRUCache[bytes, tuple[np.ndarray, np.ndarray]] = LRUCache(self.MAX_PATTERNS)
         self._by_array: LRUCache[int, tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = LRUCache(self.MAX_PATTERNS)
         self._tags: LRUCache[int, tuple[np.ndarray, np.ndarray]] = LRUCache(self.MAX_PATTERNS)
+        self._lock = threading.Lock()  # runs on a threaded executor share a world's route prices
         self._layout = OptionLayout(world.n_vendors)
         self._home_sale = world.home_sale  # not the world: a value kept per world must not hold it
 
     def cheapest(self, available: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(route, price)``, each ``[V, C, I]``: the cheapest available route (-1, inf: none).
         Do not write to them: they are shared by every run on the world."""
-        seen = self._by_array.get(id(available))
-        if seen is not None and seen[0] is available:  # the same array as before (a cached policy state)
-            return seen[1]
-        key = available.tobytes()
-        if key not in self._cheapest:
-            price = np.where(available, self.base[..., None], np.inf)  # [V, R, C, I]
-            route = np.argmin(price, axis=1)
-            best = np.take_along_axis(price, route[:, None], axis=1)[:, 0]
-            route = np.where(np.isfinite(best), route, -1)
-            route.setflags(write=False)
-            best.setflags(write=False)
-            self._cheapest[key] = (route, best)
-        self._by_array[id(available)] = (available, self._cheapest[key])  # kept alive: its id stays unique
-        return self._cheapest[key]
+        with self._lock:
+            seen = self._by_array.get(id(available))
+            if seen is not None and seen[0] is available:  # the same array as before (a cached policy state)
+                return seen[1]
+            key = available.tobytes()
+            cheapest = self._cheapest.get(key)
+            if cheapest is None:
+                price = np.where(available, self.base[..., None], np.inf)  # [V, R, C, I]
+                route = np.argmin(price, axis=1)
+                best = np.take_along_axis(price, route[:, None], axis=1)[:, 0]
+                route = np.where(np.isfinite(best), route, -1)
+                route.setflags(write=False)
+                best.setflags(write=False)
+                cheapest = self._cheapest[key] = (route, best)
+            self._by_array[id(available)] = (available, cheapest)  # kept alive: its id stays unique
+            return cheapest
 
     def tags(self, vendor_tag: np.ndarray) -> np.ndarray:
         """The ``[C, L, O]`` route tags of the options when no sale is controlled, from the vendors'
         tags ``[V, C, I]`` (read-only: copy before changing it)."""
-        seen = self._tags.get(id(vendor_tag))
-        if seen is None or seen[0] is not vendor_tag:
-            table = _option_tags(self._layout, self._home_sale, vendor_tag)
-            table.setflags(write=False)
-            seen = self._tags[id(vendor_tag)] = (vendor_tag, table)  # kept alive: its id stays unique
-        return seen[1]
+        with self._lock:
+            seen = self._tags.get(id(vendor_tag))
+            if seen is None or seen[0] is not vendor_tag:
+                table = _option_tags(self._layout, self._home_sale, vendor_tag)
+                table.setflags(write=False)
+                seen = self._tags[id(vendor_tag)] = (vendor_tag, table)  # kept alive: its id stays unique
+            return seen[1]
 
 
 @per_world()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,8 @@ scenarios of the headline comparison (6), whose runs alternate between their set
 about 5 MB with its schedule's states and opening allocation."""
 
 _WORLDS: LRUCache[str, World] = LRUCache(WORLDS_KEPT)
+_SETUPS: LRUCache[tuple, RunSetup] = LRUCache(SETUPS_KEPT)
+_CACHES_LOCK = threading.Lock()  # runs on a threaded executor share the caches
 
 
 def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) -> World:
@@ -64,10 +67,11 @@ def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) 
     parameter set with the same :data:`model.world.WORLD_PARAMETERS`)."""
     overrides = overrides or WorldOverrides()
     key = params.model_dump_json(include=set(WORLD_PARAMETERS)) + overrides.model_dump_json()
-    world = _WORLDS.get(key)
-    if world is None:
-        world = _WORLDS[key] = build_world(params, overrides)
-    return world
+    with _CACHES_LOCK:
+        world = _WORLDS.get(key)
+        if world is None:
+            world = _WORLDS[key] = build_world(params, overrides)
+        return world
 
 
 @dataclass
@@ -89,25 +93,25 @@ class RunSetup:
         return self._settled[id(state)]
 
 
-_SETUPS: LRUCache[tuple, RunSetup] = LRUCache(SETUPS_KEPT)
-
 
 def setup_for(world: World, policies: PolicySet, params: ModelParameters, calendar: Calendar, warmup: int,
               horizon: int) -> RunSetup:
     """The :class:`RunSetup` of these settings, built once per process and then reused."""
     key = (id(world), policies.model_dump_json(), params.model_dump_json(), calendar, warmup, horizon)
-    setup = _SETUPS.get(key)
-    if setup is None or setup.world is not world:
-        setup = _SETUPS[key] = RunSetup(world, PolicySchedule(world, policies, params, calendar, warmup, horizon))
-    return setup
+    with _CACHES_LOCK:
+        setup = _SETUPS.get(key)
+        if setup is None or setup.world is not world:
+            setup = _SETUPS[key] = RunSetup(world, PolicySchedule(world, policies, params, calendar, warmup, horizon))
+        return setup
 
 
 def clear_process_caches() -> None:
     """Forget the worlds (and the tables they share), run setups and what was derived from worlds
     (route tables among them) this process has built (the next run builds its own, as in a fresh
     process)."""
-    _WORLDS.clear()
-    _SETUPS.clear()
+    with _CACHES_LOCK:
+        _WORLDS.clear()
+        _SETUPS.clear()
     forget_derived()
     forget_shared_tables()
 

@@ -10,6 +10,7 @@ itself, such as :func:`functools.lru_cache`, would keep every world it has seen 
 from __future__ import annotations
 
 import functools
+import threading
 import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -20,25 +21,30 @@ from model.world.world import World
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_TABLES: list[weakref.WeakKeyDictionary[World, Any]] = []
+_TABLES: list[tuple[weakref.WeakKeyDictionary[World, LRUCache], threading.Lock]] = []
+_MISSING = object()
 
 
 def per_world(maxsize: int = 1) -> Callable[[F], F]:
     """Cache ``function(world, *args)`` for as long as ``world`` lives: one value per world and
-    ``args`` (hashable), at most ``maxsize`` per world, least recently used forgotten first."""
+    ``args`` (hashable), at most ``maxsize`` per world, least recently used forgotten first. Safe to
+    call from several threads (runs on a threaded executor)."""
 
     def decorate(function: F) -> F:
         tables: weakref.WeakKeyDictionary[World, LRUCache] = weakref.WeakKeyDictionary()
-        _TABLES.append(tables)
+        lock = threading.Lock()
+        _TABLES.append((tables, lock))
 
         @functools.wraps(function)
         def cached(world: World, *args: Any) -> Any:
-            table = tables.get(world)
-            if table is None:
-                table = tables[world] = LRUCache(maxsize)
-            if args not in table:
-                table[args] = function(world, *args)
-            return table[args]
+            with lock:
+                table = tables.get(world)
+                if table is None:
+                    table = tables[world] = LRUCache(maxsize)
+                value = table.get(args, _MISSING)
+                if value is _MISSING:
+                    value = table[args] = function(world, *args)
+                return value
 
         return cast(F, cached)
 
@@ -48,5 +54,6 @@ def per_world(maxsize: int = 1) -> Callable[[F], F]:
 def forget_derived() -> None:
     """Forget every value derived by a :func:`per_world` function (the next call works it out again,
     as in a fresh process)."""
-    for tables in _TABLES:
-        tables.clear()
+    for tables, lock in _TABLES:
+        with lock:
+            tables.clear()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import sys
+import threading
 import weakref
 
 import numpy as np
@@ -62,3 +64,33 @@ def test_a_process_keeps_at_most_its_bound_of_worlds():
     gc.collect()
     assert first() is None
     assert len(simulation._WORLDS) == WORLDS_KEPT
+
+
+def test_threads_share_a_cache_safely(tiny_world):
+    """Runs on a threaded executor share the per-world caches; the least-recently-used tables behind
+    them are not thread-safe alone (a lookup between another thread's check and eviction fails)."""
+    interval = sys.getswitchinterval()
+
+    @per_world(maxsize=2)
+    def doubled(world, k):
+        return 2 * k
+
+    errors: list[str] = []
+
+    def work(seed: int) -> None:
+        try:
+            for k in np.random.default_rng(seed).integers(0, 5, 40_000).tolist():
+                assert doubled(tiny_world, k) == 2 * k
+        except Exception as error:  # any failure in a thread is the finding
+            errors.append(repr(error))
+
+    sys.setswitchinterval(1e-7)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=work, args=(seed,)) for seed in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
