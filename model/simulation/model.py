@@ -93,7 +93,6 @@ class RunSetup:
         return self._settled[id(state)]
 
 
-
 def setup_for(world: World, policies: PolicySet, params: ModelParameters, calendar: Calendar, warmup: int,
               horizon: int) -> RunSetup:
     """The :class:`RunSetup` of these settings, built once per process and then reused."""
