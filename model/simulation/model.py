@@ -55,7 +55,7 @@ route prices and 0.3 MB for each availability pattern's cheapest routes."""
 SETUPS_KEPT = 12
 """How many :class:`RunSetup` a process keeps, least recently used forgotten first: twice the
 scenarios of the headline comparison (6), whose runs alternate between their setups. A setup is
-about 5 MB with its schedule's states and opening allocation."""
+about 5 MB with its schedule's states and opening allocation, and holds its world."""
 
 _WORLDS: LRUCache[str, World] = LRUCache(WORLDS_KEPT)
 _SETUPS: LRUCache[tuple, RunSetup] = LRUCache(SETUPS_KEPT)

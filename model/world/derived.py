@@ -3,8 +3,9 @@
 A value derived from a :class:`model.world.World` (its route prices, its column names, its
 attraction scales) is kept beside the world, not in a process-wide table of its own: when the
 process forgets a world (``model.simulation.world_for`` keeps a few, least recently used first) and
-no running model holds it, everything derived from it goes with it. A table keyed by the world
-itself, such as :func:`functools.lru_cache`, would keep every world it has seen alive instead.
+no run setup or running model holds it, everything derived from it goes with it. A table keyed by
+the world itself, such as :func:`functools.lru_cache`, would keep as many worlds alive as it has
+entries, whether the process still uses them or not.
 """
 
 from __future__ import annotations
