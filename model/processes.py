@@ -35,7 +35,7 @@ ARROW_POOL = "system"
 """The Arrow memory pool of the tool's command line: the C allocator. Arrow's default (mimalloc)
 keeps per-thread pages once tables of a few thousand rows have been written and read (pandas keeps
 its text columns in Arrow memory too), which puts a 2,000-run sweep's peak memory about 7% (18 MB)
-above a 200-run sweep's, and a 5,000-run sweep's 4-5% above that; on the C allocator the three peak
+above a 200-run sweep's, and a 5,000-run sweep's 4-6% above that; on the C allocator the three peak
 within 3%, and runs and ``python run.py`` take the same time (README, "Performance")."""
 
 
