@@ -4,6 +4,7 @@ warm caches, any order), serially and in worker processes."""
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from model.experiment import RunSpec, execute, replicate_seeds, run_ensemble, run_one
 from model.parameters import default_parameters
 from model.simulation import clear_process_caches
+from model.simulation.model import WORLDS_KEPT
 
 PRESETS = ["none", "unilateral_us", "unilateral_us_extraterritorial", "us_eu", "wassenaar", "global_with_china"]
 
@@ -73,3 +75,23 @@ def test_runs_in_worker_processes_are_the_same_as_serial_runs():
     assert serial.keys() == pooled.keys()
     for run_id, record in serial.items():
         assert_same_record(record, pooled[run_id])
+
+
+def test_runs_on_threads_over_more_worlds_than_a_process_keeps_are_the_same_as_serial_runs():
+    """Threads share the process caches (bounded, least recently used forgotten first) while they
+    fill and evict them; every run's numbers must still be its serial ones."""
+    base = default_parameters()
+    specs = [
+        RunSpec(f"w{k}-{policies}", "worlds", "policy", 0, seed,
+                {"policies": policies, "horizon": 8,
+                 "parameters": base.model_copy(update={"price_factor_by_home": {"CHN": 0.8 + 0.05 * k}})})
+        for k in range(WORLDS_KEPT + 4)
+        for policies, seed in (("wassenaar", replicate_seeds(k, 1)[0]), ("none", replicate_seeds(k, 1)[0]))
+    ]
+    serial = {r.spec.run_id: r for r in execute(specs, "serial")}
+    clear_process_caches()
+    with ThreadPoolExecutor(3) as pool:
+        threaded = {r.spec.run_id: r for r in execute(specs, pool)}
+    assert serial.keys() == threaded.keys()
+    for key, record in serial.items():
+        assert_same_record(record, threaded[key])
