@@ -14,7 +14,7 @@ from model.calibration import load_spec
 from model.market import route_prices
 from model.parameters import default_parameters
 from model.simulation import model as simulation
-from model.simulation.model import WORLDS_KEPT, dispose, world_for
+from model.simulation.model import WORLDS_KEPT, clear_process_caches, dispose, world_for
 from model.world import forget_derived, per_world
 
 
@@ -55,6 +55,7 @@ def test_what_is_derived_from_a_world_does_not_keep_it_alive():
 
 
 def test_a_process_keeps_at_most_its_bound_of_worlds():
+    clear_process_caches()  # no setup from an earlier test holds a world
     spec = load_spec()
     base = default_parameters()
     rng = np.random.default_rng(7)
