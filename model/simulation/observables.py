@@ -16,7 +16,7 @@ from model.world import World, per_world
 ALG_1N = LAYER_INDEX["algorithm_1n"]
 
 
-def vendor_spend(world: World, result: Procurement) -> np.ndarray:
+def vendor_spend(result: Procurement) -> np.ndarray:
     """``[C, L, V]`` spending of each country on each vendor per layer (conversions under 1:N)."""
     return result.layout.per_vendor(result.actual.spend)
 
@@ -46,7 +46,7 @@ def observe(world: World, params: ModelParameters, capability: np.ndarray, resul
     vendors are one supplier with their shares added), vendor revenue shares, and the share of
     training data (all buyers) that came from public copies."""
     out: dict[str, float] = {"adopters": int((capability >= params.adoption_threshold).sum())}
-    spend = vendor_spend(world, result)  # [C, L, V]
+    spend = vendor_spend(result)  # [C, L, V]
     share = algorithm_share(spend)  # [C, V]
     supplied = reached(params, capability, share, world.home_sale.T)
     by_home = reached(params, capability, share @ _home_of(world), _nation_home(world))  # [C, E]
