@@ -10,7 +10,7 @@ from model.policy.config import (
     PolicySet,
 )
 from model.policy.presets import PRESETS, preset
-from model.policy.schedule import PolicySchedule, PolicyState
+from model.policy.schedule import PolicySchedule, PolicyState, ScheduleParameters
 from model.world.restraint import VoluntaryRestraint
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "PolicySchedule",
     "PolicySet",
     "PolicyState",
+    "ScheduleParameters",
     "VoluntaryRestraint",
     "preset",
 ]

@@ -7,7 +7,7 @@ the set of instruments in force, so a run computes only a handful of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -17,6 +17,21 @@ from model.parameters import ModelParameters
 from model.policy.config import Agreement, Destinations, Member, PolicySet, Window
 from model.vocabulary import ITEM_INDEX, ITEMS
 from model.world import VoluntaryRestraint, World
+
+
+@dataclass(frozen=True)
+class ScheduleParameters:
+    """The behavioural parameters a :class:`PolicySchedule` reads, and so the only ones its states
+    depend on: runs whose parameters differ elsewhere share a schedule."""
+
+    hub_cooperation_gain: float
+    information_sharing_gain: float
+    data_persistence: float
+
+    @classmethod
+    def of(cls, params: ModelParameters) -> ScheduleParameters:
+        """These parameters' values in ``params``."""
+        return cls(**{f.name: getattr(params, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,7 +57,8 @@ class PolicyState:
 
 
 class PolicySchedule:
-    """A policy set checked against a world, answering the arrays in force at any step."""
+    """A policy set checked against a world, answering the arrays in force at any step. Of the
+    parameters it keeps only their :class:`ScheduleParameters`."""
 
     def __init__(
         self,
@@ -55,7 +71,7 @@ class PolicySchedule:
     ) -> None:
         self.world = world
         self.policies = policies
-        self.params = params
+        self.params = ScheduleParameters.of(params)
         self.calendar = calendar
         self.warmup = warmup
         self.horizon = horizon
@@ -177,10 +193,12 @@ class PolicySchedule:
 
     # --- arrays ------------------------------------------------------------------------------
     def state(self, step: int) -> PolicyState:
-        """The arrays in force at ``step`` (0-based); worked out once per step."""
-        if step not in self._by_step:
-            self._by_step[step] = self._state(step)
-        return self._by_step[step]
+        """The arrays in force at ``step`` (0-based); worked out once per step. Every call for a step
+        returns the same object, also when threads ask at once (the one stored first)."""
+        state = self._by_step.get(step)
+        if state is None:
+            state = self._by_step.setdefault(step, self._state(step))
+        return state
 
     def _state(self, step: int) -> PolicyState:
         p = self.policies
@@ -191,9 +209,10 @@ class PolicySchedule:
             tuple(self._in_force(c, step) for c in p.data_access),
             tuple(self._restraint_in_force(r, step) for r in self._restraints),
         )
-        if signature not in self._cache:
-            self._cache[signature] = self._build(*signature)
-        return self._cache[signature]
+        state = self._cache.get(signature)
+        if state is None:
+            state = self._cache.setdefault(signature, self._build(*signature))
+        return state
 
     def _build(self, national, et_on, members, data_on, restraint_on) -> PolicyState:
         w, p, prm = self.world, self.policies, self.params

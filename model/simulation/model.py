@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,7 @@ from model.market import (
 from model.market.indexing import nonzero
 from model.market.options import CONVERTED_ITEM
 from model.parameters import ModelParameters, default_parameters, over_defaults
-from model.policy import PolicySchedule, PolicySet, PolicyState, preset
+from model.policy import PolicySchedule, PolicySet, PolicyState, ScheduleParameters, preset
 from model.simulation.agents import Country, Vendor
 from model.simulation.observables import observe
 from model.simulation.reporters import ArrayDataCollector
@@ -54,10 +55,13 @@ route prices and 0.3 MB for each availability pattern's cheapest routes."""
 
 SETUPS_KEPT = 12
 """How many :class:`RunSetup` a process keeps, least recently used forgotten first: twice the
-scenarios of the headline comparison (6), whose runs alternate between their setups. A setup is
-about 5 MB with its schedule's states and opening allocation, and holds its world."""
+scenarios of the headline comparison (6), whose runs alternate between their setups. A setup's
+opening allocation is about 1 MB; its settled schedule, which setups differing only in parameters
+the schedule does not read share, about 3 MB (its states and what they settle), and holds its
+world."""
 
 _WORLDS: LRUCache[str, World] = LRUCache(WORLDS_KEPT)
+_SCHEDULES: weakref.WeakValueDictionary[tuple, SettledSchedule] = weakref.WeakValueDictionary()  # of kept setups
 _SETUPS: LRUCache[tuple, RunSetup] = LRUCache(SETUPS_KEPT)
 _CACHES_LOCK = threading.Lock()  # runs on a threaded executor share the caches
 
@@ -75,32 +79,49 @@ def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) 
 
 
 @dataclass
-class RunSetup:
-    """What every run of one world, policy set, parameter set and calendar shares: the policy
-    schedule (with its per-state arrays), what each state settles before the draws (route tags,
-    best diversions) and the opening allocation (it draws no random number)."""
+class SettledSchedule:
+    """A policy schedule (with its per-state arrays) and what each of its states settles before the
+    draws (route tags, best diversions). Shared by every run of one world, policy set, calendar and
+    :class:`~model.policy.ScheduleParameters`, whatever its other parameters."""
 
     world: World
     schedule: PolicySchedule
-    start: Procurement | None = None
     _settled: dict[int, StateAccess] = field(default_factory=dict)
 
     def state_access(self, state: PolicyState) -> StateAccess:
-        """:func:`model.market.state_access` at ``state`` (one of this setup's schedule's states,
-        which the schedule keeps, so its id is not reused)."""
-        if id(state) not in self._settled:
-            self._settled[id(state)] = state_access(self.world, state, route_prices(self.world).base)
-        return self._settled[id(state)]
+        """:func:`model.market.state_access` at ``state`` (one of this schedule's states, which it
+        keeps, so its id is not reused)."""
+        settled = self._settled.get(id(state))
+        if settled is None:
+            settled = self._settled.setdefault(
+                id(state), state_access(self.world, state, route_prices(self.world).base))
+        return settled
+
+
+@dataclass
+class RunSetup:
+    """What every run of one world, policy set, parameter set and calendar shares: the settled
+    schedule (shared further, see :class:`SettledSchedule`) and the opening allocation (it draws
+    no random number)."""
+
+    settled: SettledSchedule
+    start: Procurement | None = None
 
 
 def setup_for(world: World, policies: PolicySet, params: ModelParameters, calendar: Calendar, warmup: int,
               horizon: int) -> RunSetup:
     """The :class:`RunSetup` of these settings, built once per process and then reused."""
-    key = (id(world), policies.model_dump_json(), params.model_dump_json(), calendar, warmup, horizon)
+    common = (id(world), policies.model_dump_json(), calendar, warmup, horizon)
+    key = (*common, params.model_dump_json())
+    schedule_key = (*common, ScheduleParameters.of(params))
     with _CACHES_LOCK:
         setup = _SETUPS.get(key)
-        if setup is None or setup.world is not world:
-            setup = _SETUPS[key] = RunSetup(world, PolicySchedule(world, policies, params, calendar, warmup, horizon))
+        if setup is None or setup.settled.world is not world:
+            settled = _SCHEDULES.get(schedule_key)
+            if settled is None or settled.world is not world:
+                schedule = PolicySchedule(world, policies, params, calendar, warmup, horizon)
+                settled = _SCHEDULES[schedule_key] = SettledSchedule(world, schedule)
+            setup = _SETUPS[key] = RunSetup(settled)
         return setup
 
 
@@ -110,6 +131,7 @@ def clear_process_caches() -> None:
     process)."""
     with _CACHES_LOCK:
         _WORLDS.clear()
+        _SCHEDULES.clear()
         _SETUPS.clear()
     forget_derived()
     forget_shared_tables()
@@ -155,8 +177,8 @@ class ControlRegimeModel(mesa.Model):
         self.calendar = Calendar(start_date, steps_per_year)
         self.target_threshold = target_threshold
         setup = setup_for(self.world, self.policies, parameters, self.calendar, warmup, horizon)
-        self._setup = setup
-        self.schedule_ = setup.schedule
+        self._settled = setup.settled
+        self.schedule_ = setup.settled.schedule
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
         self._init_state(setup)
         agent_ids = {
@@ -238,7 +260,7 @@ class ControlRegimeModel(mesa.Model):
         self.budget = self._budget()
 
         draws = Draws.draw(w, len(ITEMS), self.streams["licence"], self.streams["enforcement"])  # 3-4. market
-        access = resolve_access(w, state, draws, self.base_price, self._setup.state_access(state))
+        access = resolve_access(w, state, draws, self.base_price, self._settled.state_access(state))
         market = self._market(t, state.public_copy_availability)
         result = procure(w, p, market, access, self.prices)
         self.procurement = result

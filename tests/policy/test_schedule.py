@@ -1,0 +1,97 @@
+"""A policy schedule depends on its ScheduleParameters alone, and answers one state object per step."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+from model import DataAccessControl, build_world
+from model.dates import Calendar
+from model.parameters import default_parameters
+from model.policy import PolicySchedule, ScheduleParameters, preset
+
+ARRAYS = ("requires", "approval", "enforcement", "hub_slip", "available", "controlling")
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def policies(world):
+    """An agreement that shares information, with hub members, and a takedown of hosted datasets:
+    every parameter the schedule reads acts on its states."""
+    wassenaar = preset("wassenaar", world)
+    return wassenaar.model_copy(update={"data_access": [DataAccessControl(jurisdiction="USA", take_down_hosted=True)]})
+
+
+def states(world, policies, params) -> list:
+    schedule = PolicySchedule(world, policies, params, Calendar(), warmup=4, horizon=12)
+    return [schedule.state(t) for t in (0, 11)]
+
+
+def same(a, b) -> bool:
+    return a.public_copy_availability == b.public_copy_availability and all(
+        np.array_equal(getattr(a, name), getattr(b, name)) for name in ARRAYS)
+
+
+def test_states_depend_on_no_parameter_outside_schedule_parameters(world, policies):
+    """Setups whose parameters differ elsewhere share a schedule (model.simulation.model.setup_for)."""
+    base = default_parameters()
+    reference = states(world, policies, base)
+    read = {f.name for f in dataclasses.fields(ScheduleParameters)}
+    for name, value in base.model_dump().items():
+        if name in read or isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        other = states(world, policies, base.model_copy(update={name: value * 0.5 + 0.25}))
+        assert all(same(a, b) for a, b in zip(reference, other)), name
+
+
+@pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(ScheduleParameters)])
+def test_every_schedule_parameter_acts_on_the_states_in_force(world, policies, name):
+    base = default_parameters()
+    before, after = states(world, policies, base)
+    moved = states(world, policies, base.model_copy(update={name: getattr(base, name) * 0.5}))
+    assert same(before, moved[0])  # nothing in force before the warm-up ends
+    assert not same(after, moved[1])
+
+
+def test_the_schedule_keeps_only_its_parameters(world, policies):
+    schedule = PolicySchedule(world, policies, default_parameters(), Calendar(), warmup=4, horizon=12)
+    assert schedule.params == ScheduleParameters.of(default_parameters())
+    with pytest.raises(AttributeError):
+        schedule.params.price_sensitivity  # noqa: B018  (a later reader must add it to the key)
+
+
+def ask_at_once(schedule, threads: int = 6) -> list[list[int]]:
+    """The ids of the states of steps 0-11 as each of ``threads`` threads, started together, sees them."""
+    barrier, answers = threading.Barrier(threads), []
+
+    def ask():
+        barrier.wait()
+        answers.append([id(schedule.state(t)) for t in range(12)])
+
+    workers = [threading.Thread(target=ask) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return answers
+
+
+def test_threads_asking_at_once_get_one_state_per_step(world, policies):
+    """Settled access is cached by the state's id, so a step must never be answered by two objects."""
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(5):
+            answers = ask_at_once(PolicySchedule(world, policies, default_parameters(), Calendar(), warmup=4,
+                                                 horizon=12))
+            assert len(answers) == 6 and all(a == answers[0] for a in answers)
+    finally:
+        sys.setswitchinterval(interval)

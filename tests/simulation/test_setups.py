@@ -1,0 +1,58 @@
+"""Run setups: parameter sets that differ only where the policy schedule does not read share its
+settled schedule; what a run computes does not depend on what the process had set up before."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pandas as pd
+
+from model import ControlRegimeModel, build_world
+from model.dates import Calendar
+from model.parameters import default_parameters
+from model.policy import preset
+from model.simulation import model as simulation
+from model.simulation.model import SETUPS_KEPT, clear_process_caches, setup_for
+
+
+def settled_schedule(world, params):
+    return setup_for(world, preset("wassenaar", world), params, Calendar(), 4, 12).settled
+
+
+def test_parameter_sets_share_a_settled_schedule_unless_a_schedule_parameter_differs():
+    world, base = build_world(), default_parameters()
+    first = setup_for(world, preset("wassenaar", world), base, Calendar(), 4, 12)
+    behavioural = setup_for(world, preset("wassenaar", world), base.model_copy(update={"price_sensitivity": 5.0}),
+                            Calendar(), 4, 12)
+    assert behavioural is not first and behavioural.settled is first.settled
+    assert settled_schedule(world, base.model_copy(update={"hub_cooperation_gain": 0.2})) is not first.settled
+    assert settled_schedule(build_world(), base) is not first.settled  # another world object
+
+
+def test_a_run_on_a_shared_schedule_equals_a_run_on_its_own():
+    params = default_parameters().model_copy(update={"price_sensitivity": 3.0, "learning_rate": 0.2})
+
+    def run():
+        return ControlRegimeModel(policies="wassenaar", parameters=params, rng=3, horizon=12, collect_agents=False)
+
+    clear_process_caches()
+    alone = run().run().timeseries()
+    clear_process_caches()
+    other = ControlRegimeModel(policies="wassenaar", rng=3, horizon=12, collect_agents=False).run()  # settles states
+    shared = run()
+    assert shared._settled is other._settled
+    pd.testing.assert_frame_equal(shared.run().timeseries(), alone)
+
+
+def test_a_settled_schedule_lives_as_long_as_a_kept_setup_uses_it():
+    clear_process_caches()
+    world, base = build_world(), default_parameters()
+    first = weakref.ref(settled_schedule(world, base))
+    for k in range(SETUPS_KEPT - 1):  # setups that share the first's schedule
+        assert settled_schedule(world, base.model_copy(update={"learning_rate": 0.01 * (k + 1)})) is first()
+    for k in range(SETUPS_KEPT):  # as many that do not
+        settled_schedule(world, base.model_copy(update={"hub_cooperation_gain": 0.01 * (k + 1)}))
+    gc.collect()
+    assert first() is None
+    assert len(simulation._SCHEDULES) == SETUPS_KEPT
