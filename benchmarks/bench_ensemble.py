@@ -8,6 +8,10 @@
    (:func:`model.experiment.run_ensemble`, which shares them).
 2. Through 2 worker processes: twice as many runs sent one per job against ensembles of
    ``ENSEMBLE_RUNS`` per job (what :func:`model.experiment.execute` does).
+3. In one process, from cold caches: an ensemble of ``--runs`` runs each with its own
+   ``price_sensitivity`` (the points of a sweep over behavioural parameters: they share the world and
+   the settled policy schedule, and each builds its opening allocation) against ``--runs`` replicates
+   of one parameter set.
 
 Best of ``--rounds`` alternating rounds each (CPU time in one process, wall time on 2 processes). The records are the same either way (checked here
 for the first case; ``tests/test_ensemble.py`` checks a random sample).
@@ -30,6 +34,19 @@ def specs(n: int) -> list[RunSpec]:
     kwargs = load_scenario(SCENARIO_DIR / "unilateral_us.toml").model_kwargs()
     return [RunSpec(f"r{k}", "unilateral_us", "policy", k, seed, kwargs)
             for k, seed in enumerate(replicate_seeds(12, n))]
+
+
+def behavioural_points(n: int) -> list[RunSpec]:
+    """``n`` runs of ``unilateral_us``, each with its own ``price_sensitivity`` (3 to 5)."""
+    kwargs = load_scenario(SCENARIO_DIR / "unilateral_us.toml").model_kwargs()
+    points = [kwargs | {"parameters": kwargs["parameters"].model_copy(update={"price_sensitivity": 3.0 + 2.0 * k / n})}
+              for k in range(n)]
+    return [RunSpec(f"p{k}", "unilateral_us", "policy", k, 12, point) for k, point in enumerate(points)]
+
+
+def cold_ensemble(batch: list[RunSpec]) -> None:
+    clear_process_caches()
+    run_ensemble(batch)
 
 
 def singly(batch: list[RunSpec]) -> list:
@@ -76,6 +93,13 @@ def main() -> None:
     best = best_of(args.rounds, {"single": lambda: pooled(twice, 1), "ensemble": lambda: pooled(twice, per_job)})
     print(f"{2 * args.runs} runs on 2 processes: one run per job {best['single']:.2f} s, ensembles of {per_job} "
           f"{best['ensemble']:.2f} s: {best['single'] / best['ensemble']:.2f}x")
+    points = behavioural_points(args.runs)
+    best = best_of(args.rounds, {"replicates": lambda: cold_ensemble(batch), "points": lambda: cold_ensemble(points)},
+                   clock=time.process_time)
+    extra = (best["points"] - best["replicates"]) / args.runs
+    print(f"{args.runs} runs in one process from cold caches, CPU time: replicates of one parameter set "
+          f"{best['replicates']:.2f} s, each run a new behavioural parameter set {best['points']:.2f} s: "
+          f"{extra * 1e3:+.1f} ms per run ({best['points'] / best['replicates'] - 1:+.1%})")
     print(f"  (load average of the machine afterwards: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 

@@ -104,7 +104,9 @@ def run_ensemble(specs: Sequence[RunSpec]) -> list[RunRecord]:
     Runs of one world, policy set and parameter set share what does not depend on their random
     numbers, built once per process: the world and its route prices and cheapest routes, the
     policy schedule with its per-state arrays, and the opening allocation (see
-    :func:`model.simulation.model.setup_for`). Each run draws from its own streams, seeded from its
+    :func:`model.simulation.model.setup_for`); runs whose parameters differ only where the schedule
+    does not read (:class:`model.policy.ScheduleParameters`) share all but the opening allocation.
+    Each run draws from its own streams, seeded from its
     spec, so every record is identical to ``run_one(spec)``'s, alone or in any ensemble.
     """
     return [run_one(spec) for spec in specs]
