@@ -82,7 +82,7 @@ def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) 
 class SettledSchedule:
     """A policy schedule (with its per-state arrays) and what each of its states settles before the
     draws (route tags, best diversions). Shared by every run of one world, policy set, calendar and
-    :class:`~model.policy.ScheduleParameters`, whatever its other parameters."""
+    :class:`model.policy.ScheduleParameters`, whatever its other parameters."""
 
     world: World
     schedule: PolicySchedule
