@@ -27,6 +27,9 @@ CHECK_REPLICATIONS = 10
 UNCERTAINTY_POINTS = 8
 UNCERTAINTY_REPLICATIONS = 4
 HEADLINE = ("unilateral_us", "wassenaar", "global_with_china")
+VENDOR_SHARE = "vendor_share_"
+VENDOR_SHARE_YEAR = 2019  # the year the market-share targets are compared in
+VENDOR_ROWS = 8
 
 
 class Replications(NamedTuple):
@@ -41,10 +44,15 @@ def _scenario(name: str) -> Scenario:
     return load_scenario(SCENARIO_DIR / f"{name}.toml")
 
 
-def target_table(spec: CalibrationSpec, replications: int, executor: Any, progress: bool) -> pd.DataFrame:
-    """Each target against the calibrated baseline: mean and 95% interval over ``replications``."""
+def baseline_series(spec: CalibrationSpec, replications: int, executor: Any, progress: bool) -> pd.DataFrame:
+    """The time series of ``replications`` runs of the calibrated no-controls baseline over the
+    calibration's horizon."""
     base = _scenario("baseline").model_copy(update={"horizon": spec.settings.horizon})
-    series = compare([base], replications=replications, executor=executor, progress=progress).timeseries
+    return compare([base], replications=replications, executor=executor, progress=progress).timeseries
+
+
+def target_table(spec: CalibrationSpec, series: pd.DataFrame) -> pd.DataFrame:
+    """Each target against the baseline runs ``series``: mean and 95% interval over replications."""
     runs = pd.DataFrame([measure(run, spec.targets) for _, run in series.groupby("replicate", sort=True)])
     rows = []
     for t in spec.targets:
@@ -52,6 +60,17 @@ def target_table(spec: CalibrationSpec, replications: int, executor: Any, progre
         rows.append({"target": t.name, "source": t.source, "value": t.value, "tolerance": (t.low, t.high),
                      "model": mean, "model_low": low, "model_high": high, "within": t.low <= mean <= t.high})
     return pd.DataFrame(rows)
+
+
+def vendor_share_table(series: pd.DataFrame, year: int = VENDOR_SHARE_YEAR, rows: int = VENDOR_ROWS) -> pd.DataFrame:
+    """The ``rows`` vendors with the largest share of vendor revenue in ``year`` in the baseline runs
+    ``series`` (each run's mean over the year's steps): mean and 95% interval over replications."""
+    in_year = series[pd.to_datetime(series["date"]).dt.year == year]
+    columns = [c for c in series.columns if c.startswith(VENDOR_SHARE)]
+    shares = in_year.groupby("replicate")[columns].mean()
+    table = pd.DataFrame([(c.removeprefix(VENDOR_SHARE), *interval(shares[c])) for c in columns],
+                         columns=["vendor", "model", "model_low", "model_high"])
+    return table.sort_values("model", ascending=False, kind="stable").head(rows).reset_index(drop=True)
 
 
 def _variant(scenario: Scenario, name: str, **changes: Any) -> Scenario:
@@ -159,11 +178,12 @@ def write_validation_report(
     spec = load_spec()
     counts = Replications(replications or spec.settings.validation_replications,
                           replications or CHECK_REPLICATIONS, replications or UNCERTAINTY_REPLICATIONS)
-    targets = target_table(spec, counts.targets, executor, progress)
+    series = baseline_series(spec, counts.targets, executor, progress)
     checks = behavioural_checks(executor, progress, counts.checks)
     uncertainty = headline_uncertainty(spec, executor, progress, seed=_scenario("baseline").seed,
                                        replications=counts.uncertainty)
-    path.write_text(render(spec, targets, checks, uncertainty, counts))
+    path.write_text(render(spec, target_table(spec, series), vendor_share_table(series), checks, uncertainty,
+                           counts))
     return path
 
 
@@ -171,8 +191,8 @@ def _fmt(x: float) -> str:
     return f"{x / 1e9:.1f} bn" if abs(x) >= 1e6 else f"{x:.3g}"
 
 
-def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], uncertainty: pd.DataFrame,
-           replications: Replications) -> str:
+def render(spec: CalibrationSpec, targets: pd.DataFrame, vendors: pd.DataFrame, checks: list[dict],
+           uncertainty: pd.DataFrame, replications: Replications) -> str:
     """The report as Markdown."""
     commit = (git_commit() or {}).get("commit", "unknown")[:10]
     calibrated = CALIBRATED_FILE.read_text().splitlines()[1:3] if CALIBRATED_FILE.exists() else ["# not calibrated"]
@@ -213,6 +233,21 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, checks: list[dict], unc
         lines.append(f"| {t['target']} | {t['source']} | {_fmt(t['value'])} [{_fmt(lo)}, {_fmt(hi)}] | "
                      f"{_fmt(t['model'])} [{_fmt(t['model_low'])}, {_fmt(t['model_high'])}] | "
                      f"{'yes' if t['within'] else '**no**'} |")
+    lines += ["", f"## Vendor shares ({VENDOR_SHARE_YEAR})", "",
+              (f"The {len(vendors)} vendors with the largest share of vendor revenue (all layers) in the baseline, "
+               f"{VENDOR_SHARE_YEAR}: mean and 95% interval over the same {replications.targets} replications. "
+               "The public figures for single vendors are Hikvision about 26% of the world market, first in video "
+               "surveillance nine years running (Memoori; a&s Security 50, 2020), and Dahua second or third with "
+               "it (Frost & Sullivan 2019) (`model/data/README.md`). Only their sum is a target, so the fit may "
+               "split it between them either way. Calibrations with Hikvision's share as a target as well ranked "
+               "Hikvision first but then missed Huawei's or Hikvision's own AIGS reach: the Chinese vendors share "
+               "price, quality and ties, so a vendor's reach rises steeply with its 1:N presence wherever Chinese "
+               "vendors sell. Motorola Solutions is "
+               "the only US camera maker in the vendor table, and the home tie gives it nearly all of the large "
+               "US camera market."), "",
+              "| vendor | share [95% interval] |", "|---|---|"]
+    lines += [f"| {v['vendor']} | {v['model']:.1%} [{v['model_low']:.1%}, {v['model_high']:.1%}] |"
+              for _, v in vendors.iterrows()]
     lines += ["", "## Behavioural checks", "",
               f"Paired runs (policy and baseline on the same seeds), {replications.checks} replications each.", "",
               "| claim | measured | holds |", "|---|---|---|"]
