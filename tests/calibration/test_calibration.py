@@ -92,3 +92,22 @@ def test_a_calibration_that_cannot_run_says_why(tmp_path):
     with pytest.raises(ModelInputError, match="horizon"):  # horizon = warm-up: refused before any run
         calibrate(spec(horizon=4, rounds=[2]), base, seed=1, out=tmp_path / "cal", executor="serial",
                   progress=False)
+
+
+def test_budget_share_moves_world_spending_in_proportion_and_no_other_target():
+    """Budgets, stocks and the world reference stock scale alike, so capability, shares and reach
+    (ratios) do not move (docs/ODD.md 9, Calibration)."""
+    from model import ControlRegimeModel
+    from model.parameters import default_parameters
+
+    shipped = load_spec()
+    base = default_parameters()
+
+    def targets(budget_share: float) -> dict[str, float]:
+        params = base.model_copy(update={"budget_share": budget_share})
+        run = ControlRegimeModel(parameters=params, rng=4, horizon=shipped.settings.horizon, collect_agents=False)
+        return measure(run.run().timeseries(), shipped.targets)
+
+    before, after = targets(base.budget_share), targets(1.5 * base.budget_share)
+    assert after.pop("world_spending_2021") == pytest.approx(1.5 * before.pop("world_spending_2021"), rel=1e-9)
+    assert after == pytest.approx(before, rel=1e-9, abs=1e-12)
