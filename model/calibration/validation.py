@@ -238,13 +238,12 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, vendors: pd.DataFrame, 
                f"{VENDOR_SHARE_YEAR}: mean and 95% interval over the same {replications.targets} replications. "
                "The public figures for single vendors are Hikvision about 26% of the world market, first in video "
                "surveillance nine years running (Memoori; a&s Security 50, 2020), and Dahua second or third with "
-               "it (Frost & Sullivan 2019) (`model/data/README.md`). Only their sum is a target, so the fit may "
+               "it (Frost & Sullivan, 2019) (`model/data/README.md`). Only their sum is a target, so the fit may "
                "split it between them either way. Calibrations with Hikvision's share as a target as well ranked "
                "Hikvision first but then missed Huawei's or Hikvision's own AIGS reach: the Chinese vendors share "
                "price, quality and ties, so a vendor's reach rises steeply with its 1:N presence wherever Chinese "
-               "vendors sell. Motorola Solutions is "
-               "the only US camera maker in the vendor table, and the home tie gives it nearly all of the large "
-               "US camera market."), "",
+               "vendors sell. Motorola Solutions is the only US camera maker in the vendor table, and the home tie "
+               "gives it nearly all of the large US camera market."), "",
               "| vendor | share [95% interval] |", "|---|---|"]
     lines += [f"| {v['vendor']} | {v['model']:.1%} [{v['model_low']:.1%}, {v['model_high']:.1%}] |"
               for _, v in vendors.iterrows()]
