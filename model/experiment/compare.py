@@ -26,7 +26,7 @@ from model.experiment.folders import (
     write_atomically,
     write_tables,
 )
-from model.experiment.manifest import build_manifest
+from model.experiment.manifest import build_manifest, require_intact_settings
 from model.experiment.metrics import half_width, regime_metrics, regime_table, summarise
 from model.experiment.outcomes import paired
 from model.experiment.plan import Plan, plan
@@ -87,6 +87,7 @@ class Comparison:
             raise ModelInputError(str(folder), "the comparison has not finished",
                                   expected="a finished comparison (run it again to resume it)")
         tables = {attribute: read_listed(folder, manifest, name) for attribute, name in TABLES.items()}
+        require_intact_settings(manifest, str(folder / "manifest.json"))  # figures read the scenarios
         try:
             scenarios = [Scenario.from_resolved(data) for data in manifest["scenarios"].values()]
         except (KeyError, TypeError, AttributeError, ModelInputError) as exc:

@@ -12,6 +12,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from model.errors import ModelInputError
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("mesa", "numpy", "pandas", "networkx", "pydantic", "scipy", "SALib", "pyarrow")
 
@@ -74,3 +76,10 @@ def settings_intact(manifest: dict[str, Any]) -> bool:
         return False
     keys = [k for k in recorded["keys"] if isinstance(k, str)]
     return settings_digest({k: manifest.get(k) for k in keys}) == recorded.get("sha256")
+
+
+def require_intact_settings(manifest: dict[str, Any], where: str) -> None:
+    """A :class:`ModelInputError` located at ``where`` unless :func:`settings_intact`."""
+    if not settings_intact(manifest):
+        raise ModelInputError(f"{where}: settings_digest", "damaged settings: they differ from the digest "
+                              "recorded when the folder was written", expected="the manifest as it was written")

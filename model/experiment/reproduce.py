@@ -10,7 +10,7 @@ from typing import Any
 
 from model.errors import ModelInputError
 from model.experiment.folders import MANIFEST, check_tables, read_manifest
-from model.experiment.manifest import settings_intact
+from model.experiment.manifest import require_intact_settings
 from model.experiment.seeds import replicate_seeds
 from model.scenario import Scenario, ScenarioError, validate_scenario
 
@@ -55,9 +55,7 @@ def reproduce(path: str | Path, *, executor: Any = None, progress: bool = True) 
 
 def _rerun(manifest: dict[str, Any], where: str, out: Path, executor: Any, progress: bool) -> None:
     """Run the experiment ``manifest`` describes into ``out``."""
-    if not settings_intact(manifest):
-        raise ModelInputError(f"{where}: settings_digest", "damaged settings: they differ from the digest "
-                              "recorded when the folder was written", expected="the manifest as it was written")
+    require_intact_settings(manifest, where)
     seed, seeds = manifest.get("seed"), manifest.get("seeds")
     if not (isinstance(seed, int) and isinstance(seeds, list) and seeds
             and replicate_seeds(seed, len(seeds)) == seeds and manifest.get("replications") == len(seeds)):

@@ -136,3 +136,20 @@ def test_analyze_refuses_a_manifest_naming_columns_it_does_not_store(folders, ol
         assert old in text
         manifest.write_text(text.replace(old, new, 1))
         attempt(folder, ["analyze", str(folder)], (2,))
+
+
+def test_plot_refuses_a_comparison_whose_settings_were_edited(folders, tmp_path, capsys):
+    """Figures read the scenarios' calendar from the manifest: a scenario without its warm-up (found
+    by the fuzz test above) must not reach them."""
+    import json
+
+    folder = tmp_path / "copy"
+    shutil.copytree(folders["comparison"], folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del next(iter(manifest["scenarios"].values()))["warmup"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    before = tree(folder)
+    assert main(["plot", str(folder), "--figure", "capability_over_time", "--format", "png"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "settings_digest: damaged settings" in err[0]
+    assert tree(folder) == before
