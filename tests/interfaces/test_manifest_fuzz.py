@@ -88,6 +88,42 @@ def test_reproduce_with_a_damaged_manifest(folders, data):
     fuzz(folders, "comparison", data, ["reproduce", "--workers", "1", "--quiet"], (0, 1, 2))
 
 
+@pytest.fixture(scope="module")
+def sweep_file(tmp_path_factory) -> tuple[Path, Path]:
+    """A small sweep file and the finished folder it wrote through the command line."""
+    root = tmp_path_factory.mktemp("resume")
+    file = root / "small.toml"
+    file.write_text(f'base = "{SCENARIO_DIR / "unilateral_us.toml"}"\nreplications = 1\n[scenario]\nhorizon = 5\n'
+                    '[[parameters]]\nkey = "world.hub_leakiness_scale"\nvalues = [0.5, 1.0]\n')
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["sweep", str(file), "--out", str(root / "sweep"), "--quiet", "--workers", "1"]) == 0
+    return file, root / "sweep"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@given(data=st.data())
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_resume_a_sweep_with_a_damaged_manifest(sweep_file, data):
+    """Resuming continues or refuses in one line; a refusal leaves every file as it was."""
+    file, finished = sweep_file
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "sweep"
+        shutil.copytree(finished, folder)
+        manifest = folder / "manifest.json"
+        manifest.write_text(data.draw(damaged(manifest.read_text())))
+        before, err = files(folder), io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(["sweep", str(file), "--resume", "--out", str(folder), "--quiet", "--workers", "1"])
+        assert code in (0, 2), err.getvalue()
+        if code == 2:
+            lines = err.getvalue().strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("error: "), err.getvalue()
+            assert files(folder) == before
+
+
 def test_reproduce_names_every_changed_table_and_refuses_nothing_to_check(folders, tmp_path, capsys):
     folder = tmp_path / "copy"
     shutil.copytree(folders["comparison"], folder)
