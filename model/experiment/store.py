@@ -25,6 +25,7 @@ from model.config.tables import Loc, key_path
 from model.errors import ModelInputError
 from model.experiment.columns import Entry
 from model.experiment.folders import (
+    MANIFEST,
     FolderLock,
     claim,
     manifest_tables,
@@ -34,6 +35,7 @@ from model.experiment.folders import (
     write_manifest,
     write_tables,
 )
+from model.experiment.manifest import require_intact_settings
 
 PARTS = "parts"
 
@@ -147,6 +149,7 @@ class Store:
 
     def _check_same(self, manifest: dict[str, Any], identity: tuple[str, ...]) -> None:
         stored = self.manifest()
+        require_intact_settings(stored, str(self.folder / MANIFEST))  # a finished folder is not rewritten
         for key in identity:
             ours = json.loads(json.dumps(manifest.get(key), default=str))
             where = _difference(stored.get(key), ours, (key,))

@@ -189,3 +189,20 @@ def test_plot_refuses_a_comparison_whose_settings_were_edited(folders, tmp_path,
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "settings_digest: damaged settings" in err[0]
     assert tree(folder) == before
+
+
+def test_resume_refuses_a_folder_whose_settings_were_edited(sweep_file, tmp_path, capsys):
+    """A finished folder is not rewritten on resume, so an edited seed would otherwise stay."""
+    import json
+
+    file, finished = sweep_file
+    folder = tmp_path / "sweep"
+    shutil.copytree(finished, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["seed"] += 1
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    before = files(folder)
+    assert main(["sweep", str(file), "--resume", "--out", str(folder), "--quiet", "--workers", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "settings_digest: damaged settings" in err[0]
+    assert files(folder) == before
