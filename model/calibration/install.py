@@ -44,10 +44,20 @@ class Installed:
 def fit_loss(path: Path) -> float | None:
     """The loss recorded in a calibrated-parameters file (None when the file records none)."""
     text = path.read_text(encoding="utf-8")
-    loss = tomllib.loads(text).get("fit", {}).get("loss")
+    fit = tomllib.loads(text).get("fit")
+    loss = fit.get("loss") if isinstance(fit, dict) else None
     if loss is None and (found := _LOSS_COMMENT.search(text)):
         loss = float(found.group(1))
-    return float(loss) if isinstance(loss, (int, float)) else None
+    return float(loss) if isinstance(loss, (int, float)) and not isinstance(loss, bool) else None
+
+
+def _installed_loss(target: Path) -> float | None:
+    """:func:`fit_loss` of the installed file, None when it cannot be read (so only ``force``
+    replaces a damaged one)."""
+    try:
+        return fit_loss(target)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
 
 
 def read_fit(folder: Path) -> tuple[Path, float]:
@@ -77,7 +87,7 @@ def install(folder: Path, *, force: bool = False, target: Path = CALIBRATED_FILE
     (or the installed one's is unknown) unless ``force``. The replaced file is kept in ``folder``."""
     path, loss = read_fit(Path(folder))
     installed = target.is_file()
-    replaced = fit_loss(target) if installed else None
+    replaced = _installed_loss(target) if installed else None
     if installed and not force and (replaced is None or loss > replaced):
         now = "an unknown loss" if replaced is None else f"loss {replaced:.4g}"
         raise ModelInputError(str(path), f"this fit (loss {loss:.4g}) is worse than the installed "

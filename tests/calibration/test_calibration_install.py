@@ -3,11 +3,16 @@ the shipped defaults when it is no worse, keeps what it replaced and says so."""
 
 from __future__ import annotations
 
+import math
+import tempfile
 import tomllib
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from model.calibration.install import FIT_FILE, REPLACED_FILE, describe, install
+from model.calibration.install import FIT_FILE, REPLACED_FILE, describe, install, read_fit
 from model.errors import ModelInputError
 from model.interfaces.cli import main
 from model.parameters import CALIBRATED_FILE
@@ -81,6 +86,8 @@ def test_a_worse_fit_is_refused_and_nothing_changes_unless_forced(tmp_path):
     ("[fit]\nloss = 1.0\n", "not a calibrated-parameters file"),
     ("[parameters]\nbudget_shar = 2e-4\n[fit]\nloss = 1.0\n", "parameters.budget_shar: unknown key"),
     ("loss = = 1", "not a calibrated-parameters file"),
+    ("fit = 3\n[parameters]\nbudget_share = 2e-4\n", "fit.loss: no finite loss recorded"),
+    ("[parameters]\nbudget_share = 2e-4\n[fit]\nloss = true\n", "fit.loss: no finite loss recorded"),
 ])
 def test_a_folder_without_a_sound_fit_is_refused(tmp_path, content, fragment):
     folder = tmp_path / "f"
@@ -107,3 +114,38 @@ def test_calibrate_writes_its_fit_in_its_folder_and_leaves_the_defaults_alone(tm
 def test_install_refuses_options_that_would_do_nothing(tmp_path, capsys):
     assert main(["calibrate", "--install", str(tmp_path), "--seed", "3"]) == 2
     assert capsys.readouterr().err == "error: --seed: does nothing with --install (expected calibrate --install FOLDER [--force])\n"
+
+
+def test_a_damaged_installed_file_is_replaced_only_when_forced_and_is_kept(tmp_path):
+    target = tmp_path / "calibrated.toml"
+    target.write_text("[parameters\nbudget_share = ")  # not TOML any more
+    new = fit(tmp_path / "new", 3.0)
+    with pytest.raises(ModelInputError, match="an unknown loss"):
+        install(new, target=target)
+    done = install(new, target=target, force=True)
+    assert done.replaced_loss is None and (new / REPLACED_FILE).read_text() == "[parameters\nbudget_share = "
+    assert tomllib.loads(target.read_text())["fit"]["loss"] == 3.0
+
+
+VALUES = st.sampled_from(["1.0", "2e-4", "-3", "nan", "inf", "true", '"x"', "[1, 2]", "{a = 1}", "", "= 1"])
+LINES = st.one_of(
+    st.sampled_from(["[parameters]", "[fit]", "[fit.loss]", "[[fit]]", "# Loss 12.5 over 3 targets"]),
+    st.builds("{} = {}".format, st.sampled_from(["fit", "parameters", "loss", "budget_share", "budget_shar",
+                                                 "price_sensitivity", "targets"]), VALUES),
+    st.text(alphabet=st.sampled_from('[]=."\n abcdefxyz_019e+-#{},'), max_size=20),
+)
+
+
+@given(lines=st.lists(LINES, max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_reading_any_fit_file_gives_a_fit_or_one_input_error(lines):
+    text = "\n".join(lines) + "\n"
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        (folder / FIT_FILE).write_text(text)
+        try:
+            path, loss = read_fit(folder)
+        except ModelInputError as err:
+            assert "\n" not in str(err)
+        else:
+            assert path == folder / FIT_FILE and math.isfinite(loss)
