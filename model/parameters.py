@@ -13,10 +13,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from model.config.base import Config
 from model.config.tables import deep_merge
+from model.config.translate import input_error
+from model.errors import ModelInputError
 
 CALIBRATED_FILE = Path(__file__).parent / "data" / "calibrated.toml"
 
@@ -299,8 +301,19 @@ def over_defaults(partial: Mapping[str, Any]) -> dict[str, Any]:
 @cache
 def default_parameters() -> ModelParameters:
     """The defaults, with calibrated values from ``model/data/calibrated.toml`` when it exists."""
-    if not CALIBRATED_FILE.exists():
-        return ModelParameters()
-    with CALIBRATED_FILE.open("rb") as fh:
-        calibrated = tomllib.load(fh).get("parameters", {})
-    return ModelParameters(**calibrated)
+    return calibrated_parameters(CALIBRATED_FILE) if CALIBRATED_FILE.exists() else ModelParameters()
+
+
+def calibrated_parameters(path: Path) -> ModelParameters:
+    """The parameters of a calibrated-parameters file (its ``[parameters]`` table over the code's
+    defaults, as ``python run.py calibrate`` writes it); one :class:`ModelInputError` naming the file
+    and key when it is not one."""
+    try:
+        return ModelParameters.model_validate(tomllib.loads(path.read_text(encoding="utf-8"))["parameters"])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise ModelInputError(str(path), f"not a calibrated-parameters file ({type(exc).__name__}: {exc})",
+                              expected="[parameters] and [fit] tables as `calibrate` writes them") from None
+    except ValidationError as exc:
+        err = input_error(exc, ModelParameters)
+        raise ModelInputError(f"{path}: " + ".".join(filter(None, ("parameters", err.key))), err.problem,
+                              expected=err.expected, got=err.got, suggestion=err.suggestion) from None

@@ -7,7 +7,7 @@ import pytest
 from model import ControlRegimeModel
 from model.errors import ModelInputError
 from model.parameters import default_parameters, over_defaults
-from model.scenario import Scenario, ScenarioError
+from model.scenario import SCENARIO_DIR, Scenario, ScenarioError
 
 
 def test_a_nested_partial_table_merges_key_by_key():
@@ -31,3 +31,28 @@ def test_the_model_and_a_scenario_refuse_the_same_bad_value():
         ControlRegimeModel(parameters=bad, horizon=6, rng=1)
     with pytest.raises((ScenarioError, ModelInputError, ValueError), match="camera"):
         Scenario.model_validate({"parameters": bad})
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("[parameters]\nbudget_shar = 2e-4\n", "parameters.budget_shar: unknown key"),
+    ("[parameters\nbudget_share = 2e-4\n", "not a calibrated-parameters file (TOMLDecodeError"),
+    ("parameters = 3\n", "parameters: wrong type"),
+])
+def test_a_hand_edited_calibrated_file_is_one_input_error_for_every_command(tmp_path, monkeypatch, capsys, text,
+                                                                          fragment):
+    """Every run reads model/data/calibrated.toml; a mistake in it must not be a traceback."""
+    from model import parameters
+    from model.interfaces.cli import main
+
+    damaged = tmp_path / "calibrated.toml"
+    damaged.write_text(text)
+    monkeypatch.setattr(parameters, "CALIBRATED_FILE", damaged)
+    default_parameters.cache_clear()
+    try:
+        with pytest.raises(ModelInputError, match=fragment.replace(".", r"\.").replace("(", r"\(")):
+            default_parameters()
+        assert main(["validate", str(SCENARIO_DIR / "wassenaar.toml")]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and str(damaged) in err[0]
+    finally:
+        default_parameters.cache_clear()

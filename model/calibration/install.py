@@ -15,11 +15,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from model.config.translate import input_error
 from model.errors import ModelInputError
-from model.parameters import CALIBRATED_FILE, ModelParameters
+from model.parameters import CALIBRATED_FILE, calibrated_parameters
 
 FIT_FILE = "calibrated.toml"
 """The fit in a calibration's results folder."""
@@ -66,17 +63,8 @@ def read_fit(folder: Path) -> tuple[Path, float]:
     if not path.is_file():
         raise ModelInputError(str(folder), "no fit to install here",
                               expected=f"a folder written by `python run.py calibrate` (holding {FIT_FILE})")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        ModelParameters.model_validate(data["parameters"])
-        loss = fit_loss(path)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-        raise ModelInputError(str(path), f"not a calibrated-parameters file ({type(exc).__name__}: {exc})",
-                              expected="[parameters] and [fit] tables as `calibrate` writes them") from None
-    except ValidationError as exc:
-        err = input_error(exc, ModelParameters)
-        raise ModelInputError(f"{path}: parameters.{err.key}", err.problem, expected=err.expected,
-                              got=err.got) from None
+    calibrated_parameters(path)  # one ModelInputError if it is not a calibrated-parameters file
+    loss = fit_loss(path)
     if loss is None or not math.isfinite(loss):
         raise ModelInputError(f"{path}: fit.loss", "no finite loss recorded", expected="a number", got=loss)
     return path, loss
