@@ -1,4 +1,4 @@
-"""The ``coalitions``, ``frontier`` and ``discover`` subcommands. ``model/cli.py`` adds them with
+"""The ``coalitions``, ``frontier`` and ``discover`` subcommands. ``model/interfaces/cli.py`` adds them with
 :func:`register`."""
 
 from __future__ import annotations

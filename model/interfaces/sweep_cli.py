@@ -1,12 +1,10 @@
-"""The ``sweep`` and ``analyze`` subcommands. ``model/interfaces/cli.py`` adds them with :func:`register`;
-``python -m model.interfaces.sweep_cli`` runs them on their own."""
+"""The ``sweep`` and ``analyze`` subcommands. ``model/interfaces/cli.py`` adds them with :func:`register`."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from model.errors import ModelInputError
@@ -86,22 +84,3 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(path)
     return 0
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """The two subcommands on their own (as ``model/interfaces/cli.py`` runs them: bad input is one line, exit 2)."""
-    from model.scenario import ScenarioError
-
-    parser = arguments.Parser(prog="python -m model.interfaces.sweep_cli")
-    register(parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return args.handler(args)
-    except (ScenarioError, ModelInputError) as err:
-        from model.interfaces.cli import with_remedy
-
-        print(f"error: {with_remedy(err)}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -209,19 +209,3 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         solara_run.main(args=solara_arguments(args.host, port, args.open), standalone_mode=False)
     return 0
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m model.interfaces.viz_cli plot|dashboard ...``: the same subcommands without ``run.py``."""
-    parser = arguments.Parser(prog="python -m model.interfaces.viz_cli",
-                              description="Figures from stored results, and the dashboard.")
-    register(parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return args.handler(args)
-    except ModelInputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

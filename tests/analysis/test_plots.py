@@ -17,7 +17,7 @@ from model.analysis import plots
 from model.analysis.report import FIGURES, draw_figures, write_comparison
 from model.errors import ModelInputError
 from model.experiment import Comparison, compare
-from model.interfaces.viz_cli import main as viz_main
+from model.interfaces.cli import main
 from model.interfaces.viz_cli import plot_folder
 from model.scenario import SCENARIO_DIR, load_scenario
 
@@ -165,7 +165,7 @@ def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_plot_redraws_from_stored_tables_without_running_the_model(results: Path, tmp_path: Path,
                                                                   no_simulation, capsys) -> None:
     out = tmp_path / "figures"
-    assert viz_main(["plot", str(results), "--out", str(out)]) == 0
+    assert main(["plot", str(results), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.{f}" for n in FIGURES for f in ("png", "svg"))
     assert str(out / "flow_map.png") in capsys.readouterr().out
 
@@ -173,16 +173,16 @@ def test_plot_redraws_from_stored_tables_without_running_the_model(results: Path
 def test_plot_one_figure_in_chosen_formats(results: Path, tmp_path: Path, no_simulation) -> None:
     paths = plot_folder(results, figures=["flow_map"], formats=("pdf",), out=tmp_path)
     assert [p.name for p in paths] == ["flow_map.pdf"]
-    assert viz_main(["plot", str(results), "--figure", "effectiveness", "--format", "png,svg",
-                     "--out", str(tmp_path / "x")]) == 0
+    assert main(["plot", str(results), "--figure", "effectiveness", "--format", "png,svg",
+                 "--out", str(tmp_path / "x")]) == 0
     assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["effectiveness.png", "effectiveness.svg"]
 
 
 def test_plot_draws_the_same_files_with_helper_processes(results: Path, tmp_path: Path, no_simulation) -> None:
     names = ("effectiveness", "market_share")
     for workers in ("1", "2"):
-        assert viz_main(["plot", str(results), *(a for n in names for a in ("--figure", n)), "--format", "png",
-                         "--workers", workers, "--out", str(tmp_path / workers)]) == 0
+        assert main(["plot", str(results), *(a for n in names for a in ("--figure", n)), "--format", "png",
+                     "--workers", workers, "--out", str(tmp_path / workers)]) == 0
     for name in names:
         assert (tmp_path / "1" / f"{name}.png").read_bytes() == (tmp_path / "2" / f"{name}.png").read_bytes()
 
@@ -190,19 +190,19 @@ def test_plot_draws_the_same_files_with_helper_processes(results: Path, tmp_path
 def test_plot_compact_png_for_readmes(results: Path, tmp_path: Path, no_simulation) -> None:
     from PIL import Image
 
-    assert viz_main(["plot", str(results), "--figure", "leakage_by_route", "--format", "png",
-                     "--dpi", "80", "--compact", "--out", str(tmp_path / "small")]) == 0
+    assert main(["plot", str(results), "--figure", "leakage_by_route", "--format", "png",
+                 "--dpi", "80", "--compact", "--out", str(tmp_path / "small")]) == 0
     small = Image.open(tmp_path / "small" / "leakage_by_route.png")
     full = Image.open(results / "figures" / "leakage_by_route.png")
     assert small.mode == "P" and small.width < full.width * 0.6
     with pytest.raises(SystemExit) as refused:  # refused as the arguments are parsed
-        viz_main(["plot", str(results), "--dpi", "5"])
+        main(["plot", str(results), "--dpi", "5"])
     assert refused.value.code == 2
 
 
 def test_plot_writes_into_the_results_folder_by_default(results: Path, no_simulation) -> None:
     before = (results / "figures" / "market_share.png").stat().st_mtime_ns
-    assert viz_main(["plot", str(results), "--figure", "market_share", "--format", "png"]) == 0
+    assert main(["plot", str(results), "--figure", "market_share", "--format", "png"]) == 0
     assert (results / "figures" / "market_share.png").stat().st_mtime_ns >= before
 
 
@@ -211,7 +211,7 @@ def test_plot_writes_into_the_results_folder_by_default(results: Path, no_simula
     (["--format", "gif"], "unknown figure format"),
 ])
 def test_plot_bad_names_are_one_line_errors(results: Path, argv, message, capsys) -> None:
-    assert viz_main(["plot", str(results), *argv]) == 2
+    assert main(["plot", str(results), *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
 
@@ -274,12 +274,3 @@ def test_baseline_only_results_skip_policy_figures(comparison, tmp_path: Path) -
         draw_figures(only_baseline, tmp_path, only="effectiveness")
 
 
-def test_main_cli_has_plot_when_registered(results: Path, tmp_path: Path, no_simulation) -> None:
-    from model.interfaces import cli
-
-    parser = cli.build_parser()
-    commands = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction").choices
-    if "plot" not in commands:
-        pytest.skip("model.interfaces.cli does not call model.interfaces.viz_cli.register yet")
-    assert cli.main(["plot", str(results), "--figure", "effectiveness", "--out", str(tmp_path)]) == 0
-    assert cli.main(["plot", str(tmp_path / "nope")]) == 2

@@ -214,8 +214,7 @@ def test_folder_rules(serial, tmp_path):
 
 
 def _cli(*args: str) -> list[str]:
-    code = "import sys; from model.interfaces.sweep_cli import main; sys.exit(main(sys.argv[1:]))"
-    return [sys.executable, "-c", code, *args]
+    return [sys.executable, str(ROOT / "run.py"), *args]
 
 
 def test_sigkill_mid_sweep_then_resume_gives_exactly_the_uninterrupted_results(serial, tmp_path):

@@ -14,7 +14,6 @@ the README.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import shutil
@@ -69,12 +68,8 @@ def _free_port() -> int:
 
 
 def _command(port: int) -> list[str]:
-    """``run.py dashboard`` once model.interfaces.cli registers it; until then the same handler via viz_cli."""
-    from model.interfaces import cli
-
-    sub = next(a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    entry = ["run.py"] if "dashboard" in sub.choices else ["-m", "model.interfaces.viz_cli"]
-    return [sys.executable, *entry, "dashboard", "--host", "127.0.0.1", "--port", str(port)]
+    """``run.py dashboard`` on ``port``."""
+    return [sys.executable, "run.py", "dashboard", "--host", "127.0.0.1", "--port", str(port)]
 
 
 @pytest.fixture(scope="module")
