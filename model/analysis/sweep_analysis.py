@@ -22,7 +22,8 @@ from pydantic import BaseModel, ValidationError
 from model.config.translate import input_error
 from model.errors import ModelInputError, closest
 from model.experiment.design import salib_problem
-from model.experiment.folders import read_listed, read_manifest
+from model.experiment.folders import folder_of, read_listed, read_manifest
+from model.experiment.manifest import require_intact_settings
 from model.experiment.metrics import interval, summarise
 
 HEADLINE = ("denial_effectiveness", "leakage_rate", "revenue_lost_share", "target_capability")
@@ -100,7 +101,7 @@ class SweepResults:
 
 def read_results(folder: str | Path) -> SweepResults:
     """The tables of the finished sweep in ``folder``."""
-    folder = Path(folder)
+    folder = folder_of(folder)
     manifest = read_manifest(folder, ("sweep",))
     try:
         _SweepManifest.model_validate(manifest)
@@ -126,6 +127,7 @@ def read_results(folder: str | Path) -> SweepResults:
     if any(set(manifest["design"]["columns"]) - set(point) for point in manifest["design"]["points"]):
         raise ModelInputError(f"{folder / 'manifest.json'}: design.points", "damaged manifest: a point lacks a "
                               "parameter", expected=", ".join(manifest["design"]["columns"]))
+    require_intact_settings(manifest, str(folder / "manifest.json"))  # the design and metrics as run
     return SweepResults(folder, manifest, runs, points, timeseries)
 
 

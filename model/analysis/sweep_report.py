@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from model.analysis.sweep_analysis import coalition_steps, point_summary, read_results, sensitivity
+from model.errors import ModelInputError
 from model.experiment.folders import manifest_tables, staged_subfolder, write_manifest, write_tables
 from model.experiment.manifest import build_manifest
 
@@ -14,6 +15,10 @@ def analyze(folder: str | Path, *, figures: bool = True) -> list[Path]:
     written completely or not at all) and the figures to ``folder/figures/``; returns the files
     written."""
     results = read_results(folder)
+    drawn = results.folder / "figures"
+    if figures and drawn.exists() and not drawn.is_dir():
+        raise ModelInputError(str(drawn), "exists and is not a folder", expected="a folder for the figures, or "
+                              "--no-figures")
     tables = {"points": point_summary(results), "sensitivity": sensitivity(results),
               "coalition": coalition_steps(results)}
     tables = {name: table for name, table in tables.items() if len(table)}

@@ -20,6 +20,7 @@ from model.errors import ModelInputError
 from model.experiment.collect import stored_runs
 from model.experiment.execute import ExperimentError, run_plan
 from model.experiment.folders import (
+    folder_of,
     manifest_tables,
     read_listed,
     read_manifest,
@@ -81,7 +82,7 @@ class Comparison:
     @classmethod
     def load(cls, path: str | Path) -> Comparison:
         """The comparison stored in the results folder ``path``."""
-        folder = Path(path)
+        folder = folder_of(path)
         manifest = read_manifest(folder, ("comparison",))
         if manifest.get("status", "complete") != "complete":
             raise ModelInputError(str(folder), "the comparison has not finished",
@@ -106,6 +107,10 @@ class Comparison:
         return draw_figures(self, Path(folder), only=only, formats=formats, **options)
 
 
+BASELINE = "baseline"
+"""The label of the no-controls runs (``<scenario>:baseline`` when the scenarios' baselines differ)."""
+
+
 class ScenarioSet:
     """Scenarios as the design points of an experiment: each scenario with policies is a point; a
     scenario without policies contributes only its baseline."""
@@ -116,12 +121,15 @@ class ScenarioSet:
         self.scenarios = list(scenarios)
         if not self.scenarios:
             raise ModelInputError("scenarios", "nothing to compare", expected="at least one scenario")
-        seen: dict[str, int] = {}
-        for i, s in enumerate(self.scenarios):
+        seen: dict[str, Scenario] = {}
+        for s in self.scenarios:
             if s.name in seen:
-                raise ModelInputError(f"scenarios[{i}]", f"a second scenario named {s.name!r} (the first is "
-                                      f"scenarios[{seen[s.name]}])", expected="distinct scenario names")
-            seen[s.name] = i
+                raise ModelInputError(f"{s.origin}: name", f"a second scenario named {s.name!r} (the first is "
+                                      f"{seen[s.name].origin})", expected="distinct scenario names")
+            if not s.policies.is_empty and (s.name == BASELINE or s.name.endswith(f":{BASELINE}")):
+                raise ModelInputError(f"{s.origin}: name", "names the no-controls runs a scenario with policies "
+                                      "is paired with", expected="another name", got=s.name)
+            seen[s.name] = s
 
     def __len__(self) -> int:
         return len(self.scenarios)
@@ -137,8 +145,8 @@ class ScenarioSet:
 
     def baseline_label(self, baseline: int, point: int, n_baselines: int) -> str:
         if n_baselines == 1:
-            return next((s.name for s in self.scenarios if s.policies.is_empty), "baseline")
-        return f"{self.scenarios[point].name}:baseline"
+            return next((s.name for s in self.scenarios if s.policies.is_empty), BASELINE)
+        return f"{self.scenarios[point].name}:{BASELINE}"
 
 
 def compare(

@@ -127,19 +127,20 @@ def with_dates(table: pd.DataFrame) -> pd.DataFrame:
 
 def write_table(folder: Path, name: str, table: pd.DataFrame) -> dict[str, Any]:
     """Write ``name.parquet`` (and ``name.csv`` when small), each replaced atomically; returns its
-    manifest entry (file, rows, columns, digest of the table as stored). The table as stored is the
-    Arrow table written, back in pandas: what reading the file gives, without decoding it again
-    (tested), which spares the memory Arrow's allocator keeps after each read."""
+    manifest entry (file, rows, digest of the table as stored, SHA-256 of the Parquet file). The table
+    as stored is the Arrow table written, back in pandas: what reading the file gives, without
+    decoding it again (tested), which spares the memory Arrow's allocator keeps after each read."""
     arrow = pa.Table.from_pandas(with_dates(table.reset_index(drop=True)), preserve_index=False)
     path = folder / f"{name}.parquet"
     _replace(path, lambda tmp: pq.write_table(arrow, tmp))
+    file_digest = _file_digest(path)
     stored = arrow.to_pandas()
     copy, written = folder / f"{name}.csv", []
     if len(stored) <= CSV_ROWS:
         _replace(copy, lambda tmp: written.append(_write_csv(stored, tmp)))
     same_text = written and not any(c in stored for c in VOLATILE)  # the copy is the digested text
     entry: dict[str, Any] = {"file": path.name, "rows": len(stored),
-                             "digest": written[0] if same_text else digest(stored)}
+                             "digest": written[0] if same_text else digest(stored), "file_sha256": file_digest}
     if written:
         entry |= {"csv": copy.name, "csv_digest": written[0]}
     return entry
@@ -158,11 +159,16 @@ def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pd.
 
 
 def read_listed(folder: Path, manifest: Mapping[str, Any], name: str) -> pd.DataFrame:
-    """The table ``name`` that ``manifest`` lists, checked against it (its rows; present and readable)."""
+    """The table ``name`` that ``manifest`` lists, checked against it: present, the file as written
+    (its SHA-256, which folders written before it was recorded lack), readable, its rows."""
     entry = manifest.get("tables", {}).get(name)
     if entry is None:
         raise ModelInputError(str(folder / MANIFEST), f"missing table {name} (not listed in the manifest)",
                               expected=f"a complete {manifest.get('kind', 'results')} folder")
+    path = folder / f"{name}.parquet"  # as read_table reads it
+    if "file_sha256" in entry and path.is_file() and _file_digest(path) != entry["file_sha256"]:
+        raise ModelInputError(str(path), "changed since it was written (its SHA-256 differs from the manifest's)",
+                              expected="the table as this tool wrote it: run the command that wrote the folder again")
     table = read_table(folder, name)
     if len(table) != entry.get("rows", len(table)):
         raise ModelInputError(str(folder / entry["file"]), f"holds {len(table)} rows, the manifest says "
@@ -211,12 +217,16 @@ def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> None:
     _replace(folder / MANIFEST, lambda tmp: tmp.write_text(json.dumps(data, indent=2, default=str) + "\n"))
 
 
+def folder_of(path: str | Path) -> Path:
+    """The results folder ``path`` names: the folder itself, or the folder of its ``manifest.json``."""
+    path = Path(path)
+    return path.parent if path.name == MANIFEST and path.is_file() else path
+
+
 def read_manifest(folder: str | Path, kinds: tuple[str, ...] = KINDS) -> dict[str, Any]:
     """The manifest of a results folder of one of ``kinds``, or one :class:`ModelInputError` saying
     what is wrong (no folder, no manifest, damaged, foreign, another kind)."""
-    folder = Path(folder)
-    if folder.name == MANIFEST and folder.is_file():
-        folder = folder.parent
+    folder = folder_of(folder)
     if not folder.is_dir():
         raise ModelInputError(str(folder), "no such results folder", expected="a folder written by run.py")
     path = folder / MANIFEST
@@ -228,6 +238,8 @@ def read_manifest(folder: str | Path, kinds: tuple[str, ...] = KINDS) -> dict[st
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ModelInputError(str(path), f"damaged manifest ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise ModelInputError(str(path), "damaged manifest (nested too deep)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ModelInputError(str(path), f"unreadable manifest ({type(exc).__name__})") from None
     if not isinstance(manifest, dict) or manifest.get("kind") not in KINDS:
@@ -269,7 +281,9 @@ def check_tables(folder: Path, manifest: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a file's bytes, read in blocks."""
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 # --- ownership, locks, staging ----------------------------------------------------------------
@@ -278,7 +292,7 @@ def owned(folder: Path) -> dict[str, Any] | None:
     """The manifest of ``folder`` if this tool wrote it, else None."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
         return None
     if not isinstance(manifest, dict):
         return None
@@ -441,7 +455,11 @@ def write_atomically(out: Path, kind: str, fill: Callable[[Path], Mapping[str, A
 @contextlib.contextmanager
 def staged_subfolder(folder: Path) -> Iterator[Path]:
     """A subfolder (e.g. ``analysis/``) written completely or not at all: yields a staging folder
-    that replaces ``folder`` on success and is removed on failure."""
+    that replaces ``folder`` on success and is removed on failure. Only an empty folder, or one this
+    tool wrote, is replaced (:class:`FolderExistsError` otherwise, before anything is written)."""
+    if folder.exists() and not (folder.is_dir() and (owned(folder) or not any(folder.iterdir()))):
+        raise FolderExistsError(folder, "exists and was not written by this tool (no manifest of ours); "
+                                "it is never replaced")
     staging = folder.with_name(f".{folder.name}.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     os.mkdir(staging)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import ModelInputError
-from model.experiment.folders import MANIFEST, check_tables, read_manifest
+from model.experiment.folders import MANIFEST, check_tables, folder_of, read_manifest
 from model.experiment.manifest import require_intact_settings
 from model.experiment.seeds import replicate_seeds
 from model.scenario import Scenario, ScenarioError, validate_scenario
@@ -30,8 +30,7 @@ class Reproduction:
 
 def reproduce(path: str | Path, *, executor: Any = None, progress: bool = True) -> Reproduction:
     """Check the comparison or sweep folder ``path`` (or its manifest) and re-run it."""
-    folder = Path(path)
-    folder = folder.parent if folder.name == MANIFEST and folder.is_file() else folder
+    folder = folder_of(path)
     manifest = read_manifest(folder, ("comparison", "sweep"))
     where = str(folder / MANIFEST)
     if manifest.get("status") != "complete":

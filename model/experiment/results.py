@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from model.errors import ModelInputError
-from model.experiment.folders import COLUMNS, read_listed, read_manifest
+from model.experiment.folders import COLUMNS, folder_of, read_listed, read_manifest
 
 SERIES_COLUMNS = ["run", "scenario", "point", "role", "replicate", "step", "date", "variable", "value"]
 """The long time-series table: one row per run, step and variable (``scenario`` for comparisons,
@@ -69,7 +69,7 @@ class Results:
 def load_results(path: str | Path) -> Results:
     """The tables of the results folder ``path`` (any kind), each checked against the manifest; a
     damaged folder is one :class:`ModelInputError` naming the file and what is wrong."""
-    folder = Path(path)
+    folder = folder_of(path)
     manifest = read_manifest(folder)
     if manifest.get("status", "complete") != "complete":
         raise ModelInputError(str(folder), f"the {manifest['kind']} has not finished",

@@ -4,6 +4,7 @@ table, and load_results reading every kind of folder."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -109,11 +110,30 @@ def test_a_comparison_saves_and_loads_identically(comparison_folder, tmp_path):
     assert [p.name for p in written] == ["capability_over_time.png"]
 
 
+def _broken_parquet(folder: Path) -> None:
+    (folder / "summary.parquet").write_bytes(b"PAR1 broken")
+
+
+def _one_row_of_flows(folder: Path) -> None:
+    pd.read_parquet(folder / "flows.parquet").head(1).to_parquet(folder / "flows.parquet")
+
+
+def _without_file_checksums(folder: Path) -> None:
+    """As a folder written before the Parquet files' SHA-256 was recorded."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for entry in manifest["tables"].values():
+        entry.pop("file_sha256", None)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
 @pytest.mark.parametrize("damage, words", [
-    (lambda f: (f / "summary.parquet").write_bytes(b"PAR1 broken"), "summary.parquet: not a readable Parquet"),
+    (_broken_parquet, "summary.parquet: changed since it was written"),
+    (lambda f: (_without_file_checksums(f), _broken_parquet(f)), "summary.parquet: not a readable Parquet"),
     (lambda f: (f / "runs.parquet").unlink(), "runs.parquet: missing table"),
-    (lambda f: pd.read_parquet(f / "flows.parquet").head(1).to_parquet(f / "flows.parquet"),
-     "flows.parquet: holds 1 rows, the manifest says"),
+    (_one_row_of_flows, "flows.parquet: changed since it was written"),
+    (lambda f: (_without_file_checksums(f), _one_row_of_flows(f)), "flows.parquet: holds 1 rows, the manifest says"),
+    (lambda f: pd.read_parquet(f / "runs.parquet").assign(seed=1.5).to_parquet(f / "runs.parquet"),
+     "runs.parquet: changed since it was written"),
     (lambda f: (f / "manifest.json").write_text('{"kind": "comparison", "tabl'), "manifest.json: damaged manifest"),
     (lambda f: (f / "manifest.json").write_text("[]"), "not a manifest written by this tool"),
 ])
@@ -123,6 +143,15 @@ def test_damaged_folders_are_one_error_naming_the_file(comparison_folder, tmp_pa
     damage(folder)
     with pytest.raises(ModelInputError, match=words):
         load_results(folder)
+
+
+def test_every_listed_parquet_file_carries_the_checksum_of_its_bytes(comparison_folder):
+    manifest = json.loads((comparison_folder / "manifest.json").read_text())
+    parquet = {name: entry for name, entry in manifest["tables"].items() if entry["file"].endswith(".parquet")}
+    assert parquet
+    for entry in parquet.values():
+        expected = hashlib.sha256((comparison_folder / entry["file"]).read_bytes()).hexdigest()
+        assert entry["file_sha256"] == expected
 
 
 def test_a_sweep_folder_reproduces(sweep_folder):

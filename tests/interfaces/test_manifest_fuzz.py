@@ -145,7 +145,7 @@ def test_analyze_leaves_no_half_analysis_folder(folders, tmp_path, capsys):
     shutil.copytree(folders["sweep"], folder)
     (folder / "points.parquet").write_bytes(b"PAR1 broken")
     assert main(["analyze", str(folder), "--no-figures"]) == 2
-    assert "points.parquet: not a readable Parquet table" in capsys.readouterr().err
+    assert "points.parquet: changed since it was written" in capsys.readouterr().err
     assert not (folder / "analysis").exists() and not list(folder.glob(".analysis*"))
 
 
@@ -206,3 +206,75 @@ def test_resume_refuses_a_folder_whose_settings_were_edited(sweep_file, tmp_path
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "settings_digest: damaged settings" in err[0]
     assert files(folder) == before
+
+
+def test_analyze_never_replaces_an_analysis_folder_it_did_not_write(folders, tmp_path, capsys):
+    folder = tmp_path / "copy"
+    shutil.copytree(folders["sweep"], folder)
+    (folder / "analysis").mkdir()
+    (folder / "analysis" / "notes.txt").write_text("mine")
+    assert main(["analyze", str(folder), "--no-figures"]) == 2
+    assert "analysis: exists and was not written by this tool" in capsys.readouterr().err
+    assert (folder / "analysis" / "notes.txt").read_text() == "mine"
+    (folder / "analysis" / "notes.txt").unlink()
+    assert main(["analyze", str(folder), "--no-figures"]) == 0  # an empty folder is used
+    assert main(["analyze", str(folder), "--no-figures"]) == 0  # and one it wrote is replaced
+
+
+def test_analyze_refuses_a_figures_file_before_writing_anything(folders, tmp_path, capsys):
+    folder = tmp_path / "copy"
+    shutil.copytree(folders["sweep"], folder)
+    (folder / "figures").write_text("not a folder")
+    before = tree(folder)
+    assert main(["analyze", str(folder)]) == 2
+    assert "figures: exists and is not a folder" in capsys.readouterr().err
+    assert tree(folder) == before
+
+
+def test_analyze_and_plot_take_the_manifest_for_its_folder(folders, tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(folders["sweep"], folder)
+    assert main(["analyze", str(folder / "manifest.json"), "--no-figures"]) == 0
+    assert (folder / "analysis" / "manifest.json").is_file()
+    comparison = tmp_path / "comparison"
+    shutil.copytree(folders["comparison"], comparison)
+    assert main(["plot", str(comparison / "manifest.json"), "--figure", "effectiveness", "--format", "png"]) == 0
+    assert (comparison / "figures" / "effectiveness.png").is_file()
+
+
+@pytest.mark.parametrize("edit", [
+    lambda m: m["sweep"]["parameters"][0].update(values=5),
+    lambda m: m["design"]["points"].pop(),
+    lambda m: m["design"].update(seed=-1),
+])
+def test_analyze_refuses_settings_edited_after_the_sweep(folders, tmp_path, edit, capsys):
+    """Found by fuzzing: edited settings reached SALib, pandas and the figures."""
+    import json
+
+    folder = tmp_path / "copy"
+    shutil.copytree(folders["sweep"], folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    edit(manifest)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    refused(folder, "damaged", capsys)
+
+
+@pytest.mark.parametrize("column, value", [("point_id", "1"), ("target_capability", "x"), ("replicate", 1.5)])
+def test_analyze_refuses_a_table_rewritten_after_the_sweep(folders, tmp_path, column, value, capsys):
+    """Found by fuzzing: rewritten tables reached pandas, SALib and the figures."""
+    import pandas as pd
+
+    folder = tmp_path / "copy"
+    shutil.copytree(folders["sweep"], folder)
+    runs = pd.read_parquet(folder / "runs.parquet")
+    runs.assign(**{column: value}).to_parquet(folder / "runs.parquet")
+    refused(folder, "runs.parquet: changed since it was written", capsys)
+
+
+def refused(folder: Path, words: str, capsys) -> None:
+    """``analyze`` on ``folder`` is one error line with ``words``, and writes nothing."""
+    before = tree(folder)
+    assert main(["analyze", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and err.startswith("error: ")
+    assert tree(folder) == before

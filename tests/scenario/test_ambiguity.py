@@ -30,7 +30,19 @@ def test_two_files_with_one_name_are_refused(tmp_path, capsys):
     (tmp_path / "other.toml").write_text('name = "unilateral_us"\nextends = "unilateral_us.toml"\n')
     assert main(["compare", str(SCENARIO_DIR / "unilateral_us.toml"), str(tmp_path / "other.toml"),
                  "--out", str(tmp_path / "out")]) == 2
-    assert "a second scenario named 'unilateral_us'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "other.toml: name: a second scenario named 'unilateral_us'" in err  # both files named
+    assert str(SCENARIO_DIR / "unilateral_us.toml") in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["baseline", "x:baseline"])
+def test_a_scenario_with_policies_may_not_take_the_baselines_name(tmp_path, name, capsys):
+    """Found by fuzzing: its runs and its baseline's were stored under one label (a traceback)."""
+    (tmp_path / "b.toml").write_text(f'name = "{name}"\nextends = "{SCENARIO_DIR / "unilateral_us.toml"}"\n')
+    assert main(["run", str(tmp_path / "b.toml"), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "b.toml: name: names the no-controls runs" in err and err.count("\n") == 1
     assert not (tmp_path / "out").exists()
 
 
