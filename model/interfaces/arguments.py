@@ -7,9 +7,11 @@ for bad files: :class:`Parser` replaces argparse's usage dump with that line.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
@@ -57,6 +59,14 @@ workers = bounded(Workers)
 chunk = bounded(Chunk)
 dpi = bounded(Dpi)
 port = bounded(Port)
+
+
+def output_folder(text: str) -> str:
+    """A folder to write: a path with a final name (not empty, ``.`` or ``..``), ``~`` expanded."""
+    path = Path(os.path.expanduser(text))
+    if "\0" in text or path.name in ("", ".", ".."):
+        raise argparse.ArgumentTypeError(f"expected a folder path with a name, such as results/mine, got {text!r}")
+    return str(path)
 
 
 def scheduler(text: str) -> str:

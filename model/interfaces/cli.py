@@ -96,7 +96,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from model.scenario import SCENARIO_DIR, list_scenarios
 
-    folder = Path(args.dir) if args.dir else SCENARIO_DIR
+    folder = SCENARIO_DIR if args.dir is None else Path(args.dir)
+    if args.dir is not None and (not args.dir or not folder.is_dir()):
+        raise ModelInputError("--dir", "no such folder", expected="a folder of scenario files", got=args.dir)
     entries = list_scenarios(folder)
     width = max((len(name) for name, _, _ in entries), default=10)
     for name, description, _ in entries:
@@ -161,20 +163,47 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _common(parser: argparse.ArgumentParser, out: bool = True, settings: bool = True) -> None:
+def _common(parser: argparse.ArgumentParser, out: bool = True, settings: bool = True, prefix: str = "") -> None:
+    """The options of the commands that run experiments (stored under ``prefix + name``)."""
     if settings:
-        parser.add_argument("--replications", type=arguments.replications,
-                            help="replications per scenario (default: the file's)")
-        parser.add_argument("--seed", type=arguments.seed, help="master seed (default: the file's)")
-    parser.add_argument("--workers", type=arguments.workers,
+        parser.add_argument("--replications", type=arguments.replications, dest=f"{prefix}replications",
+                            metavar="REPLICATIONS", help="replications per scenario (default: the file's)")
+        parser.add_argument("--seed", type=arguments.seed, dest=f"{prefix}seed", metavar="SEED",
+                            help="master seed (default: the file's)")
+    parser.add_argument("--workers", type=arguments.workers, dest=f"{prefix}workers", metavar="WORKERS",
                         help="processes to use (default: all cores; 1 = serial)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true", dest=f"{prefix}quiet", help="no progress bar")
     if out:
-        parser.add_argument("--out", help="results folder (default: results/<name>-<timestamp>)")
-        parser.add_argument("--resume", action="store_true",
+        parser.add_argument("--out", type=arguments.output_folder, dest=f"{prefix}out", metavar="OUT",
+                            help="results folder (default: results/<name>-<timestamp>)")
+        parser.add_argument("--resume", action="store_true", dest=f"{prefix}resume",
                             help="continue an interrupted run in --out (the runs already stored are kept)")
-        parser.add_argument("--force", action="store_true",
+        parser.add_argument("--force", action="store_true", dest=f"{prefix}force",
                             help="replace an existing results folder written by this tool")
+
+
+LEADING = "leading_"
+"""Where the options given before the subcommand are parsed to (see :func:`_leading_options`)."""
+
+
+def _leading_options(args: argparse.Namespace) -> argparse.Namespace:
+    """``args`` with the options given before the subcommand (``run.py --seed 5 run X.toml``) in
+    force for it, as if given after it; one given before and after with different values, or one the
+    subcommand does not take, is a :class:`ModelInputError` (argparse alone would drop it silently)."""
+    leading = {key.removeprefix(LEADING): vars(args).pop(key) for key in list(vars(args)) if key.startswith(LEADING)}
+    for name, value in leading.items():
+        if args.subcommand is None:
+            setattr(args, name, value)
+        elif value not in (None, False):
+            flag = f"--{name}"
+            if not hasattr(args, name):
+                raise ModelInputError(flag, f"does nothing with {args.subcommand}",
+                                      expected=f"run.py {args.subcommand} --help for its options")
+            if getattr(args, name) not in (None, False, value):
+                raise ModelInputError(flag, "given before and after the subcommand with different values",
+                                      got=[value, getattr(args, name)])
+            setattr(args, name, value)
+    return args
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -184,9 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a subcommand, runs the headline comparison of unilateral US controls and coordinated "
         "agreements against the no-controls baseline.",
     )
-    _common(parser)
+    _common(parser, prefix=LEADING)
     parser.set_defaults(handler=cmd_headline)
-    sub = parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND")
+    sub = parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", dest="subcommand")
 
     p = sub.add_parser("run", help="run one scenario paired with its baseline",
                        description="Run SCENARIO.toml and its no-controls baseline on the same seeds.")
@@ -226,7 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "--install OUT then makes it the default (model/data/calibrated.toml).")
     p.add_argument("--file", help="calibration file (default: model/data/calibration.toml)")
     p.add_argument("--seed", type=arguments.seed, help="master seed (default: the baseline scenario's)")
-    p.add_argument("--out", help="working folder of the search (default: results/calibration)")
+    p.add_argument("--out", type=arguments.output_folder, help="working folder of the search (default: "
+                   "results/calibration)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted calibration in --out")
     p.add_argument("--force", action="store_true",
                    help="replace an existing working folder; with --install, install a worse fit")
@@ -280,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
+        return handler(_leading_options(args))
     except (ScenarioError, ModelInputError) as err:
         print(f"error: {with_remedy(err)}", file=sys.stderr)
         return 2

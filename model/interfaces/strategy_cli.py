@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from model.interfaces import arguments
 from model.interfaces.file_kinds import FileKind
 from model.interfaces.file_kinds import register as register_kind
 from model.interfaces.options import add_execution_options, execution
@@ -39,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--outcome", help="the condition: COLUMN OP NUMBER (OP: > >= < <=)")
     p.add_argument("--per", choices=["point", "run"], help="point: replicate means (default); run: every run")
     p.add_argument("--threshold", type=float, help="PRIM: smallest density of the chosen box (default 0.8)")
-    p.add_argument("--out", help="results folder (default: results/<sweep>-discovery)")
+    p.add_argument("--out", type=arguments.output_folder, help="results folder (default: results/<sweep>-discovery)")
     p.add_argument("--force", action="store_true", help="replace an existing results folder")
     p.add_argument("--no-figures", action="store_true", help="tables only")
     p.set_defaults(handler=cmd_discover)
@@ -47,10 +48,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _analysis_options(p: argparse.ArgumentParser, metavar: str) -> None:
     p.add_argument("file", metavar=metavar)
-    p.add_argument("--out", help="results folder (default: results/<file name>)")
+    p.add_argument("--out", type=arguments.output_folder, help="results folder (default: results/<file name>)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted analysis in the results folder")
     p.add_argument("--force", action="store_true", help="replace an existing results folder")
-    p.add_argument("--replications", type=int, help="runs per coalition or design (default: the file's)")
+    p.add_argument("--replications", type=arguments.replications,
+                   help="runs per coalition or design (default: the file's)")
     p.add_argument("--no-figures", action="store_true", help="tables only")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--readme", metavar="README.md",
@@ -60,9 +62,11 @@ def _analysis_options(p: argparse.ArgumentParser, metavar: str) -> None:
 
 
 def _run(args: argparse.Namespace, load, analyse, report) -> int:
+    from model.experiment.folders import results_folder
+
     changes = {"replications": args.replications} if args.replications is not None else {}
     prepared = load(args.file, **changes)
-    folder = Path(args.out) if args.out else Path("results") / prepared.study.name
+    folder = Path(args.out) if args.out else results_folder(prepared.study.name, f"{args.file}: name")
     with execution(args) as executor:
         try:
             result = analyse(prepared, out=folder, executor=executor, resume=args.resume, force=args.force,

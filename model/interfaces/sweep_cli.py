@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run every point of SWEEP.toml (each paired with its no-controls baseline unless the "
         "file says paired = false) and store the runs in results/<name>/ as they finish.")
     p.add_argument("file", metavar="SWEEP.toml")
-    p.add_argument("--out", help="results folder (default: results/<sweep name>)")
+    p.add_argument("--out", type=arguments.output_folder, help="results folder (default: results/<sweep name>)")
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted sweep in the results folder")
     p.add_argument("--force", action="store_true", help="replace an existing results folder written by this tool")

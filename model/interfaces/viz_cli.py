@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    + ", ".join(FIGURES))
     p.add_argument("--format", action="append", metavar=FORMAT_METAVAR,
                    help="file format (repeatable or comma-separated; default: png and svg)")
-    p.add_argument("--out", help="folder for the figures (default: results/X/figures)")
+    p.add_argument("--out", type=arguments.output_folder, help="folder for the figures (default: results/X/figures)")
     p.add_argument("--dpi", type=arguments.dpi, help="PNG resolution in dots per inch (default: 150)")
     p.add_argument("--compact", action="store_true",
                    help="PNG with a 256-colour palette, about a third of the size (for web pages, READMEs)")
@@ -97,8 +97,9 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
     :func:`model.analysis.report.draw_figures`)."""
     if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
         raise ModelInputError("--dpi", "out of range", expected=f"{MIN_DPI} to {MAX_DPI} dots per inch", got=dpi)
-    from model.experiment.folders import read_manifest
+    from model.experiment.folders import folder_of, read_manifest
 
+    folder = folder_of(folder)
     kind = read_manifest(folder, ("comparison", "sweep"))["kind"]
     if kind == "comparison":
         from model.analysis.report import FIGURES, draw_figures
@@ -134,7 +135,9 @@ def _sweep_figures():
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    folder = Path(args.folder)
+    from model.experiment.folders import folder_of
+
+    folder = folder_of(args.folder)
     out = Path(args.out) if args.out else None
     try:
         paths = plot_folder(folder, figures=args.figure, formats=_formats(args.format), out=out, dpi=args.dpi,

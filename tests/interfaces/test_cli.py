@@ -149,3 +149,43 @@ def test_every_subcommand_has_help(command, capsys):
         main([command, "--help"])
     assert exit_.value.code == 0
     assert "usage:" in capsys.readouterr().out
+
+
+def test_options_before_the_subcommand_apply_to_it(small, tmp_path):
+    out = tmp_path / "out"
+    assert main(["--seed", "5", "--replications", "1", "--out", str(out), "run", str(small), "--workers", "1",
+                 "--quiet"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["seed"], manifest["replications"]) == (5, 1)  # not the file's 2 replications
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--seed", "5", "list"], "--seed: does nothing with list"),
+    (["--seed", "4", "run", "x.toml", "--seed", "5"], "--seed: given before and after the subcommand"),
+    (["list", "--dir", "nowhere"], "--dir: no such folder"),
+    (["list", "--dir", ""], "--dir: no such folder"),
+])
+def test_misplaced_options_and_missing_folders_are_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [["run", "x.toml"], ["sweep", "x.toml"], ["plot", "folder"],
+                                     ["coalitions", "x.toml"], ["discover", "folder"], ["calibrate"]])
+@pytest.mark.parametrize("out", ["", ".", "..", "results/..", "a\0b"])
+def test_an_output_folder_without_a_name_is_refused_as_parsed(command, out, capsys):
+    with pytest.raises(SystemExit) as refused:
+        main([*command, "--out", out])
+    assert refused.value.code == 2
+    assert "expected a folder path with a name" in capsys.readouterr().err
+
+
+def test_a_manifest_nested_too_deep_is_one_line(small, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    assert main(["reproduce", str(out)]) == 2
+    assert "damaged manifest (nested too deep)" in capsys.readouterr().err
+    assert main(["run", str(small), "--out", str(out), "--quiet", "--force"]) == 2
+    assert "was not written by this tool" in capsys.readouterr().err

@@ -57,11 +57,13 @@ FLAGS: dict[str, st.SearchStrategy[str] | None] = {
     "--chunk": number(), "--scheduler": st.one_of(st.sampled_from(
         ["tcp://", "tcp://host", "tcp://host:0", "tcp://host:99999", "http://host:8786", "host:8786"]), text()),
     "--dask-local": st.sampled_from(["0", "-1", "x", "100000"]), "--dpi": number(),
-    "--out": st.sampled_from(["out", "out2", "nowhere/out", "tiny.toml"]), "--file": path(),
+    "--out": st.sampled_from(["out", "out2", "nowhere/out", "tiny.toml", "", ".", "..", "folder/.."]), "--file": path(),
     "--install": path(), "--figure": text(), "--format": text(), "--port": number(),
     "--force": None, "--resume": None, "--quiet": None, "--dry-run": None, "--no-figures": None,
     "--bogus": None, "-x": None,
 }
+LEADING = ["--replications", "--seed", "--workers", "--quiet", "--out", "--resume", "--force"]
+"""The options the command line takes before a subcommand too."""
 SUBCOMMANDS = {
     "run": 1, "compare": 2, "validate": 2, "list": 0, "reproduce": 1, "sweep": 1, "analyze": 1, "plot": 1,
     "calibrate": 0, "validation-report": 0, "nonsense": 0,
@@ -74,7 +76,10 @@ set to a bad value (so that the example is about the checking, not the running).
 @st.composite
 def command_lines(draw) -> list[str]:
     command = draw(st.sampled_from(["", *SUBCOMMANDS]))
-    argv = [command] if command else []
+    argv = []
+    for flag in draw(st.lists(st.sampled_from(LEADING), max_size=2)):
+        argv += [flag] if FLAGS[flag] is None else [flag, draw(FLAGS[flag])]
+    argv += [command] if command else []
     argv += [draw(path()) for _ in range(draw(st.integers(0, SUBCOMMANDS.get(command, 0) + 1)))]
     for flag in draw(st.lists(st.sampled_from(sorted(FLAGS)), max_size=4)):
         argv.append(flag)
@@ -116,7 +121,7 @@ def check(argv: list[str]) -> int:
         assert "Traceback" not in message, (argv, message)
         if code == 2:
             lines = [line for line in message.splitlines() if line and not line.startswith("warning:")]
-            several = argv[0] == "validate"  # one line per bad file
+            several = "validate" in argv  # one line per bad file
             assert (several or len(lines) == 1) and all(line.startswith("error: ") for line in lines), (argv, message)
             assert tree(folder) == before, (argv, tree(folder) - before)
     return code
@@ -145,3 +150,17 @@ def test_many_random_command_lines_exit_0_or_2_cleanly(argv):
 ])
 def test_the_reported_bad_command_lines(argv):
     assert check(argv) == 2
+
+
+@given(st.text(max_size=30))
+def test_an_output_folder_is_a_path_with_a_name_or_refused(text):
+    from argparse import ArgumentTypeError
+
+    from model.interfaces.arguments import output_folder
+
+    try:
+        folder = Path(output_folder(text))
+    except ArgumentTypeError as refused:
+        assert "expected a folder path with a name" in str(refused)
+    else:
+        assert folder.name not in ("", ".", "..") and "\0" not in str(folder) and not str(folder).startswith("~/")
