@@ -186,10 +186,13 @@ def _read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
 
 
 def _replace(path: Path, write: Callable[[Path], None]) -> None:
+    """Write ``path`` through a temporary file beside it, so that it is replaced at once."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         write(temporary)
         os.replace(temporary, path)
+    except IsADirectoryError:
+        raise ModelInputError(str(path), "is a folder", expected="a file this tool writes") from None
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -395,10 +398,11 @@ def check_writable(folder: Path) -> None:
                               expected="a writable location") from None
 
 
-def claim(folder: Path, kind: str, *, resume: bool = False, force: bool = False) -> bool:
+def claim(folder: Path, kind: str, *, resume: bool = False, force: bool = False, resumable: bool = True) -> bool:
     """Decide what to do with ``folder`` before writing (the lock held): True to continue the
     experiment stored there (``resume``); False for a new folder (an empty one, or one this tool
-    wrote and ``force`` replaces). Anything else is refused with :class:`FolderExistsError`."""
+    wrote and ``force`` replaces). Anything else is refused with :class:`FolderExistsError` (which
+    offers ``resume`` only for a ``resumable`` kind of folder)."""
     clean_leftovers(folder)
     if not folder.exists():
         check_writable(folder)
@@ -420,7 +424,7 @@ def claim(folder: Path, kind: str, *, resume: bool = False, force: bool = False)
     elif resume:
         return True
     elif not force:
-        raise FolderExistsError(folder, "output folder exists", options=("resume", "force"))
+        raise FolderExistsError(folder, "output folder exists", options=("resume", "force") if resumable else ("force",))
     retire(folder)
     return False
 
@@ -437,7 +441,7 @@ def write_atomically(out: Path, kind: str, fill: Callable[[Path], Mapping[str, A
     """Create ``out`` complete or not at all: ``fill`` writes into a staging folder beside it and
     returns the manifest, which is written last; then the folder is renamed into place."""
     with FolderLock(out):
-        claim(out, kind, force=force)
+        claim(out, kind, force=force, resumable=False)
         staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
         try:
             os.mkdir(staging)

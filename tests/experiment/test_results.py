@@ -159,3 +159,22 @@ def test_a_sweep_folder_reproduces(sweep_folder):
 
     found = reproduce(sweep_folder, executor="serial", progress=False)
     assert found.differing == {} and set(found.tables) == {"runs", "points", "baselines", "timeseries", "columns"}
+
+
+def test_a_folder_written_in_one_go_offers_only_force_when_it_exists(comparison_folder, tmp_path):
+    from model.experiment.folders import FolderExistsError
+
+    loaded = Comparison.load(comparison_folder)
+    loaded.save(tmp_path / "copy")
+    with pytest.raises(FolderExistsError) as refused:
+        loaded.save(tmp_path / "copy")
+    assert refused.value.options == ("force",)  # it cannot be resumed
+    loaded.save(tmp_path / "copy", force=True)
+
+
+def test_a_folder_where_a_table_should_be_is_one_error(tmp_path):
+    from model.experiment.folders import write_table
+
+    (tmp_path / "runs.parquet").mkdir()
+    with pytest.raises(ModelInputError, match=r"runs.parquet: is a folder"):
+        write_table(tmp_path, "runs", pd.DataFrame({"x": [1]}))
