@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from model.errors import closest
 from model.scenario.sources import read_toml
 
 
@@ -35,9 +36,19 @@ def register(kind: FileKind) -> FileKind:
 
 
 def kind_of(path: Path) -> FileKind:
-    """The kind of the TOML file ``path`` (a ``ScenarioError`` if it cannot be read as TOML)."""
+    """The kind of the TOML file ``path`` (a ``ScenarioError`` if it cannot be read as TOML, or if
+    it has no marker but a key that is neither a scenario's nor far from a marker: a misspelt
+    marker, such as ``scenaro`` for a coalitions file's ``scenario``)."""
     keys = set(read_toml(path))
-    return next((kind for kind in KINDS if kind.markers & keys), SCENARIO)
+    kind = next((kind for kind in KINDS if kind.markers & keys), SCENARIO)
+    if kind is SCENARIO:
+        from model.scenario import Scenario, ScenarioError
+
+        markers = [marker for k in KINDS for marker in sorted(k.markers)]
+        for key in sorted(keys - set(Scenario.model_fields)):
+            if (hint := closest(key, markers, n=1)) is not None:
+                raise ScenarioError(path, key, "unknown key", suggestion=hint)
+    return kind
 
 
 def check_file(path: Path) -> tuple[FileKind, str, list[str]]:

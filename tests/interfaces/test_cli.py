@@ -189,3 +189,11 @@ def test_a_manifest_nested_too_deep_is_one_line(small, tmp_path, capsys):
     assert "damaged manifest (nested too deep)" in capsys.readouterr().err
     assert main(["run", str(small), "--out", str(out), "--quiet", "--force"]) == 2
     assert "was not written by this tool" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("marker, typo", [("scenario", "scenaro"), ("base", "bse"), ("outcome", "outcom")])
+def test_validate_suggests_a_misspelt_marker_of_a_file_kind(tmp_path, marker, typo, capsys):
+    """A file whose marker is misspelt was checked as a scenario and got a scenario's key list."""
+    (tmp_path / "f.toml").write_text(f'{typo} = "x.toml"\n')
+    assert main(["validate", str(tmp_path / "f.toml")]) == 2
+    assert capsys.readouterr().err.strip().endswith(f"f.toml: {typo}: unknown key; did you mean '{marker}'?")
