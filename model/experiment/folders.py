@@ -253,11 +253,17 @@ def read_manifest(folder: str | Path, kinds: tuple[str, ...] = KINDS) -> dict[st
         raise ModelInputError(str(folder / MANIFEST), f"a results folder of kind {manifest['kind']!r}",
                               expected="kind " + " or ".join(repr(k) for k in kinds))
     tables = manifest.get("tables", {})
-    if not isinstance(tables, dict) or not all(isinstance(e, dict) and isinstance(e.get("file"), str)
-                                               and isinstance(e.get("digest"), str) for e in tables.values()):
+    if not isinstance(tables, dict) or not all(isinstance(e, dict) and _in_folder(e.get("file"))
+                                               and isinstance(e.get("digest"), str)
+                                               and ("csv" not in e or _in_folder(e["csv"])) for e in tables.values()):
         raise ModelInputError(f"{path}: tables", "damaged list of tables",
-                              expected="an object of {file, rows, digest} entries")
+                              expected="an object of {file, rows, digest} entries naming files of the folder")
     return manifest
+
+
+def _in_folder(name: object) -> bool:
+    """Whether ``name`` is a file name of the folder itself (no path, not ``.`` or ``..``)."""
+    return isinstance(name, str) and name not in ("", ".", "..") and Path(name).name == name and "\0" not in name
 
 
 def check_tables(folder: Path, manifest: Mapping[str, Any]) -> dict[str, str]:

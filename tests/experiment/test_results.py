@@ -118,12 +118,15 @@ def _one_row_of_flows(folder: Path) -> None:
     pd.read_parquet(folder / "flows.parquet").head(1).to_parquet(folder / "flows.parquet")
 
 
+def _edit_manifest(folder: Path, edit) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    edit(manifest)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
 def _without_file_checksums(folder: Path) -> None:
     """As a folder written before the Parquet files' SHA-256 was recorded."""
-    manifest = json.loads((folder / "manifest.json").read_text())
-    for entry in manifest["tables"].values():
-        entry.pop("file_sha256", None)
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    _edit_manifest(folder, lambda m: [entry.pop("file_sha256", None) for entry in m["tables"].values()])
 
 
 @pytest.mark.parametrize("damage, words", [
@@ -136,6 +139,10 @@ def _without_file_checksums(folder: Path) -> None:
      "runs.parquet: changed since it was written"),
     (lambda f: (f / "manifest.json").write_text('{"kind": "comparison", "tabl'), "manifest.json: damaged manifest"),
     (lambda f: (f / "manifest.json").write_text("[]"), "not a manifest written by this tool"),
+    (lambda f: _edit_manifest(f, lambda m: m["tables"]["runs"].update(file="../../etc/passwd")),
+     "manifest.json: tables: damaged list of tables"),
+    (lambda f: _edit_manifest(f, lambda m: m["tables"]["runs"].update(csv="..")),
+     "manifest.json: tables: damaged list of tables"),
 ])
 def test_damaged_folders_are_one_error_naming_the_file(comparison_folder, tmp_path, damage, words):
     folder = tmp_path / "copy"
