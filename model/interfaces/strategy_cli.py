@@ -63,7 +63,10 @@ def _analysis_options(p: argparse.ArgumentParser, metavar: str) -> None:
 
 def _run(args: argparse.Namespace, load, analyse, report) -> int:
     from model.experiment.folders import results_folder
+    from model.strategy.report import check_readme
 
+    if args.readme:
+        check_readme(Path(args.readme))  # before the runs, not after them
     changes = {"replications": args.replications} if args.replications is not None else {}
     prepared = load(args.file, **changes)
     folder = Path(args.out) if args.out else results_folder(prepared.study.name, f"{args.file}: name")

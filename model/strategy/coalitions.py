@@ -14,7 +14,15 @@ from model.experiment.coalitions import revenue_shares
 from model.experiment.folders import RESULTS_DIR
 from model.scenario import ScenarioError
 from model.strategy.designs import Design, Template
-from model.strategy.files import CoalitionStudy, check_countries, load_study, load_template, read_study
+from model.strategy.files import (
+    SCENARIO_VARIANT,
+    CoalitionStudy,
+    check_countries,
+    check_leader,
+    load_study,
+    load_template,
+    read_study,
+)
 from model.strategy.formation import formation_rows, membership_share, revealed_weights
 from model.strategy.games import MAX_EXACT_PLAYERS
 from model.strategy.results import open_analysis
@@ -59,9 +67,7 @@ def prepare(study: CoalitionStudy, folder: Path, origin: str) -> Prepared:
     tmpl = load_template(study, folder, origin)
     shares = revenue_shares(tmpl.scenario)
     exporters = list(shares.index)
-    if tmpl.leader not in exporters:
-        raise ScenarioError(origin, "leader", "the leader has no vendors in the world",
-                            expected="one of " + ", ".join(exporters), got=tmpl.leader)
+    check_leader(tmpl, exporters, origin)
     if study.candidates is None:
         players = [c for c in exporters if c != tmpl.leader]
     else:
@@ -92,10 +98,6 @@ def prepare(study: CoalitionStudy, folder: Path, origin: str) -> Prepared:
                 raise ScenarioError(origin, "formation.order", "every candidate must be in the order",
                                     expected=f"each candidate once ({missing[0]} is missing)", got=formation.order)
             order = [players.index(p) for p in formation.order]
-        names = [v.name for v in formation.variants]
-        if "as in the scenario" in names or len(set(names)) != len(names):
-            raise ScenarioError(origin, "formation.variants", "variant names must be unique",
-                                got=names)
     return Prepared(study, origin, tmpl, players, order, exact)
 
 
@@ -154,7 +156,7 @@ def _formation(prepared: Prepared, runner: GameRunner, base: Game) -> tuple[pd.D
     """Stable coalitions and accession per variant and weight (uniform weights), plus the revealed-
     preference weights when the file names a data column."""
     formation = prepared.study.formation
-    variants = [("as in the scenario", base)]
+    variants = [(SCENARIO_VARIANT, base)]
     for v in formation.variants:
         design = Design(enforcement=v.enforcement, extraterritorial=v.extraterritorial, no_undercut=v.no_undercut)
         variant_runner = GameRunner(runner.template, runner.players, runner.folder / f"variant-{v.name}",

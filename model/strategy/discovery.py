@@ -131,6 +131,10 @@ def prepare(study: DiscoveryStudy, origin: str) -> Prepared:
                                 suggestion=closest(name, results.columns))
     if not inputs:
         raise ScenarioError(origin, "inputs", "no inputs to search", expected="at least one parameter")
+    if not results.runs["error"].isna().any():
+        raise ScenarioError(origin, "results", f"no successful runs to discover from (all {len(results.runs)} "
+                            "runs of the sweep failed: see the error column of its runs table)",
+                            expected="a sweep with successful runs", got=study.results)
     return Prepared(study, origin, results, condition, inputs)
 
 
@@ -161,19 +165,24 @@ def cases(prepared: Prepared) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def _numeric(inputs: pd.DataFrame) -> pd.DataFrame:
-    """Member sets (JSON lists) as their size, booleans as 0/1, text as categories."""
+    """Member sets (JSON lists) as their size, booleans as 0/1, numbers as floats, text as categories."""
     out = {}
     for column in inputs:
         values = inputs[column]
-        if values.dtype == object and values.map(lambda v: isinstance(v, str) and v.startswith("[")).all():
-            out[f"{column} (members)"] = values.map(lambda v: len(json.loads(v))).astype(int)
-        elif values.dtype == bool:
+        if pd.api.types.is_bool_dtype(values):
             out[column] = values.astype(int)
-        elif values.dtype == object:
-            out[column] = values.astype("category")
-        else:
+        elif pd.api.types.is_numeric_dtype(values):
             out[column] = values.astype(float)
+        elif _member_sets(values):
+            out[f"{column} (members)"] = values.map(lambda v: len(json.loads(v))).astype(int)
+        else:
+            out[column] = values.astype(str).astype("category")
     return pd.DataFrame(out)
+
+
+def _member_sets(values: pd.Series) -> bool:
+    """Whether every value is a JSON list (a member-set parameter as stored)."""
+    return bool(values.map(lambda v: isinstance(v, str) and v.startswith("[") and v.endswith("]")).all())
 
 
 def choose_box(trajectory: pd.DataFrame, threshold: float) -> int:
@@ -259,6 +268,7 @@ def discover(
         keys = {k: v for k, v in {"results": None if results is None else str(results), "outcome": outcome,
                                   **options}.items() if v is not None}
         prepared = load_discovery(file, **keys)
+    path = output_folder(out, prepared.results.folder)
     inputs, holds = cases(prepared)
     if holds.all() or not holds.any():
         raise ScenarioError(prepared.origin, "outcome", f"the condition holds in {'every' if holds.all() else 'no'}"
@@ -267,11 +277,10 @@ def discover(
     study = prepared.study
     trajectory, box, chosen = prim_box(inputs, holds, study)
     cart = cart_leaves(inputs, holds, study.max_depth)
-    path = Path(out) if out is not None else RESULTS_DIR / f"{prepared.results.folder.name}-discovery"
     result = Discovery(path, str(prepared.condition), trajectory, box, chosen, cart, inputs, holds)
     settings = {"study": study.model_dump(mode="json"), "origin": prepared.origin,
                 "condition": str(prepared.condition), "cases": len(holds), "holds": int(holds.sum()),
-                "sweep_manifest": prepared.results.manifest.get("digests")}
+                "sweep": sweep_identity(prepared.results)}
 
     def fill(staging: Path) -> dict[str, Any]:
         if figures:
@@ -284,6 +293,25 @@ def discover(
 
     write_atomically(path, KIND, fill, force=force)
     return result
+
+
+def output_folder(out: str | Path | None, sweep: Path) -> Path:
+    """The results folder ``out`` (default ``results/<sweep>-discovery``): never the sweep's own
+    folder, inside it, or holding it."""
+    path = Path(out) if out is not None else RESULTS_DIR / f"{sweep.name}-discovery"
+    target, source = path.resolve(), sweep.resolve()
+    if target == source or source in target.parents or target in source.parents:
+        raise ModelInputError("--out", "the output folder is the sweep's results folder, inside it or holds it",
+                              expected=f"a folder apart from the sweep {sweep}", got=str(path))
+    return path
+
+
+def sweep_identity(results: SweepResults) -> dict[str, Any]:
+    """What identifies the sweep discovered from: its folder, settings digest and tables' digests."""
+    manifest = results.manifest
+    tables = manifest.get("tables") or {}
+    return {"folder": str(results.folder), "settings_digest": manifest.get("settings_digest"),
+            "tables": {name: entry.get("digest") for name, entry in tables.items() if isinstance(entry, dict)}}
 
 
 def _require_extra() -> None:

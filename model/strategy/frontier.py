@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.errors import ModelInputError
 from model.experiment import compare
 from model.experiment.coalitions import revenue_shares
 from model.experiment.folders import RESULTS_DIR
@@ -25,7 +26,15 @@ from model.experiment.metrics import summarise
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.strategy.designs import Design, Template
 from model.strategy.evaluate import evaluate
-from model.strategy.files import FrontierStudy, check_countries, load_study, load_template, read_study
+from model.strategy.files import (
+    FrontierStudy,
+    check_countries,
+    check_leader,
+    check_runs,
+    load_study,
+    load_template,
+    read_study,
+)
 from model.strategy.results import open_analysis
 
 OBJECTIVES = ("denial_effectiveness", "revenue_lost")
@@ -66,6 +75,7 @@ def prepare(study: FrontierStudy, folder: Path, origin: str) -> Prepared:
     tmpl = load_template(study, folder, origin)
     space = study.space
     exporters = list(revenue_shares(tmpl.scenario).index)
+    check_leader(tmpl, exporters, origin)
     check_countries(space.partners, exporters, "space.partners", origin)
     if tmpl.leader in space.partners:
         raise ScenarioError(origin, f"space.partners[{space.partners.index(tmpl.leader)}]",
@@ -76,16 +86,47 @@ def prepare(study: FrontierStudy, folder: Path, origin: str) -> Prepared:
                                 expected="at least one value", got=[])
     exhaustive = study.search.method == "exhaustive" or (
         study.search.method == "auto" and space.size <= study.search.max_exhaustive)
-    regimes = []
+    if exhaustive:
+        check_runs(space.size, study.replications, "space", origin)
+    return Prepared(study, origin, tmpl, _regimes_of(study, tmpl, folder, origin), exhaustive)
+
+
+def _regimes_of(study: FrontierStudy, tmpl: Template, folder: Path, origin: str) -> list[Scenario]:
+    """The named regimes, each once (by file and by scenario name)."""
+    regimes: list[Scenario] = []
+    seen: dict[Path | str, int] = {}  # files and scenario names
     for i, name in enumerate(study.regimes):
-        try:
-            regime = load_scenario(folder / name)
-        except ScenarioError as err:
-            raise ScenarioError(origin, f"regimes[{i}]", f"{err}", got=name) from None
-        changes = {"horizon": tmpl.scenario.horizon, "seed": tmpl.scenario.seed,
-                   "replications": study.replications}
-        regimes.append(Scenario.from_resolved(regime.resolved() | changes))
-    return Prepared(study, origin, tmpl, regimes, exhaustive)
+        regime = _regime(name, f"regimes[{i}]", study, tmpl, folder, origin)
+        for seen_as in ((folder / name).resolve(), regime.name):
+            if seen_as in seen:
+                raise ScenarioError(origin, f"regimes[{i}]", f"the same scenario as regimes[{seen[seen_as]}] "
+                                    f"(name {regime.name!r})", expected="each regime once, with distinct "
+                                    "scenario names", got=name)
+            seen[seen_as] = i
+        regimes.append(regime)
+    return regimes
+
+
+def _regime(name: str, key: str, study: FrontierStudy, tmpl: Template, folder: Path, origin: str) -> Scenario:
+    """The regime file ``name`` with the analysis's horizon, seed and replications: a scenario with
+    controls whose warm-up ends before the horizon."""
+    try:
+        regime = load_scenario(folder / name)
+    except ModelInputError as err:
+        raise ScenarioError(origin, key, f"{err}", got=name) from None
+    horizon = tmpl.scenario.horizon
+    if regime.warmup >= horizon:
+        raise ScenarioError(origin, key, f"its warm-up ({regime.warmup} steps) is not shorter than the "
+                            f"analysis's horizon ({horizon} steps), which every regime runs",
+                            expected="a regime with a shorter warm-up, or a longer horizon", got=name)
+    if regime.policies.is_empty:
+        raise ScenarioError(origin, key, "a scenario without controls: it has no denial or revenue lost to place "
+                            "on the frontier", expected="a scenario with policies", got=name)
+    changes = {"horizon": horizon, "seed": tmpl.scenario.seed, "replications": study.replications}
+    try:
+        return Scenario.from_resolved(regime.resolved() | changes)
+    except ModelInputError as err:
+        raise ScenarioError(origin, key, f"with the analysis's horizon and seed: {err}", got=name) from None
 
 
 def load_frontier(path: str | Path, **changes: Any) -> Prepared:

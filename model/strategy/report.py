@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
+
+from model.errors import ModelInputError
 
 
 def ranking(shapley: pd.DataFrame, layer: str = "all") -> pd.DataFrame:
@@ -120,15 +123,37 @@ def print_discovery(result) -> None:
     print(result.cart.to_string(index=False))
 
 
+def check_readme(readme: Path) -> str:
+    """The text of ``readme`` if it is a readable, writable UTF-8 file (checked before the analysis
+    runs, and again when it is updated); else one :class:`ModelInputError` naming --readme."""
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _readme_error(readme, exc.strerror or str(exc)) from None
+    except UnicodeError:
+        raise _readme_error(readme, "not UTF-8 text") from None
+    if not os.access(readme, os.W_OK):
+        raise _readme_error(readme, "not writable")
+    return text
+
+
+def _readme_error(readme: Path, reason: str) -> ModelInputError:
+    return ModelInputError("--readme", f"cannot update this file ({reason})",
+                           expected="an existing, writable Markdown file such as README.md", got=str(readme))
+
+
 def update_readme(readme: Path, section: str, text: str, figures: list[Path], docs_figures: Path) -> None:
     """Replace the text between ``<!-- section:start -->`` and ``<!-- section:end -->`` in ``readme``
     and copy ``figures`` to ``docs_figures``."""
-    content = readme.read_text()
+    content = check_readme(readme)
     start, end = f"<!-- {section}:start -->", f"<!-- {section}:end -->"
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.DOTALL)
     block = f"{start}\n{text.strip()}\n{end}"
     content = pattern.sub(lambda _: block, content) if pattern.search(content) else content + "\n" + block + "\n"
-    readme.write_text(content)
-    docs_figures.mkdir(parents=True, exist_ok=True)
-    for figure in figures:
-        shutil.copy(figure, docs_figures / figure.name)
+    try:
+        readme.write_text(content, encoding="utf-8")
+        docs_figures.mkdir(parents=True, exist_ok=True)
+        for figure in figures:
+            shutil.copy(figure, docs_figures / figure.name)
+    except OSError as exc:
+        raise _readme_error(readme, f"{exc.strerror or exc}: {exc.filename}") from None

@@ -12,7 +12,8 @@
 
 The folder is locked while the analysis runs. A killed analysis keeps its finished runs;
 ``--resume`` continues it (each sweep resumes only with the same designs, so an analysis whose runs
-are stored can be redone with other formation weights), ``--force`` replaces it.
+are stored can be redone with other formation weights; the manifest is replaced only when it
+finishes), ``--force`` replaces it.
 """
 
 from __future__ import annotations
@@ -110,7 +111,10 @@ class AnalysisFolder:
 def open_analysis(path: Path, analysis: str, settings: dict[str, Any], command: list[str], *,
                   resume: bool = False, force: bool = False) -> Iterator[AnalysisFolder]:
     """Start ``path`` (an existing folder is refused unless ``resume`` or ``force``) or continue it,
-    holding its lock throughout."""
+    holding its lock throughout. A new folder gets a "running" manifest at once; a resumed one keeps
+    its manifest until :meth:`AnalysisFolder.finish`, so a refused or failed resume (its runs stored
+    with other settings, or damaged) leaves it as it was."""
+    manifest = build_manifest(KIND, {"analysis": analysis, **settings}, command)
     with FolderLock(path):
         if claim(path, KIND, resume=resume, force=force):
             stored = (owned(path) or {}).get("analysis")
@@ -119,6 +123,5 @@ def open_analysis(path: Path, analysis: str, settings: dict[str, Any], command: 
                                       expected=f"a {analysis} analysis folder, or --force to start again")
         else:
             os.makedirs(path, exist_ok=True)
-        manifest = build_manifest(KIND, {"analysis": analysis, **settings}, command)
-        write_manifest(path, {**manifest, "status": "running"})
+            write_manifest(path, {**manifest, "status": "running"})
         yield AnalysisFolder(path, analysis, manifest)

@@ -154,3 +154,38 @@ def test_the_folder_is_a_results_folder_of_the_engine(tiny):
     assert stored.kind == "analysis" and stored.manifest["analysis"] == "coalitions"
     assert settings_intact(stored.manifest) and stored.manifest["status"] == "complete"
     pd.testing.assert_frame_equal(stored.tables["shapley"], tiny.shapley, check_dtype=False)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_refused_resume_leaves_a_finished_folder_as_it_was(tiny, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny.folder, copy)
+    before = files_of(copy)
+    changed = study(tmp_path, "\n[formation]\nweights = [0.0, 1.0]\n", TINY.replace("horizon = 7", "horizon = 8"))
+    with pytest.raises(model.ModelInputError, match="cannot resume"):
+        model.coalitions(changed, out=copy, resume=True, executor="serial", progress=False, figures=False)
+    assert files_of(copy) == before
+
+
+def test_readme_must_be_an_existing_file(tmp_path, capsys):
+    from model.errors import ModelInputError
+    from model.interfaces.cli import main
+    from model.strategy.report import check_readme, update_readme
+
+    for readme in (tmp_path / "missing.md", tmp_path):
+        with pytest.raises(ModelInputError, match=r"^--readme: cannot update this file"):
+            check_readme(readme)
+        with pytest.raises(ModelInputError, match=r"^--readme: "):
+            update_readme(readme, "coalitions", "text", [], tmp_path / "docs" / "figures")
+    text = TINY.replace('["DEU", "CHN"]', '["DEU"]').replace("replications = 2", "replications = 1")
+    out = tmp_path / "out"
+    assert main(["coalitions", str(study(tmp_path, text=text.replace("horizon = 7", "horizon = 5"))), "--out",
+                 str(out), "--workers", "1", "--quiet", "--no-figures", "--readme", str(tmp_path / "missing.md")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: --readme: ") and "\n" not in err and "missing.md" in err
+    assert not out.exists()  # checked before any run

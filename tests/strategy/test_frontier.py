@@ -80,3 +80,17 @@ def test_the_frontier_figure_zooms_on_the_designs_only_when_a_regime_lies_far_be
     (x0, x1), (y0, y1) = _zoom_limits(designs, far, 1e-9)
     assert x0 < 0.0 and 0.4 < x1 < 0.5  # the designs (in US$ bn) with a margin
     assert y0 < 0.0 and 0.006 < y1 < 0.01  # the global agreement (0.34) is left out
+
+
+def test_a_refused_resume_leaves_a_finished_folder_as_it_was(tiny, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny.folder, copy)
+    (copy / "runs" / "designs" / "batch-0001" / "runs.parquet").write_bytes(b"damaged")
+    before = {p: p.read_bytes() for p in sorted(copy.rglob("*")) if p.is_file()}
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY)
+    with pytest.raises(model.ModelInputError, match=r"runs\.parquet"):
+        model.frontier(path, out=copy, resume=True, executor="serial", progress=False, figures=False)
+    assert {p: p.read_bytes() for p in sorted(copy.rglob("*")) if p.is_file()} == before

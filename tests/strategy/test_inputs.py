@@ -14,6 +14,7 @@ from model.scenario import SCENARIO_DIR, ScenarioError
 from model.strategy.discovery import parse_condition
 
 SCENARIO = SCENARIO_DIR / "echri_coalition.toml"
+UNILATERAL = SCENARIO_DIR / "unilateral_us.toml"
 COALITIONS = f'scenario = "{SCENARIO}"\nreplications = 1\nhorizon = 6\ncandidates = ["DEU", "SWE"]\n'
 FRONTIER = f'scenario = "{SCENARIO}"\nreplications = 1\nhorizon = 6\n[space]\npartners = ["DEU"]\n'
 
@@ -42,6 +43,23 @@ def run_bad(tmp_path: Path, capsys, command: str, text: str, *expected: str) -> 
     (COALITIONS.replace("replications = 1", "replications = 0"), ("replications", "out of range")),
     (COALITIONS.replace('["DEU", "SWE"]', '["DEU", "SWE", "FRA"]') + 'method = "sampled"\n[formation]\n',
      ("formation", "every coalition")),
+    (COALITIONS + 'layers = ["all", "camera", "all"]\n', ("layers", "'all' is listed twice")),
+    (COALITIONS + 'leader = "usa"\n', ("leader", "no vendors", "did you mean 'USA'")),
+    (COALITIONS.replace('["DEU", "SWE"]', '["USA"]') + 'leader = "DEU"\n',
+     ("leader", "'echri' of the scenario is led by USA", "did you mean 'USA'")),
+    (COALITIONS + 'name = "../../escaped"\n', ("name", "not a plain name", "'../../escaped'")),
+    (COALITIONS + f'name = "{"x" * 300}"\n', ("name", "too long", "at most 100")),
+    (COALITIONS + '[formation]\n[[formation.variants]]\nname = "../../../escaped"\n',
+     ("formation.variants[0].name", "not a plain name")),
+    (COALITIONS + '[formation]\n[[formation.variants]]\nname = "a\\u0000b"\n',
+     ("formation.variants[0].name", "not a plain name")),
+    (COALITIONS + '[formation]\n[[formation.variants]]\nname = "v"\n[[formation.variants]]\nname = "v"\n',
+     ("formation.variants", "two variants are named 'v'")),
+    (COALITIONS + '[formation]\n[[formation.variants]]\nname = "as in the scenario"\n',
+     ("formation.variants", "'as in the scenario'")),
+    (COALITIONS + "[formation]\nweights = [0.5, 0.5]\n", ("formation.weights", "0.5 is listed twice")),
+    (COALITIONS + "[sampling]\nmax_permutations = 9223372036854775807\n",
+     ("sampling.max_permutations", "out of range")),
 ])
 def test_bad_coalitions_files(tmp_path, capsys, text, expected):
     run_bad(tmp_path, capsys, "coalitions", text, *expected)
@@ -54,9 +72,43 @@ def test_bad_coalitions_files(tmp_path, capsys, text, expected):
     (FRONTIER + "enforcement = [0.5, 2.0]\n", ("space.enforcement[1]", "out of range")),
     (FRONTIER + 'layers = ["camera", "algorithm_11"]\n', ("space.layers[1]", "not an allowed value")),
     (FRONTIER.replace("[space]", 'regimes = ["nowhere.toml"]\n[space]'), ("regimes[0]", "file not found")),
+    (FRONTIER.replace("[space]", f'regimes = ["{SCENARIO_DIR / "baseline.toml"}"]\n[space]'),
+     ("regimes[0]", "without controls")),
+    (FRONTIER.replace("[space]", f'regimes = ["{UNILATERAL}", "{UNILATERAL}"]\n[space]'),
+     ("regimes", "is listed twice")),
+    (FRONTIER.replace("[space]", f'regimes = ["{UNILATERAL}", "{SCENARIO_DIR}/../scenarios/unilateral_us.toml"]'
+                      '\n[space]'), ("regimes[1]", "same scenario as regimes[0]")),
+    (FRONTIER + "enforcement = [0.5, 0.5]\n", ("space.enforcement", "0.5 is listed twice")),
+    (FRONTIER + 'layers = ["camera", "camera"]\n', ("space.layers", "'camera' is listed twice")),
+    (FRONTIER.replace("[space]", 'leader = "XXA"\n[space]'), ("leader", "no vendors")),
+    (FRONTIER + '[search]\nmethod = "nsga2"\npopulation = 9223372036854775807\n',
+     ("search.population", "out of range")),
+    (FRONTIER + "[search]\ngenerations = 1000000000\n", ("search.generations", "out of range")),
+    (FRONTIER.replace('["DEU"]', '["DEU", "SWE", "CHN", "JPN", "FRA", "KOR", "ISR", "TWN", "RUS"]')
+     + f"enforcement = {[i / 200 for i in range(200)]}\nno_undercut = [false, true]\n[search]\nmethod = 'exhaustive'\n",
+     ("space", "1,433,600 designs", "at most 1,000,000")),
 ])
 def test_bad_frontier_files(tmp_path, capsys, text, expected):
     run_bad(tmp_path, capsys, "frontier", text, *expected)
+
+
+def test_regimes_are_checked_against_the_analysis(tmp_path, capsys):
+    (tmp_path / "renamed.toml").write_text(f'extends = "{UNILATERAL}"\nname = "unilateral_us"\n')
+    regimes = f'regimes = ["{UNILATERAL}", "renamed.toml"]\n[space]'
+    run_bad(tmp_path, capsys, "frontier", FRONTIER.replace("[space]", regimes), "regimes[1]", "same scenario")
+    (tmp_path / "late.toml").write_text(f'extends = "{UNILATERAL}"\nwarmup = 6\n')
+    run_bad(tmp_path, capsys, "frontier", FRONTIER.replace("[space]", 'regimes = ["late.toml"]\n[space]'),
+            "regimes[0]", "warm-up (6 steps)", "horizon (6 steps)")
+
+
+@pytest.mark.parametrize("text", [COALITIONS.replace('["DEU", "SWE"]', '["SWE"]') + 'leader = "DEU"\n',
+                                  FRONTIER.replace("[space]", 'leader = "DEU"\n[space]').replace('"DEU"]', '"SWE"]')])
+def test_validate_checks_the_leader_against_the_agreement(tmp_path, capsys, text):
+    path = tmp_path / "analysis.toml"
+    path.write_text(text)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert f"{path}: leader: the agreement 'echri'" in err and "\n" not in err
 
 
 def test_discover_needs_an_outcome_and_a_sweep(tmp_path, capsys):
