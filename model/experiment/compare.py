@@ -46,8 +46,9 @@ TABLES = {
     "per_regime": "per_regime",
 }
 """Comparison attribute -> table name in its results folder."""
-IDENTITY = ("scenarios", "seeds")
-"""Manifest entries that must agree for ``resume`` to continue a comparison folder."""
+IDENTITY = ("scenarios", "replications", "seed", "seeds")
+"""Manifest entries that must agree for ``resume`` to continue a comparison folder (the seeds follow
+from the replications and the master seed, which are named first when they differ)."""
 
 
 @dataclass

@@ -197,3 +197,12 @@ def test_validate_suggests_a_misspelt_marker_of_a_file_kind(tmp_path, marker, ty
     (tmp_path / "f.toml").write_text(f'{typo} = "x.toml"\n')
     assert main(["validate", str(tmp_path / "f.toml")]) == 2
     assert capsys.readouterr().err.strip().endswith(f"f.toml: {typo}: unknown key; did you mean '{marker}'?")
+
+
+@pytest.mark.parametrize("change, key", [(["--replications", "2"], "replications"), (["--seed", "3"], "seed")])
+def test_a_refused_resume_names_the_option_that_changed(small, tmp_path, change, key, capsys):
+    out = tmp_path / "out"
+    args = ["run", str(small), "--out", str(out), "--workers", "1", "--quiet", "--replications", "1"]
+    assert main(args) == 0
+    assert main([*args, *change, "--resume"]) == 2  # the last of a repeated option counts
+    assert f"differs from the one stored there at {key} " in capsys.readouterr().err
