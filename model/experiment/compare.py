@@ -145,9 +145,9 @@ class ScenarioSet:
         return self.scenarios[point].name
 
     def baseline_label(self, baseline: int, point: int, n_baselines: int) -> str:
-        if n_baselines == 1:
-            return next((s.name for s in self.scenarios if s.policies.is_empty), BASELINE)
-        return f"{self.scenarios[point].name}:{BASELINE}"
+        """``baseline`` when the scenarios share one, else ``<scenario>:baseline`` (what the figures
+        recognise as a baseline, whatever a policy-free scenario is named)."""
+        return BASELINE if n_baselines == 1 else f"{self.scenarios[point].name}:{BASELINE}"
 
 
 def compare(

@@ -185,6 +185,11 @@ def _read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
                               expected="a table written by this tool") from None
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write a text file of a results folder (e.g. ``summary.md``), replaced at once."""
+    _replace(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
 def _replace(path: Path, write: Callable[[Path], None]) -> None:
     """Write ``path`` through a temporary file beside it, so that it is replaced at once."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -59,9 +59,11 @@ def check_file(path: Path) -> tuple[FileKind, str, list[str]]:
 
 
 def _scenario(path: Path) -> tuple[str, list[str]]:
+    from model.experiment.compare import ScenarioSet
     from model.scenario import load_scenario
 
     scenario = load_scenario(path)
+    ScenarioSet([scenario])  # what running it checks of its name
     return f"scenario {scenario.name!r}, {scenario.replications} replications of {scenario.horizon} steps", []
 
 

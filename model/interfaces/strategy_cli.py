@@ -62,7 +62,7 @@ def _analysis_options(p: argparse.ArgumentParser, metavar: str) -> None:
 
 
 def _run(args: argparse.Namespace, load, analyse, report) -> int:
-    from model.experiment.folders import results_folder
+    from model.experiment.folders import results_folder, write_text
     from model.strategy.report import check_readme
 
     if args.readme:
@@ -78,7 +78,7 @@ def _run(args: argparse.Namespace, load, analyse, report) -> int:
             print(f"interrupted: finished runs are stored in {folder}/; continue with --resume", file=sys.stderr)
             return 130
     text = report(result)
-    (folder / "summary.md").write_text(text + "\n")
+    write_text(folder / "summary.md", text + "\n")
     if args.readme:
         from model.strategy.report import update_readme
 

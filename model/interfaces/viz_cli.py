@@ -97,10 +97,13 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
     :func:`model.analysis.report.draw_figures`)."""
     if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
         raise ModelInputError("--dpi", "out of range", expected=f"{MIN_DPI} to {MAX_DPI} dots per inch", got=dpi)
-    from model.experiment.folders import folder_of, read_manifest
+    from model.experiment.folders import MANIFEST, folder_of, read_manifest
 
     folder = folder_of(folder)
     kind = read_manifest(folder, ("comparison", "sweep"))["kind"]
+    if out is not None and (Path(out) / MANIFEST).exists():
+        raise ModelInputError("--out", "a results folder: figures are not written among its tables",
+                              expected="a folder for the figures, such as its figures/ subfolder", got=str(out))
     if kind == "comparison":
         from model.analysis.report import FIGURES, draw_figures
         from model.experiment import Comparison

@@ -179,9 +179,14 @@ def test_a_folder_written_in_one_go_offers_only_force_when_it_exists(comparison_
     loaded.save(tmp_path / "copy", force=True)
 
 
-def test_a_folder_where_a_table_should_be_is_one_error(tmp_path):
-    from model.experiment.folders import write_table
+def test_a_folder_where_a_table_or_summary_should_be_is_one_error(tmp_path):
+    from model.experiment.folders import write_table, write_text
 
     (tmp_path / "runs.parquet").mkdir()
     with pytest.raises(ModelInputError, match=r"runs.parquet: is a folder"):
         write_table(tmp_path, "runs", pd.DataFrame({"x": [1]}))
+    (tmp_path / "summary.md").mkdir()  # found by fuzzing coalitions --resume
+    with pytest.raises(ModelInputError, match=r"summary.md: is a folder"):
+        write_text(tmp_path / "summary.md", "text")
+    write_text(tmp_path / "notes.md", "text")
+    assert (tmp_path / "notes.md").read_text() == "text" and not list(tmp_path.glob(".*tmp"))

@@ -278,3 +278,13 @@ def refused(folder: Path, words: str, capsys) -> None:
     err = capsys.readouterr().err
     assert words in err and err.count("\n") == 1 and err.startswith("error: ")
     assert tree(folder) == before
+
+
+def test_plot_never_writes_figures_among_a_results_folders_tables(folders, tmp_path, capsys):
+    """Found by fuzzing: plot --out SWEEP put a comparison's figures beside the sweep's tables."""
+    sweep = tmp_path / "sweep"
+    shutil.copytree(folders["sweep"], sweep)
+    before = tree(sweep)
+    assert main(["plot", str(folders["comparison"]), "--figure", "effectiveness", "--out", str(sweep)]) == 2
+    assert "--out: a results folder" in capsys.readouterr().err
+    assert tree(sweep) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from model import NationalControl, PolicySet
@@ -101,3 +102,19 @@ def test_two_controls_of_one_jurisdiction_combine_cell_by_cell(tiny_world, tiny_
     assert not combined.requires[usa, target, data]
     assert combined.approval[usa, target, camera] == 0.2 and combined.enforcement[usa, target, camera] == 0.9
     assert state(both, cameras).approval.tolist() == combined.approval.tolist()  # order does not matter
+
+
+def test_validate_refuses_what_running_refuses_of_a_name(tmp_path, capsys):
+    (tmp_path / "b.toml").write_text(f'name = "baseline"\nextends = "{SCENARIO_DIR / "unilateral_us.toml"}"\n')
+    assert main(["validate", str(tmp_path / "b.toml")]) == 2
+    assert "b.toml: name: names the no-controls runs" in capsys.readouterr().err
+
+
+def test_a_policy_free_scenario_of_any_name_is_the_baseline_of_its_figures(tmp_path):
+    """Found by fuzzing: a policy-free scenario not named 'baseline' crashed the map (no panel)."""
+    (tmp_path / "calm.toml").write_text(f'name = "calm"\nextends = "{SCENARIO_DIR / "baseline.toml"}"\n'
+                                        "horizon = 5\nreplications = 1\n")
+    out = tmp_path / "out"
+    assert main(["run", str(tmp_path / "calm.toml"), "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    assert (out / "figures" / "regime_map.png").is_file()
+    assert set(pd.read_parquet(out / "runs.parquet")["scenario"]) == {"baseline"}
