@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
+from model.config.fields import strip_none
 from model.config.translate import input_error
+
+_TRUTH = (bool, np.bool_)
 
 
 class Config(BaseModel):
@@ -23,6 +28,18 @@ class Config(BaseModel):
             super().__init__(**data)
         except ValidationError as exc:
             raise input_error(exc, type(self), prefix=(type(self).__name__,)) from None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_number_swaps(cls, value: Any, info: ValidationInfo) -> Any:
+        """A true/false is not a number and a number or text is not a true/false: pydantic's lax mode
+        would read ``replications = true`` as 1 and ``extraterritorial = 1`` as true."""
+        kind = strip_none(cls.model_fields[info.field_name].annotation) if info.field_name else None
+        if kind in (int, float) and isinstance(value, _TRUTH):
+            raise PydanticCustomError(f"{kind.__name__}_type", "Input should be a number, not true or false")
+        if kind is bool and value is not None and not isinstance(value, _TRUTH):
+            raise PydanticCustomError("bool_type", "Input should be true or false")
+        return value
 
     # Tell pydantic this is not a custom __init__: nested validation then bypasses it and keeps
     # full error locations (and any strictness) instead of wrapping errors in value_error.

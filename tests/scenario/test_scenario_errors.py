@@ -236,3 +236,29 @@ def test_direct_construction_and_a_file_describe_a_bad_value_alike(tmp_path, bui
     assert (direct.problem, direct.expected, direct.got, direct.suggestion) == (
         in_file.problem, in_file.expected, in_file.got, in_file.suggestion)
     assert direct.expected is not None  # what was wanted is named either way
+
+
+@pytest.mark.parametrize("text, key, expected", [
+    ("replications = true\n", "replications", "expected an integer, got true"),
+    ("[parameters]\nprice_sensitivity = false\n", "parameters.price_sensitivity", "expected a number, got false"),
+    ('[[policies.national]]\njurisdiction = "USA"\nitems = ["camera"]\nenforcement = true\n',
+     "policies.national[0].enforcement", "expected a number, got true"),
+    ('[[policies.national]]\njurisdiction = "USA"\nitems = ["camera"]\nreexport_control = 1\n',
+     "policies.national[0].reexport_control", "expected true or false, got 1"),
+    ('[[policies.national]]\njurisdiction = "USA"\nitems = ["camera"]\nreexport_control = "yes"\n',
+     "policies.national[0].reexport_control", "expected true or false, got 'yes'"),
+])
+def test_true_false_and_numbers_are_not_swapped(tmp_path, text, key, expected):
+    """pydantic's lax mode read ``replications = true`` as 1 and ``reexport_control = 1`` as true."""
+    err = error(tmp_path, text)
+    assert f"bad.toml: {key}: wrong type ({expected})" in str(err)
+
+
+def test_python_callers_keep_numpy_truth_values_and_numbers():
+    import numpy as np
+
+    control = NationalControl(jurisdiction="USA", items=["camera"], reexport_control=np.bool_(False),
+                              enforcement=np.float64(0.5))
+    assert control.reexport_control is False and control.enforcement == 0.5
+    with pytest.raises(ModelInputError, match="wrong type"):
+        ModelParameters(price_sensitivity=True)
