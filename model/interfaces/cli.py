@@ -194,16 +194,21 @@ def _leading_options(args: argparse.Namespace) -> argparse.Namespace:
     for name, value in leading.items():
         if args.subcommand is None:
             setattr(args, name, value)
-        elif value not in (None, False):
+        elif _given(value):
             flag = f"--{name}"
             if not hasattr(args, name):
                 raise ModelInputError(flag, f"does nothing with {args.subcommand}",
                                       expected=f"run.py {args.subcommand} --help for its options")
-            if getattr(args, name) not in (None, False, value):
+            if _given(getattr(args, name)) and getattr(args, name) != value:
                 raise ModelInputError(flag, "given before and after the subcommand with different values",
                                       got=[value, getattr(args, name)])
             setattr(args, name, value)
     return args
+
+
+def _given(value: object) -> bool:
+    """Whether an option was given: not its default (None, or False for a flag; 0 is a value)."""
+    return value is not None and value is not False
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -206,3 +206,12 @@ def test_a_refused_resume_names_the_option_that_changed(small, tmp_path, change,
     assert main(args) == 0
     assert main([*args, *change, "--resume"]) == 2  # the last of a repeated option counts
     assert f"differs from the one stored there at {key} " in capsys.readouterr().err
+
+
+def test_a_leading_zero_is_a_value(small, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["--seed", "0", "run", str(small), "--out", str(out), "--workers", "1", "--quiet",
+                 "--replications", "1"]) == 0
+    assert json.loads((out / "manifest.json").read_text())["seed"] == 0
+    assert main(["--seed", "5", "run", str(small), "--seed", "0"]) == 2  # a given 0 is not overruled
+    assert "--seed: given before and after the subcommand" in capsys.readouterr().err
