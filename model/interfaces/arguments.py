@@ -64,7 +64,7 @@ port = bounded(Port)
 def output_folder(text: str) -> str:
     """A folder to write: a path with a final name (not empty, ``.`` or ``..``), ``~`` expanded."""
     path = Path(os.path.expanduser(text))
-    if "\0" in text or path.name in ("", ".", ".."):
+    if "\0" in text or path.name in ("", ".", "..") or path.parts[0].startswith("~"):  # ~unknown_user
         raise argparse.ArgumentTypeError(f"expected a folder path with a name, such as results/mine, got {text!r}")
     return str(path)
 

@@ -84,7 +84,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             _, summary, warnings = check_file(Path(path))
         except ModelInputError as err:
-            print(f"error: {err}", file=sys.stderr)
+            print(f"error: {with_remedy(err)}", file=sys.stderr)
             failures += 1
         else:
             for warning in warnings:
@@ -295,15 +295,17 @@ FLAGS = {"resume": "--resume to continue it", "force": "--force to replace it"}
 
 
 def with_remedy(err: Exception) -> str:
-    """The one-line message of ``err``, with the flags that would get past it."""
+    """The one-line message of ``err``, with the flags that would get past it (unprintable
+    characters of names from the input, such as a NUL, escaped)."""
     from model.experiment.folders import FolderExistsError
     from model.experiment.store import ResumeMismatchError
 
+    text = str(err)
     if isinstance(err, FolderExistsError) and err.options:
-        return f"{err}; add " + " or ".join(FLAGS[o] for o in err.options)
-    if isinstance(err, ResumeMismatchError):
-        return f"{err}; or --force to start again"
-    return str(err)
+        text += "; add " + " or ".join(FLAGS[o] for o in err.options)
+    elif isinstance(err, ResumeMismatchError):
+        text += "; or --force to start again"
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -320,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {with_remedy(err)}", file=sys.stderr)
         return 2
     except ExperimentError as err:  # every run failed: the settings cannot be simulated
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {with_remedy(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: no results folder was written", file=sys.stderr)

@@ -215,3 +215,9 @@ def test_a_leading_zero_is_a_value(small, tmp_path, capsys):
     assert json.loads((out / "manifest.json").read_text())["seed"] == 0
     assert main(["--seed", "5", "run", str(small), "--seed", "0"]) == 2  # a given 0 is not overruled
     assert "--seed: given before and after the subcommand" in capsys.readouterr().err
+
+
+def test_an_error_line_escapes_unprintable_characters(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "a\x01b.toml")]) == 2
+    err = capsys.readouterr().err
+    assert "a\\x01b.toml: file not found" in err and "\x01" not in err and err.count("\n") == 1
