@@ -31,6 +31,7 @@ from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
 from model.analysis.maps import LAND, draw_countries, map_axes, place_labels, positions  # noqa: E402
 from model.experiment.metrics import interval  # noqa: E402
+from model.scenario import BASELINE, is_baseline  # noqa: E402
 from model.vocabulary import ROUTES  # noqa: E402
 
 SCENARIO_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
@@ -81,10 +82,6 @@ OTHER_LAND = LAND
 def style():
     """The house style as a context manager: ``with style(): fig = Figure(...)``."""
     return plt.rc_context(STYLE)
-
-
-def is_baseline(name: str) -> bool:
-    return name == "baseline" or name.endswith(":baseline")
 
 
 def scenario_colours(names: Sequence[str]) -> dict[str, str]:
@@ -760,8 +757,8 @@ NEGATIVE_DENIAL = "#7FB8DA"
 def baseline_of(name: str, names: Sequence[str]) -> str | None:
     """The baseline a policy scenario is paired with in a results folder holding ``names``:
     its own ``<name>:baseline`` or else the folder's only baseline (None if there is none)."""
-    if f"{name}:baseline" in names:
-        return f"{name}:baseline"
+    if f"{name}:{BASELINE}" in names:
+        return f"{name}:{BASELINE}"
     baselines = [n for n in dict.fromkeys(names) if is_baseline(n)]
     return baselines[0] if len(baselines) == 1 else None
 

@@ -32,7 +32,7 @@ from model.experiment.metrics import half_width, regime_metrics, regime_table, s
 from model.experiment.outcomes import paired
 from model.experiment.plan import Plan, plan
 from model.experiment.store import Store
-from model.scenario import Scenario
+from model.scenario import BASELINE, Scenario, is_baseline
 
 __all__ = ["Comparison", "ExperimentError", "ScenarioSet", "collect_comparison", "compare", "run_scenario"]
 
@@ -108,10 +108,6 @@ class Comparison:
         return draw_figures(self, Path(folder), only=only, formats=formats, **options)
 
 
-BASELINE = "baseline"
-"""The label of the no-controls runs (``<scenario>:baseline`` when the scenarios' baselines differ)."""
-
-
 class ScenarioSet:
     """Scenarios as the design points of an experiment: each scenario with policies is a point; a
     scenario without policies contributes only its baseline."""
@@ -127,7 +123,7 @@ class ScenarioSet:
             if s.name in seen:
                 raise ModelInputError(f"{s.origin}: name", f"a second scenario named {s.name!r} (the first is "
                                       f"{seen[s.name].origin})", expected="distinct scenario names")
-            if not s.policies.is_empty and (s.name == BASELINE or s.name.endswith(f":{BASELINE}")):
+            if not s.policies.is_empty and is_baseline(s.name):
                 raise ModelInputError(f"{s.origin}: name", "names the no-controls runs a scenario with policies "
                                       "is paired with", expected="another name", got=s.name)
             seen[s.name] = s

@@ -27,6 +27,15 @@ DEFAULT_SEED = 20200911
 """The master seed when a scenario names none: the date of IBM's comment to BIS (11 Sept 2020)."""
 
 
+BASELINE = "baseline"
+"""The name of no-controls runs: ``baseline``, or ``<scenario>:baseline`` for a scenario's own."""
+
+
+def is_baseline(name: str) -> bool:
+    """Whether ``name`` names no-controls runs (:data:`BASELINE` or ``<scenario>:baseline``)."""
+    return name == BASELINE or name.endswith(f":{BASELINE}")
+
+
 class Scenario(Config):
     """One experiment condition: how long and how often to run, with which parameters, world and policies."""
 
@@ -132,7 +141,7 @@ class Scenario(Config):
 
         Restraint rules in ``world`` stay; those in ``policies.restraints`` go with the policies.
         """
-        return self.model_copy(update={"name": f"{self.name}:baseline", "policies": PolicySet()})
+        return self.model_copy(update={"name": f"{self.name}:{BASELINE}", "policies": PolicySet()})
 
     def resolved(self) -> dict[str, Any]:
         """Every setting, defaults and inherited values included, as JSON-able data (dates as ISO text)."""
