@@ -81,6 +81,14 @@ class ModelParameters(Config):
         description="Relative rise in surveillance budget per unit of unrest. Assumption on magnitude; "
         "the direction is sourced (Beraja, Yang, Yuchtman, QJE 2023).",
     )
+    budget_repression: float = Field(
+        0.0, ge=0.0, le=10.0,
+        description="Regime-dependent demand: a country's budget share of GDP is proportional to "
+        "exp(budget_repression x repression), rescaled so that the world's share stays budget_share. "
+        "Assumption 0 (every country spends the same share of GDP) unless calibrated: China's share of "
+        "world spending (more than 40%, IHS Markit 2016) against its 17.7% of world GDP says that more "
+        "repressive states spend more; about 3 matches it.",
+    )
     # --- choice -----------------------------------------------------------------------------
     price_sensitivity: float = Field(
         4.0, ge=1.0, le=50.0,

@@ -74,7 +74,7 @@ def evaluate_round(
 ) -> pd.DataFrame:
     """One LHS sweep of ``samples`` points in the box ``[low, high]``: one row per point with its
     free values, the mean of each target over replicates, and the loss."""
-    observables = sorted({column for t in spec.targets for column in t.observable})
+    observables = spec.columns
     runs = sweep(
         base, {f.key: (float(lo), float(hi)) for f, lo, hi in zip(spec.free, low, high)},
         design="lhs", samples=samples, replications=spec.settings.replications, seed=seed, paired=False,

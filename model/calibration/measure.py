@@ -15,7 +15,10 @@ def measure(timeseries: pd.DataFrame, targets: Sequence[Target]) -> dict[str, fl
     dates = pd.to_datetime(timeseries["date"]).dt.date
     out = {}
     for target in targets:
-        inside = timeseries.loc[(dates >= target.start) & (dates <= target.end), target.observable].sum(axis=1)
+        rows = (dates >= target.start) & (dates <= target.end)
+        inside = timeseries.loc[rows, target.observable].sum(axis=1)
+        if target.denominator:
+            inside = inside / timeseries.loc[rows, target.denominator].sum(axis=1)
         out[target.name] = float(inside.sum() if target.aggregate == "sum" else inside.mean())
     return out
 

@@ -22,6 +22,8 @@ class Target(Config):
 
     name: str
     observable: list[str] = Field(min_length=1, description="Summary columns, added up.")
+    denominator: list[str] = Field(default_factory=list, description="Summary columns, added up, that "
+                                   "the observable is divided by at every step (a share among them).")
     start: CalendarDate
     end: CalendarDate
     aggregate: Literal["mean", "sum"] = "mean"
@@ -71,6 +73,11 @@ class CalibrationSpec(Config):
     settings: CalibrationSettings = Field(default_factory=CalibrationSettings)
     targets: list[Target] = Field(min_length=1)
     free: list[FreeParameter] = Field(min_length=1)
+
+    @property
+    def columns(self) -> list[str]:
+        """The time-series columns the targets read."""
+        return sorted({column for t in self.targets for column in (*t.observable, *t.denominator)})
 
     def parameters(self, base: ModelParameters, values: dict[str, float]) -> ModelParameters:
         """``base`` with the free parameters set to ``values`` (keyed by ``FreeParameter.key``)."""

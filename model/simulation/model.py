@@ -32,6 +32,7 @@ from model.market.options import CONVERTED_ITEM
 from model.parameters import ModelParameters, default_parameters, over_defaults
 from model.policy import PolicySchedule, PolicySet, PolicyState, ScheduleParameters, preset
 from model.simulation.agents import Country, Vendor
+from model.simulation.demand import regime_weight
 from model.simulation.observables import observe
 from model.simulation.reporters import ArrayDataCollector
 from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
@@ -219,10 +220,12 @@ class ControlRegimeModel(mesa.Model):
         self.summary = self._summarise(start, step=-1)
 
     def _budget(self) -> np.ndarray:
-        """``[C, L]`` US$ this step: GDP share, raised by unrest, split across layers."""
+        """``[C, L]`` US$ this step: GDP share (by regime, :func:`regime_weight`), raised by unrest,
+        split across layers."""
         p = self.params
         growth = (1.0 + p.budget_growth) ** self.calendar.years(max(self.steps - 1, 0))
-        per_step = self.world.gdp * p.budget_share * growth / self.calendar.steps_per_year
+        share = p.budget_share * regime_weight(self.world, p)
+        per_step = self.world.gdp * share * growth / self.calendar.steps_per_year
         total = per_step * (1.0 + p.unrest_demand_elasticity * self.unrest)
         return total[:, None] * np.array(p.layer_budget_shares.as_tuple())[None, :]
 

@@ -43,8 +43,10 @@ def reached(params: ModelParameters, capability: np.ndarray, share: np.ndarray, 
 
 def observe(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> dict[str, float]:
     """Adopters, supplier reach per vendor and per home country (see :func:`reached`; a nation's
-    vendors are one supplier with their shares added), vendor revenue shares, and the share of
-    training data (all buyers) that came from public copies."""
+    vendors are one supplier with their shares added), vendor revenue shares and each vendor's share
+    of revenue from abroad, the exporting nations' shares of world spending, how many of the AIGS
+    2019 adopters adopt (``aigs_2019_matched``: which countries, not only how many), and the share
+    of training data (all buyers) that came from public copies."""
     out: dict[str, float] = {"adopters": int((capability >= params.adoption_threshold).sum())}
     spend = vendor_spend(result)  # [C, L, V]
     share = algorithm_share(spend)  # [C, V]
@@ -56,19 +58,35 @@ def observe(world: World, params: ModelParameters, capability: np.ndarray, resul
     revenue = spend.sum(axis=(0, 1))
     total = revenue.sum()
     out.update(zip(keys[2], (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
+    abroad = np.where(world.home_sale.T, 0.0, spend.sum(axis=1)).sum(axis=0)  # [V] revenue outside home
+    out.update(zip(keys[3], np.divide(abroad, revenue, out=np.zeros_like(revenue), where=revenue > 0).tolist()))
+    spending = result.actual.spend.sum(axis=(1, 2))[world.exporters]  # [E] of every option
+    world_spending = result.actual.spend.sum()
+    out.update(zip(keys[4], (spending / world_spending if world_spending > 0 else 0.0 * spending).tolist()))
+    out["aigs_2019_matched"] = int((capability >= params.adoption_threshold)[_aigs_2019(world)].sum())
     data = result.by_route[:, LAYER_INDEX["training_data"]].sum(axis=0)
     out["data_public_share"] = float(data[ROUTE_INDEX["public_copies"]] / data.sum()) if data.sum() > 0 else 0.0
     return out
 
 
 @per_world()
-def _keys(world: World) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Column names: reach per home country, reach per vendor, revenue share per vendor."""
+def _keys(world: World) -> tuple[tuple[str, ...], ...]:
+    """Column names: reach per home country, reach per vendor, revenue share per vendor, the share
+    of a vendor's revenue from outside its home country, each exporting nation's share of world
+    spending."""
     return (
         tuple(f"reach_{world.iso3[c]}" for c in world.exporters),
         tuple(f"reach_vendor_{name}" for name in world.vendor_names),
         tuple(f"vendor_share_{name}" for name in world.vendor_names),
+        tuple(f"vendor_abroad_{name}" for name in world.vendor_names),
+        tuple(f"spend_share_{world.iso3[c]}" for c in world.exporters),
     )
+
+
+@per_world()
+def _aigs_2019(world: World) -> np.ndarray:
+    """``[C]`` bool: the country uses AI surveillance in the Carnegie AIGS 2019 (``aigs_adopter_2019``)."""
+    return world.countries["aigs_adopter_2019"].to_numpy(int) == 1
 
 
 @per_world()

@@ -111,3 +111,16 @@ def test_budget_share_moves_world_spending_in_proportion_and_no_other_target():
     before, after = targets(base.budget_share), targets(1.5 * base.budget_share)
     assert after.pop("world_spending_2021") == pytest.approx(1.5 * before.pop("world_spending_2021"), rel=1e-9)
     assert after == pytest.approx(before, rel=1e-9, abs=1e-12)
+
+
+def test_a_target_with_a_denominator_is_a_share_at_every_step_then_averaged():
+    series = pd.DataFrame({
+        "date": ["2019-01-01", "2019-04-01", "2020-01-01"],
+        "share_A": [0.2, 0.6, 1.0],
+        "share_B": [0.2, 0.2, 0.0],
+    })
+    share = TARGET | {"name": "a_among_ab", "observable": ["share_A"], "denominator": ["share_A", "share_B"],
+                      "aggregate": "mean", "value": 0.5, "low": 0.4, "high": 0.9}
+    s = CalibrationSpec(targets=[share], free=[{"key": "parameters.budget_share", "low": 0, "high": 1}])
+    assert measure(series, s.targets) == pytest.approx({"a_among_ab": (0.5 + 0.75) / 2})
+    assert s.columns == ["share_A", "share_B"]

@@ -68,3 +68,21 @@ def test_a_nations_reach_is_at_least_that_of_any_of_its_vendors(stepped):
     s, w = stepped.summary, stepped.world
     for v, name in enumerate(w.vendor_names):
         assert s[f"reach_{w.iso3[w.vendor_home[v]]}"] >= s[f"reach_vendor_{name}"]
+
+
+def test_revenue_abroad_spending_shares_and_aigs_matches_are_consistent(stepped):
+    from model.simulation.observables import vendor_spend
+
+    s, w = stepped.summary, stepped.world
+    spend = vendor_spend(stepped.procurement).sum(axis=1)  # [C, V]
+    for v, name in enumerate(w.vendor_names):
+        total = spend[:, v].sum()
+        expected = 1.0 - spend[w.vendor_home[v], v] / total if total > 0 else 0.0
+        assert s[f"vendor_abroad_{name}"] == pytest.approx(expected)
+    by_country = stepped.procurement.actual.spend.sum(axis=(1, 2))
+    china = w.iso3.index("CHN")
+    assert s["spend_share_CHN"] == pytest.approx(by_country[china] / by_country.sum())
+    aigs = w.countries["aigs_adopter_2019"].to_numpy(bool)
+    adopting = stepped.capability >= stepped.params.adoption_threshold
+    assert s["aigs_2019_matched"] == int((aigs & adopting).sum()) <= min(aigs.sum(), s["adopters"])
+    assert 0 < sum(s[f"spend_share_{w.iso3[c]}"] for c in w.exporters) < 1.0
