@@ -50,6 +50,16 @@ MAX_CHUNK = 1_000_000
 MAX_PORT = 65_535
 """Largest TCP port number."""
 
+MAX_FILE_BYTES = 16 * 2**20
+"""Largest input file (scenario, sweep, calibration or analysis file) read: 16 MB, thousands of
+times the largest real one."""
+
+MAX_NESTING = 32
+"""Deepest nesting of tables and arrays in an input file (the deepest real key path has 5 parts)."""
+
+MAX_EXTENDS = 32
+"""Longest chain of scenario files each extending the next."""
+
 MIN_DPI, MAX_DPI = 10, 1_200
 """Resolution of drawn figures, in dots per inch."""
 

@@ -37,7 +37,7 @@ def load_scenarios(paths: Sequence[str | Path]) -> list[Scenario]:
     for path in paths:
         try:
             resolved = Path(path).resolve()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):  # a link loop among them
             continue  # loading it below gives the error
         if resolved in seen:
             raise ScenarioError(path, "", f"the same file is given twice (also as {seen[resolved]})",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from typing import Any
 
 from model.config.tables import Loc, deep_merge, depth, key_path
 from model.errors import closest
+from model.limits import MAX_EXTENDS, MAX_FILE_BYTES, MAX_NESTING
 from model.scenario.errors import ScenarioError
 
 OWN_KEYS = ("name", "description", "extends")
@@ -68,7 +71,10 @@ def read_sources(path: str | Path) -> Sources:
             cycle = " -> ".join(str(s.path) for s in chain) + f" -> {target}"
             raise ScenarioError(child, "extends", f"circular extends ({cycle})",
                                 expected="a chain of files that ends", got=parent)
-        if not _is_file(target):
+        if len(chain) > MAX_EXTENDS:
+            raise ScenarioError(child, "extends", f"more than {MAX_EXTENDS} files extend one another",
+                                expected="a shorter chain of files", got=parent)
+        if not _exists(target):
             siblings = [p.name for p in child.parent.glob("*.toml")]
             raise ScenarioError(child, "extends", "file not found",
                                 expected=f"a scenario file relative to {child.parent}", got=parent,
@@ -78,14 +84,13 @@ def read_sources(path: str | Path) -> Sources:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """One file's tables; any failure to read them is a :class:`ScenarioError` naming the file."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(path, "", "file not found") from None
-    except (OSError, ValueError) as exc:  # a folder, no permission, a NUL byte in the name...
-        reason = getattr(exc, "strerror", None) or exc
-        raise ScenarioError(path, "", f"cannot read the file ({reason})") from None
+    """One file's tables; any failure to read them is a :class:`ScenarioError` naming the file.
+
+    Only a regular file is read (a named pipe would wait forever for a writer, a device such as
+    ``/dev/zero`` never ends), of at most :data:`model.limits.MAX_FILE_BYTES`, with tables and arrays
+    nested at most :data:`model.limits.MAX_NESTING` deep.
+    """
+    raw = _read_regular(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -95,7 +100,11 @@ def read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(path, str(exc), text) from None
     except RecursionError:
-        raise ScenarioError(path, "", "invalid TOML: arrays or tables nested too deeply") from None
+        data = None
+    if data is None or (deep := _too_deep(data)) is not None:
+        where = f" (at {key_path(deep)[:60]}...)" if data is not None and deep else ""
+        raise ScenarioError(path, "", f"invalid TOML: arrays or tables nested too deeply{where}",
+                            expected=f"at most {MAX_NESTING} levels")
     for loc, value in _numbers(data):
         if not math.isfinite(value):
             raise ScenarioError(path, key_path(loc), "not a finite number",
@@ -103,16 +112,58 @@ def read_toml(path: Path) -> dict[str, Any]:
     return data
 
 
+def _read_regular(path: Path) -> bytes:
+    """The bytes of the regular file ``path`` (opened without waiting, so a named pipe is refused
+    rather than waited on)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise ScenarioError(path, "", "file not found") from None
+    except (OSError, ValueError) as exc:  # a NUL byte in the name, no permission, a symlink loop...
+        raise ScenarioError(path, "", f"cannot read the file ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) else \
+                "a device or socket"
+            raise ScenarioError(path, "", f"not a regular file ({kind})", expected="a TOML file")
+        with os.fdopen(os.dup(fd), "rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(path, "", f"cannot read the file ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(path, "", "file too large", expected=f"at most {MAX_FILE_BYTES // 2**20} MB")
+    return raw
+
+
+def _too_deep(data: dict[str, Any]) -> Loc | None:
+    """The key path of a value nested more than :data:`MAX_NESTING` deep in ``data``, or None
+    (walked without recursion, so any depth is safe to look at)."""
+    stack: list[tuple[Loc, Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if len(loc) > MAX_NESTING:
+            return loc
+        if isinstance(value, dict):
+            stack.extend(((*loc, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*loc, index), item) for index, item in enumerate(value))
+    return None
+
+
 def _same_file(path: Path, others: list[Path]) -> bool:
     try:
         return any(path.resolve() == other.resolve() for other in others)
-    except (OSError, ValueError):  # a name the OS cannot hold (NUL byte, too long)
+    except (OSError, ValueError, RuntimeError):  # a name the OS cannot hold (NUL byte, too long), a link loop
         return False
 
 
-def _is_file(path: Path) -> bool:
+def _exists(path: Path) -> bool:
+    """Whether anything (a file, a folder, a broken or looping link) has the name ``path``."""
     try:
-        return path.is_file()
+        return os.path.lexists(path)
     except (OSError, ValueError):
         return False
 

@@ -200,7 +200,7 @@ def test_a_validator_that_meets_a_bad_shape_still_gives_a_scenario_error(tmp_pat
 
 
 def test_a_folder_is_not_a_scenario_file(tmp_path):
-    with pytest.raises(ScenarioError, match=r": cannot read the file \(Is a directory\)$"):
+    with pytest.raises(ScenarioError, match=r": not a regular file \(a folder\) \(expected a TOML file\)$"):
         load_scenario(tmp_path)
 
 
