@@ -22,6 +22,9 @@ from model.errors import ModelInputError
 
 CALIBRATED_FILE = Path(__file__).parent / "data" / "calibrated.toml"
 
+SHARE_TOLERANCE = 1e-6
+"""How far from 1 shares of one whole may sum (rounding in a hand-written file)."""
+
 MIN_PRICE, MAX_PRICE = 1e-3, 1e3
 """Range of relative prices, price factors and scales: beyond it the logit's powers overflow."""
 
@@ -61,8 +64,8 @@ class ModelParameters(Config):
     )
     layer_budget_shares: LayerValues = Field(
         LayerValues(camera=0.6, algorithm_1n=0.25, training_data=0.15),
-        description="Split of the surveillance budget across layers. Assumption: hardware dominates "
-        "video-surveillance spending; algorithms and data take the rest.",
+        description="Split of the surveillance budget across layers: every layer's share, summing to 1. "
+        "Assumption: hardware dominates video-surveillance spending; algorithms and data take the rest.",
     )
     unrest_shock_probability: float = Field(
         0.05, ge=0.0, le=1.0,
@@ -285,6 +288,15 @@ class ModelParameters(Config):
             raise ValueError(f"factors must be in [{MIN_PRICE:g}, {MAX_PRICE:g}], got {bad}")
         return factors
 
+    @field_validator("layer_budget_shares")
+    @classmethod
+    def _shares_of_one_budget(cls, shares: LayerValues) -> LayerValues:
+        total = sum(shares.as_tuple())
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            raise ValueError(f"the layers' shares of the budget must sum to 1 (they sum to {total:.6g}); "
+                             "give every layer's share")
+        return shares
+
     @field_validator("depreciation")
     @classmethod
     def _positive_depreciation(cls, rates: LayerValues) -> LayerValues:
@@ -300,10 +312,17 @@ class ModelParameters(Config):
         return rho
 
 
+WHOLE_TABLES = frozenset({"layer_budget_shares"})
+"""Nested tables given whole, never merged key by key over the defaults: shares of one budget (a
+``camera = 1.0`` alone would keep the other layers' default shares and spend 40% more)."""
+
+
 def over_defaults(partial: Mapping[str, Any]) -> dict[str, Any]:
     """A partial table of parameters merged over the defaults (nested tables, such as
-    ``depreciation``, key by key): what the model and the scenario files both accept."""
-    return deep_merge(default_parameters().model_dump(), partial)
+    ``depreciation``, key by key; those in :data:`WHOLE_TABLES` replaced whole): what the model and
+    the scenario files both accept."""
+    defaults = default_parameters().model_dump()
+    return deep_merge({k: v for k, v in defaults.items() if not (k in WHOLE_TABLES and k in partial)}, partial)
 
 
 @cache

@@ -6,7 +6,7 @@ import pytest
 
 from model import ControlRegimeModel
 from model.errors import ModelInputError
-from model.parameters import default_parameters, over_defaults
+from model.parameters import ModelParameters, default_parameters, over_defaults
 from model.scenario import SCENARIO_DIR, Scenario, ScenarioError
 
 
@@ -56,3 +56,18 @@ def test_a_hand_edited_calibrated_file_is_one_input_error_for_every_command(tmp_
         assert len(err) == 1 and str(damaged) in err[0]
     finally:
         default_parameters.cache_clear()
+
+
+def test_budget_shares_are_given_whole_and_sum_to_one():
+    """A partial table kept the other layers' default shares: camera = 1.0 alone spent 40% more."""
+    with pytest.raises(ModelInputError, match=r"layer_budget_shares.algorithm_1n: required key is missing"):
+        ModelParameters(**over_defaults({"layer_budget_shares": {"camera": 1.0}}))
+    with pytest.raises(ModelInputError, match=r"layer_budget_shares: the layers' shares of the budget must sum "
+                       r"to 1 \(they sum to 3\)"):
+        ModelParameters(layer_budget_shares={"camera": 1.0, "algorithm_1n": 1.0, "training_data": 1.0})
+    with pytest.raises(ModelInputError, match="required key is missing"):
+        ControlRegimeModel(parameters={"layer_budget_shares": {"camera": 1.0}})
+    whole = over_defaults({"layer_budget_shares": {"camera": 0.5, "algorithm_1n": 0.3, "training_data": 0.2},
+                           "depreciation": {"camera": 0.5}})
+    assert ModelParameters(**whole).layer_budget_shares.as_tuple() == (0.5, 0.3, 0.2)
+    assert ModelParameters(**whole).depreciation.algorithm_1n == ModelParameters().depreciation.algorithm_1n
