@@ -14,8 +14,7 @@ from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, field_
 
 from model.config.base import Config
 from model.config.tables import Loc
-from model.dates import Calendar
-from model.limits import LAST_DATE, CalendarDate, Horizon, Replications, Seed, StepsPerYear
+from model.limits import LAST_DATE, CalendarDate, Horizon, Replications, Seed, StepsPerYear, span_problem
 from model.parameters import ModelParameters, default_parameters, over_defaults
 from model.policy import PolicySet
 from model.scenario.errors import ScenarioError
@@ -88,16 +87,9 @@ class Scenario(Config):
     @field_validator("horizon")
     @classmethod
     def _after_warmup(cls, horizon: int, info: ValidationInfo) -> int:
-        warmup = info.data.get("warmup")
-        if warmup is not None and horizon <= warmup:
-            raise ValueError(f"must be more than warmup ({warmup})")
-        start, per_year = info.data.get("start_date"), info.data.get("steps_per_year")
-        if start is not None and per_year is not None:
-            end = Calendar(start, per_year).date_of(horizon - 1)
-            if end > LAST_DATE:
-                last = Calendar(start, per_year).step_of(LAST_DATE)
-                raise ValueError(f"the run would reach {end.year}, after {LAST_DATE}; at most {last + 1} "
-                                 f"steps from {start}")
+        warmup, start, per_year = (info.data.get(key) for key in ("warmup", "start_date", "steps_per_year"))
+        if None not in (warmup, start, per_year) and (problem := span_problem(start, per_year, warmup, horizon)):
+            raise ValueError(problem)
         return horizon
 
     @field_validator("parameters", mode="before")

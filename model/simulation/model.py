@@ -15,7 +15,6 @@ import pandas as pd
 from cachetools import LRUCache
 
 from model.dates import Calendar
-from model.errors import ModelInputError
 from model.market import (
     Draws,
     Market,
@@ -29,12 +28,13 @@ from model.market import (
 )
 from model.market.indexing import nonzero
 from model.market.options import CONVERTED_ITEM
-from model.parameters import ModelParameters, default_parameters, over_defaults
+from model.parameters import ModelParameters
 from model.policy import PolicySchedule, PolicySet, PolicyState, ScheduleParameters, preset
 from model.simulation.agents import Country, Vendor
 from model.simulation.demand import regime_weight
 from model.simulation.observables import observe
 from model.simulation.reporters import ArrayDataCollector
+from model.simulation.settings import run_settings
 from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
 from model.world import (
     WORLD_PARAMETERS,
@@ -165,11 +165,12 @@ class ControlRegimeModel(mesa.Model):
         seed: Any = None,
     ) -> None:
         super().__init__(rng=rng, seed=seed)
-        _check_run_settings(horizon, warmup, steps_per_year, target_threshold)
-        if parameters is None:
-            parameters = default_parameters()
-        elif isinstance(parameters, Mapping):  # a partial table over the defaults, validated
-            parameters = ModelParameters(**over_defaults(parameters))
+        settings = run_settings(policies=policies, parameters=parameters, world=world, horizon=horizon,
+                                warmup=warmup, steps_per_year=steps_per_year, start_date=start_date,
+                                target_threshold=target_threshold)
+        policies, parameters, world = settings.policies, settings.parameters, settings.world
+        horizon, warmup, start_date = settings.horizon, settings.warmup, settings.start_date
+        steps_per_year, target_threshold = settings.steps_per_year, settings.target_threshold
         self.params: ModelParameters = parameters
         self.world: World = world if isinstance(world, World) else world_for(parameters, world)
         self.policies: PolicySet = preset(policies, self.world) if isinstance(policies, str) else policies
@@ -486,14 +487,3 @@ def dispose(model: mesa.Model) -> None:
     model.__dict__.clear()
 
 
-def _check_run_settings(horizon: int, warmup: int, steps_per_year: int, target_threshold: float) -> None:
-    if not (isinstance(warmup, int) and warmup >= 0):
-        raise ModelInputError("warmup", "must be a whole number of steps >= 0", got=warmup)
-    if not (isinstance(horizon, int) and horizon > warmup):
-        raise ModelInputError("horizon", "must be a whole number of steps after the warm-up",
-                              expected=f"an integer > {warmup}", got=horizon)
-    if not (isinstance(steps_per_year, int) and steps_per_year >= 1):
-        raise ModelInputError("steps_per_year", "must be a whole number >= 1", got=steps_per_year)
-    if not 0.0 <= target_threshold <= 1.0:
-        raise ModelInputError("target_threshold", "out of range", expected="a number in [0, 1]",
-                              got=target_threshold)
