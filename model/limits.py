@@ -13,7 +13,6 @@ from typing import Annotated
 
 from pydantic import Field
 
-from model.dates import Calendar
 from model.errors import ModelInputError
 
 MAX_REPLICATIONS = 10_000
@@ -77,20 +76,6 @@ Chunk = Annotated[int, Field(ge=1, le=MAX_CHUNK)]
 Dpi = Annotated[float, Field(ge=MIN_DPI, le=MAX_DPI)]
 Port = Annotated[int, Field(ge=0, le=MAX_PORT)]
 """A TCP port (0: any free port)."""
-
-
-def span_problem(start: dt.date, steps_per_year: int, warmup: int, horizon: int) -> str | None:
-    """What is wrong with a run of ``horizon`` steps (``warmup`` of them without controls) from
-    ``start``, or None: a horizon within the warm-up, or a run that ends after :data:`LAST_DATE`.
-    The scenario schema and the model's constructor both ask."""
-    if horizon <= warmup:
-        return f"must be more than warmup ({warmup})"
-    calendar = Calendar(start, steps_per_year)
-    end = calendar.date_of(horizon - 1)
-    if end > LAST_DATE:
-        return (f"the run would reach {end.year}, after {LAST_DATE}; at most {calendar.step_of(LAST_DATE) + 1} "
-                f"steps from {start}")
-    return None
 
 
 def check_size(what: str, count: int, limit: int, key: str) -> None:

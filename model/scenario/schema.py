@@ -14,12 +14,13 @@ from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, field_
 
 from model.config.base import Config
 from model.config.tables import Loc
-from model.limits import LAST_DATE, CalendarDate, Horizon, Replications, Seed, StepsPerYear, span_problem
+from model.limits import LAST_DATE, CalendarDate, Horizon, Replications, Seed, StepsPerYear
 from model.parameters import ModelParameters, default_parameters, over_defaults
 from model.policy import PolicySet
 from model.scenario.errors import ScenarioError
 from model.scenario.explain import explain
 from model.scenario.sources import Sources
+from model.simulation.settings import span_problem
 from model.world import WorldOverrides
 
 DEFAULT_SEED = 20200911

@@ -11,7 +11,8 @@ from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_v
 
 from model.config.base import Config
 from model.config.translate import input_error
-from model.limits import CalendarDate, Horizon, StepsPerYear, span_problem
+from model.dates import Calendar
+from model.limits import LAST_DATE, CalendarDate, Horizon, StepsPerYear
 from model.parameters import ModelParameters, default_parameters, over_defaults
 from model.policy import PolicySet
 from model.world import World, WorldOverrides
@@ -51,6 +52,20 @@ class RunSettings(Config):
         if None not in (warmup, start, per_year) and (problem := span_problem(start, per_year, warmup, horizon)):
             raise ValueError(problem)
         return horizon
+
+
+def span_problem(start: dt.date, steps_per_year: int, warmup: int, horizon: int) -> str | None:
+    """What is wrong with a run of ``horizon`` steps (``warmup`` of them without controls) from
+    ``start``, or None: a horizon within the warm-up, or a run that ends after :data:`LAST_DATE`.
+    The scenario schema and :class:`RunSettings` both ask."""
+    if horizon <= warmup:
+        return f"must be more than warmup ({warmup})"
+    calendar = Calendar(start, steps_per_year)
+    end = calendar.date_of(horizon - 1)
+    if end > LAST_DATE:
+        return (f"the run would reach {end.year}, after {LAST_DATE}; at most {calendar.step_of(LAST_DATE) + 1} "
+                f"steps from {start}")
+    return None
 
 
 def run_settings(**arguments: Any) -> RunSettings:
