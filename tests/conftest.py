@@ -52,11 +52,11 @@ def _country(iso3: str, repression: float) -> dict:
     )
 
 
-def _vendor(name: str, home: str, items: str, price: float, us_content: float, **quality) -> dict:
+def _vendor(name: str, home: str, items: str, price: float, **quality) -> dict:
     return dict(
         vendor=name, home_iso3=home, items=items, quality_camera=quality.get("camera"),
         quality_algorithm=quality.get("algorithm"), quality_training_data=None, price_index=price,
-        us_content=us_content, compliance=1.0, scale=1.0, restraint="none", restraint_start=None,
+        compliance=1.0, scale=1.0, restraint="none", restraint_start=None,
         restraint_end=None, restraint_threshold=None,
     )
 
@@ -66,10 +66,19 @@ TINY_COUNTRIES = pd.DataFrame([
     _country("XXA", 0.8), _country("XXB", 0.6), _country("XXC", 0.2),
 ])
 TINY_VENDORS = pd.DataFrame([
-    _vendor("V1", "USA", "camera", 1.0, 1.0, camera=0.8),
-    _vendor("V2", "USA", "algorithm_1n;algorithm_11", 1.0, 1.0, algorithm=0.9),
-    _vendor("V3", "CHN", "camera", 0.5, 0.2, camera=0.6),
+    _vendor("V1", "USA", "camera", 1.0, camera=0.8),
+    _vendor("V2", "USA", "algorithm_1n;algorithm_11", 1.0, algorithm=0.9),
+    _vendor("V3", "CHN", "camera", 0.5, camera=0.6),
 ])
+TINY_INPUTS = {  # a camera is 20% SoC, bought from a US maker: V3's US content is 0.2
+    "costs": pd.DataFrame({"item": ["camera", "camera", "algorithm_1n", "algorithm_11", "training_data"],
+                           "component": ["camera_soc", "other", "other", "other", "other"],
+                           "cost_share": [0.2, 0.8, 1.0, 1.0, 1.0]}),
+    "suppliers": pd.DataFrame({"component": ["camera_soc", "camera_soc"], "supplier": ["US SoC", "CN SoC"],
+                               "nation": ["USA", "CHN"], "owner": [None, None], "us_technology": [1.0, 0.5]}),
+    "sourcing": pd.DataFrame({"home_iso3": ["*"], "component": ["camera_soc"], "supplier": ["US SoC"],
+                              "share": [1.0]}),
+}
 TINY_HUBS = pd.DataFrame([{"iso3": "ARE", "leakiness": 1.0, "rationale": "test"}])
 
 
@@ -82,7 +91,8 @@ def tiny_params() -> ModelParameters:
 def tiny_world(tiny_params: ModelParameters):
     """2 exporters (USA: V1 cameras, V2 algorithms; CHN: V3 cheaper cameras), 1 hub (ARE), and
     3 buyers XXA (repression 0.8), XXB (0.6), XXC (0.2); every country has budget 1.0 per step."""
-    return build_world(tiny_params, countries=TINY_COUNTRIES, vendors=TINY_VENDORS, hubs=TINY_HUBS)
+    return build_world(tiny_params, countries=TINY_COUNTRIES, vendors=TINY_VENDORS, hubs=TINY_HUBS,
+                       inputs=TINY_INPUTS)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The default world as shipped: countries, vendors, transit hubs and ties (sources in README.md)."""
+"""The default world as shipped: countries, vendors, transit hubs, ties and vendors' inputs (sources in
+README.md)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,21 @@ def ties() -> pd.DataFrame:
     """Ties of every country to the exporting nations: UN ideal point, arms-import shares,
     Chinese development finance relative to GDP."""
     return _read("ties.csv").copy()
+
+
+def input_costs() -> pd.DataFrame:
+    """Cost share of each component in each item, with its range (model/data/README.md, "Inputs")."""
+    return _read("input_costs.csv").copy()
+
+
+def input_suppliers() -> pd.DataFrame:
+    """Component suppliers: nation, owner, share of output made with US technology, with ranges."""
+    return _read("input_suppliers.csv").copy()
+
+
+def input_sourcing() -> pd.DataFrame:
+    """Vendors' sourcing of each component by supplier, per home country (``*``: all others)."""
+    return _read("input_sourcing.csv").copy()
 
 
 def hubs() -> pd.DataFrame:

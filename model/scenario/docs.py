@@ -34,7 +34,6 @@ _MEANINGS: dict[tuple[str, str], str] = {
     ("CountryOverride", "population"): "Population (weights the headline capability).",
     ("VendorOverride", "quality"): "Quality per item the vendor sells: item name -> value in (0, 1].",
     ("VendorOverride", "price_index"): "Relative price (1.0 = typical).",
-    ("VendorOverride", "us_content"): "Share of US-origin content by value (de minimis and FDPR tests).",
     ("VendorOverride", "compliance"): "Propensity to obey its own government's export controls.",
     ("VendorOverride", "scale"): "Relative market presence: multiplies the vendor's attractiveness.",
     ("VoluntaryRestraint", "vendor"): "Vendor name, as in `model/data/vendors.csv`.",

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from model.config.base import Config
 from model.parameters import MAX_PRICE, MIN_PRICE
+from model.world.inputs import InputOverrides
 from model.world.restraint import VoluntaryRestraint
 
 
@@ -22,13 +23,12 @@ class VendorOverride(Config):
 
     quality: dict[str, float] = Field(default_factory=dict)
     price_index: float | None = Field(None, ge=MIN_PRICE, le=MAX_PRICE)
-    us_content: float | None = Field(None, ge=0.0, le=1.0)
     compliance: float | None = Field(None, ge=0.0, le=1.0)
     scale: float | None = Field(None, ge=MIN_PRICE, le=MAX_PRICE)
 
 
 class WorldOverrides(Config):
-    """Scenario changes to the world: country and vendor values, hubs, vendors' own restraint."""
+    """Scenario changes to the world: country and vendor values, hubs, vendors' own restraint, inputs."""
 
     countries: dict[str, CountryOverride] = Field(default_factory=dict)
     vendors: dict[str, VendorOverride] = Field(default_factory=dict)
@@ -39,4 +39,8 @@ class WorldOverrides(Config):
     hub_leakiness_scale: float = Field(1.0, ge=0.0, description="Multiplies every hub's leakiness.")
     restraints: list[VoluntaryRestraint] | None = Field(
         None, description="Replaces the vendors' restraint rules from the data (None keeps them)."
+    )
+    inputs: InputOverrides = Field(
+        default_factory=InputOverrides,
+        description="Vendors' sourcing and suppliers' US technology (docs/ODD.md, 7.15).",
     )

@@ -6,6 +6,7 @@ Built once from the data tables plus a scenario's overrides; read-only and free 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -17,6 +18,7 @@ from model import data
 from model.errors import ModelInputError, check_name
 from model.parameters import ModelParameters
 from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_INDEX, LAYERS
+from model.world.inputs import Inputs, build_inputs, vendor_content
 from model.world.network import Geometry, geometry, route_costs, trade_costs, trade_network
 from model.world.overrides import WorldOverrides
 from model.world.restraint import VoluntaryRestraint
@@ -56,7 +58,7 @@ class World:
     sells: np.ndarray
     quality: np.ndarray
     price: np.ndarray
-    us_content: np.ndarray
+    us_content: np.ndarray  # [V] US-origin content, computed from the input layer (inputs)
     compliance: np.ndarray
     scale: np.ndarray  # [L, V]: market presence per layer (LAYERS order)
     restraints: tuple[VoluntaryRestraint, ...]
@@ -67,6 +69,7 @@ class World:
     trade_cost: np.ndarray  # [S, C] from each source (exporters and hubs, ``sources``) to each country
     route_cost: np.ndarray
     affinity: np.ndarray  # [C, E] buyers' ties to exporting nations (model.world.ties)
+    inputs: Inputs  # vendors' components, suppliers and sourcing (model.world.inputs)
 
     @cached_property
     def sources(self) -> np.ndarray:
@@ -133,21 +136,23 @@ def build_world(
     vendors: pd.DataFrame | None = None,
     hubs: pd.DataFrame | None = None,
     ties: pd.DataFrame | None = None,
+    inputs: Mapping[str, pd.DataFrame] | None = None,
 ) -> World:
     """The world from tables (by default the shipped ``model/data``), with ``overrides`` applied.
 
     Custom tables need the columns of the shipped ones (see ``model/data/README.md``); countries
-    missing from ``ties`` have no ties (affinity 0). What the shipped tables and a set of overrides
+    missing from ``ties`` have no ties (affinity 0). ``inputs`` may hold custom input tables
+    (``costs``, ``suppliers``, ``sourcing``: see :func:`model.world.inputs.build_inputs`). What the shipped tables and a set of overrides
     settle without parameters is worked out once per process, so worlds that differ only in
     :data:`WORLD_PARAMETERS` (as the points of a sensitivity analysis do) share it, tables included:
     like every array of a world, they are read-only.
     """
     params = params or ModelParameters()
     overrides = overrides or WorldOverrides()
-    if countries is None and vendors is None and hubs is None and ties is None:
+    if countries is None and vendors is None and hubs is None and ties is None and inputs is None:
         base = _shipped_base(overrides.model_dump_json())
     else:
-        base = _Base.build(countries, vendors, hubs, ties, overrides)
+        base = _Base.build(countries, vendors, hubs, ties, overrides, inputs)
     price, scale = _calibrated(base.vendors, params)
     trade_cost = trade_costs(base.geometry, params)
     return World(
@@ -162,7 +167,7 @@ def build_world(
         sells=base.sells,
         quality=base.quality,
         price=price,
-        us_content=base.vendors["us_content"].to_numpy(float),
+        us_content=vendor_content(base.inputs.us_origin_content, base.sells, base.inputs.vendor_home_us),
         compliance=base.vendors["compliance"].to_numpy(float),
         scale=scale,
         restraints=base.restraints,
@@ -173,6 +178,7 @@ def build_world(
         trade_cost=trade_cost,
         route_cost=route_costs(trade_cost, base.geometry.sources, base.exporters, base.hubs, params.hub_markup),
         affinity=base.ties.affinity(params),
+        inputs=base.inputs,
     )
 
 
@@ -195,10 +201,12 @@ class _Base:
     hub_leakiness: np.ndarray
     geometry: Geometry
     ties: TieTerms
+    inputs: Inputs
 
     @classmethod
     def build(cls, countries: pd.DataFrame | None, vendors: pd.DataFrame | None, hubs: pd.DataFrame | None,
-              ties: pd.DataFrame | None, overrides: WorldOverrides) -> _Base:
+              ties: pd.DataFrame | None, overrides: WorldOverrides,
+              inputs: Mapping[str, pd.DataFrame] | None = None) -> _Base:
         countries = _apply_country_overrides(data.countries() if countries is None else countries.copy(), overrides)
         vendors = _apply_vendor_overrides(data.vendors() if vendors is None else vendors.copy(), overrides)
         hub_table = _apply_hub_overrides(data.hubs() if hubs is None else hubs.copy(), countries, overrides)
@@ -231,6 +239,7 @@ class _Base:
             hub_leakiness=np.clip(hub_table["leakiness"].to_numpy(float) * overrides.hub_leakiness_scale, 0.0, 1.0),
             geometry=geometry(countries, np.union1d(exporters, hub_index)),
             ties=tie_terms(data.ties() if ties is None else ties, iso3, exporters),
+            inputs=build_inputs(vendors, overrides.inputs, **(inputs or {})),
         )
 
 

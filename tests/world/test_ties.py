@@ -15,8 +15,8 @@ from model.world.ties import tie_terms
 HOME = ROUTE_INDEX["home_market"]
 CAMERA = LAYER_INDEX["camera"]
 TWIN_VENDORS = pd.DataFrame([  # the same camera at the same price from two exporting nations
-    _vendor("VA", "USA", "camera", 1.0, 0.0, camera=0.8),
-    _vendor("VB", "CHN", "camera", 1.0, 0.0, camera=0.8),
+    _vendor("VA", "USA", "camera", 1.0, camera=0.8),
+    _vendor("VB", "CHN", "camera", 1.0, camera=0.8),
 ])
 
 
