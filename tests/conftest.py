@@ -1,11 +1,19 @@
-"""Shared fixtures: a tiny hand-checkable world, an interrupted serial run, and the slow-test switch.
+"""Shared fixtures: a tiny hand-checkable world, an interrupted serial run, the slow-test switch and
+the optional extras.
 
 Tests marked ``slow`` run when ``CI=true`` or with ``--run-slow``; the README's test command is
 the same everywhere.
+
+A test that needs an optional extra of ``pyproject.toml`` is marked ``extra("name")`` (a test module
+that cannot even be imported without it calls ``pytest.importorskip``): without the extra it is
+skipped, saying which extra to install, so the README's install (``.[dev]`` alone) passes the
+README's test command. With ``REQUIRE_EXTRAS=1`` (CI's all-extras run, ``.ci/run``) a missing extra
+fails the test instead, so that no test is silently skipped where every extra is meant to be installed.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 
 import pandas as pd
@@ -16,6 +24,44 @@ from model import ModelParameters, build_world
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
+
+
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "viz": ("solara", "selenium"),
+    "dask": ("dask", "distributed"),
+    "strategy": ("ema_workbench", "sklearn"),
+    "xarray": ("xarray",),
+}
+"""The optional extras tests may need, by the top-level modules that show each is installed."""
+REQUIRE_EXTRAS = os.environ.get("REQUIRE_EXTRAS", "") == "1"
+
+
+def missing_modules(extra: str) -> list[str]:
+    """The modules of ``extra`` that are not installed."""
+    return [module for module in EXTRAS[extra] if importlib.util.find_spec(module) is None]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("extra"):
+        [extra] = mark.args
+        missing = missing_modules(extra)
+        if missing:
+            reason = f"needs the optional extra {extra}: pip install -e '.[{extra}]' ({', '.join(missing)} missing)"
+            if REQUIRE_EXTRAS:
+                pytest.fail(f"REQUIRE_EXTRAS=1 but it {reason}")
+            pytest.skip(reason)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    """With ``REQUIRE_EXTRAS=1``, a test module skipped as a whole (``pytest.importorskip`` of an
+    extra's module) is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_EXTRAS and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_EXTRAS=1 but {collector.nodeid} was skipped: {report.longrepr}"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

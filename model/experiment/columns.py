@@ -18,7 +18,8 @@ Entry = tuple[str, str]
 """(unit, meaning)."""
 
 UNITS = "effective units"  # docs/ODD.md: what US$1 buys from an option with price, quality and scale 1
-CAPABILITY = "index 0-1"
+CAPABILITY = "index (1 = world per-capita level at start)"  # docs/ODD.md 7.10: unbounded above
+DENIAL = "share, at most 1 (below 0: above the baseline)"  # docs/ODD.md 7.13
 
 EXACT: dict[str, Entry] = {
     # identity of runs, points and replicates
@@ -58,19 +59,19 @@ EXACT: dict[str, Entry] = {
     "years_to_capable": ("years", "mean time until target regimes became capable"),
     # paired metrics per replicate (docs/ODD.md, 7.13)
     "baseline_target_capability": (CAPABILITY, "target capability of the baseline run at the horizon"),
-    "denial_effectiveness": ("share 0-1", "the denial measure the scenario's `headline` names"),
+    "denial_effectiveness": (DENIAL, "the denial measure the scenario's `headline` names"),
     "headline": ("", "which denial measure is denial_effectiveness: equal, population or importing"),
-    "denial_equal": ("share 0-1", "mean over target regimes of 1 - capability / baseline at the horizon"),
-    "denial_population": ("share 0-1", "population-weighted mean over target regimes of the regimes' denial"),
-    "denial_importing": ("share 0-1", "mean denial over target regimes without vendors of their own"),
-    "denial": ("share 0-1", "1 - the regime's capability / its baseline capability at the horizon"),
+    "denial_equal": (DENIAL, "mean over target regimes of 1 - capability / baseline at the horizon"),
+    "denial_population": (DENIAL, "population-weighted mean over target regimes of the regimes' denial"),
+    "denial_importing": (DENIAL, "mean denial over target regimes without vendors of their own"),
+    "denial": (DENIAL, "1 - the regime's capability / its baseline capability at the horizon"),
     "population": ("persons", "population of the regime"),
     "own_vendors": ("0/1", "1 if vendors are based in the regime's country (its purchases from them are home-market sales)"),
     "blocked": (UNITS, "post-warm-up acquisitions of target regimes that controls blocked"),
     "leakage_rate": ("share 0-1", "of the blocked acquisitions, the share obtained by other routes"),
     "revenue_lost": ("US$", "post-warm-up revenue lost by vendors of controlling countries"),
     "revenue_lost_share": ("share 0-1", "revenue lost relative to the controlling vendors' baseline revenue"),
-    "share_gain_noncontrolling": ("share points 0-1", "market-share gain of non-controlling countries' vendors"),
+    "share_gain_noncontrolling": ("share points, -1 to 1", "market-share gain of non-controlling countries' vendors"),
     "baseline_targets_capable": ("countries", "capable target regimes in the baseline at the horizon"),
     "baseline_years_to_capable": ("years", "years to capable in the baseline run"),
     # flows and regimes

@@ -52,6 +52,11 @@ def test_every_file_is_listed_with_a_digest_and_every_column_described(kind, com
         assert list(described["name"]) == list(table.columns)
         undescribed = described.loc[described["meaning"] == "", "name"].tolist()
         assert not undescribed, f"{name}: {undescribed}"
+        # a unit that states a range holds (the ends of a 95% interval may leave it)
+        bounded = described.loc[described["unit"].str.contains("0-1") & ~described["name"].str.endswith(
+            ("_low", "_high")), "name"]
+        outside = [c for c in bounded if not table[c].dropna().between(-1e-9, 1 + 1e-9).all()]
+        assert not outside, f"{name}: a unit says 0-1, values leave it: {outside}"
 
 
 def test_dates_are_stored_as_dates(comparison_folder, sweep_folder):
@@ -93,8 +98,8 @@ def test_load_results_reads_an_analysis_folder(sweep_folder, tmp_path):
     assert set(results.columns["table"]) == {"points"}
 
 
+@pytest.mark.extra("xarray")
 def test_load_results_as_xarray(sweep_folder):
-    pytest.importorskip("xarray")
     data = load_results(sweep_folder).to_xarray()
     assert set(data.dims) == {"run", "step"} and "target_capability" in data
     assert data["point"].sizes["run"] == data.sizes["run"]

@@ -90,8 +90,8 @@ def test_two_processes_give_identical_results(serial, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.extra("dask")
 def test_dask_local_cluster_gives_identical_results(serial, tmp_path):
-    pytest.importorskip("dask.distributed")
     from model.experiment.cluster import dask_client
 
     with dask_client(local_workers=2) as client:

@@ -5,8 +5,9 @@ answer as fast as a step), read the Run panel and the per-regime table, check th
 under another element, switch the map from denial to flows, switch the coalition (the Run panel
 must name it), and compare two policies side by side.
 
-Slow (runs with ``--run-slow`` or ``CI=true``). Skipped locally, with the reason, when Chromium,
-its driver or the ``viz`` extra is missing; with ``CI=true`` those are failures instead.
+Slow (runs with ``--run-slow`` or ``CI=true``). Skipped, with the reason, without the ``viz`` extra
+(a failure with ``REQUIRE_EXTRAS=1``, tests/conftest.py); skipped locally when Chromium or its driver is
+missing, a failure with ``CI=true`` where the extra is installed.
 The screenshot is saved in the test's ``tmp_path``; set ``DASHBOARD_SCREENSHOT=path.png`` to
 also write a compact copy (1200 px wide, 256 colours), e.g. ``docs/figures/dashboard.png`` for
 the README.
@@ -14,7 +15,6 @@ the README.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import socket
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.extra("viz")]
 
 ROOT = Path(__file__).resolve().parents[2]
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -51,9 +51,6 @@ def _which(*names: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def browser_paths() -> tuple[str, str]:
-    for module in ("solara", "selenium"):
-        if importlib.util.find_spec(module) is None:
-            _missing(f"{module} is not installed (pip install -e '.[viz]')")
     chromium = _which("chromium", "chromium-browser", "google-chrome")
     driver = _which("chromedriver")
     if not chromium or not driver:

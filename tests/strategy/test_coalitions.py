@@ -138,8 +138,10 @@ def test_command_writes_the_folder_and_the_readme_section(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.extra("dask")
 def test_same_numbers_on_a_dask_cluster(tiny, tmp_path):
-    distributed = pytest.importorskip("dask.distributed")
+    from dask import distributed
+
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True) as cluster, \
             distributed.Client(cluster) as client:
         other = model.coalitions(study(tmp_path, "\n[formation]\nweights = [0.0, 1.0]\n"), out=tmp_path / "out",

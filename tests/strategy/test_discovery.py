@@ -12,8 +12,7 @@ from model.analysis.sweep_analysis import read_results
 from model.interfaces.cli import main
 from model.scenario import SCENARIO_DIR
 
-pytest.importorskip("ema_workbench")
-pytest.importorskip("sklearn")
+pytestmark = pytest.mark.extra("strategy")
 
 
 @pytest.fixture(scope="module")

@@ -111,6 +111,7 @@ def test_validate_checks_the_leader_against_the_agreement(tmp_path, capsys, text
     assert f"{path}: leader: the agreement 'echri'" in err and "\n" not in err
 
 
+@pytest.mark.extra("strategy")
 def test_discover_needs_an_outcome_and_a_sweep(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["discover", str(tmp_path / "missing"), "--outcome", "denial_effectiveness > 0.1",
