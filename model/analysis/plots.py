@@ -31,11 +31,13 @@ from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
 from model.analysis.maps import LAND, draw_countries, map_axes, place_labels, positions  # noqa: E402
 from model.experiment.metrics import interval  # noqa: E402
+from model.formatting import percent, percent_interval  # noqa: E402
 from model.scenario import BASELINE, is_baseline  # noqa: E402
 from model.vocabulary import ROUTES  # noqa: E402
 
-SCENARIO_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
-"""Okabe-Ito without yellow (too light for lines) and black (kept for baselines)."""
+SCENARIO_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
+"""Okabe-Ito without yellow (too light for lines) and black (kept for baselines); vermillion last, so
+up to five policies never get both oranges."""
 ROUTE_PALETTE = ["#999999", "#0072B2", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9", "#009E73", "#F0E442",
                  "#332288", "#882255", "#44AA99"]
 """Okabe-Ito (grey first, for the legal route), then Tol's indigo, wine and teal for further routes."""
@@ -198,15 +200,16 @@ def spread(values: Sequence[float], gap: float, low: float = -np.inf, high: floa
 
 def end_labels(ax: Axes, items: Sequence[tuple[float, str, str]], min_gap: float = 0.06) -> None:
     """Label line ends just right of ``ax``: ``items`` are (last y, text, colour); labels are spread
-    to at least ``min_gap`` of the axis height apart, with a thin leader line when moved."""
+    to at least ``min_gap`` of the axis height apart (on any y scale; set the limits first), with a
+    thin leader line when moved."""
     if not items:
         return
-    low, high = ax.get_ylim()
-    positions = spread([y for y, _, _ in items], min_gap * (high - low), low, high)
-    for (y, text, colour), at in zip(items, positions):
-        ax.annotate(text, xy=(1.0, y), xycoords=("axes fraction", "data"), xytext=(1.04, at),
-                    textcoords=("axes fraction", "data"), fontsize=8.5, color=colour, va="center", ha="left",
-                    annotation_clip=False,
+    to_axes = ax.transData + ax.transAxes.inverted()
+    heights = [float(to_axes.transform((0.0, y))[1]) for y, _, _ in items]
+    positions = spread(heights, min_gap, 0.0, 1.0)
+    for (_, text, colour), y, at in zip(items, heights, positions):
+        ax.annotate(text, xy=(1.0, y), xycoords="axes fraction", xytext=(1.04, at), textcoords="axes fraction",
+                    fontsize=8.5, color=colour, va="center", ha="left", annotation_clip=False,
                     arrowprops={"arrowstyle": "-", "color": colour, "lw": 0.6, "shrinkA": 0, "shrinkB": 0}
                     if abs(at - y) > 1e-9 else None)
 
@@ -261,45 +264,109 @@ def _suptitle(fig: Figure, title: str, subtitle: str | None = None) -> None:
 
 # --- 1. capability over time ----------------------------------------------------------------
 
+HEADLINE_DENIAL = "denial, equal-weighted over target regimes (the headline measure)"
+"""What every figure calls the headline measure (docs/ODD.md, 7.13: ``denial_equal``)."""
+SYMLOG_BELOW = 0.1
+"""Denial axes turn logarithmic above this many percent when values differ by more than
+:data:`SYMLOG_WHEN` times, so 0.15% and 31.7% are both readable (linear below it, through zero)."""
+SYMLOG_WHEN = 10.0
+
+
+def equal_weighted(regimes: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario and step of a results folder's ``regimes`` table: the mean capability of the
+    target regimes, each counted once, and for policy scenarios the equal-weighted denial (mean
+    over regimes of ``1 - capability / baseline capability``, of the means over replications, which
+    at the horizon agrees with the headline ``denial_equal`` to a few hundredths of a percent point)."""
+    columns = ["scenario", "step", "capability", "denial"]
+    if regimes.empty:
+        return pd.DataFrame(columns=columns)
+    wide = regimes.pivot_table(index=["step", "iso3"], columns="scenario", values="capability")
+    names = list(regimes["scenario"].unique())
+    frames = []
+    for name in names:
+        frame = wide[name].groupby(level="step").mean().rename("capability").to_frame()
+        baseline = None if is_baseline(name) else baseline_of(name, names)
+        frame["denial"] = (1 - wide[name] / wide[baseline]).groupby(level="step").mean() if baseline else np.nan
+        frames.append(frame.reset_index().assign(scenario=name))
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def denial_axis(ax: Axes, values: Sequence[float], label: str) -> None:
+    """A denial axis in %: linear, or symmetric-logarithmic (linear within ±:data:`SYMLOG_BELOW`%)
+    when the values (in %) differ by more than :data:`SYMLOG_WHEN` times; ``label`` gets the scale."""
+    finite = np.abs(np.asarray(values, float))
+    finite = finite[np.isfinite(finite) & (finite > SYMLOG_BELOW / 10)]
+    log = len(finite) > 1 and finite.max() / finite.min() > SYMLOG_WHEN
+    if log:
+        ax.set_yscale("symlog", linthresh=SYMLOG_BELOW, linscale=0.6)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}%"))
+        label += f"\n(logarithmic above {SYMLOG_BELOW:g}%, linear below)"
+    else:
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.3g}%"))
+    ax.set_ylabel(label)
+
+
 def capability_over_time(timeseries: pd.DataFrame, warmup_end: str | None = None,
-                         order: Sequence[str] | None = None) -> Figure:
-    """Target capability per scenario with 95% bands (left) and the paired reduction (right)."""
-    names = scenario_order(timeseries["scenario"].unique(), order)
+                         order: Sequence[str] | None = None, *, regimes: pd.DataFrame,
+                         summary: pd.DataFrame | None = None) -> Figure:
+    """Left: the mean capability of the target regimes per scenario (each regime counted once, as
+    the headline counts them; the baseline drawn on top). Right: the headline measure over time,
+    equal-weighted denial against the baseline, with the horizon's value and 95% interval from
+    ``summary`` (the folder's ``summary`` table) at the end of each line."""
+    names = scenario_order(regimes["scenario"].unique() if len(regimes) else timeseries["scenario"].unique(),
+                           order)
     colours = scenario_colours(names)
+    dates = pd.to_datetime(timeseries.drop_duplicates("step").set_index("step")["date"])
+    table = equal_weighted(regimes)
+    table["date"] = table["step"].map(dates)
+    horizon = summary.set_index("scenario") if summary is not None and len(summary) else pd.DataFrame()
+    targets = regimes["iso3"].nunique() if len(regimes) else 0
     with plt.rc_context(STYLE):
-        fig, (level, change) = plt.subplots(1, 2, figsize=(12, 5.0), layout="constrained")
-        base = timeseries[timeseries["role"] == "baseline"]
-        for name in names:
-            runs = timeseries[timeseries["scenario"] == name]
-            band = _band(runs, "target_capability")
-            level.plot(band["date"], band["mean"], _line_style(name), color=colours[name], label=name, lw=1.8)
-            draw_band(level, band["date"], band["low"], band["high"], name, colours[name])
-            if runs["role"].iat[0] == "policy":
-                paired = runs[["replicate", "step", "date", "target_capability"]].merge(
-                    base[["replicate", "step", "target_capability"]], on=["replicate", "step"],
-                    suffixes=("", "_baseline"))
-                if not len(paired):
-                    continue
-                paired["reduction"] = 100 * (1 - paired["target_capability"] / paired["target_capability_baseline"])
-                band = _band(paired, "reduction")
-                change.plot(band["date"], band["mean"], color=colours[name], label=name, lw=1.8)
-                change.fill_between(band["date"], band["low"], band["high"], color=colours[name], alpha=0.2, lw=0)
+        fig, (level, change) = plt.subplots(1, 2, figsize=(12.5, 5.2), layout="constrained")
+        for name in sorted(names, key=is_baseline):  # baselines last: on top of the policies
+            rows = table[table["scenario"] == name].sort_values("step")
+            level.plot(rows["date"], rows["capability"], _line_style(name), color=colours[name], label=name,
+                       lw=2.2 if is_baseline(name) else 1.5, zorder=3 if is_baseline(name) else 2)
+        ends, drawn = [], []
+        for name in _policy_names(names):
+            rows = table[table["scenario"] == name].sort_values("step")
+            if rows["denial"].isna().all():
+                continue
+            change.plot(rows["date"], 100 * rows["denial"], color=colours[name], label=name, lw=1.8)
+            drawn += list(100 * rows["denial"])
+            last = rows.iloc[-1]
+            if name in horizon.index and "denial_equal" in horizon:
+                at = horizon.loc[name]
+                mean, low, high = (100 * at[f"denial_equal{s}"] for s in ("", "_low", "_high"))
+                change.errorbar(last["date"], mean, yerr=[[mean - low], [high - mean]], fmt="o", ms=4,
+                                color=colours[name], capsize=3, lw=1.2)
+                ends.append((mean, percent(at["denial_equal"]), colours[name]))
+                drawn += [low, high]
+            else:
+                ends.append((100 * last["denial"], percent(last["denial"]), colours[name]))
         for ax in (level, change):
             mark_warmup(ax, warmup_end)
             ax.set_xlabel("Date (quarterly steps)")
-        level.set_ylabel(CAPABILITY_LABEL)
+            _year_ticks(ax)
+        level.set_ylabel(f"Mean capability of the {targets} target regimes\n(each counted once; "
+                         "1 = world per capita at start)")
         level.set_title("Surveillance capability of target regimes")
-        change.set_ylabel("Reduction in target capability vs. baseline,\nsame seeds (%)")
-        change.set_title("Denial relative to the no-controls baseline (paired)")
+        denial_axis(change, drawn or [0.0], "Denial vs. the no-controls baseline (%),\nequal-weighted over target "
+                    "regimes")
+        change.set_title("The headline measure over time")
         change.axhline(0, color="#000000", lw=0.8)
-        ends = [(line.get_ydata()[-1], f"{line.get_ydata()[-1]:.1f}%", line.get_color())
-                for line in change.get_lines() if len(line.get_ydata()) > 1 and line.get_label() in names]
+        if drawn:
+            low, high = min(0.0, float(np.nanmin(drawn))), max(float(np.nanmax(drawn)), SYMLOG_BELOW)
+            change.set_ylim(low - 0.05 * (high - low) if low < 0 else 0.0, high * (1.6 if
+                            change.get_yscale() == "symlog" else 1.08))
         end_labels(change, ends)
-        handles, labels = level.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(names), 4), frameon=False)
-        _suptitle(fig, "Target-regime capability over time",
-                  "mean over replications; 95% intervals: grey band (baseline), dotted lines (policies), "
-                  "shaded (paired reduction)")
+        handles = dict(zip(*reversed(level.get_legend_handles_labels())))
+        fig.legend([handles[n] for n in names if n in handles], [n for n in names if n in handles],
+                   loc="outside lower center", ncol=min(len(names), 4), frameon=False)
+        _suptitle(fig, "Target-regime capability and denial over time",
+                  f"{HEADLINE_DENIAL}: 1 - capability / baseline capability per regime, averaged over regimes\n"
+                  "lines: means over replications; dot and whisker at the horizon: the headline value and its "
+                  "95% interval (paired replications)")
         return fig
 
 
@@ -330,7 +397,7 @@ def leakage_by_route(summary: pd.DataFrame, order: Sequence[str] | None = None) 
             if np.isnan(total):
                 continue
             ax.errorbar(total, yi, xerr=[[total - low], [high - total]], color="#000000", capsize=3, lw=1)
-            ax.annotate(f"{total:.0f}% [{low:.0f}, {high:.0f}]", (high, yi), xytext=(6, 0),
+            ax.annotate(percent_interval(total / 100, low / 100, high / 100), (high, yi), xytext=(6, 0),
                         textcoords="offset points", va="center", fontsize=9.5)
         ax.set_yticks(y, summary["scenario"])
         ax.set_ylabel("Control regime (scenario)")
@@ -414,8 +481,9 @@ def _ordered_rows(summary: pd.DataFrame, order: Sequence[str] | None) -> pd.Data
 
 def effectiveness(summary: pd.DataFrame, order: Sequence[str] | None = None) -> Figure:
     """Dot and whisker: denial effectiveness and leakage rate per scenario with 95% intervals."""
-    panels = [("denial_effectiveness", "Denial effectiveness",
-               "1 - capability / baseline at the horizon, averaged over\ntarget regimes as the scenario's `headline` says (%)"),
+    panels = [("denial_effectiveness", "Denial effectiveness (the headline measure)",
+               ("1 - capability / baseline at the horizon, averaged over target regimes\n(equal-weighted unless the "
+                "scenario's `headline` says otherwise) (%)")),
               ("leakage_rate", "Leakage rate",
                "share of blocked acquisitions obtained by other routes (%)")]
     summary = _ordered_rows(summary, order)
@@ -430,7 +498,7 @@ def effectiveness(summary: pd.DataFrame, order: Sequence[str] | None = None) -> 
                 if np.isnan(m):
                     continue
                 ax.errorbar(m, yi, xerr=[[m - lo], [hi - m]], fmt="o", color=colours[name], capsize=4, ms=7, lw=1.5)
-                ax.annotate(f"{m:.1f}% [{lo:.1f}, {hi:.1f}]", (hi, yi), xytext=(7, 0), textcoords="offset points",
+                ax.annotate(percent_interval(m / 100, lo / 100, hi / 100), (hi, yi), xytext=(7, 0), textcoords="offset points",
                             va="center", fontsize=9, color="#222222")
             finite = np.concatenate([low, high, [0.0]])
             finite = finite[np.isfinite(finite)]
@@ -749,9 +817,9 @@ def regime_capability(regimes: pd.DataFrame, countries: pd.DataFrame | None = No
 
 NO_DATA_LABEL = "no data (not a target regime)"
 DENIAL_COLOURS = "YlOrRd"
+DIVERGING_COLOURS = "RdBu_r"
+"""Denial when some regime's is below zero (more capability than its baseline): blue below zero, red above."""
 CAPABILITY_COLOURS = "YlGnBu"
-NEGATIVE_DENIAL = "#7FB8DA"
-"""Denial below zero (the policy run ended with more capability than its baseline)."""
 
 
 def baseline_of(name: str, names: Sequence[str]) -> str | None:
@@ -790,11 +858,45 @@ def _colours_of(values: pd.Series, mappable: matplotlib.cm.ScalarMappable) -> di
 
 
 def denial_mappable(denial_percent: Sequence[float]) -> matplotlib.cm.ScalarMappable:
-    """The colour scale of denial (%): 0 to a round maximum; below zero in its own colour."""
-    top = max(5.0, float(np.nanmax(np.asarray(denial_percent, float), initial=0.0)))
-    top = float(np.ceil(top / 5) * 5)
-    cmap = matplotlib.colormaps[DENIAL_COLOURS].with_extremes(under=NEGATIVE_DENIAL)
-    return matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(0, top), cmap)
+    """The colour scale of one panel's denial (%), fitted to its values: sequential from 0 to their
+    maximum, or diverging around 0 (blue below, red above, symmetric) when some are below zero;
+    symmetric-logarithmic beyond a hundredth of the largest magnitude when the typical (median)
+    magnitude is under 1/:data:`SYMLOG_WHEN` of the largest, so 0.1% stays visible beside 4%."""
+    values = np.asarray(denial_percent, float)
+    values = values[np.isfinite(values)]
+    low, high = (float(values.min()), float(values.max())) if len(values) else (0.0, 0.0)
+    largest = max(abs(low), abs(high), 1e-6)
+    vmin, vmax = (-largest, largest) if low < 0 else (0.0, largest)
+    if len(values) > 1 and largest / max(float(np.median(np.abs(values))), 1e-12) > SYMLOG_WHEN:
+        norm = matplotlib.colors.SymLogNorm(largest / 100, linscale=0.5, vmin=vmin, vmax=vmax, base=10)
+    else:
+        norm = matplotlib.colors.Normalize(vmin, vmax)
+    return matplotlib.cm.ScalarMappable(norm, matplotlib.colormaps[DIVERGING_COLOURS if low < 0 else DENIAL_COLOURS])
+
+
+def denial_colour_bar(fig: Figure, mappable: matplotlib.cm.ScalarMappable, denial_percent: Sequence[float],
+                      ax: Axes | Sequence[Axes], **where):
+    """A colour bar for :func:`denial_mappable`, ticked at its ends, 0 and (logarithmic scales) where
+    it turns logarithmic, written with :func:`model.formatting.percent`; its label states the range
+    of ``denial_percent``."""
+    norm = mappable.norm
+    ticks = {norm.vmin, 0.0, norm.vmax}
+    if isinstance(norm, matplotlib.colors.SymLogNorm):
+        ticks |= {norm.linthresh} | ({-norm.linthresh} if norm.vmin < 0 else set())
+    bar = fig.colorbar(mappable, ax=ax, **where)
+    axis = bar.ax.xaxis if bar.orientation == "horizontal" else bar.ax.yaxis
+    axis.set_major_locator(matplotlib.ticker.FixedLocator(sorted(ticks)))
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: percent(v / 100)))
+    axis.set_minor_locator(matplotlib.ticker.NullLocator())
+    bar.ax.tick_params(labelsize=8)
+    values = np.asarray(denial_percent, float)
+    values = values[np.isfinite(values)]
+    scale = "logarithmic beyond ±" + percent(norm.linthresh / 100) if isinstance(
+        norm, matplotlib.colors.SymLogNorm) else "linear"
+    span = f"{percent(values.min() / 100)} to {percent(values.max() / 100)}" if len(values) else "no values"
+    bar.set_label(f"denial (%): this panel's values {span}; {scale}" + ("; blue: below 0" if norm.vmin < 0 else ""),
+                  fontsize=8.5)
+    return bar
 
 
 def capability_mappable(capability: Sequence[float]) -> matplotlib.cm.ScalarMappable:
@@ -817,10 +919,12 @@ def regime_map(regimes: pd.DataFrame, countries: pd.DataFrame | None = None, *, 
                step: int | None = None, date: str | None = None, ncols: int = 2,
                per_regime: pd.DataFrame | None = None) -> Figure:
     """Choropleths at the horizon (or ``step``): each baseline's target-regime capability, then each
-    policy scenario's denial per regime (``1 - capability / baseline capability``, %), on one
-    shared colour scale. ``regimes`` is a results folder's ``regimes`` table; ``date`` names the step.
-    Denial comes from the folder's ``per_regime`` table when given (the mean over replications of the
-    paired denial, as the headline measures it), else from :func:`regime_denial`."""
+    policy scenario's denial per regime (``1 - capability / baseline capability``, %), each panel on
+    its own colour scale (:func:`denial_mappable`) with its range stated. ``regimes`` is a results
+    folder's ``regimes`` table; ``date`` names the step. Denial comes from the folder's
+    ``per_regime`` table when given (the mean over replications of the paired denial, as the
+    headline measures it), else from :func:`regime_denial`; a panel's title gives its mean over
+    regimes, the equal-weighted headline measure."""
     from model import data
 
     countries = data.countries() if countries is None else countries
@@ -832,40 +936,35 @@ def regime_map(regimes: pd.DataFrame, countries: pd.DataFrame | None = None, *, 
     policies = [n for n in names if n in set(denial["scenario"])]
     at = regimes[regimes["step"] == step]
     capability = capability_mappable(at[at["scenario"].isin(baselines)]["capability"])
-    denial_scale = denial_mappable(100 * denial["denial"])
     panels = [(n, "capability") for n in baselines] + [(n, "denial") for n in policies]
     with plt.rc_context(STYLE):
         fig, axes = _panel_grid(len(panels), ncols, 2.9)
-        fig.set_size_inches(6.4 * axes.shape[1] + 0.4, 3.5 * axes.shape[0] + 1.7)
+        fig.set_size_inches(6.4 * axes.shape[1] + 0.4, 4.0 * axes.shape[0] + 1.3)
+        cap_axes = []
         for ax, (name, kind) in zip(axes.flat, panels):
             if kind == "capability":
                 values = at[at["scenario"] == name].set_index("iso3")["capability"]
                 draw_choropleth(ax, values, capability, countries)
                 ax.set_title(f"{name}: capability")
+                cap_axes.append(ax)
             else:
                 rows = denial[denial["scenario"] == name].set_index("iso3")
-                draw_choropleth(ax, 100 * rows["denial"], denial_scale, countries)
-                ax.set_title(f"{name}: denial (median {100 * rows['denial'].median():.1f}%)")
+                scale = denial_mappable(100 * rows["denial"])
+                draw_choropleth(ax, 100 * rows["denial"], scale, countries)
+                ax.set_title(f"{name}: denial, equal-weighted mean {percent(rows['denial'].mean())}")
+                denial_colour_bar(fig, scale, 100 * rows["denial"], ax, location="bottom", shrink=0.7, aspect=30,
+                                  pad=0.01)
         _grid_tidy(axes, len(panels))
-        used = list(axes.flat[:len(panels)])
-        cap_axes = [ax for ax, (_, kind) in zip(used, panels) if kind == "capability"]
-        den_axes = [ax for ax, (_, kind) in zip(used, panels) if kind == "denial"]
         if cap_axes:
-            fig.colorbar(capability, ax=cap_axes, location="bottom", shrink=0.7, aspect=35, pad=0.02,
-                         label="capability at the horizon (1 = world per capita at start; log scale)")
-        if den_axes:
-            bar = fig.colorbar(denial_scale, ax=den_axes, location="bottom", shrink=0.5, aspect=40, pad=0.02,
-                               extend="min" if (denial["denial"] < 0).any() else "neither",
-                               label="denial: 1 - capability / baseline capability, same seeds (%)")
-            bar.ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
+            fig.colorbar(capability, ax=cap_axes, location="bottom", shrink=0.6, aspect=30, pad=0.01,
+                         label="capability at the horizon\n(1 = world per capita at start; log scale)")
         fig.legend(handles=[Patch(facecolor=OTHER_LAND, edgecolor="#999999", label=NO_DATA_LABEL),
                             Line2D([], [], ls="", marker="o", ms=5, mfc="#888888", mec="#555555",
-                                   label="small state (no outline at this scale)")]
-                   + ([Patch(facecolor=NEGATIVE_DENIAL, label="denial below 0 (more capability than baseline)")]
-                      if (denial["denial"] < 0).any() else []),
-                   loc="outside lower center", ncol=3, frameon=False)
+                                   label="small state (no outline at this scale)")],
+                   loc="outside lower center", ncol=2, frameon=False)
         when = f"at {date}" if date else f"at step {step}"
         _suptitle(fig, "Target-regime capability and denial by country",
-                  f"{when} (the horizon), mean over paired replications; Equal Earth projection, Natural Earth 1:110m "
-                  "borders")
+                  f"{when} (the horizon), mean over paired replications; denial = 1 - capability / baseline "
+                  "capability; each panel has its own colour scale\nEqual Earth projection, Natural Earth "
+                  "1:110m borders")
         return fig

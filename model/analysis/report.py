@@ -12,8 +12,9 @@ from model.dates import Calendar
 from model.errors import ModelInputError, check_name
 from model.experiment import Comparison
 from model.experiment.executors import local_processes
-from model.experiment.metrics import DENIAL_MEASURES
+from model.experiment.metrics import DEFAULT_HEADLINE, DENIAL_MEASURES
 from model.experiment.orphans import stop
+from model.formatting import interval, number, percent_interval
 from model.vocabulary import ROUTES
 
 FIGURES = ("capability_over_time", "leakage_by_route", "leakage_over_time", "effectiveness", "flow_map",
@@ -114,7 +115,9 @@ def draw_figure(comparison: Comparison, name: str, folder: Path, formats: Sequen
     dates = ts.drop_duplicates("step").set_index("step")["date"].to_dict()
     targets = list(comparison.regimes["iso3"].unique()) if len(comparison.regimes) else None
     makers = {
-        "capability_over_time": lambda: plots.capability_over_time(ts, warmup_end, order=order),
+        "capability_over_time": lambda: plots.capability_over_time(ts, warmup_end, order=order,
+                                                                   regimes=comparison.regimes,
+                                                                   summary=comparison.summary),
         "leakage_by_route": lambda: plots.leakage_by_route(comparison.summary, order=order),
         "leakage_over_time": lambda: plots.leakage_over_time(ts, warmup_end, order=order),
         "effectiveness": lambda: plots.effectiveness(comparison.summary, order=order),
@@ -128,44 +131,63 @@ def draw_figure(comparison: Comparison, name: str, folder: Path, formats: Sequen
     return plots.save(makers[name](), folder, name, formats, dpi=dpi, compact=compact)
 
 
-def headline_table(summary: pd.DataFrame, per_regime: pd.DataFrame | None = None) -> str:
-    """The printed table: per policy, denial over target regimes three ways and leakage with 95%
-    intervals, revenue lost by controlling-country vendors, the leakage split by route, and (from
-    ``per_regime``) the target regimes with the largest and smallest denial."""
-    def ci(row: pd.Series, metric: str, scale: float = 100, unit: str = "%") -> str:
-        return (f"{row[metric] * scale:6.1f}{unit} [{row[f'{metric}_low'] * scale:5.1f}, "
-                f"{row[f'{metric}_high'] * scale:5.1f}]")
+MEASURE_NAMES = {"equal": "denial, equal-weighted", "population": "denial, population-weighted",
+                 "importing": "denial, importing only"}
+"""How the printed table and the figures name the measures of :data:`DENIAL_MEASURES`."""
 
-    names = {"equal": "denial, equal-weighted", "population": "denial, population-wtd",
-             "importing": "denial, importing only"}
-    lines = [
-        f"{'scenario':<32} " + " ".join(f"{names[m]:<24}" for m in DENIAL_MEASURES)
-        + f" {'leakage rate':<24} {'revenue lost (US$ bn)':<24}",
-        "-" * 156,
-    ]
-    for _, row in summary.iterrows():
-        lines.append(f"{row['scenario']:<32} " + " ".join(f"{ci(row, f'denial_{m}'):<24}" for m in DENIAL_MEASURES)
-                     + f" {ci(row, 'leakage_rate'):<24} {ci(row, 'revenue_lost', 1e-9, ''):<24}")
+
+def measure_order(summary: pd.DataFrame) -> list[str]:
+    """:data:`DENIAL_MEASURES` with the headline first (the scenarios' ``headline``, or the
+    default's when they differ)."""
+    headlines = set(summary["headline"]) if "headline" in summary and len(summary) else set()
+    first = headlines.pop() if len(headlines) == 1 else DEFAULT_HEADLINE
+    return [first, *(m for m in DENIAL_MEASURES if m != first)]
+
+
+def headline_table(summary: pd.DataFrame, per_regime: pd.DataFrame | None = None) -> str:
+    """The printed table: per policy, denial over target regimes three ways (the headline measure
+    first) and leakage with 95% intervals, revenue lost by controlling-country vendors, the leakage
+    split by route, and (from ``per_regime``) the target regimes with the largest and smallest
+    denial. Numbers keep two significant figures (:mod:`model.formatting`)."""
+    measures = measure_order(summary)
+    headers = [f"{MEASURE_NAMES[m]}{' (headline)' if k == 0 else ''}" for k, m in enumerate(measures)]
+    headers += ["leakage rate", "revenue lost (US$ bn)"]
+    rows = [[percent_interval(row[f"denial_{m}"], row[f"denial_{m}_low"], row[f"denial_{m}_high"])
+             for m in measures]
+            + [percent_interval(row["leakage_rate"], row["leakage_rate_low"], row["leakage_rate_high"]),
+               interval(row["revenue_lost"], row["revenue_lost_low"], row["revenue_lost_high"], scale=1e-9)]
+            for _, row in summary.iterrows()]
+    lines = _aligned(["scenario", *headers], [[name, *cells] for name, cells in zip(summary["scenario"], rows)])
     lines += ["", "Leakage by route (% of what controls blocked on the direct route):"]
     routes = [r for r in ROUTES if summary[f"leakage_{r}"].abs().max() >= 0.0005]
-    lines.append(f"{'scenario':<32} " + " ".join(f"{r[:13]:>13}" for r in routes))
-    for _, row in summary.iterrows():
-        lines.append(f"{row['scenario']:<32} " + " ".join(f"{100 * row[f'leakage_{r}']:13.1f}" for r in routes))
-    if "headline" in summary:
-        chosen = ", ".join(names[m] for m in summary["headline"].unique())
-        lines += ["", f"Headline measure (denial_effectiveness; scenario key `headline`): {chosen}."]
+    lines += _aligned(["scenario", *routes], [[row["scenario"], *(number(100 * row[f"leakage_{r}"]) for r in routes)]
+                                              for _, row in summary.iterrows()], right=True)
     if per_regime is not None and len(per_regime):
         lines += ["", "Target regimes with the largest and smallest denial (mean over replications):"]
+        width = max(map(len, per_regime["scenario"]), default=8)
         for scenario, group in per_regime.dropna(subset=["denial"]).groupby("scenario", sort=False):
             ranked = group.sort_values("denial", ascending=False)
             top, bottom = ranked.iloc[0], ranked.iloc[-1]
-            lines.append(f"{scenario:<32} largest {top['iso3']} {100 * top['denial']:.1f}% "
-                         f"[{100 * top['denial_low']:.1f}, {100 * top['denial_high']:.1f}]; smallest "
-                         f"{bottom['iso3']} {100 * bottom['denial']:.1f}% [{100 * bottom['denial_low']:.1f}, "
-                         f"{100 * bottom['denial_high']:.1f}]")
+            lines.append(f"{scenario:<{width}}  largest {top['iso3']} "
+                         f"{percent_interval(top['denial'], top['denial_low'], top['denial_high'])}; smallest "
+                         f"{bottom['iso3']} {percent_interval(bottom['denial'], bottom['denial_low'], bottom['denial_high'])}")
     n = int(summary["replications"].iat[0]) if len(summary) else 0
     lines += ["", (f"Means over {n} paired replications; [95% interval]. A regime's denial = 1 - its capability "
-                   "/ baseline at the horizon; equal-weighted: mean over target regimes; population-weighted: "
-                   "weighted by population; importing only: mean over target regimes without vendors of their "
-                   "own. Home-market sales are never leakage.")]
+                   f"/ baseline at the horizon; {MEASURE_NAMES[measures[0]]} is the headline "
+                   "(denial_effectiveness; scenario key `headline`). Equal-weighted: mean over target regimes; "
+                   "population-weighted: weighted by population; importing only: mean over target regimes "
+                   "without vendors of their own. Home-market sales are never leakage.")]
     return "\n".join(lines)
+
+
+def _aligned(header: list[str], rows: list[list[str]], right: bool = False) -> list[str]:
+    """A header, a rule and ``rows`` in columns as wide as their widest cell (nothing cut off);
+    the first column left-aligned, the others left- or (``right``) right-aligned."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+
+    def line(cells: list[str]) -> str:
+        first, *rest = cells
+        return "  ".join([f"{first:<{widths[0]}}", *(f"{c:>{w}}" if right else f"{c:<{w}}"
+                                                       for c, w in zip(rest, widths[1:]))]).rstrip()
+
+    return [line(header), "-" * (sum(widths) + 2 * (len(widths) - 1)), *map(line, rows)]

@@ -82,9 +82,27 @@ def test_regime_map_colours_targets_and_marks_the_rest_as_no_data() -> None:
     no_data = tuple(plots.matplotlib.colors.to_rgba(plots.OTHER_LAND))
     assert colours["CHN"] != no_data and colours["USA"] == no_data
     assert "denial" in policy_ax.get_title() and "capability" in baseline_ax.get_title()
-    small = policy_ax.collections[-1]  # Singapore: a dot, in the colour for negative denial
-    assert tuple(small.get_facecolors()[0]) == plots.matplotlib.colors.to_rgba(plots.NEGATIVE_DENIAL)
+    small = policy_ax.collections[-1]  # Singapore: a dot, blue for its negative denial on a diverging scale
+    red, _, blue, _ = small.get_facecolors()[0]
+    assert blue > red
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 2  # capability, and this policy's own denial scale
+    denial_bar = next(bar.get_xlabel() for bar in bars if "denial" in bar.get_xlabel())
+    assert "-20.0% to 25.0%" in denial_bar and "blue: below 0" in denial_bar
     assert any(t.get_text() == plots.NO_DATA_LABEL for legend in fig.legends for t in legend.get_texts())
+
+
+def test_denial_scales_fit_each_panel() -> None:
+    """Sequential from 0 to the panel's maximum; diverging and symmetric when a value is below 0;
+    logarithmic where most values are far below the largest (small effects stay visible)."""
+    plain = plots.denial_mappable([0.5, 1.0, 2.0])
+    assert (plain.norm.vmin, plain.norm.vmax) == (0.0, 2.0) and plain.cmap.name == plots.DENIAL_COLOURS
+    both = plots.denial_mappable([-0.01, 0.5, 3.0])
+    assert (both.norm.vmin, both.norm.vmax) == (-3.0, 3.0) and both.cmap.name == plots.DIVERGING_COLOURS
+    assert both.to_rgba(-0.01) != both.to_rgba(0.01)
+    skewed = plots.denial_mappable([0.05, 0.1, 0.08, 4.0])
+    assert isinstance(skewed.norm, plots.matplotlib.colors.SymLogNorm)
+    assert skewed.norm(0.1) > 0.3  # 0.1% is no longer near-white beside 4%
 
 
 def test_regime_map_shows_the_folders_paired_denial_when_it_has_one() -> None:
@@ -93,8 +111,9 @@ def test_regime_map_shows_the_folders_paired_denial_when_it_has_one() -> None:
     regimes = pd.DataFrame({"scenario": ["baseline", "baseline", "policy", "policy"], "step": 4,
                             "iso3": ["CHN", "IND", "CHN", "IND"], "capability": [4.0, 2.0, 3.0, 1.0]})
     per_regime = pd.DataFrame({"scenario": "policy", "iso3": ["CHN", "IND"], "denial": [0.1, 0.3]})
-    assert plots.regime_map(regimes).axes[1].get_title() == "policy: denial (median 37.5%)"
-    assert plots.regime_map(regimes, per_regime=per_regime).axes[1].get_title() == "policy: denial (median 20.0%)"
+    assert plots.regime_map(regimes).axes[1].get_title() == "policy: denial, equal-weighted mean 37.5%"
+    assert (plots.regime_map(regimes, per_regime=per_regime).axes[1].get_title()
+            == "policy: denial, equal-weighted mean 20.0%")
 
 
 def test_flow_map_labels_do_not_overlap() -> None:

@@ -51,7 +51,9 @@ def _figures(comparison) -> dict:
     ts, order = comparison.timeseries, list(comparison.settings["scenarios"])
     dates = ts.drop_duplicates("step").set_index("step")["date"].to_dict()
     return {
-        "capability_over_time": lambda: plots.capability_over_time(ts, "2020-01-01", order=order),
+        "capability_over_time": lambda: plots.capability_over_time(ts, "2020-01-01", order=order,
+                                                                   regimes=comparison.regimes,
+                                                                   summary=comparison.summary),
         "leakage_by_route": lambda: plots.leakage_by_route(comparison.summary, order=order),
         "leakage_over_time": lambda: plots.leakage_over_time(ts, "2020-01-01", order=order),
         "effectiveness": lambda: plots.effectiveness(comparison.summary, order=order),
@@ -274,3 +276,37 @@ def test_baseline_only_results_skip_policy_figures(comparison, tmp_path: Path) -
         draw_figures(only_baseline, tmp_path, only="effectiveness")
 
 
+
+
+def test_capability_over_time_shows_the_headline_measure(comparison) -> None:
+    """The right panel is equal-weighted denial (the headline): its end labels are the summary's
+    ``denial_equal`` written by the one formatter, and its legend lists only drawn series."""
+    from model.formatting import percent
+
+    fig = _figures(comparison)["capability_over_time"]()
+    fig.draw_without_rendering()
+    level, change = fig.axes[:2]
+    assert "equal-weighted" in change.get_ylabel() and "%" in change.get_ylabel()
+    labels = {t.get_text() for t in change.texts if t.get_text().endswith("%")}
+    summary = comparison.summary.set_index("scenario")
+    assert labels == {percent(summary.loc[name, "denial_equal"]) for name in summary.index}
+    drawn = {line.get_label() for line in level.get_lines()}
+    assert {t.get_text() for t in fig.legends[0].get_texts()} <= drawn
+    at_horizon = plots.equal_weighted(comparison.regimes)
+    last = at_horizon[at_horizon["step"] == at_horizon["step"].max()].set_index("scenario")["denial"]
+    for name in summary.index:  # the regime means' denial agrees with the paired headline
+        assert last[name] == pytest.approx(summary.loc[name, "denial_equal"], abs=5e-4)
+
+
+def test_headline_table_leads_with_the_headline_and_cuts_nothing(comparison) -> None:
+    from model.analysis.report import headline_table
+    from model.vocabulary import ROUTES
+
+    table = headline_table(comparison.summary, comparison.per_regime)
+    header = table.splitlines()[0]
+    columns = [c.strip() for c in header.split("  ") if c.strip()]
+    assert columns[:2] == ["scenario", "denial, equal-weighted (headline)"]
+    assert "-0.0%" not in table and " -0.0 " not in table
+    shown = [r for r in ROUTES if comparison.summary[f"leakage_{r}"].abs().max() >= 0.0005]
+    route_header = next(line for line in table.splitlines() if line.startswith("scenario") and "legal" in line)
+    assert route_header.split()[1:] == shown  # full names, none cut off

@@ -35,7 +35,7 @@ def test_run_writes_a_complete_results_folder_and_reproduce_confirms_it(small, t
     out = tmp_path / "out"
     assert main(["run", str(small), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     printed = capsys.readouterr().out
-    assert "denial, equal-weighted" in printed and "denial, population-wtd" in printed and "small" in printed
+    assert "denial, equal-weighted" in printed and "denial, population-weighted" in printed and "small" in printed
     assert "largest" in printed and "smallest" in printed
     for name in ("summary.csv", "replications.csv", "timeseries.csv", "runs.csv", "flows.csv", "regimes.csv",
                  "per_regime.csv", "manifest.json", "figures/capability_over_time.png", "figures/effectiveness.png"):
