@@ -3,7 +3,7 @@ sweep file."""
 
 from __future__ import annotations
 
-import tempfile
+import warnings
 from collections.abc import Mapping
 from numbers import Real
 from pathlib import Path
@@ -13,11 +13,13 @@ import numpy as np
 import pandas as pd
 
 from model.errors import ModelInputError
+from model.experiment.arguments import checked_executor, checked_path
 from model.experiment.collect import collect
 from model.experiment.execute import CHUNK, run_plan
 from model.experiment.folders import read_table, results_folder
 from model.experiment.plan import Plan, plan
 from model.experiment.points import Sweep, prepare
+from model.experiment.preflight import design_warning
 from model.experiment.spec import DEFAULT_SERIES, load_spec, read_spec
 from model.scenario import Scenario, load_scenario
 
@@ -31,7 +33,7 @@ def sweep(
     *,
     design: str = "grid",
     replications: int | None = None,
-    executor: Any = None,
+    executor: Any = "processes",
     out: str | Path | None = None,
     seed: int | None = None,
     samples: int | None = None,
@@ -53,30 +55,37 @@ def sweep(
     ``params`` maps key paths to values: a list (or ``range``, or array) of values; a tuple
     ``(low, high)`` of bounds for sampled designs; or a dict of sweep-file keys (``values``,
     ``range={"first", "step", "last"}``, ``bounds``, ``integer``, ``coalition``, ``name``, ``label``).
-    ``executor``: None (serial), "processes", an int, a ``concurrent.futures.Executor`` or a Dask
-    ``Client``. Results go to ``out`` (a temporary folder when None); ``resume`` continues an
-    interrupted sweep there. Other sweep-file keys (``levels``, ``second_order``, ``scenario``)
+    ``executor``: "processes" (all cores, the default, as on the command line), None or "serial", an
+    int (that many processes), a ``concurrent.futures.Executor`` or a Dask ``Client``. Results go to
+    ``out``, by default ``results/<name>`` as with ``run.py sweep`` (the folder is kept: the returned
+    table's ``attrs["folder"]`` names it); ``resume`` continues an interrupted sweep there and
+    ``force`` replaces it. A design too small for its sensitivity indices gives the command line's
+    warning as a ``UserWarning``. Other sweep-file keys (``levels``, ``second_order``, ``scenario``)
     pass through ``options``.
     """
-    scenario = base if isinstance(base, Scenario) else load_scenario(base)
-    name = name or (Path(out).name if out is not None else f"{scenario.name}_sweep")
+    executor = checked_executor(executor)
+    out = checked_path(out, "out") if out is not None else None
+    if not isinstance(params, Mapping):
+        raise ModelInputError("params", "wrong type", expected="a dict of key paths to values",
+                              got=type(params).__name__)
+    scenario = base if isinstance(base, Scenario) else load_scenario(checked_path(base, "base"))
+    name = name or (out.name if out is not None else f"{scenario.name}_sweep")
     data = {"name": name, "design": design, "samples": samples, "replications": replications, "seed": seed,
             "metrics": metrics, "series": DEFAULT_SERIES if series is None else series,
             "record_every": record_every, "paired": paired,
             "parameters": [_parameter(key, value) for key, value in params.items()], **options}
     origin = f"<sweep {name}>"
     prepared = prepare(read_spec(data, origin), scenario, origin)
-    if out is not None:
-        return run_sweep(prepared, out, executor=executor, resume=resume, force=force, progress=progress,
-                         chunk=chunk)
-    with tempfile.TemporaryDirectory(prefix="sweep-") as folder:
-        return run_sweep(prepared, Path(folder) / "sweep", executor=executor, progress=progress, chunk=chunk)
+    _warn_if_small(prepared)
+    return run_sweep(prepared, out if out is not None else results_folder(name, "name"), executor=executor,
+                     resume=resume, force=force, progress=progress, chunk=chunk)
 
 
 def load_sweep(path: str | Path, *, replications: int | None = None, seed: int | None = None,
                samples: int | None = None) -> Sweep:
     """The sweep file ``path`` checked against its base scenario (relative to the file), with
     ``replications``, ``seed`` and ``samples`` replaced when given."""
+    path = checked_path(path, "path")
     spec = load_spec(path)
     changes = {k: v for k, v in {"replications": replications, "seed": seed, "samples": samples}.items()
                if v is not None}
@@ -92,6 +101,7 @@ def sweep_file(path: str | Path, *, out: str | Path | None = None, executor: Any
     """Run the sweep file ``path`` into ``out`` (default ``results/<name>``); ``overrides`` are
     :func:`load_sweep`'s ``replications``, ``seed`` and ``samples``."""
     prepared = load_sweep(path, **overrides)
+    _warn_if_small(prepared)
     return run_sweep(prepared, out, executor=executor, resume=resume, force=force, progress=progress,
                      chunk=chunk, command=command)
 
@@ -103,7 +113,9 @@ def run_sweep(prepared: Sweep, out: str | Path | None = None, *, executor: Any =
     the runs table (see :mod:`model.experiment.collect`)."""
     if chunk < 1:
         raise ModelInputError("chunk", "must be at least 1", got=chunk)
-    folder = Path(out) if out is not None else results_folder(prepared.spec.name, f"{prepared.origin}: name")
+    executor = checked_executor(executor)
+    folder = checked_path(out, "out") if out is not None else results_folder(prepared.spec.name,
+                                                                              f"{prepared.origin}: name")
     runs = sweep_plan(prepared)
     labels = {p.column: ("", f"sweep parameter {p.key}" + (f" ({p.label})" if p.label else ""))
               for p in prepared.spec.parameters}
@@ -111,7 +123,15 @@ def run_sweep(prepared: Sweep, out: str | Path | None = None, *, executor: Any =
              keep=None if prepared.spec.paired else prepared.metrics, series=prepared.series, executor=executor,
              resume=resume, force=force, progress=progress, chunk=chunk, command=command,
              label=prepared.spec.name, extra_columns=labels)
-    return read_table(folder, "runs")
+    table = read_table(folder, "runs")
+    table.attrs["folder"] = folder
+    return table
+
+
+def _warn_if_small(prepared: Sweep) -> None:
+    """The command line's warning about a design too small for its indices, as a ``UserWarning``."""
+    if warning := design_warning(prepared):
+        warnings.warn(f"{prepared.origin}: {warning}", UserWarning, stacklevel=3)
 
 
 def sweep_plan(prepared: Sweep) -> Plan:

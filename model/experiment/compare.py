@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from model.errors import ModelInputError
+from model.experiment.arguments import checked_counts, checked_executor, checked_path, checked_scenarios
 from model.experiment.collect import stored_runs
 from model.experiment.execute import ExperimentError, run_plan
 from model.experiment.folders import (
@@ -147,7 +148,7 @@ class ScenarioSet:
 
 
 def compare(
-    scenarios: Sequence[Scenario],
+    scenarios: Sequence[Scenario | str | Path],
     *,
     replications: int | None = None,
     seed: int | None = None,
@@ -158,13 +159,17 @@ def compare(
     force: bool = False,
     command: list[str] | None = None,
 ) -> Comparison:
-    """Run every scenario paired with its baseline; replications and seed default to the first
-    scenario's. With ``out`` the runs are stored in that results folder as they finish (``resume``
-    continues an interrupted comparison there; ``force`` replaces a folder this tool wrote)."""
-    design = ScenarioSet(scenarios)
+    """Run every scenario (a :class:`Scenario` or a scenario file's path) paired with its baseline;
+    replications and seed default to the first scenario's. With ``out`` the runs are stored in that
+    results folder as they finish (``resume`` continues an interrupted comparison there; ``force``
+    replaces a folder this tool wrote)."""
+    counts = checked_counts(replications=replications, seed=seed)
+    executor = checked_executor(executor)
+    out = checked_path(out, "out") if out is not None else None
+    design = ScenarioSet(checked_scenarios(scenarios))
     first = design.scenarios[0]
-    n = replications if replications is not None else first.replications
-    master = seed if seed is not None else first.seed
+    n = counts.replications if counts.replications is not None else first.replications
+    master = counts.seed if counts.seed is not None else first.seed
     runs = plan(design, master, n, paired=True, keep_flows=True, keep_regimes=True)
     settings = {"replications": n, "seed": master, "seeds": runs.seeds,
                 "scenarios": {s.name: s.resolved() for s in design.scenarios}}
@@ -182,7 +187,7 @@ def compare(
 
 
 def run_scenario(
-    scenario: Scenario, *, replications: int | None = None, seed: int | None = None,
+    scenario: Scenario | str | Path, *, replications: int | None = None, seed: int | None = None,
     executor: Any = "processes", progress: bool = True, **storage: Any,
 ) -> Comparison:
     """One scenario paired with its baseline (``storage``: ``out``, ``resume``, ``force`` as for :func:`compare`)."""

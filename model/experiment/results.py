@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from model.errors import ModelInputError
+from model.experiment.arguments import checked_path
 from model.experiment.folders import COLUMNS, folder_of, read_listed, read_manifest
 
 SERIES_COLUMNS = ["run", "scenario", "point", "role", "replicate", "step", "date", "variable", "value"]
@@ -69,7 +70,7 @@ class Results:
 def load_results(path: str | Path) -> Results:
     """The tables of the results folder ``path`` (any kind), each checked against the manifest; a
     damaged folder is one :class:`ModelInputError` naming the file and what is wrong."""
-    folder = folder_of(path)
+    folder = folder_of(checked_path(path, "path"))
     manifest = read_manifest(folder)
     if manifest.get("status", "complete") != "complete":
         raise ModelInputError(str(folder), f"the {manifest['kind']} has not finished",

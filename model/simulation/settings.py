@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, InstanceOf, ValidationError, ValidationInfo, field_validator
 
 from model.config.base import Config
 from model.config.translate import input_error
@@ -22,11 +22,9 @@ class RunSettings(Config):
     """What one run is given: policies (a :class:`PolicySet` or a preset's name), parameters (or a
     partial table over the defaults), the world (or overrides of the default world) and its time."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, arbitrary_types_allowed=True)
-
     policies: PolicySet | str = "none"
     parameters: ModelParameters = Field(default_factory=default_parameters)
-    world: World | WorldOverrides = Field(default_factory=WorldOverrides)
+    world: InstanceOf[World] | WorldOverrides = Field(default_factory=WorldOverrides)  # a World as it is
     warmup: int = Field(4, ge=0)
     steps_per_year: StepsPerYear = 4
     start_date: CalendarDate = dt.date(2019, 1, 1)
