@@ -85,7 +85,7 @@ def _describe(site: Site, err: ErrorDetails, prefix: Loc) -> ModelInputError:
 
 
 def _is_type_error(kind: str) -> bool:
-    return "_type" in kind or "_parsing" in kind or kind.startswith(("int_from_", "date_from_"))
+    return "_type" in kind or "_parsing" in kind or kind.startswith(("int_from_", "date_from_", "is_instance_of"))
 
 
 def _expected(site: Site) -> str:
