@@ -96,12 +96,12 @@ class ModelParameters(Config):
     price_sensitivity: float = Field(
         4.0, ge=1.0, le=50.0,
         description="Logit coefficient on log effective price (the equivalent CES buyer's elasticity of "
-        "substitution is this + 1). Assumption (to be calibrated); >= 1 so that controls never raise "
+        "substitution is this + 1). Assumption (calibrated); >= 1 so that controls never raise "
         "what a buyer gets.",
     )
     quality_sensitivity: float = Field(
         8.0, ge=0.0, le=100.0,
-        description="Logit coefficient on log quality. Assumption (to be calibrated): twice the price "
+        description="Logit coefficient on log quality. Assumption (calibrated); default twice the price "
         "coefficient, i.e. accuracy matters more than proportionally for 1:N identification at scale.",
     )
     data_quality_weight: float = Field(

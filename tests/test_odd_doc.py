@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from model.parameters import LayerValues, ModelParameters
+from model.parameters import LayerValues, ModelParameters, default_parameters
 from model.policy.config import (
     Agreement,
     DataAccessControl,
@@ -25,6 +25,7 @@ from model.policy.config import (
     PolicySet,
     Window,
 )
+from model.scenario.parameter_table import SECTION, render_table, shown
 from model.simulation import ControlRegimeModel
 from model.simulation.model import SETUPS_KEPT, WORLDS_KEPT
 from model.vocabulary import ROUTES
@@ -134,3 +135,38 @@ def test_run_setting_defaults_match_the_model(rows: dict[str, str], name: str):
 
 def test_the_process_cache_bounds_are_the_codes(text: str):
     assert f"keeps the {WORLDS_KEPT} worlds and the {SETUPS_KEPT} run setups it used last" in " ".join(text.split())
+
+
+def test_the_parameter_table_is_current(text: str):
+    assert render_table(text) == text, "run: python -m model.scenario.docs"
+
+
+def test_the_calibrated_column_shows_the_values_every_run_uses(rows: dict[str, str], text: str):
+    used, code = default_parameters(), ModelParameters()
+    calibrated = {line.split("|")[1].strip().strip("`"): line.split("|")[3].strip()
+                  for line in text.split(SECTION, 1)[1].split("\n\n| name |", 1)[1].splitlines()[2:]
+                  if line.startswith("| `")}
+    assert used.quality_sensitivity != code.quality_sensitivity  # the installed fit moves it
+    for name in ModelParameters.model_fields:
+        value = getattr(used, name)
+        assert calibrated[name] == ("" if value == getattr(code, name) else shown(value, 4)), name
+
+
+def test_the_generator_fixes_a_stale_table_and_adds_a_new_parameter(text: str):
+    """A wrong default is rewritten, a row of the old five columns gets its calibrated cell, a
+    parameter without a row gets one (at the end) with its description; all else is left as written."""
+    lines = text.split("\n")
+    row = {line.split("|")[1].strip().strip("`"): i for i, line in enumerate(lines)
+           if line.startswith("| `") and i > text[:text.index(SECTION)].count("\n")}
+    stale = list(lines)
+    stale[row["hub_markup"]] = stale[row["hub_markup"]].replace("| 0.10 |", "| 0.7 |", 1)
+    cells = stale[row["quality_sensitivity"]].split(" | ")
+    stale[row["quality_sensitivity"]] = " | ".join(cells[:2] + cells[3:])  # no calibrated cell
+    stale[row["rd_noise"]] = None
+    fixed = render_table("\n".join(line for line in stale if line is not None)).split("\n")
+    last = row["rd_noise"] + 1 + next(i for i, line in enumerate(lines[row["rd_noise"] + 1:]) if not line.startswith("|"))
+    added = fixed[last - 1]
+    assert added.startswith("| `rd_noise` | 0.2 |  |  |  | ") and "log-normal noise on R&D progress" in added
+    expected = [line.replace("| 0.10 |", "| 0.1 |", 1) if i == row["hub_markup"] else line
+                for i, line in enumerate(lines) if i != row["rd_noise"]]
+    assert fixed[:last - 1] + fixed[last:] == expected

@@ -1,12 +1,13 @@
 """The key-by-key reference of the scenario format, generated from the schema.
 
-``python -m model.scenario.docs`` rewrites the generated part of ``docs/scenarios.md``; a test
-checks that the committed file is up to date.
+``python -m model.scenario.docs`` rewrites the generated part of ``docs/scenarios.md`` and the
+parameter table of ``docs/ODD.md`` (:mod:`model.scenario.parameter_table`); a test checks that the
+committed files are up to date. The ``[parameters]`` table shows each parameter's code default and,
+beside it, the calibrated value every run uses instead.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import get_args, get_origin
 
@@ -15,6 +16,9 @@ from pydantic.fields import FieldInfo
 
 from model.config.fields import is_model, range_text, strip_none, type_text
 from model.config.tables import toml_value
+from model.parameters import ModelParameters
+from model.scenario import parameter_table
+from model.scenario.parameter_table import calibrated_values
 from model.scenario.schema import Scenario
 
 DOC_FILE = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
@@ -89,14 +93,26 @@ _MEANINGS: dict[tuple[str, str], str] = {
 def render_reference() -> str:
     """Markdown: one table per TOML table of the format, every key with type, default, range, meaning."""
     out = []
+    calibrated = calibrated_values()
     for cls, headers in _places().items():
         title = "Top level" if headers == [""] else ", ".join(f"`{h}`" for h in headers)
         summary = " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
-        out += [f"### {title}", "", f"{summary} ({cls.__name__})", "",
-                "| key | type | default | range | meaning |", "|---|---|---|---|---|"]
-        out += [_row(cls, name, field) for name, field in cls.model_fields.items()]
+        out += [f"### {title}", "", f"{summary} ({cls.__name__})", ""]
+        if cls is ModelParameters:
+            out += [CALIBRATED_NOTE, "", "| key | type | default | calibrated | range | meaning |",
+                    "|---|---|---|---|---|---|"]
+            out += [_row(cls, name, field, calibrated) for name, field in cls.model_fields.items()]
+        else:
+            out += ["| key | type | default | range | meaning |", "|---|---|---|---|---|"]
+            out += [_row(cls, name, field) for name, field in cls.model_fields.items()]
         out.append("")
     return "\n".join(out)
+
+
+CALIBRATED_NOTE = (
+    "*default* is the code's value (`model/parameters.py`); *calibrated*, where given, is the value every "
+    "run uses instead: the fit to public market figures installed in `model/data/calibrated.toml` "
+    "([validation.md](validation.md)). A value set in the scenario file replaces both.")
 
 
 def missing_meanings() -> list[str]:
@@ -140,9 +156,11 @@ def _collect(cls: type[BaseModel], header: str, places: dict[type[BaseModel], li
             _collect(get_args(annotation)[1], f"[{key}.<name>]", places)
 
 
-def _row(cls: type[BaseModel], name: str, field: FieldInfo) -> str:
+def _row(cls: type[BaseModel], name: str, field: FieldInfo, calibrated: dict | None = None) -> str:
     cells = [f"`{name}`", type_text(field.annotation), _default(field), range_text(field),
              _meaning(cls, name, field)]
+    if calibrated is not None:
+        cells.insert(3, f"`{toml_value(_rounded(calibrated[name]))}`" if name in calibrated else "")
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
@@ -158,6 +176,15 @@ def _default(field: FieldInfo) -> str:
     return f"`{toml_value(value)}`"
 
 
+def _rounded(value: object) -> object:
+    """Numbers to four significant digits (the fit's own precision means nothing more), in tables too."""
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if isinstance(value, dict):
+        return {key: _rounded(v) for key, v in value.items()}
+    return float(f"{value:.4g}") if isinstance(value, float) else value
+
+
 def _meaning(cls: type[BaseModel], name: str, field: FieldInfo) -> str:
     if field.description:
         return " ".join(field.description.split())
@@ -166,5 +193,5 @@ def _meaning(cls: type[BaseModel], name: str, field: FieldInfo) -> str:
 
 
 if __name__ == "__main__":
-    changed = update(Path(sys.argv[1]) if len(sys.argv) > 1 else DOC_FILE)
-    print(f"{'updated' if changed else 'up to date'}: {DOC_FILE if len(sys.argv) < 2 else sys.argv[1]}")
+    for name, write in ((DOC_FILE, update), (parameter_table.ODD_FILE, parameter_table.update)):
+        print(f"{'updated' if write(name) else 'up to date'}: {name}")

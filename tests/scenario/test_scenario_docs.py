@@ -55,3 +55,25 @@ def test_the_documented_error_examples_are_current(monkeypatch):
             load_scenario(f"scenarios/e{n}.toml")
         messages.append(str(err.value))
     assert block.splitlines() == messages
+
+
+def test_the_parameters_table_shows_the_calibrated_value_beside_the_default():
+    from model.parameters import ModelParameters, default_parameters
+
+    [row] = [line for line in DOC.splitlines() if line.startswith("| `quality_sensitivity` |")]
+    cells = [cell.strip() for cell in row.split("|")[1:-1]]
+    assert cells[2] == f"`{ModelParameters().quality_sensitivity}`"
+    assert cells[3] == f"`{default_parameters().quality_sensitivity:.4g}`" != cells[2]
+
+
+@pytest.mark.parametrize("value, accepted", [('"0.8"', True), ("1", True), ("true", False), ("'high'", False)])
+def test_the_documented_conversions_hold(tmp_path, value, accepted):
+    """'Checking and errors': a quoted number is read as a number, `true` is not one."""
+    assert '(`"0.8"`) or a quoted ISO date' in DOC and "`enforcement = true`" in DOC
+    path = tmp_path / "s.toml"
+    path.write_text(f'[[policies.national]]\njurisdiction = "USA"\nenforcement = {value}\n')
+    if accepted:
+        assert load_scenario(path).policies.national[0].enforcement == float(value.strip('"'))
+    else:
+        with pytest.raises(ScenarioError, match="enforcement"):
+            load_scenario(path)
