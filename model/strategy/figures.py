@@ -6,70 +6,112 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from model.analysis.plots import SCENARIO_PALETTE, save, style
+from model.formatting import percent
 
 LAYER_NAMES = {"all": "all layers", "camera": "cameras", "algorithm_1n": "1:N algorithms",
                "training_data": "training data"}
 OUTCOME_NAMES = {"denial_effectiveness": "Denial effectiveness (share of target capability denied)",
                  "revenue_lost": "Revenue lost by controlling-country vendors (US$ bn)"}
-SHAPLEY_REVENUE = "Revenue lost by controlling-country vendors (US$ bn;\nnegative: the partner's joining lowers it)"
+SHAPLEY_LABELS = {"denial_effectiveness": "Denial effectiveness added (percentage points of the headline measure)",
+                  "revenue_lost": "Revenue lost by controlling-country vendors (US$ bn;\nnegative: the partner's joining "
+                                  "lowers it)"}
+SHAPLEY_SCALES = {"denial_effectiveness": 100.0, "revenue_lost": 1e-9}
+"""Axis units of the Shapley figure: denial (a share 0-1) in percentage points, as the README's table."""
 
 
 def shapley_bars(shapley: pd.DataFrame) -> Figure:
-    """One panel per outcome: each partner's Shapley value per layer, with 95% intervals."""
+    """One panel per outcome: each partner's Shapley value per layer, with 95% intervals; denial in
+    percentage points. A value of exactly zero is marked "0" (a bar too short to see is not a
+    missing one); a value not computed is marked "n/c"; a layer with no non-zero value is named
+    under the figure rather than given a legend entry without bars."""
     layers = list(dict.fromkeys(shapley["layer"]))
     first = shapley[(shapley["layer"] == layers[0]) & (shapley["outcome"] == "denial_effectiveness")]
     partners = list(first.sort_values("shapley", ascending=False)["partner"])
+    drawn_layers, zero_layers = [], []
     with style():
-        fig = Figure(figsize=(11, 0.45 * len(partners) * max(1, len(layers) * 0.6) + 2), layout="constrained")
+        fig = Figure(figsize=(11, 0.45 * len(partners) * max(1, len(layers) * 0.6) + 2.3), layout="constrained")
         axes = fig.subplots(1, 2, sharey=True)
         height = 0.8 / len(layers)
         for ax, outcome in zip(axes, OUTCOME_NAMES):
-            scale = 1e-9 if outcome == "revenue_lost" else 1.0
+            scale = SHAPLEY_SCALES[outcome]
             for k, layer in enumerate(layers):
                 rows = shapley[(shapley["layer"] == layer) & (shapley["outcome"] == outcome)]
-                rows = rows.set_index("partner").loc[partners]
+                rows = rows.set_index("partner").reindex(partners)
                 y = np.arange(len(partners)) + (k - (len(layers) - 1) / 2) * height
-                error = np.vstack([rows["shapley"] - rows["shapley_low"], rows["shapley_high"] - rows["shapley"]])
-                ax.barh(y, rows["shapley"] * scale, height=height * 0.9, xerr=error * scale,
-                        color=SCENARIO_PALETTE[k % len(SCENARIO_PALETTE)], label=LAYER_NAMES[layer],
-                        error_kw={"elinewidth": 1, "capsize": 2})
+                value = rows["shapley"].to_numpy(float)
+                error = np.vstack([value - rows["shapley_low"], rows["shapley_high"] - value])
+                colour = SCENARIO_PALETTE[k % len(SCENARIO_PALETTE)]
+                shown = np.isfinite(value) & (value != 0)
+                if shown.any():
+                    ax.barh(y[shown], value[shown] * scale, height=height * 0.9, xerr=error[:, shown] * scale,
+                            color=colour, label=LAYER_NAMES[layer], error_kw={"elinewidth": 1, "capsize": 2})
+                    if outcome == "denial_effectiveness":
+                        drawn_layers.append(layer)
+                elif outcome == "denial_effectiveness" and np.isfinite(value).any():
+                    zero_layers.append(layer)
+                for yi, v in zip(y, value):
+                    if not np.isfinite(v) or v == 0:
+                        ax.annotate("n/c" if not np.isfinite(v) else "0", (0, yi), xytext=(3, 0),
+                                    textcoords="offset points", va="center", fontsize=7.5, color=colour)
             ax.axvline(0, color="black", linewidth=0.8)
-            ax.set_xlabel(SHAPLEY_REVENUE if outcome == "revenue_lost" else OUTCOME_NAMES[outcome])
+            ax.set_xlabel(SHAPLEY_LABELS[outcome])
         axes[0].set_yticks(np.arange(len(partners)), partners)
         axes[0].invert_yaxis()
         method = shapley["method"].iloc[0]
         axes[0].set_title("What each partner adds to the denial", loc="left")
         axes[1].set_title("...and to the revenue its controls cost", loc="left")
-        if len(layers) > 1:
-            fig.legend(*axes[0].get_legend_handles_labels(), title="controlled layers", loc="outside lower center",
-                       ncols=len(layers))
-        fig.suptitle(f"Shapley values of potential partners ({method}; bars: 95% intervals over replicates"
+        handles = {h.get_label(): h for h in axes[0].get_legend_handles_labels()[0]}
+        handles |= {h.get_label(): h for h in axes[1].get_legend_handles_labels()[0]}
+        if len(layers) > 1 and handles:
+            fig.legend(handles=[handles[LAYER_NAMES[layer]] for layer in layers if LAYER_NAMES[layer] in handles],
+                       title="controlled layers", loc="outside lower center", ncols=len(handles))
+        notes = ["0: exactly zero; n/c: not computed"]
+        if len(layers) > 1 and zero_layers:
+            notes.append("every partner adds exactly 0 with " + ", ".join(LAYER_NAMES[z] for z in zero_layers)
+                         + " controlled (no bars)")
+        fig.text(0.01, 0.0, "; ".join(notes), fontsize=8, color="#555555", va="bottom")
+        fig.suptitle(f"Shapley values of potential partners ({method}; whiskers: 95% intervals over replicates"
                      + (" and permutation sampling)" if method == "sampled" else ")"), x=0.01, ha="left")
     return fig
 
 
+STABLE_SHARES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+"""Class limits of the stability map's colours when partners are in some but not all stable coalitions."""
+
+
 def stability_map(formation: pd.DataFrame, membership: pd.DataFrame, players: Sequence[str]) -> Figure:
     """Per agreement variant: for each partner and weight on denial, the share of stable coalitions
-    that include it (colour), the number of stable coalitions (top) and the accession outcome (dots)."""
+    that include it (colour), the number of stable coalitions (top) and the accession outcome (dots).
+    Colours are discrete: two (in / not in) when every share is 0 or 1, else classes of
+    :data:`STABLE_SHARES` with a stepped colour bar."""
     formation = formation.fillna({"members": ""})  # the leader alone: no partners (empty in CSV)
     variants = list(dict.fromkeys(formation["variant"]))
     uniform = formation[formation["rule"] == "uniform"]
     weights = sorted(uniform["weight"].unique())
+    shares = membership["share_of_stable"].dropna()
+    binary = bool(shares.isin([0.0, 1.0]).all())
+    bounds = (-0.5, 0.5, 1.5) if binary else STABLE_SHARES
+    cmap = matplotlib.colors.ListedColormap(
+        matplotlib.colormaps["Blues"](np.linspace(0.08, 0.9, len(bounds) - 1)))
+    norm = matplotlib.colors.BoundaryNorm(bounds, cmap.N)
     with style():
-        fig = Figure(figsize=(max(8.0, 3.4 * len(variants) + 2.0), 0.42 * len(players) + 2.6), layout="constrained")
+        fig = Figure(figsize=(max(8.0, 3.4 * len(variants) + 2.0), 0.42 * len(players) + 2.8), layout="constrained")
         axes = np.atleast_1d(fig.subplots(1, len(variants), sharey=True, squeeze=False)[0])
         image = None
         for ax, variant in zip(axes, variants):
             grid = np.full((len(players), len(weights)), np.nan)
-            shares = membership[membership["variant"] == variant]
-            for _, row in shares.iterrows():
+            rows = membership[membership["variant"] == variant]
+            for _, row in rows.iterrows():
                 grid[players.index(row["partner"]), weights.index(row["weight"])] = row["share_of_stable"]
-            image = ax.imshow(grid, aspect="auto", cmap="Blues", vmin=0, vmax=1,
+            image = ax.imshow(grid, aspect="auto", cmap=cmap, norm=norm,
                               extent=(-0.5, len(weights) - 0.5, len(players) - 0.5, -0.5))
             rows = uniform[uniform["variant"] == variant]
             for j, w in enumerate(weights):
@@ -84,11 +126,20 @@ def stability_map(formation: pd.DataFrame, membership: pd.DataFrame, players: Se
             ax.set_title(variant, loc="left", pad=18)
             ax.grid(False)
         axes[0].set_yticks(range(len(players)), players)
-        fig.colorbar(image, ax=list(axes), label="share of stable coalitions that include the partner")
-        fig.suptitle("Stable coalitions by weight on denial (0: own revenue only, 1: denial only)\n(colour: share "
-                     "of the stable coalitions that include the partner; numbers: how many are stable; dots: "
-                     "sequential accession)",
-                     x=0.01, ha="left", fontsize=10)
+        accession = Line2D([], [], ls="", marker="o", color="#d95f02", markersize=5,
+                           label="joins in sequential accession")
+        if binary:
+            fig.legend(handles=[Patch(facecolor=cmap(1), label="in the stable coalition"),
+                                Patch(facecolor=cmap(0), edgecolor="#bbbbbb", label="not in it"), accession],
+                       loc="outside lower center", ncols=3, frameon=False)
+        else:
+            fig.colorbar(image, ax=list(axes), ticks=STABLE_SHARES, spacing="proportional",
+                         label="share of stable coalitions that include the partner")
+            fig.legend(handles=[accession], loc="outside lower center", frameon=False)
+        fig.suptitle("Stable coalitions by weight on denial (0: own revenue only, 1: denial only)\n(colour: "
+                     + ("whether the partner is in the stable coalition" if binary else
+                        "share of the stable coalitions that include the partner")
+                     + "; numbers: how many coalitions are stable; blank: none)", x=0.01, ha="left", fontsize=10)
     return fig
 
 
@@ -105,62 +156,72 @@ ZOOM_WHEN = 3.0
 the designs' range beyond them (a global agreement would otherwise squeeze every design into a line)."""
 
 
+DENIAL_AXIS = "Denial effectiveness, equal-weighted over target regimes (%)"
+"""The frontier's y axis: the headline measure in percent, as the README's tables."""
+
+
 def frontier_figure(result) -> Figure:
     """Denial against revenue lost: every evaluated design (grey), the Pareto frontier (line, with
-    95% intervals) and the named regimes (labelled diamonds). When a named regime lies far beyond
-    the designs (:data:`ZOOM_WHEN`), a second panel shows the designs on their own scale."""
+    95% intervals) and the named regimes (labelled diamonds), denial in %. When a named regime lies
+    far beyond the designs (:data:`ZOOM_WHEN`), the first panel's denial axis is logarithmic above
+    0.1% and a second panel shows the designs on their own linear scale; one legend serves both."""
     designs, regimes = result.designs, result.regimes
     bn = 1e-9
     zoom = _zoom_limits(designs, regimes, bn)
     with style():
-        fig = Figure(figsize=(15, 6) if zoom else (9, 6), layout="constrained")
+        fig = Figure(figsize=(15, 6.4) if zoom else (9, 6.4), layout="constrained")
         axes = fig.subplots(1, 2 if zoom else 1, squeeze=False)[0]
         for ax in axes:
             _draw_frontier(ax, result, bn)
             ax.set_xlabel(OUTCOME_NAMES["revenue_lost"])
-        axes[0].set_ylabel(OUTCOME_NAMES["denial_effectiveness"])
-        axes[0].legend(loc="best", fontsize=8)
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.3g}%"))
+        axes[0].set_ylabel(DENIAL_AXIS)
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3, frameon=False,
+                   fontsize=9)
         if zoom:
-            axes[0].indicate_inset(bounds=(zoom[0][0], zoom[1][0], zoom[0][1] - zoom[0][0], zoom[1][1] - zoom[1][0]),
-                                   inset_ax=None, edgecolor="#555555")
+            axes[0].set_yscale("symlog", linthresh=0.1, linscale=0.6)
+            axes[0].yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}%"))
+            axes[0].set_ylabel(DENIAL_AXIS + "\n(logarithmic above 0.1%, linear below)")
+            axes[0].set_title("every design and named regime", loc="left", fontsize=10)
             axes[1].set_xlim(*zoom[0])
             axes[1].set_ylim(*zoom[1])
-            axes[1].set_title("the evaluated designs with their intervals (boxed on the left), on their own scale",
-                              loc="left", fontsize=10)
-            axes[1].set_ylabel(OUTCOME_NAMES["denial_effectiveness"])
+            axes[1].set_title("the evaluated designs with their intervals, on their own linear scale", loc="left",
+                              fontsize=10)
+            axes[1].set_ylabel(DENIAL_AXIS)
         fig.suptitle("Cost-effectiveness frontier: the most denial for the revenue given up", x=0.01, ha="left")
     return fig
 
 
 def _draw_frontier(ax, result, bn: float) -> None:
     designs, regimes, front = result.designs, result.regimes, result.frontier
-    ax.scatter(designs["revenue_lost"] * bn, designs["denial_effectiveness"], s=12, color="#bbbbbb",
+    pct = 100.0
+    ax.scatter(designs["revenue_lost"] * bn, designs["denial_effectiveness"] * pct, s=12, color="#bbbbbb",
                label=f"evaluated designs ({len(designs)})", zorder=1)
-    ax.errorbar(front["revenue_lost"] * bn, front["denial_effectiveness"],
+    ax.errorbar(front["revenue_lost"] * bn, front["denial_effectiveness"] * pct,
                 xerr=[(front["revenue_lost"] - front["revenue_lost_low"]) * bn,
                       (front["revenue_lost_high"] - front["revenue_lost"]) * bn],
-                yerr=[front["denial_effectiveness"] - front["denial_effectiveness_low"],
-                      front["denial_effectiveness_high"] - front["denial_effectiveness"]],
+                yerr=[(front["denial_effectiveness"] - front["denial_effectiveness_low"]) * pct,
+                      (front["denial_effectiveness_high"] - front["denial_effectiveness"]) * pct],
                 fmt="o-", color=SCENARIO_PALETTE[0], markersize=5, elinewidth=0.8, capsize=2,
                 label=f"Pareto-efficient designs ({len(front)})", zorder=3)
     for k, row in enumerate(regimes.to_dict("records")):
         colour = SCENARIO_PALETTE[(k + 1) % len(SCENARIO_PALETTE)]
-        ax.errorbar(row["revenue_lost"] * bn, row["denial_effectiveness"],
+        ax.errorbar(row["revenue_lost"] * bn, row["denial_effectiveness"] * pct,
                     xerr=[[(row["revenue_lost"] - row["revenue_lost_low"]) * bn],
                           [(row["revenue_lost_high"] - row["revenue_lost"]) * bn]],
-                    yerr=[[row["denial_effectiveness"] - row["denial_effectiveness_low"]],
-                          [row["denial_effectiveness_high"] - row["denial_effectiveness"]]],
+                    yerr=[[(row["denial_effectiveness"] - row["denial_effectiveness_low"]) * pct],
+                          [(row["denial_effectiveness_high"] - row["denial_effectiveness"]) * pct]],
                     fmt="D", color=colour, markersize=8, elinewidth=0.8, capsize=2, zorder=4,
-                    label=row["scenario"].replace("_", " "))
+                    label=f"{row['scenario'].replace('_', ' ')}: {percent(row['denial_effectiveness'])}")
 
 
 def _zoom_limits(designs: pd.DataFrame, regimes: pd.DataFrame,
                  bn: float) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    """``((x0, x1), (y0, y1))`` around the designs, or None when every named regime lies near them."""
+    """``((x0, x1), (y0, y1))`` around the designs (y in %), or None when every named regime lies near them."""
     if not len(designs) or not len(regimes):
         return None
     limits = []
-    for column, scale in (("revenue_lost", bn), ("denial_effectiveness", 1.0)):
+    for column, scale in (("revenue_lost", bn), ("denial_effectiveness", 100.0)):
         low = designs.get(f"{column}_low", designs[column]).min() * scale  # the designs and their intervals
         high = designs.get(f"{column}_high", designs[column]).max() * scale
         span = max(high - low, abs(high) * 0.1, 1e-9)
@@ -173,39 +234,51 @@ def _zoom_limits(designs: pd.DataFrame, regimes: pd.DataFrame,
 
 
 def prim_figure(result) -> Figure:
-    """Left: PRIM's trade-off curve (coverage against density along the peeling, colour: inputs
-    restricted), the chosen box circled. Right: the chosen box — each input's range within the data,
-    restricted inputs in colour."""
+    """Left: PRIM's trade-off curve (coverage against density along the peeling; colour and marker:
+    the number of inputs restricted, one legend entry per count), the chosen box circled; the
+    coverage axis is fitted to the boxes. Right: the chosen box, each input's range within the
+    data's (grey: the data's range; blue: restricted), its limits written beside the input's name."""
     trajectory, box = result.trajectory, result.box
     with style():
         fig = Figure(figsize=(12, 4.8), layout="constrained")
         left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.2]})
-        points = left.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"], cmap="viridis",
-                              s=18, zorder=2)
+        markers = "osD^v<>"
+        for k, count in enumerate(sorted(trajectory["res_dim"].unique())):
+            rows = trajectory[trajectory["res_dim"] == count]
+            left.scatter(rows["coverage"], rows["density"], s=22, zorder=2, marker=markers[k % len(markers)],
+                         color=SCENARIO_PALETTE[k % len(SCENARIO_PALETTE)],
+                         label=f"{int(count)} input{'s' if count != 1 else ''} restricted")
         chosen = trajectory[trajectory["chosen"]].iloc[0]
         left.scatter([chosen["coverage"]], [chosen["density"]], s=160, facecolors="none", edgecolors="#D55E00",
                      linewidths=2, zorder=3, label=f"chosen box (step {int(chosen['id'])})")
-        left.set_xlabel("coverage (share of the cases where the outcome holds that are in the box)")
+        left.set_xlabel("coverage (share of the cases where the outcome holds\nthat are in the box)")
         left.set_ylabel("density (share of the box's cases where it holds)")
-        left.set_xlim(-0.02, 1.02)
-        left.set_ylim(0, 1.02)
+        low = float(trajectory["coverage"].min())
+        left.set_xlim(max(0.0, low - 0.1 * max(1.0 - low, 0.1)), 1.02)
+        left.set_ylim(0, 1.05)
         left.legend(loc="lower left", fontsize=8)
-        fig.colorbar(points, ax=left, label="inputs restricted", ticks=sorted(trajectory["res_dim"].unique()))
+        if low > 0.9:
+            left.set_title(f"every box along the peeling covers at least {low:.2f}", loc="left", fontsize=9)
         numeric = box[box["low"].notna()].reset_index(drop=True)
         for k, row in numeric.iterrows():
             span = (row["data_high"] - row["data_low"]) or 1.0
-            low, high = (row["low"] - row["data_low"]) / span, (row["high"] - row["data_low"]) / span
+            start, end = (row["low"] - row["data_low"]) / span, (row["high"] - row["data_low"]) / span
             right.barh(k, 1.0, left=0.0, color="#eeeeee", height=0.6)
-            right.barh(k, high - low, left=low, height=0.6,
+            right.barh(k, end - start, left=start, height=0.6,
                        color=SCENARIO_PALETTE[0] if row["restricted"] else "#bbbbbb")
-            right.text(low, k + 0.38, f"{row['low']:.3g}", ha="left", va="bottom", fontsize=8)
-            right.text(high, k + 0.38, f"{row['high']:.3g}", ha="right", va="bottom", fontsize=8)
-        right.set_yticks(range(len(numeric)), numeric["input"])
+        right.set_yticks(range(len(numeric)), [
+            f"{row['input']}\n{row['low']:.3g} to {row['high']:.3g}" + ("" if row["restricted"] else " (all)")
+            for _, row in numeric.iterrows()], fontsize=9)
         right.set_xlim(0, 1)
         right.set_xticks([0, 1], ["data minimum", "data maximum"])
         right.invert_yaxis()
+        right.grid(False)
         right.set_title(f"The box: coverage {chosen['coverage']:.2f}, density {chosen['density']:.2f}",
                         loc="left")
+        right.legend(handles=[Patch(facecolor=SCENARIO_PALETTE[0], label="restricted by the box"),
+                              Patch(facecolor="#bbbbbb", label="not restricted"),
+                              Patch(facecolor="#eeeeee", label="outside the box")],
+                     loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
         fig.suptitle(f"Where {result.outcome} (PRIM, {len(result.holds)} cases, {int(result.holds.sum())} "
                      "where it holds)", x=0.01, ha="left")
     return fig
