@@ -144,3 +144,37 @@ def place_labels(ax: Axes, labels: Sequence[tuple[str, float, float, str]], font
     xy = np.array([(x, y) for _, x, y, _ in labels])
     adjust_text(texts, x=xy[:, 0], y=xy[:, 1], ax=ax, ensure_inside_axes=True, expand=(1.15, 1.3), iter_lim=LABEL_ITERATIONS,
                 arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5}, min_arrow_len=8)
+
+
+def _inside_globe(points: np.ndarray) -> np.ndarray:
+    """Whether each projected point lies within the mapped globe's outline."""
+    return MplPath(_globe()).contains_points(points, radius=1e-3)
+
+
+def hover_areas(ax: Axes, codes: Sequence[str], countries: pd.DataFrame, dot_radius: float = 6.0
+                ) -> list[tuple[str, list[np.ndarray]]]:
+    """Where each country of ``codes`` lies on the drawn figure of ``ax``, in pixels from the image's
+    top left (draw the figure at the dpi it is saved with first): its outline's rings, or for a
+    state without an outline a small octagon round its point. For hover areas over a PNG."""
+    height = ax.figure.bbox.height
+    to_pixels = ax.transData
+
+    def flipped(points: np.ndarray) -> np.ndarray:
+        xy = to_pixels.transform(points)
+        return np.column_stack([xy[:, 0], height - xy[:, 1]])
+
+    shapes = dict(zip(*_outlines()))
+    points = positions(countries[countries["iso3"].isin(set(codes))])
+    turn = np.linspace(0, 2 * np.pi, 9)[:-1]
+    areas = []
+    for code in codes:
+        if code in shapes:  # the copies of rings across the antimeridian lie off the globe: left out
+            rings = [flipped(ring) for ring in shapes[code].to_polygons(closed_only=False) if len(ring) > 2
+                     and np.mean(_inside_globe(ring)) > 0.5]
+        elif code in points.index:
+            centre = flipped(points.loc[[code]].to_numpy(float))[0]
+            rings = [centre + dot_radius * np.column_stack([np.cos(turn), np.sin(turn)])]
+        else:
+            continue
+        areas.append((code, rings))
+    return areas

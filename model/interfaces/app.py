@@ -15,6 +15,7 @@ ready-made regimes in :mod:`model.policy.presets`.
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import threading
@@ -32,12 +33,13 @@ import solara  # noqa: E402
 import solara.lab  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from mesa.visualization import SolaraViz  # noqa: E402
+from mesa.visualization.solara_viz import ModelController, ModelCreator, ShowSteps  # noqa: E402
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
 from model.analysis import plots  # noqa: E402
+from model.formatting import number, percent  # noqa: E402
 from model.policy import PolicySet, preset  # noqa: E402
-from model.scenario import SCENARIO_DIR, load_scenario  # noqa: E402
+from model.scenario import BASELINE, SCENARIO_DIR, Scenario, load_scenario  # noqa: E402
 from model.simulation import ControlRegimeModel, release, world_for  # noqa: E402
 from model.vocabulary import LAYERS  # noqa: E402
 from model.world import World  # noqa: E402
@@ -127,10 +129,32 @@ REDRAW_DELAY = 0.15
 steps already passed (while playing) are not drawn."""
 
 
+def configured(scenario: str, *, agreement: str = AS_IN_SCENARIO, extraterritorial: str = AS_IN_SCENARIO,
+               enforcement: float | None = None, layers: Iterable[str] = LAYERS) -> tuple[Scenario, dict, str]:
+    """A library scenario with the dashboard's settings (:func:`dashboard_policies`): the scenario as
+    loaded, the model's arguments with the edited policies, and its label (:func:`policy_label`)."""
+    loaded = load_scenario(SCENARIO_DIR / f"{scenario}.toml", validate=False)
+    kwargs = loaded.model_kwargs()
+    world = world_for(kwargs["parameters"], kwargs["world"])
+    layers = list(layers)
+    policies = dashboard_policies(loaded.policies, world, agreement=agreement, extraterritorial=extraterritorial,
+                                  enforcement=enforcement, layers=layers)
+    kwargs.update(policies=policies, world=world)
+    label = policy_label(scenario, agreement=agreement, extraterritorial=extraterritorial, enforcement=enforcement,
+                         layers=layers)
+    return loaded, kwargs, label
+
+
+def _chosen_layers(camera: bool, algorithm: bool, data: bool) -> list[str]:
+    chosen = {"control_camera": camera, "control_algorithm": algorithm, "control_data": data}
+    return [LAYER_CHOICES[name] for name, on in chosen.items() if on]
+
+
 class DashboardModel(ControlRegimeModel):
     """A scenario from the library with the dashboard's policy settings, run next to a no-controls
     baseline on the same seed (``self.baseline``), so the dashboard can show the paired reduction;
-    optionally next to a second scenario as in its file (``self.other``, same seed) to compare.
+    optionally next to a second configuration, a scenario with its own settings (the ``compare_*``
+    arguments; ``self.other``, same seed), to compare two edited policies.
 
     Every argument is keyword-only and has a default, as SolaraViz requires: it re-creates the
     model with the sidebar's values when *Reset* is pressed.
@@ -148,6 +172,13 @@ class DashboardModel(ControlRegimeModel):
         control_algorithm: bool = True,
         control_data: bool = True,
         compare_with: str = NO_COMPARISON,
+        compare_agreement: str = AS_IN_SCENARIO,
+        compare_extraterritorial: str = AS_IN_SCENARIO,
+        compare_override_enforcement: bool = False,
+        compare_enforcement: float = 0.8,
+        compare_control_camera: bool = True,
+        compare_control_algorithm: bool = True,
+        compare_control_data: bool = True,
         seed: int = 1,
     ) -> None:
         from model.errors import check_name
@@ -155,32 +186,27 @@ class DashboardModel(ControlRegimeModel):
 
         check_name(scenario, SCENARIOS, "scenario", "scenario")
         check_name(compare_with, COMPARE_CHOICES, "compare_with", "scenario")
-        self.scenario = load_scenario(SCENARIO_DIR / f"{scenario}.toml", validate=False)
-        kwargs = self.scenario.model_kwargs()
-        world = world_for(kwargs["parameters"], kwargs["world"])
-        chosen = {"control_camera": control_camera, "control_algorithm": control_algorithm,
-                  "control_data": control_data}
-        enforcement_value = float(enforcement) if override_enforcement else None
-        layers = [LAYER_CHOICES[name] for name, on in chosen.items() if on]
-        policies = dashboard_policies(self.scenario.policies, world, agreement=agreement,
-                                      extraterritorial=extraterritorial, enforcement=enforcement_value,
-                                      layers=layers)
-        self.label = policy_label(scenario, agreement=agreement, extraterritorial=extraterritorial,
-                                  enforcement=enforcement_value, layers=layers)
-        """The policy as run: the scenario's name and every setting that changes it."""
-        kwargs.update(policies=policies, world=world)
+        self.scenario, kwargs, self.label = configured(
+            scenario, agreement=agreement, extraterritorial=extraterritorial,
+            enforcement=float(enforcement) if override_enforcement else None,
+            layers=_chosen_layers(control_camera, control_algorithm, control_data))
+        """The policy as run: the scenario's name and every setting that changes it (``self.label``)."""
         super().__init__(**kwargs, rng=int(seed))
-        baseline_kwargs = {**kwargs, "policies": PolicySet()}
-        self.baseline = ControlRegimeModel(**baseline_kwargs, rng=int(seed), collect_agents=False)
+        self.run_seed = int(seed)
+        self.baseline = ControlRegimeModel(**{**kwargs, "policies": PolicySet()}, rng=int(seed), collect_agents=False)
         self.other: ControlRegimeModel | None = None
-        """The scenario compared side by side (``compare_with``, as in its file), or None."""
+        """The second configuration compared side by side (``compare_with`` and its settings), or None."""
         self.other_baseline: ControlRegimeModel | None = None
+        self.other_scenario: Scenario | None = None
         self.other_label = compare_with
         if compare_with != NO_COMPARISON:
-            second = load_scenario(SCENARIO_DIR / f"{compare_with}.toml", validate=False)
-            other_kwargs = second.model_kwargs()
+            self.other_scenario, other_kwargs, label = configured(
+                compare_with, agreement=compare_agreement, extraterritorial=compare_extraterritorial,
+                enforcement=float(compare_enforcement) if compare_override_enforcement else None,
+                layers=_chosen_layers(compare_control_camera, compare_control_algorithm, compare_control_data))
+            self.other_label = label if label != self.label else f"{label} (second)"
             self.other = ControlRegimeModel(**other_kwargs, rng=int(seed), collect_agents=False)
-            same = kwargs_key(second.baseline().model_kwargs()) == kwargs_key(
+            same = kwargs_key(self.other_scenario.baseline().model_kwargs()) == kwargs_key(
                 self.scenario.baseline().model_kwargs())
             self.other_baseline = self.baseline if same else ControlRegimeModel(
                 **{**other_kwargs, "policies": PolicySet()}, rng=int(seed), collect_agents=False)
@@ -224,25 +250,34 @@ def policy_label(scenario: str, *, agreement: str = AS_IN_SCENARIO, extraterrito
     return " + ".join([scenario, *changes])
 
 
+def _settings_params(prefix: str = "", label: str = "") -> dict:
+    """The sidebar inputs of one configuration: coalition, extraterritorial rules, layers, enforcement."""
+    return {
+        f"{prefix}agreement": {"type": "Select", "value": AS_IN_SCENARIO, "values": list(AGREEMENTS),
+                               "label": f"{label}Coalition / agreement"},
+        f"{prefix}extraterritorial": {"type": "Select", "value": AS_IN_SCENARIO, "values": list(EXTRATERRITORIAL),
+                                      "label": f"{label}US extraterritorial rules (de minimis, FDPR)"},
+        f"{prefix}control_camera": {"type": "Checkbox", "value": True, "label": f"{label}Control cameras"},
+        f"{prefix}control_algorithm": {"type": "Checkbox", "value": True, "label": f"{label}Control 1:N algorithms"},
+        f"{prefix}control_data": {"type": "Checkbox", "value": True, "label": f"{label}Control training data"},
+        f"{prefix}override_enforcement": {"type": "Checkbox", "value": False,
+                                          "label": f"{label}Set enforcement below (chance an unlicensed sale is "
+                                          "stopped); else the scenario's"},
+        f"{prefix}enforcement": {"type": "SliderFloat", "value": 0.8, "min": 0.0, "max": 1.0, "step": 0.05,
+                                 "label": f"{label}Enforcement"},
+    }
+
+
 def model_params() -> dict:
-    """The sidebar's inputs (SolaraViz ``model_params``): names are :class:`DashboardModel` arguments."""
+    """The sidebar's inputs (SolaraViz ``model_params``): names are :class:`DashboardModel` arguments.
+    The second block edits the configuration compared side by side, as the first edits the first."""
     return {
         "scenario": {"type": "Select", "value": DEFAULT_SCENARIO, "values": list(SCENARIOS),
                      "label": "Scenario (scenarios/*.toml)"},
-        "agreement": {"type": "Select", "value": AS_IN_SCENARIO, "values": list(AGREEMENTS),
-                      "label": "Coalition / agreement"},
-        "extraterritorial": {"type": "Select", "value": AS_IN_SCENARIO, "values": list(EXTRATERRITORIAL),
-                             "label": "US extraterritorial rules (de minimis, FDPR)"},
-        "control_camera": {"type": "Checkbox", "value": True, "label": "Control cameras"},
-        "control_algorithm": {"type": "Checkbox", "value": True, "label": "Control 1:N algorithms"},
-        "control_data": {"type": "Checkbox", "value": True, "label": "Control training data"},
-        "override_enforcement": {"type": "Checkbox", "value": False,
-                                 "label": "Set enforcement below (chance an unlicensed sale is stopped); "
-                                 "else the scenario's"},
-        "enforcement": {"type": "SliderFloat", "value": 0.8, "min": 0.0, "max": 1.0, "step": 0.05,
-                        "label": "Enforcement"},
+        **_settings_params(),
         "compare_with": {"type": "Select", "value": NO_COMPARISON, "values": list(COMPARE_CHOICES),
-                         "label": "Compare side by side with (scenario as in its file, same seed)"},
+                         "label": "Compare side by side with (same seed; its settings below)"},
+        **_settings_params("compare_", "Second: "),
         "seed": {"type": "SliderInt", "value": 1, "min": 0, "max": 99, "step": 1, "label": "Random seed"},
     }
 
@@ -254,21 +289,62 @@ def _series(model: ControlRegimeModel) -> pd.DataFrame | None:
     return model.timeseries().reset_index() if model.steps else None
 
 
+def regime_pairs(run: ControlRegimeModel, baseline: ControlRegimeModel, label: str = "policy") -> pd.DataFrame:
+    """Per target regime now: the run's and its no-controls run's capability and the denial
+    (:func:`model.analysis.plots.regime_denial`), the policy named ``label``."""
+    frames = [member.regime_table().assign(scenario=name)
+              for name, member in ((label, run), (f"{label}:{BASELINE}", baseline))]
+    frame = pd.concat(frames, ignore_index=True)
+    return plots.regime_denial(frame[frame["step"] == frame["step"].max()]) if len(frame) else plots.regime_denial(
+        frame)
+
+
 def denial(run: ControlRegimeModel, baseline: ControlRegimeModel) -> float:
-    """Target-regime capability now, as a reduction (%) against the no-controls run."""
-    base = baseline.summary["target_capability"]
-    return 100 * (1 - run.summary["target_capability"] / base) if base > 0 else float("nan")
+    """The headline measure now (a share): the mean over target regimes, each counted once, of
+    ``1 - capability / capability without controls`` on the same seed."""
+    pairs = regime_pairs(run, baseline)
+    return float(pairs["denial"].mean()) if len(pairs) else float("nan")
+
+
+ITEM_NAMES = {"camera": "cameras", "algorithm_1n": "1:N algorithms", "algorithm_11": "1:1 algorithms",
+              "training_data": "training data"}
+
+
+def _items(items: Iterable[str]) -> str:
+    return ", ".join(ITEM_NAMES.get(item, item) for item in items)
+
+
+def describe_policies(policies: PolicySet) -> str:
+    """The policies as run, in words: what each control covers, with its enforcement (so the text
+    follows the sidebar's settings rather than the scenario file's description)."""
+    parts = [f"{c.jurisdiction} controls {_items(c.items)} (enforcement {c.enforcement:g})" for c in policies.national]
+    for agreement in policies.agreements:
+        members = ", ".join(agreement.member_groups) or f"{len(agreement.members)} members"
+        if agreement.member_groups and agreement.members:
+            members += f" and {len(agreement.members)} more"
+        parts.append(f"agreement {agreement.name} ({members}, {agreement.list_rule} list) controls "
+                     f"{_items(agreement.items)} (enforcement {agreement.enforcement:g})")
+    if policies.extraterritorial is not None:
+        rules = policies.extraterritorial
+        parts.append(f"{rules.jurisdiction} extraterritorial rules (de minimis {rules.de_minimis:g}"
+                     + (", foreign-direct-product rule" if rules.foreign_direct_product else "") + ")")
+    parts += [f"{d.jurisdiction} restricts training-data sales (enforcement {d.enforcement:g})"
+              for d in policies.data_access if d.restrict_sales]
+    return "; ".join(parts) + "." if parts else "No export controls."
 
 
 def run_facts(run: ControlRegimeModel, baseline: ControlRegimeModel) -> dict[str, str]:
-    """One column of the Run panel: the headline numbers of a policy run so far."""
+    """One column of the Run panel: the policies as run and the headline numbers so far."""
     s = run.summary
     controlling = sorted(run.controlling_countries)
     shown = ", ".join(controlling[:8]) + (f" and {len(controlling) - 8} more" if len(controlling) > 8 else "")
+    share = denial(run, baseline)
     facts = {
-        "Target-regime capability": f"{s['target_capability']:.3f}",
-        "No controls, same seed": f"{baseline.summary['target_capability']:.3f}",
-        "Denial": f"{denial(run, baseline):.1f}% below the no-controls run",
+        "Policies as run": describe_policies(run.policies),
+        "Denial": (f"{percent(share)}: mean over the {int(run.is_target.sum())} target regimes of 1 - capability / "
+                   "capability without controls (the headline measure)"),
+        "Target-regime capability": (f"{number(s['target_capability'], significant=3)}, without controls "
+                                     f"{number(baseline.summary['target_capability'], significant=3)} (population-weighted mean)"),
         "Controls in force": f"{len(controlling)} {'country' if len(controlling) == 1 else 'countries'}"
         + (f": {shown}" if controlling else ""),
         "Leakage since the warm-up": "nothing blocked yet",
@@ -279,7 +355,7 @@ def run_facts(run: ControlRegimeModel, baseline: ControlRegimeModel) -> dict[str
     if blocked > 0:
         leaked = {r: post[f"leaked_{r}"].sum() for r in plots.ROUTES if f"leaked_{r}" in post}
         top = max(leaked, key=leaked.get)
-        facts["Leakage since the warm-up"] = (f"{100 * sum(leaked.values()) / blocked:.0f}% of blocked "
+        facts["Leakage since the warm-up"] = (f"{percent(sum(leaked.values()) / blocked)} of blocked "
                                               f"acquisitions obtained anyway, most by {plots.ROUTE_LABELS[top]}")
     return facts
 
@@ -306,10 +382,14 @@ def headline_html(model: DashboardModel) -> str:
                             for label in facts)
             rows += f"<tr><th style='text-align:left;padding:2px 8px;font-weight:500'>{html.escape(key)}</th>{cells}</tr>"
     comparing = "" if model.other is None else " compared with " + html.escape(model.other_label)
+    described = [(model.label, model.scenario)] + ([(model.other_label, model.other_scenario)] if model.other else [])
+    about = " ".join(
+        f"<b>{html.escape(label)}</b>: " + (html.escape(scenario.description) if label == scenario.name else
+                                            "edited in the sidebar from " + html.escape(scenario.name)
+                                            + " (its file's description no longer applies; see Policies as run).")
+        for label, scenario in described)
     return (f"<h3 style='margin:0 0 4px 0'>{html.escape(model.label)}{comparing}</h3>"
-            f"<p style='margin:0 0 8px 0;color:#555'>{html.escape(model.scenario.description)}"
-            + ("" if model.label == model.scenario.name else " Changed by the settings in the sidebar.")
-            + "</p>"
+            f"<p style='margin:0 0 8px 0;color:#555'>{about}</p>"
             f"<p style='margin:0 0 4px 0'><b>{html.escape(status)}</b></p>"
             + (f"<table style='border-collapse:collapse'><tr><th></th>{head}</tr>{rows}</table>" if rows else ""))
 
@@ -344,13 +424,13 @@ def regime_table(model: DashboardModel) -> pd.DataFrame:
 
 
 def regime_table_html(model: DashboardModel) -> str:
-    """:func:`regime_table` as HTML: capability to 3 decimals, denial to 1, "n/a" where a regime is
-    not a target of that run."""
+    """:func:`regime_table` as HTML, numbers with two significant figures (:mod:`model.formatting`),
+    "n/a" where a regime is not a target of that run."""
     table = regime_table(model)
     if table.empty:
         return "<p>Not started: the table fills in after the first step.</p>"
 
-    formats = {c: "{:.1f}".format if c.endswith("(%)") else "{:.3f}".format for c in table.columns[1:]}
+    formats = dict.fromkeys(table.columns[1:], number)
     return table.to_html(index=False, formatters=formats, na_rep="n/a", border=0, classes="regimes",
                          justify="left")
 
@@ -423,16 +503,23 @@ def routes_figure(model: DashboardModel) -> Figure:
         return fig
 
 
+MAP_WIDTH = 11.0
+"""Inches: the map panel spans the page, so a 1:110m outline and its labels stay readable."""
+FIGURE_DPI = 150
+"""Pixels per inch of the dashboard's PNGs (the map's hover areas are computed at this resolution)."""
+
+
 def map_figure(model: DashboardModel, view: str = "denial", top: int = 25) -> Figure:
     """The map panel: per shown policy, a choropleth of denial or capability per target regime now,
-    or the ``top`` largest flows to target regimes since the warm-up."""
+    or the ``top`` largest flows to target regimes since the warm-up. Each denial panel has its own
+    colour scale, fitted to its values with their range stated (:func:`model.analysis.plots.denial_mappable`)."""
     from model.errors import check_name
 
     check_name(view, MAP_VIEWS, "map view", "map view")
     runs = model.runs()
     countries = model.world.countries
     with plots.style():
-        fig = Figure(figsize=(6.8, 1.2 + 2.5 * len(runs)), layout="constrained")
+        fig = Figure(figsize=(MAP_WIDTH, 1.0 + 5.6 * len(runs)), layout="constrained")
         axes = fig.subplots(len(runs), 1, squeeze=False)[:, 0]
         if view == "flows":
             targets = [model.world.iso3[c] for c in range(model.world.n_countries) if model.is_target[c]]
@@ -442,44 +529,84 @@ def map_figure(model: DashboardModel, view: str = "denial", top: int = 25) -> Fi
             for ax, (label, run, _) in zip(axes, runs):
                 flows = plots.top_flows(run.flow_table(), top, buyers=targets)
                 drawn |= set(plots.draw_flow_map(ax, flows, countries, highlight=targets, hubs=hubs, label=False))
-                ax.set_title(f"{label}: {len(flows)} largest flows", fontsize=9.5)
+                ax.set_title(f"{label}: {len(flows)} largest flows", fontsize=11)
                 shown.append(flows)
             if drawn:
                 fig.legend(handles=plots.route_key(drawn, lw=3), loc="outside lower center", frameon=False,
-                           fontsize=8, ncol=2, title="route (flows to target regimes since the warm-up)")
+                           fontsize=9.5, ncol=3, title="route (flows to target regimes since the warm-up)")
             plots.freeze_layout(fig)
             for ax, flows in zip(axes, shown):
-                plots.label_flow_map(ax, flows, countries, label_buyers=5)
+                plots.label_flow_map(ax, flows, countries, label_buyers=8)
             return fig
         pairs = plots.regime_denial(regime_frame(model))
-        if view == "denial":
-            scale = plots.denial_mappable(100 * pairs["denial"])
-            values = {label: 100 * pairs[pairs["scenario"] == label].set_index("iso3")["denial"]
-                      for label, _, _ in runs}
-            what = "denial now (% below the no-controls run)"
-        else:
-            scale = plots.capability_mappable(pairs["capability"])
-            values = {label: pairs[pairs["scenario"] == label].set_index("iso3")["capability"]
-                      for label, _, _ in runs}
-            what = "capability now (log scale)"
+        capability = plots.capability_mappable(pairs["capability"])
         for ax, (label, _, _) in zip(axes, runs):
-            plots.draw_choropleth(ax, values[label], scale, countries)
-            ax.set_title(f"{label}: {view} per target regime", fontsize=9.5)
+            rows = pairs[pairs["scenario"] == label].set_index("iso3")
+            if view == "denial":
+                scale = plots.denial_mappable(100 * rows["denial"])
+                plots.draw_choropleth(ax, 100 * rows["denial"], scale, countries)
+                ax.set_title(f"{label}: denial per target regime (mean {percent(rows['denial'].mean())}, "
+                             "the headline)" if len(rows) else f"{label}: denial per target regime", fontsize=11)
+                plots.denial_colour_bar(fig, scale, 100 * rows["denial"], ax, location="bottom", shrink=0.6,
+                                        aspect=35, pad=0.01)
+            else:
+                plots.draw_choropleth(ax, rows["capability"], capability, countries)
+                ax.set_title(f"{label}: capability per target regime", fontsize=11)
             if pairs.empty:
                 ax.text(0.5, 0.5, "press Step or ▶", transform=ax.transAxes, ha="center", color="#555555")
-        fig.colorbar(scale, ax=list(axes), location="right", shrink=0.8, label=what,
-                     extend="min" if view == "denial" and (pairs["denial"] < 0).any() else "neither")
+        if view == "capability":
+            fig.colorbar(capability, ax=list(axes), location="right", shrink=0.8,
+                         label="capability now (1 = world per capita at start; log scale)")
         fig.legend(handles=[Patch(facecolor=plots.OTHER_LAND, edgecolor="#999999", label=plots.NO_DATA_LABEL)],
-                   loc="outside lower center", frameon=False, fontsize=8)
+                   loc="outside lower center", frameon=False, fontsize=9,
+                   title="hover over a country for its values")
         return fig
 
 
+def map_hover(model: DashboardModel, fig: Figure, view: str) -> list[tuple[str, list]]:
+    """Hover texts for the map drawn by :func:`map_figure` (after it is saved): per target regime
+    of each panel, its name, value and the values it was computed from, and its area in pixels.
+    A dashboard run is one seed, so a value has no interval; the text says so."""
+    if view == "flows":
+        return []
+    from model.analysis.maps import hover_areas
+
+    pairs = plots.regime_denial(regime_frame(model))
+    names = model.world.countries.set_index("iso3")["name"]
+    areas = []
+    for ax, (label, _, _) in zip(fig.axes, model.runs()):
+        rows = pairs[pairs["scenario"] == label].set_index("iso3")
+        for code, rings in hover_areas(ax, list(rows.index), model.world.countries):
+            row = rows.loc[code]
+            value = (f"denial {percent(row['denial'])} (capability {number(row['capability'])}, without controls "
+                     f"{number(row['baseline_capability'])})" if view == "denial" else
+                     f"capability {number(row['capability'])}")
+            text = (f"{names.get(code, code)} ({code}), {label}: {value}; one run on seed {model.run_seed}: "
+                    "no interval (intervals need replications: python run.py)")
+            areas.append((text, rings))
+    return areas
+
+
+def hover_svg(areas: list[tuple[str, list]], width: float, height: float) -> str:
+    """An SVG layer, the size of the image under it, with a transparent area and a tooltip (title)
+    per entry of ``areas``; it takes the pointer only over those areas."""
+    shapes = []
+    for text, rings in areas:
+        path = " ".join("M" + " L".join(f"{x:.1f} {y:.1f}" for x, y in ring) + " Z" for ring in rings)
+        shapes.append(f"<path d='{path}'><title>{html.escape(text)}</title></path>")
+    return (f"<svg class='hover-areas' viewBox='0 0 {width:.0f} {height:.0f}' preserveAspectRatio='none' "
+            "style='position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none'>"
+            "<g fill='#000' fill-opacity='0' style='pointer-events:visiblePainted'>" + "".join(shapes) + "</g></svg>")
+
+
 def figure_png(fig: Figure) -> tuple[bytes, str]:
-    """``fig`` as PNG bytes, and a text description of it (titles and x-axis tick labels, for
-    screen readers and tests) read from the drawn figure."""
+    """``fig`` as PNG bytes at :data:`FIGURE_DPI`, and a text description of it (titles and x-axis
+    tick labels, for screen readers and tests) read from the drawn figure. Afterwards the figure's
+    transforms are those of the saved image (for hover areas)."""
     buffer = io.BytesIO()
     with plots.style():
-        fig.savefig(buffer, format="png")
+        fig.set_dpi(FIGURE_DPI)
+        fig.savefig(buffer, format="png", dpi=FIGURE_DPI)
     parts = []
     for ax in fig.axes:
         if not ax.get_title() or ax.get_label() == "<colorbar>":
@@ -508,14 +635,16 @@ def Headline(model: DashboardModel):
 
 
 @solara.component
-def FigurePanel(model: DashboardModel, draw: Callable[[DashboardModel], Figure], title: str = ""):
+def FigurePanel(model: DashboardModel, draw: Callable[[DashboardModel], Figure], title: str = "",
+                hover: Callable[[DashboardModel, Figure], list] | None = None):
     """A matplotlib figure, redrawn in a background thread whenever the model steps: *Step* returns
-    as soon as the model has stepped, and the panel shows the previous image until the new one is drawn."""
+    as soon as the model has stepped, and the panel shows the previous image until the new one is drawn.
+    ``hover`` gives tooltips over parts of the figure (:func:`map_hover`)."""
     update_counter.get()
     steps = model.steps
 
-    def render() -> tuple[bytes, str] | None:
-        """The PNG and description; the last ones kept when the model has stepped on meanwhile."""
+    def render() -> tuple[bytes, str, str] | None:
+        """The PNG, its description and its hover layer; the last ones kept when the model has stepped on meanwhile."""
         time.sleep(REDRAW_DELAY)  # let the page show the step first; skip figures already stale
         if model.steps != steps:
             return task.latest
@@ -523,18 +652,28 @@ def FigurePanel(model: DashboardModel, draw: Callable[[DashboardModel], Figure],
             if model.steps != steps:
                 return task.latest
             try:
-                return figure_png(draw(model))
+                fig = draw(model)
+                png, description = figure_png(fig)
+                layer = hover_svg(hover(model, fig), fig.bbox.width, fig.bbox.height) if hover else ""
+                return png, description, layer
             except Exception:
                 if model.steps != steps:  # the model stepped (playing) while this was drawn: stale anyway
                     return task.latest
                 raise
 
-    task = solara.lab.use_task(render, dependencies=[model, steps, draw], prefer_threaded=True)
+    task = solara.lab.use_task(render, dependencies=[model, steps, draw, hover], prefer_threaded=True)
     with solara.Card(title, style={"height": "100%"}):
         if task.latest is not None:
-            png, description = task.latest
-            with solara.v.Html(tag="div", attributes={"role": "img", "aria-label": description}):
-                solara.Image(png, width="100%")
+            png, description, layer = task.latest
+            if layer:
+                image = base64.b64encode(png).decode()
+                solara.HTML(tag="div", attributes={"role": "img", "aria-label": description},
+                            style="position:relative;width:100%",
+                            unsafe_innerHTML=f"<img src='data:image/png;base64,{image}' alt='' "
+                            f"style='width:100%;display:block'>{layer}")
+            else:
+                with solara.v.Html(tag="div", attributes={"role": "img", "aria-label": description}):
+                    solara.Image(png, width="100%")
         if task.pending:
             solara.v.ProgressLinear(indeterminate=True, class_="redrawing")
         elif task.error:
@@ -543,12 +682,14 @@ def FigurePanel(model: DashboardModel, draw: Callable[[DashboardModel], Figure],
 
 @solara.component
 def MapPanel(model: DashboardModel):
-    """The map: denial or capability per target regime (choropleth), or the flows on request."""
+    """The map, across the page: denial or capability per target regime (choropleth, with a tooltip
+    per country), or the flows on request."""
     view, set_view = solara.use_state(MAP_VIEWS[0])
     draw = solara.use_memo(lambda: partial(map_figure, view=view), [view])
+    hover = solara.use_memo(lambda: partial(map_hover, view=view), [view])
     with solara.Column(style={"height": "100%"}):
         solara.ToggleButtonsSingle(value=view, values=list(MAP_VIEWS), on_value=set_view)
-        FigurePanel(model, draw, "Map")
+        FigurePanel(model, draw, "Map", hover=hover)
 
 
 @solara.component
@@ -562,24 +703,69 @@ def RegimeTable(model: DashboardModel):
 TITLE = "Export controls on mass-surveillance technology"
 
 
+CONTROL_HELP = {
+    "play": "Play Interval: the pause between steps while ▶ plays (milliseconds).",
+    "render": "Render Interval: how many quarters one press of Step (or one frame of ▶) advances; "
+              "the panels redraw after each batch. At most the horizon.",
+    "threads": "Use Threads: step in a background thread while playing, so the page stays responsive; "
+               "panels then show the newest step and may skip some in between.",
+    "buttons": "Reset builds the model with the settings below (changes apply only after Reset); Step advances; "
+               "▶ plays until the horizon or ❚❚.",
+}
+"""What Mesa's controls do, shown under them (docs/dashboard.md says the same)."""
+
+
+@solara.component
+def Controls(model: solara.Reactive[DashboardModel]):
+    """Mesa's controls (its ModelController and ModelCreator) with their meaning written under them,
+    and a Render Interval slider that ends at the model's horizon (SolaraViz's ends at 100)."""
+    parameters = solara.use_reactive({})
+    play_interval = solara.use_reactive(300)
+    render_interval = solara.use_reactive(1)
+    use_threads = solara.use_reactive(False)
+    horizon = model.value.horizon
+    if render_interval.value > horizon:
+        render_interval.set(horizon)
+    hint = {"color": "#666", "font-size": "0.8em", "line-height": "1.2"}
+    with solara.Card("Controls"):
+        solara.Text(CONTROL_HELP["buttons"], style=hint)
+        ModelController(model, model_parameters=parameters, play_interval=play_interval,
+                        render_interval=render_interval, use_threads=use_threads)
+        solara.SliderInt(label="Play Interval (ms)", value=play_interval, min=10, max=1000, step=10)
+        solara.Text(CONTROL_HELP["play"], style=hint)
+        solara.SliderInt(label="Render Interval (steps)", value=render_interval, min=1, max=horizon, step=1)
+        solara.Text(CONTROL_HELP["render"], style=hint)
+        solara.Checkbox(label="Use Threads", value=use_threads)
+        solara.Text(CONTROL_HELP["threads"], style=hint)
+    with solara.Card("Model Parameters"):
+        ModelCreator(model, model_params(), model_parameters=parameters)
+    with solara.Card("Information"):
+        ShowSteps(model.value)
+
+
 @solara.component
 def Dashboard(model: DashboardModel):
-    """The panels, in a fixed grid: run facts and capability; map and routes; the regime table."""
+    """The panels: run facts and capability; the map across the page; routes and the regime table."""
     with solara.Columns([1, 1]):
         Headline(model)
         FigurePanel(model, capability_figure, "Target-regime capability")
+    MapPanel(model)
     with solara.Columns([1, 1]):
-        MapPanel(model)
         FigurePanel(model, routes_figure, "Routes")
-    RegimeTable(model)
+        RegimeTable(model)
 
 
 @solara.component
 def Page():
     """One model per browser session (a module-level model would be shared by every visitor). The
-    panels are laid out here, not by SolaraViz's page tabs, so they follow the model *Reset* makes."""
+    page is Mesa's SolaraViz layout written out (app bar, sidebar of controls, parameters and step
+    counter), so the controls can be explained and fitted to the horizon; the panels follow the
+    model *Reset* makes."""
     initial = solara.use_memo(DashboardModel, [])
     model = solara.use_reactive(initial)
     solara.Title(TITLE)
-    SolaraViz(model, components=[], model_params=model_params(), name=TITLE, play_interval=300)
+    with solara.AppBar():
+        solara.AppBarTitle(TITLE)
+    with solara.Sidebar(), solara.Column():
+        Controls(model)
     Dashboard(model.value)

@@ -22,6 +22,7 @@ from model.interfaces.app import (
     DashboardModel,
     capability_figure,
     dashboard_policies,
+    describe_policies,
     headline_html,
     headline_items,
     map_figure,
@@ -170,7 +171,7 @@ def test_side_by_side_runs_two_policies_on_the_same_seed() -> None:
     assert set(facts) == {"unilateral_us", "global_with_china"}
     assert float(facts["global_with_china"]["Denial"].split("%")[0]) > float(
         facts["unilateral_us"]["Denial"].split("%")[0])
-    assert len(routes_figure(model).subfigs) == 2 and len(map_figure(model).axes) == 3  # two maps, colour bar
+    assert len(routes_figure(model).subfigs) == 2 and len(map_figure(model).axes) == 4  # two maps, a scale each
     with pytest.raises(ModelInputError, match="compare_with"):
         DashboardModel(compare_with="wasenaar")
     assert model_params()["compare_with"]["value"] == NO_COMPARISON
@@ -242,8 +243,11 @@ def test_page_renders_and_runs_in_solara() -> None:
 
     _, rc = solara.render(Page(), handle_error=False)
 
-    def images() -> list[bytes]:
-        return [image.value for image in rc.find(ipywidgets.Image).widgets if image.value]
+    def images() -> list[bytes | str]:
+        """The plots: PNG widgets, and the map's PNG with its hover layer (HTML)."""
+        return ([image.value for image in rc.find(ipywidgets.Image).widgets if image.value]
+                + [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets
+                   if "data:image/png" in (w.unsafe_innerHTML or "")])
 
     def text() -> str:
         return " ".join(w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets)
@@ -253,6 +257,7 @@ def test_page_renders_and_runs_in_solara() -> None:
         before = images()
         rc.find(v.Btn, children=["Run to the horizon"]).widget.click()
         assert "Quarter 40 of 40" in text() and "Denial" in text() and "China (CHN)" in text()
+        _wait(lambda: "<title>Colombia (COL)" in text())  # the map's hover layer
         _wait(lambda: len(images()) == 3 and all(a != b for a, b in zip(images(), before)))  # every plot redrawn
         assert rc.find(v.Btn, children=["Run to the horizon"]).widget.disabled
         shown = images()
@@ -303,3 +308,62 @@ def test_viz_extra_is_pinned_for_mesa() -> None:
 
     assert int(metadata.version("ipyvuetify").split(".")[0]) < 3
     assert AS_IN_SCENARIO in AGREEMENTS
+
+
+def test_compares_two_edited_configurations() -> None:
+    """The second configuration takes its own settings: the same scenario under two enforcement
+    levels runs side by side, each labelled, with the denial of the headline measure."""
+    model = DashboardModel(scenario="unilateral_us", override_enforcement=True, enforcement=0.1,
+                           compare_with="unilateral_us", compare_override_enforcement=True, compare_enforcement=0.9,
+                           compare_control_data=False, seed=2).run(12)
+    labels = [label for label, _, _ in model.runs()]
+    assert labels == ["unilateral_us + enforcement 0.1",
+                      "unilateral_us + enforcement 0.9 + not controlling training_data"]
+    assert {c.enforcement for c in model.other.policies.national} == {0.9}
+    assert all("training_data" not in c.items for c in model.other.policies.national)
+    _, facts = headline_items(model)
+    weak, strong = (facts[label]["Denial"] for label in labels)
+    assert weak != strong and "headline" in weak  # 0.1 and 0.9 no longer read alike
+
+
+def test_the_description_follows_the_settings() -> None:
+    plain = DashboardModel(scenario="unilateral_us")
+    narrowed = DashboardModel(scenario="unilateral_us", control_camera=False, control_data=False)
+    assert plain.scenario.description in headline_html(plain)
+    text = headline_html(narrowed)
+    assert plain.scenario.description not in text and "edited in the sidebar" in text
+    described = describe_policies(narrowed.policies)
+    assert "1:N algorithms" in described and "cameras" not in described and "training data" not in described
+    assert describe_policies(PolicySet()) == "No export controls."
+
+
+def test_map_has_a_hover_area_per_target_regime_with_name_and_value() -> None:
+    from model.interfaces.app import figure_png, hover_svg, map_hover
+
+    model = DashboardModel(scenario="unilateral_us", seed=3).run(8)
+    fig = map_figure(model, "denial")
+    png, _ = figure_png(fig)
+    areas = map_hover(model, fig, "denial")
+    assert len(areas) == int(model.is_target.sum())
+    colombia = next(text for text, _ in areas if text.startswith("Colombia (COL)"))
+    assert "denial" in colombia and "%" in colombia and "no interval" in colombia
+    width, height = fig.bbox.width, fig.bbox.height
+    import io
+
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(png)).size == (round(width), round(height))
+    points = np.concatenate([ring for _, rings in areas for ring in rings])
+    assert (points[:, 0] >= 0).all() and (points[:, 0] <= width).all() and (points[:, 1] <= height).all()
+    assert hover_svg(areas, width, height).count("<title>") == len(areas)
+    assert map_hover(model, map_figure(model, "flows"), "flows") == []
+
+
+def test_controls_fit_the_horizon_and_are_explained() -> None:
+    from model.interfaces.app import CONTROL_HELP
+
+    source = inspect.getsource(__import__("model.interfaces.app", fromlist=["Controls"]).Controls)
+    assert "max=horizon" in source
+    assert {"play", "render", "threads", "buttons"} == set(CONTROL_HELP)
+    assert all(text.split(":")[0] in ("Play Interval", "Render Interval", "Use Threads") or "Reset" in text
+               for text in CONTROL_HELP.values())

@@ -1,9 +1,11 @@
 """The dashboard in a real browser: serve it on a free localhost port, load it in headless
 Chromium (Debian's ``chromium`` and ``chromium-driver``, driven by Selenium) and use it as a
-researcher would: read the tab title and the time axis before the first step, press Step (it must
-answer as fast as a step), read the Run panel and the per-regime table, check that no plot is hidden
-under another element, switch the map from denial to flows, switch the coalition (the Run panel
-must name it), and compare two policies side by side.
+researcher would: read the tab title, the explained controls (Render Interval ending at the
+horizon) and the time axis before the first step, press Step (it must answer as fast as a step),
+read the Run panel (the headline measure) and the per-regime table, check that no plot is hidden
+under another element, that the map spans the page and names a country under the pointer, switch
+the map from denial to flows, switch the coalition and a layer (the Run panel must describe the
+policies as run), and compare two edited configurations side by side.
 
 Slow (runs with ``--run-slow`` or ``CI=true``). Skipped, with the reason, without the ``viz`` extra
 (a failure with ``REQUIRE_EXTRAS=1``, tests/conftest.py); skipped locally when Chromium or its driver is
@@ -178,6 +180,26 @@ check();
 """Click Step and time, inside the browser, until the counter and the Run panel show the step."""
 
 
+HOVER_SCRIPT = """
+const path = Array.from(document.querySelectorAll('svg.hover-areas path')).find(
+    p => p.querySelector('title').textContent.startsWith(arguments[0]));
+if (!path) { return null; }
+path.scrollIntoView({block: 'center'});
+const r = path.getBoundingClientRect();
+const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+const title = hit && hit.closest('path') ? hit.closest('path').querySelector('title') : null;
+return title ? title.textContent : (hit ? hit.tagName : 'nothing');
+"""
+"""The tooltip (SVG title) of what lies under the pointer at the middle of a country's hover area."""
+
+SLIDER_MAX_SCRIPT = """
+const input = Array.from(document.querySelectorAll('.v-input')).find(
+    e => e.querySelector('label') && e.querySelector('label').textContent.trim().startsWith(arguments[0]));
+const slider = input ? input.querySelector('[role=slider]') : null;
+return slider ? slider.getAttribute('aria-valuemax') : null;
+"""
+
+
 def _step_seconds(browser, wait, step: int) -> float:
     """Press Step; the seconds until the step counter and the Run panel show the new quarter
     (then wait until the plots are redrawn, as a researcher watching them would)."""
@@ -192,7 +214,7 @@ def test_dashboard_steps_compares_and_maps_in_a_real_browser(dashboard: str, bro
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from model.interfaces.app import TITLE
+    from model.interfaces.app import CONTROL_HELP, TITLE
 
     wait = WebDriverWait(browser, STARTUP_SECONDS, poll_frequency=0.1)
     body = lambda: browser.find_element(By.TAG_NAME, "body").text  # noqa: E731
@@ -203,6 +225,10 @@ def test_dashboard_steps_compares_and_maps_in_a_real_browser(dashboard: str, bro
     # the browser tab is named, and no "Page 0" tab strip
     assert browser.title == TITLE
     assert "PAGE 0" not in body().upper()
+    # Mesa's controls are explained, and Render Interval ends at the 40-quarter horizon
+    text = body()
+    assert all(help_text in text for help_text in CONTROL_HELP.values()), text
+    assert browser.execute_script(SLIDER_MAX_SCRIPT, "Render Interval") == "40"
     # before the first step the time axis shows the run's years, not 1970 or hours
     capability = next(p for p in _plots(browser) if p["label"].startswith("Target-regime capability"))
     years = capability["label"].split("x axis: ")[1].rstrip(")").split()
@@ -215,6 +241,7 @@ def test_dashboard_steps_compares_and_maps_in_a_real_browser(dashboard: str, bro
     wait.until(lambda _: "Quarter" in body() and len(_plots(browser)) >= 3)
     text = body()
     assert "Target-regime capability" in text and "Controls in force" in text
+    assert "(the headline measure)" in text and "Policies as run" in text
     assert "Traceback" not in text and "error in step" not in text.lower()
     # the per-regime table
     assert "capability without controls" in text and "China (CHN)" in text
@@ -222,8 +249,12 @@ def test_dashboard_steps_compares_and_maps_in_a_real_browser(dashboard: str, bro
     plots = _plots(browser)
     assert len(plots) >= 3 and all(p["bottom_visible"] and p["shown"] > 100 for p in plots), plots
 
-    # the map panel: choropleth of denial, then flows on request
-    assert any("denial per target regime" in p["label"] for p in plots), plots
+    # the map panel: choropleth of denial across the page, a country's values under the pointer
+    world = next(p for p in plots if "denial per target regime" in p["label"])
+    assert world["shown"] > 0.6 * browser.execute_script("return window.innerWidth"), world
+    hovered = browser.execute_script(HOVER_SCRIPT, "Colombia (COL)")
+    assert hovered and hovered.startswith("Colombia (COL)") and "denial" in hovered and "%" in hovered, hovered
+    # then flows on request
     browser.find_element(By.XPATH, "//button[normalize-space(.)='flows']").click()
     wait.until(lambda _: any("largest flows" in p["label"] for p in _plots(browser)))
 
@@ -234,26 +265,31 @@ def test_dashboard_steps_compares_and_maps_in_a_real_browser(dashboard: str, bro
     wait.until(lambda _: not browser.find_elements(By.CSS_SELECTOR, ".redrawing"))
     assert "could not draw" not in body() and "error in step" not in body().lower(), body()
 
-    # switch the coalition: after Reset the Run panel names the changed policy
+    # switch the coalition and drop cameras: after Reset the Run panel names and describes the policy as run
     _choose(browser, wait, "Coalition / agreement", "ECHRI coalition (25, follows the US list)")
+    browser.find_element(By.XPATH, "//label[normalize-space(.)='Control cameras']").click()
     _button(browser, "Reset").click()
     wait.until(lambda _: "Step: 0" in body() and "Not started" in body())
-    assert "unilateral_us + ECHRI coalition" in body()
+    edited = "unilateral_us + ECHRI coalition + not controlling camera"
+    assert edited in body() and "edited in the sidebar" in body()
 
-    # side by side: two policies on the same seed
+    # side by side: a second edited configuration on the same seed
     _choose(browser, wait, "Compare side by side with", "global_with_china")
+    _choose(browser, wait, "Second: US extraterritorial rules", "on")
     _button(browser, "Reset").click()
-    wait.until(lambda _: "compared with global_with_china" in body())
+    second = "global_with_china + extraterritorial on"
+    wait.until(lambda _: f"compared with {second}" in body())
     _button(browser, "Run to the horizon").click()
     wait.until(lambda _: "Quarter 40 of 40" in body())
     text = body()
-    assert "global_with_china: denial (%)" in text and "unilateral_us + ECHRI coalition: denial (%)" in text
+    assert f"{second}: denial (%)" in text and f"{edited}: denial (%)" in text
+    assert "USA controls 1:N algorithms, training data" in text  # the description follows the settings
     browser.find_element(By.XPATH, "//button[normalize-space(.)='denial']").click()
     wait.until(lambda _: sum("denial per target regime" in p["label"] for p in _plots(browser)) == 1
-               and "global_with_china" in " ".join(p["label"] for p in _plots(browser)))
+               and second in " ".join(p["label"] for p in _plots(browser)))
     time.sleep(1.0)
     wait.until(lambda _: len(_plots(browser)) >= 3)
-    browser.execute_script("window.scrollTo(0, 0);")
+    browser.execute_script("window.scrollTo(0, 0); document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; });")
 
     screenshot = tmp_path / "dashboard.png"
     browser.save_screenshot(str(screenshot))

@@ -55,7 +55,7 @@ def test_stability_map_with_shares_has_a_stepped_colour_bar() -> None:
     fig = figures.stability_map(*_formation([0.0, 0.5, 0.25, 1.0]), ["DEU", "SWE"])
     image = fig.axes[0].images[0]
     assert isinstance(image.norm, matplotlib.colors.BoundaryNorm)
-    assert image.cmap.N == len(figures.STABLE_SHARES) - 1
+    assert len(figures.STABLE_SHARES) - 1 == image.cmap.N
 
 
 def test_prim_gives_each_count_of_restricted_inputs_its_own_legend_entry() -> None:
