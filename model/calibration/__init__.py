@@ -1,14 +1,8 @@
-"""Calibration of the default world to public figures, and the validation report."""
+"""Calibration of the default world to public figures (a posterior by ABC-SMC), and the validation report."""
 
-from model.calibration.fit import (
-    CalibrationResult,
-    calibrate,
-    calibrate_into,
-    evaluate_round,
-    search_base,
-    write_calibrated,
-)
+from model.calibration.fit import CalibrationResult, calibrate_into, write_fit
 from model.calibration.measure import loss, measure, within
+from model.calibration.posterior import run_abc
 from model.calibration.spec import CALIBRATION_FILE, CalibrationSpec, FreeParameter, Target, load_spec
 
 __all__ = [
@@ -17,13 +11,11 @@ __all__ = [
     "CalibrationSpec",
     "FreeParameter",
     "Target",
-    "calibrate",
     "calibrate_into",
-    "evaluate_round",
     "load_spec",
     "loss",
     "measure",
-    "search_base",
+    "run_abc",
     "within",
-    "write_calibrated",
+    "write_fit",
 ]

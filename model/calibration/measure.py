@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -12,13 +13,20 @@ from model.calibration.spec import Target
 
 def measure(timeseries: pd.DataFrame, targets: Sequence[Target]) -> dict[str, float]:
     """Each target's observable in one run (a time series with a ``date`` column)."""
-    dates = pd.to_datetime(timeseries["date"]).dt.date
+    columns = {c: timeseries[c].to_numpy(float) for t in targets for c in (*t.observable, *t.denominator)}
+    return measure_columns(pd.to_datetime(timeseries["date"]).dt.date.to_numpy(), columns, targets)
+
+
+def measure_columns(dates: Sequence[dt.date] | np.ndarray, columns: Mapping[str, np.ndarray],
+                    targets: Sequence[Target]) -> dict[str, float]:
+    """:func:`measure` from the steps' ``dates`` and the targets' ``columns`` (arrays, one value a step)."""
+    dates = np.asarray(dates)
     out = {}
     for target in targets:
         rows = (dates >= target.start) & (dates <= target.end)
-        inside = timeseries.loc[rows, target.observable].sum(axis=1)
+        inside = sum(np.asarray(columns[c], dtype=float)[rows] for c in target.observable)
         if target.denominator:
-            inside = inside / timeseries.loc[rows, target.denominator].sum(axis=1)
+            inside = inside / sum(np.asarray(columns[c], dtype=float)[rows] for c in target.denominator)
         out[target.name] = float(inside.sum() if target.aggregate == "sum" else inside.mean())
     return out
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -11,7 +13,7 @@ from pydantic import Field, ValidationError, model_validator
 from model.config.base import Config
 from model.config.translate import input_error
 from model.errors import ModelInputError, check_name
-from model.limits import CalendarDate, Horizon, IntervalReplications, Replications, Samples
+from model.limits import CalendarDate, Horizon, IntervalReplications, Samples
 from model.parameters import ModelParameters
 
 CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "data" / "calibration.toml"
@@ -53,20 +55,14 @@ class FreeParameter(Config):
 
 
 class CalibrationSettings(Config):
+    """How the posterior is sampled (ABC-SMC, :mod:`model.calibration.posterior`)."""
+
     horizon: Horizon = Field(16, ge=2)
-    replications: Replications = 2
-    rounds: list[Samples] = Field(default_factory=lambda: [48, 24], min_length=1, max_length=100)
-    shrink: float = Field(0.35, gt=0.0, le=1.0)
+    population: Samples = Field(200, ge=10, description="Particles per generation.")
+    simulations: int = Field(20_000, ge=10, le=10_000_000,
+                             description="Stop once this many simulations were run (all generations).")
+    generations: int = Field(30, ge=1, le=1_000, description="Stop after this many generations.")
     validation_replications: IntervalReplications = 20
-
-    def box_share(self, round_number: int) -> float:
-        """Share of each free parameter's range that round ``round_number`` (from 1) searches."""
-        return self.shrink ** (round_number - 1)
-
-    @property
-    def final_box_share(self) -> float:
-        """The share of the range the last round searched."""
-        return self.box_share(len(self.rounds))
 
 
 class CalibrationSpec(Config):
@@ -79,17 +75,29 @@ class CalibrationSpec(Config):
         """The time-series columns the targets read."""
         return sorted({column for t in self.targets for column in (*t.observable, *t.denominator)})
 
+    def identity(self) -> str:
+        """A digest of what makes two fits' losses comparable: the targets (names, observables,
+        periods, values, tolerances) and the calibration horizon."""
+        data = {"targets": [t.model_dump(mode="json", exclude={"source"}) for t in self.targets],
+                "horizon": self.settings.horizon}
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
     def parameters(self, base: ModelParameters, values: dict[str, float]) -> ModelParameters:
-        """``base`` with the free parameters set to ``values`` (keyed by ``FreeParameter.key``)."""
-        data = base.model_dump()
-        for free in self.free:
-            if free.key not in values:
-                continue
-            table = data
-            for part in free.path[:-1]:
-                table = table.setdefault(part, {})
-            table[free.path[-1]] = values[free.key]
-        return ModelParameters(**data)
+        """``base`` with the free parameters set to ``values`` (keyed by ``FreeParameter.key``; keys
+        of parameters that declare a range are set too, see :mod:`model.calibration.priors`)."""
+        return with_values(base, values)
+
+
+def with_values(base: ModelParameters, values: dict[str, float]) -> ModelParameters:
+    """``base`` with the parameters keyed ``parameters.<name>[.<key>]`` set to ``values``."""
+    data = base.model_dump()
+    for key, value in values.items():
+        path = key.split(".")[1:]
+        table = data
+        for part in path[:-1]:
+            table = table.setdefault(part, {})
+        table[path[-1]] = value
+    return ModelParameters(**data)
 
 
 def load_spec(path: Path = CALIBRATION_FILE) -> CalibrationSpec:

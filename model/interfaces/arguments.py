@@ -12,10 +12,10 @@ import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 from urllib.parse import urlsplit
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from model.config.fields import range_text, type_text
@@ -59,6 +59,7 @@ workers = bounded(Workers)
 chunk = bounded(Chunk)
 dpi = bounded(Dpi)
 port = bounded(Port)
+draws = bounded(Annotated[int, Field(ge=0, le=10_000)])
 
 
 def output_folder(text: str) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from model.errors import ModelInputError
 from model.interfaces import arguments
@@ -21,6 +22,8 @@ from model.processes import arrow_on_c_allocator
 HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar",
             "global_with_china")
 RESULTS_DIR = Path("results")
+POSTERIOR_DRAWS = 30
+"""Parameter sets the headline draws from the shipped posterior (``--draws``)."""
 
 
 def _executor(args: argparse.Namespace):
@@ -35,7 +38,8 @@ def _out(args: argparse.Namespace, name: str) -> Path:
     return RESULTS_DIR / f"{name}-{dt.datetime.now().astimezone():%Y%m%d-%H%M%S}"
 
 
-def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) -> int:
+def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace,
+                    after: Callable[[Any, Path], None] | None = None) -> int:
     executor = _executor(args)  # first: local workers' server imports while this process does
     from model.analysis.report import draw_figures, headline_table
     from model.experiment import compare
@@ -58,14 +62,29 @@ def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace) 
         print(headline_table(comparison.summary, comparison.per_regime))
     if failed:
         print(f"warning: {failed} run(s) failed; see {out / 'runs.csv'}", file=sys.stderr)
+    if after is not None:
+        after(comparison, out)
     print(f"\nResults written to {out}/")
     return 0
 
 
 def cmd_headline(args: argparse.Namespace) -> int:
-    from model.scenario import SCENARIO_DIR
+    from model.calibration.headline import POSTERIOR_SAMPLE, posterior_headline
+    from model.scenario import SCENARIO_DIR, load_scenarios
 
-    return _run_comparison([SCENARIO_DIR / f"{name}.toml" for name in HEADLINE], "headline", args)
+    paths = [SCENARIO_DIR / f"{name}.toml" for name in HEADLINE]
+
+    def across_posterior(comparison: Any, out: Path) -> None:
+        """The headline again at draws from the posterior (parameter and seed uncertainty together)."""
+        draws = POSTERIOR_DRAWS if args.draws is None else args.draws
+        if not draws or not POSTERIOR_SAMPLE.is_file():
+            return
+        print()
+        print(posterior_headline(load_scenarios(paths), comparison.replications, out=out, draws=draws,
+                                 seed=comparison.settings["seed"], executor=_executor(args), command=sys.argv))
+        print("(in parentheses: the 90% interval over replications at the calibrated point, seed noise only)")
+
+    return _run_comparison(paths, "headline", args, after=across_posterior)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -122,8 +141,8 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from model.calibration import calibrate_into, load_spec, write_calibrated
-    from model.calibration.install import FIT_FILE, describe, install
+    from model.calibration import calibrate_into, load_spec
+    from model.calibration.install import describe, install
     from model.interfaces.options import execution
     from model.scenario import SCENARIO_DIR, load_scenario
 
@@ -142,15 +161,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     with execution(args) as executor:
         result = calibrate_into(spec, scenario, seed=seed, out=out, executor=executor, resume=args.resume,
                                 force=args.force, progress=not args.quiet, command=sys.argv)
-    path = write_calibrated(result, out / FIT_FILE,
-                            note=f"seed {seed}, {len(result.points)} points; details in {out}")
     best = result.best
-    print(f"best loss {best['loss']:.3f} (round {int(best['round'])}); fitted values written to {path}")
+    print(f"posterior: {len(result.particles)} particles from {result.simulations} simulations in "
+          f"{len(result.generations)} generations, effective sample size {result.ess:.0f}, expected loss "
+          f"{result.loss:.3f}; the closest particle (loss {best['loss']:.3f}) against the targets:")
     for target in spec.targets:
         inside = target.low <= best[target.name] <= target.high
-        print(f"  {target.name:<24} model {best[target.name]:>12.4g}   target {target.value:>10.4g} "
+        print(f"  {target.name:<28} model {best[target.name]:>12.4g}   target {target.value:>10.4g} "
               f"[{target.low:.4g}, {target.high:.4g}]  {'ok' if inside else 'OUTSIDE'}")
-    print(f"Points written to {out}/. Make this fit the default with: python run.py calibrate --install {out}")
+    print(f"Written to {out}/. Make this fit the default with: python run.py calibrate --install {out}")
     return 0
 
 
@@ -219,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
         "agreements against the no-controls baseline.",
     )
     _common(parser, prefix=LEADING)
+    parser.add_argument("--draws", type=arguments.draws, dest=f"{LEADING}draws", metavar="DRAWS",
+                        help=f"posterior draws of the headline (default {POSTERIOR_DRAWS}; 0: none)")
     parser.set_defaults(handler=cmd_headline)
     sub = parser.add_subparsers(title="subcommands", metavar="SUBCOMMAND", dest="subcommand")
 
@@ -255,9 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_reproduce)
 
     p = sub.add_parser("calibrate", help="fit the default world's free parameters to public figures",
-                       description="Fit the free parameters in model/data/calibration.toml to its targets "
-                       "(iterated Latin-hypercube search) and write the fit to OUT/calibrated.toml; "
-                       "--install OUT then makes it the default (model/data/calibrated.toml).")
+                       description="Sample the posterior of the free parameters in "
+                       "model/data/calibration.toml (and of every parameter that declares a range) given its "
+                       "targets, by ABC-SMC (pyabc; resumable, its history in OUT/abc.db), and write the "
+                       "particles, OUT/posterior.csv and the closest particle OUT/calibrated.toml; --install OUT "
+                       "then makes them the default (model/data/).")
     p.add_argument("--file", help="calibration file (default: model/data/calibration.toml)")
     p.add_argument("--seed", type=arguments.seed, help="master seed (default: the baseline scenario's)")
     p.add_argument("--out", type=arguments.output_folder, help="working folder of the search (default: "
@@ -266,7 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="replace an existing working folder; with --install, install a worse fit")
     p.add_argument("--install", metavar="FOLDER",
-                   help="only copy FOLDER's fit to model/data/calibrated.toml (refused if its loss is higher)")
+                   help="only copy FOLDER's fit to model/data/ (refused if it is over other targets or "
+                   "settings, or its loss is higher)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_execution_options(p)
     p.set_defaults(handler=cmd_calibrate)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.calibration import CalibrationSpec, calibrate, load_spec, loss, measure, within, write_calibrated
+from model.calibration import CalibrationSpec, calibrate_into, load_spec, loss, measure, run_abc, within
 from model.errors import ModelInputError
 from model.parameters import ModelParameters
 from model.scenario import SCENARIO_DIR, load_scenario
@@ -20,7 +20,7 @@ TARGET = dict(name="spending_2019", observable=["spend_total"], start=dt.date(20
 
 def spec(**settings) -> CalibrationSpec:
     return CalibrationSpec(
-        settings={"horizon": 5, "replications": 1, "rounds": [6, 4], "shrink": 0.3} | settings,
+        settings={"horizon": 5, "population": 10, "simulations": 200, "generations": 2} | settings,
         targets=[TARGET],
         free=[{"key": "parameters.budget_share", "low": 1.5e-4, "high": 4e-4}],
     )
@@ -60,38 +60,71 @@ def test_measure_sums_flows_and_averages_levels_over_the_period():
     assert within(values, s.targets) == {"spending_2019": False, "level": True}
 
 
-def test_a_small_fit_finds_the_budget_share_that_matches_spending(tmp_path):
+def test_a_small_posterior_concentrates_where_spending_matches_and_is_resumed(tmp_path):
     base = load_scenario(SCENARIO_DIR / "baseline.toml")
-    result = calibrate(spec(), base, seed=3, out=tmp_path / "cal", executor="serial", progress=False)
-    assert len(result.points) == 10
-    best = result.best
-    assert best["loss"] == result.points["loss"].min()
-    assert 27e9 <= best["spending_2019"] <= 33e9  # spending is linear in the budget share
-    # the second round searched a box around the first round's best point
-    first_best = result.points[result.points["round"] == 1].nsmallest(1, "loss")["parameters.budget_share"].iat[0]
-    second = result.points[result.points["round"] == 2]["parameters.budget_share"]
-    assert (np.abs(second - first_best) <= 0.15 * (4e-4 - 1.5e-4) + 1e-12).all()
-    # each round is a stored sweep: resuming finds every run done and gives the same points
-    again = calibrate(spec(), base, seed=3, out=tmp_path / "cal", executor="serial", progress=False, resume=True)
-    pd.testing.assert_frame_equal(again.points, result.points)
+    small = spec(population=20, simulations=400, generations=3)
+    result = calibrate_into(small, base, seed=3, out=tmp_path / "cal", executor="serial", progress=False)
+    key = "parameters.budget_share"
+    assert len(result.particles) == 20 and len(result.generations) == 3
+    assert result.particles["weight"].sum() == pytest.approx(1.0)
+    # spending is linear in the budget share: 30e9 +/- 3e9 pins it to about +/-10% of 2.8e-4
+    mean = (result.particles[key] * result.particles["weight"]).sum()
+    spread = np.sqrt((result.particles["weight"] * (result.particles[key] - mean) ** 2).sum())
+    prior_spread = (4e-4 - 1.5e-4) / np.sqrt(12)
+    assert spread < prior_spread / 3
+    assert 27e9 <= result.best["spending_2019"] <= 33e9
+    assert 0 < result.ess <= 20 and result.loss == pytest.approx(
+        (result.particles["weight"] * result.particles["loss"]).sum())
+    # thresholds fall generation by generation
+    assert result.generations["epsilon"].is_monotonic_decreasing
+    # a finished calibration resumed is read back, not re-run
+    again = calibrate_into(small, base, seed=3, out=tmp_path / "cal", executor="serial", progress=False, resume=True)
+    pd.testing.assert_frame_equal(again.particles, result.particles)
+    assert again.simulations == result.simulations
+    # a resume with other settings is refused
+    with pytest.raises(ModelInputError, match="cannot resume: calibration differ"):
+        calibrate_into(spec(population=21), base, seed=3, out=tmp_path / "cal", executor="serial",
+                       progress=False, resume=True)
 
 
-def test_written_values_are_what_the_parameters_file_reads(tmp_path):
+def test_an_interrupted_run_continues_from_its_last_generation(tmp_path):
     base = load_scenario(SCENARIO_DIR / "baseline.toml")
-    result = calibrate(spec(rounds=[4]), base, seed=1, out=tmp_path / "cal", executor="serial", progress=False)
-    path = write_calibrated(result, tmp_path / "calibrated.toml")
-    with path.open("rb") as fh:
-        written = tomllib.load(fh)["parameters"]
-    assert written == {"budget_share": pytest.approx(result.best_values["parameters.budget_share"])}
-    expected = result.spec.parameters(ModelParameters(), result.best_values)
-    assert ModelParameters(**written).budget_share == expected.budget_share
+    first = run_abc(spec(population=10, generations=1), base, out=tmp_path, seed=1, progress=False)
+    before, simulations = first.get_all_populations(), first.total_nr_simulations
+    later = run_abc(spec(population=10, generations=2), base, out=tmp_path, seed=1, abc_id=first.id, progress=False)
+    assert later.max_t == 1 and later.total_nr_simulations > simulations
+    pd.testing.assert_frame_equal(later.get_all_populations().iloc[: len(before)].drop(columns="population_end_time"),
+                                  before.drop(columns="population_end_time"))
+
+
+def test_the_written_point_is_the_closest_particle_and_the_parameters_file_reads_it(tmp_path):
+    base = load_scenario(SCENARIO_DIR / "baseline.toml")
+    result = calibrate_into(spec(population=10, generations=1), base, seed=1, out=tmp_path / "cal",
+                            executor="serial", progress=False)
+    with (tmp_path / "cal" / "calibrated.toml").open("rb") as fh:
+        written = tomllib.load(fh)
+    assert written["parameters"] == {"budget_share": pytest.approx(result.best_values["parameters.budget_share"])}
+    assert result.best["distance"] == result.particles["distance"].min()
+    assert written["fit"]["targets_digest"] == spec().identity() != spec(horizon=6).identity()
+    sample = pd.read_csv(tmp_path / "cal" / "posterior.csv")
+    assert list(sample.columns) == ["parameters.budget_share", "weight"] and len(sample) == 10
 
 
 def test_a_calibration_that_cannot_run_says_why(tmp_path):
     base = load_scenario(SCENARIO_DIR / "baseline.toml")
     with pytest.raises(ModelInputError, match="horizon"):  # horizon = warm-up: refused before any run
-        calibrate(spec(horizon=4, rounds=[2]), base, seed=1, out=tmp_path / "cal", executor="serial",
-                  progress=False)
+        calibrate_into(spec(horizon=4), base, seed=1, out=tmp_path / "cal", executor="serial", progress=False)
+
+
+def test_declared_ranges_join_the_free_parameters(monkeypatch):
+    """A parameter that declares a range (the input layer's do) is calibrated without being listed."""
+    from model.calibration.priors import declared_ranges, free_parameters
+
+    field = ModelParameters.model_fields["hub_markup"]
+    monkeypatch.setattr(field, "json_schema_extra", {"range": (0.05, 0.4)})
+    assert declared_ranges()["parameters.hub_markup"] == (0.05, 0.4)
+    keys = [f.key for f in free_parameters(spec())]
+    assert keys == ["parameters.budget_share", "parameters.hub_markup"]
 
 
 def test_budget_share_moves_world_spending_in_proportion_and_no_other_target():

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.calibration.install import FIT_FILE, REPLACED_FILE, describe, install, read_fit
+from model.calibration.fit import POSTERIOR_FILE, POSTERIOR_MANIFEST
+from model.calibration.install import FIT_FILE, describe, install, read_fit
 from model.errors import ModelInputError
 from model.interfaces.cli import main
 from model.parameters import CALIBRATED_FILE
@@ -20,8 +21,9 @@ from model.parameters import CALIBRATED_FILE
 CALIBRATION = """
 [settings]
 horizon = 5
-replications = 1
-rounds = [3]
+population = 10
+simulations = 30
+generations = 2
 
 [[targets]]
 name = "spending_2019"
@@ -41,30 +43,35 @@ high = 4e-4
 """
 
 
-def fit(folder, loss: float, budget_share: float = 2e-4):
+def fit(folder, loss: float, budget_share: float = 2e-4, digest: str = "abc"):
+    """A fit folder as ``calibrate`` writes it (the fit file, the posterior sample and its manifest)."""
     folder.mkdir()
-    (folder / FIT_FILE).write_text(f"[parameters]\nbudget_share = {budget_share}\n\n[fit]\nloss = {loss}\n")
+    (folder / FIT_FILE).write_text(f"[parameters]\nbudget_share = {budget_share}\n\n[fit]\nloss = {loss}\n"
+                                   f"targets_digest = '{digest}'\n")
+    (folder / POSTERIOR_FILE).write_text(f"parameters.budget_share,weight\n{budget_share},1.0\n")
+    (folder / POSTERIOR_MANIFEST).write_text(f'{{"loss": {loss}}}\n')
     return folder
 
 
-def test_a_first_fit_is_installed(tmp_path):
+def test_a_first_fit_is_installed_with_its_posterior(tmp_path):
     target = tmp_path / "data" / "calibrated.toml"
     target.parent.mkdir()
     done = install(fit(tmp_path / "a", 3.0), target=target)
     assert tomllib.loads(target.read_text())["parameters"] == {"budget_share": 2e-4}
+    assert (target.parent / POSTERIOR_FILE).read_text() == (tmp_path / "a" / POSTERIOR_FILE).read_text()
     assert done.kept is None and "there was none before" in describe(done)
 
 
 def test_a_better_fit_replaces_the_installed_one_which_is_kept(tmp_path):
     target = tmp_path / "calibrated.toml"
-    old = ("# Calibrated parameters\n# 2026-01-01\n# Loss 10.139 over 11 targets (see ...).\n\n"
-           "[parameters]\nbudget_share = 3e-4\n")  # the format before the [fit] table
-    target.write_text(old)
-    done = install(fit(tmp_path / "a", 9.5), target=target)
+    install(fit(tmp_path / "a", 10.0, budget_share=3e-4), target=target)
+    old = target.read_text()
+    done = install(fit(tmp_path / "b", 9.5), target=target)
     assert tomllib.loads(target.read_text())["fit"]["loss"] == 9.5
-    assert (tmp_path / "a" / REPLACED_FILE).read_text() == old
-    assert done.replaced_loss == 10.139
-    assert describe(done).endswith(f"replaced a fit with loss 10.14, kept in {tmp_path / 'a' / REPLACED_FILE}")
+    assert (tmp_path / "b" / "replaced-1" / FIT_FILE).read_text() == old
+    assert (tmp_path / "b" / "replaced-1" / POSTERIOR_FILE).read_text().endswith("0.0003,1.0\n")
+    assert done.replaced_loss == 10.0
+    assert describe(done).endswith(f"replaced a fit with loss 10, kept in {tmp_path / 'b' / 'replaced-1'}")
 
 
 def test_a_worse_fit_is_refused_and_nothing_changes_unless_forced(tmp_path):
@@ -74,10 +81,57 @@ def test_a_worse_fit_is_refused_and_nothing_changes_unless_forced(tmp_path):
     worse = fit(tmp_path / "worse", 87.7, budget_share=3.9e-4)
     with pytest.raises(ModelInputError, match=r"this fit \(loss 87\.7\) is worse than the installed .*loss 2\)"):
         install(worse, target=target)
-    assert target.read_text() == before and not (worse / REPLACED_FILE).exists()
+    assert target.read_text() == before and not (worse / "replaced-1").exists()
     install(worse, target=target, force=True)
     assert tomllib.loads(target.read_text())["fit"]["loss"] == 87.7
-    assert (worse / REPLACED_FILE).read_text() == before
+    assert (worse / "replaced-1" / FIT_FILE).read_text() == before
+
+
+def test_a_fit_over_other_targets_is_refused_however_low_its_loss(tmp_path):
+    """Losses over different targets or settings are not comparable (issue 29: a 1-target fit with
+    loss 2.97 replaced a 14-target fit with loss 17.4)."""
+    target = tmp_path / "calibrated.toml"
+    install(fit(tmp_path / "shipped", 17.4, digest="fourteen"), target=target)
+    before = target.read_bytes()
+    other = fit(tmp_path / "other", 2.97, digest="one")
+    with pytest.raises(ModelInputError, match=r"other targets or settings \(digest one\) than the installed "
+                       r".*\(digest fourteen\), so the losses are not comparable; nothing was changed"):
+        install(other, target=target)
+    assert target.read_bytes() == before
+
+
+def test_an_installed_fit_that_does_not_record_its_targets_is_replaced_only_when_forced(tmp_path):
+    target = tmp_path / "calibrated.toml"
+    target.write_text("# Loss 10.139 over 11 targets (see ...).\n\n[parameters]\nbudget_share = 3e-4\n")
+    with pytest.raises(ModelInputError, match="does not record its targets"):
+        install(fit(tmp_path / "a", 1.0), target=target)
+    assert install(tmp_path / "a", target=target, force=True).replaced_loss == 10.139
+
+
+def test_a_second_install_never_overwrites_an_earlier_backup(tmp_path):
+    target = tmp_path / "calibrated.toml"
+    install(fit(tmp_path / "first", 5.0, budget_share=1e-4), target=target)
+    folder = fit(tmp_path / "again", 4.0, budget_share=2e-4)
+    install(folder, target=target)
+    install(folder, target=target, force=True)  # the same fit again: its own first backup stays
+    assert "budget_share = 0.0001" in (folder / "replaced-1" / FIT_FILE).read_text()
+    assert "budget_share = 0.0002" in (folder / "replaced-2" / FIT_FILE).read_text()
+
+
+def test_nothing_is_written_through_a_symbolic_link(tmp_path):
+    target = tmp_path / "calibrated.toml"
+    install(fit(tmp_path / "first", 5.0), target=target)
+    folder = fit(tmp_path / "second", 4.0)
+    user = tmp_path / "users_file.toml"
+    user.write_text("mine")
+    (folder / "replaced-1").symlink_to(tmp_path)  # a user's link where a backup would go
+    posterior = target.with_name(POSTERIOR_FILE)
+    posterior.unlink()
+    posterior.symlink_to(user)  # and one where the posterior is installed
+    done = install(folder, target=target)
+    assert done.kept == folder / "replaced-2"
+    assert user.read_text() == "mine" and not posterior.is_symlink()
+    assert not list(tmp_path.glob(".*installing"))
 
 
 @pytest.mark.parametrize("content, fragment", [
@@ -94,6 +148,8 @@ def test_a_folder_without_a_sound_fit_is_refused(tmp_path, content, fragment):
     folder.mkdir()
     if content is not None:
         (folder / FIT_FILE).write_text(content)
+        (folder / POSTERIOR_FILE).write_text("parameters.budget_share,weight\n2e-4,1.0\n")
+        (folder / POSTERIOR_MANIFEST).write_text("{}\n")
     target = tmp_path / "calibrated.toml"
     with pytest.raises(ModelInputError, match=fragment.replace(".", r"\.")):
         install(folder, target=target)
@@ -108,6 +164,7 @@ def test_calibrate_writes_its_fit_in_its_folder_and_leaves_the_defaults_alone(tm
     assert CALIBRATED_FILE.read_bytes() == shipped
     written = tomllib.loads((tmp_path / "fit" / FIT_FILE).read_text())
     assert set(written["parameters"]) == {"budget_share"} and written["fit"]["targets"] == 1
+    assert (tmp_path / "fit" / "abc.db").is_file() and (tmp_path / "fit" / POSTERIOR_FILE).is_file()
     assert "calibrate --install fit" in capsys.readouterr().out
 
 
@@ -120,10 +177,10 @@ def test_a_damaged_installed_file_is_replaced_only_when_forced_and_is_kept(tmp_p
     target = tmp_path / "calibrated.toml"
     target.write_text("[parameters\nbudget_share = ")  # not TOML any more
     new = fit(tmp_path / "new", 3.0)
-    with pytest.raises(ModelInputError, match="an unknown loss"):
+    with pytest.raises(ModelInputError, match="does not record its targets"):
         install(new, target=target)
     done = install(new, target=target, force=True)
-    assert done.replaced_loss is None and (new / REPLACED_FILE).read_text() == "[parameters\nbudget_share = "
+    assert done.replaced_loss is None and (new / "replaced-1" / FIT_FILE).read_text() == "[parameters\nbudget_share = "
     assert tomllib.loads(target.read_text())["fit"]["loss"] == 3.0
 
 
@@ -143,9 +200,11 @@ def test_reading_any_fit_file_gives_a_fit_or_one_input_error(lines):
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         (folder / FIT_FILE).write_text(text)
+        (folder / POSTERIOR_FILE).write_text("")
+        (folder / POSTERIOR_MANIFEST).write_text("")
         try:
-            path, loss = read_fit(folder)
+            path, recorded = read_fit(folder)
         except ModelInputError as err:
             assert "\n" not in str(err)
         else:
-            assert path == folder / FIT_FILE and math.isfinite(loss)
+            assert path == folder / FIT_FILE and math.isfinite(recorded.loss)
