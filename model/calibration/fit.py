@@ -84,14 +84,16 @@ def calibrate_into(
     spec: CalibrationSpec, scenario: Scenario, *, seed: int, out: Path, executor: Any = None,
     resume: bool = False, force: bool = False, progress: bool = True, command: list[str] | None = None,
 ) -> CalibrationResult:
-    """ABC-SMC into the results folder ``out`` (kind "calibration"), continued with ``resume`` (the
-    same calibration file and seed only) or replaced with ``force``."""
+    """ABC-SMC into the results folder ``out`` (kind "calibration"), continued with ``resume`` or
+    replaced with ``force``. A resumed calibration must have the same seed, targets, free parameters
+    and horizon; its stopping rule (population, simulations, generations) may change, so a finished
+    one can be taken further, or an interrupted one finished with the generations it has."""
     settings = {"seed": seed, "calibration": spec.model_dump(mode="json")}
     with FolderLock(out):
         abc_id = None
         if claim(out, "calibration", resume=resume, force=force):
             stored = read_manifest(out, ("calibration",))
-            changed = [key for key in settings if stored.get(key) != json.loads(json.dumps(settings[key]))]
+            changed = [key for key in settings if _problem(stored.get(key)) != _problem(settings[key])]
             if changed or "abc_id" not in stored:
                 raise ModelInputError(str(out), f"cannot resume: {' and '.join(changed) or 'the run id'} differ(s) "
                                       "from the stored calibration", expected="the same file and seed, or --force")
@@ -115,6 +117,18 @@ def calibrate_into(
         write_manifest(out, build_manifest("calibration", settings | summary, command or [])
                        | manifest_tables(tables))
     return result
+
+
+def _problem(settings: Any) -> Any:
+    """The part of a manifest's settings entry that defines the problem (not when to stop), as JSON."""
+    data = json.loads(json.dumps(settings))
+    if isinstance(data, dict) and isinstance(data.get("settings"), dict):
+        data["settings"] = {k: v for k, v in data["settings"].items() if k not in STOPPING}
+    return data
+
+
+STOPPING = ("population", "simulations", "generations", "validation_replications")
+"""Calibration settings a resumed calibration may change (when to stop, not what is fitted)."""
 
 
 def _columns(result: CalibrationResult) -> dict[str, tuple[str, str]]:

@@ -71,16 +71,18 @@ class Posterior:
 
 
 def posterior_runs(scenarios: Sequence[Scenario], posterior: Posterior, *, draws: int, seed: int,
-                   executor: Any = None) -> pd.DataFrame:
+                   executor: Any = None, fixed: dict[str, float] | None = None) -> pd.DataFrame:
     """Per draw and policy scenario: the paired measures (see the module docstring); columns ``draw``,
     ``scenario``, ``denial_<measure>``, ``denial_equal_<threshold>``, ``cumulative_equal`` and
-    ``path_<step>`` (equal-weighted denial at each step)."""
+    ``path_<step>`` (equal-weighted denial at each step). ``fixed`` values (keys as the sample's)
+    are set after each draw's (a structural variant)."""
     policies = [s for s in scenarios if not s.policies.is_empty]
     lowest = min(THRESHOLDS)
     specs = []
     for k, values in enumerate(posterior.draw(draws, seed)):
         for s in [policies[0].baseline(), *policies]:
-            kwargs = s.model_kwargs() | {"parameters": with_values(s.parameters, values), "target_threshold": lowest}
+            params = with_values(s.parameters, values | (fixed or {}))
+            kwargs = s.model_kwargs() | {"parameters": params, "target_threshold": lowest}
             specs.append(RunSpec(run_id=f"{k}:{s.name}", scenario=s.name, role="baseline" if s.policies.is_empty
                                  else "policy", replicate=k, seed=replicate_seed(seed, k), model_kwargs=kwargs,
                                  record_every=10**6, keep_regimes=True))
