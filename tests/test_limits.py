@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from model import limits
-from model.calibration.spec import CalibrationSettings
 from model.config.fields import range_text
 from model.experiment.spec import SweepSpec
 from model.interfaces import arguments
@@ -23,7 +22,6 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     (arguments.seed, Scenario.model_fields["seed"]),
     (arguments.replications, SweepSpec.model_fields["replications"]),
     (arguments.samples, SweepSpec.model_fields["samples"]),
-    (arguments.replications, CalibrationSettings.model_fields["replications"]),
 ])
 def test_the_command_line_and_the_files_share_their_bounds(parse, field):
     low, high = (int(b) for b in range_text(field).strip("[]").split(", "))
