@@ -11,7 +11,6 @@ import pandas as pd
 from model.calibration.headline import Posterior
 from model.calibration.measure import measure
 from model.calibration.posterior import effective_sample_size
-from model.calibration.priors import free_parameters
 from model.calibration.spec import CalibrationSpec, with_values
 from model.experiment.executors import execute
 from model.experiment.runner import RunSpec
@@ -35,7 +34,7 @@ def prior_against_posterior(spec: CalibrationSpec, posterior: Posterior) -> pd.D
     targets pin it: the posterior interval's width over the prior's (uniform: 90% of the range)."""
     weights = posterior.sample["weight"].to_numpy(float)
     rows = []
-    for free in free_parameters(spec):
+    for free in spec.free:
         if free.key not in posterior.sample:
             continue
         values = posterior.sample[free.key].to_numpy(float)

@@ -20,7 +20,6 @@ from typing import Any
 import pandas as pd
 
 from model.calibration.posterior import effective_sample_size, generations, particles, run_abc
-from model.calibration.priors import free_parameters
 from model.calibration.spec import CalibrationSpec
 from model.config.tables import toml_key, toml_value
 from model.errors import ModelInputError
@@ -55,7 +54,7 @@ class CalibrationResult:
 
     @property
     def keys(self) -> list[str]:
-        return [f.key for f in free_parameters(self.spec)]
+        return [f.key for f in self.spec.free]
 
     @property
     def best(self) -> pd.Series:
@@ -173,7 +172,7 @@ def write_fit(result: CalibrationResult, folder: Path, note: str = "") -> Path:
                 "commit": (git_commit() or {}).get("commit"), "method": "ABC-SMC (pyabc)", "note": note,
                 "horizon": spec.settings.horizon, "population": spec.settings.population,
                 "generations": len(result.generations), "epsilon": float(result.generations["epsilon"].iat[-1]),
-                "free": {f.key: [f.low, f.high] for f in free_parameters(spec)},
+                "free": {f.key: [f.low, f.high] for f in spec.free},
                 "targets": [t.name for t in spec.targets]} | fit
     write_text(folder / POSTERIOR_MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return path

@@ -31,6 +31,7 @@ from model.experiment.runner import RunRecord, RunSpec
 from model.experiment.seeds import replicate_seed
 from model.parameters import CALIBRATED_FILE
 from model.scenario import Scenario
+from model.world.inputs import input_priors
 
 POSTERIOR_SAMPLE = CALIBRATED_FILE.with_name("posterior.csv")
 """The shipped posterior sample (installed by ``calibrate --install``; its manifest beside it)."""
@@ -70,19 +71,45 @@ class Posterior:
         return [dict(zip(self.keys, values[row])) for row in rows]
 
 
+def input_ranges() -> pd.DataFrame:
+    """The input layer's ranges that no calibration target sees: every supplier's share of output
+    made with US technology (``input_suppliers``, docs/ODD.md 7.15), with ``low < high``. They act on
+    the extraterritorial rules only (the baseline is the same at any value), so their posterior is
+    their prior, and each draw takes them from it, independently of the particle."""
+    priors = input_priors()
+    rows = priors[(priors["table"] == "input_suppliers") & (priors["low"] < priors["high"])]
+    return rows.assign(supplier=rows["key"].str.removesuffix(".us_technology"))[["supplier", "low", "high"]]
+
+
+def with_inputs(scenario: Scenario, us_technology: dict[str, float]) -> Scenario:
+    """``scenario`` with the suppliers' US-technology shares set."""
+    inputs = scenario.world.inputs.model_copy(update={"us_technology": us_technology})
+    return scenario.model_copy(update={"world": scenario.world.model_copy(update={"inputs": inputs})})
+
+
+def input_draws(n: int, seed: int, at: str = "prior") -> list[dict[str, float]]:
+    """``n`` sets of the suppliers' US-technology shares: uniform over each range (``at="prior"``),
+    or every supplier at the low or high end of its range (``at="low"``, ``"high"``)."""
+    ranges = input_ranges()
+    if at in ("low", "high"):
+        return [dict(zip(ranges["supplier"], ranges[at].astype(float).tolist()))] * n
+    rng = np.random.default_rng([seed, 1])
+    return [dict(zip(ranges["supplier"], rng.uniform(ranges["low"], ranges["high"]).tolist())) for _ in range(n)]
+
+
 def posterior_runs(scenarios: Sequence[Scenario], posterior: Posterior, *, draws: int, seed: int,
-                   executor: Any = None, fixed: dict[str, float] | None = None) -> pd.DataFrame:
+                   executor: Any = None, inputs: str = "prior") -> pd.DataFrame:
     """Per draw and policy scenario: the paired measures (see the module docstring); columns ``draw``,
     ``scenario``, ``denial_<measure>``, ``denial_equal_<threshold>``, ``cumulative_equal`` and
-    ``path_<step>`` (equal-weighted denial at each step). ``fixed`` values (keys as the sample's)
-    are set after each draw's (a structural variant)."""
+    ``path_<step>`` (equal-weighted denial at each step). The input layer's ranges are drawn with
+    :func:`input_draws` (``inputs``: "prior", or "low" or "high" for a structural variant)."""
     policies = [s for s in scenarios if not s.policies.is_empty]
     lowest = min(THRESHOLDS)
     specs = []
-    for k, values in enumerate(posterior.draw(draws, seed)):
+    for k, (values, technology) in enumerate(zip(posterior.draw(draws, seed), input_draws(draws, seed, inputs))):
         for s in [policies[0].baseline(), *policies]:
-            params = with_values(s.parameters, values | (fixed or {}))
-            kwargs = s.model_kwargs() | {"parameters": params, "target_threshold": lowest}
+            kwargs = with_inputs(s, technology).model_kwargs() | {
+                "parameters": with_values(s.parameters, values), "target_threshold": lowest}
             specs.append(RunSpec(run_id=f"{k}:{s.name}", scenario=s.name, role="baseline" if s.policies.is_empty
                                  else "policy", replicate=k, seed=replicate_seed(seed, k), model_kwargs=kwargs,
                                  record_every=10**6, keep_regimes=True))

@@ -1,7 +1,7 @@
 """The posterior over the free parameters, by approximate Bayesian computation (ABC-SMC, pyabc).
 
 Each simulation runs the no-controls baseline for ``settings.horizon`` steps at one parameter set
-drawn from the prior (uniform over each sourced range, :mod:`model.calibration.priors`) or perturbed
+drawn from the prior (uniform over each free parameter's sourced range in the calibration file) or perturbed
 from the previous generation, with a fresh seed, and measures the targets
 (:func:`model.calibration.measure.measure_columns`). The distance to the public figures is the Euclidean
 norm of the deviations scaled by each target's tolerance half-width, so ``distance ** 2`` is the
@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from model.calibration.measure import loss, measure_columns
-from model.calibration.priors import free_parameters
 from model.calibration.spec import CalibrationSpec, FreeParameter
 from model.parameters import ModelParameters
 from model.scenario import Scenario
@@ -110,7 +109,7 @@ def run_abc(spec: CalibrationSpec, scenario: Scenario, *, out: Path, seed: int, 
     those of an interrupted run."""
     import pyabc
 
-    free = free_parameters(spec)
+    free = spec.free
     check = simulator(spec, scenario)
     # one run at the middle of the prior here: a setting no run accepts is refused at once, and the
     # processes that fork from this one inherit the world it built

@@ -30,12 +30,11 @@ from model.calibration.headline import (
     ranking_probabilities,
     seed_only,
 )
-from model.calibration.priors import declared_ranges
 from model.calibration.spec import CalibrationSpec
 from model.dates import Calendar
 from model.experiment import compare
 from model.experiment.metrics import DENIAL_MEASURES
-from model.scenario import SCENARIO_DIR, load_scenario
+from model.scenario import SCENARIO_DIR, Scenario, load_scenario
 
 POLICIES = tuple(dict.fromkeys(name for pair in RANKINGS for name in pair))
 """The headline's policies (every one a ranking names)."""
@@ -61,15 +60,14 @@ class PosteriorFindings:
     replications: int
 
 
-def structural_variants() -> dict[str, dict[str, float]]:
-    """The named structural variants: ties off, and each parameter that declares a range (the input
-    layer's channel) at either end of it."""
-    variants = {"ties off (`ties_scale = 0`)": {"parameters.ties_scale": 0.0}}
-    for key, (low, high) in declared_ranges().items():
-        name = key.removeprefix("parameters.")
-        variants[f"`{name}` = {low:g} (low end)"] = {key: low}
-        variants[f"`{name}` = {high:g} (high end)"] = {key: high}
-    return variants
+def structural_variants(scenarios: list[Scenario]) -> dict[str, tuple[list[Scenario], str]]:
+    """The named structural variants (scenarios, and where the input layer's ranges are taken): ties
+    off, and the input channel (every supplier's US-technology share) at either end of its range."""
+    ties_off = [s.model_copy(update={"parameters": s.parameters.model_copy(update={"ties_scale": 0.0})})
+                for s in scenarios]
+    return {"ties off (`ties_scale = 0`)": (ties_off, "prior"),
+            "input channel at the low end (suppliers' US technology)": (scenarios, "low"),
+            "input channel at the high end (suppliers' US technology)": (scenarios, "high")}
 
 
 def find(spec: CalibrationSpec, *, seed: int, executor: Any = None, progress: bool = True,
@@ -81,8 +79,8 @@ def find(spec: CalibrationSpec, *, seed: int, executor: Any = None, progress: bo
     baseline = scenarios[0]
     point = compare(scenarios, replications=replications, seed=seed, executor=executor, progress=progress)
     runs = posterior_runs(scenarios, posterior, draws=draws, seed=seed, executor=executor)
-    variants = {name: posterior_runs(scenarios, posterior, draws=variant_draws, seed=seed, executor=executor,
-                                     fixed=fixed) for name, fixed in structural_variants().items()}
+    variants = {name: posterior_runs(changed, posterior, draws=variant_draws, seed=seed, executor=executor,
+                                     inputs=inputs) for name, (changed, inputs) in structural_variants(scenarios).items()}
     return PosteriorFindings(
         manifest=json.loads(POSTERIOR_SAMPLE.with_suffix(".json").read_text()),
         ess=sample_size(posterior), marginals=prior_against_posterior(spec, posterior),
@@ -108,8 +106,8 @@ def render(found: PosteriorFindings) -> list[str]:
              (f"`python run.py calibrate` samples the posterior of the {len(m['free'])} free parameters given the "
               f"{m['targets'] if isinstance(m['targets'], int) else len(m['targets'])} targets by approximate "
               "Bayesian computation with sequential Monte Carlo (ABC-SMC, pyabc): uniform priors over each "
-              "parameter's sourced range (`model/data/calibration.toml`, and the range of every parameter that "
-              "declares one), one baseline simulation per particle with a fresh seed, the distance the "
+              "parameter's sourced range (`model/data/calibration.toml`), one baseline simulation per particle "
+              "with a fresh seed, the distance the "
               "Euclidean norm of the deviations scaled by each target's tolerance half-width (its square is the "
               "loss), and acceptance thresholds lowered generation by generation to the median distance."),
              "",
@@ -226,9 +224,6 @@ def _variants(found: PosteriorFindings, runs: pd.DataFrame) -> list[str]:
         ranks = ranking_probabilities(table)
         lines.append(f"| {name} | " + " | ".join(f"{100 * medians[p]:.2f}%" for p in POLICIES) + " | "
                      + " | ".join(f"{ranks[pair]:.2f}" for pair in RANKINGS) + " |")
-    if len(tables) == 2:
-        lines += ["", ("No parameter declares an input-layer range yet, so the input channel's ends are not among "
-                       "the variants; once one does (`json_schema_extra={'range': ...}`), its ends appear here.")]
     return lines
 
 

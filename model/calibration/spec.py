@@ -83,8 +83,7 @@ class CalibrationSpec(Config):
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
     def parameters(self, base: ModelParameters, values: dict[str, float]) -> ModelParameters:
-        """``base`` with the free parameters set to ``values`` (keyed by ``FreeParameter.key``; keys
-        of parameters that declare a range are set too, see :mod:`model.calibration.priors`)."""
+        """``base`` with the free parameters set to ``values`` (keyed by ``FreeParameter.key``)."""
         return with_values(base, values)
 
 

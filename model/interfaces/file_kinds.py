@@ -80,10 +80,9 @@ def _sweep(path: Path) -> tuple[str, list[str]]:
 
 def _calibration(path: Path) -> tuple[str, list[str]]:
     from model.calibration import load_spec
-    from model.calibration.priors import free_parameters
 
     spec = load_spec(path)
-    return (f"calibration: {len(spec.targets)} targets, {len(free_parameters(spec))} free parameters, "
+    return (f"calibration: {len(spec.targets)} targets, {len(spec.free)} free parameters, "
             f"ABC-SMC of {spec.settings.population} particles, at most {spec.settings.simulations} simulations"), []
 
 

@@ -11,7 +11,6 @@ import pytest
 
 from model.calibration import CalibrationSpec, calibrate_into, load_spec, loss, measure, run_abc, within
 from model.errors import ModelInputError
-from model.parameters import ModelParameters
 from model.scenario import SCENARIO_DIR, load_scenario
 
 TARGET = dict(name="spending_2019", observable=["spend_total"], start=dt.date(2019, 1, 1),
@@ -118,17 +117,6 @@ def test_a_calibration_that_cannot_run_says_why(tmp_path):
     base = load_scenario(SCENARIO_DIR / "baseline.toml")
     with pytest.raises(ModelInputError, match="horizon"):  # horizon = warm-up: refused before any run
         calibrate_into(spec(horizon=4), base, seed=1, out=tmp_path / "cal", executor="serial", progress=False)
-
-
-def test_declared_ranges_join_the_free_parameters(monkeypatch):
-    """A parameter that declares a range (the input layer's do) is calibrated without being listed."""
-    from model.calibration.priors import declared_ranges, free_parameters
-
-    field = ModelParameters.model_fields["hub_markup"]
-    monkeypatch.setattr(field, "json_schema_extra", {"range": (0.05, 0.4)})
-    assert declared_ranges()["parameters.hub_markup"] == (0.05, 0.4)
-    keys = [f.key for f in free_parameters(spec())]
-    assert keys == ["parameters.budget_share", "parameters.hub_markup"]
 
 
 def test_budget_share_moves_world_spending_in_proportion_and_no_other_target():

@@ -59,3 +59,16 @@ def test_measuring_at_a_lower_threshold_changes_no_regime_s_path(scenarios):
     merged = low.regime_table().merge(high.regime_table(), on=["step", "iso3"])
     assert len(merged) == len(high.regime_table()) < len(low.regime_table())
     assert np.array_equal(merged["capability_x"], merged["capability_y"])
+
+
+def test_the_input_layer_is_drawn_from_its_ranges_or_held_at_an_end(scenarios):
+    from model.calibration.headline import input_draws, input_ranges, with_inputs
+
+    ranges = input_ranges().set_index("supplier")
+    assert len(ranges) > 0 and (ranges["low"] < ranges["high"]).all()
+    for draw in input_draws(20, seed=3):
+        assert all(ranges.loc[k, "low"] <= v <= ranges.loc[k, "high"] for k, v in draw.items())
+    assert input_draws(2, seed=3, at="low")[0] == ranges["low"].to_dict()
+    changed = with_inputs(scenarios[1], {"Sony": 0.5})
+    assert changed.world.inputs.us_technology == {"Sony": 0.5}
+    assert changed.parameters == scenarios[1].parameters
