@@ -30,37 +30,33 @@ SHAPLEY_SCALES = {"denial_effectiveness": 100.0, "revenue_lost": 1e-9}
 def shapley_bars(shapley: pd.DataFrame) -> Figure:
     """One panel per outcome: each partner's Shapley value per layer, with 95% intervals; denial in
     percentage points. A value of exactly zero is marked "0" (a bar too short to see is not a
-    missing one); a value not computed is marked "n/c"; a layer with no non-zero value is named
-    under the figure rather than given a legend entry without bars."""
+    missing one) and a value not computed "n/c"; a layer whose every value is zero gets no bars and
+    no legend entry, and is named in the title instead."""
     layers = list(dict.fromkeys(shapley["layer"]))
     first = shapley[(shapley["layer"] == layers[0]) & (shapley["outcome"] == "denial_effectiveness")]
     partners = list(first.sort_values("shapley", ascending=False)["partner"])
-    drawn_layers, zero_layers = [], []
+    zero = [layer for layer in layers if len(layers) > 1 and (shapley.loc[shapley["layer"] == layer, "shapley"] == 0).all()]
+    drawn = [layer for layer in layers if layer not in zero]
     with style():
-        fig = Figure(figsize=(11, 0.45 * len(partners) * max(1, len(layers) * 0.6) + 2.3), layout="constrained")
+        fig = Figure(figsize=(11, 0.45 * len(partners) * max(1, len(drawn) * 0.6) + 2.3), layout="constrained")
         axes = fig.subplots(1, 2, sharey=True)
-        height = 0.8 / len(layers)
+        height = 0.8 / len(drawn)
         for ax, outcome in zip(axes, OUTCOME_NAMES):
             scale = SHAPLEY_SCALES[outcome]
-            for k, layer in enumerate(layers):
+            for k, layer in enumerate(drawn):
                 rows = shapley[(shapley["layer"] == layer) & (shapley["outcome"] == outcome)]
                 rows = rows.set_index("partner").reindex(partners)
-                y = np.arange(len(partners)) + (k - (len(layers) - 1) / 2) * height
+                y = np.arange(len(partners)) + (k - (len(drawn) - 1) / 2) * height
                 value = rows["shapley"].to_numpy(float)
                 error = np.vstack([value - rows["shapley_low"], rows["shapley_high"] - value])
-                colour = SCENARIO_PALETTE[k % len(SCENARIO_PALETTE)]
+                colour = SCENARIO_PALETTE[layers.index(layer) % len(SCENARIO_PALETTE)]
                 shown = np.isfinite(value) & (value != 0)
-                if shown.any():
-                    ax.barh(y[shown], value[shown] * scale, height=height * 0.9, xerr=error[:, shown] * scale,
-                            color=colour, label=LAYER_NAMES[layer], error_kw={"elinewidth": 1, "capsize": 2})
-                    if outcome == "denial_effectiveness":
-                        drawn_layers.append(layer)
-                elif outcome == "denial_effectiveness" and np.isfinite(value).any():
-                    zero_layers.append(layer)
+                ax.barh(y[shown], value[shown] * scale, height=height * 0.9, xerr=error[:, shown] * scale,
+                        color=colour, label=LAYER_NAMES[layer], error_kw={"elinewidth": 1, "capsize": 2})
                 for yi, v in zip(y, value):
                     if not np.isfinite(v) or v == 0:
                         ax.annotate("n/c" if not np.isfinite(v) else "0", (0, yi), xytext=(3, 0),
-                                    textcoords="offset points", va="center", fontsize=7.5, color=colour)
+                                    textcoords="offset points", va="center", fontsize=8, color=colour)
             ax.axvline(0, color="black", linewidth=0.8)
             ax.set_xlabel(SHAPLEY_LABELS[outcome])
         axes[0].set_yticks(np.arange(len(partners)), partners)
@@ -68,18 +64,13 @@ def shapley_bars(shapley: pd.DataFrame) -> Figure:
         method = shapley["method"].iloc[0]
         axes[0].set_title("What each partner adds to the denial", loc="left")
         axes[1].set_title("...and to the revenue its controls cost", loc="left")
-        handles = {h.get_label(): h for h in axes[0].get_legend_handles_labels()[0]}
-        handles |= {h.get_label(): h for h in axes[1].get_legend_handles_labels()[0]}
-        if len(layers) > 1 and handles:
-            fig.legend(handles=[handles[LAYER_NAMES[layer]] for layer in layers if LAYER_NAMES[layer] in handles],
-                       title="controlled layers", loc="outside lower center", ncols=len(handles))
-        notes = ["0: exactly zero; n/c: not computed"]
-        if len(layers) > 1 and zero_layers:
-            notes.append("every partner adds exactly 0 with " + ", ".join(LAYER_NAMES[z] for z in zero_layers)
-                         + " controlled (no bars)")
-        fig.text(0.01, 0.0, "; ".join(notes), fontsize=8, color="#555555", va="bottom")
+        if len(layers) > 1:
+            fig.legend(*axes[0].get_legend_handles_labels(), title="controlled layers (0: exactly zero; n/c: not "
+                       "computed)", loc="outside lower center", ncols=len(drawn))
+        note = ("\nevery partner adds exactly 0 when only " + " or ".join(LAYER_NAMES[z] for z in zero)
+                + " are controlled (no bars)") if zero else ""
         fig.suptitle(f"Shapley values of potential partners ({method}; whiskers: 95% intervals over replicates"
-                     + (" and permutation sampling)" if method == "sampled" else ")"), x=0.01, ha="left")
+                     + (" and permutation sampling)" if method == "sampled" else ")") + note, x=0.01, ha="left")
     return fig
 
 
@@ -254,7 +245,10 @@ def prim_figure(result) -> Figure:
         left.set_xlabel("coverage (share of the cases where the outcome holds\nthat are in the box)")
         left.set_ylabel("density (share of the box's cases where it holds)")
         low = float(trajectory["coverage"].min())
-        left.set_xlim(max(0.0, low - 0.1 * max(1.0 - low, 0.1)), 1.02)
+        start = max(0.0, low - 0.1 * max(1.0 - low, 0.1))
+        left.set_xlim(start, 1.0 + 0.03 * (1.0 - start))
+        for points in left.collections:
+            points.set_clip_on(False)
         left.set_ylim(0, 1.05)
         left.legend(loc="lower left", fontsize=8)
         if low > 0.9:
