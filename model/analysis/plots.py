@@ -667,7 +667,8 @@ def flow_map(flows: pd.DataFrame, countries: pd.DataFrame | None = None, *, scen
                                     label=False)
             drawn_routes |= set(volumes)
             share = 100 * shown[name]["acquired"].sum() / totals[name] if totals[name] > 0 else 0.0
-            ax.set_title(f"{name}: the {len(shown[name])} largest flows ({share:.0f}% of the volume)", fontsize=10.5)
+            ax.set_title(f"{name}: the {len(shown[name])} largest flows ({percent(share / 100)} of the volume)",
+                         fontsize=10.5)
         spare = _grid_tidy(axes, len(names))
         routes_key = route_key(drawn_routes)
         widths = [Line2D([], [], color="#555555", lw=float(flow_width(v, scale)), label=_volume_text(v))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from model.errors import ModelInputError
+from model.formatting import interval, percent, percent_interval
 
 
 def ranking(shapley: pd.DataFrame, layer: str = "all") -> pd.DataFrame:
@@ -22,7 +23,7 @@ def ranking(shapley: pd.DataFrame, layer: str = "all") -> pd.DataFrame:
     revenue = rows[rows["outcome"] == "revenue_lost"].set_index("partner")
     table = pd.DataFrame({
         "partner": denial.index,
-        "denial (points)": [f"{100 * v:+.2f} [{100 * lo:+.2f}, {100 * hi:+.2f}]" for v, lo, hi in
+        "denial (points)": [interval(v, lo, hi, scale=100, signed=True) for v, lo, hi in
                             zip(denial["shapley"], denial["shapley_low"], denial["shapley_high"])],
         "revenue lost (US$ m)": [f"{v / 1e6:,.0f} [{lo / 1e6:,.0f}, {hi / 1e6:,.0f}]" for v, lo, hi in zip(
             revenue.loc[denial.index, "shapley"], revenue.loc[denial.index, "shapley_low"],
@@ -35,10 +36,9 @@ def ranking(shapley: pd.DataFrame, layer: str = "all") -> pd.DataFrame:
 def frontier_rows(designs: pd.DataFrame, regimes: pd.DataFrame) -> pd.DataFrame:
     """The Pareto-efficient designs, cheapest first, then the named regimes."""
     def fmt(row: pd.Series) -> tuple[str, str]:
-        denial = (f"{100 * row['denial_effectiveness']:.1f}% [{100 * row['denial_effectiveness_low']:.1f}, "
-                  f"{100 * row['denial_effectiveness_high']:.1f}]")
-        revenue = (f"{row['revenue_lost'] / 1e9:.2f} [{row['revenue_lost_low'] / 1e9:.2f}, "
-                   f"{row['revenue_lost_high'] / 1e9:.2f}]")
+        denial = percent_interval(row["denial_effectiveness"], row["denial_effectiveness_low"],
+                                  row["denial_effectiveness_high"])
+        revenue = interval(row["revenue_lost"], row["revenue_lost_low"], row["revenue_lost_high"], scale=1e-9)
         return denial, revenue
 
     rows = []
@@ -70,8 +70,8 @@ def print_coalitions(result) -> str:
         (f"Shapley values of each potential partner of the leader's agreement ({first['method']}, "
         f"layer: {first['layer']}; 95% intervals over replicates): the denial effectiveness it adds, in "
         "percentage points, and the revenue its joining costs controlling-country vendors. They sum to "
-        f"the grand coalition's denial minus the leader alone's ({100 * check['grand_coalition']:.2f}% - "
-        f"{100 * check['leader_alone']:.2f}%)."),
+        f"the grand coalition's denial minus the leader alone's ({percent(check['grand_coalition'])} - "
+        f"{percent(check['leader_alone'])})."),
         "",
         markdown(ranking(result.shapley, first["layer"])),
         "",
