@@ -8,7 +8,6 @@ from model.market.kernel import (
     RoutePrices,
     procure,
     route_prices,
-    route_sums,
 )
 from model.market.options import OptionLayout
 
@@ -25,6 +24,5 @@ __all__ = [
     "procure",
     "resolve_access",
     "route_prices",
-    "route_sums",
     "state_access",
 ]

@@ -6,6 +6,10 @@ whose price per effective unit is ``p / q**(b_q / b_p)`` and whose elasticity of
 ``budget * (sum of attractions) ** (1 / b_p)``: it never rises when an option is removed or
 becomes dearer, so controls can only lower what a buyer gets, and with ``b_p >= 1`` the leakage
 rate stays within [0, 1].
+
+These are the definitions in NumPy. The kernel's compiled passes (:mod:`model.market.compiled`)
+compute the same numbers, to the last bit; ``tests/market/test_kernel_reference.py`` checks them
+against these.
 """
 
 from __future__ import annotations

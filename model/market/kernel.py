@@ -9,19 +9,21 @@ route of every sale is worked out once per policy state (:class:`RoutePrices`), 
 controlled sales, open at most by a direct slip and one diversion, are re-priced. The free
 allocation (no control in force) differs from the actual one only in the controlled options, so
 it shares the qualities, the option scales and every uncontrolled option's attraction.
+
+The passes over the option table ``[C, L, O]`` are compiled (:mod:`model.market.compiled`) and give
+NumPy's numbers to the last bit; NumPy takes the powers.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 from cachetools import LRUCache
 
+from model.market import compiled
 from model.market.access import Access
-from model.market.choice import attraction, purchase
 from model.market.indexing import unravel
 from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, PUBLIC_LAYER, OptionLayout
 from model.parameters import ModelParameters
@@ -32,6 +34,11 @@ ALG_1N = LAYER_INDEX["algorithm_1n"]
 ILLICIT = ROUTE_INDEX["illicit"]
 TRANSSHIPMENT = ROUTE_INDEX["transshipment"]
 HOME = ROUTE_INDEX["home_market"]
+_LAYER_ITEM = np.array(LAYER_ITEM)
+_NO_OPTIONS = np.zeros((0, 0, 0))  # the unused arrays of a step with nothing controlled
+_NO_TAGS = np.zeros((0, 0, 0), dtype=np.intp)
+_NO_CELLS = np.zeros(0, dtype=np.intp)
+_NO_PRICES = np.zeros(0)
 
 
 @dataclass(frozen=True)
@@ -64,37 +71,15 @@ class Procurement:
     actual: Allocation
     free: Allocation  # the same step with no control in force (its tags and routes are not kept)
     controlled: np.ndarray  # [C, L, O] bool: option denied by a control (whether or not it slipped)
+    by_route: np.ndarray  # [C, L, K] acquisitions by route tag
+    blocked: np.ndarray  # [C, L] what controlled options would have delivered with no control in force
+    leaked: np.ndarray
+    """``[C, L, K]``: acquisitions by route beyond what uncontrolled options delivered freely.
 
-    @cached_property
-    def by_route(self) -> np.ndarray:
-        """Acquisitions ``[C, L, K]`` by route tag."""
-        return route_sums(self.actual.acquired, self.actual.tag)
-
-    @cached_property
-    def blocked(self) -> np.ndarray:
-        """``[C, L]``: what controlled options would have delivered with no control in force."""
-        return np.where(self.controlled, self.free.acquired, 0.0).sum(axis=-1)
-
-    @cached_property
-    def leaked(self) -> np.ndarray:
-        """``[C, L, K]``: acquisitions by route beyond what uncontrolled options delivered freely.
-
-        Slipped controlled options count in full. Home-market sales are never leakage (their column
-        is 0), so ``leaked.sum(-1) = actual - (free - blocked)`` minus the change in home-market sales.
-        """
-        if self.free is self.actual:  # nothing controlled: nothing leaked
-            return np.zeros_like(self.by_route)
-        baseline = np.where(self.controlled, 0.0, self.free.acquired)
-        leaked = self.by_route - route_sums(baseline, self.actual.tag)
-        leaked[..., HOME] = 0.0
-        return leaked
-
-    @cached_property
-    def denied_share(self) -> np.ndarray:
-        """``[C, L]``: share of the budget the free allocation spent on options controls deny."""
-        budget = self.free.spend.sum(axis=-1)
-        denied = np.where(self.controlled, self.free.spend, 0.0).sum(axis=-1)
-        return np.divide(denied, budget, out=np.zeros_like(denied), where=budget > 0)
+    Slipped controlled options count in full. Home-market sales are never leakage (their column
+    is 0), so ``leaked.sum(-1) = actual - (free - blocked)`` minus the change in home-market sales."""
+    denied_share: np.ndarray  # [C, L] share of the budget the free allocation spent on options controls deny
+    acquired_total: np.ndarray  # [C, L] acquisitions, ``actual.acquired.sum(axis=-1)``
 
     def vendor_revenue(self) -> np.ndarray:
         """``[V, I]`` revenue from every layer's options, conversion purchases under the 1:1 item."""
@@ -105,14 +90,6 @@ class Procurement:
             revenue[:, item] += spend[:, layer, layout.vendors].sum(axis=0)
         revenue[:, CONVERTED_ITEM] += spend[:, ALG_1N, layout.converted].sum(axis=0)
         return revenue
-
-
-def route_sums(values: np.ndarray, tag: np.ndarray) -> np.ndarray:
-    """Sum ``values[C, L, O]`` by ``tag[C, L, O]`` into ``[C, L, K]``."""
-    n_c, n_l, n_o = values.shape
-    k = len(ROUTES)
-    cell = np.arange(n_c * n_l)[:, None] * k + tag.reshape(n_c * n_l, n_o)
-    return np.bincount(cell.ravel(), weights=values.ravel(), minlength=n_c * n_l * k).reshape(n_c, n_l, k)
 
 
 class RoutePrices:
@@ -178,34 +155,57 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
     controlled, without them (the free counterfactual, which shares all but the controlled options)."""
     layout = OptionLayout(world.n_vendors)
     free_route, free_price = prices.cheapest(access.available)
-    price = _option_price(layout, params, market, free_price)
-    appeal = _option_appeal(layout, params, market, world)
-    free_weight = attraction(price, appeal, params.price_sensitivity)
-    tag = prices.tags(access.tag_if_uncontrolled)
-    if not access.controlled.any():  # nothing controlled: the free allocation is the actual one
-        actual = _allocation(market, params, free_weight, tag, free_route)
-        return Procurement(layout, actual, actual, np.zeros(free_weight.shape, dtype=bool))
+    base_tag = prices.tags(access.tag_if_uncontrolled)
+    b_p, level = params.price_sensitivity, market.price_level
+    conversion = 1.0 + params.conversion_cost
+    scale = _option_scale(world, market.public_availability)
+    shape = scale.shape
+    q_vendor, q_converted, q_domestic, q_public = _powered_qualities(params, market)
 
-    v, c, i = unravel(access.sales, access.controlled.shape)
-    cells = layout.positions(v, c, i)
-    route, sale_price = _slipped(access, prices.base, (v, c), 1.0 + params.risk_premium)
-    weight = free_weight.copy()
-    weight.put(cells, attraction(
-        sale_price * np.where(i == CONVERTED_ITEM, 1.0 + params.conversion_cost, 1.0) * market.price_level,
-        appeal.take(cells), params.price_sensitivity,
-    ))
-    tag = tag.copy()
-    tag.put(cells, np.where(route == 0, ILLICIT, TRANSSHIPMENT))
-    actual_route = free_route.copy()
-    actual_route.put(access.sales, route)
-    controlled = np.zeros(weight.shape, dtype=bool)
-    controlled.put(cells, True)
-    return Procurement(
-        layout=layout,
-        actual=_allocation(market, params, weight, tag, actual_route),
-        free=_allocation(market, params, free_weight, None, free_route),
-        controlled=controlled,
+    any_control = access.sales.size > 0
+    free_weight, free_total = np.empty(shape), np.empty(shape[:2])
+    if any_control:
+        v, c, i = unravel(access.sales, access.controlled.shape)
+        cells = layout.positions(v, c, i)
+        order = np.argsort(cells)
+        route, sale_price = _slipped(access, prices.base, (v, c), 1.0 + params.risk_premium)
+        cell_price = (sale_price * np.where(i == CONVERTED_ITEM, conversion, 1.0) * level)[order]
+        cell_tag = np.where(route == 0, ILLICIT, TRANSSHIPMENT).astype(base_tag.dtype)[order]
+        cells = cells[order]
+        weight, total, tag = np.empty(shape), np.empty(shape[:2]), np.empty(shape, dtype=base_tag.dtype)
+        controlled = np.empty(shape, dtype=bool)
+        actual_route = free_route.copy()
+        actual_route.put(access.sales, route)
+    else:
+        cells, cell_price, cell_tag = _NO_CELLS, _NO_PRICES, _NO_CELLS.astype(base_tag.dtype)
+        weight, total, tag, actual_route = free_weight, free_total, base_tag, free_route
+        controlled = np.zeros(shape, dtype=bool)
+    usable_prices = np.empty(free_weight.size + cells.size)
+    n_usable = compiled.appeal(
+        free_price, scale, q_vendor, q_converted, q_domestic, q_public, _LAYER_ITEM, CONVERTED_ITEM,
+        CONVERTED_LAYER, PUBLIC_LAYER, level, conversion, params.domestic_price, params.public_copy_price,
+        base_tag, cells, cell_price, cell_tag, free_weight, weight, tag if any_control else _NO_TAGS, controlled,
+        usable_prices,
     )
+    powers = np.power(usable_prices[:n_usable], -b_p)
+    compiled.weigh(free_weight, weight, controlled, any_control, powers, free_total, total)
+
+    free_acquired = np.empty(shape) if any_control else _NO_OPTIONS
+    acquired = np.empty(shape)
+    by_route, leaked = np.empty((*shape[:2], len(ROUTES))), np.zeros((*shape[:2], len(ROUTES)))
+    blocked, denied_share, acquired_total = np.zeros(shape[:2]), np.zeros(shape[:2]), np.empty(shape[:2])
+    inverse = 1.0 / b_p
+    tags = tag.view()
+    tags.setflags(write=False)  # the shared tags when nothing is controlled: one compiled signature
+    free_composite = free_total ** inverse
+    compiled.split(
+        market.budget, free_weight, weight, free_total, total, free_composite,
+        total ** inverse if any_control else free_composite, tags, controlled, HOME, any_control, free_acquired,
+        acquired, by_route, leaked, blocked, denied_share, acquired_total,
+    )
+    actual = Allocation(spend=weight, acquired=acquired, tag=tag, route=actual_route)
+    free = Allocation(spend=free_weight, acquired=free_acquired, tag=None, route=free_route) if any_control else actual
+    return Procurement(layout, actual, free, controlled, by_route, blocked, leaked, denied_share, acquired_total)
 
 
 def _slipped(access: Access, base: np.ndarray, seller: tuple[np.ndarray, np.ndarray], premium: float
@@ -223,15 +223,6 @@ def _slipped(access: Access, base: np.ndarray, seller: tuple[np.ndarray, np.ndar
     return route, np.where(use_hub, via_hub, direct)
 
 
-def _option_price(layout: OptionLayout, params: ModelParameters, market: Market, price: np.ndarray) -> np.ndarray:
-    """``[C, L, O]`` prices from the vendors' prices ``[V, C, I]`` (closed options: inf)."""
-    table = layout.table(
-        price.shape[1], layout.vendor_block(price), price[:, :, CONVERTED_ITEM].T * (1.0 + params.conversion_cost),
-        params.domestic_price, params.public_copy_price, np.inf,
-    )
-    return table * market.price_level
-
-
 def quality_exponent(params: ModelParameters) -> np.ndarray:
     """``[L]`` logit coefficient on log quality per layer: ``quality_sensitivity``, times
     ``data_quality_weight`` for training data."""
@@ -240,18 +231,19 @@ def quality_exponent(params: ModelParameters) -> np.ndarray:
     return exponent
 
 
-def _option_appeal(layout: OptionLayout, params: ModelParameters, market: Market, world: World) -> np.ndarray:
-    """``[C, L, O]`` attraction at unit price: the option's scale times its quality to the power of
-    its layer's b_q (0 for zero quality), the powers taken on the small per-vendor arrays and then
-    laid out."""
+def _powered_qualities(params: ModelParameters, market: Market) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Each option's quality to the power of its layer's b_q (0 for zero quality), on the small
+    per-vendor arrays: vendors ``[L, V]`` (each layer's item), conversions ``[V]`` (the 1:1 item at
+    ``conversion_efficiency``), domestic ``[C, L]`` and public copies. An option's attraction at unit
+    price is its scale (:func:`_option_scale`) times this."""
     qs = quality_exponent(params)
-    n_c = market.domestic_quality.shape[0]
-    vendor = market.vendor_quality[:, list(LAYER_ITEM)].T[None]  # [1, L, V]
-    converted = market.vendor_quality[None, :, CONVERTED_ITEM] * params.conversion_efficiency  # 1:N layer
+    vendor = market.vendor_quality[:, list(LAYER_ITEM)].T  # [L, V]
+    converted = market.vendor_quality[:, CONVERTED_ITEM] * params.conversion_efficiency
     pieces = ((vendor, qs[:, None]), (converted, qs[CONVERTED_LAYER]), (market.domestic_quality, qs),
               (np.array(market.public_quality), qs[PUBLIC_LAYER]))
-    powered = (np.where(q > 0, np.power(np.where(q > 0, q, 1.0), b), 0.0) for q, b in pieces)
-    return _option_scale(world, market.public_availability) * layout.table(n_c, *powered, 0.0)
+    q_vendor, q_converted, q_domestic, q_public = (
+        np.where(q > 0, np.power(np.where(q > 0, q, 1.0), b), 0.0) for q, b in pieces)
+    return q_vendor, q_converted, q_domestic, float(q_public)
 
 
 @per_world(maxsize=4)
@@ -275,11 +267,3 @@ def _option_tags(layout: OptionLayout, home_sale: np.ndarray, vendor_tag: np.nda
     home = np.tile(home_sale.T[:, None, :], (1, 1, 2))  # [C, 1, 2V]
     tag[:, :, : layout.converted.stop] = np.where(home, HOME, tag[:, :, : layout.converted.stop])
     return tag
-
-
-def _allocation(
-    market: Market, params: ModelParameters, weight: np.ndarray, tag: np.ndarray | None, route: np.ndarray
-) -> Allocation:
-    """The logit split of the budgets over options of attraction ``weight``."""
-    spend, acquired = purchase(market.budget, weight, params.price_sensitivity)
-    return Allocation(spend=spend, acquired=acquired, tag=tag, route=route)

@@ -208,7 +208,7 @@ class ControlRegimeModel(mesa.Model):
             setup.start = procure(w, p, self._market(0, state.public_copy_availability),
                                   free_access(state.available), self.prices)
         start = setup.start
-        self.stocks = start.actual.acquired.sum(axis=-1) / self.depreciation  # steady state
+        self.stocks = start.acquired_total / self.depreciation  # steady state
         self.reference = self.stocks.sum(axis=0) / w.population.sum()  # world per-capita stock
         self.capability = self._capability()
         self.vendor_revenue = np.zeros((w.n_vendors, len(ITEMS)))
@@ -269,7 +269,7 @@ class ControlRegimeModel(mesa.Model):
         result = procure(w, p, market, access, self.prices)
         self.procurement = result
 
-        acquired = result.actual.acquired.sum(axis=-1)  # 5. stocks and capability
+        acquired = result.acquired_total  # 5. stocks and capability
         self.stocks = (1.0 - self.depreciation) * self.stocks + acquired
         self.capability = self._capability()
         self.capability_history.append(self.capability)

@@ -1,0 +1,255 @@
+"""The market kernel's passes over the option table ``[C, L, O]``, compiled with Numba.
+
+Three passes replace NumPy's thirty-odd: :func:`appeal` lays out the option table (free and with
+controls), :func:`weigh` turns it into attractions and adds each buyer's row, :func:`split` shares
+the budgets and derives what the step reports (acquisitions by route, blocked, leaked, denied share,
+totals).
+
+Every number is NumPy's to the last bit (``tests/market/test_kernel_reference.py``): a row's total
+is NumPy's pairwise sum (:func:`_pairwise`, the grouping of ``numpy.add.reduce`` over a contiguous
+axis, from an initial 0), sums by route add in option order as ``numpy.bincount`` does, and the
+powers are taken by NumPy before and between the passes (NumPy's vectorised ``power`` does not
+round as the C library's ``pow`` that compiled code calls).
+
+Compiled once per machine: ``cache=True`` keeps the machine code beside this file, or where
+:func:`_cache_dir` says when the package's folder cannot be written (an installed package).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numba
+import numpy as np
+
+
+def _cache_dir() -> None:
+    """Point Numba's cache at a writable folder if neither ``NUMBA_CACHE_DIR`` nor this package's
+    folder is one: the user's cache folder, else the temporary folder."""
+    if os.environ.get("NUMBA_CACHE_DIR") or os.access(Path(__file__).parent, os.W_OK):
+        return
+    for base in (Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")), Path(tempfile.gettempdir())):
+        folder = base / "surveillance-export-controls" / "numba"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(folder, os.W_OK):
+            numba.config.CACHE_DIR = str(folder)
+            return
+
+
+_cache_dir()
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+
+_BLOCK = 128  # NumPy's PW_BLOCKSIZE
+
+
+@_jit
+def _block(a: np.ndarray, lo: int, n: int) -> float:
+    """NumPy's pairwise sum of ``a[lo:lo + n]`` for ``n <= 128``: eight running sums."""
+    if n < 8:
+        res = -0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    i = lo + 8
+    end = lo + n - n % 8
+    while i < end:
+        r0 += a[i]
+        r1 += a[i + 1]
+        r2 += a[i + 2]
+        r3 += a[i + 3]
+        r4 += a[i + 4]
+        r5 += a[i + 5]
+        r6 += a[i + 6]
+        r7 += a[i + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < lo + n:
+        res += a[i]
+        i += 1
+    return res
+
+
+@_jit
+def _pairwise(a: np.ndarray, lo: int, n: int) -> float:
+    """NumPy's pairwise sum of ``a[lo:lo + n]`` (``pairwise_sum`` in ``loops_utils.h``): blocks of at
+    most 128 (:func:`_block`), halves (rounded down to a multiple of 8) added. NumPy recurses; this
+    walks the same tree with a stack (Numba's cache cannot load recursive functions)."""
+    if n <= _BLOCK:
+        return _block(a, lo, n)
+    starts, sizes = np.empty(64, np.int64), np.empty(64, np.int64)
+    stage, left = np.zeros(64, np.int8), np.empty(64)
+    starts[0], sizes[0] = lo, n
+    depth, result = 0, 0.0
+    while depth >= 0:
+        m = sizes[depth]
+        half = m // 2 - (m // 2) % 8
+        if m <= _BLOCK:
+            result = _block(a, starts[depth], m)
+            depth -= 1
+        elif stage[depth] == 0:  # the left half first
+            stage[depth] = 1
+            starts[depth + 1], sizes[depth + 1], stage[depth + 1] = starts[depth], half, 0
+            depth += 1
+        elif stage[depth] == 1:  # the left half's sum is in hand: the right half
+            left[depth], stage[depth] = result, 2
+            starts[depth + 1], sizes[depth + 1], stage[depth + 1] = starts[depth] + half, m - half, 0
+            depth += 1
+        else:
+            result = left[depth] + result
+            depth -= 1
+    return result
+
+
+@_jit
+def _row_sum(a: np.ndarray, lo: int, n: int) -> float:
+    """``a[lo:lo + n].sum()`` as ``numpy.sum`` over the last axis gives it."""
+    return 0.0 + _pairwise(a, lo, n)
+
+
+@_jit
+def appeal(free_price, scale, q_vendor, q_converted, q_domestic, q_public, layer_item, converted_item,
+           converted_layer, public_layer, price_level, conversion_factor, domestic_price, public_price, base_tag,
+           cells, cell_price, cell_tag, free_weight, weight, tag, controlled, prices):
+    """Lay out the option table: every option's attraction at unit price, its scale times its powered
+    quality, into ``free_weight`` where the option is usable (open, that is of finite price, and of
+    positive appeal; 0 elsewhere), and into ``weight`` at the controlled ``cells`` (flat positions,
+    ascending) where the slipped sale is usable (``cell_price``); ``tag`` and ``controlled`` marked.
+    The usable options' prices go to ``prices`` in table order (a controlled cell's slipped price
+    after its free one); returns how many. Vendor prices are ``free_price[v, c, i]`` (the cheapest
+    route's) times ``price_level``, conversions' also times ``conversion_factor``. With no ``cells``,
+    ``weight``, ``tag`` and ``controlled`` are not touched."""
+    n_c, n_l, n_o = scale.shape
+    n_v = q_converted.shape[0]
+    n_cells = cells.shape[0]
+    fw, aw = free_weight.reshape(-1), weight.reshape(-1)
+    at, bt, ctl = tag.reshape(-1), base_tag.reshape(-1), controlled.reshape(-1)
+    k = n = 0
+    for c in range(n_c):
+        for layer in range(n_l):
+            row = (c * n_l + layer) * n_o
+            item = layer_item[layer]
+            for o in range(n_o):
+                s = scale[c, layer, o]
+                if o < n_v:
+                    price = free_price[o, c, item] * price_level
+                    unit = s * q_vendor[layer, o]
+                elif o < 2 * n_v:
+                    if layer == converted_layer:
+                        price = free_price[o - n_v, c, converted_item] * conversion_factor * price_level
+                        unit = s * q_converted[o - n_v]
+                    else:
+                        price, unit = np.inf, s * 0.0
+                elif o == 2 * n_v:
+                    price = domestic_price * price_level
+                    unit = s * q_domestic[c, layer]
+                elif layer == public_layer:
+                    price = public_price * price_level
+                    unit = s * q_public
+                else:
+                    price, unit = np.inf, s * 0.0
+                usable = np.isfinite(price) and unit > 0
+                fw[row + o] = unit if usable else 0.0
+                if usable:
+                    prices[n] = price
+                    n += 1
+                if n_cells:
+                    if k < n_cells and cells[k] == row + o:
+                        slipped = np.isfinite(cell_price[k]) and unit > 0
+                        aw[row + o] = unit if slipped else 0.0
+                        if slipped:
+                            prices[n] = cell_price[k]
+                            n += 1
+                        at[row + o] = cell_tag[k]
+                        ctl[row + o] = True
+                        k += 1
+                    else:
+                        at[row + o] = bt[row + o]
+                        ctl[row + o] = False
+    return n
+
+
+@_jit
+def weigh(free_weight, weight, controlled, any_control, powers, free_total, total):
+    """Attractions ``appeal * price**-b_p`` from :func:`appeal`'s table, ``powers`` being the powers
+    of its ``prices`` (taken by NumPy), and each row's totals. Without ``any_control``, ``weight`` is
+    ``free_weight`` and ``total`` is ``free_total``."""
+    n_c, n_l, n_o = free_weight.shape
+    fw, aw, ctl = free_weight.reshape(-1), weight.reshape(-1), controlled.reshape(-1)
+    n = 0
+    for c in range(n_c):
+        for layer in range(n_l):
+            row = (c * n_l + layer) * n_o
+            for o in range(row, row + n_o):
+                if fw[o] > 0:
+                    fw[o] *= powers[n]
+                    n += 1
+                if not any_control:
+                    continue
+                if not ctl[o]:
+                    aw[o] = fw[o]
+                elif aw[o] > 0:
+                    aw[o] *= powers[n]
+                    n += 1
+            free_total[c, layer] = _row_sum(fw, row, n_o)
+            if any_control:
+                total[c, layer] = _row_sum(aw, row, n_o)
+
+
+@_jit
+def _share(weight, acquired, row, n_o, budget, total, composite):
+    """``purchase`` on one row, in place: ``weight`` becomes the spending."""
+    denominator = total if total > 0 else 1.0
+    for o in range(row, row + n_o):
+        share = weight[o] / denominator
+        weight[o] = budget * share
+        acquired[o] = composite * share
+
+
+@_jit
+def split(budget, free_weight, weight, free_total, total, free_composite, composite, tag, controlled, home,
+          any_control, free_acquired, acquired, by_route, leaked, blocked, denied_share, acquired_total):
+    """The logit split of every row (``*_weight`` become the spending, ``*_acquired`` are filled;
+    ``*_composite`` is ``total ** (1 / b_p)``, taken by NumPy), then per row: acquisitions
+    ``by_route`` (summed by ``tag``), what controlled options would have delivered freely
+    (``blocked``), acquisitions by route beyond the uncontrolled options' free deliveries (``leaked``,
+    0 on route ``home``), the free budget's share spent on controlled options (``denied_share``) and
+    the total acquired. Without ``any_control``, ``weight`` is ``free_weight`` and only the first two
+    are worked out."""
+    n_c, n_l, n_o = weight.shape
+    n_k = by_route.shape[2]
+    fw, aw = free_weight.reshape(-1), weight.reshape(-1)
+    fa, aa = free_acquired.reshape(-1), acquired.reshape(-1)
+    tg, ctl = tag.reshape(-1), controlled.reshape(-1)
+    masked = np.empty(n_o)
+    baseline = np.empty(n_k)
+    for c in range(n_c):
+        for layer in range(n_l):
+            row = (c * n_l + layer) * n_o
+            b = budget[c, layer]
+            _share(aw, aa, row, n_o, b, total[c, layer], b * composite[c, layer])
+            acquired_total[c, layer] = _row_sum(aa, row, n_o)
+            by_route[c, layer, :] = 0.0
+            for o in range(n_o):
+                by_route[c, layer, tg[row + o]] += aa[row + o]
+            if not any_control:
+                continue
+            _share(fw, fa, row, n_o, b, free_total[c, layer], b * free_composite[c, layer])
+            baseline[:] = 0.0
+            for o in range(n_o):
+                masked[o] = fa[row + o] if ctl[row + o] else 0.0
+                baseline[tg[row + o]] += 0.0 if ctl[row + o] else fa[row + o]
+            blocked[c, layer] = _row_sum(masked, 0, n_o)
+            for kk in range(n_k):
+                leaked[c, layer, kk] = 0.0 if kk == home else by_route[c, layer, kk] - baseline[kk]
+            for o in range(n_o):
+                masked[o] = fw[row + o] if ctl[row + o] else 0.0
+            spent = _row_sum(fw, row, n_o)
+            denied = _row_sum(masked, 0, n_o)
+            denied_share[c, layer] = denied / spent if spent > 0 else 0.0

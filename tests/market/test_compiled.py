@@ -1,0 +1,57 @@
+"""The compiled passes give NumPy's numbers to the last bit: row sums in NumPy's pairwise grouping, and
+a step's derived arrays (by route, blocked, leaked, denied share, totals) as their NumPy definitions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import ControlRegimeModel
+from model.market import Draws, procure, resolve_access
+from model.market.compiled import _row_sum
+from model.vocabulary import ITEMS, ROUTE_INDEX, ROUTES
+
+HOME = ROUTE_INDEX["home_market"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0.0, 1e12, allow_subnormal=False), min_size=0, max_size=700), st.integers(0, 5))
+def test_row_sums_are_numpys_pairwise_sums(values, offset):
+    """Sizes past 128 take NumPy's halving (the path of worlds with more than 63 vendors)."""
+    a = np.concatenate([np.full(offset, 7.0), values])
+    assert _row_sum(a, offset, len(values)) == np.asarray(values, dtype=float).sum()
+
+
+def route_sums(values, tag):
+    """The definition: ``values[C, L, O]`` summed by ``tag`` into ``[C, L, K]`` with ``np.bincount``."""
+    n_c, n_l, n_o = values.shape
+    cell = np.arange(n_c * n_l)[:, None] * len(ROUTES) + tag.reshape(n_c * n_l, n_o)
+    return np.bincount(cell.ravel(), weights=values.ravel(), minlength=n_c * n_l * len(ROUTES)).reshape(
+        n_c, n_l, len(ROUTES))
+
+
+@pytest.mark.parametrize("policies", ["none", "wassenaar", "global_with_china"])
+def test_derived_arrays_are_their_numpy_definitions(policies):
+    model = ControlRegimeModel(policies=policies, horizon=12, rng=5, collect_agents=False).run(8)
+    w = model.world
+    state = model.schedule_.state(8)
+    draws = Draws.draw(w, len(ITEMS), model.streams["licence"], model.streams["enforcement"])
+    access = resolve_access(w, state, draws, model.base_price)
+    result = procure(w, model.params, model._market(8, state.public_copy_availability), access, model.prices)
+    actual, free, controlled = result.actual, result.free, result.controlled
+    assert (policies == "none") == (not controlled.any())
+    by_route = route_sums(actual.acquired, actual.tag)
+    np.testing.assert_array_equal(result.by_route, by_route)
+    np.testing.assert_array_equal(result.acquired_total, actual.acquired.sum(axis=-1))
+    np.testing.assert_array_equal(result.blocked, np.where(controlled, free.acquired, 0.0).sum(axis=-1))
+    leaked = by_route - route_sums(np.where(controlled, 0.0, free.acquired), actual.tag)
+    leaked[..., HOME] = 0.0
+    np.testing.assert_array_equal(result.leaked, leaked if controlled.any() else 0.0)
+    budget = free.spend.sum(axis=-1)
+    denied = np.where(controlled, free.spend, 0.0).sum(axis=-1)
+    np.testing.assert_array_equal(
+        result.denied_share, np.divide(denied, budget, out=np.zeros_like(denied), where=budget > 0))
+    if controlled.any():
+        assert result.blocked.sum() > 0 and result.leaked.sum() > 0
