@@ -11,28 +11,44 @@ overhead. It pays with arrays R times larger.
    other country), fitted by a line in the number of countries. The intercept is the per-step cost a
    batch axis could share at best; ``full / (full - intercept)`` is the largest speed-up it could give,
    with no cost for larger arrays.
-2. **The cost of larger arrays.** The kernel's own array functions, which broadcast over leading axes
-   (:func:`model.market.choice.attraction`, :func:`model.market.choice.purchase` twice, as with controls
-   and the free counterfactual, and :func:`model.market.kernel.route_sums`), on a real step's option
-   table ``[C, L, O]``: R replicates stacked against the same work done R times. The ratio is the time
-   per replicate stacked over alone; below 1 stacking pays.
+2. **The cost of larger arrays.** The kernel's definitions in NumPy, which broadcast over leading
+   axes (:func:`model.market.choice.attraction`, :func:`model.market.choice.purchase` twice, as with
+   controls and the free counterfactual, and the sums by route tag), on a real step's option table
+   ``[C, L, O]``: R replicates stacked against the same work done R times. The ratio is the time per
+   replicate stacked over alone; below 1 stacking pays. It is measured twice, each in a fresh
+   process: with glibc's allocator as it comes, and with its thresholds fixed
+   (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``), with the minor page faults of each.
+
+   As it comes, glibc maps every temporary above its mmap threshold afresh from the operating system
+   and returns it on free (or trims the heap top), so each pass over stacked arrays of a few MB
+   faults its pages in anew, which the page-fault counts show; with the thresholds fixed the faults
+   fall and stacked costs about what alone does (README, "Performance"). The slowdown of stacked
+   arrays is the allocator's, not the processor's caches; the conclusion stands either way: stacking
+   does not pay (part 1 bounds the gain; part 2 shows no saving per replicate). The model itself no longer makes these passes in NumPy: they are compiled
+   (:mod:`model.market.compiled`), so part 1 is the bound that matters.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import os
+import resource
 import statistics
+import subprocess
+import sys
 import time
 
 import numpy as np
 
 from model import ControlRegimeModel, data
 from model.market.choice import attraction, purchase
-from model.market.kernel import route_sums
+from model.vocabulary import ROUTES
 from model.world import build_world
 
 HORIZON = 40
+FIXED_ALLOCATOR = {"MALLOC_MMAP_THRESHOLD_": str(1 << 30), "MALLOC_TRIM_THRESHOLD_": str(1 << 30)}
+"""glibc's thresholds fixed: large blocks stay in the heap instead of being mapped afresh each time."""
 
 
 def buyer_subset(every: int):
@@ -88,7 +104,9 @@ def kernel_passes(price, appeal, budget, tag, b_p) -> None:
     weight = attraction(price, appeal, b_p)
     for _ in range(2):  # with controls, and the free counterfactual
         _, acquired = purchase(budget, weight, b_p)
-    route_sums(acquired.reshape(-1, *acquired.shape[-2:]), tag.reshape(-1, *tag.shape[-2:]))
+    rows = acquired.size // acquired.shape[-1]  # sums by route tag, [..., C, L, K]
+    cell = np.arange(rows)[:, None] * len(ROUTES) + tag.reshape(rows, -1)
+    np.bincount(cell.ravel(), weights=acquired.ravel(), minlength=rows * len(ROUTES))
 
 
 def each(replicates: list[tuple]) -> None:
@@ -105,16 +123,33 @@ def best_of(repeats: int, call) -> float:
     return min(times)
 
 
+def faults() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def larger_arrays(replicates: list[int], repeats: int) -> None:
-    print(f"2. the kernel's array passes of one step, per replicate (best of {repeats}):")
+    """Part 2 in this process, with its allocator as the environment set it."""
     for r in replicates:
         price, appeal, budget, tag, b_p = step_arrays(r)
         stacked_arrays = (price, appeal, budget, tag, b_p)
         alone = [(price[k], appeal[k], budget[k], tag[k], b_p) for k in range(r)]
+        before = faults()
         single = best_of(repeats, functools.partial(each, alone)) / r
+        between = faults()
         stacked = best_of(repeats, functools.partial(kernel_passes, *stacked_arrays)) / r
         print(f"  R = {r:3d}: alone {single * 1e3:.3f} ms, stacked {stacked * 1e3:.3f} ms "
-              f"(stacked / alone = {stacked / single:.2f})")
+              f"(stacked / alone = {stacked / single:.2f}); minor page faults alone {between - before:,}, "
+              f"stacked {faults() - between:,}", flush=True)
+
+
+def larger_arrays_both(replicates: list[int], repeats: int) -> None:
+    """Part 2 in a fresh process with glibc's allocator as it comes, then with its thresholds fixed."""
+    print(f"2. the kernel's array passes (NumPy) of one step, per replicate (best of {repeats}):")
+    for label, extra in (("glibc's allocator as it comes", {}), ("thresholds fixed", FIXED_ALLOCATOR)):
+        print(f" {label}:", flush=True)
+        env = {k: v for k, v in os.environ.items() if k not in FIXED_ALLOCATOR} | extra
+        subprocess.run([sys.executable, __file__, "--part", "2", "--repeats", str(repeats), "--replicates",
+                        *map(str, replicates)], env=env, check=True)
 
 
 def main() -> None:
@@ -122,9 +157,14 @@ def main() -> None:
     parser.add_argument("--replicates", type=int, nargs="+", default=[1, 4, 16, 64])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--runs", type=int, default=5, help="runs per world size in part 1")
+    parser.add_argument("--part", type=int, choices=[1, 2], help="only this part (2: in this process)")
     args = parser.parse_args()
+    if args.part == 2:
+        larger_arrays(args.replicates, args.repeats)
+        return
     fixed_cost(args.runs)
-    larger_arrays(args.replicates, args.repeats)
+    if args.part is None:
+        larger_arrays_both(args.replicates, args.repeats)
 
 
 if __name__ == "__main__":

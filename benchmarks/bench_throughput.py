@@ -1,0 +1,158 @@
+"""Runs per CPU-second of the Sobol, coalition and calibration workloads, this code against an earlier
+commit's, side by side in one run.
+
+    python benchmarks/bench_throughput.py [--commit ac505fc] [--rounds 3] [--workloads sobol coalition calibration]
+    python benchmarks/bench_throughput.py --rounds 1 --parallel      # also 50,000 runs extrapolated on 2 cores
+
+A detached ``git worktree`` of ``--commit`` is made in a temporary folder (removed afterwards). Each
+round runs every workload once per tree, alternating which tree goes first, each in a fresh
+subprocess, serially (one process: runs per CPU-second are runs per second per core). The child runs
+the workload once to warm its caches (the world, the compiled kernel), then again under
+``time.process_time``, counting the runs it makes. The workloads, as the commands run them:
+
+- ``sobol``: a paired Sobol sweep of ``unilateral_us`` over the calibrated parameters, N = 8 base
+  samples (``bench_sobol.py --samples 8 --processes 1``): 352 runs of 40 steps, recorded every 40;
+- ``coalition``: a coalition study of the ECHRI agreement with two candidate partners and 4
+  replications (``python run.py coalitions``, no figures): 18 runs of 40 steps;
+- ``calibration``: one calibration round, a Latin hypercube of 24 points of 2 replications
+  (``model/data/calibration.toml``): 48 runs of 16 steps, every step recorded.
+
+The machine is shared, so absolute rates wander; the ratio of the medians, measured alternately in
+CPU time, is the figure to trust. ``--parallel`` times the Sobol workload of this code on 1 and 2
+processes (wall time; a parallel efficiency) and extrapolates 50,000 40-step runs on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BEFORE = "ac505fc"
+"""The commit before the compiled kernel, lean recording and cheap figures."""
+WORKLOADS = ("sobol", "coalition", "calibration")
+TARGET_RUNS, TARGET_MINUTES = 50_000, 15
+
+CHILD = r"""
+import sys, tempfile, time
+from pathlib import Path
+import model.experiment.executors as executors
+
+workload, executor = sys.argv[1], sys.argv[2]
+executor = int(executor) if executor.isdigit() else executor
+count = 0
+run_one = executors.run_one
+def counted(spec):  # the serial executor runs each spec with run_one
+    global count
+    count += 1
+    return run_one(spec)
+executors.run_one = counted
+
+def sobol(out):
+    from model import sweep
+    from model.calibration.spec import load_spec
+    from model.scenario import SCENARIO_DIR
+    params = {f.key: (f.low, f.high) for f in load_spec().free}
+    sweep(SCENARIO_DIR / "unilateral_us.toml", params, design="sobol", samples=8, replications=1,
+          executor=executor, out=out, progress=False, record_every=40)
+
+def coalition(out):
+    import model
+    from model.scenario import SCENARIO_DIR
+    study = out.parent / (out.name + ".toml")
+    study.write_text(f'scenario = "{SCENARIO_DIR / "echri_coalition.toml"}"\n'
+                     'candidates = ["DEU", "CHN"]\nreplications = 4\n')
+    model.coalitions(study, out=out, executor=executor, progress=False, figures=False)
+
+def calibration(out):
+    import numpy as np
+    from model.calibration.fit import evaluate_round, search_base
+    from model.calibration.spec import load_spec
+    from model.scenario import SCENARIO_DIR, load_scenario
+    spec = load_spec()
+    base = search_base(spec, load_scenario(SCENARIO_DIR / "baseline.toml"))
+    evaluate_round(spec, base, np.array([f.low for f in spec.free]), np.array([f.high for f in spec.free]),
+                   samples=24, seed=1, out=out, executor=executor, progress=False)
+
+work = {"sobol": sobol, "coalition": coalition, "calibration": calibration}[workload]
+with tempfile.TemporaryDirectory() as folder:
+    work(Path(folder) / "warm")
+    count = 0
+    cpu, wall = time.process_time(), time.perf_counter()
+    work(Path(folder) / "timed")
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+print(count, cpu, wall)
+"""
+
+
+def measure(tree: Path, workload: str, executor: str = "serial") -> tuple[int, float, float]:
+    """``(runs, CPU seconds, wall seconds)`` of one workload in a fresh process on ``tree``'s code."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run([sys.executable, "-c", CHILD, workload, executor], cwd=tree, env=env,
+                         capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(f"error: the {workload} workload failed in {tree}:\n{out.stderr[-2000:]}")
+    runs, cpu, wall = out.stdout.split()
+    return int(runs), float(cpu), float(wall)
+
+
+def compare(before: Path, commit: str, workloads: list[str], rounds: int) -> dict[str, float]:
+    """Alternate the trees round by round; print runs per CPU-second and the ratio per workload."""
+    rates: dict[str, dict[str, list[float]]] = {w: {"before": [], "now": []} for w in workloads}
+    runs: dict[str, int] = {}
+    for r in range(rounds):
+        trees = [("before", before), ("now", ROOT)]
+        for workload in workloads:
+            for name, tree in trees if r % 2 == 0 else trees[::-1]:
+                n, cpu, _ = measure(tree, workload)
+                runs[workload] = n
+                rates[workload][name].append(n / cpu)
+    print(f"runs per CPU-second, one process (medians of {rounds} alternating rounds), {commit} against now:")
+    ratios = {}
+    for workload in workloads:
+        old, new = (statistics.median(rates[workload][k]) for k in ("before", "now"))
+        ratios[workload] = new / old
+        print(f"  {workload:12s} {runs[workload]:4d} runs: {commit} {old:6.1f}, now {new:6.1f} runs per CPU-second "
+              f"per core ({1e3 / new:.0f} ms CPU per run): {new / old:.2f}x")
+    return ratios
+
+
+def parallel() -> None:
+    """Wall time of the Sobol workload on 1 and 2 processes, and 50,000 runs extrapolated."""
+    (n, cpu, serial), (_, _, two) = measure(ROOT, "sobol"), measure(ROOT, "sobol", "2")
+    efficiency = serial / (2 * two)
+    rate = 2 * efficiency * n / cpu  # runs per second on 2 cores, from the serial CPU rate
+    minutes = TARGET_RUNS / rate / 60
+    print(f"Sobol workload now, {n} runs: 1 process {serial:.1f} s wall ({cpu:.1f} s CPU), 2 processes {two:.1f} s: "
+          f"parallel efficiency {efficiency:.0%}")
+    print(f"  {TARGET_RUNS:,} runs of 40 steps on 2 cores at {n / cpu:.1f} runs per CPU-second x 2 x {efficiency:.0%}: "
+          f"{minutes:.1f} minutes (target <= {TARGET_MINUTES}; extrapolated)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commit", default=BEFORE)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workloads", nargs="+", choices=WORKLOADS, default=list(WORKLOADS))
+    parser.add_argument("--parallel", action="store_true", help="also the 2-process efficiency and 50,000 runs")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        before = Path(folder) / "before"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), args.commit],
+                       check=True, capture_output=True)
+        try:
+            compare(before, args.commit, args.workloads, args.rounds)
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=False)
+    if args.parallel:
+        parallel()
+    print(f"  (load average of the machine afterwards: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()
