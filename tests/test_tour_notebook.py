@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -40,3 +41,13 @@ def test_the_tour_runs_headless(tmp_path):
     assert not any(o.output_type == "error" for o in outputs)
     assert seconds < 120, f"the tour took {seconds:.0f} s; keep it under a minute"
     assert list(tmp_path.iterdir()) == [], "the tour left files behind in its working folder"
+
+
+def test_the_tours_module_commands_are_the_readmes():
+    """A ``python -m`` command the tour names (the API reference's, say) is the one the README gives."""
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    text = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    commands = re.findall(r"`(python -m [^`]+)`", text)
+    assert commands, "the tour names no python -m command"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [c for c in commands if c not in readme] == []
