@@ -200,12 +200,9 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, vendors: pd.DataFrame, 
                f"{VENDOR_SHARE_YEAR}: mean and 95% interval over the same {replications.targets} replications. "
                "The public figures for single vendors are Hikvision about 26% of the world market, first in video "
                "surveillance nine years running (Memoori; a&s Security 50, 2020), and Dahua second or third with "
-               "it (Frost & Sullivan, 2019) (`model/data/README.md`). Only their sum is a target, so the fit may "
-               "split it between them either way. Calibrations with Hikvision's share as a target as well ranked "
-               "Hikvision first but then missed Huawei's or Hikvision's own AIGS reach: the Chinese vendors share "
-               "price, quality and ties, so a vendor's reach rises steeply with its 1:N presence wherever Chinese "
-               "vendors sell. Motorola Solutions is the only US camera maker in the vendor table, and the home tie "
-               "gives it nearly all of the large US camera market."), "",
+               "it (Frost & Sullivan, 2019) (`model/data/README.md`). The targets compare the five largest listed "
+               "firms' revenue shares among themselves (filings) and Hikvision + Dahua's share of the market; "
+               "Motorola Solutions is the only US camera maker in the vendor table."), "",
               "| vendor | share [95% interval] |", "|---|---|"]
     lines += [f"| {v['vendor']} | {v['model']:.1%} [{v['model_low']:.1%}, {v['model_high']:.1%}] |"
               for _, v in vendors.iterrows()]
@@ -255,27 +252,24 @@ EXPLANATIONS = {
     "reach_ibm": "IBM's count is its 2019 client list; it left the market in June 2020, which the model "
     "represents, but before that it competes as one US algorithm developer among several. " + _OTHER_FINANCE,
     "reach_huawei": _BUNDLES,
-    "reach_hikvision": "Reach is counted on the 1:N algorithm layer (AI surveillance, not camera sales), and "
-    "Hikvision's presence there is calibrated apart from its camera presence "
-    "(`algorithm_scale_factor_by_vendor`); it still moves with the other Chinese algorithm vendors, which share "
-    "its price, quality and ties, so the search trades it against Huawei's and China's counts. What would fix "
-    "it: finance ties per vendor (loan-financed safe-city contracts name Huawei, not Hikvision), or a platform "
+    "reach_hikvision": "Reach is counted on the 1:N algorithm layer (AI surveillance, not camera sales); "
+    "Hikvision's algorithm presence follows its camera presence, which its revenue share pins, and it moves "
+    "with the other Chinese algorithm vendors, which share its price, quality and ties. What would fix it: "
+    "finance ties per vendor (loan-financed safe-city contracts name Huawei, not Hikvision), or a platform "
     "item (see Palantir).",
     "reach_us_vendors": "The model's US vendors are near-identical (same price, quality and ties), so their "
     "reach differs little between countries; in the AIGS, different US firms serve different countries, and "
     "Palantir and Cisco, whose platforms the model does not represent, account for part of the 32. What "
     "would fix it: the platform item (see Palantir) and vendor-specific ties (client histories).",
     "hikvision_dahua_share": "Hikvision's and Dahua's presence (`scale_factor_by_vendor`, calibrated) also "
-    "sets China's share and, through their 1:N algorithms, the Chinese and Hikvision reach counts, which are "
-    "fitted at the same time; the search keeps the Chinese reach within tolerance at the cost of this "
-    "share. What would fix it: the vendors' revenue by layer (annual reports) as targets, so that camera "
-    "presence and algorithm presence are pinned apart, or home bias per vendor (Hikvision's and Dahua's "
-    "revenue is largely domestic).",
+    "sets their revenue shares among the five largest firms and, through their 1:N algorithms, the Chinese "
+    "reach counts, which are fitted at the same time. What would fix it: the vendors' revenue by layer "
+    "(annual reports) as targets, so that camera presence and algorithm presence are pinned apart.",
     "world_spending_2021": "World spending is set by `budget_share` (calibrated, bounds allow the target) and "
     "budget growth; adoption in 2019 and 2022 depends on the same budgets through capability, and "
     "`adoption_threshold` (calibrated) compensates only in part because capability is a CES composite of "
-    "depreciating stocks, not proportional to the budget. What would fix it: a demand that differs by regime "
-    "(repression, unrest) so that adoption does not need a high world budget.",
+    "depreciating stocks, not proportional to the budget; `budget_repression` moves budgets between "
+    "regimes, not their total.",
     "public_copies_share": "The public copies' share of training data depends on their price "
     "(`public_copy_price`) and on how much data buyers weigh quality (`data_quality_weight`), both calibrated; "
     "cheaper public copies also raise every regime's data capability and with it adoption, which the search "
