@@ -48,7 +48,7 @@ class Simulator:
         seed = int(np.random.randint(0, 2**62))  # pyabc seeds each worker's NumPy generator
         model = None
         try:
-            params = self.spec.parameters(self.base, dict(parameter))
+            params = self.spec.parameters(self.base, to_values(self.spec.free, parameter))
             model = ControlRegimeModel(**self.kwargs, parameters=params, rng=seed, collect_agents=False)
             model.collect_flows = False
             dates, rows = [], []
@@ -75,10 +75,17 @@ def simulator(spec: CalibrationSpec, scenario: Scenario) -> Simulator:
 
 
 def prior(free: list[FreeParameter]) -> Any:
-    """pyabc's uniform prior over every free parameter's range."""
+    """pyabc's uniform prior over every free parameter's range, each mapped to [0, 1] (the
+    perturbation kernel's covariance is then well conditioned: the ranges span eight orders of
+    magnitude, and scipy treats a direction as singular below about 1e-9 of the largest)."""
     import pyabc
 
-    return pyabc.Distribution(**{f.key: pyabc.RV("uniform", f.low, f.high - f.low) for f in free})
+    return pyabc.Distribution(**{f.key: pyabc.RV("uniform", 0.0, 1.0) for f in free})
+
+
+def to_values(free: list[FreeParameter], unit: Mapping[str, float]) -> dict[str, float]:
+    """The free parameters' values from their positions in [0, 1] within their ranges."""
+    return {f.key: f.low + float(unit[f.key]) * (f.high - f.low) for f in free}
 
 
 def distance(spec: CalibrationSpec) -> Any:
@@ -137,7 +144,7 @@ def particles(history: Any, spec: CalibrationSpec) -> pd.DataFrame:
     """The last generation: each particle's free values, weight (normalised), distance, the values of
     the targets its accepted simulation gave, and their loss."""
     population = history.get_population(history.max_t)
-    rows = [{**dict(p.parameter), "weight": p.weight, "distance": p.distance, **p.sum_stat}
+    rows = [{**to_values(spec.free, p.parameter), "weight": p.weight, "distance": p.distance, **p.sum_stat}
             for p in population.particles]
     table = pd.DataFrame(rows)
     table["weight"] = table["weight"] / table["weight"].sum()
