@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from model.calibration.posterior import effective_sample_size, generations, particles, run_abc
-from model.calibration.spec import CalibrationSpec
+from model.calibration.spec import CalibrationSpec, check_against
 from model.config.tables import toml_key, toml_value
 from model.errors import ModelInputError
 from model.experiment.folders import (
@@ -87,6 +87,7 @@ def calibrate_into(
     replaced with ``force``. A resumed calibration must have the same seed, targets, free parameters
     and horizon; its stopping rule (population, simulations, generations) may change, so a finished
     one can be taken further, or an interrupted one finished with the generations it has."""
+    check_against(spec, scenario)  # before the folder is made
     settings = {"seed": seed, "calibration": spec.model_dump(mode="json")}
     with FolderLock(out):
         abc_id = None

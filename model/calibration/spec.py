@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
 from model.config.base import Config
 from model.config.translate import input_error
+from model.dates import Calendar
 from model.errors import ModelInputError, check_name
+from model.experiment.outcomes import check_names, raw_metric_names
 from model.limits import CalendarDate, Horizon, IntervalReplications, Samples
 from model.parameters import ModelParameters
+from model.scenario import Scenario
+from model.scenario.errors import ScenarioError
+from model.scenario.sources import read_toml
 
 CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "data" / "calibration.toml"
 
@@ -38,6 +43,8 @@ class Target(Config):
     def _ordered(self) -> Target:
         if not self.low <= self.value <= self.high or self.low == self.high:
             raise ValueError(f"{self.name}: need low <= value <= high and low < high")
+        if self.start > self.end:
+            raise ValueError(f"{self.name}: start ({self.start}) is after end ({self.end})")
         return self
 
 
@@ -48,6 +55,12 @@ class FreeParameter(Config):
     low: float
     high: float
     rationale: str = ""
+
+    @model_validator(mode="after")
+    def _a_range(self) -> FreeParameter:
+        if not self.low < self.high:
+            raise ValueError(f"{self.key}: need low < high")
+        return self
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -69,6 +82,19 @@ class CalibrationSpec(Config):
     settings: CalibrationSettings = Field(default_factory=CalibrationSettings)
     targets: list[Target] = Field(min_length=1)
     free: list[FreeParameter] = Field(min_length=1)
+    _origin: str = PrivateAttr("<calibration>")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> CalibrationSpec:
+        for what, names in (("target", [t.name for t in self.targets]), ("free key", [f.key for f in self.free])):
+            if repeated := sorted({n for n in names if names.count(n) > 1}):
+                raise ValueError(f"two {what}s named {repeated[0]!r} (each is a column of the results)")
+        return self
+
+    @property
+    def origin(self) -> str:
+        """The file the calibration was read from, as error messages name it."""
+        return self._origin
 
     @property
     def columns(self) -> list[str]:
@@ -101,16 +127,39 @@ def with_values(base: ModelParameters, values: dict[str, float]) -> ModelParamet
 
 def load_spec(path: Path = CALIBRATION_FILE) -> CalibrationSpec:
     """Read and check a calibration file; every free key must name a model parameter."""
+    data = read_toml(Path(path))  # a regular file, of bounded size and nesting
     try:
-        with Path(path).open("rb") as fh:
-            spec = CalibrationSpec.model_validate(tomllib.load(fh))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ModelInputError(str(path), f"cannot read the calibration file ({exc})") from None
+        spec = CalibrationSpec.model_validate(data)
     except ValidationError as exc:
-        err = input_error(exc, CalibrationSpec)
-        raise ModelInputError(f"{path}: {err.key}", err.problem, expected=err.expected, got=err.got,
-                              suggestion=err.suggestion) from None
+        raise ScenarioError.of(path, input_error(exc, CalibrationSpec)) from None
     fields = list(ModelParameters.model_fields)
     for n, free in enumerate(spec.free):
         check_name(free.path[0], fields, f"{path}: free[{n}].key", "model parameter")
+        for bound in ("low", "high"):  # the search moves the parameter over [low, high]: both ends valid
+            try:
+                spec.parameters(ModelParameters(), {free.key: getattr(free, bound)})
+            except ModelInputError as err:
+                raise ScenarioError(path, f"free[{n}].{bound}", f"outside {free.key}'s own range",
+                                    expected=err.expected or err.problem, got=getattr(free, bound)) from None
+    spec._origin = str(path)
     return spec
+
+
+def check_against(spec: CalibrationSpec, scenario: Scenario) -> None:
+    """What the calibration's runs of ``scenario`` must give its targets: every observable and
+    denominator a time-series column they record, every target's period within the dates they
+    cover (``settings.horizon`` steps from the scenario's start). ``run.py validate`` and
+    :func:`model.calibration.calibrate_into` (before making its folder) both check it."""
+    base = scenario.model_copy(update={"horizon": spec.settings.horizon})
+    _, series = raw_metric_names(base)
+    calendar = Calendar(base.start_date, base.steps_per_year)
+    first, after = calendar.date_of(0), calendar.date_of(base.horizon)
+    for n, target in enumerate(spec.targets):
+        for key in ("observable", "denominator"):
+            check_names(getattr(target, key), series, f"targets[{n}].{key}", spec.origin)
+        for key in ("start", "end"):
+            if not first <= getattr(target, key) < after:
+                raise ScenarioError(spec.origin, f"targets[{n}].{key}", "outside the calibration runs' "
+                                    f"dates ({base.horizon} steps from {first}: settings.horizon)",
+                                    expected=f"a date in [{first}, {after - dt.timedelta(days=1)}]",
+                                    got=getattr(target, key))

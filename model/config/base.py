@@ -32,11 +32,14 @@ class Config(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_truth_number_swaps(cls, value: Any, info: ValidationInfo) -> Any:
-        """A true/false is not a number and a number or text is not a true/false: pydantic's lax mode
-        would read ``replications = true`` as 1 and ``extraterritorial = 1`` as true."""
+        """A true/false or text is not a number and a number or text is not a true/false: pydantic's
+        lax mode would read ``replications = true`` as 1, ``horizon = "40"`` as 40 and
+        ``extraterritorial = 1`` as true."""
         kind = strip_none(cls.model_fields[info.field_name].annotation) if info.field_name else None
         if kind in (int, float) and isinstance(value, _TRUTH):
             raise PydanticCustomError(f"{kind.__name__}_type", "Input should be a number, not true or false")
+        if kind in (int, float) and isinstance(value, (str, bytes)):  # horizon = "40"
+            raise PydanticCustomError(f"{kind.__name__}_type", "Input should be a number, not text")
         if kind is bool and value is not None and not isinstance(value, _TRUTH):
             raise PydanticCustomError("bool_type", "Input should be true or false")
         return value

@@ -76,6 +76,10 @@ def _describe(site: Site, err: ErrorDetails, prefix: Loc) -> ModelInputError:
     if kind in _RANGE_ERRORS:
         bounds = range_text(site.field) or err["msg"].removeprefix("Input should be ")
         return ModelInputError(key, "out of range", expected=f"{_expected(site)} {_in(bounds)}", got=got)
+    if kind == "too_short":  # an empty array where one entry is needed
+        least = (err.get("ctx") or {}).get("min_length", 1)
+        return ModelInputError(key, "too few entries", expected=f"{_expected(site)} of at least {least}",
+                               got=got if isinstance(got, list) and not got else None)
     if _is_type_error(kind):
         return ModelInputError(key, "wrong type", expected=_expected(site), got=got)
     if kind in ("value_error", "assertion_error"):

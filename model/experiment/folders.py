@@ -67,15 +67,29 @@ class FolderExistsError(ModelInputError):
 
 # --- names and places -------------------------------------------------------------------------
 
-def checked_name(name: str, key: str = "name") -> str:
-    """``name`` if it is a plain folder name (no separators, not ``.``/``..``, not absolute, not hidden)."""
+MAX_NAME_BYTES = 200
+"""Longest name of a results folder, in bytes of UTF-8 (file systems allow 255, and the folder's
+staging and backup names add to it)."""
+
+
+def name_problem(name: str) -> str | None:
+    """What keeps ``name`` from being a results folder's name under ``results/``, or None."""
     text = str(name)
-    bad = (not text.strip() or text in (".", "..") or text.startswith(".") or "/" in text or "\\" in text
-           or "\0" in text or Path(text).is_absolute() or ":" in text[:2])
-    if bad:
-        raise ModelInputError(key, "not a plain folder name", expected="a name without '/', '\\', "
-                              "a leading '.' or '..' (results go under results/)", got=text)
-    return text
+    if (not text.strip() or text in (".", "..") or text.startswith(".") or "/" in text or "\\" in text
+            or "\0" in text or Path(text).is_absolute() or ":" in text[:2]):
+        return "not a plain folder name"
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        return f"too long for a folder name (at most {MAX_NAME_BYTES} bytes)"
+    return None
+
+
+def checked_name(name: str, key: str = "name") -> str:
+    """``name`` if it is a plain folder name (no separators, not ``.``/``..``, not absolute, not
+    hidden, not too long)."""
+    if problem := name_problem(name):
+        raise ModelInputError(key, problem, expected="a name without '/', '\\', a leading '.' or '..' "
+                              "(results go under results/)", got=str(name))
+    return str(name)
 
 
 def results_folder(name: str, key: str = "name") -> Path:

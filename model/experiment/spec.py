@@ -14,6 +14,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from model.config.base import Config
 from model.errors import ModelInputError
+from model.experiment.folders import name_problem
 from model.experiment.keys import parse
 from model.limits import MAX_HORIZON, Replications, Samples, Seed
 from model.scenario.errors import ScenarioError
@@ -136,6 +137,13 @@ class SweepSpec(Config):
     record_every: int = Field(4, ge=1, le=MAX_HORIZON,
                               description="Steps between time-series records (the last is always kept).")
     parameters: list[Parameter] = Field(min_length=1, description="The swept parameters.")
+
+    @field_validator("name")
+    @classmethod
+    def _a_folder_name(cls, name: str) -> str:
+        if problem := name_problem(name):  # results/<name>/ unless told otherwise: refused alike
+            raise ValueError(f"{problem} (results go to results/<name>/)")
+        return name
 
     @model_validator(mode="after")
     def _consistent(self) -> SweepSpec:

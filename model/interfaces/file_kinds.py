@@ -79,9 +79,11 @@ def _sweep(path: Path) -> tuple[str, list[str]]:
 
 
 def _calibration(path: Path) -> tuple[str, list[str]]:
-    from model.calibration import load_spec
+    from model.calibration.spec import check_against, load_spec
+    from model.scenario import SCENARIO_DIR, load_scenario
 
     spec = load_spec(path)
+    check_against(spec, load_scenario(SCENARIO_DIR / "baseline.toml"))  # the scenario calibrate runs
     return (f"calibration: {len(spec.targets)} targets, {len(spec.free)} free parameters, "
             f"ABC-SMC of {spec.settings.population} particles, at most {spec.settings.simulations} simulations"), []
 

@@ -43,7 +43,7 @@ class NationalControl(Window):
     """One jurisdiction's export control (e.g. a BIS licence requirement)."""
 
     jurisdiction: str
-    items: list[Item] = Field(default_factory=lambda: list(CONTROLLABLE_LAYERS))
+    items: list[Item] = Field(default_factory=lambda: list(CONTROLLABLE_LAYERS), min_length=1)
     destinations: Destinations = Field(default_factory=Destinations)
     approval_probability: float = Field(
         0.0, ge=0.0, le=1.0,
@@ -96,7 +96,7 @@ class Agreement(Window):
         description="Groups whose countries all join at the start: 'all', or a membership in the data "
         "('wassenaar', 'eu', 'echri_code').",
     )
-    items: list[Item] = Field(default_factory=lambda: list(CONTROLLABLE_LAYERS))
+    items: list[Item] = Field(default_factory=lambda: list(CONTROLLABLE_LAYERS), min_length=1)
     list_rule: Literal["consensus", "leader"] = "consensus"
     leader: str | None = None
     destinations: Destinations = Field(default_factory=Destinations)

@@ -85,6 +85,13 @@ class Scenario(Config):
 
     _sources: Sources | None = PrivateAttr(None)
 
+    @field_validator("name")
+    @classmethod
+    def _a_label(cls, name: str) -> str:
+        if not name.strip() or not name.isprintable():
+            raise ValueError("must be a label: not empty, without control characters")
+        return name
+
     @field_validator("horizon")
     @classmethod
     def _after_warmup(cls, horizon: int, info: ValidationInfo) -> int:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, Field, ValidationError, field_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
 from model.config.base import Config
 from model.errors import ModelInputError, closest
-from model.experiment.folders import checked_name
+from model.experiment.folders import name_problem
 from model.limits import (
     MAX_HORIZON,
     MAX_POINTS,
@@ -48,14 +48,12 @@ below about 1e-16; PRIM's usual shares are 0.05-0.1, and 0.001 already peels nex
 
 
 def _plain_name(name: str) -> str:
-    """``name`` if it can be a folder name (see :func:`model.experiment.folders.checked_name`)."""
-    try:
-        checked_name(name)
-    except ModelInputError:
-        raise ValueError("not a plain name; it names a folder, so a visible name without '/', '\\', a NUL "
-                         "byte or a leading '.'") from None
-    if len(name.encode()) > MAX_NAME_BYTES:
+    """``name`` if it can be a folder name (see :func:`model.experiment.folders.name_problem`)."""
+    if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
         raise ValueError(f"too long for a folder name ({len(name.encode())} bytes; at most {MAX_NAME_BYTES})")
+    if name_problem(name):
+        raise ValueError("not a plain name; it names a folder, so a visible name without '/', '\\', a NUL "
+                         "byte or a leading '.'")
     return name
 
 
@@ -98,6 +96,13 @@ class Sampling(Config):
     min_permutations: Count = Field(20, ge=2, description="Permutations before the stopping rule applies.")
     max_permutations: Count = Field(200, ge=2, description="Stop here in any case.")
     seed: Seed = Field(0, description="Seed of the permutation draws.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Sampling:
+        if self.min_permutations > self.max_permutations:
+            raise ValueError(f"min_permutations ({self.min_permutations}) is more than max_permutations "
+                             f"({self.max_permutations})")
+        return self
 
 
 class Variant(Config):
