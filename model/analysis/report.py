@@ -20,6 +20,9 @@ from model.vocabulary import ROUTES
 FIGURES = ("capability_over_time", "leakage_by_route", "leakage_over_time", "effectiveness", "flow_map",
            "market_share", "regime_capability", "regime_map")
 """The figures of a comparison, in the order they are drawn (``python run.py plot --figure NAME``)."""
+DEFAULT_FORMATS = ("png",)
+"""What figures are drawn as unless asked otherwise: PNG (SVG and PDF on request, ``--format``), as
+vector files cost several times the drawing time of the maps (README, "Performance")."""
 NEEDS_POLICY = frozenset({"leakage_by_route", "leakage_over_time", "effectiveness", "flow_map"})
 """Figures that compare policies with their baselines: skipped when a folder holds only baselines."""
 
@@ -33,7 +36,7 @@ def write_comparison(comparison: Comparison, out: Path, command: list[str], forc
 
 
 def draw_figures(comparison: Comparison, folder: Path, only: str | Sequence[str] | None = None,
-                 formats: Sequence[str] = ("png", "svg"), *, dpi: float | None = None,
+                 formats: Sequence[str] = DEFAULT_FORMATS, *, dpi: float | None = None,
                  compact: bool = False, workers: int = 1) -> list[Path]:
     """Draw the comparison's figures (or only those named) into ``folder``; returns the files.
     ``dpi`` and ``compact`` are passed to :func:`model.analysis.plots.save`. With ``workers`` > 1
@@ -100,7 +103,7 @@ def _draw_shared(comparison: Comparison, names: list[str], folder: Path, helpers
     return drawn
 
 
-def draw_figure(comparison: Comparison, name: str, folder: Path, formats: Sequence[str] = ("png", "svg"), *,
+def draw_figure(comparison: Comparison, name: str, folder: Path, formats: Sequence[str] = DEFAULT_FORMATS, *,
                 dpi: float | None = None, compact: bool = False) -> list[Path]:
     """Draw one of :data:`FIGURES` of the comparison into ``folder``; returns the files."""
     from model.analysis import plots  # matplotlib only when drawing: the command line starts faster

@@ -101,7 +101,7 @@ class Comparison:
         return cls(settings=manifest, **tables)
 
     def plot(self, folder: str | Path, only: str | Sequence[str] | None = None,
-             formats: Sequence[str] = ("png", "svg"), **options: Any) -> list[Path]:
+             formats: Sequence[str] = ("png",), **options: Any) -> list[Path]:
         """Draw the comparison's figures (or only those named) into ``folder``; returns the files
         (see :func:`model.analysis.report.draw_figures`)."""
         from model.analysis.report import draw_figures  # the one upward import: see docs/architecture.md

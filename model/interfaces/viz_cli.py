@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="draw only this figure (repeatable; default: all). Comparison figures: "
                    + ", ".join(FIGURES))
     p.add_argument("--format", action="append", metavar=FORMAT_METAVAR,
-                   help="file format (repeatable or comma-separated; default: png and svg)")
+                   help="file format (repeatable or comma-separated; default: png)")
     p.add_argument("--out", type=arguments.output_folder, help="folder for the figures (default: results/X/figures)")
     p.add_argument("--dpi", type=arguments.dpi, help="PNG resolution in dots per inch (default: 150)")
     p.add_argument("--compact", action="store_true",
@@ -82,14 +82,14 @@ def _formats(values: Sequence[str] | None) -> tuple[str, ...]:
     from model.errors import check_name
 
     if not values:
-        return ("png", "svg")
+        return ("png",)
     formats = [f.strip().lower().lstrip(".") for value in values for f in value.split(",") if f.strip()]
     for fmt in formats:
         check_name(fmt, FORMATS, "--format", "figure format")
     return tuple(dict.fromkeys(formats))
 
 
-def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Sequence[str] = ("png", "svg"),
+def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Sequence[str] = ("png",),
                 out: Path | None = None, *, dpi: float | None = None, compact: bool = False,
                 workers: int = 1) -> list[Path]:
     """Redraw the figures of a results folder from its tables; returns the files written.

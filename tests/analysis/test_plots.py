@@ -36,14 +36,14 @@ def comparison(results: Path):
     return Comparison.load(results)
 
 
-def test_results_folder_has_every_figure_as_png_and_svg(results: Path) -> None:
+def test_results_folder_has_every_figure_as_png(results: Path) -> None:
+    """PNG by default; SVG and PDF on request (test_plot_one_figure_in_chosen_formats)."""
+    assert sorted(p.name for p in (results / "figures").iterdir()) == sorted(f"{n}.png" for n in FIGURES)
     for name in FIGURES:
-        for fmt in ("png", "svg"):
-            path = results / "figures" / f"{name}.{fmt}"
-            assert path.is_file() and path.stat().st_size > 1000, path
-        image = matplotlib.image.imread(results / "figures" / f"{name}.png")
+        path = results / "figures" / f"{name}.png"
+        assert path.is_file() and path.stat().st_size > 1000, path
+        image = matplotlib.image.imread(path)
         assert image.shape[0] > 300 and image.shape[1] > 600  # readable size
-        assert "<svg" in (results / "figures" / f"{name}.svg").read_text()[:2000]
 
 
 def _figures(comparison) -> dict:
@@ -168,7 +168,7 @@ def test_plot_redraws_from_stored_tables_without_running_the_model(results: Path
                                                                   no_simulation, capsys) -> None:
     out = tmp_path / "figures"
     assert main(["plot", str(results), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.{f}" for n in FIGURES for f in ("png", "svg"))
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.png" for n in FIGURES)
     assert str(out / "flow_map.png") in capsys.readouterr().out
 
 
@@ -250,7 +250,7 @@ def test_plot_dispatches_sweep_folders(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setitem(sys.modules, "model.analysis.sweep_figures", fake)
     assert plot_folder(tmp_path) == [tmp_path / "all.png"]
     assert plot_folder(tmp_path, figures=["a", "b"], formats=("pdf",)) == [tmp_path / "a.pdf", tmp_path / "b.pdf"]
-    assert calls[0] == (tmp_path, None, None, ("png", "svg"))
+    assert calls[0] == (tmp_path, None, None, ("png",))
 
 
 def test_plot_of_a_sweep_without_sweep_figures_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
