@@ -34,8 +34,13 @@ from model.errors import ModelInputError, closest
 from model.experiment.metrics import interval
 
 METRICS: dict[str, tuple[float, str, str]] = {
-    "denial_effectiveness": (100, "Denial effectiveness",
-                             "Denial effectiveness (%)\n1 - capability / no-controls capability"),
+    "denial_effectiveness": (100, "Denial effectiveness (the headline measure)",
+                             ("Denial effectiveness (%): 1 - capability / no-controls\ncapability, equal-weighted "
+                              "over target regimes\n(unless the scenario's `headline` says otherwise)")),
+    "denial_equal": (100, "Denial, equal-weighted", "Denial, equal-weighted over\ntarget regimes (%)"),
+    "denial_population": (100, "Denial, population-weighted", "Denial, population-weighted over\ntarget regimes (%)"),
+    "denial_importing": (100, "Denial, importing regimes only",
+                         "Denial over target regimes without\nvendors of their own (%)"),
     "leakage_rate": (100, "Leakage rate", "Leakage rate (%)\nblocked acquisitions obtained by other routes"),
     "revenue_lost": (1e-9, "Revenue lost", "Revenue lost by controlling-country\nvendors (US$ bn)"),
     "revenue_lost_share": (100, "Revenue lost",
