@@ -27,7 +27,7 @@ from model.policy.config import (
 )
 from model.scenario.parameter_table import SECTION, render_table, shown
 from model.simulation import ControlRegimeModel
-from model.simulation.model import SETUPS_KEPT, WORLDS_KEPT
+from model.simulation.caches import SETUPS_KEPT, WORLDS_KEPT
 from model.vocabulary import ROUTES
 from model.world.restraint import VoluntaryRestraint
 

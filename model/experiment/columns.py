@@ -1,7 +1,7 @@
 """The dictionary of results columns: unit and meaning of every column a results folder can hold.
 
 Written to each folder as ``columns.csv`` (table, name, unit, meaning). Names are matched exactly,
-then by pattern (``leaked_<route>``, ``share_<ISO3>``, ``<metric>_low``, ...); the meanings follow
+then against the paired metrics' registry (:data:`model.experiment.metrics.METRICS`), then by pattern (``leaked_<route>``, ``share_<ISO3>``, ``<metric>_low``, ...); the meanings follow
 docs/ODD.md (4.11 Observation) and docs/sweeps.md.
 """
 
@@ -12,14 +12,14 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from model.experiment.metrics import CAPABILITY, DENIAL, METRICS
+from model.simulation import REGIME_FIELDS
 from model.vocabulary import ITEMS, ROUTES
 
 Entry = tuple[str, str]
 """(unit, meaning)."""
 
 UNITS = "effective units"  # docs/ODD.md: what US$1 buys from an option with price, quality and scale 1
-CAPABILITY = "index (1 = world per-capita level at start)"  # docs/ODD.md 7.10: unbounded above
-DENIAL = "share, at most 1 (below 0: above the baseline)"  # docs/ODD.md 7.13
 
 EXACT: dict[str, Entry] = {
     # identity of runs, points and replicates
@@ -57,23 +57,12 @@ EXACT: dict[str, Entry] = {
     # end-of-run report
     "targets_newly_capable": ("countries", "target regimes that became capable during the run"),
     "years_to_capable": ("years", "mean time until target regimes became capable"),
-    # paired metrics per replicate (docs/ODD.md, 7.13)
-    "baseline_target_capability": (CAPABILITY, "target capability of the baseline run at the horizon"),
-    "denial_effectiveness": (DENIAL, "the denial measure the scenario's `headline` names"),
+    # paired metrics per replicate: model.experiment.metrics.METRICS (docs/ODD.md, 7.13)
     "headline": ("", "which denial measure is denial_effectiveness: equal, population or importing"),
-    "denial_equal": (DENIAL, "mean over target regimes of 1 - capability / baseline at the horizon"),
-    "denial_population": (DENIAL, "population-weighted mean over target regimes of the regimes' denial"),
-    "denial_importing": (DENIAL, "mean denial over target regimes without vendors of their own"),
     "denial": (DENIAL, "1 - the regime's capability / its baseline capability at the horizon"),
     "population": ("persons", "population of the regime"),
     "own_vendors": ("0/1", "1 if vendors are based in the regime's country (its purchases from them are home-market sales)"),
     "blocked": (UNITS, "post-warm-up acquisitions of target regimes that controls blocked"),
-    "leakage_rate": ("share 0-1", "of the blocked acquisitions, the share obtained by other routes"),
-    "revenue_lost": ("US$", "post-warm-up revenue lost by vendors of controlling countries"),
-    "revenue_lost_share": ("share 0-1", "revenue lost relative to the controlling vendors' baseline revenue"),
-    "share_gain_noncontrolling": ("share points, -1 to 1", "market-share gain of non-controlling countries' vendors"),
-    "baseline_targets_capable": ("countries", "capable target regimes in the baseline at the horizon"),
-    "baseline_years_to_capable": ("years", "years to capable in the baseline run"),
     # flows and regimes
     "exporter": ("ISO3", "exporting nation of the vendor"),
     "hub": ("ISO3", "transit hub ('' = direct)"),
@@ -113,12 +102,11 @@ PATTERNS: list[tuple[str, Entry]] = [
     (rf"acquired_({_ITEMS})_({_ROUTES})", (UNITS, "target acquisitions of {0} by route {1}")),
     (rf"acquired_({_ROUTES})", (UNITS, "target acquisitions by route {0}")),
     (rf"leaked_({_ROUTES})", (UNITS, "target acquisitions that leaked past controls by route {0}")),
-    (rf"leakage_({_ROUTES})", ("share 0-1", "part of the leakage rate through route {0}")),
     (r"revenue_([A-Z]{3})", ("US$ per step", "revenue of the vendors of {0}")),
     (r"share_([A-Z]{3})", ("share 0-1", "share of all vendor revenue taken by the vendors of {0}")),
     (r"reach_vendor_(.+)", ("countries", "countries vendor {0} reaches (docs/ODD.md: 'reached')")),
     (r"reach_([A-Z]{3})", ("countries", "countries the vendors of {0} together reach (docs/ODD.md: 'reached')")),
-    (r"regime_(capability|blocked|leaked|population|own_vendors)_([A-Z]{3})",
+    (rf"regime_({'|'.join(REGIME_FIELDS)})_([A-Z]{{3}})",
      ("", "end-of-run {0} of target regime {1} (docs/ODD.md, 7.13)")),
     (r"vendor_share_(.+)", ("share 0-1", "share of all vendor revenue taken by vendor {0}")),
     (r"total_(.+)", ("", "post-warm-up total of {0}")),
@@ -134,6 +122,8 @@ def describe(name: str, extra: Mapping[str, Entry] | None = None) -> Entry:
         return extra[name]
     if name in EXACT:
         return EXACT[name]
+    if name in METRICS:
+        return METRICS[name].unit, METRICS[name].meaning
     for pattern, (unit, meaning) in PATTERNS:
         found = re.fullmatch(pattern, name)
         if found:

@@ -29,11 +29,12 @@ from model.experiment.folders import (
     write_tables,
 )
 from model.experiment.manifest import build_manifest, require_intact_settings
-from model.experiment.metrics import half_width, regime_metrics, regime_table, summarise
+from model.experiment.metrics import half_width, regime_metrics, summarise
 from model.experiment.outcomes import paired
 from model.experiment.plan import Plan, plan
 from model.experiment.store import Store
 from model.scenario import BASELINE, Scenario, is_baseline
+from model.simulation import RunEnd
 
 __all__ = ["Comparison", "ExperimentError", "ScenarioSet", "collect_comparison", "compare", "run_scenario"]
 
@@ -265,7 +266,8 @@ def _per_regime(policy: pd.DataFrame, baselines: pd.DataFrame, position: dict[st
     columns = ["scenario", "iso3", "population", "own_vendors", "replications", "denial", "denial_low",
                "denial_high", "leakage_rate", "leakage_rate_low", "leakage_rate_high"]
     base = baselines.set_index("run_id")
-    rows = [regime_metrics(regime_table(run), regime_table(base.loc[run["baseline_run_id"]].to_dict()))
+    rows = [regime_metrics(RunEnd.of_row(run).regime_table(),
+                           RunEnd.of_row(base.loc[run["baseline_run_id"]].to_dict()).regime_table())
             .assign(scenario=run["scenario"], replicate=run["replicate"])
             for run in policy.to_dict("records")]
     if not rows:

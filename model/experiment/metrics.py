@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
+from model.simulation.result import RunEnd
 from model.vocabulary import ROUTES
-
-REGIME_FIELDS = ("capability", "blocked", "leaked", "population", "own_vendors")
-"""Per target regime, what a run's report holds as ``regime_<field>_<ISO3>``."""
 
 DENIAL_MEASURES: dict[str, str] = {
     "population": "population-weighted mean of the target regimes' denial",
@@ -23,38 +23,20 @@ DENIAL_MEASURES: dict[str, str] = {
 DEFAULT_HEADLINE = "equal"
 
 
-def regime_table(report: Mapping[str, float]) -> pd.DataFrame:
-    """A run's per-regime figures as a tidy table: one row per target regime (``iso3``), one
-    column per :data:`REGIME_FIELDS` (from the ``regime_<field>_<ISO3>`` keys of its report)."""
-    return _table(regime_columns(report))
-
-
 def regime_metrics(policy: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
-    """Per target regime of a policy run and its baseline (tidy tables of :func:`regime_table`):
-    ``denial`` = 1 - capability (policy) / (baseline) at the horizon (NaN where the baseline has
-    none), and ``leakage_rate`` = leaked / blocked after the warm-up (NaN where nothing was
-    blocked), with the policy run's population, ``own_vendors``, ``blocked`` and ``leaked``.
-    Regimes of the policy run that are not targets in the baseline run are left out."""
-    return _table(regime_metric_columns(_columns(policy), _columns(baseline)))
-
-
-def regime_columns(report: Mapping[str, float]) -> dict[str, np.ndarray]:
-    """:func:`regime_table`'s columns as arrays (``iso3`` of objects, the fields as floats)."""
-    rows: dict[str, dict[str, float]] = {}
-    for key, value in report.items():
-        prefix, _, iso3 = key.rpartition("_")
-        if prefix.startswith("regime_") and prefix[7:] in REGIME_FIELDS:
-            rows.setdefault(iso3, {})[prefix[7:]] = value
-    columns = {"iso3": np.array(list(rows), dtype=object),
-               **{name: np.array([row.get(name, np.nan) for row in rows.values()], dtype=float)
-                  for name in REGIME_FIELDS}}
-    target = ~np.isnan(columns["capability"])  # NaN: not a target of this run
-    return {name: values[target] for name, values in columns.items()}
+    """Per target regime of a policy run and its baseline (tidy tables of
+    :meth:`model.simulation.RunEnd.regime_table`): ``denial`` = 1 - capability (policy) / (baseline)
+    at the horizon (NaN where the baseline has none), and ``leakage_rate`` = leaked / blocked after
+    the warm-up (NaN where nothing was blocked), with the policy run's population, ``own_vendors``,
+    ``blocked`` and ``leaked``. Regimes of the policy run that are not targets in the baseline run
+    are left out."""
+    columns = regime_metric_columns(_columns(policy), _columns(baseline))
+    return pd.DataFrame({**columns, "iso3": pd.Series(columns["iso3"], dtype=object)})
 
 
 def regime_metric_columns(policy: Mapping[str, np.ndarray], baseline: Mapping[str, np.ndarray]
                           ) -> dict[str, np.ndarray]:
-    """:func:`regime_metrics`'s columns from the columns of two regime tables (:func:`regime_columns`)."""
+    """:func:`regime_metrics`'s columns from the regime columns of two runs (:attr:`RunEnd.regimes`)."""
     capability = dict(zip(baseline["iso3"], baseline["capability"]))
     base = np.array([capability.get(iso3, np.nan) for iso3 in policy["iso3"]], dtype=float)
     paired = ~np.isnan(base)
@@ -69,11 +51,6 @@ def regime_metric_columns(policy: Mapping[str, np.ndarray], baseline: Mapping[st
 
 def _columns(table: pd.DataFrame) -> dict[str, np.ndarray]:
     return {name: table[name].to_numpy() for name in table}
-
-
-def _table(columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """A regime table from its columns, ``iso3`` kept as Python strings (object dtype)."""
-    return pd.DataFrame({**columns, "iso3": pd.Series(columns["iso3"], dtype=object)})
 
 
 def denial_measures(regimes: pd.DataFrame | Mapping[str, np.ndarray]) -> dict[str, float]:
@@ -94,49 +71,126 @@ def denial_measures(regimes: pd.DataFrame | Mapping[str, np.ndarray]) -> dict[st
     return out
 
 
-def replicate_metrics(
-    policy_final: Mapping[str, float], policy_report: Mapping[str, float],
-    baseline_final: Mapping[str, float], baseline_report: Mapping[str, float],
-    controlling: tuple[str, ...], headline: str = DEFAULT_HEADLINE,
-) -> dict[str, float]:
-    """Headline figures of one replicate from the last step (``*_final``: a time-series row, as a
-    Series or a dict) and the post-warm-up totals (``*_report``, see ``ControlRegimeModel.report``)
-    of a policy run and its baseline.
+@dataclass(frozen=True)
+class Pair:
+    """A policy run and its baseline on the same seed (their ends as stored), the countries that
+    controlled exports in the policy run, and the denial measure that is the headline."""
 
-    - ``denial_population``, ``denial_equal``, ``denial_importing`` (:func:`denial_measures`):
-      denial over target regimes weighted three ways; ``denial_effectiveness`` is the ``headline``
-      one. A regime's denial is 1 - its capability (policy) / (baseline) at the horizon.
-    - ``leakage_rate`` = of the acquisitions controls blocked on the direct route after the warm-up,
-      the share target regimes still obtained by other routes; ``leakage_<route>`` splits it.
-    - ``revenue_lost`` = baseline minus policy revenue of controlling-country vendors after the
-      warm-up (US$), and ``revenue_lost_share`` relative to their baseline revenue.
-    - ``share_gain_noncontrolling`` = market-share gain of vendors from non-controlling countries
-      at the horizon (share points, 0-1).
-    """
-    blocked = policy_report["total_blocked_targets"]
-    leaked = {route: policy_report[f"total_leaked_{route}"] for route in ROUTES}
-    measures = denial_measures(regime_metric_columns(regime_columns(policy_report), regime_columns(baseline_report)))
-    base_revenue = sum(baseline_report.get(f"total_revenue_{c}", 0.0) for c in controlling)
-    lost = base_revenue - sum(policy_report.get(f"total_revenue_{c}", 0.0) for c in controlling)
-    shares = [c for c in policy_final.keys() if c.startswith("share_") and c[6:] not in controlling]  # noqa: SIM118 (a Series iterates over its values)
-    out = {
-        "target_capability": policy_final["target_capability"],
-        "baseline_target_capability": baseline_final["target_capability"],
-        "denial_effectiveness": measures[f"denial_{headline}"],
-        **measures,
-        "blocked": blocked,
-        "leakage_rate": sum(leaked.values()) / blocked if blocked > 0 else np.nan,
-        "revenue_lost": lost,
-        "revenue_lost_share": lost / base_revenue if base_revenue > 0 else np.nan,
-        "share_gain_noncontrolling": sum(policy_final[c] for c in shares) - sum(baseline_final[c] for c in shares),
-        "targets_capable": policy_final["targets_capable"],
-        "baseline_targets_capable": baseline_final["targets_capable"],
-        "years_to_capable": policy_report["years_to_capable"],
-        "baseline_years_to_capable": baseline_report["years_to_capable"],
-    }
-    for route, amount in leaked.items():
-        out[f"leakage_{route}"] = amount / blocked if blocked > 0 else np.nan
-    return out
+    policy: RunEnd
+    baseline: RunEnd
+    controlling: tuple[str, ...] = ()
+    headline: str = DEFAULT_HEADLINE
+
+    @cached_property
+    def denial(self) -> dict[str, float]:
+        """:func:`denial_measures` of the pair's target regimes."""
+        return denial_measures(regime_metric_columns(self.policy.regimes, self.baseline.regimes))
+
+    @property
+    def blocked(self) -> float:
+        return self.policy.total("blocked_targets")
+
+    def leaked_share(self, routes: tuple[str, ...]) -> float:
+        """Of the blocked acquisitions, the share target regimes obtained by ``routes`` (NaN when none)."""
+        blocked = self.blocked
+        return sum(self.policy.total(f"leaked_{r}") for r in routes) / blocked if blocked > 0 else np.nan
+
+    def controlling_revenue(self, end: RunEnd) -> float:
+        """Post-warm-up revenue of the controlling countries' vendors in ``end``."""
+        return sum(end.total(f"revenue_{c}", 0.0) for c in self.controlling)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One paired metric: its column ``name``, ``unit``, ``meaning`` (for ``columns.csv`` and the
+    docs) and the function computing it from a :class:`Pair` (the EMA Workbench's ScalarOutcome)."""
+
+    name: str
+    unit: str
+    meaning: str
+    compute: Callable[[Pair], float]
+
+
+METRICS: dict[str, Metric] = {}
+"""Every paired metric, in the order of the ``replications`` table's columns."""
+
+
+def register(metric: Metric) -> Metric:
+    """Add ``metric`` to :data:`METRICS` (a name registered twice is refused)."""
+    if metric.name in METRICS:
+        raise ValueError(f"metric {metric.name!r} is registered twice")
+    METRICS[metric.name] = metric
+    return metric
+
+
+def metric_names() -> list[str]:
+    """Every metric a paired experiment records, in :data:`METRICS` order."""
+    return list(METRICS)
+
+
+def metric_table() -> str:
+    """The registered metrics as a Markdown table (docs/sweeps.md keeps a copy; a test compares)."""
+    rows = [f"| `{m.name}` | {m.unit} | {m.meaning} |" for m in METRICS.values()]
+    return "\n".join(["| metric | unit | meaning |", "|---|---|---|", *rows])
+
+
+def replicate_metrics(pair: Pair) -> dict[str, float]:
+    """Every registered metric of one replicate (docs/ODD.md, 7.13)."""
+    return {name: metric.compute(pair) for name, metric in METRICS.items()}
+
+
+def _revenue_lost(pair: Pair) -> float:
+    return pair.controlling_revenue(pair.baseline) - pair.controlling_revenue(pair.policy)
+
+
+def _revenue_lost_share(pair: Pair) -> float:
+    base = pair.controlling_revenue(pair.baseline)
+    return _revenue_lost(pair) / base if base > 0 else np.nan
+
+
+def _share_gain(pair: Pair) -> float:
+    final = pair.policy.values
+    shares = [c for c in final if c.startswith("share_") and c[6:] not in pair.controlling]
+    return sum(final[c] for c in shares) - sum(pair.baseline.values[c] for c in shares)  # type: ignore[misc]
+
+
+SHARE = "share 0-1"
+CAPABILITY = "index (1 = world per-capita level at start)"  # docs/ODD.md 7.10: unbounded above
+DENIAL = "share, at most 1 (below 0: above the baseline)"  # docs/ODD.md 7.13
+for _metric in (
+    Metric("target_capability", CAPABILITY, "population-weighted mean capability of target regimes",
+           lambda pair: pair.policy.values["target_capability"]),
+    Metric("baseline_target_capability", CAPABILITY, "target capability of the baseline run at the horizon",
+           lambda pair: pair.baseline.values["target_capability"]),
+    Metric("denial_effectiveness", DENIAL, "the denial measure the scenario's `headline` names",
+           lambda pair: pair.denial[f"denial_{pair.headline}"]),
+    Metric("denial_population", DENIAL, "population-weighted mean over target regimes of the regimes' denial",
+           lambda pair: pair.denial["denial_population"]),
+    Metric("denial_equal", DENIAL, "mean over target regimes of 1 - capability / baseline at the horizon",
+           lambda pair: pair.denial["denial_equal"]),
+    Metric("denial_importing", DENIAL, "mean denial over target regimes without vendors of their own",
+           lambda pair: pair.denial["denial_importing"]),
+    Metric("blocked", "effective units", "post-warm-up acquisitions of target regimes that controls blocked",
+           lambda pair: pair.blocked),
+    Metric("leakage_rate", SHARE, "of the blocked acquisitions, the share obtained by other routes",
+           lambda pair: pair.leaked_share(ROUTES)),
+    Metric("revenue_lost", "US$", "post-warm-up revenue lost by vendors of controlling countries", _revenue_lost),
+    Metric("revenue_lost_share", SHARE, "revenue lost relative to the controlling vendors' baseline revenue",
+           _revenue_lost_share),
+    Metric("share_gain_noncontrolling", "share points, -1 to 1", "market-share gain of non-controlling countries' vendors",
+           _share_gain),
+    Metric("targets_capable", "countries", "target regimes at or above the capable threshold",
+           lambda pair: pair.policy.values["targets_capable"]),
+    Metric("baseline_targets_capable", "countries", "capable target regimes in the baseline at the horizon",
+           lambda pair: pair.baseline.values["targets_capable"]),
+    Metric("years_to_capable", "years", "mean time until target regimes became capable",
+           lambda pair: pair.policy.values["years_to_capable"]),
+    Metric("baseline_years_to_capable", "years", "years to capable in the baseline run",
+           lambda pair: pair.baseline.values["years_to_capable"]),
+    *(Metric(f"leakage_{route}", SHARE, f"part of the leakage rate through route {route}",
+             lambda pair, route=route: pair.leaked_share((route,))) for route in ROUTES),
+):
+    register(_metric)
 
 
 def half_width(std: np.ndarray | pd.Series, count: np.ndarray | pd.Series, level: float = 0.95):

@@ -15,27 +15,16 @@ import numpy as np
 import pandas as pd
 
 from model.errors import closest
-from model.experiment.metrics import DEFAULT_HEADLINE, replicate_metrics
+from model.experiment.metrics import DEFAULT_HEADLINE, Pair, metric_names, replicate_metrics
 from model.experiment.runner import RunRecord
 from model.scenario import Scenario, ScenarioError
-from model.simulation import ControlRegimeModel, release
-from model.vocabulary import ROUTES
+from model.simulation import ControlRegimeModel, RunEnd, release
 
 DEFAULT_RAW = ["target_capability", "world_capability", "targets_capable", "total_acquired_targets",
                "total_blocked_targets", "total_revenue_controlling", "years_to_capable"]
 """End-of-run metrics of an unpaired sweep unless it names others."""
 
-_FINAL = ("target_capability", "targets_capable")
-_REPORT = ("total_blocked_targets", "years_to_capable")
 _NOT_METRICS = ("step", "date")
-_IDENTITY = ("run_id", "scenario", "role", "point_id", "baseline_id", "replicate", "seed", "seconds", "error", "controlling")
-
-
-def metric_names() -> list[str]:
-    """Every metric a paired experiment records, in ``replicate_metrics`` order."""
-    final = pd.Series(dict.fromkeys(_FINAL, 1.0))
-    report = dict.fromkeys(_REPORT, 1.0) | {f"total_leaked_{route}": 0.0 for route in ROUTES}
-    return list(replicate_metrics(final, report, final, report, ()))
 
 
 def raw_metric_names(scenario: Scenario) -> tuple[list[str], list[str]]:
@@ -43,7 +32,7 @@ def raw_metric_names(scenario: Scenario) -> tuple[list[str], list[str]]:
     model = ControlRegimeModel(**scenario.model_kwargs(), rng=0, collect_agents=False)
     try:
         series = [k for k in model.summary if k not in _NOT_METRICS]
-        return series + list(model.report()), series
+        return series + list(model.result().row()), series
     finally:
         release(model)
 
@@ -65,7 +54,7 @@ def end_row(record: RunRecord, keep: Sequence[str] | None) -> dict[str, object]:
                               "replicate": spec.replicate, "seed": spec.seed, "seconds": record.seconds,
                               "error": record.error, "controlling": ";".join(record.controlling)}
     if record.ok:
-        values = {**record.timeseries.iloc[-1].to_dict(), **record.report}
+        values = {**record.timeseries.iloc[-1].to_dict(), **record.result.row()}
         row.update(values if keep is None else {k: values[k] for k in keep})
     return row
 
@@ -107,18 +96,10 @@ def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str]
                 "not stored" if paired_with is None else str(paired_with["error"]))
         if error is None:
             controlling = run["controlling"] if isinstance(run["controlling"], str) else ""
-            values = replicate_metrics(_values(run), run, _values(paired_with), paired_with,
-                                       tuple(c for c in controlling.split(";") if c),
-                                       headline if isinstance(headline, str) else headline[run["scenario"]])
+            values = replicate_metrics(Pair(
+                RunEnd.of_row(run), RunEnd.of_row(paired_with), tuple(c for c in controlling.split(";") if c),
+                headline if isinstance(headline, str) else headline[run["scenario"]]))
             out = values if metrics is None else {m: values[m] for m in metrics}
         rows.append({"run_id": run["run_id"], **out, "error": error})
-    if metrics is None:  # every metric, named by the first run that has them
-        metrics = next((list(row)[1:-1] for row in rows if row["error"] is None), [])
-    return pd.DataFrame(rows, columns=["run_id", *metrics, "error"])
+    return pd.DataFrame(rows, columns=["run_id", *(metric_names() if metrics is None else metrics), "error"])
 
-
-def _values(row: dict) -> dict:
-    """A run's end-of-run values as the last time-series row ``replicate_metrics`` reads (in column
-    order: its sums add values in that order, as a row of the time-series table does)."""
-    skip = (*_IDENTITY, "baseline_run_id", "date", "step")
-    return {k: v for k, v in row.items() if k not in skip}

@@ -6,13 +6,13 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from model.simulation import ControlRegimeModel, dispose
+from model.simulation import ControlRegimeModel, RunResult, dispose
 
 
 @dataclass(frozen=True)
@@ -34,13 +34,13 @@ class RunSpec:
 @dataclass
 class RunRecord:
     """What a run reports: its identity, time series (every ``record_every`` steps and the last),
-    end-of-run figures (``ControlRegimeModel.report``), the countries that controlled exports at
-    some step, and optionally its flows."""
+    its end (:class:`model.simulation.RunResult`), the countries that controlled exports at some
+    step, and optionally its flows and per-regime capability over time."""
 
     spec: RunSpec
     seconds: float
     timeseries: pd.DataFrame | None = None
-    report: dict[str, float] = field(default_factory=dict)
+    result: RunResult | None = None
     controlling: tuple[str, ...] = ()
     flows: pd.DataFrame | None = None
     regimes: pd.DataFrame | None = None
@@ -70,7 +70,7 @@ def run_one(spec: RunSpec) -> RunRecord:
             spec=spec,
             seconds=0.0,
             timeseries=ts[keep],
-            report=model.report(),
+            result=model.result(),
             controlling=tuple(sorted(controlling)),
             flows=model.flow_table() if spec.keep_flows else None,
             regimes=model.regime_table() if spec.keep_regimes else None,
@@ -104,7 +104,7 @@ def run_ensemble(specs: Sequence[RunSpec]) -> list[RunRecord]:
     Runs of one world, policy set and parameter set share what does not depend on their random
     numbers, built once per process: the world and its route prices and cheapest routes, the
     policy schedule with its per-state arrays, and the opening allocation (see
-    :func:`model.simulation.model.setup_for`); runs whose parameters differ only where the schedule
+    :class:`model.simulation.ProcessCaches`); runs whose parameters differ only where the schedule
     does not read (:class:`model.policy.ScheduleParameters`) share all but the opening allocation.
     Each run draws from its own streams, seeded from its
     spec, so every record is identical to ``run_one(spec)``'s, alone or in any ensemble.

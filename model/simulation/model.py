@@ -3,139 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import mesa
 import numpy as np
 import pandas as pd
-from cachetools import LRUCache
 
 from model.dates import Calendar
-from model.market import (
-    Draws,
-    Market,
-    Procurement,
-    StateAccess,
-    free_access,
-    procure,
-    resolve_access,
-    route_prices,
-    state_access,
-)
+from model.market import Draws, Market, Procurement, free_access, procure, resolve_access, route_prices
 from model.market.indexing import nonzero
 from model.market.options import CONVERTED_ITEM
 from model.parameters import ModelParameters
-from model.policy import PolicySchedule, PolicySet, PolicyState, ScheduleParameters, preset
+from model.policy import PolicySet, preset
 from model.simulation.agents import Country, Vendor
+from model.simulation.caches import PROCESS_CACHES
 from model.simulation.demand import regime_weight
 from model.simulation.observables import observe
 from model.simulation.reporters import ArrayDataCollector
+from model.simulation.result import REGIME_FIELDS, RunResult, is_flow
 from model.simulation.settings import run_settings
+from model.simulation.setup import RunSetup, SetupRequest, SetupSource
 from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
-from model.world import (
-    WORLD_PARAMETERS,
-    World,
-    WorldOverrides,
-    build_world,
-    forget_derived,
-    forget_shared_tables,
-    per_world,
-)
+from model.world import World, WorldOverrides, per_world
 
 STREAMS = ("unrest", "licence", "enforcement", "rd")
 """Independent random streams, so a policy run and its baseline share unrest shocks and R&D luck."""
-
-WORLDS_KEPT = 8
-"""How many worlds a process keeps for later runs, least recently used forgotten first, and with
-each what was derived from it (:mod:`model.world.derived`): 0.2 MB for the world, 0.4 MB for its
-route prices and 0.3 MB for each availability pattern's cheapest routes."""
-
-SETUPS_KEPT = 12
-"""How many :class:`RunSetup` a process keeps, least recently used forgotten first: twice the
-scenarios of the headline comparison (6), whose runs alternate between their setups. A setup's
-opening allocation is about 1 MB; its settled schedule, which setups differing only in parameters
-the schedule does not read share, about 3 MB (its states and what they settle), and holds its
-world."""
-
-_WORLDS: LRUCache[str, World] = LRUCache(WORLDS_KEPT)
-_SCHEDULES: weakref.WeakValueDictionary[tuple, SettledSchedule] = weakref.WeakValueDictionary()  # of kept setups
-_SETUPS: LRUCache[tuple, RunSetup] = LRUCache(SETUPS_KEPT)
-_CACHES_LOCK = threading.Lock()  # runs on a threaded executor share the caches
-
-
-def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) -> World:
-    """The world for these parameters and overrides, built once per process and then reused (by every
-    parameter set with the same :data:`model.world.WORLD_PARAMETERS`)."""
-    overrides = overrides or WorldOverrides()
-    key = params.model_dump_json(include=set(WORLD_PARAMETERS)) + overrides.model_dump_json()
-    with _CACHES_LOCK:
-        world = _WORLDS.get(key)
-        if world is None:
-            world = _WORLDS[key] = build_world(params, overrides)
-        return world
-
-
-@dataclass
-class SettledSchedule:
-    """A policy schedule (with its per-state arrays) and what each of its states settles before the
-    draws (route tags, best diversions). Shared by every run of one world, policy set, calendar and
-    :class:`model.policy.ScheduleParameters`, whatever its other parameters."""
-
-    world: World
-    schedule: PolicySchedule
-    _settled: dict[int, StateAccess] = field(default_factory=dict)
-
-    def state_access(self, state: PolicyState) -> StateAccess:
-        """:func:`model.market.state_access` at ``state`` (one of this schedule's states, which it
-        keeps, so its id is not reused)."""
-        settled = self._settled.get(id(state))
-        if settled is None:
-            settled = self._settled.setdefault(
-                id(state), state_access(self.world, state, route_prices(self.world).base))
-        return settled
-
-
-@dataclass
-class RunSetup:
-    """What every run of one world, policy set, parameter set and calendar shares: the settled
-    schedule (shared further, see :class:`SettledSchedule`) and the opening allocation (it draws
-    no random number)."""
-
-    settled: SettledSchedule
-    start: Procurement | None = None
-
-
-def setup_for(world: World, policies: PolicySet, params: ModelParameters, calendar: Calendar, warmup: int,
-              horizon: int) -> RunSetup:
-    """The :class:`RunSetup` of these settings, built once per process and then reused."""
-    common = (id(world), policies.model_dump_json(), calendar, warmup, horizon)
-    key = (*common, params.model_dump_json())
-    schedule_key = (*common, ScheduleParameters.of(params))
-    with _CACHES_LOCK:
-        setup = _SETUPS.get(key)
-        if setup is None or setup.settled.world is not world:
-            settled = _SCHEDULES.get(schedule_key)
-            if settled is None or settled.world is not world:
-                schedule = PolicySchedule(world, policies, params, calendar, warmup, horizon)
-                settled = _SCHEDULES[schedule_key] = SettledSchedule(world, schedule)
-            setup = _SETUPS[key] = RunSetup(settled)
-        return setup
-
-
-def clear_process_caches() -> None:
-    """Forget the worlds (and the tables they share), run setups and what was derived from worlds
-    (route tables among them) this process has built (the next run builds its own, as in a fresh
-    process)."""
-    with _CACHES_LOCK:
-        _WORLDS.clear()
-        _SCHEDULES.clear()
-        _SETUPS.clear()
-    forget_derived()
-    forget_shared_tables()
 
 
 class ControlRegimeModel(mesa.Model):
@@ -147,6 +41,9 @@ class ControlRegimeModel(mesa.Model):
     quarter by default; policies switch on no earlier than the end of the ``warmup``.
     ``collect_agents=False`` skips the per-agent tables; setting the attribute ``collect_flows`` to
     False before stepping skips the flow table (:meth:`flow_table`), for runs that do not report them.
+    ``setups`` is where the world and the run setup come from (:class:`model.simulation.setup.SetupSource`):
+    by default the process's caches (:data:`model.simulation.caches.PROCESS_CACHES`), shared by every
+    model of the process; :data:`model.simulation.setup.FRESH` builds them for this model alone.
     """
 
     def __init__(
@@ -161,10 +58,12 @@ class ControlRegimeModel(mesa.Model):
         start_date: dt.date = dt.date(2019, 1, 1),
         target_threshold: float = 0.5,
         collect_agents: bool = True,
+        setups: SetupSource | None = None,
         rng: Any = None,
         seed: Any = None,
     ) -> None:
         super().__init__(rng=rng, seed=seed)
+        setups = PROCESS_CACHES if setups is None else setups
         settings = run_settings(policies=policies, parameters=parameters, world=world, horizon=horizon,
                                 warmup=warmup, steps_per_year=steps_per_year, start_date=start_date,
                                 target_threshold=target_threshold)
@@ -172,13 +71,13 @@ class ControlRegimeModel(mesa.Model):
         horizon, warmup, start_date = settings.horizon, settings.warmup, settings.start_date
         steps_per_year, target_threshold = settings.steps_per_year, settings.target_threshold
         self.params: ModelParameters = parameters
-        self.world: World = world if isinstance(world, World) else world_for(parameters, world)
+        self.world: World = world if isinstance(world, World) else setups.world(parameters, world)
         self.policies: PolicySet = preset(policies, self.world) if isinstance(policies, str) else policies
         self.horizon, self.warmup = horizon, warmup
         self.collect_flows = True  # set to False before stepping to skip the flow table
         self.calendar = Calendar(start_date, steps_per_year)
         self.target_threshold = target_threshold
-        setup = setup_for(self.world, self.policies, parameters, self.calendar, warmup, horizon)
+        setup = setups.setup(SetupRequest(self.world, self.policies, parameters, self.calendar, warmup, horizon))
         self._settled = setup.settled
         self.schedule_ = setup.settled.schedule
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
@@ -380,30 +279,32 @@ class ControlRegimeModel(mesa.Model):
             self.step()
         return self
 
-    def report(self) -> dict[str, float]:
-        """End-of-run figures: post-warm-up totals of the flow columns of the summary
-        (``total_<column>``), the time target regimes took to become mass-surveillance capable, and
-        per target regime (``regime_<field>_<ISO3>``, see :data:`model.experiment.metrics.REGIME_FIELDS`)
-        its capability at the end, post-warm-up blocked and leaked acquisitions, population and
+    def result(self) -> RunResult:
+        """The end of the run (:class:`RunResult`): post-warm-up totals of the summary's flow
+        columns, the time target regimes took to become mass-surveillance capable, and per target
+        regime its capability at the end, post-warm-up blocked and leaked acquisitions, population and
         whether vendors are based there."""
         columns = self.datacollector.model_vars
         post = np.array(columns["step"]) >= self.warmup
-        flows = [c for c in columns if c.startswith(("acquired_", "leaked_", "revenue_")) or c == "blocked_targets"]
+        flows = [c for c in columns if is_flow(c)]
         block = np.array([columns[c] for c in flows], dtype=float)[:, post]
         # each column summed on its own, as pandas does (numpy's pairwise sum of a 1-D array)
-        out = {f"total_{c}": float(row.sum()) for c, row in zip(flows, block)}
+        totals = {c: float(row.sum()) for c, row in zip(flows, block)}
         became = self.is_target & (self.first_capable >= 0)
-        out["targets_newly_capable"] = int(became.sum())
-        out["years_to_capable"] = (
-            float(self.calendar.years(self.first_capable[became] + 1).mean()) if became.any() else float("nan")
-        )
         w = self.world
+        target = np.flatnonzero(self.is_target)
         own_vendors = np.isin(np.arange(w.n_countries), w.exporters)
-        fields = {"capability": self.capability, "blocked": self.regime_blocked, "leaked": self.regime_leaked,
-                  "population": w.population, "own_vendors": own_vendors}
-        for c in np.flatnonzero(self.is_target):
-            out |= {f"regime_{name}_{w.iso3[c]}": float(values[c]) for name, values in fields.items()}
-        return out
+        regimes = pd.DataFrame(
+            {"capability": self.capability, "blocked": self.regime_blocked, "leaked": self.regime_leaked,
+             "population": w.population, "own_vendors": own_vendors.astype(float)},
+            index=pd.Index(np.array(w.iso3, dtype=object), name="iso3"))
+        return RunResult(
+            totals=totals,
+            regimes=regimes.iloc[target][list(REGIME_FIELDS)],
+            targets_newly_capable=int(became.sum()),
+            years_to_capable=(float(self.calendar.years(self.first_capable[became] + 1).mean())
+                              if became.any() else float("nan")),
+        )
 
     def timeseries(self) -> pd.DataFrame:
         """The model-level DataCollector table, one row per step, indexed by ``step`` (0-based: the
@@ -470,20 +371,5 @@ def summary_keys(world: World) -> SummaryKeys:
         revenue=tuple(f"revenue_{code}" for code in exporters),
         share=tuple(f"share_{code}" for code in exporters),
     )
-
-
-def release(model: mesa.Model) -> None:
-    """Drop Mesa's reference to a finished model (Mesa < 3.4.2 keeps every model alive through
-    ``Agent._ids``), so processes that build many models do not grow without bound."""
-    mesa.Agent._ids.pop(model, None)
-
-
-def dispose(model: mesa.Model) -> None:
-    """Free a finished model at once: :func:`release`, then drop its state (it is unusable after).
-    A Mesa model sits in reference cycles (its wrapped ``step``, its agents) that only Python's cyclic
-    collector breaks, so a process running many models would otherwise hold dozens of finished ones,
-    about 3 MB each, until the next full collection."""
-    release(model)
-    model.__dict__.clear()
 
 

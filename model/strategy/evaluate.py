@@ -16,13 +16,12 @@ import numpy as np
 import pandas as pd
 
 from model.experiment import sweep
-from model.experiment.metrics import replicate_metrics
+from model.experiment.metrics import Pair, replicate_metrics
 from model.experiment.outcomes import raw_metric_names
 from model.scenario import Scenario
+from model.simulation import RunEnd
 from model.strategy.designs import Design, Template
 
-IDENTITY = ("run_id", "point_id", "replicate", "seed", "design", "seconds", "error", "step", "date")
-"""Columns of a stored run row that are not end-of-run values."""
 OUTCOMES = ("denial_effectiveness", "revenue_lost", "revenue_lost_share", "leakage_rate")
 """The paired metrics an evaluation keeps per design and replicate (see docs/analysis.md)."""
 
@@ -59,8 +58,8 @@ def evaluate_policies(
     rows = []
     for run in runs[runs["point_id"] > 0].to_dict("records"):
         base_run = baseline.loc[run["replicate"]].to_dict()
-        metrics = replicate_metrics(_final(run), run, _final(base_run), base_run,
-                                 controlling[run["point_id"] - 1])
+        metrics = replicate_metrics(Pair(RunEnd.of_row(run), RunEnd.of_row(base_run),
+                                         controlling[run["point_id"] - 1]))
         row = {"design_id": run["point_id"] - 1, "replicate": run["replicate"], "seed": run["seed"]}
         row.update({m: metrics[m] for m in OUTCOMES})
         for country in exporters:
@@ -75,9 +74,4 @@ def _inputs(scenario: Scenario) -> list[str]:
     """Every end-of-run value a run records (``replicate_metrics`` and the per-country losses read
     some of them; keeping all keeps this independent of which)."""
     return raw_metric_names(scenario)[0]
-
-
-def _final(run: dict[str, Any]) -> pd.Series:
-    """The last-step values ``replicate_metrics`` reads from a stored run row."""
-    return pd.Series({k: v for k, v in run.items() if k not in IDENTITY}, dtype=object)
 

@@ -2,8 +2,9 @@
 
 from model.world.derived import forget_derived, per_world
 from model.world.overrides import CountryOverride, VendorOverride, WorldOverrides
+from model.world.parameters import WORLD_PARAMETERS, WorldParameters
 from model.world.restraint import VoluntaryRestraint
-from model.world.world import WORLD_PARAMETERS, World, build_world, forget_shared_tables
+from model.world.world import World, build_world, forget_shared_tables
 
 __all__ = [
     "WORLD_PARAMETERS",
@@ -12,6 +13,7 @@ __all__ = [
     "VoluntaryRestraint",
     "World",
     "WorldOverrides",
+    "WorldParameters",
     "build_world",
     "forget_derived",
     "forget_shared_tables",

@@ -12,7 +12,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from model.parameters import ModelParameters
+from model.world.parameters import WorldParameters
 
 EARTH_RADIUS_KM = 6371.0
 
@@ -50,7 +50,7 @@ def geometry(countries: pd.DataFrame, sources: np.ndarray) -> Geometry:
     return Geometry(sources, distance, contiguous, region[sources][:, None] == region[None, :])
 
 
-def trade_costs(geo: Geometry, params: ModelParameters) -> np.ndarray:
+def trade_costs(geo: Geometry, params: WorldParameters) -> np.ndarray:
     """``[S, C]`` price multiplier of trade from every source to every country: 1 plus the border
     cost plus the distance cost per 10,000 km, less the contiguity and region discounts."""
     return (

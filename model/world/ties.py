@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.parameters import ModelParameters
+from model.world.parameters import WorldParameters
 
 FINANCE_EXPORTER = "CHN"
 """The only exporting nation whose development finance the data record (AidData)."""
@@ -39,7 +39,7 @@ class TieTerms:
     finance: np.ndarray
     home: np.ndarray
 
-    def affinity(self, params: ModelParameters) -> np.ndarray:
+    def affinity(self, params: WorldParameters) -> np.ndarray:
         """``[C, E]`` the weighted sum, scaled by ``ties_scale``."""
         affinity = (params.tie_political * self.political + params.tie_security * self.arms
                     + params.tie_finance * self.finance + params.tie_home * self.home)

@@ -21,16 +21,12 @@ from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_INDEX, LAYERS
 from model.world.inputs import Inputs, build_inputs, vendor_content
 from model.world.network import Geometry, geometry, route_costs, trade_costs, trade_network
 from model.world.overrides import WorldOverrides
+from model.world.parameters import WorldParameters
 from model.world.restraint import VoluntaryRestraint
 from model.world.ties import TieTerms, tie_terms
 
 MEMBERSHIPS = ("wassenaar", "eu", "echri_code")
-WORLD_PARAMETERS = (
-    "border_cost", "distance_cost", "contiguity_discount", "region_discount", "hub_markup",
-    "tie_political", "tie_security", "tie_finance", "tie_home", "ties_scale",
-    "price_factor_by_home", "scale_factor_by_vendor", "algorithm_scale_factor_by_vendor",
-)
-"""The parameters :func:`build_world` reads: worlds built with equal values of these are equal."""
+
 QUALITY_COLUMN = {
     "camera": "quality_camera",
     "algorithm_1n": "quality_algorithm",
@@ -129,7 +125,7 @@ class World:
 
 
 def build_world(
-    params: ModelParameters | None = None,
+    params: ModelParameters | WorldParameters | None = None,
     overrides: WorldOverrides | None = None,
     *,
     countries: pd.DataFrame | None = None,
@@ -144,10 +140,10 @@ def build_world(
     missing from ``ties`` have no ties (affinity 0). ``inputs`` may hold custom input tables
     (``costs``, ``suppliers``, ``sourcing``: see :func:`model.world.inputs.build_inputs`). What the shipped tables and a set of overrides
     settle without parameters is worked out once per process, so worlds that differ only in
-    :data:`WORLD_PARAMETERS` (as the points of a sensitivity analysis do) share it, tables included:
+    :class:`WorldParameters` (as the points of a sensitivity analysis do) share it, tables included:
     like every array of a world, they are read-only.
     """
-    params = params or ModelParameters()
+    params = WorldParameters.of(params or ModelParameters())
     overrides = overrides or WorldOverrides()
     if countries is None and vendors is None and hubs is None and ties is None and inputs is None:
         base = _shipped_base(overrides.model_dump_json())
@@ -255,7 +251,7 @@ def forget_shared_tables() -> None:
     _shipped_base.cache_clear()
 
 
-def _calibrated(vendors: pd.DataFrame, params: ModelParameters) -> tuple[np.ndarray, np.ndarray]:
+def _calibrated(vendors: pd.DataFrame, params: WorldParameters) -> tuple[np.ndarray, np.ndarray]:
     """Vendors' price index ``[V]`` and market presence per layer ``[L, V]`` with the parameters'
     calibration factors applied."""
     homes, names = list(vendors["home_iso3"]), list(vendors["vendor"])

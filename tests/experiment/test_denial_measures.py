@@ -8,7 +8,8 @@ import pytest
 from conftest import TINY_COUNTRIES, TINY_HUBS, TINY_PARAMS, TINY_VENDORS
 
 from model import ControlRegimeModel, ModelParameters, NationalControl, PolicySet, build_world
-from model.experiment.metrics import denial_measures, regime_metrics, regime_table, replicate_metrics
+from model.experiment.metrics import Pair, denial_measures, regime_metrics, replicate_metrics
+from model.simulation import RunEnd
 
 
 def regimes(capability: dict[str, float], population: dict[str, float], own: set[str]) -> pd.DataFrame:
@@ -37,11 +38,11 @@ def test_equal_populations_make_population_and_equal_weighting_agree():
 
     def run(policies):
         model = ControlRegimeModel(world=world, parameters=params, policies=policies, horizon=10, rng=4).run()
-        return model.timeseries().iloc[-1], model.report()
+        return RunEnd.of_row({**model.timeseries().iloc[-1].to_dict(), **model.result().row()})
 
     policy, baseline = run(control), run(PolicySet())
-    metrics = replicate_metrics(*policy, *baseline, ("USA",))
-    per_regime = regime_metrics(regime_table(policy[1]), regime_table(baseline[1]))
+    metrics = replicate_metrics(Pair(policy, baseline, ("USA",)))
+    per_regime = regime_metrics(policy.regime_table(), baseline.regime_table())
     assert sorted(per_regime["iso3"]) == ["XXA", "XXB"]
     assert per_regime["denial"].nunique() == 2 and (per_regime["denial"] > 0).all()
     assert metrics["denial_population"] == pytest.approx(metrics["denial_equal"], rel=1e-12)

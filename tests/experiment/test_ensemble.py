@@ -12,7 +12,7 @@ import pytest
 from model.experiment import RunSpec, execute, replicate_seeds, run_ensemble, run_one
 from model.parameters import default_parameters
 from model.simulation import clear_process_caches
-from model.simulation.model import WORLDS_KEPT
+from model.simulation.caches import WORLDS_KEPT
 
 PRESETS = ["none", "unilateral_us", "unilateral_us_extraterritorial", "us_eu", "wassenaar", "global_with_china"]
 
@@ -34,8 +34,9 @@ def sample_specs(n: int, seed: int) -> list[RunSpec]:
 def assert_same_record(a, b) -> None:
     assert a.ok and b.ok, (a.error, b.error)
     pd.testing.assert_frame_equal(a.timeseries, b.timeseries, check_exact=True)
-    assert a.report.keys() == b.report.keys()
-    assert all(x == y or (x != x and y != y) for x, y in zip(a.report.values(), b.report.values()))
+    a_row, b_row = a.result.row(), b.result.row()
+    assert a_row.keys() == b_row.keys()
+    assert all(x == y or (x != x and y != y) for x, y in zip(a_row.values(), b_row.values()))
     assert a.controlling == b.controlling
     for table in ("flows", "regimes"):
         x, y = getattr(a, table), getattr(b, table)

@@ -41,7 +41,7 @@ def same(a, b) -> bool:
 
 
 def test_states_depend_on_no_parameter_outside_schedule_parameters(world, policies):
-    """Setups whose parameters differ elsewhere share a schedule (model.simulation.model.setup_for)."""
+    """Setups whose parameters differ elsewhere share a schedule (model.simulation.ProcessCaches.setup)."""
     base = default_parameters()
     reference = states(world, policies, base)
     read = {f.name for f in dataclasses.fields(ScheduleParameters)}

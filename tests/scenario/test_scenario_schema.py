@@ -27,7 +27,7 @@ def test_defaults():
 
 def test_model_kwargs_are_the_model_arguments_but_rng():
     own = set(inspect.signature(ControlRegimeModel.__init__).parameters)
-    own -= {"self", "rng", "seed", "collect_agents"}
+    own -= {"self", "rng", "seed", "collect_agents", "setups"}
     kwargs = Scenario().model_kwargs()
     assert set(kwargs) == own
     model = ControlRegimeModel(**kwargs, rng=0, collect_agents=False)

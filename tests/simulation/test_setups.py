@@ -12,8 +12,12 @@ from model import ControlRegimeModel, build_world
 from model.dates import Calendar
 from model.parameters import default_parameters
 from model.policy import preset
-from model.simulation import model as simulation
-from model.simulation.model import SETUPS_KEPT, clear_process_caches, setup_for
+from model.simulation import FRESH, PROCESS_CACHES, SetupRequest, clear_process_caches
+from model.simulation.caches import SETUPS_KEPT
+
+
+def setup_for(world, policies, params, calendar, warmup, horizon):
+    return PROCESS_CACHES.setup(SetupRequest(world, policies, params, calendar, warmup, horizon))
 
 
 def settled_schedule(world, params):
@@ -55,4 +59,13 @@ def test_a_settled_schedule_lives_as_long_as_a_kept_setup_uses_it():
         settled_schedule(world, base.model_copy(update={"hub_cooperation_gain": 0.01 * (k + 1)}))
     gc.collect()
     assert first() is None
-    assert len(simulation._SCHEDULES) == SETUPS_KEPT
+    assert len(PROCESS_CACHES.schedules) == SETUPS_KEPT
+
+
+def test_a_model_built_alone_shares_nothing_and_runs_as_a_cached_one():
+    clear_process_caches()
+    alone = ControlRegimeModel(policies="wassenaar", rng=5, horizon=8, collect_agents=False, setups=FRESH)
+    assert len(PROCESS_CACHES.worlds) == 0 and len(PROCESS_CACHES.setups) == 0
+    cached = ControlRegimeModel(policies="wassenaar", rng=5, horizon=8, collect_agents=False)
+    assert cached.world is not alone.world and len(PROCESS_CACHES.setups) == 1
+    pd.testing.assert_frame_equal(alone.run().timeseries(), cached.run().timeseries())

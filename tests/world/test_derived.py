@@ -13,8 +13,8 @@ from model import ControlRegimeModel, build_world
 from model.calibration import load_spec
 from model.market import route_prices
 from model.parameters import default_parameters
-from model.simulation import model as simulation
-from model.simulation.model import WORLDS_KEPT, clear_process_caches, dispose, world_for
+from model.simulation import PROCESS_CACHES, clear_process_caches, dispose, world_for
+from model.simulation.caches import WORLDS_KEPT
 from model.world import forget_derived, per_world
 
 
@@ -48,7 +48,7 @@ def test_what_is_derived_from_a_world_does_not_keep_it_alive():
     run.run()
     dispose(run)  # a finished model no longer holds its world
     gone = weakref.ref(world)
-    simulation._SETUPS.clear()  # the run's setup holds its world; nothing else may
+    PROCESS_CACHES.setups.clear()  # the run's setup holds its world; nothing else may
     del world
     gc.collect()
     assert gone() is None and prices() is None
@@ -64,7 +64,7 @@ def test_a_process_keeps_at_most_its_bound_of_worlds():
         world_for(spec.parameters(base, {f.key: rng.uniform(f.low, f.high) for f in spec.free}))
     gc.collect()
     assert first() is None
-    assert len(simulation._WORLDS) == WORLDS_KEPT
+    assert len(PROCESS_CACHES.worlds) == WORLDS_KEPT
 
 
 def test_threads_share_a_cache_safely(tiny_world):

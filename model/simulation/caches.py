@@ -1,0 +1,106 @@
+"""What a process keeps between runs: worlds, settled schedules and run setups, least recently used
+forgotten first (the :class:`model.simulation.setup.SetupSource` every model uses unless given another).
+
+They live here, below the scenario layer, not in the engine: scenario validation (layer 6), the
+dashboard, notebooks and the benchmarks build models directly and share them too.
+
+Keys are typed: a world by its :class:`model.world.WorldParameters` and overrides; a settled schedule
+by its world, policy set, calendar and :class:`model.policy.ScheduleParameters`; a setup by those and
+the whole parameter set. Values derived from a world (route prices, column names) live beside it
+(:mod:`model.world.derived`) and go with it.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+from cachetools import LRUCache
+
+from model.parameters import ModelParameters
+from model.policy import ScheduleParameters
+from model.simulation.setup import RunSetup, SettledSchedule, SetupRequest
+from model.world import (
+    World,
+    WorldOverrides,
+    WorldParameters,
+    build_world,
+    forget_derived,
+    forget_shared_tables,
+)
+
+WORLDS_KEPT = 8
+"""How many worlds a process keeps for later runs, least recently used forgotten first, and with
+each what was derived from it (:mod:`model.world.derived`): 0.2 MB for the world, 0.4 MB for its
+route prices and 0.3 MB for each availability pattern's cheapest routes."""
+
+SETUPS_KEPT = 12
+"""How many :class:`RunSetup` a process keeps, least recently used forgotten first: twice the
+scenarios of the headline comparison (6), whose runs alternate between their setups. A setup's
+opening allocation is about 1 MB; its settled schedule, which setups differing only in parameters
+the schedule does not read share, about 3 MB (its states and what they settle), and holds its
+world."""
+
+
+class ProcessCaches:
+    """Worlds and setups shared by the runs of a process; safe to use from several threads (runs on
+    a threaded executor)."""
+
+    def __init__(self, worlds_kept: int = WORLDS_KEPT, setups_kept: int = SETUPS_KEPT) -> None:
+        self.worlds: LRUCache[tuple[WorldParameters, str], World] = LRUCache(worlds_kept)
+        self.schedules: weakref.WeakValueDictionary[tuple, SettledSchedule] = weakref.WeakValueDictionary()
+        self.setups: LRUCache[tuple, RunSetup] = LRUCache(setups_kept)
+        self._lock = threading.Lock()
+
+    def world(self, params: ModelParameters, overrides: WorldOverrides | None = None) -> World:
+        """The world for these parameters and overrides, built once and then reused (by every
+        parameter set with the same :class:`model.world.WorldParameters`)."""
+        relevant = WorldParameters.of(params)
+        key = (relevant, (overrides or WorldOverrides()).model_dump_json())
+        with self._lock:
+            world = self.worlds.get(key)
+            if world is None:
+                world = self.worlds[key] = build_world(relevant, overrides)
+            return world
+
+    def setup(self, request: SetupRequest) -> RunSetup:
+        """The :class:`RunSetup` of ``request``, built once and then reused; its settled schedule is
+        shared by every setup that agrees on the schedule's :class:`model.policy.ScheduleParameters`."""
+        common = (id(request.world), request.policies.model_dump_json(), request.calendar, request.warmup,
+                  request.horizon)
+        key = (*common, request.params.model_dump_json())
+        schedule_key = (*common, ScheduleParameters.of(request.params))
+        with self._lock:
+            setup = self.setups.get(key)
+            if setup is None or setup.settled.world is not request.world:
+                settled = self.schedules.get(schedule_key)
+                if settled is None or settled.world is not request.world:
+                    settled = self.schedules[schedule_key] = request.settle()
+                setup = self.setups[key] = RunSetup(settled)
+            return setup
+
+    def clear(self) -> None:
+        """Forget every world, schedule and setup kept here."""
+        with self._lock:
+            self.worlds.clear()
+            self.schedules.clear()
+            self.setups.clear()
+
+
+PROCESS_CACHES = ProcessCaches()
+"""The caches of this process: the default :class:`model.simulation.setup.SetupSource` of every model."""
+
+
+def world_for(params: ModelParameters, overrides: WorldOverrides | None = None) -> World:
+    """:meth:`ProcessCaches.world` of this process's caches."""
+    return PROCESS_CACHES.world(params, overrides)
+
+
+def clear_process_caches() -> None:
+    """Forget the worlds (and the tables they share), run setups and what was derived from worlds
+    (route tables among them) this process has built (the next run builds its own, as in a fresh
+    process)."""
+    PROCESS_CACHES.clear()
+    forget_derived()
+    forget_shared_tables()
+

@@ -1,0 +1,100 @@
+"""What a run leaves at its end: :class:`RunResult`, typed, and its one flat encoding as a row of a
+``runs`` table (:meth:`RunResult.row`, read back by :meth:`RunEnd.of_row`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model.vocabulary import ROUTES
+
+REGIME_FIELDS = ("capability", "blocked", "leaked", "population", "own_vendors")
+"""Per target regime at the end of a run: capability at the horizon, post-warm-up blocked and leaked
+acquisitions, population, and whether vendors are based in its country (1/0)."""
+
+FLOW_PREFIXES = ("acquired_", "leaked_", "revenue_")
+"""Summary columns that are flows, totalled after the warm-up (with ``blocked_targets``)."""
+
+
+def is_flow(column: str) -> bool:
+    """Whether a summary column is a per-step flow :class:`RunResult` totals after the warm-up."""
+    return column.startswith(FLOW_PREFIXES) or column == "blocked_targets"
+
+
+def regime_key(field: str, iso3: str) -> str:
+    """The column of a ``runs`` row holding ``field`` of target regime ``iso3``."""
+    return f"regime_{field}_{iso3}"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The end of one run (``ControlRegimeModel.result``).
+
+    ``totals``: post-warm-up total of every flow column of the summary (:func:`is_flow`), by column;
+    ``regimes``: one row per target regime, indexed by ISO3, with :data:`REGIME_FIELDS`;
+    ``targets_newly_capable`` and ``years_to_capable`` (NaN when none became capable)."""
+
+    totals: Mapping[str, float]
+    regimes: pd.DataFrame
+    targets_newly_capable: int
+    years_to_capable: float
+
+    @property
+    def acquired(self) -> np.ndarray:
+        """``[K]`` post-warm-up acquisitions of target regimes by route (:data:`model.vocabulary.ROUTES`)."""
+        return np.array([self.totals[f"acquired_{route}"] for route in ROUTES])
+
+    @property
+    def leaked(self) -> np.ndarray:
+        """``[K]`` post-warm-up acquisitions of target regimes that leaked past controls, by route."""
+        return np.array([self.totals[f"leaked_{route}"] for route in ROUTES])
+
+    @property
+    def nations(self) -> pd.DataFrame:
+        """Per exporting nation (ISO3 index): post-warm-up ``revenue`` of its vendors (US$)."""
+        revenue = {k.removeprefix("revenue_"): v for k, v in self.totals.items()
+                   if k.startswith("revenue_") and k != "revenue_controlling"}
+        return pd.DataFrame({"revenue": pd.Series(revenue, dtype=float)}).rename_axis("iso3")
+
+    def row(self) -> dict[str, float]:
+        """The flat encoding of a ``runs`` table row: ``total_<column>``, the two capability
+        figures, and :func:`regime_key` per target regime and field."""
+        out = {f"total_{column}": value for column, value in self.totals.items()}
+        out["targets_newly_capable"] = self.targets_newly_capable
+        out["years_to_capable"] = self.years_to_capable
+        for iso3, values in zip(self.regimes.index, self.regimes[list(REGIME_FIELDS)].to_numpy(float)):
+            out |= {regime_key(field, iso3): float(value) for field, value in zip(REGIME_FIELDS, values)}
+        return out
+
+
+@dataclass(frozen=True)
+class RunEnd:
+    """A run's end as a stored ``runs`` row holds it: ``values`` (the last step's summary and
+    :meth:`RunResult.row`'s scalars) and its target regimes' columns (``iso3`` and
+    :data:`REGIME_FIELDS`, arrays in row order)."""
+
+    values: Mapping[str, object]
+    regimes: Mapping[str, np.ndarray]
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, object]) -> RunEnd:
+        """Read a stored row back (a row without regime columns has no target regimes)."""
+        prefix = regime_key(REGIME_FIELDS[0], "")
+        codes = [key[len(prefix):] for key in row if key.startswith(prefix)]
+        columns: dict[str, np.ndarray] = {"iso3": np.array(codes, dtype=object)}
+        for field in REGIME_FIELDS:
+            columns[field] = np.array([row.get(regime_key(field, code), np.nan) for code in codes], dtype=float)
+        target = ~np.isnan(columns["capability"])  # NaN: not a target of this run (rows of a concatenated table)
+        return cls(row, {name: values[target] for name, values in columns.items()})
+
+    def total(self, column: str, default: float | None = None) -> float:
+        """The post-warm-up total of a flow column (``default`` when the run has no such column)."""
+        key = f"total_{column}"
+        return self.values[key] if default is None else self.values.get(key, default)  # type: ignore[return-value]
+
+    def regime_table(self) -> pd.DataFrame:
+        """The target regimes as a tidy table (``iso3`` as Python strings, then :data:`REGIME_FIELDS`)."""
+        return pd.DataFrame({**self.regimes, "iso3": pd.Series(self.regimes["iso3"], dtype=object)})
