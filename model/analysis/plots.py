@@ -292,11 +292,13 @@ def equal_weighted(regimes: pd.DataFrame) -> pd.DataFrame:
 
 
 def denial_axis(ax: Axes, values: Sequence[float], label: str) -> None:
-    """A denial axis in %: linear, or symmetric-logarithmic (linear within ±:data:`SYMLOG_BELOW`%)
-    when the values (in %) differ by more than :data:`SYMLOG_WHEN` times; ``label`` gets the scale."""
-    finite = np.abs(np.asarray(values, float))
-    finite = finite[np.isfinite(finite) & (finite > SYMLOG_BELOW / 10)]
-    log = len(finite) > 1 and finite.max() / finite.min() > SYMLOG_WHEN
+    """A denial axis in %, its limits fitted to ``values`` (in %; from 0 unless some are negative):
+    linear, or symmetric-logarithmic (linear within ±:data:`SYMLOG_BELOW`%) when the values differ
+    by more than :data:`SYMLOG_WHEN` times; ``label`` gets the scale."""
+    values = np.asarray(values, float)
+    values = values[np.isfinite(values)]
+    sizes = np.abs(values[np.abs(values) > SYMLOG_BELOW / 10])
+    log = len(sizes) > 1 and sizes.max() / sizes.min() > SYMLOG_WHEN
     if log:
         ax.set_yscale("symlog", linthresh=SYMLOG_BELOW, linscale=0.6)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}%"))
@@ -304,6 +306,9 @@ def denial_axis(ax: Axes, values: Sequence[float], label: str) -> None:
     else:
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.3g}%"))
     ax.set_ylabel(label)
+    if len(values):
+        low, high = min(0.0, float(values.min())), max(float(values.max()), SYMLOG_BELOW)
+        ax.set_ylim(low - 0.05 * (high - low) if low < 0 else 0.0, high * (1.6 if log else 1.08))
 
 
 def capability_over_time(timeseries: pd.DataFrame, warmup_end: str | None = None,
@@ -355,10 +360,6 @@ def capability_over_time(timeseries: pd.DataFrame, warmup_end: str | None = None
                     "regimes")
         change.set_title("The headline measure over time")
         change.axhline(0, color="#000000", lw=0.8)
-        if drawn:
-            low, high = min(0.0, float(np.nanmin(drawn))), max(float(np.nanmax(drawn)), SYMLOG_BELOW)
-            change.set_ylim(low - 0.05 * (high - low) if low < 0 else 0.0, high * (1.6 if
-                            change.get_yscale() == "symlog" else 1.08))
         end_labels(change, ends)
         handles = dict(zip(*reversed(level.get_legend_handles_labels())))
         fig.legend([handles[n] for n in names if n in handles], [n for n in names if n in handles],

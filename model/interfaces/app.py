@@ -445,9 +445,11 @@ def _date_axis(ax, model: DashboardModel) -> None:
 
 
 def capability_figure(model: DashboardModel) -> Figure:
+    """Top: target-regime capability (population-weighted) of each policy and its no-controls run.
+    Bottom: the headline measure over time, denial equal-weighted over target regimes."""
     with plots.style():
-        fig = Figure(figsize=(5.6, 3.6), layout="constrained")
-        ax = fig.subplots()
+        fig = Figure(figsize=(5.6, 6.4), layout="constrained")
+        ax, headline = fig.subplots(2, 1, sharex=True)
         lines = [(model.baseline, "no controls (same seed)", "#000000", "--")]
         for k, (label, run, baseline) in enumerate(model.runs()):
             lines.append((run, label, plots.SCENARIO_PALETTE[k], "-"))
@@ -458,15 +460,31 @@ def capability_figure(model: DashboardModel) -> Figure:
             if ts is not None:
                 ax.plot(pd.to_datetime(ts["date"]), ts["target_capability"], style, color=colour, lw=1.8,
                         label=label)
-        _date_axis(ax, model)
-        plots.mark_warmup(ax, model.calendar.date_of(model.warmup).isoformat(), label=False)
+        drawn = []
+        for k, (label, run, baseline) in enumerate(model.runs()):
+            if not model.steps:
+                continue
+            frame = pd.concat([run.regime_table().assign(scenario=label),
+                               baseline.regime_table().assign(scenario=f"{label}:{BASELINE}")], ignore_index=True)
+            rows = plots.equal_weighted(frame)
+            rows = rows[rows["scenario"] == label].sort_values("step")
+            dates = pd.to_datetime([model.calendar.date_of(int(step)) for step in rows["step"]])
+            headline.plot(dates, 100 * rows["denial"], color=plots.SCENARIO_PALETTE[k], lw=1.8, label=label)
+            drawn += list(100 * rows["denial"])
+        for axis in (ax, headline):
+            _date_axis(axis, model)
+            plots.mark_warmup(axis, model.calendar.date_of(model.warmup).isoformat(), label=False)
         if model.steps:
             ax.legend(loc="upper left", frameon=False, fontsize=8.5)
         else:
             ax.text(0.5, 0.5, "press Step or ▶", transform=ax.transAxes, ha="center", color="#555555")
-        ax.set_xlabel("Date (quarterly steps; dotted: end of warm-up)")
+        headline.axhline(0, color="#000000", lw=0.8)
+        headline.set_xlabel("Date (quarterly steps; dotted: end of warm-up)")
+        ax.tick_params(labelbottom=True)
         ax.set_ylabel("Capability (population-weighted;\n1 = world per capita at start)")
         ax.set_title("Target-regime capability")
+        plots.denial_axis(headline, drawn or [0.0], "Denial (%), equal-weighted\nover target regimes")
+        headline.set_title("Denial, the headline measure")
         return fig
 
 

@@ -367,3 +367,15 @@ def test_controls_fit_the_horizon_and_are_explained() -> None:
     assert {"play", "render", "threads", "buttons"} == set(CONTROL_HELP)
     assert all(text.split(":")[0] in ("Play Interval", "Render Interval", "Use Threads") or "Reset" in text
                for text in CONTROL_HELP.values())
+
+
+def test_capability_panel_shows_the_headline_measure_over_time() -> None:
+    from model.interfaces.app import denial
+
+    model = DashboardModel(scenario="unilateral_us", compare_with="global_with_china", seed=5).run(10)
+    headline = capability_figure(model).axes[1]
+    assert "equal-weighted" in headline.get_ylabel()
+    ends = {line.get_label(): line.get_ydata()[-1] for line in headline.get_lines() if line.get_label() in
+            ("unilateral_us", "global_with_china")}
+    for label, run, baseline in model.runs():
+        assert ends[label] == pytest.approx(100 * denial(run, baseline))
