@@ -43,6 +43,7 @@ _EXPORTS = {
     "discover": "model.strategy",
     "load_results": "model.experiment",
     "Results": "model.experiment",
+    "to_ema": "model.experiment",
 }
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "run_scenario",
     "sweep",
     "sweep_file",
+    "to_ema",
 ]
 
 
@@ -105,6 +107,7 @@ if TYPE_CHECKING:
         run_scenario,
         sweep,
         sweep_file,
+        to_ema,
     )
     from model.parameters import ModelParameters
     from model.policy import (

@@ -3,13 +3,18 @@
 - per-point summaries: mean and 95% interval of every metric over replicates (``summarise``);
 - Sobol indices (first order and total, SALib ``sobol.analyze``) and Morris screening (``morris.analyze``)
   for sampled designs, on the per-point means;
+- feature scores (the EMA Workbench's extra-trees feature scoring, Jaxa-Rozen and Kwakkel 2018) for any
+  design, on the per-point means, with the optional extra ``strategy``;
 - coalition sweeps: the change each added member makes, as paired differences between consecutive
   member sets on the same seeds.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
+import json
+import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,6 +163,73 @@ def sensitivity(results: SweepResults) -> pd.DataFrame:
             values = {name: float(index[i]) for name, index in indices.items()}
             rows.append({"metric": metric, "parameter": column, **values})
     return pd.DataFrame(rows)
+
+
+FEATURE_SCORING_EXTRA = ("ema_workbench", "sklearn")
+"""The modules feature scoring needs: the optional extra ``strategy``."""
+
+
+def feature_scoring_missing() -> str | None:
+    """Why feature scoring cannot run here (its extra is missing), or None."""
+    missing = [m for m in FEATURE_SCORING_EXTRA if importlib.util.find_spec(m) is None]
+    if not missing:
+        return None
+    return (f"feature scoring skipped: it needs {' and '.join(missing)} "
+            "(the extra: pip install -e '.[strategy]')")
+
+
+def feature_scores(results: SweepResults) -> pd.DataFrame:
+    """The EMA Workbench's feature scores (extra trees, regression) of every metric on the swept
+    parameters, from the per-point means: columns metric, parameter, score; a metric's scores sum to
+    1. Unlike Sobol and Morris indices they need no special design (a grid or a Latin hypercube will
+    do). Metrics with missing or constant values are left out. Needs the extra ``strategy``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the Workbench warns that ipyparallel (unused here) is missing
+        from ema_workbench.analysis import feature_scoring
+
+        logging.getLogger("EMA").setLevel(logging.WARNING)
+    means = results.runs[results.runs["error"].isna()].groupby("point_id")[results.metrics].mean()
+    inputs = numeric_inputs(results.points.set_index("point_id").loc[means.index, results.columns])
+    rows = []
+    for metric in results.metrics:
+        y = means[metric].to_numpy(float)
+        if len(y) < 2 or not np.isfinite(y).all() or np.ptp(y) == 0:
+            continue
+        # standardised (the trees' impurity of a metric around 1e-7 underflows to no score at all);
+        # the Workbench's own max_features (a third of the inputs), at least one; seeded by the sweep's seed
+        scores = feature_scoring.get_ex_feature_scores(
+            inputs, (y - y.mean()) / y.std(), mode=feature_scoring.RuleInductionType.REGRESSION,
+            max_features=max(1, round(inputs.shape[1] / 3)), random_state=results.manifest["seed"] % 2**32)[0]
+        rows += [{"metric": metric, "parameter": _parameter(results, str(feature)), "score": float(score)}
+                 for feature, score in scores.iloc[:, 0].items()]
+    return pd.DataFrame(rows)
+
+
+def _parameter(results: SweepResults, feature: str) -> str:
+    """The swept column a feature stands for (a member set enters as ``<column> (members)``)."""
+    return feature.removesuffix(" (members)") if feature not in results.columns else feature
+
+
+def numeric_inputs(inputs: pd.DataFrame) -> pd.DataFrame:
+    """Swept parameters as inputs of a learning method: member sets (JSON lists) as their size,
+    booleans as 0/1, numbers as floats, text as categories."""
+    out = {}
+    for column in inputs:
+        values = inputs[column]
+        if pd.api.types.is_bool_dtype(values):
+            out[column] = values.astype(int)
+        elif pd.api.types.is_numeric_dtype(values):
+            out[column] = values.astype(float)
+        elif _member_sets(values):
+            out[f"{column} (members)"] = values.map(lambda v: len(json.loads(v))).astype(int)
+        else:
+            out[column] = values.astype(str).astype("category")
+    return pd.DataFrame(out)
+
+
+def _member_sets(values: pd.Series) -> bool:
+    """Whether every value is a JSON list (a member-set parameter as stored)."""
+    return bool(values.map(lambda v: isinstance(v, str) and v.startswith("[") and v.endswith("]")).all())
 
 
 def _indices(results: SweepResults, problem: dict, y: np.ndarray, spec: dict) -> dict[str, np.ndarray]:

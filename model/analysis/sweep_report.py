@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
-from model.analysis.sweep_analysis import coalition_steps, point_summary, read_results, sensitivity
+import pandas as pd
+
+from model.analysis.sweep_analysis import (
+    coalition_steps,
+    feature_scores,
+    feature_scoring_missing,
+    point_summary,
+    read_results,
+    sensitivity,
+)
 from model.errors import ModelInputError
 from model.experiment.folders import manifest_tables, staged_subfolder, write_manifest, write_tables
 from model.experiment.manifest import build_manifest
@@ -13,13 +23,19 @@ from model.experiment.manifest import build_manifest
 def analyze(folder: str | Path, *, figures: bool = True) -> list[Path]:
     """Write the analysis tables to ``folder/analysis/`` (a results folder of kind "analysis",
     written completely or not at all) and the figures to ``folder/figures/``; returns the files
-    written."""
+    written. The tables: per-point summaries, Sobol or Morris indices (sampled designs), feature
+    scores (any design, with the extra ``strategy``; without it a ``UserWarning`` says so) and
+    coalition steps."""
     results = read_results(folder)
     drawn = results.folder / "figures"
     if figures and drawn.exists() and not drawn.is_dir():
         raise ModelInputError(str(drawn), "exists and is not a folder", expected="a folder for the figures, or "
                               "--no-figures")
+    missing = feature_scoring_missing()
+    if missing:
+        warnings.warn(missing, UserWarning, stacklevel=2)
     tables = {"points": point_summary(results), "sensitivity": sensitivity(results),
+              "feature_scores": pd.DataFrame() if missing else feature_scores(results),
               "coalition": coalition_steps(results)}
     tables = {name: table for name, table in tables.items() if len(table)}
     labels = {column: ("", f"sweep parameter {label}") for column, label in results.labels.items()}

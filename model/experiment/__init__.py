@@ -6,7 +6,7 @@ from model.experiment.coalitions import growing_coalitions, revenue_shares
 from model.experiment.compare import Comparison, ExperimentError, compare, run_scenario
 from model.experiment.executors import execute, local_processes
 from model.experiment.metrics import interval, replicate_metrics, summarise
-from model.experiment.results import Results, load_results
+from model.experiment.results import Results, load_results, to_ema
 from model.experiment.runner import RunRecord, RunSpec, run_ensemble, run_one
 from model.experiment.seeds import replicate_seed, replicate_seeds
 from model.experiment.spec import Parameter, SweepSpec, load_spec
@@ -38,4 +38,5 @@ __all__ = [
     "summarise",
     "sweep",
     "sweep_file",
+    "to_ema",
 ]

@@ -54,6 +54,8 @@ EXACT: dict[str, Entry] = {
     "revenue_controlling": ("US$ per step", "revenue of vendors of the nations controlling exports"),
     "adopters": ("countries", "countries at or above the adoption threshold"),
     "data_public_share": ("share 0-1", "share of training-data acquisitions from public copies"),
+    "aigs_2019_matched": ("countries", ("adopters of the AIGS 2019 index that adopt in the model (capability at or "
+                          "above the adoption threshold)")),
     # end-of-run report
     "targets_newly_capable": ("countries", "target regimes that became capable during the run"),
     "years_to_capable": ("years", "mean time until target regimes became capable"),
@@ -82,6 +84,8 @@ EXACT: dict[str, Entry] = {
     "S1_conf": ("index", "95% confidence half-width of S1"),
     "ST": ("index 0-1", "total-order Sobol index"),
     "ST_conf": ("index", "95% confidence half-width of ST"),
+    "score": ("share 0-1", ("EMA Workbench feature score (extra trees): the parameter's share of the "
+                            "metric's explained variation (a metric's scores sum to 1)")),
     "mu": ("metric unit", "Morris mean elementary effect"),
     "mu_star": ("metric unit", "Morris mean absolute elementary effect"),
     "sigma": ("metric unit", "Morris standard deviation of elementary effects"),
@@ -109,6 +113,8 @@ PATTERNS: list[tuple[str, Entry]] = [
     (rf"regime_({'|'.join(REGIME_FIELDS)})_([A-Z]{{3}})",
      ("", "end-of-run {0} of target regime {1} (docs/ODD.md, 7.13)")),
     (r"vendor_share_(.+)", ("share 0-1", "share of all vendor revenue taken by vendor {0}")),
+    (r"vendor_abroad_(.+)", ("share 0-1", "share of vendor {0}'s revenue from outside its home country")),
+    (r"spend_share_([A-Z]{3})", ("share 0-1", "share of world surveillance spending spent by {0}")),
     (r"total_(.+)", ("", "post-warm-up total of {0}")),
     (r"(.+)_change", ("", "mean change of {0} from the added members (paired on seeds)")),
     (r"(.+)_low", ("", "lower end of the 95% interval of {0}")),

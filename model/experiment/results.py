@@ -1,6 +1,7 @@
 """``load_results``: the tables of any results folder (comparison, sweep, calibration, analysis),
-checked against its manifest, with one long tidy time-series table and, optionally, an xarray
-Dataset (the optional extra ``pip install '.[xarray]'``)."""
+checked against its manifest, with one long tidy time-series table, an xarray Dataset (the
+optional extra ``pip install -e '.[xarray]'``) and the EMA Workbench's ``(experiments, outcomes)``
+pair (``to_ema``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from model.errors import ModelInputError
@@ -51,20 +53,78 @@ class Results:
         return long.reindex(columns=SERIES_COLUMNS)
 
     def to_xarray(self) -> Any:
-        """The time series as an ``xarray.Dataset`` with dimensions ``run`` and ``step`` (one
-        variable per series; ``date`` per step, ``scenario`` or ``point`` and ``replicate`` per run)."""
+        """The time series as an ``xarray.Dataset``, one variable per series, each with its ``units``
+        and ``long_name`` from ``columns.csv``. A comparison's dimensions are ``scenario`` (indexed;
+        with each scenario's ``role``), ``replicate`` and ``step``, so ``data.sel(scenario="wassenaar")``
+        picks a scenario; a sweep's are ``run`` and ``step``, with ``point``, ``role`` and
+        ``replicate`` per run and ``point`` indexed (``data.sel(point=3)``). ``date`` is given per step,
+        and the folder's kind and path are attributes. Needs the optional extra ``xarray``."""
         try:
-            import xarray  # noqa: F401 - pandas needs it for to_xarray
+            import xarray
         except ImportError:
             raise ModelInputError("to_xarray", "needs xarray, which is not installed",
-                                  expected="pip install '.[xarray]'") from None
-        wide = self.series.pivot_table(index=["run", "step"], columns="variable", values="value", sort=True)
-        data = wide.to_xarray()
-        runs = self.series.drop_duplicates("run").set_index("run")
-        steps = self.series.drop_duplicates("step").set_index("step").sort_index()
-        coords = {c: ("run", runs.loc[data["run"].values, c].to_numpy())
-                  for c in ("scenario", "point", "role", "replicate") if runs[c].notna().any()}
-        return data.assign_coords(date=("step", steps.loc[data["step"].values, "date"].to_numpy()), **coords)
+                                  expected="the extra: pip install -e '.[xarray]'") from None
+        series = self.series
+        if series.empty:
+            return xarray.Dataset(attrs=self._attributes())
+        runs = series.drop_duplicates("run").set_index("run")
+        cube = self.kind == "comparison" and not runs.duplicated(["scenario", "replicate"]).any()
+        if cube:
+            series = series.assign(**{c: series["run"].map(runs[c]) for c in ("scenario", "replicate")})
+        index = ["scenario", "replicate", "step"] if cube else ["run", "step"]
+        data = series.pivot_table(index=index, columns="variable", values="value", sort=True).to_xarray()
+        steps = series.drop_duplicates("step").set_index("step")["date"]
+        data = data.assign_coords(date=("step", steps.loc[data["step"].values].to_numpy()))
+        if cube:
+            roles = runs.drop_duplicates("scenario").set_index("scenario")["role"]
+            data = data.assign_coords(role=("scenario", roles.loc[data["scenario"].values].to_numpy()))
+        else:
+            data = data.assign_coords({c: ("run", runs.loc[data["run"].values, c].to_numpy())
+                                       for c in ("scenario", "point", "role", "replicate") if runs[c].notna().any()})
+            if "point" in data.coords:
+                data = data.set_xindex("point")
+        described = self.columns
+        described = described[described["table"] == "timeseries"].drop_duplicates("name").set_index("name")
+        for name in [*data.data_vars, *data.coords]:
+            if name in described.index:
+                unit, meaning = described.loc[name, ["unit", "meaning"]]
+                shown = unit and unit != "date"  # dates carry their own calendar
+                data[name].attrs.update({"units": unit, "long_name": meaning} if shown else {"long_name": meaning})
+        return data.assign_attrs(self._attributes())
+
+    def to_ema(self) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+        """The runs as the EMA Workbench's ``(experiments, outcomes)`` pair, one row per successful
+        policy run (a sweep's runs table; a comparison's paired replications), ready for
+        ``ema_workbench.analysis`` (``prim.Prim(experiments, outcomes["denial_effectiveness"] > 0.05,
+        threshold=0.8)``, ``feature_scoring.get_feature_scores_all``, ``pairs_plotting``, ...).
+
+        ``experiments``: a sweep's parameters (member sets and text as categories) and EMA's
+        ``scenario``, ``policy`` and ``model`` columns: ``scenario`` is the replicate (``r0``, ...:
+        the state of the world, shared by every policy through common random numbers), ``policy``
+        the comparison's scenario or the sweep's design point, ``model`` ``ControlRegimeModel``.
+        ``outcomes``: every paired metric (a sweep's recorded metrics) as a 1-D array of floats."""
+        if self.kind == "sweep":
+            runs, policy = self.tables["runs"], "point_id"
+            parameters, metrics = self.manifest["design"]["columns"], self.manifest["metrics"]
+        elif self.kind == "comparison":
+            runs, policy, parameters = self.tables["replications"], "scenario", []
+            metrics = [c for c in runs.select_dtypes("number") if c not in ("replicate", "seed")]
+        else:
+            raise ModelInputError(str(self.folder), f"a folder of kind '{self.kind}' holds no runs to analyse",
+                                  expected="a comparison or a sweep")
+        if "error" in runs:
+            runs = runs[runs["error"].isna()]
+        experiments = pd.DataFrame({
+            column: runs[column] if pd.api.types.is_numeric_dtype(runs[column])
+            else runs[column].astype(str).astype("category") for column in parameters})
+        experiments = experiments.assign(
+            scenario=pd.Categorical("r" + runs["replicate"].astype(str)),
+            policy=pd.Categorical(runs[policy].astype(str)),
+            model=pd.Categorical(["ControlRegimeModel"] * len(runs))).reset_index(drop=True)
+        return experiments, {metric: runs[metric].to_numpy(float) for metric in metrics}
+
+    def _attributes(self) -> dict[str, str]:
+        return {"kind": self.kind, "folder": str(self.folder), "tool": self.manifest.get("tool", "")}
 
 
 def load_results(path: str | Path) -> Results:
@@ -80,6 +140,12 @@ def load_results(path: str | Path) -> Results:
         raise ModelInputError(str(folder / "manifest.json"), "lists no tables",
                               expected="a folder written by this version of the tool")
     return Results(folder, manifest["kind"], manifest, {name: read_listed(folder, manifest, name) for name in names})
+
+
+def to_ema(path: str | Path) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The EMA Workbench's ``(experiments, outcomes)`` pair of the comparison or sweep in the
+    results folder ``path`` (:meth:`Results.to_ema`)."""
+    return load_results(path).to_ema()
 
 
 def _with_run_ids(wide: pd.DataFrame, runs: pd.DataFrame | None) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from pathlib import Path
 
 from model.errors import ModelInputError
@@ -39,8 +40,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     a = subparsers.add_parser(
         "analyze", help="summaries, sensitivity indices and figures of a finished sweep",
-        description="Write per-point summaries with 95% intervals, Sobol/Morris indices (sampled designs) "
-        "and coalition steps to results/SWEEP/analysis/, and the figures to results/SWEEP/figures/.")
+        description="Write per-point summaries with 95% intervals, Sobol/Morris indices (sampled designs), "
+        "the EMA Workbench's feature scores (any design; skipped, saying so, without the extra: pip install "
+        "-e '.[strategy]') and coalition steps to results/SWEEP/analysis/, and the figures to "
+        "results/SWEEP/figures/.")
     a.add_argument("folder", metavar="results/SWEEP")
     a.add_argument("--no-figures", action="store_true", help="tables only")
     a.set_defaults(handler=cmd_analyze)
@@ -79,7 +82,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from model.analysis.sweep_report import analyze
 
-    written = analyze(Path(args.folder), figures=not args.no_figures)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        written = analyze(Path(args.folder), figures=not args.no_figures)
+    for warning in caught:  # the library's warnings (feature scoring skipped) as one line each
+        if issubclass(warning.category, UserWarning):
+            print(f"warning: {warning.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
     for path in written:
         print(path)
     return 0

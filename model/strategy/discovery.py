@@ -15,7 +15,6 @@ Both methods need the optional extra ``pip install -e '.[strategy]'``.
 
 from __future__ import annotations
 
-import json
 import logging
 import operator
 import re
@@ -27,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.analysis.sweep_analysis import SweepResults, read_results
+from model.analysis.sweep_analysis import SweepResults, numeric_inputs, read_results
 from model.errors import ModelInputError, closest
 from model.experiment.folders import RESULTS_DIR, manifest_tables, write_atomically, write_tables
 from model.experiment.manifest import build_manifest
@@ -161,28 +160,7 @@ def cases(prepared: Prepared) -> tuple[pd.DataFrame, np.ndarray]:
         inputs = runs.drop_duplicates("point_id").set_index("point_id").loc[outcome.index, prepared.inputs]
     else:
         outcome, inputs = runs[condition.column], runs[prepared.inputs]
-    return _numeric(inputs.reset_index(drop=True)), condition.holds(outcome)
-
-
-def _numeric(inputs: pd.DataFrame) -> pd.DataFrame:
-    """Member sets (JSON lists) as their size, booleans as 0/1, numbers as floats, text as categories."""
-    out = {}
-    for column in inputs:
-        values = inputs[column]
-        if pd.api.types.is_bool_dtype(values):
-            out[column] = values.astype(int)
-        elif pd.api.types.is_numeric_dtype(values):
-            out[column] = values.astype(float)
-        elif _member_sets(values):
-            out[f"{column} (members)"] = values.map(lambda v: len(json.loads(v))).astype(int)
-        else:
-            out[column] = values.astype(str).astype("category")
-    return pd.DataFrame(out)
-
-
-def _member_sets(values: pd.Series) -> bool:
-    """Whether every value is a JSON list (a member-set parameter as stored)."""
-    return bool(values.map(lambda v: isinstance(v, str) and v.startswith("[") and v.endswith("]")).all())
+    return numeric_inputs(inputs.reset_index(drop=True)), condition.holds(outcome)
 
 
 def choose_box(trajectory: pd.DataFrame, threshold: float) -> int:

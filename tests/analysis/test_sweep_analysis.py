@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from model.analysis.sweep_analysis import coalition_steps, point_summary, read_results, sensitivity
+from model.analysis import sweep_analysis
+from model.analysis.sweep_analysis import (
+    coalition_steps,
+    feature_scores,
+    point_summary,
+    read_results,
+    sensitivity,
+)
 from model.analysis.sweep_figures import draw_sweep_figures
 from model.analysis.sweep_report import analyze
 from model.errors import ModelInputError
@@ -84,6 +93,48 @@ def test_sampled_designs_give_sensitivity_indices(tmp_path, design, samples, col
     assert set(columns) <= set(indices)
     assert indices[columns].notna().all().all()
     assert [p.name for p in draw_sweep_figures(out, only=design, formats=("png",))] == [f"{design}.png"]
+
+
+@pytest.mark.extra("strategy")
+def test_feature_scores_find_the_parameter_that_matters(tmp_path):
+    """Without an agreement the hubs' cooperation gain changes nothing, so US enforcement explains
+    the whole variation of denial; a metric's scores sum to 1."""
+    out = tmp_path / "scores"
+    sweep(US, {"policies.national[USA].enforcement": [0.1, 0.5, 0.9], "parameters.hub_cooperation_gain": [0.1, 0.9]},
+          replications=1, out=out, **SHORT)
+    results = read_results(out)
+    assert results.runs.groupby("policies.national[USA].enforcement")["denial_effectiveness"].nunique().eq(1).all()
+    scores = feature_scores(results).pivot(index="parameter", columns="metric", values="score")
+    # (not exactly 1 and 0: the Workbench's trees fit bootstrap samples of the six points)
+    assert scores["denial_effectiveness"]["policies.national[USA].enforcement"] > 0.8
+    assert scores["denial_effectiveness"]["parameters.hub_cooperation_gain"] < 0.2
+    assert scores.sum().to_numpy() == pytest.approx(1.0)
+    assert feature_scores(results).equals(feature_scores(results))  # seeded by the sweep's seed
+
+
+@pytest.mark.extra("strategy")
+def test_analyze_writes_feature_scores(grid):
+    analyze(grid, figures=False)
+    scores = pd.read_csv(grid / "analysis" / "feature_scores.csv")
+    assert set(scores["parameter"]) == {"policies.national[USA].enforcement", "world.hub_leakiness_scale"}
+    assert "score" in set(pd.read_csv(grid / "analysis" / "columns.csv")["name"])
+
+
+def test_without_the_strategy_extra_analyze_says_so_and_writes_the_rest(grid, tmp_path, monkeypatch, capsys):
+    from model.interfaces.cli import main
+
+    monkeypatch.setattr(sweep_analysis, "FEATURE_SCORING_EXTRA", ("no_such_module_here",))
+    folder = tmp_path / "grid"
+    shutil.copytree(grid, folder)
+    shutil.rmtree(folder / "analysis", ignore_errors=True)
+    with pytest.warns(UserWarning, match=r"feature scoring skipped: it needs no_such_module_here \(the extra: "
+                      r"pip install -e '\.\[strategy\]'\)"):
+        analyze(folder, figures=False)
+    assert (folder / "analysis" / "points.csv").is_file() and not (folder / "analysis" / "feature_scores.csv").exists()
+    shutil.rmtree(folder / "analysis")
+    assert main(["analyze", str(folder), "--no-figures"]) == 0
+    err = capsys.readouterr().err
+    assert err == "warning: feature scoring skipped: it needs no_such_module_here (the extra: pip install -e '.[strategy]')\n"
 
 
 def test_coalition_steps_are_paired_differences(coalition):

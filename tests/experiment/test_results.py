@@ -94,8 +94,10 @@ def test_load_results_reads_an_analysis_folder(sweep_folder, tmp_path):
     shutil.copytree(sweep_folder, folder)
     analyze(folder, figures=False)
     results = load_results(folder / "analysis")
+    from model.analysis.sweep_analysis import feature_scoring_missing
+
     assert results.kind == "analysis" and "points" in results.tables and results.series.empty
-    assert set(results.columns["table"]) == {"points"}
+    assert set(results.columns["table"]) == {"points"} | ({"feature_scores"} if not feature_scoring_missing() else set())
 
 
 @pytest.mark.extra("xarray")
@@ -103,6 +105,69 @@ def test_load_results_as_xarray(sweep_folder):
     data = load_results(sweep_folder).to_xarray()
     assert set(data.dims) == {"run", "step"} and "target_capability" in data
     assert data["point"].sizes["run"] == data.sizes["run"]
+    assert set(data.sel(point=1)["run"].values) == {"p1/r0", "p1/r1"}  # point is an index
+    assert data.attrs["kind"] == "sweep"
+
+
+@pytest.mark.extra("xarray")
+def test_a_comparison_as_xarray_is_indexed_by_scenario_with_units(comparison_folder):
+    results = load_results(comparison_folder)
+    data = results.to_xarray()
+    assert dict(data.sizes) == {"scenario": 2, "replicate": 2, "step": 6}
+    assert list(data["role"].sel(scenario=["baseline", "unilateral_us"]).values) == ["baseline", "policy"]
+    wide = results["timeseries"].set_index(["scenario", "replicate", "step"])["target_capability"]
+    assert data["target_capability"].sel(scenario="unilateral_us", replicate=1, step=5) == wide["unilateral_us", 1, 5]
+    described = results.columns.query("table == 'timeseries'").set_index("name")
+    assert data["target_capability"].attrs["units"] == described.loc["target_capability", "unit"]
+    assert data["acquired_targets"].attrs == {"units": "effective units",
+                                              "long_name": described.loc["acquired_targets", "meaning"]}
+    assert "units" not in data["date"].attrs and data["date"].sizes == {"step": 6}
+
+
+def test_to_ema_gives_the_workbenchs_experiments_and_outcomes(comparison_folder, sweep_folder):
+    experiments, outcomes = model.to_ema(comparison_folder)
+    pairs = load_results(comparison_folder)["replications"]
+    assert list(experiments.columns) == ["scenario", "policy", "model"] and len(experiments) == len(pairs)
+    assert all(isinstance(experiments[c].dtype, pd.CategoricalDtype) for c in experiments)
+    assert list(experiments["policy"]) == list(pairs["scenario"])
+    assert list(experiments["scenario"]) == [f"r{r}" for r in pairs["replicate"]]
+    assert outcomes["denial_effectiveness"].tolist() == pairs["denial_effectiveness"].tolist()
+    assert "seed" not in outcomes and "replicate" not in outcomes
+
+    experiments, outcomes = model.to_ema(sweep_folder)
+    runs = load_results(sweep_folder)["runs"]
+    assert list(experiments.columns) == ["world.hub_leakiness_scale", "scenario", "policy", "model"]
+    assert experiments["world.hub_leakiness_scale"].tolist() == runs["world.hub_leakiness_scale"].tolist()
+    assert list(experiments["policy"]) == [str(p) for p in runs["point_id"]]
+    assert set(outcomes) == set(json.loads((sweep_folder / "manifest.json").read_text())["metrics"])
+    assert all(len(values) == len(runs) for values in outcomes.values())
+
+
+def test_to_ema_refuses_a_folder_without_runs(sweep_folder, tmp_path):
+    from model.analysis.sweep_report import analyze
+
+    folder = tmp_path / "sweep"
+    shutil.copytree(sweep_folder, folder)
+    analyze(folder, figures=False)
+    with pytest.raises(ModelInputError, match=r"kind 'analysis' holds no runs.*expected a comparison or a sweep"):
+        model.to_ema(folder / "analysis")
+
+
+@pytest.mark.extra("strategy")
+def test_the_workbench_takes_to_emas_pair(sweep_folder):
+    """EMA's PRIM and feature scoring run on the pair as it is."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import feature_scoring, prim
+
+    experiments, outcomes = model.to_ema(sweep_folder)
+    denial = outcomes["denial_effectiveness"]
+    box = prim.Prim(experiments, denial > denial.mean(), threshold=0.5).find_box()
+    assert "world.hub_leakiness_scale" in box.box_lims[-1]
+    scores = feature_scoring.get_feature_scores_all(experiments, {"denial": denial}, max_features=1)
+    assert scores["denial"].sum() == pytest.approx(1.0)
 
 
 def test_a_comparison_saves_and_loads_identically(comparison_folder, tmp_path):

@@ -93,13 +93,13 @@ def test_the_chosen_box_is_the_densest_of_those_with_the_most_coverage():
 
 
 def test_text_member_set_and_boolean_inputs_are_read_whatever_the_string_dtype():
-    from model.strategy.discovery import _numeric
+    from model.analysis.sweep_analysis import numeric_inputs
 
     for dtype in ("str", object):
         inputs = pd.DataFrame({"headline": pd.Series(["equal", "population"], dtype=dtype),
                                "coalition": pd.Series(['["USA"]', '["USA", "DEU"]'], dtype=dtype),
                                "flag": [True, False], "scale": [1, 2]})
-        out = _numeric(inputs)
+        out = numeric_inputs(inputs)
         assert list(out.columns) == ["headline", "coalition (members)", "flag", "scale"]
         assert isinstance(out["headline"].dtype, pd.CategoricalDtype)
         assert out["coalition (members)"].tolist() == [1, 2] and out["flag"].tolist() == [1, 0]
