@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -66,14 +67,17 @@ def test_the_parameters_table_shows_the_calibrated_value_beside_the_default():
     assert cells[3] == f"`{default_parameters().quality_sensitivity:.4g}`" != cells[2]
 
 
-@pytest.mark.parametrize("value, accepted", [('"0.8"', True), ("1", True), ("true", False), ("'high'", False)])
-def test_the_documented_conversions_hold(tmp_path, value, accepted):
-    """'Checking and errors': a quoted number is read as a number, `true` is not one."""
-    assert '(`"0.8"`) or a quoted ISO date' in DOC and "`enforcement = true`" in DOC
+@pytest.mark.parametrize("key, value, accepted", [
+    ("enforcement", "1", 1.0), ("enforcement", '"0.8"', None), ("enforcement", "true", None),
+    ("enforcement", "'high'", None), ("start", '"2024-01-01"', dt.date(2024, 1, 1)),
+])
+def test_the_documented_conversions_hold(tmp_path, key, value, accepted):
+    """'Checking and errors': what is read as a number or a date, and what is refused."""
+    assert '(`enforcement = "0.8"`), `true` or `false` is not a number' in " ".join(DOC.split())
     path = tmp_path / "s.toml"
-    path.write_text(f'[[policies.national]]\njurisdiction = "USA"\nenforcement = {value}\n')
-    if accepted:
-        assert load_scenario(path).policies.national[0].enforcement == float(value.strip('"'))
+    path.write_text(f'[[policies.national]]\njurisdiction = "USA"\n{key} = {value}\n')
+    if accepted is not None:
+        assert getattr(load_scenario(path).policies.national[0], key) == accepted
     else:
-        with pytest.raises(ScenarioError, match="enforcement"):
+        with pytest.raises(ScenarioError, match=key):
             load_scenario(path)
