@@ -291,24 +291,28 @@ def equal_weighted(regimes: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[columns]
 
 
-def denial_axis(ax: Axes, values: Sequence[float], label: str) -> None:
-    """A denial axis in %, its limits fitted to ``values`` (in %; from 0 unless some are negative):
-    linear, or symmetric-logarithmic (linear within ±:data:`SYMLOG_BELOW`%) when the values differ
-    by more than :data:`SYMLOG_WHEN` times; ``label`` gets the scale."""
+def denial_axis(ax: Axes, values: Sequence[float], label: str, axis: str = "y", room: float = 1.08) -> bool:
+    """A denial axis (``axis`` "y" or "x") in %, its limits fitted to ``values`` (in %; from 0 unless
+    some are negative) with ``room`` times the largest at the far end: linear, or
+    symmetric-logarithmic (linear within ±:data:`SYMLOG_BELOW`%) when the values differ by more than
+    :data:`SYMLOG_WHEN` times; ``label`` gets the scale. Returns whether it is logarithmic."""
     values = np.asarray(values, float)
     values = values[np.isfinite(values)]
     sizes = np.abs(values[np.abs(values) > SYMLOG_BELOW / 10])
-    log = len(sizes) > 1 and sizes.max() / sizes.min() > SYMLOG_WHEN
+    log = bool(len(sizes) > 1 and sizes.max() / sizes.min() > SYMLOG_WHEN)
+    scale, limits, ticks = ((ax.set_yscale, ax.set_ylim, ax.yaxis) if axis == "y" else
+                            (ax.set_xscale, ax.set_xlim, ax.xaxis))
     if log:
-        ax.set_yscale("symlog", linthresh=SYMLOG_BELOW, linscale=0.6)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}%"))
+        scale("symlog", linthresh=SYMLOG_BELOW, linscale=0.6)
+        ticks.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}%"))
         label += f"\n(logarithmic above {SYMLOG_BELOW:g}%, linear below)"
     else:
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.3g}%"))
-    ax.set_ylabel(label)
+        ticks.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.3g}%"))
+    ticks.set_label_text(label)
     if len(values):
         low, high = min(0.0, float(values.min())), max(float(values.max()), SYMLOG_BELOW)
-        ax.set_ylim(low - 0.05 * (high - low) if low < 0 else 0.0, high * (1.6 if log else 1.08))
+        limits(low - 0.05 * (high - low) if low < 0 else 0.0, high * (room ** 4 if log else room))
+    return log
 
 
 def capability_over_time(timeseries: pd.DataFrame, warmup_end: str | None = None,
@@ -501,12 +505,15 @@ def effectiveness(summary: pd.DataFrame, order: Sequence[str] | None = None) -> 
                 ax.errorbar(m, yi, xerr=[[m - lo], [hi - m]], fmt="o", color=colours[name], capsize=4, ms=7, lw=1.5)
                 ax.annotate(percent_interval(m / 100, lo / 100, hi / 100), (hi, yi), xytext=(7, 0), textcoords="offset points",
                             va="center", fontsize=9, color="#222222")
-            finite = np.concatenate([low, high, [0.0]])
-            finite = finite[np.isfinite(finite)]
-            lo_lim, hi_lim = min(0.0, finite.min()), max(finite.max(), 1.0)
-            ax.set_xlim(lo_lim - 0.03 * (hi_lim - lo_lim), hi_lim + 0.32 * (hi_lim - lo_lim))
             ax.set_title(title)
-            ax.set_xlabel(label)
+            if metric == "denial_effectiveness":  # small effects beside a global agreement's: logarithmic
+                denial_axis(ax, np.concatenate([low, high]), label, axis="x", room=1.45)
+            else:
+                finite = np.concatenate([low, high, [0.0]])
+                finite = finite[np.isfinite(finite)]
+                lo_lim, hi_lim = min(0.0, finite.min()), max(finite.max(), 1.0)
+                ax.set_xlim(lo_lim - 0.03 * (hi_lim - lo_lim), hi_lim + 0.32 * (hi_lim - lo_lim))
+                ax.set_xlabel(label)
             ax.axvline(0, color="#000000", lw=0.8)
             ax.grid(axis="y", visible=False)
         axes[0].set_yticks(y, summary["scenario"])
