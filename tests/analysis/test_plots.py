@@ -310,3 +310,34 @@ def test_headline_table_leads_with_the_headline_and_cuts_nothing(comparison) -> 
     shown = [r for r in ROUTES if comparison.summary[f"leakage_{r}"].abs().max() >= 0.0005]
     route_header = next(line for line in table.splitlines() if line.startswith("scenario") and "legal" in line)
     assert route_header.split()[1:] == shown  # full names, none cut off
+
+
+def _drawn_labels(fig) -> set[str]:
+    """Labels of the artists that show data: lines with points, bars with a length, filled areas."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.container import BarContainer
+
+    labels = set()
+    for ax in fig.axes:
+        labels |= {line.get_label() for line in ax.get_lines() if len(line.get_xdata())}
+        labels |= {c.get_label() for c in ax.containers if isinstance(c, BarContainer)
+                   and any(abs(bar.get_width()) > 0 for bar in c.patches)}
+        labels |= {c.get_label() for c in ax.collections if isinstance(c, PolyCollection)}
+    return labels
+
+
+@pytest.mark.parametrize("name", ["capability_over_time", "leakage_by_route", "leakage_over_time", "market_share",
+                                  "regime_capability"])
+def test_legends_list_only_drawn_series(comparison, name: str) -> None:
+    fig = _figures(comparison)[name]()
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    entries = {t.get_text() for legend in legends for t in legend.get_texts()}
+    assert entries and entries <= _drawn_labels(fig), entries - _drawn_labels(fig)
+
+
+def test_effectiveness_shows_small_denial_beside_large_on_a_stated_log_axis(comparison) -> None:
+    summary = comparison.summary.copy()
+    summary.loc[summary.index[0], ["denial_effectiveness", "denial_effectiveness_low", "denial_effectiveness_high"]] = (
+        0.30, 0.29, 0.31)  # a global agreement beside unilateral controls' fraction of a percent
+    ax = plots.effectiveness(summary, order=list(comparison.settings["scenarios"])).axes[0]
+    assert ax.get_xscale() == "symlog" and "logarithmic above 0.1%" in ax.get_xlabel() and "(%)" in ax.get_xlabel()
