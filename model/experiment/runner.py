@@ -59,18 +59,18 @@ def run_one(spec: RunSpec) -> RunRecord:
     try:
         model = ControlRegimeModel(**spec.model_kwargs, rng=spec.seed, collect_agents=False)
         model.collect_flows = spec.keep_flows
+        model.record_every = spec.record_every  # the steps between build no summary (lean recording)
         controlling: set[str] = set()
         while model.running:
             model.step()
             controlling |= model.controlling_countries
-        ts = model.timeseries()
-        check_finite(ts)
-        keep = (ts.index % spec.record_every == 0) | (ts.index == ts.index[-1])
+        ts, result = model.timeseries(), model.result()
+        check_finite(ts, result)
         record = RunRecord(
             spec=spec,
             seconds=0.0,
-            timeseries=ts[keep],
-            result=model.result(),
+            timeseries=ts,
+            result=result,
             controlling=tuple(sorted(controlling)),
             flows=model.flow_table() if spec.keep_flows else None,
             regimes=model.regime_table() if spec.keep_regimes else None,
@@ -85,9 +85,16 @@ def run_one(spec: RunSpec) -> RunRecord:
     return record
 
 
-def check_finite(timeseries: pd.DataFrame) -> None:
+def check_finite(timeseries: pd.DataFrame, result: RunResult) -> None:
     """Refuse a run whose numbers overflowed: each parameter is bounded (``docs/scenarios.md``), but
-    several near their extremes together can still take the arithmetic beyond floating point."""
+    several near their extremes together can still take the arithmetic beyond floating point. The
+    recorded steps are checked, and the totals, which add every step's flows after the warm-up."""
+    totals = np.array(list(result.totals.values()), dtype=float)
+    if not np.isfinite(totals).all():
+        column = list(result.totals)[int(np.flatnonzero(~np.isfinite(totals))[0])]
+        raise ArithmeticError(
+            f"the total of {column} is {result.totals[column]}: the parameters together are beyond the range "
+            "where the arithmetic holds; move the extreme ones toward their defaults")
     numbers = timeseries.select_dtypes("number")
     bad = ~np.isfinite(numbers.to_numpy(float))
     if bad.any():

@@ -41,6 +41,9 @@ class ControlRegimeModel(mesa.Model):
     quarter by default; policies switch on no earlier than the end of the ``warmup``.
     ``collect_agents=False`` skips the per-agent tables; setting the attribute ``collect_flows`` to
     False before stepping skips the flow table (:meth:`flow_table`), for runs that do not report them.
+    Setting ``record_every`` to ``k`` before stepping records (:attr:`summary`, the DataCollector's
+    tables, :meth:`timeseries`) only the steps ``t`` with ``t % k == 0`` and the last; the run keeps
+    the running totals :meth:`result` needs whatever it records.
     ``setups`` is where the world and the run setup come from (:class:`model.simulation.setup.SetupSource`):
     by default the process's caches (:data:`model.simulation.caches.PROCESS_CACHES`), shared by every
     model of the process; :data:`model.simulation.setup.FRESH` builds them for this model alone.
@@ -75,6 +78,7 @@ class ControlRegimeModel(mesa.Model):
         self.policies: PolicySet = preset(policies, self.world) if isinstance(policies, str) else policies
         self.horizon, self.warmup = horizon, warmup
         self.collect_flows = True  # set to False before stepping to skip the flow table
+        self.record_every = 1  # set before stepping to record fewer steps
         self.calendar = Calendar(start_date, steps_per_year)
         self.target_threshold = target_threshold
         setup = setups.setup(SetupRequest(self.world, self.policies, parameters, self.calendar, warmup, horizon))
@@ -117,7 +121,9 @@ class ControlRegimeModel(mesa.Model):
         self.regime_leaked = np.zeros(w.n_countries)
         self.procurement = start
         self.capability_history: list[np.ndarray] = []
-        self.summary = self._summarise(start, step=-1)
+        self.summary = self._summarise(start, step=-1, flows=self._flows(start))
+        self._flow_columns = [c for c in self.summary if is_flow(c)]
+        self._flow_history: list[np.ndarray] = []  # post-warm-up flows, one row per step
 
     def _budget(self) -> np.ndarray:
         """``[C, L]`` US$ this step: GDP share (by regime, :func:`regime_weight`), raised by unrest,
@@ -184,8 +190,14 @@ class ControlRegimeModel(mesa.Model):
                 self._accumulate_flows(result)
             self.regime_blocked += result.blocked.sum(axis=1)
             self.regime_leaked += result.leaked.sum(axis=(1, 2))
-        self.summary = self._summarise(result, step=t)  # 7. data collection
-        self.datacollector.collect(self)
+        recorded = t % self.record_every == 0 or t == self.horizon - 1
+        if t >= self.warmup or recorded:  # 7. data collection
+            flows = self._flows(result)
+            if t >= self.warmup:
+                self._flow_history.append(np.array(flows.row))
+            if recorded:
+                self.summary = self._summarise(result, step=t, flows=flows)
+                self.datacollector.collect(self)
         self.running = self.steps < self.horizon
 
     def _learn(self) -> None:
@@ -224,8 +236,18 @@ class ControlRegimeModel(mesa.Model):
         np.add.at(self.flows.reshape(-1), flat, actual.acquired.take(cell))
 
     # --- outputs -----------------------------------------------------------------------------
-    def _summarise(self, result: Procurement, step: int) -> dict[str, float]:
-        """The step's model-level figures (one DataCollector column each)."""
+    def _flows(self, result: Procurement) -> StepFlows:
+        """The step's flows (:func:`model.simulation.result.is_flow`), which :meth:`result` totals."""
+        w, target = self.world, self.is_target
+        by_route = result.by_route[target].sum(axis=(0, 1))
+        revenue = np.zeros(len(w.exporters))
+        np.add.at(revenue, w.vendor_exporter, self.vendor_revenue.sum(axis=1))
+        return StepFlows(by_route=by_route, leaked=result.leaked[target].sum(axis=(0, 1)),
+                         blocked=float(result.blocked[target].sum()), by_item=self._by_item(result).ravel(),
+                         revenue=revenue, revenue_controlling=float(revenue[self.controlling].sum()))
+
+    def _summarise(self, result: Procurement, step: int, flows: StepFlows) -> dict[str, float]:
+        """The step's model-level figures (one DataCollector column each), its ``flows`` among them."""
         w = self.world
         target = self.is_target
         pop = w.population
@@ -242,19 +264,16 @@ class ControlRegimeModel(mesa.Model):
             "spend_total": float(result.actual.spend.sum()),
         }
         keys = summary_keys(w)
-        by_route = result.by_route[target].sum(axis=(0, 1))
-        leaked = result.leaked[target].sum(axis=(0, 1))
-        summary["acquired_targets"] = float(by_route.sum())
-        summary["blocked_targets"] = float(result.blocked[target].sum())
-        summary.update(zip(keys.acquired, by_route.tolist()))
-        summary.update(zip(keys.leaked, leaked.tolist()))
-        summary.update(zip(keys.by_item, self._by_item(result).ravel().tolist()))
-        revenue = np.zeros(len(w.exporters))
-        np.add.at(revenue, w.vendor_exporter, self.vendor_revenue.sum(axis=1))
+        summary["acquired_targets"] = float(flows.by_route.sum())
+        summary["blocked_targets"] = flows.blocked
+        summary.update(zip(keys.acquired, flows.by_route.tolist()))
+        summary.update(zip(keys.leaked, flows.leaked.tolist()))
+        summary.update(zip(keys.by_item, flows.by_item.tolist()))
+        revenue = flows.revenue
         total = revenue.sum()
         summary.update(zip(keys.revenue, revenue.tolist()))
         summary.update(zip(keys.share, (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
-        summary["revenue_controlling"] = float(revenue[self.controlling].sum())
+        summary["revenue_controlling"] = flows.revenue_controlling
         summary.update(observe(w, self.params, self.capability, result))
         return summary
 
@@ -284,10 +303,8 @@ class ControlRegimeModel(mesa.Model):
         columns, the time target regimes took to become mass-surveillance capable, and per target
         regime its capability at the end, post-warm-up blocked and leaked acquisitions, population and
         whether vendors are based there."""
-        columns = self.datacollector.model_vars
-        post = np.array(columns["step"]) >= self.warmup
-        flows = [c for c in columns if is_flow(c)]
-        block = np.array([columns[c] for c in flows], dtype=float)[:, post]
+        flows = self._flow_columns
+        block = np.array(self._flow_history).reshape(-1, len(flows)).T.copy()  # [flow, step], rows contiguous
         # each column summed on its own, as pandas does (numpy's pairwise sum of a 1-D array)
         totals = {c: float(row.sum()) for c, row in zip(flows, block)}
         became = self.is_target & (self.first_capable >= 0)
@@ -348,6 +365,27 @@ class ControlRegimeModel(mesa.Model):
             "route": np.array(ROUTES)[k],
             "acquired": self.flows[e, r, c, k],
         })
+
+
+@dataclass(frozen=True)
+class StepFlows:
+    """A step's flows for target regimes: acquisitions and leakage ``[K]`` by route, blocked,
+    acquisitions ``[item x K]`` by item bought, revenue ``[E]`` of each exporting nation's vendors and
+    of the nations controlling exports."""
+
+    by_route: np.ndarray
+    leaked: np.ndarray
+    blocked: float
+    by_item: np.ndarray
+    revenue: np.ndarray
+    revenue_controlling: float
+
+    @property
+    def row(self) -> list[float]:
+        """The flows in the summary's column order (``acquired_targets``, ``blocked_targets``, by route,
+        leaked, by item, revenue, ``revenue_controlling``)."""
+        return [float(self.by_route.sum()), self.blocked, *self.by_route.tolist(), *self.leaked.tolist(),
+                *self.by_item.tolist(), *self.revenue.tolist(), self.revenue_controlling]
 
 
 @dataclass(frozen=True)
