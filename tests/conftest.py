@@ -95,6 +95,7 @@ def _country(iso3: str, repression: float) -> dict:
     return dict(
         iso3=iso3, name=iso3, region="R", subregion="R", lat=0.0, lon=0.0, land_borders="",
         gdp_usd=400.0, population=1.0, repression=repression, wassenaar=0, eu=0, echri_code=0,
+        aigs_adopter_2019=0,
     )
 
 
