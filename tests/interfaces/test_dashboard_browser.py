@@ -231,7 +231,7 @@ def test_dashboard_steps_compares_and_maps_in_a_real_browser(dashboard: str, bro
     assert browser.execute_script(SLIDER_MAX_SCRIPT, "Render Interval") == "40"
     # before the first step the time axis shows the run's years, not 1970 or hours
     capability = next(p for p in _plots(browser) if p["label"].startswith("Target-regime capability"))
-    years = capability["label"].split("x axis: ")[1].rstrip(")").split()
+    years = capability["label"].split("x axis: ")[1].split(")")[0].split()
     assert years and all(y.isdigit() and 2000 < int(y) < 2100 for y in years), capability
 
     # Step costs a step: the counter and the Run panel follow at once; plots are redrawn behind
