@@ -2,7 +2,9 @@
 
 import sys
 
-from model.interfaces.cli import console
-
 if __name__ == "__main__":
+    try:
+        from model.interfaces.start import console
+    except KeyboardInterrupt:  # Ctrl-C while Python loads the package: no traceback (model/interfaces/start.py)
+        sys.exit(130)
     sys.exit(console())

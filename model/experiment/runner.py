@@ -51,6 +51,7 @@ class RunRecord:
         return self.error is None
 
 
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")  # check_finite reports what overflowed
 def run_one(spec: RunSpec) -> RunRecord:
     """Run one model to its horizon. An exception becomes a record with ``error`` set. ``seconds``
     is the whole run: building the model, its steps, its outputs and disposing of it."""

@@ -335,13 +335,16 @@ def with_remedy(err: Exception) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line in this process: parse, dispatch, and turn bad input into one line on stderr
     with exit code 2."""
+    import numpy as np
+
     from model.experiment.execute import ExperimentError
     from model.scenario import ScenarioError
 
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(_leading_options(args))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # NumPy's warnings are noise
+            return handler(_leading_options(args))  # here: runs report non-finite numbers as errors
     except (ScenarioError, ModelInputError) as err:
         print(f"error: {with_remedy(err)}", file=sys.stderr)
         return 2

@@ -18,7 +18,7 @@ import importlib.util
 import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -83,7 +83,10 @@ def _formats(values: Sequence[str] | None) -> tuple[str, ...]:
 
     if not values:
         return ("png",)
-    formats = [f.strip().lower().lstrip(".") for value in values for f in value.split(",") if f.strip()]
+    formats = [f.strip().lower().lstrip(".") for value in values for f in value.split(",")]
+    if "" in formats:  # --format '' or 'png,,svg': drew nothing, or less than asked, silently
+        raise ModelInputError("--format", "an empty format", expected="formats such as png or png,svg",
+                              got=",".join(values))
     for fmt in formats:
         check_name(fmt, FORMATS, "--format", "figure format")
     return tuple(dict.fromkeys(formats))
@@ -114,17 +117,35 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
 
             for name in figures:
                 check_name(name, FIGURES, "--figure", "figure")
-        return draw_figures(comparison, out or folder / "figures", only=figures, formats=formats,
-                            dpi=dpi, compact=compact, workers=workers)
+        with _flags():
+            return draw_figures(comparison, out or folder / "figures", only=figures, formats=formats,
+                                dpi=dpi, compact=compact, workers=workers)
     if kind == "sweep":
         draw = _sweep_figures()
-        if not figures:
-            return list(draw(folder, out=out, only=None, formats=tuple(formats)))
-        paths: list[Path] = []
-        for name in figures:
-            paths += draw(folder, out=out, only=name, formats=tuple(formats))
+        with _flags():
+            if not figures:
+                return list(draw(folder, out=out, only=None, formats=tuple(formats)))
+            paths: list[Path] = []
+            for name in figures:
+                paths += draw(folder, out=out, only=name, formats=tuple(formats))
         return paths
     raise AssertionError(kind)  # read_manifest admits only the two kinds above
+
+
+FLAGS = {"only": "--figure", "formats": "--format", "out": "--out", "dpi": "--dpi"}
+"""The flags of ``plot`` behind the drawing functions' arguments, for their error messages."""
+
+
+@contextlib.contextmanager
+def _flags() -> Iterator[None]:
+    """A library error about an argument (``only: no such figure``) named by its flag (``--figure``)."""
+    try:
+        yield
+    except ModelInputError as err:
+        if err.key not in FLAGS:
+            raise
+        raise ModelInputError(FLAGS[err.key], err.problem, expected=err.expected, got=err.got,
+                              suggestion=err.suggestion) from None
 
 
 def _sweep_figures():
