@@ -279,6 +279,40 @@ class ModelParameters(Config):
         0.2, ge=0.0, le=10.0,
         description="Standard deviation of the log-normal noise on R&D progress. Assumption.",
     )
+    # --- vendors' response to denied inputs (docs/ODD.md, 7.17; ranges in INPUT_RESPONSE_RANGES) ---
+    shortage_markup: float = Field(
+        3.0, ge=0.0, le=100.0,
+        description="Extra price of a denied component's supply before the vendor has redesigned around "
+        "it (remaining stocks, grey market), as a markup: 3 = four times the price. Sourced range 3-4: "
+        "HiSilicon camera SoCs rose four- to five-fold in Aug 2020.",
+    )
+    redesign_lag: float = Field(
+        0.375, gt=0.0, le=10.0,
+        description="Years a vendor takes to redesign a product around a mature alternative component (its "
+        "own nation's or a third country's supplier the control does not reach). Sourced range 0.25-0.5: "
+        "industry estimate of 3-6 months to switch a camera to a mature alternative chip.",
+    )
+    redesign_lag_new: float = Field(
+        2.0, gt=0.0, le=10.0,
+        description="Years to redesign when no supplier of the component is out of the control's reach (a "
+        "newly developed chip). Sourced: about 2 years (industry estimate); range 1-3.",
+    )
+    redesign_cost_penalty: float = Field(
+        0.2, ge=0.0, le=10.0,
+        description="Lasting extra cost of a redesigned component (alternative chips dearer or needing more "
+        "of them), as a markup on its cost share. Assumption, range 0-0.5.",
+    )
+    redesign_quality_penalty: float = Field(
+        0.03, ge=0.0, le=1.0,
+        description="Lasting loss of an item's quality when all its chips are redesigned (proportionally "
+        "less for part of them): alternative SoCs lagged HiSilicon's. Assumption, range 0-0.1.",
+    )
+    stockpile: float = Field(
+        0.25, ge=0.0, le=10.0,
+        description="Years of a denied component's supply a vendor holds when a control takes effect "
+        "(stockpiled before the effective date): the shortage price bites after it. Assumption, range 0-1 "
+        "(Huawei's stockpiling before Sept 2020 was reported; the camera makers' is not documented).",
+    )
 
     @field_validator("price_factor_by_home", "scale_factor_by_vendor", "algorithm_scale_factor_by_vendor")
     @classmethod
@@ -315,6 +349,19 @@ class ModelParameters(Config):
 WHOLE_TABLES = frozenset({"layer_budget_shares"})
 """Nested tables given whole, never merged key by key over the defaults: shares of one budget (a
 ``camera = 1.0`` alone would keep the other layers' default shares and spend 40% more)."""
+
+
+INPUT_RESPONSE_RANGES: dict[str, tuple[float, float]] = {
+    "shortage_markup": (3.0, 4.0),
+    "redesign_lag": (0.25, 0.5),
+    "redesign_lag_new": (1.0, 3.0),
+    "redesign_cost_penalty": (0.0, 0.5),
+    "redesign_quality_penalty": (0.0, 0.1),
+    "stockpile": (0.0, 1.0),
+}
+"""The sourced or judged ranges of the vendors' response parameters (their descriptions say which):
+priors for calibration and the bounds of sensitivity analyses, unlike the fields' bounds, which only
+keep the arithmetic sound. The input tables' ranges are in :func:`model.world.inputs.input_priors`."""
 
 
 def over_defaults(partial: Mapping[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from model.policy.config import (
     PolicySet,
     Window,
 )
+from model.policy.inputs import ComponentControl, EntityList, ProcurementBan
 from model.scenario.parameter_table import SECTION, render_table, shown
 from model.simulation import ControlRegimeModel
 from model.simulation.caches import SETUPS_KEPT, WORLDS_KEPT
@@ -34,7 +35,7 @@ from model.world.restraint import VoluntaryRestraint
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 POLICY_CLASSES = (
     Window, Destinations, NationalControl, Extraterritorial, Member, Agreement, DataAccessControl,
-    VoluntaryRestraint, PolicySet,
+    VoluntaryRestraint, EntityList, ComponentControl, ProcurementBan, PolicySet,
 )
 RUN_SETTINGS = ("horizon", "warmup", "steps_per_year", "start_date", "target_threshold")
 

@@ -51,6 +51,7 @@ class Market:
     public_quality: float
     public_availability: float = 1.0  # scales the public copies' attraction (takedowns)
     price_level: float = 1.0  # multiplies every price (falling technology prices)
+    vendor_appeal: np.ndarray | None = None  # [V, I] multiplies vendor options' attraction (inputs, 7.17)
 
 
 @dataclass(frozen=True)
@@ -234,8 +235,9 @@ def quality_exponent(params: ModelParameters) -> np.ndarray:
 def _powered_qualities(params: ModelParameters, market: Market) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Each option's quality to the power of its layer's b_q (0 for zero quality), on the small
     per-vendor arrays: vendors ``[L, V]`` (each layer's item), conversions ``[V]`` (the 1:1 item at
-    ``conversion_efficiency``), domestic ``[C, L]`` and public copies. An option's attraction at unit
-    price is its scale (:func:`_option_scale`) times this."""
+    ``conversion_efficiency``), domestic ``[C, L]`` and public copies; a vendor's are multiplied by the
+    input layer's factor (``Market.vendor_appeal``) when given. An option's attraction at unit price is
+    its scale (:func:`_option_scale`) times this."""
     qs = quality_exponent(params)
     vendor = market.vendor_quality[:, list(LAYER_ITEM)].T  # [L, V]
     converted = market.vendor_quality[:, CONVERTED_ITEM] * params.conversion_efficiency
@@ -243,6 +245,9 @@ def _powered_qualities(params: ModelParameters, market: Market) -> tuple[np.ndar
               (np.array(market.public_quality), qs[PUBLIC_LAYER]))
     q_vendor, q_converted, q_domestic, q_public = (
         np.where(q > 0, np.power(np.where(q > 0, q, 1.0), b), 0.0) for q, b in pieces)
+    if market.vendor_appeal is not None:  # vendors' denied inputs (model.simulation.sourcing, docs/ODD.md 7.17)
+        q_vendor = q_vendor * market.vendor_appeal[:, list(LAYER_ITEM)].T
+        q_converted = q_converted * market.vendor_appeal[:, CONVERTED_ITEM]
     return q_vendor, q_converted, q_domestic, float(q_public)
 
 

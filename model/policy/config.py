@@ -13,6 +13,8 @@ from pydantic import Field, field_validator, model_validator
 
 from model.config.base import Config
 from model.dates import Date
+from model.policy.inputs import ComponentControl, EntityList, ProcurementBan
+from model.policy.window import Window
 from model.vocabulary import CONTROLLABLE_LAYERS, Item
 from model.world.restraint import VoluntaryRestraint
 
@@ -30,13 +32,6 @@ class Destinations(Config):
         "membership in the data ('wassenaar', 'eu', 'echri_code').",
     )
     exclude: list[str] = Field(default_factory=list, description="ISO3 codes never listed.")
-
-
-class Window(Config):
-    """When an instrument is in force: from ``start`` (None = end of warm-up) until ``end`` (None = never ends)."""
-
-    start: Date | None = None
-    end: Date | None = None
 
 
 class NationalControl(Window):
@@ -152,6 +147,12 @@ class PolicySet(Config):
         default_factory=list, description="Vendors' restraint rules added to those of the world."
     )
     data_access: list[DataAccessControl] = Field(default_factory=list)
+    entity_lists: list[EntityList] = Field(
+        default_factory=list, description="Entity List entries: named vendors' inputs (docs/ODD.md, 7.16).")
+    component_controls: list[ComponentControl] = Field(
+        default_factory=list, description="Country-wide component controls by destination (docs/ODD.md, 7.16).")
+    procurement_bans: list[ProcurementBan] = Field(
+        default_factory=list, description="Government procurement bans on named vendors (docs/ODD.md, 7.16).")
 
     @model_validator(mode="after")
     def _distinct_agreements(self) -> PolicySet:
@@ -165,4 +166,9 @@ class PolicySet(Config):
     @property
     def is_empty(self) -> bool:
         return not (self.national or self.extraterritorial or self.agreements or self.data_access
-                    or self.restraints)
+                    or self.restraints or any(self.input_instruments().values()))
+
+    def input_instruments(self) -> dict[str, list]:
+        """The instruments on vendors' inputs (:mod:`model.policy.inputs`), by key."""
+        return {"entity_lists": self.entity_lists, "component_controls": self.component_controls,
+                "procurement_bans": self.procurement_bans}

@@ -15,6 +15,7 @@ from model.dates import Calendar, Date
 from model.errors import ModelInputError, check_name
 from model.parameters import ModelParameters
 from model.policy.config import Agreement, Destinations, Member, PolicySet, Window
+from model.policy.inputs import InputSchedule
 from model.vocabulary import ITEM_INDEX, ITEMS
 from model.world import VoluntaryRestraint, World
 
@@ -78,6 +79,7 @@ class PolicySchedule:
         self._exporter_of = {int(c): e for e, c in enumerate(world.exporters)}
         self._restraints = tuple(world.restraints) + tuple(policies.restraints)
         self._check()
+        self.inputs = InputSchedule(world, policies.input_instruments(), calendar, warmup, self._check_time)
         self._members = [self._expand(a) for a in policies.agreements]
         self._routes = np.isfinite(world.route_cost[world.vendor_exporter])  # [V, R, C]
         self._cache: dict[tuple, PolicyState] = {}
@@ -208,13 +210,14 @@ class PolicySchedule:
             tuple(self._members_in_force(n, step) for n in range(len(p.agreements))),
             tuple(self._in_force(c, step) for c in p.data_access),
             tuple(self._restraint_in_force(r, step) for r in self._restraints),
+            self.inputs.signature(step),
         )
         state = self._cache.get(signature)
         if state is None:
             state = self._cache.setdefault(signature, self._build(*signature))
         return state
 
-    def _build(self, national, et_on, members, data_on, restraint_on) -> PolicyState:
+    def _build(self, national, et_on, members, data_on, restraint_on, inputs_on) -> PolicyState:
         w, p, prm = self.world, self.policies, self.params
         n_e, n_c, n_i, n_h = len(w.exporters), w.n_countries, len(ITEMS), len(w.hubs)
         requires = np.zeros((n_e, n_c, n_i), dtype=bool)
@@ -306,7 +309,7 @@ class PolicySchedule:
             et_enforcement=et.enforcement_abroad if et_on else 0.0,
             undercut_groups=tuple(groups),
             undercut_enforcement=tuple(group_enforcement),
-            restrained=(restrained := self._restrained(restraint_on)),
+            restrained=(restrained := self._restrained(restraint_on) | self._banned(inputs_on)),
             routes=self._routes,
             offered=(offered := w.sells[:, None, :] & ~restrained[:, :, None]),
             available=self._routes[..., None] & offered[:, None],
@@ -341,6 +344,10 @@ class PolicySchedule:
         for code in in_force:
             common &= accepted[code]
         return sorted(common)
+
+    def _banned(self, inputs_on: tuple[bool, ...]) -> np.ndarray:
+        """``[V, C]``: procurement bans in force (a banning country's buyers do not buy the vendor's items)."""
+        return self.inputs.state_of(inputs_on).banned
 
     def _restrained(self, restraint_on: tuple[bool, ...]) -> np.ndarray:
         w = self.world

@@ -25,6 +25,7 @@ from model.simulation.reporters import ArrayDataCollector
 from model.simulation.result import REGIME_FIELDS, RunResult, is_flow
 from model.simulation.settings import run_settings
 from model.simulation.setup import RunSetup, SetupRequest, SetupSource
+from model.simulation.sourcing import VendorSourcing
 from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
 from model.world import World, WorldOverrides, per_world
 
@@ -104,6 +105,9 @@ class ControlRegimeModel(mesa.Model):
         self.vendor_quality = w.quality.copy()
         self.domestic_quality = np.tile(np.array(p.domestic_quality.as_tuple()), (w.n_countries, 1))
         self.budget = self._budget()
+        inputs_active = self.schedule_.inputs.active
+        self.sourcing = VendorSourcing(w, p, spy) if inputs_active else None  # vendors' inputs (7.17)
+        self.vendor_appeal: np.ndarray | None = None
         self.controlling = np.zeros(len(w.exporters), dtype=bool)  # [E]: a control in force this step
         self.controlling_countries: frozenset[str] = frozenset()
         if setup.start is None:
@@ -141,7 +145,7 @@ class ControlRegimeModel(mesa.Model):
         public = p.public_copy_quality * (1.0 - p.public_copy_decay) ** years
         price_level = (1.0 - p.price_decline) ** years
         return Market(self.budget, self.vendor_quality, self.domestic_quality, public, public_copy_availability,
-                      price_level)
+                      price_level, self.vendor_appeal)
 
     def _capability(self) -> np.ndarray:
         """CES aggregate of per-capita stocks relative to the world's starting level."""
@@ -160,6 +164,8 @@ class ControlRegimeModel(mesa.Model):
         state = self.schedule_.state(t)  # 1. policies in force
         self.controlling = state.controlling
         self.controlling_countries = frozenset(w.iso3[c] for c in w.exporters[state.controlling])
+        if self.sourcing is not None:  # instruments on vendors' inputs: shortage, redesign
+            self.vendor_appeal = self.sourcing.step(self.schedule_.inputs.state(t))
 
         rng = self.streams["unrest"]  # 2. unrest shocks and budgets
         shocks = (rng.random(w.n_countries) < p.unrest_shock_probability) * rng.exponential(

@@ -71,7 +71,7 @@ def test_unknown_parameter_points_to_the_docs(tmp_path):
     assert str(err) == (
         f"{tmp_path / 'bad.toml'}: parameters.hub_markupp: unknown key (expected one of the "
         f"{len(ModelParameters.model_fields)} keys listed in "
-        "docs/scenarios.md); did you mean 'hub_markup'?"
+        "docs/scenarios.md); did you mean 'hub_markup' or 'shortage_markup'?"
     )
 
 

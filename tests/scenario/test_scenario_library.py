@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from model.policy import PolicySet, preset
+from model.policy import preset
 from model.scenario import SCENARIO_DIR, Scenario, list_scenarios, load_scenario
 from model.world import build_world
 
 MAIN = {
     "baseline": "none",
     "unilateral_us": "unilateral_us",
+    "unilateral_us_finished_goods": "unilateral_us_finished_goods",
     "unilateral_us_extraterritorial": "unilateral_us_extraterritorial",
     "us_eu": "us_eu",
     "wassenaar": "wassenaar",
@@ -20,6 +21,8 @@ MAIN = {
     "global_with_china": "global_with_china",
 }
 LAYERS = {"cameras": "camera", "algorithms": "algorithm_1n", "data": "training_data"}
+VARIANTS = {"wassenaar_without_russia", "global_with_china_weak_enforcement"}
+HISTORICAL = {"entity_list_2019"}  # real dates from 2018: its own start and horizon
 FILES = sorted(SCENARIO_DIR.glob("*.toml"))
 
 
@@ -34,7 +37,8 @@ def library() -> dict[str, Scenario]:
 
 
 def test_the_library_holds_the_main_files_and_layer_variants():
-    expected = set(MAIN) | {f"{base}_{layer}" for base in ("unilateral_us", "wassenaar") for layer in LAYERS}
+    expected = set(MAIN) | VARIANTS | HISTORICAL | {
+        f"{base}_{layer}" for base in ("unilateral_us", "wassenaar") for layer in LAYERS}
     assert {path.stem for path in FILES} == expected
 
 
@@ -48,10 +52,10 @@ def test_main_files_express_the_presets(name, library, world):
 def test_layer_variants_restrict_the_regime_to_one_layer(base, layer, library, world):
     full = preset(base, world)
     items = [LAYERS[layer]]
-    expected = PolicySet(
+    expected = full.model_copy(update=dict(
         national=[c.model_copy(update={"items": items}) for c in full.national],
         agreements=[a.model_copy(update={"items": items}) for a in full.agreements],
-    )
+    ))  # the US measures on inputs are kept
     assert library[f"{base}_{layer}"].policies == expected
 
 
@@ -61,6 +65,8 @@ def test_every_file_inherits_the_baseline_run_settings(library):
     base = library["baseline"]
     assert base.replications == 20 and base.horizon == 40 and base.warmup == 4
     for name, scenario in library.items():
+        if name in HISTORICAL:
+            continue
         assert {k: getattr(scenario, k) for k in settings} == {k: getattr(base, k) for k in settings}, name
         assert scenario.parameters == base.parameters and scenario.world == base.world, name
         assert scenario.name == name
@@ -86,3 +92,30 @@ def test_listing_another_folder(tmp_path):
     assert list_scenarios(tmp_path) == [
         ("a", "", tmp_path / "a.toml"), ("b", "Two lines,", tmp_path / "b.toml")
     ]
+
+
+def test_variants_differ_from_their_main_scenario_only_where_they_say(library, world):
+    wassenaar = library["wassenaar_without_russia"].policies.agreements[0]
+    assert "RUS" not in [m.country for m in wassenaar.members] and not wassenaar.member_groups
+    assert len(wassenaar.members) == len(world.memberships["wassenaar"]) - 1
+    weak = library["global_with_china_weak_enforcement"].policies
+    main = library["global_with_china"].policies
+    assert weak.agreements[0].members[0].enforcement == 0.3 and main.agreements[0].members[0].enforcement == 0.7
+    assert weak.model_copy(update={"agreements": main.agreements}) == main
+    finished = library["unilateral_us_finished_goods"].policies
+    assert finished == library["unilateral_us"].policies.model_copy(
+        update=dict(entity_lists=[], component_controls=[], procurement_bans=[]))
+
+
+def test_the_historical_scenario_has_the_real_dates(library):
+    import datetime as dt
+
+    s = library["entity_list_2019"]
+    assert s.start_date == dt.date(2018, 1, 1) and s.warmup == 4
+    starts = {tuple(e.entities): e.start for e in s.policies.entity_lists if not e.foreign_direct_product}
+    assert starts[("Hikvision", "Dahua", "SenseTime", "Megvii", "Yitu")] == dt.date(2019, 10, 9)
+    assert starts[("CloudWalk",)] == dt.date(2020, 6, 5)
+    fdp = [e for e in s.policies.entity_lists if e.foreign_direct_product]
+    assert [e.entities for e in fdp] == [["Huawei"]] and fdp[0].start == dt.date(2020, 9, 15)
+    assert s.policies.component_controls[0].start == dt.date(2022, 10, 7)
+    assert not s.policies.national  # cameras and algorithms stayed EAR99

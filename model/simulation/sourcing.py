@@ -1,0 +1,91 @@
+"""Vendors' response to denied inputs: shortage, redesign and its lasting penalty (docs/ODD.md, 7.17).
+
+Each step the instruments on inputs in force deny a share ``d[v, k]`` of vendor ``v``'s supply of
+component ``k`` (:class:`model.policy.inputs.InputState`). This step it buys the share it has
+redesigned, ``r``, from alternative suppliers and the rest of the denied share, ``d - r``, at the
+shortage price; then it redesigns around the denied share, closing ``1 / lag`` of the gap per step (``lag``: ``redesign_lag`` where some supplier of
+the component is out of reach, else ``redesign_lag_new``). The redesigned share carries a lasting
+cost (``redesign_cost_penalty``) and quality (``redesign_quality_penalty``) penalty. The shortage
+price is ``1 + shortage_markup`` times the component's, once the stockpile (``stockpile`` years of
+supply) is used up. An item's cost rises by its components' cost
+shares times these markups.
+
+The kernel sees the response as one factor per vendor and item on the option's attraction: a price
+``m`` times higher and a quality ``g`` times lower multiply it by ``m**-b_p * g**b_q``
+(:mod:`model.market.choice`), so buyers pay more or switch, and lost revenue slows the vendor's learning.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.market.kernel import quality_exponent
+from model.parameters import ModelParameters
+from model.policy.inputs import InputState
+from model.vocabulary import ITEMS, LAYER_ITEM
+from model.world import World
+
+
+class VendorSourcing:
+    """The input state of every vendor in one run: redesigned shares and time under denial."""
+
+    def __init__(self, world: World, params: ModelParameters, steps_per_year: int) -> None:
+        inputs = world.inputs
+        self.world, self.params = world, params
+        self.cost = inputs.cost[:, :-1]  # [I, K']: bought components only
+        chips = self.cost.sum(axis=1, keepdims=True)
+        self.chip_weight = np.divide(self.cost, chips, out=np.zeros_like(self.cost), where=chips > 0)
+        self.sourcing = inputs.sourcing[:, :-1]  # [V, K', S]
+        n_v, n_k = self.sourcing.shape[:2]
+        self.redesigned = np.zeros((n_v, n_k))
+        self.exposed = np.zeros((n_v, n_k))  # steps the vendor has had an unresolved denial
+        self.denied = np.zeros((n_v, n_k))
+        self.shortage = np.zeros((n_v, n_k))
+        self.lag_steps = (params.redesign_lag * steps_per_year, params.redesign_lag_new * steps_per_year)
+        self.stock_steps = params.stockpile * steps_per_year
+        exponent = np.zeros(len(ITEMS))
+        exponent[list(LAYER_ITEM)] = quality_exponent(params)
+        exponent[ITEMS.index("algorithm_11")] = exponent[ITEMS.index("algorithm_1n")]  # converted 1:1 (7.5)
+        self.quality_exponent = exponent
+
+    def step(self, state: InputState) -> np.ndarray:
+        """Advance one step under ``state``; the ``[V, I]`` factor on each vendor item's attraction."""
+        p = self.params
+        cut = state.cut[:, :-1]  # [V, K', S]
+        d = (self.sourcing * cut).sum(axis=-1)  # [V, K']: denied share of each component
+        # a mature alternative exists where some supplier of the component is not wholly denied
+        supplies = self.world.inputs.supplier_component[None, None, :] == np.arange(cut.shape[1])[None, :, None]
+        alternative = (supplies & (cut < 1.0)).any(axis=-1)
+        lag = np.where(alternative, *self.lag_steps)
+        gap = np.maximum(d - self.redesigned, 0.0)
+        self.exposed = np.where(gap > 0, self.exposed + 1, 0.0)
+        self.shortage = np.where(self.exposed > self.stock_steps, gap, 0.0)
+        markup = p.shortage_markup * self.shortage + p.redesign_cost_penalty * self.redesigned  # [V, K']
+        quality = 1.0 - p.redesign_quality_penalty * (self.redesigned @ self.chip_weight.T)
+        self.redesigned = self.redesigned + gap * np.minimum(1.0, 1.0 / lag)  # in use from the next step
+        self.denied = d
+        price = 1.0 + markup @ self.cost.T  # [V, I]
+        return price ** -p.price_sensitivity * np.maximum(quality, 0.0) ** self.quality_exponent
+
+    def supplier_shares(self, revenue: np.ndarray, state: InputState) -> np.ndarray:
+        """``[S]``: each supplier's share of its component's purchases by all vendors this step, with
+        vendors' spending on a component = their revenue ``[V, I]`` times its cost share. A denied share
+        not yet redesigned is bought from the denied supplier's stocks; a redesigned share goes to the
+        suppliers out of reach, in proportion to the vendor's own sourcing of them (or, where it had
+        none, to every vendor's)."""
+        cut = state.cut[:, :-1]
+        free = self.sourcing * (1.0 - cut)  # [V, K', S]
+        market = free.sum(axis=0, keepdims=True)
+        own = free.sum(axis=-1, keepdims=True)
+        alternative = np.where(own > 0, free, market)
+        alternative = alternative / np.maximum(alternative.sum(axis=-1, keepdims=True), 1e-300)
+        unresolved = self.sourcing * cut * np.divide(
+            np.maximum(self.denied - self.redesigned, 0.0), self.denied, out=np.zeros_like(self.denied),
+            where=self.denied > 0)[..., None]
+        bought = free + self.redesigned[..., None] * alternative + unresolved
+        bought = bought / np.maximum(bought.sum(axis=-1, keepdims=True), 1e-300)
+        spending = revenue @ self.cost  # [V, K']
+        purchases = (spending[..., None] * bought).sum(axis=(0, 1))  # [S]
+        totals = np.bincount(self.world.inputs.supplier_component, purchases)
+        component_total = totals[self.world.inputs.supplier_component]
+        return np.divide(purchases, component_total, out=np.zeros_like(purchases), where=component_total > 0)
