@@ -15,6 +15,8 @@ import pandas as pd
 from model.calibration.measure import measure
 from model.calibration.posterior_report import SEED_REPLICATIONS, PosteriorFindings, available, find
 from model.calibration.posterior_report import render as render_posterior
+from model.calibration.policy_response import REPLICATIONS as RESPONSE_REPLICATIONS
+from model.calibration.policy_response import response_section
 from model.calibration.spec import CalibrationSpec, load_spec
 from model.experiment import compare, interval
 from model.experiment.manifest import git_commit
@@ -147,8 +149,9 @@ def write_validation_report(
     checks = behavioural_checks(executor, progress, counts.checks)
     posterior = (find(spec, seed=_scenario("baseline").seed, executor=executor, progress=progress,
                       replications=counts.uncertainty) if available() else None)
+    response = response_section(replications or RESPONSE_REPLICATIONS)
     path.write_text(render(spec, target_table(spec, series), vendor_share_table(series), checks, posterior,
-                           counts))
+                           counts, response))
     return path
 
 
@@ -157,8 +160,9 @@ def _fmt(x: float) -> str:
 
 
 def render(spec: CalibrationSpec, targets: pd.DataFrame, vendors: pd.DataFrame, checks: list[dict],
-           posterior: PosteriorFindings | None, replications: Replications) -> str:
-    """The report as Markdown."""
+           posterior: PosteriorFindings | None, replications: Replications, response: list[str] = ()) -> str:
+    """The report as Markdown; ``response`` is the policy-response section
+    (:func:`model.calibration.policy_response.response_section`)."""
     commit = (git_commit() or {}).get("commit", "unknown")[:10]
     calibrated = CALIBRATED_FILE.read_text().splitlines()[1:3] if CALIBRATED_FILE.exists() else ["# not calibrated"]
     inside = int(targets["within"].sum())
@@ -213,6 +217,7 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, vendors: pd.DataFrame, 
     lines += [""] + (render_posterior(posterior) if posterior is not None else
                      ["## The posterior", "", "No posterior sample is installed (`model/data/posterior.csv`)."])
     lines += [""]
+    lines += list(response)
     missed = targets[~targets["within"]]
     lines += ["## Targets the model does not reach", ""]
     if missed.empty:

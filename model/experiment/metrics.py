@@ -175,8 +175,9 @@ for _metric in (
     Metric("leakage_rate", SHARE, "of the blocked acquisitions, the share obtained by other routes",
            lambda pair: pair.leaked_share(ROUTES)),
     Metric("revenue_lost", "US$", "post-warm-up revenue lost by vendors of controlling countries", _revenue_lost),
-    Metric("revenue_lost_share", SHARE, "revenue lost relative to the controlling vendors' baseline revenue",
-           _revenue_lost_share),
+    Metric("revenue_lost_share", "share of at most 1, negative when they gain",
+           "revenue lost relative to the controlling vendors' baseline revenue (they gain when controls on "
+           "rivals' inputs or procurement bans send buyers to them)", _revenue_lost_share),
     Metric("share_gain_noncontrolling", "share points, -1 to 1", "market-share gain of non-controlling countries' vendors",
            _share_gain),
     Metric("targets_capable", "countries", "target regimes at or above the capable threshold",

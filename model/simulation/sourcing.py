@@ -71,13 +71,14 @@ class VendorSourcing:
         """``[S]``: each supplier's share of its component's purchases by all vendors this step, with
         vendors' spending on a component = their revenue ``[V, I]`` times its cost share. A denied share
         not yet redesigned is bought from the denied supplier's stocks; a redesigned share goes to the
-        suppliers out of reach, in proportion to the vendor's own sourcing of them (or, where it had
-        none, to every vendor's)."""
+        suppliers no instrument reaches, in proportion to the vendor's own sourcing of them (where it
+        had none, to every vendor's; where every supplier is reached, to what is left of them)."""
         cut = state.cut[:, :-1]
         free = self.sourcing * (1.0 - cut)  # [V, K', S]
-        market = free.sum(axis=0, keepdims=True)
-        own = free.sum(axis=-1, keepdims=True)
-        alternative = np.where(own > 0, free, market)
+        untouched = self.sourcing * (cut == 0)  # suppliers no instrument reaches: where redesigns go
+        alternative = untouched
+        for wider in (untouched.sum(axis=0, keepdims=True), free, free.sum(axis=0, keepdims=True)):
+            alternative = np.where(alternative.sum(axis=-1, keepdims=True) > 0, alternative, wider)
         alternative = alternative / np.maximum(alternative.sum(axis=-1, keepdims=True), 1e-300)
         unresolved = self.sourcing * cut * np.divide(
             np.maximum(self.denied - self.redesigned, 0.0), self.denied, out=np.zeros_like(self.denied),

@@ -51,9 +51,9 @@ class InputOverrides(Config):
         description="A supplier's share of output made with US technology (supplier -> share in [0, 1]).",
     )
     us_technology_scale: float = Field(
-        1.0, ge=0.0, le=1.0,
-        description="Multiplies the US-technology share of every supplier outside the United States "
-        "(1: the data; 0: only US-origin components are within US reach). For sweeps of US reach.",
+        1.0, ge=0.0, le=2.0,
+        description="Multiplies the US-technology share of every supplier outside the United States, "
+        "capped at 1 (1: the data; 0: only US-origin components are within US reach). For sweeps of US reach.",
     )
     chip_cost_scale: float = Field(
         1.0, ge=0.0, le=2.0,
@@ -130,7 +130,7 @@ def build_inputs(vendors: pd.DataFrame, overrides: InputOverrides | None = None,
     for name, share in overrides.us_technology.items():
         s = names.index(check_name(name, names, f"world.inputs.us_technology.{name}", "supplier"))
         technology[s] = _share(share, f"world.inputs.us_technology.{name}")
-    technology = np.where(us_origin, 1.0, technology * overrides.us_technology_scale)
+    technology = np.where(us_origin, 1.0, np.minimum(technology * overrides.us_technology_scale, 1.0))
 
     cost = _cost_table(costs, overrides.chip_cost_scale)
     homes = list(vendors["home_iso3"])

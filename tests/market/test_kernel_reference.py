@@ -55,8 +55,12 @@ def reference_allocation(model, access, market):
     b_q = np.full(len(LAYER_ITEM), p.quality_sensitivity)
     b_q[data] = p.quality_sensitivity * p.data_quality_weight  # training data's own quality coefficient
     price_o = price_o * market.price_level
+    factor = np.ones(shape)  # the input layer's factor on vendor options (docs/ODD.md 7.17)
+    if market.vendor_appeal is not None:
+        factor[:, :, :n_v] = market.vendor_appeal[:, items].T[None]
+        factor[:, alg, n_v: 2 * n_v] = market.vendor_appeal[None, :, item_11]
     usable = np.isfinite(price_o) & (quality_o > 0)
-    weight = np.where(usable, scale * np.where(usable, quality_o, 1.0) ** b_q[None, :, None]
+    weight = np.where(usable, scale * (np.where(usable, quality_o, 1.0) ** b_q[None, :, None] * factor)
                       * np.where(usable, price_o, 1.0) ** -p.price_sensitivity, 0.0)
     spend, acquired = purchase(market.budget, weight, p.price_sensitivity)
     return spend, acquired, tag_o, route
@@ -68,6 +72,7 @@ def test_the_fused_kernel_gives_the_definitions_numbers(policies):
         "data_quality_weight": 0.4, "algorithm_scale_factor_by_vendor": {"Hikvision": 0.3, "NEC": 1.7}})
     model = ControlRegimeModel(policies=policies, parameters=params, horizon=12, rng=3, collect_agents=False).run(6)
     w = model.world
+    assert model.vendor_appeal is not None and (model.vendor_appeal < 1).any()  # the input measures bite
     checked_controls = 0
     for step in (6, 8, 10):
         state = model.schedule_.state(step)

@@ -73,8 +73,12 @@ PRE_TIES_TARGET_CAPABILITY = {
 
 @pytest.mark.parametrize("policies", sorted(PRE_TIES_TARGET_CAPABILITY))
 def test_ties_off_reproduces_the_allocation_without_ties(policies):
+    # the regimes as they were before the ties (and before the instruments on vendors' inputs)
+    regime = preset(policies, build_world()).model_copy(
+        update=dict(entity_lists=[], component_controls=[], procurement_bans=[]))
+
     def run(**parameters):
-        model = ControlRegimeModel(policies=policies, horizon=8, rng=11, collect_agents=False,
+        model = ControlRegimeModel(policies=regime, horizon=8, rng=11, collect_agents=False,
                                    parameters=ModelParameters(**parameters))
         spends = []
         for _ in range(8):

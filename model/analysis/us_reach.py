@@ -1,0 +1,82 @@
+"""The headline as a function of US reach over Chinese vendors' inputs (docs/ODD.md 7.15).
+
+How much of a Chinese vendor's bought components the United States can reach (made in the US, or
+abroad with US technology, what a foreign-direct-product rule reaches) is the input layer's most
+uncertain number: the share of foreign chips made with US tools and design software ranges from about
+0.5 to 1 (model/data/README.md, I3). :func:`reach_sweep` runs each policy at several values of
+``world.inputs.us_technology_scale`` (which scales every non-US supplier's US-technology share), each
+point paired with its own baseline, and :func:`reach_figure` draws denial against the resulting
+reach. ``scenarios/sweeps/us_reach.toml`` is the same sweep for the unilateral scenario as a sweep file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from model.experiment import interval, sweep
+from model.scenario import SCENARIO_DIR
+from model.world import WorldOverrides, build_world
+from model.world.inputs import InputOverrides
+
+POLICIES = ("unilateral_us_finished_goods", "unilateral_us", "unilateral_us_extraterritorial", "wassenaar",
+            "global_with_china")
+SCALES = (0.0, 0.55, 0.8, 1.0, 1.11)
+"""Multipliers of the suppliers' US-technology shares: 0 (only US-made components within reach), the
+sourced range of I3 (0.5/0.9 to 1/0.9 of the Chinese makers' 0.9), and the default 1."""
+KEY = "world.inputs.us_technology_scale"
+
+
+def chinese_reach(scale: float) -> float:
+    """The share of Chinese vendors' bought components (by value, over the items they sell) that are
+    made in the US or with US technology, with the suppliers' US-technology shares scaled by ``scale``."""
+    world = build_world(overrides=WorldOverrides(inputs=InputOverrides(us_technology_scale=scale)))
+    china = world.vendor_home == world.country_index["CHN"]
+    sells = world.sells[china]
+    bought = world.inputs.cost[:, :-1].sum(axis=1)  # [I]: the items' bought components
+    reached = (world.inputs.us_technology_content[china] * sells).sum()
+    return float(reached / (bought[None, :] * sells).sum())
+
+
+def reach_sweep(policies: Sequence[str] = POLICIES, scales: Sequence[float] = SCALES, *, replications: int = 6,
+                executor: Any = "processes", out: str | Path = "results/us_reach") -> pd.DataFrame:
+    """Denial (equal-weighted, the headline) per policy and scale: mean and 95% interval over paired
+    replications, with the reach share of each scale; each policy's sweep is kept in ``out/<policy>``."""
+    out = Path(out)
+    rows = []
+    for policy in policies:
+        runs = sweep(SCENARIO_DIR / f"{policy}.toml", {KEY: list(scales)}, replications=replications,
+                     executor=executor, out=out / policy, name=policy, progress=False)
+        for scale, group in runs.groupby(KEY):
+            mean, low, high = interval(group["denial_effectiveness"])
+            rows.append({"policy": policy, "us_technology_scale": scale, "reach": chinese_reach(scale),
+                         "denial": mean, "denial_low": low, "denial_high": high, "replications": len(group)})
+    table = pd.DataFrame(rows)
+    table.to_csv(out / "us_reach.csv", index=False)
+    figure = reach_figure(table)
+    figure.savefig(out / "us_reach.png", dpi=150, bbox_inches="tight")
+    return table
+
+
+def reach_figure(table: pd.DataFrame) -> Figure:
+    """Denial per policy (95% interval as a band) against the share of Chinese vendors' inputs in US reach."""
+    figure = Figure(figsize=(7.0, 4.2))
+    ax = figure.subplots()
+    for policy, group in table.groupby("policy", sort=False):
+        points = group.sort_values("reach")
+        x = 100 * points["reach"].to_numpy()
+        ax.plot(x, 100 * points["denial"], marker="o", label=policy)
+        ax.fill_between(x, 100 * points["denial_low"], 100 * points["denial_high"], alpha=0.2)
+    default = table.loc[np.isclose(table["us_technology_scale"], 1.0), "reach"]
+    if not default.empty:
+        ax.axvline(100 * default.iloc[0], color="grey", linestyle=":", label="default tables")
+    ax.set_xlabel("Chinese vendors' bought components within US reach (% of value)")
+    ax.set_ylabel("Denial, equal-weighted over target regimes (%)")
+    ax.set_yscale("symlog", linthresh=1.0)
+    ax.legend(fontsize=8)
+    return figure
