@@ -13,10 +13,10 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from model.calibration.measure import measure
-from model.calibration.posterior_report import SEED_REPLICATIONS, PosteriorFindings, available, find
-from model.calibration.posterior_report import render as render_posterior
 from model.calibration.policy_response import REPLICATIONS as RESPONSE_REPLICATIONS
 from model.calibration.policy_response import response_section
+from model.calibration.posterior_report import SEED_REPLICATIONS, PosteriorFindings, available, find
+from model.calibration.posterior_report import render as render_posterior
 from model.calibration.spec import CalibrationSpec, load_spec
 from model.experiment import compare, interval
 from model.experiment.manifest import git_commit
