@@ -314,12 +314,12 @@ def test_viz_extra_is_pinned_for_mesa() -> None:
 def test_compares_two_edited_configurations() -> None:
     """The second configuration takes its own settings: the same scenario under two enforcement
     levels runs side by side, each labelled, with the denial of the headline measure."""
-    model = DashboardModel(scenario="unilateral_us", override_enforcement=True, enforcement=0.1,
-                           compare_with="unilateral_us", compare_override_enforcement=True, compare_enforcement=0.9,
+    name = "unilateral_us_finished_goods"  # the export control alone: its enforcement is what differs
+    model = DashboardModel(scenario=name, override_enforcement=True, enforcement=0.1,
+                           compare_with=name, compare_override_enforcement=True, compare_enforcement=0.9,
                            compare_control_data=False, seed=2).run(12)
     labels = [label for label, _, _ in model.runs()]
-    assert labels == ["unilateral_us + enforcement 0.1",
-                      "unilateral_us + enforcement 0.9 + not controlling training_data"]
+    assert labels == [f"{name} + enforcement 0.1", f"{name} + enforcement 0.9 + not controlling training_data"]
     assert {c.enforcement for c in model.other.policies.national} == {0.9}
     assert all("training_data" not in c.items for c in model.other.policies.national)
     _, facts = headline_items(model)
