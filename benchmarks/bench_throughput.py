@@ -3,6 +3,7 @@ commit's, side by side in one run.
 
     python benchmarks/bench_throughput.py [--commit ac505fc] [--rounds 3] [--workloads sobol coalition calibration]
     python benchmarks/bench_throughput.py --rounds 1 --parallel      # also 50,000 runs extrapolated on 2 cores
+    python benchmarks/bench_throughput.py --workloads --headline     # only the headline's CPU, both trees
 
 A detached ``git worktree`` of ``--commit`` is made in a temporary folder (removed afterwards). Each
 round runs every workload once per tree, alternating which tree goes first, each in a fresh
@@ -20,12 +21,16 @@ the workload once to warm its caches (the world, the compiled kernel), then agai
 The machine is shared, so absolute rates wander; the ratio of the medians, measured alternately in
 CPU time, is the figure to trust. ``--parallel`` times the Sobol workload of this code on 1 and 2
 processes (wall time; a parallel efficiency) and extrapolates 50,000 40-step runs on 2 cores.
+``--headline`` runs ``python run.py --out FOLDER`` (the headline: five policies, 20 replications, the
+figures, on 2 worker processes) in each tree, alternating, and compares the CPU time of the whole
+process tree (the command and its workers), as it runs and draws: 120 runs and 8 figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -122,6 +127,28 @@ def compare(before: Path, commit: str, workloads: list[str], rounds: int) -> dic
     return ratios
 
 
+def headline_cpu(tree: Path) -> float:
+    """CPU seconds (user and system, with every worker process) of ``python run.py`` in ``tree``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([sys.executable, "run.py", "--out", str(Path(folder) / "headline")], cwd=tree,
+                       env={**os.environ, "PYTHONPATH": str(tree)}, check=True, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def headline(before: Path, commit: str, rounds: int) -> None:
+    """The headline's whole-process CPU in both trees, alternating."""
+    cpu: dict[str, list[float]] = {"before": [], "now": []}
+    for r in range(rounds):
+        trees = [("before", before), ("now", ROOT)]
+        for name, tree in trees if r % 2 == 0 else trees[::-1]:
+            cpu[name].append(headline_cpu(tree))
+    old, new = (statistics.median(cpu[k]) for k in ("before", "now"))
+    print(f"the headline (python run.py: 120 runs and the figures), CPU of the whole process tree (medians of "
+          f"{rounds}): {commit} {old:.0f} s, now {new:.0f} s: {old / new:.2f}x less")
+
+
 def parallel() -> None:
     """Wall time of the Sobol workload on 1 and 2 processes, and 50,000 runs extrapolated."""
     (n, cpu, serial), (_, _, two) = measure(ROOT, "sobol"), measure(ROOT, "sobol", "2")
@@ -138,7 +165,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commit", default=BEFORE)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workloads", nargs="+", choices=WORKLOADS, default=list(WORKLOADS))
+    parser.add_argument("--workloads", nargs="*", choices=WORKLOADS, default=list(WORKLOADS))
+    parser.add_argument("--headline", action="store_true", help="also the headline's whole-process CPU")
     parser.add_argument("--parallel", action="store_true", help="also the 2-process efficiency and 50,000 runs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -146,7 +174,10 @@ def main() -> None:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), args.commit],
                        check=True, capture_output=True)
         try:
-            compare(before, args.commit, args.workloads, args.rounds)
+            if args.workloads:
+                compare(before, args.commit, args.workloads, args.rounds)
+            if args.headline:
+                headline(before, args.commit, args.rounds)
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=False)
     if args.parallel:

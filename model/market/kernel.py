@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 from cachetools import LRUCache
 
-from model.market import compiled
 from model.market.access import Access
 from model.market.indexing import unravel
 from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, PUBLIC_LAYER, OptionLayout
@@ -154,6 +153,8 @@ def route_prices(world: World) -> RoutePrices:
 def procure(world: World, params: ModelParameters, market: Market, access: Access, prices: RoutePrices) -> Procurement:
     """Allocate every buyer's budget with controls (``access``) and, when some option is
     controlled, without them (the free counterfactual, which shares all but the controlled options)."""
+    from model.market import compiled  # Numba on first use: importing the package stays light
+
     layout = OptionLayout(world.n_vendors)
     free_route, free_price = prices.cheapest(access.available)
     base_tag = prices.tags(access.tag_if_uncontrolled)
