@@ -7,9 +7,9 @@ commit's, side by side in one run.
 
 A detached ``git worktree`` of ``--commit`` is made in a temporary folder (removed afterwards). Each
 round runs every workload once per tree, alternating which tree goes first, each in a fresh
-subprocess, serially (one process: runs per CPU-second are runs per second per core). The child runs
-the workload once to warm its caches (the world, the compiled kernel), then again under
-``time.process_time``, counting the runs it makes. The workloads, as the commands run them:
+subprocess, serially (one process: runs per CPU-second are runs per second per core). The child
+imports the model and runs one short model (loading the compiled kernel from its cache), then runs
+the workload under ``time.process_time``, counting the runs it makes. The workloads, as the commands run them:
 
 - ``sobol``: a paired Sobol sweep of ``unilateral_us`` over the calibrated parameters, N = 8 base
   samples (``bench_sobol.py --samples 8 --processes 1``): 352 runs of 40 steps, recorded every 40;
@@ -85,8 +85,9 @@ def calibration(out):
                    samples=24, seed=1, out=out, executor=executor, progress=False)
 
 work = {"sobol": sobol, "coalition": coalition, "calibration": calibration}[workload]
+from model import ControlRegimeModel
+ControlRegimeModel(policies="wassenaar", horizon=6, rng=0).run()  # imports, the compiled kernel's cache
 with tempfile.TemporaryDirectory() as folder:
-    work(Path(folder) / "warm")
     count = 0
     cpu, wall = time.process_time(), time.perf_counter()
     work(Path(folder) / "timed")
