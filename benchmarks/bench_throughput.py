@@ -21,9 +21,11 @@ the workload under ``time.process_time``, counting the runs it makes. The worklo
 The machine is shared, so absolute rates wander; the ratio of the medians, measured alternately in
 CPU time, is the figure to trust. ``--parallel`` times the Sobol workload of this code on 1 and 2
 processes (wall time; a parallel efficiency) and extrapolates 50,000 40-step runs on 2 cores.
-``--headline`` runs ``python run.py --out FOLDER`` (the headline: five policies, 20 replications, the
-figures, on 2 worker processes) in each tree, alternating, and compares the CPU time of the whole
-process tree (the command and its workers), as it runs and draws: 120 runs and 8 figures.
+``--headline`` runs the headline's comparison, ``python run.py compare`` of its six scenarios (five
+policies and the baseline, 20 replications: 120 runs, and the 8 figures, on 2 worker processes), in
+each tree, alternating, and compares the CPU time of the whole process tree (the command and its
+workers); then, in this process and this tree, the CPU time of the same comparison's runs (serial)
+and of drawing its figures (one process), the headline's split between runs and figures.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,11 +131,17 @@ def compare(before: Path, commit: str, workloads: list[str], rounds: int) -> dic
     return ratios
 
 
+HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar",
+            "global_with_china")
+"""The headline's scenarios (``model.interfaces.cli.HEADLINE``; the commit compared may predate the name)."""
+
+
 def headline_cpu(tree: Path) -> float:
-    """CPU seconds (user and system, with every worker process) of ``python run.py`` in ``tree``."""
+    """CPU seconds (user and system, with every worker process) of the headline's comparison in ``tree``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run([sys.executable, "run.py", "--out", str(Path(folder) / "headline")], cwd=tree,
+        subprocess.run([sys.executable, "run.py", "compare", *(f"scenarios/{name}.toml" for name in HEADLINE),
+                        "--out", str(Path(folder) / "headline")], cwd=tree,
                        env={**os.environ, "PYTHONPATH": str(tree)}, check=True, capture_output=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -146,8 +155,27 @@ def headline(before: Path, commit: str, rounds: int) -> None:
         for name, tree in trees if r % 2 == 0 else trees[::-1]:
             cpu[name].append(headline_cpu(tree))
     old, new = (statistics.median(cpu[k]) for k in ("before", "now"))
-    print(f"the headline (python run.py: 120 runs and the figures), CPU of the whole process tree (medians of "
-          f"{rounds}): {commit} {old:.0f} s, now {new:.0f} s: {old / new:.2f}x less")
+    print(f"the headline's comparison (run.py compare: 120 runs and the figures), CPU of the whole process tree "
+          f"(medians of {rounds}): {commit} {old:.0f} s, now {new:.0f} s: {old / new:.2f}x less")
+    split()
+
+
+def split() -> None:
+    """CPU time of the headline's runs (serial, this process) and of drawing its figures."""
+    from model.analysis.report import draw_figures
+    from model.experiment import compare
+    from model.scenario import SCENARIO_DIR, load_scenarios
+
+    scenarios = load_scenarios([SCENARIO_DIR / f"{name}.toml" for name in HEADLINE])
+    start = time.process_time()
+    comparison = compare(scenarios, executor="serial", progress=False)
+    runs = time.process_time() - start
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.process_time()
+        draw_figures(comparison, Path(folder))
+        figures = time.process_time() - start
+    print(f"  its split now, CPU in one process: runs {runs:.1f} s ({runs / (runs + figures):.0%}), figures (PNG) "
+          f"{figures:.1f} s ({figures / (runs + figures):.0%})")
 
 
 def parallel() -> None:
