@@ -40,7 +40,7 @@ def checked_executor(executor: Any) -> Any:
     """``executor`` if it is one :func:`model.experiment.executors.execute` takes: None, "serial",
     "processes", a number of processes within the bounds of ``--workers``, a
     ``concurrent.futures.Executor`` or a Dask ``Client``."""
-    if executor in (None, "serial", "processes") and not isinstance(executor, bool):
+    if executor is None or (isinstance(executor, str) and executor in ("serial", "processes")):
         return executor
     if isinstance(executor, int):  # a bool included: refused as not a number
         return checked_counts(executor=executor).executor

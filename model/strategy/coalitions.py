@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from model.experiment.arguments import checked_executor, checked_path
 from model.experiment.coalitions import revenue_shares
 from model.experiment.folders import RESULTS_DIR
 from model.scenario import ScenarioError
@@ -116,9 +117,11 @@ def coalitions(
     force: bool = False, progress: bool = True, figures: bool = True, command: list[str] | None = None,
 ) -> CoalitionResults:
     """Run the coalitions analysis of ``file`` into ``out`` (default ``results/<name>``)."""
-    prepared = file if isinstance(file, Prepared) else load_coalitions(file)
+    executor = checked_executor(executor)
+    out = checked_path(out, "out") if out is not None else None
+    prepared = file if isinstance(file, Prepared) else load_coalitions(checked_path(file, "file"))
     study = prepared.study
-    path = Path(out) if out is not None else RESULTS_DIR / study.name
+    path = out if out is not None else RESULTS_DIR / study.name
     with open_analysis(path, "coalitions", prepared.settings(), command or [], resume=resume,
                        force=force) as folder:
         runner = GameRunner(prepared.template, prepared.players, folder.path / "runs", study.replications,

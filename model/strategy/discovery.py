@@ -28,6 +28,7 @@ import pandas as pd
 
 from model.analysis.sweep_analysis import SweepResults, numeric_inputs, read_results
 from model.errors import ModelInputError, closest
+from model.experiment.arguments import checked_path
 from model.experiment.folders import RESULTS_DIR, manifest_tables, write_atomically, write_tables
 from model.experiment.manifest import build_manifest
 from model.scenario import ScenarioError
@@ -243,10 +244,11 @@ def discover(
     if isinstance(results, Prepared):
         prepared = results
     else:
+        results = None if results is None else checked_path(results, "results")
         keys = {k: v for k, v in {"results": None if results is None else str(results), "outcome": outcome,
                                   **options}.items() if v is not None}
         prepared = load_discovery(file, **keys)
-    path = output_folder(out, prepared.results.folder)
+    path = output_folder(None if out is None else checked_path(out, "out"), prepared.results.folder)
     inputs, holds = cases(prepared)
     if holds.all() or not holds.any():
         raise ScenarioError(prepared.origin, "outcome", f"the condition holds in {'every' if holds.all() else 'no'}"

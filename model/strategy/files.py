@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field, ValidationError, field_validator, mo
 
 from model.config.base import Config
 from model.errors import ModelInputError, closest
+from model.experiment.arguments import checked_path
 from model.experiment.folders import name_problem
 from model.limits import (
     MAX_HORIZON,
@@ -217,7 +218,7 @@ def read_study(data: dict[str, Any], kind: type[Config], origin: str) -> Any:
 
 def load_study(path: str | Path, kind: type[Config]) -> Any:
     """The analysis file ``path`` as a ``kind`` (``name`` defaults to the file stem)."""
-    path = Path(path)
+    path = checked_path(path, "file")
     return read_study({"name": path.stem, **read_toml(path)}, kind, str(path))
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from model.errors import ModelInputError
 from model.experiment import compare
+from model.experiment.arguments import checked_executor, checked_path
 from model.experiment.coalitions import revenue_shares
 from model.experiment.folders import RESULTS_DIR
 from model.experiment.metrics import summarise
@@ -232,9 +233,11 @@ def frontier(
     force: bool = False, progress: bool = True, figures: bool = True, command: list[str] | None = None,
 ) -> FrontierResults:
     """Run the frontier analysis of ``file`` into ``out`` (default ``results/<name>``)."""
-    prepared = file if isinstance(file, Prepared) else load_frontier(file)
+    executor = checked_executor(executor)
+    out = checked_path(out, "out") if out is not None else None
+    prepared = file if isinstance(file, Prepared) else load_frontier(checked_path(file, "file"))
     study = prepared.study
-    path = Path(out) if out is not None else RESULTS_DIR / study.name
+    path = out if out is not None else RESULTS_DIR / study.name
     with open_analysis(path, "frontier", prepared.settings(), command or [], resume=resume,
                        force=force) as folder:
         space = DesignSpace(study)

@@ -91,3 +91,20 @@ def test_sweep_runs_on_local_processes_by_default():
 
     assert inspect.signature(sweep).parameters["executor"].default == "processes"
     assert inspect.signature(model.compare).parameters["executor"].default == "processes"
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: model.coalitions(3), "file: wrong type (expected a path (a string or pathlib.Path), got 'int')"),
+    (lambda: model.frontier(None), "file: wrong type (expected a path (a string or pathlib.Path), got 'NoneType')"),
+    (lambda: model.coalitions(SCENARIO_DIR / "analyses" / "partners.toml", executor=0),
+     "executor: out of range (expected an integer in [1, 1024], got 0)"),
+    (lambda: model.frontier(SCENARIO_DIR / "analyses" / "frontier.toml", out=5),
+     "out: wrong type (expected a path (a string or pathlib.Path), got 'int')"),
+    (lambda: model.discover(3, "denial_effectiveness > 0"),
+     "results: wrong type (expected a path (a string or pathlib.Path), got 'int')"),
+])
+def test_the_strategy_functions_name_a_bad_argument(call, message):
+    """Each raised TypeError (Path(3)) or, for executor=0, ran on every core."""
+    with pytest.raises(ModelInputError) as caught:
+        call()
+    assert str(caught.value) == message
