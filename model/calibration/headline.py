@@ -26,11 +26,12 @@ import pandas as pd
 from model.calibration.spec import with_values
 from model.dates import Calendar
 from model.experiment.executors import execute
-from model.experiment.metrics import DENIAL_MEASURES, denial_measures, regime_columns, regime_metric_columns
+from model.experiment.metrics import DENIAL_MEASURES, denial_measures, regime_metric_columns
 from model.experiment.runner import RunRecord, RunSpec
 from model.experiment.seeds import replicate_seed
 from model.parameters import CALIBRATED_FILE
 from model.scenario import Scenario
+from model.simulation import RunEnd
 from model.world.inputs import input_priors
 
 POSTERIOR_SAMPLE = CALIBRATED_FILE.with_name("posterior.csv")
@@ -127,7 +128,7 @@ def posterior_runs(scenarios: Sequence[Scenario], posterior: Posterior, *, draws
 
 
 def _repression(scenario: Scenario) -> dict[str, float]:
-    from model.simulation.model import world_for
+    from model.simulation import world_for
 
     world = world_for(scenario.parameters, scenario.world)
     return dict(zip(world.iso3, world.repression.tolist()))
@@ -135,7 +136,7 @@ def _repression(scenario: Scenario) -> dict[str, float]:
 
 def paired_measures(policy: RunRecord, baseline: RunRecord, repression: dict[str, float]) -> dict[str, float]:
     """One draw's measures of a policy run against its baseline (both measured at the lowest threshold)."""
-    regimes = regime_metric_columns(regime_columns(policy.report), regime_columns(baseline.report))
+    regimes = regime_metric_columns(*(RunEnd.of_row(run.result.row()).regimes for run in (policy, baseline)))
     at = np.array([repression[iso3] for iso3 in regimes["iso3"]])
     headline = {name: values[at >= 0.5] for name, values in regimes.items()}
     out = dict(denial_measures(headline))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from model.scenario import SCENARIO_DIR, load_scenario
-from model.simulation.model import ControlRegimeModel, dispose
+from model.simulation import ControlRegimeModel, dispose
 from model.vocabulary import ITEM_INDEX
 
 SCENARIO = SCENARIO_DIR / "entity_list_2019.toml"
