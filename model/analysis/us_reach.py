@@ -77,6 +77,7 @@ def reach_figure(table: pd.DataFrame) -> Figure:
         ax.axvline(100 * default.iloc[0], color="grey", linestyle=":", label="default tables")
     ax.set_xlabel("Chinese vendors' bought components within US reach (% of value)")
     ax.set_ylabel("Denial, equal-weighted over target regimes (%)")
-    ax.set_yscale("symlog", linthresh=1.0)
-    ax.legend(fontsize=8)
+    if (table["denial_low"] > 0).all():  # denial from 0.1% to tens of per cent: a log axis shows both
+        ax.set_yscale("log")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return figure
