@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import argparse
 import os
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from model.errors import ModelInputError
 from model.interfaces import arguments
 from model.processes import start_forkserver
+
+
+@contextmanager
+def named_by_flags(flags: Mapping[str, str]) -> Iterator[None]:
+    """A library error about an argument (``only: no such figure``) named by its flag (``--figure``):
+    ``flags`` maps the arguments of the functions called inside to the command's flags."""
+    try:
+        yield
+    except ModelInputError as err:
+        if err.key not in flags:
+            raise
+        raise ModelInputError(flags[err.key], err.problem, expected=err.expected, got=err.got,
+                              suggestion=err.suggestion) from None
 
 
 def add_execution_options(parser: argparse.ArgumentParser) -> None:

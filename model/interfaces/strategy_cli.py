@@ -10,7 +10,7 @@ from pathlib import Path
 from model.interfaces import arguments
 from model.interfaces.file_kinds import FileKind
 from model.interfaces.file_kinds import register as register_kind
-from model.interfaces.options import add_execution_options, execution
+from model.interfaces.options import add_execution_options, execution, named_by_flags
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -103,24 +103,28 @@ def cmd_frontier(args: argparse.Namespace) -> int:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
-    from model.strategy.discovery import discover
     from model.strategy.report import print_discovery
 
     options = {k: v for k, v in {"per": args.per, "threshold": args.threshold}.items() if v is not None}
-    if args.target.endswith(".toml"):
-        result = discover(file=args.target, outcome=args.outcome, out=args.out, force=args.force,
-                          figures=not args.no_figures, command=sys.argv, **options)
-    else:
-        if args.outcome is None:
-            from model.errors import ModelInputError
-
-            raise ModelInputError("--outcome", "required with a results folder",
-                                  expected="a condition such as 'denial_effectiveness > 0.05'")
-        result = discover(args.target, args.outcome, out=args.out, force=args.force, figures=not args.no_figures,
-                          command=sys.argv, **options)
+    with named_by_flags({"out": "--out"}):
+        result = _discover(args, options)
     print_discovery(result)
     print(f"Results written to {result.folder}/")
     return 0
+
+
+def _discover(args: argparse.Namespace, options: dict[str, object]):
+    from model.errors import ModelInputError
+    from model.strategy.discovery import discover
+
+    if args.target.endswith(".toml"):
+        return discover(file=args.target, outcome=args.outcome, out=args.out, force=args.force,
+                        figures=not args.no_figures, command=sys.argv, **options)
+    if args.outcome is None:
+        raise ModelInputError("--outcome", "required with a results folder",
+                              expected="a condition such as 'denial_effectiveness > 0.05'")
+    return discover(args.target, args.outcome, out=args.out, force=args.force, figures=not args.no_figures,
+                    command=sys.argv, **options)
 
 
 def _check_coalitions(path: Path) -> tuple[str, list[str]]:

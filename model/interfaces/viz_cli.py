@@ -18,13 +18,13 @@ import importlib.util
 import os
 import socket
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
 from model.errors import ModelInputError
 from model.interfaces import arguments
-from model.interfaces.options import worker_count
+from model.interfaces.options import named_by_flags, worker_count
 from model.limits import MAX_DPI, MAX_PORT, MIN_DPI
 
 FORMAT_METAVAR = "png|svg|pdf"
@@ -117,12 +117,12 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
 
             for name in figures:
                 check_name(name, FIGURES, "--figure", "figure")
-        with _flags():
+        with named_by_flags(FLAGS):
             return draw_figures(comparison, out or folder / "figures", only=figures, formats=formats,
                                 dpi=dpi, compact=compact, workers=workers)
     if kind == "sweep":
         draw = _sweep_figures()
-        with _flags():
+        with named_by_flags(FLAGS):
             if not figures:
                 return list(draw(folder, out=out, only=None, formats=tuple(formats)))
             paths: list[Path] = []
@@ -134,18 +134,6 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
 
 FLAGS = {"only": "--figure", "formats": "--format", "out": "--out", "dpi": "--dpi"}
 """The flags of ``plot`` behind the drawing functions' arguments, for their error messages."""
-
-
-@contextlib.contextmanager
-def _flags() -> Iterator[None]:
-    """A library error about an argument (``only: no such figure``) named by its flag (``--figure``)."""
-    try:
-        yield
-    except ModelInputError as err:
-        if err.key not in FLAGS:
-            raise
-        raise ModelInputError(FLAGS[err.key], err.problem, expected=err.expected, got=err.got,
-                              suggestion=err.suggestion) from None
 
 
 def _sweep_figures():

@@ -281,7 +281,7 @@ def output_folder(out: str | Path | None, sweep: Path) -> Path:
     path = Path(out) if out is not None else RESULTS_DIR / f"{sweep.name}-discovery"
     target, source = path.resolve(), sweep.resolve()
     if target == source or source in target.parents or target in source.parents:
-        raise ModelInputError("--out", "the output folder is the sweep's results folder, inside it or holds it",
+        raise ModelInputError("out", "the output folder is the sweep's results folder, inside it or holds it",
                               expected=f"a folder apart from the sweep {sweep}", got=str(path))
     return path
 

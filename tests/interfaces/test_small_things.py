@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from model import ModelInputError
 from model.experiment import sweep
 from model.interfaces import start
 from model.interfaces.cli import main
 from model.scenario import SCENARIO_DIR
+from model.strategy import discover
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -108,3 +110,11 @@ def test_output_piped_to_a_reader_that_stops_is_not_a_traceback(tmp_path):
     done = subprocess.run(f"{sys.executable} {ROOT / 'run.py'} list | head -1", shell=True, env=ENV, cwd=tmp_path,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.stdout.startswith("baseline") and done.stderr == ""
+
+
+def test_discover_names_out_in_python_and_the_flag_on_the_command_line(swept, capsys):
+    """The library's message named the flag (--out) in Python too."""
+    with pytest.raises(ModelInputError, match=r"^out: the output folder is the sweep's results folder"):
+        discover(swept, "denial_effectiveness > 0", out=swept)
+    assert main(["discover", str(swept), "--outcome", "denial_effectiveness > 0", "--out", str(swept)]) == 2
+    assert capsys.readouterr().err.startswith("error: --out: the output folder is the sweep's results folder")
