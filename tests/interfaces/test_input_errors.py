@@ -19,7 +19,7 @@ BAD = [
      "policies.procurement_bans[0].countries", "unknown country"),
     ('[world.inputs.sourcing.Hikvision]\ncamera_soc = { HiSilicon = 0.5, "US SoCs" = 0.4 }',
      "world.inputs.sourcing.Hikvision.camera_soc", "do not sum to one"),
-    ('[world.inputs.us_technology]\nSony = 1.5', "world.inputs.us_technology.Sony", "out of range"),
+    ("[world.inputs.us_technology]\nSony = 1.5", "world.inputs.us_technology.Sony", "out of range"),
     ("[policies.extraterritorial]\nfdp_min_us_content = 1.5", "policies.extraterritorial.fdp_min_us_content",
      "out of range"),
 ]
