@@ -30,6 +30,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
 from model.analysis.maps import LAND, draw_countries, map_axes, place_labels, positions  # noqa: E402
+from model.experiment.folders import note_drawn, refuse_link  # noqa: E402
 from model.experiment.metrics import interval  # noqa: E402
 from model.formatting import percent, percent_interval  # noqa: E402
 from model.scenario import BASELINE, is_baseline  # noqa: E402
@@ -116,11 +117,13 @@ def save(fig: Figure, folder: Path, name: str, formats: Sequence[str] = ("png", 
     ``dpi`` overrides the PNG resolution (default 150). ``compact`` stores PNGs with a 256-colour
     palette, about a third of the size, for web pages and READMEs (SVG/PDF are unaffected).
     """
+    refuse_link(folder, "folder of figures")
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     with plt.rc_context(STYLE):
         for fmt in formats:
             path = folder / f"{name}.{fmt}"
+            refuse_link(path, "figure")
             options = {"bbox_inches": "tight", "metadata": _metadata(fmt)}
             if dpi is not None:
                 options["dpi"] = dpi
@@ -128,6 +131,7 @@ def save(fig: Figure, folder: Path, name: str, formats: Sequence[str] = ("png", 
                 _save_compact_png(fig, path, options)
             else:
                 fig.savefig(path, **options)
+            note_drawn(path)
             paths.append(path)
             fig.set_layout_engine("none")  # every format gets the first one's layout, worked out once
     plt.close(fig)

@@ -9,21 +9,30 @@
       parts/          runs stored while an experiment is running (see store.py)
 
 Ownership and safety: a folder is written under a lock (``.<name>.lock`` beside it, held with
-``flock``, so it dies with its holder); only a folder whose manifest says this tool wrote it is ever
-replaced; names that come from files cannot leave the results folder; staging folders left by a
-killed write are removed the next time the same folder is written. Folders are created with
-``os.mkdir``, so their permissions follow the umask.
+``flock``, so it dies with its holder; a file of that name this tool did not write is never taken
+over); only a folder whose manifest says this tool wrote it is ever replaced, and only when nothing
+else is inside it (:func:`foreign_entries`: a user's notebook kept there is never deleted); names
+that come from files cannot leave the results folder; staging and retired copies live in new hidden
+folders beside it (``.<name>.partial-XXXXXXXX``, ``.<name>.old-XXXXXXXX``) marked as this tool's,
+so a killed write's leftovers are removed the next time and a user's look-alike never is; nothing
+is written through a symbolic link. A full disk or a file-size limit is one
+:class:`CannotWriteError` naming the folder. Folders are created with ``os.mkdir``, so their
+permissions follow the umask.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -63,6 +72,41 @@ class FolderExistsError(ModelInputError):
     def __init__(self, folder: Path, problem: str, *, options: tuple[str, ...] = ()) -> None:
         self.folder, self.options = folder, options
         super().__init__(str(folder), problem)
+
+
+class CannotWriteError(ModelInputError):
+    """Writing a results folder failed (a full disk, a file-size limit, ...). ``options`` is
+    ("resume",) when the runs stored so far are kept and the experiment can be continued."""
+
+    def __init__(self, folder: Path, cause: str, kept: str, *, options: tuple[str, ...] = ()) -> None:
+        self.folder, self.cause, self.kept, self.options = folder, cause, kept, options
+        super().__init__(str(folder), f"cannot write the results folder ({cause}); {kept}")
+
+    def at(self, folder: Path) -> CannotWriteError:
+        """The same failure, named by the enclosing results folder ``folder`` of a calibration or an
+        analysis (whose experiments are stored in subfolders), which is kept for a resume."""
+        return CannotWriteError(folder, self.cause, "what was finished so far is stored: free space, then "
+                                "resume it", options=("resume",))
+
+
+def write_failure(exc: OSError) -> str:
+    """What went wrong in a failed write, in words (pyarrow's errors carry the errno in their text)."""
+    code = exc.errno
+    if code is None:
+        found = re.search(r"\[errno (\d+)\]", str(exc), re.IGNORECASE)
+        code = int(found.group(1)) if found else None
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "no space left on the device"
+    if code == errno.EFBIG:
+        return "a file would exceed the file-size limit, ulimit -f"
+    return exc.strerror or " ".join(str(exc).split())[:160] or type(exc).__name__
+
+
+def refuse_link(path: Path, what: str = "results folder") -> None:
+    """A :class:`ModelInputError` if ``path`` is a symbolic link: this tool never writes through one."""
+    if path.is_symlink():
+        raise ModelInputError(str(path), f"is a symbolic link; a {what} is never written through one",
+                              expected=f"the path it points to ({os.path.realpath(path)}) or a new name")
 
 
 # --- names and places -------------------------------------------------------------------------
@@ -147,14 +191,14 @@ def write_table(folder: Path, name: str, table: pd.DataFrame) -> dict[str, Any]:
     arrow = pa.Table.from_pandas(with_dates(table.reset_index(drop=True)), preserve_index=False)
     path = folder / f"{name}.parquet"
     _replace(path, lambda tmp: pq.write_table(arrow, tmp))
-    file_digest = _file_digest(path)
+    sha256 = file_digest(path)
     stored = arrow.to_pandas()
     copy, written = folder / f"{name}.csv", []
     if len(stored) <= CSV_ROWS:
         _replace(copy, lambda tmp: written.append(_write_csv(stored, tmp)))
     same_text = written and not any(c in stored for c in VOLATILE)  # the copy is the digested text
     entry: dict[str, Any] = {"file": path.name, "rows": len(stored),
-                             "digest": written[0] if same_text else digest(stored), "file_sha256": file_digest}
+                             "digest": written[0] if same_text else digest(stored), "file_sha256": sha256}
     if written:
         entry |= {"csv": copy.name, "csv_digest": written[0]}
     return entry
@@ -180,7 +224,7 @@ def read_listed(folder: Path, manifest: Mapping[str, Any], name: str) -> pd.Data
         raise ModelInputError(str(folder / MANIFEST), f"missing table {name} (not listed in the manifest)",
                               expected=f"a complete {manifest.get('kind', 'results')} folder")
     path = folder / f"{name}.parquet"  # as read_table reads it
-    if "file_sha256" in entry and path.is_file() and _file_digest(path) != entry["file_sha256"]:
+    if "file_sha256" in entry and path.is_file() and file_digest(path) != entry["file_sha256"]:
         raise ModelInputError(str(path), "changed since it was written (its SHA-256 differs from the manifest's)",
                               expected="the table as this tool wrote it: run the command that wrote the folder again")
     table = read_table(folder, name)
@@ -205,8 +249,9 @@ def write_text(path: Path, text: str) -> None:
 
 
 def _replace(path: Path, write: Callable[[Path], None]) -> None:
-    """Write ``path`` through a temporary file beside it, so that it is replaced at once."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Write ``path`` through a temporary file beside it, so that it is replaced at once (a symbolic
+    link in its place is replaced, never written through)."""
+    temporary = _temporary(path)
     try:
         write(temporary)
         os.replace(temporary, path)
@@ -216,13 +261,27 @@ def _replace(path: Path, write: Callable[[Path], None]) -> None:
         temporary.unlink(missing_ok=True)
 
 
+TEMPORARY = re.compile(r"\..+\.\d+(-\d+)?\.tmp")
+"""The names of :func:`_temporary` files (a killed writer's are removed when its folder is resumed)."""
+
+
+def _temporary(path: Path) -> Path:
+    """A new name beside ``path`` to write it under: ``.<name>.<pid>.tmp``, numbered while taken."""
+    number = 0
+    while True:
+        candidate = path.with_name(f".{path.name}.{os.getpid()}{f'-{number}' if number else ''}.tmp")
+        if not os.path.lexists(candidate):
+            return candidate
+        number += 1
+
+
 def write_tables(folder: Path, tables: Mapping[str, pd.DataFrame],
                  extra_columns: Mapping[str, Entry] | None = None) -> dict[str, dict[str, Any]]:
     """Every table, then ``columns.csv`` describing them; returns the manifest's ``tables`` entry."""
     entries = {name: write_table(folder, name, table) for name, table in tables.items()}
     columns = dictionary(tables, extra_columns)  # only column names, which Parquet keeps as they are
     _replace(folder / COLUMNS, lambda tmp: columns.to_csv(tmp, index=False))
-    entries["columns"] = {"file": COLUMNS, "rows": len(columns), "digest": _file_digest(folder / COLUMNS)}
+    entries["columns"] = {"file": COLUMNS, "rows": len(columns), "digest": file_digest(folder / COLUMNS)}
     return entries
 
 
@@ -286,8 +345,9 @@ def _in_folder(name: object) -> bool:
 
 
 def check_tables(folder: Path, manifest: Mapping[str, Any]) -> dict[str, str]:
-    """Every file the manifest lists, re-read and digested: ``{file: what is wrong}`` (empty when
-    every one matches its digest)."""
+    """Every file the manifest lists, re-read and checked against every field it records for it
+    (digest, rows, the Parquet file's SHA-256, the CSV copy's digest): ``{file: what is wrong}``
+    (empty when every one matches)."""
     differing = {}
     for entry in manifest.get("tables", {}).values():
         files = [(entry["file"], entry["digest"])]
@@ -299,16 +359,30 @@ def check_tables(folder: Path, manifest: Mapping[str, Any]) -> dict[str, str]:
                 differing[file] = "missing"
                 continue
             try:
-                found = digest(_read_parquet(path)) if path.suffix == ".parquet" else _file_digest(path)
-            except ModelInputError:
-                differing[file] = "unreadable"
-                continue
-            if found != expected:
-                differing[file] = "changed since it was written"
+                problem = _listed_file_problem(path, entry, expected, file == entry["file"])
+            except (ModelInputError, ValueError, OSError):
+                problem = "unreadable"
+            if problem:
+                differing[file] = problem
     return differing
 
 
-def _file_digest(path: Path) -> str:
+def _listed_file_problem(path: Path, entry: Mapping[str, Any], expected: str | None, main: bool) -> str | None:
+    """What is wrong with one listed file (None: it is as the manifest says)."""
+    parquet = path.suffix == ".parquet"
+    table = _read_parquet(path) if parquet else None
+    if parquet and main and "file_sha256" in entry and file_digest(path) != entry["file_sha256"]:
+        return "changed since it was written (its SHA-256 differs from the manifest's)"
+    if (digest(table) if table is not None else file_digest(path)) != expected:
+        return "changed since it was written"
+    if main:
+        rows = len(table) if table is not None else len(pd.read_csv(path))
+        if entry.get("rows") != rows or isinstance(entry.get("rows"), bool):
+            return f"holds {rows} rows, the manifest says {entry.get('rows')!r}"
+    return None
+
+
+def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes, read in blocks."""
     with path.open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
@@ -328,6 +402,103 @@ def owned(folder: Path) -> dict[str, Any] | None:
     return manifest if ours else None
 
 
+OWN_FILES = (MANIFEST, COLUMNS, "summary.md", "calibrated.toml")
+"""Files this tool writes into a results folder besides the tables its manifest lists."""
+PARTS = "parts"
+"""The subfolder of runs stored while an experiment runs (see store.py)."""
+PART = re.compile(r"part-\d{6}")
+FIGURES = "figures"
+DRAWN = ".drawn"
+"""In a results folder's ``figures/``: the names of the files this tool drew there, one a line."""
+CONTAINERS = ("runs",)
+"""Subfolders of a results folder that hold results folders (an analysis's sweeps)."""
+STAGING_MARK = ".surveillance-export-controls-staging"
+"""The file inside a hidden staging or retired copy's folder that marks it as this tool's."""
+
+
+def foreign_entries(folder: Path, manifest: Mapping[str, Any] | None = None) -> list[str]:
+    """The entries of the results folder ``folder`` this tool did not write, as paths relative to it
+    (empty when replacing the folder deletes nothing of anyone else's): everything but the manifest,
+    the tables it lists with their CSV copies, ``columns.csv``, ``summary.md``, ``calibrated.toml``,
+    committed parts, the figures recorded in ``figures/.drawn``, subfolders that are results folders
+    of this tool's holding nothing foreign, and this tool's temporary files. A symbolic link is
+    never this tool's."""
+    manifest = owned(folder) if manifest is None else manifest
+    if manifest is None:
+        return ["."]
+    tables = manifest.get("tables", {}) if isinstance(manifest.get("tables"), dict) else {}
+    listed = {*OWN_FILES, *(e.get(k) for e in tables.values() if isinstance(e, dict) for k in ("file", "csv"))}
+    found: list[str] = []
+    for entry in sorted(folder.iterdir()):
+        name = entry.name
+        if entry.is_symlink():
+            found.append(name)
+        elif entry.is_file() and (name in listed or TEMPORARY.fullmatch(name)):
+            continue
+        elif _real_dir(entry) and (name in (PARTS, FIGURES, *CONTAINERS) or _marked(entry) or owned(entry)):
+            found += [f"{name}/{p}" for p in _foreign_inside(entry)]
+        else:
+            found.append(name)
+    return found
+
+
+def _foreign_inside(entry: Path) -> list[str]:
+    """The foreign entries of a subfolder of a results folder (see :func:`foreign_entries`)."""
+    if entry.name == PARTS:
+        return [p.name for p in sorted(entry.iterdir()) if not _stored_part(p)]
+    if entry.name == FIGURES:
+        try:
+            drawn = set((entry / DRAWN).read_text(encoding="utf-8").splitlines())
+        except (OSError, UnicodeDecodeError):
+            drawn = set()
+        return [p.name for p in sorted(entry.iterdir()) if p.name != DRAWN
+                and not (p.name in drawn and p.is_file() and not p.is_symlink())]
+    if _marked(entry):  # a killed write's staging copy: all of it this tool's
+        return []
+    if entry.name in CONTAINERS and not owned(entry):
+        return [f"{p.name}/{f}" if f != "." else p.name for p in sorted(entry.iterdir())
+                for f in (foreign_entries(p) if _real_dir(p) else ["."])]
+    return foreign_entries(entry)
+
+
+def _stored_part(path: Path) -> bool:
+    """Whether ``path`` in ``parts/`` is a part this tool stored (committed, or a killed write's)."""
+    return (_real_dir(path) and bool(PART.fullmatch(path.name) or TEMPORARY.fullmatch(path.name))
+            and all(f.is_file() and not f.is_symlink() for f in path.iterdir()))
+
+
+def _real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _marked(path: Path) -> bool:
+    """Whether ``path`` is a hidden staging or retired copy's folder made by this tool."""
+    return path.name.startswith(".") and _real_dir(path) and (path / STAGING_MARK).is_file()
+
+
+def note_drawn(path: Path) -> None:
+    """Record that this tool drew the figure file ``path``, when it is in a results folder's
+    ``figures/`` (so that replacing the folder deletes it, and only it)."""
+    folder = path.parent
+    results = folder.parent
+    if folder.name == FIGURES and ((results / MANIFEST).is_file() or (results.parent / STAGING_MARK).is_file()):
+        ledger = folder / DRAWN
+        refuse_link(ledger, "list of figures")
+        with open(ledger, "a+", encoding="utf-8", errors="replace") as drawn:
+            drawn.seek(0)
+            if path.name not in drawn.read().splitlines():
+                drawn.write(path.name + "\n")
+
+
+def refuse_foreign(folder: Path, manifest: Mapping[str, Any] | None = None) -> None:
+    """A :class:`FolderExistsError` naming what inside ``folder`` this tool did not write, if anything."""
+    found = foreign_entries(folder, manifest)
+    if found:
+        shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+        raise FolderExistsError(folder, f"holds files this tool did not write ({shown}); they are never "
+                                "deleted: move them elsewhere, or write to another folder")
+
+
 HOLDER_WAIT = 1.0
 """Seconds a refused writer waits for the lock holder's line (written just after it takes the lock)."""
 
@@ -344,6 +515,10 @@ def _holder(handle: Any) -> str:
         time.sleep(0.02)
 
 
+LOCK_LINE = re.compile(r"pid \d+, ")
+"""How the line a lock's holder writes begins (a lock file without it is not this tool's)."""
+
+
 class FolderLock:
     """An exclusive lock on a results folder: ``flock`` on ``.<name>.lock`` beside it, so the lock
     dies with the process that holds it (a stale lock file never blocks)."""
@@ -357,12 +532,7 @@ class FolderLock:
         if fcntl is None:
             return self
         while True:
-            try:
-                self.folder.parent.mkdir(parents=True, exist_ok=True)
-                handle = open(self.path, "a+")  # noqa: SIM115 - held until release
-            except OSError as exc:
-                raise ModelInputError(str(self.folder), f"cannot write the output folder ({exc.strerror})",
-                                      expected="a writable location") from None
+            handle = self._open()
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
@@ -377,12 +547,33 @@ class FolderLock:
             if same:  # not a file its last holder removed meanwhile
                 break
             handle.close()
+        handle.seek(0)
+        if not LOCK_LINE.match(handle.read(200) or "pid 0, "):  # empty: a holder killed at once
+            handle.close()
+            raise ModelInputError(str(self.path), "a file this tool did not write has the name of the results "
+                                  "folder's lock; it is never replaced",
+                                  expected="no such file beside the folder: move it, or write to another folder")
         handle.truncate(0)
         handle.write(f"pid {os.getpid()}, started {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC: "
                      f"{' '.join(sys.argv)[:200]}\n")
         handle.flush()
         self._handle = handle
         return self
+
+    def _open(self) -> Any:
+        """The lock file, opened (created if need be); never through a symbolic link, never a
+        folder, pipe or device of that name."""
+        try:
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+            if os.path.lexists(self.path) and not stat.S_ISREG(os.lstat(self.path).st_mode):
+                raise ModelInputError(str(self.path), "is not a lock file of this tool's (a folder, link or "
+                                      "special file has its name); it is never replaced",
+                                      expected="no such entry beside the folder: move it, or write to another folder")
+            descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        except OSError as exc:
+            raise ModelInputError(str(self.folder), f"cannot write the output folder ({exc.strerror})",
+                                  expected="a writable location") from None
+        return os.fdopen(descriptor, "a+", errors="replace")
 
     def release(self) -> None:
         if self._handle is not None:
@@ -400,24 +591,35 @@ class FolderLock:
 
 def clean_leftovers(folder: Path) -> list[Path]:
     """Remove the staging and retired copies of ``folder`` a killed write left beside it (call with
-    the folder's lock held); returns what was removed."""
+    the folder's lock held): hidden folders marked as this tool's (:data:`STAGING_MARK`), never a
+    user's look-alike; returns what was removed."""
     removed = []
     if folder.parent.is_dir():
         for pattern in (f".{folder.name}.partial-*", f".{folder.name}.old-*"):
             for path in folder.parent.glob(pattern):
-                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-                removed.append(path)
+                if _marked(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed.append(path)
     return removed
+
+
+def _aside(folder: Path, what: str) -> Path:
+    """A new hidden folder beside ``folder``, ``.<name>.<what>-XXXXXXXX`` (a name no entry had),
+    marked as this tool's: staging and retired copies are made inside it."""
+    wrapper = Path(tempfile.mkdtemp(prefix=f".{folder.name}.{what}-", dir=folder.parent))
+    try:
+        (wrapper / STAGING_MARK).touch()
+    except BaseException:
+        shutil.rmtree(wrapper, ignore_errors=True)
+        raise
+    return wrapper
 
 
 def check_writable(folder: Path) -> None:
     """A :class:`ModelInputError` unless ``folder`` could be created where it is."""
-    parent = folder.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        probe = parent / f".{folder.name}.probe-{os.getpid()}"
-        probe.mkdir()
-        probe.rmdir()
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        os.rmdir(tempfile.mkdtemp(prefix=f".{folder.name}.probe-", dir=folder.parent))
     except OSError as exc:
         raise ModelInputError(str(folder), f"cannot write the output folder ({exc.strerror})",
                               expected="a writable location") from None
@@ -426,8 +628,12 @@ def check_writable(folder: Path) -> None:
 def claim(folder: Path, kind: str, *, resume: bool = False, force: bool = False, resumable: bool = True) -> bool:
     """Decide what to do with ``folder`` before writing (the lock held): True to continue the
     experiment stored there (``resume``); False for a new folder (an empty one, or one this tool
-    wrote and ``force`` replaces). Anything else is refused with :class:`FolderExistsError` (which
-    offers ``resume`` only for a ``resumable`` kind of folder)."""
+    wrote, holding nothing else, that ``force`` replaces). Anything else is refused with
+    :class:`FolderExistsError` (which offers ``resume`` only for a ``resumable`` kind of folder)."""
+    if resume and force:
+        raise ModelInputError("resume, force", "both given: resuming continues the folder, forcing replaces it",
+                              expected="one of them")
+    refuse_link(folder)
     clean_leftovers(folder)
     if not folder.exists():
         check_writable(folder)
@@ -450,34 +656,45 @@ def claim(folder: Path, kind: str, *, resume: bool = False, force: bool = False,
         return True
     elif not force:
         raise FolderExistsError(folder, "output folder exists", options=("resume", "force") if resumable else ("force",))
+    refuse_foreign(folder, manifest)
     retire(folder)
     return False
 
 
 def retire(folder: Path) -> None:
-    """Remove a folder this tool wrote: renamed aside first, so it vanishes at once."""
-    retired = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-    folder.rename(retired)
-    shutil.rmtree(retired, ignore_errors=True)
+    """Remove a folder this tool wrote: moved into a new hidden folder beside it first, so it
+    vanishes at once (and a killed removal is finished the next time)."""
+    try:
+        wrapper = _aside(folder, "old")
+    except OSError:  # no room for even an empty folder (a full disk): removed where it is
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    folder.rename(wrapper / folder.name)
+    shutil.rmtree(wrapper, ignore_errors=True)
 
 
 def write_atomically(out: Path, kind: str, fill: Callable[[Path], Mapping[str, Any]], *,
                      force: bool = False) -> Path:
     """Create ``out`` complete or not at all: ``fill`` writes into a staging folder beside it and
-    returns the manifest, which is written last; then the folder is renamed into place."""
+    returns the manifest, which is written last; then the folder is renamed into place. A failed
+    write (a full disk) leaves nothing: :class:`CannotWriteError`."""
     with FolderLock(out):
         claim(out, kind, force=force, resumable=False)
-        staging = out.with_name(f".{out.name}.partial-{os.getpid()}")
+        wrapper = None
         try:
+            wrapper = _aside(out, "partial")
+            staging = wrapper / out.name
             os.mkdir(staging)
             manifest = fill(staging)
             write_manifest(staging, {"kind": kind, **manifest})
             if out.exists():  # empty
                 out.rmdir()
             staging.rename(out)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        except OSError as exc:
+            raise CannotWriteError(out, write_failure(exc), "nothing was written") from None
+        finally:
+            if wrapper is not None:
+                shutil.rmtree(wrapper, ignore_errors=True)
     return out
 
 
@@ -485,18 +702,27 @@ def write_atomically(out: Path, kind: str, fill: Callable[[Path], Mapping[str, A
 def staged_subfolder(folder: Path) -> Iterator[Path]:
     """A subfolder (e.g. ``analysis/``) written completely or not at all: yields a staging folder
     that replaces ``folder`` on success and is removed on failure. Only an empty folder, or one this
-    tool wrote, is replaced (:class:`FolderExistsError` otherwise, before anything is written)."""
+    tool wrote holding nothing else, is replaced (:class:`FolderExistsError` otherwise, before
+    anything is written)."""
+    refuse_link(folder, "folder of results")
     if folder.exists() and not (folder.is_dir() and (owned(folder) or not any(folder.iterdir()))):
         raise FolderExistsError(folder, "exists and was not written by this tool (no manifest of ours); "
                                 "it is never replaced")
-    staging = folder.with_name(f".{folder.name}.partial-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    os.mkdir(staging)
+    if folder.exists() and owned(folder):
+        refuse_foreign(folder)
+    try:
+        wrapper = _aside(folder, "partial")
+        staging = wrapper / folder.name
+        os.mkdir(staging)
+    except OSError as exc:
+        raise ModelInputError(str(folder), f"cannot write ({write_failure(exc)})",
+                              expected="a writable results folder") from None
     try:
         yield staging
         if folder.exists():
             retire(folder)
         staging.rename(folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    except OSError as exc:
+        raise CannotWriteError(folder, write_failure(exc), "nothing was written") from None
+    finally:
+        shutil.rmtree(wrapper, ignore_errors=True)

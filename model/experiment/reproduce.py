@@ -52,9 +52,18 @@ def reproduce(path: str | Path, *, executor: Any = None, progress: bool = True) 
     return found
 
 
+RELIED_ON = {"comparison": ("replications", "seed", "seeds", "scenarios"),
+             "sweep": ("name", "sweep", "base", "replications", "seed", "seeds")}
+"""The settings a re-run reads from the manifest, per kind: every one must be under its digest."""
+
+
 def _rerun(manifest: dict[str, Any], where: str, out: Path, executor: Any, progress: bool) -> None:
     """Run the experiment ``manifest`` describes into ``out``."""
     require_intact_settings(manifest, where)
+    covered = manifest["settings_digest"]["keys"]
+    if missing := [key for key in RELIED_ON[manifest["kind"]] if key not in covered]:
+        raise ModelInputError(f"{where}: settings_digest", f"damaged settings: the digest does not cover "
+                              f"{', '.join(missing)}", expected="the manifest as it was written")
     seed, seeds = manifest.get("seed"), manifest.get("seeds")
     if not (isinstance(seed, int) and isinstance(seeds, list) and seeds
             and replicate_seeds(seed, len(seeds)) == seeds and manifest.get("replications") == len(seeds)):

@@ -2,16 +2,21 @@
 
     results/<name>/
       manifest.json          what produced the folder; "status" is "running" until the end
-      parts/part-000001/     one committed batch of finished runs: runs, series, flows, regimes
+      parts/part-000001/     one committed batch of finished runs: runs, series, flows, regimes,
+                             and digests.json, the SHA-256 of each of its files
       <table>.parquet, ...   the consolidated tables, written at the end (see folders.py)
 
 A batch is written into a hidden temporary folder and committed by renaming it into place, so a
 part is either complete or absent; leftovers of a killed write are deleted when the experiment
-resumes. The folder is locked while it is written (:class:`model.experiment.folders.FolderLock`).
+resumes, and a resumed experiment refuses a committed part that changed since (its runs are never
+trusted). The folder is locked while it is written (:class:`model.experiment.folders.FolderLock`).
+A full disk or a file-size limit is a :class:`model.experiment.folders.CannotWriteError`: the runs
+committed so far are kept (a folder holding none is removed).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -26,18 +31,24 @@ from model.errors import ModelInputError
 from model.experiment.columns import Entry
 from model.experiment.folders import (
     MANIFEST,
+    PARTS,
+    TEMPORARY,
+    CannotWriteError,
     FolderLock,
     claim,
+    file_digest,
     manifest_tables,
     read_manifest,
     read_table,
     retire,
+    write_failure,
     write_manifest,
     write_tables,
 )
 from model.experiment.manifest import require_intact_settings
 
-PARTS = "parts"
+DIGESTS = "digests.json"
+"""In every committed part: the SHA-256 of each of its files."""
 
 
 class ResumeMismatchError(ModelInputError):
@@ -68,18 +79,38 @@ class Store:
                 if not folder.exists():
                     os.mkdir(folder)
                 store.created = True
-                write_manifest(folder, {"kind": kind, **manifest, "status": "running"})
-                store.parts_dir.mkdir()
-        except BaseException:
-            lock.release()
+                with store._writing():
+                    write_manifest(folder, {"kind": kind, **manifest, "status": "running"})
+                    store.parts_dir.mkdir()
+        except BaseException as exc:
+            store.__exit__(type(exc), exc, None)
             raise
         return store
 
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._lock.release()
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        """Release the lock; a folder this store created that failed to be written before any run
+        was committed is removed first (there is nothing in it to resume)."""
+        try:
+            if self.created and isinstance(exc, CannotWriteError) and not self._parts():
+                self.discard()
+        finally:
+            self._lock.release()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn a failed write (a full disk, a file-size limit) into a :class:`CannotWriteError`
+        that says whether the runs stored so far are kept for a resume."""
+        try:
+            yield
+        except OSError as exc:
+            cause = write_failure(exc)
+            if self.created and not self._parts():
+                raise CannotWriteError(self.folder, cause, "nothing was stored: the folder is removed") from None
+            raise CannotWriteError(self.folder, cause, "the runs finished so far are stored: free space, "
+                                   "then resume it", options=("resume",)) from None
 
     # --- the manifest ------------------------------------------------------------------------
     def manifest(self) -> dict[str, Any]:
@@ -97,12 +128,15 @@ class Store:
             return
         number = max((int(p.name.removeprefix("part-")) for p in self._parts()), default=0) + 1
         staging = self.parts_dir / f".part-{number:06d}.{os.getpid()}.tmp"
-        staging.mkdir()
         try:
-            for name, frames in tables.items():
-                if frames:
-                    pd.concat(frames, ignore_index=True).to_parquet(staging / f"{name}.parquet", index=False)
-            staging.rename(self.parts_dir / f"part-{number:06d}")
+            with self._writing():
+                staging.mkdir()
+                for name, frames in tables.items():
+                    if frames:
+                        pd.concat(frames, ignore_index=True).to_parquet(staging / f"{name}.parquet", index=False)
+                digests = {path.name: file_digest(path) for path in sorted(staging.iterdir())}
+                (staging / DIGESTS).write_text(json.dumps(digests, indent=1) + "\n")
+                staging.rename(self.parts_dir / f"part-{number:06d}")
         except BaseException:  # Ctrl-C or a failed write: no half-written part, and the batch can be stored again
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -125,8 +159,9 @@ class Store:
                extra_columns: Mapping[str, Entry] | None = None) -> None:
         """Write the consolidated tables and ``columns.csv``, mark the manifest complete with every
         table's digest, then drop the parts."""
-        entries = write_tables(self.folder, tables, extra_columns)
-        write_manifest(self.folder, {**manifest, "status": "complete", **manifest_tables(entries)})
+        with self._writing():
+            entries = write_tables(self.folder, tables, extra_columns)
+            write_manifest(self.folder, {**manifest, "status": "complete", **manifest_tables(entries)})
         shutil.rmtree(self.parts_dir, ignore_errors=True)
 
     def discard(self) -> None:
@@ -139,13 +174,31 @@ class Store:
         return sorted(p for p in self.parts_dir.iterdir() if p.is_dir() and p.name.startswith("part-"))
 
     def _clean(self) -> None:
-        """Remove what a killed process left half-written (never read as data)."""
+        """Check the committed parts of an unfinished folder (:meth:`_check_parts`), then remove what
+        a killed process left half-written (never read as data)."""
+        complete = self.complete
+        if not complete:
+            self._check_parts()
         for leftover in [*self.parts_dir.glob(".*.tmp"), *self.folder.glob(".*.tmp")]:
-            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
-        if self.complete:  # killed while dropping the parts
+            if TEMPORARY.fullmatch(leftover.name) and not leftover.is_symlink():
+                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        if complete:  # killed while dropping the parts
             shutil.rmtree(self.parts_dir, ignore_errors=True)
         else:
             self.parts_dir.mkdir(exist_ok=True)
+
+    def _check_parts(self) -> None:
+        """A :class:`ModelInputError` unless ``parts/`` is a folder (or absent) and every committed
+        part holds exactly the files its digests list, unchanged: a damaged part's runs are never
+        trusted (the folder is left as it was)."""
+        where = "the folder of the runs stored so far"
+        if os.path.lexists(self.parts_dir) and (self.parts_dir.is_symlink() or not self.parts_dir.is_dir()):
+            raise ModelInputError(str(self.parts_dir), "is not a folder", expected=f"{where}, as this tool wrote it")
+        for part in self._parts():
+            problem = _damage(part)
+            if problem:
+                raise ModelInputError(str(part), f"changed since it was stored ({problem})",
+                                      expected=f"the part as this tool wrote it: remove {part} to run its runs again")
 
     def _check_same(self, manifest: dict[str, Any], identity: tuple[str, ...]) -> None:
         stored = self.manifest()
@@ -157,6 +210,26 @@ class Store:
                 raise ResumeMismatchError(str(self.folder), "cannot resume: this experiment differs from "
                                           f"the one stored there at {key_path(where)}",
                                           expected="the same file, options and base scenario")
+
+
+def _damage(part: Path) -> str | None:
+    """What is wrong with a committed part (None: every file is the one its digest names)."""
+    if part.is_symlink():
+        return "a symbolic link"
+    try:
+        listed = json.loads((part / DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return f"no readable {DIGESTS}"
+    if not isinstance(listed, dict) or not listed:
+        return f"a damaged {DIGESTS}"
+    files = {p.name for p in part.iterdir()} - {DIGESTS}
+    if files != set(listed):
+        return f"its files are not those of {DIGESTS}"
+    for name, expected in sorted(listed.items()):
+        path = part / name
+        if path.is_symlink() or not path.is_file() or file_digest(path) != expected:
+            return f"{name} differs from its digest"
+    return None
 
 
 def _difference(a: Any, b: Any, loc: Loc) -> Loc | None:

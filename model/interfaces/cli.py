@@ -8,9 +8,10 @@ agreement and a global agreement including China.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,14 @@ def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace,
             print(f"interrupted: finished runs are stored in {out}/; continue with --resume", file=sys.stderr)
             return 130
         raise
-    draw_figures(comparison, out / "figures", workers=worker_count(args.workers))
+    try:
+        draw_figures(comparison, out / "figures", workers=worker_count(args.workers))
+    except KeyboardInterrupt:
+        print(f"interrupted while drawing the figures: the results in {out}/ are complete; draw the figures "
+              f"with: python run.py plot {out}", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        raise _figures_unwritten(out, exc) from None
     failed = comparison.runs["error"].notna().sum()
     if len(comparison.summary):
         print(headline_table(comparison.summary, comparison.per_regime))
@@ -66,6 +74,14 @@ def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace,
         after(comparison, out)
     print(f"\nResults written to {out}/")
     return 0
+
+
+def _figures_unwritten(out: Path, exc: OSError) -> ModelInputError:
+    """The error of figures that could not be written into the complete results folder ``out``."""
+    from model.experiment.folders import write_failure
+
+    return ModelInputError(str(out / "figures"), f"cannot write the figures ({write_failure(exc)}); the results "
+                           f"in {out}/ are complete: draw the figures with python run.py plot {out}")
 
 
 def cmd_headline(args: argparse.Namespace) -> int:
@@ -158,7 +174,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     scenario = load_scenario(SCENARIO_DIR / "baseline.toml")
     out = Path(args.out) if args.out else RESULTS_DIR / "calibration"
     seed = args.seed if args.seed is not None else scenario.seed
-    with execution(args) as executor:
+    with execution(args) as executor, stored_in(out):
         result = calibrate_into(spec, scenario, seed=seed, out=out, executor=executor, resume=args.resume,
                                 force=args.force, progress=not args.quiet, command=sys.argv)
     best = result.best
@@ -173,9 +189,32 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def stored_in(folder: Path) -> Iterator[None]:
+    """A failed write in one of the experiments stored inside the results folder ``folder`` (a
+    calibration's rounds, an analysis's sweeps) named by ``folder``, the one to resume."""
+    from model.experiment.folders import CannotWriteError, write_failure
+
+    try:
+        yield
+    except CannotWriteError as err:
+        if err.folder == folder:
+            raise
+        raise err.at(folder) from None
+    except OSError as exc:
+        raise CannotWriteError(folder, write_failure(exc), "").at(folder) from None
+
+
 def cmd_validation_report(args: argparse.Namespace) -> int:
     from model.calibration.validation import write_validation_report
 
+    target = Path(args.out_file)
+    if target.is_dir():
+        raise ModelInputError("--out-file", "is a folder", expected="the path of the report file to write",
+                              got=args.out_file)
+    if not target.parent.is_dir():
+        raise ModelInputError("--out-file", f"no such folder {target.parent}",
+                              expected="a file in an existing folder", got=args.out_file)
     path = write_validation_report(Path(args.out_file), replications=args.replications,
                                    executor=_executor(args), progress=not args.quiet)
     print(f"Validation report written to {path}")
@@ -321,11 +360,13 @@ FLAGS = {"resume": "--resume to continue it", "force": "--force to replace it"}
 def with_remedy(err: Exception) -> str:
     """The one-line message of ``err``, with the flags that would get past it (unprintable
     characters of names from the input, such as a NUL, escaped)."""
-    from model.experiment.folders import FolderExistsError
+    from model.experiment.folders import CannotWriteError, FolderExistsError
     from model.experiment.store import ResumeMismatchError
 
     text = str(err)
-    if isinstance(err, FolderExistsError) and err.options:
+    if isinstance(err, CannotWriteError) and err.options:
+        text += " with --resume"
+    elif isinstance(err, FolderExistsError) and err.options:
         text += "; add " + " or ".join(FLAGS[o] for o in err.options)
     elif isinstance(err, ResumeMismatchError):
         text += "; or --force to start again"
@@ -344,16 +385,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # NumPy's warnings are noise
-            return handler(_leading_options(args))  # here: runs report non-finite numbers as errors
+            return handler(_one_way(_leading_options(args)))  # here: runs report non-finite numbers as errors
     except (ScenarioError, ModelInputError) as err:
         print(f"error: {with_remedy(err)}", file=sys.stderr)
         return 2
     except ExperimentError as err:  # every run failed: the settings cannot be simulated
         print(f"error: {with_remedy(err)}", file=sys.stderr)
         return 2
+    except OSError as err:  # a write the commands do not name themselves (a full disk, a read-only place)
+        print(f"error: {unwritten(err)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted: no results folder was written", file=sys.stderr)
         return 130
+
+
+def _one_way(args: argparse.Namespace) -> argparse.Namespace:
+    """``args``, unless --resume and --force are both given (one continues a folder, the other replaces it)."""
+    if getattr(args, "resume", False) and getattr(args, "force", False):
+        raise ModelInputError("--resume", "given with --force: --resume continues the results folder, --force "
+                              "replaces it", expected="one of them")
+    return args
+
+
+def unwritten(err: OSError) -> str:
+    """One line for an operating-system error: the file and the cause in words."""
+    from model.experiment.folders import write_failure
+
+    where = f"{err.filename}: " if err.filename else ""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in f"{where}{write_failure(err)}")
 
 
 def console() -> int:

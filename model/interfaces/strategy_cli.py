@@ -63,6 +63,7 @@ def _analysis_options(p: argparse.ArgumentParser, metavar: str) -> None:
 
 def _run(args: argparse.Namespace, load, analyse, report) -> int:
     from model.experiment.folders import results_folder, write_text
+    from model.interfaces.cli import stored_in
     from model.strategy.report import check_readme
 
     if args.readme:
@@ -70,7 +71,7 @@ def _run(args: argparse.Namespace, load, analyse, report) -> int:
     changes = {"replications": args.replications} if args.replications is not None else {}
     prepared = load(args.file, **changes)
     folder = Path(args.out) if args.out else results_folder(prepared.study.name, f"{args.file}: name")
-    with execution(args) as executor:
+    with execution(args) as executor, stored_in(folder):
         try:
             result = analyse(prepared, out=folder, executor=executor, resume=args.resume, force=args.force,
                              progress=not args.quiet, figures=not args.no_figures, command=sys.argv)

@@ -81,25 +81,86 @@ def test_force_replaces_only_folders_this_tool_wrote(tmp_path):
         claim(foreign, "comparison", force=True)
     assert (foreign / "manifest.json").exists()
 
-    def fill(folder: Path) -> dict:
-        (folder / "note.txt").write_text("ours")
-        return {"status": "complete"}
-
-    ours = write_atomically(tmp_path / "ours", "comparison", fill)
+    ours = write_atomically(tmp_path / "ours", "comparison", fill_table)
     with pytest.raises(FolderExistsError) as refused:
-        write_atomically(ours, "comparison", fill)
+        write_atomically(ours, "comparison", fill_table)
     assert refused.value.options == ("force",)  # a folder written in one go cannot be resumed
-    (ours / "user.txt").write_text("x")
-    write_atomically(ours, "comparison", fill, force=True)
-    assert not (ours / "user.txt").exists() and (ours / "note.txt").exists()
+    write_atomically(ours, "comparison", fill_table, force=True)
+    assert sorted(p.name for p in ours.iterdir()) == ["columns.csv", "manifest.json", "t.csv", "t.parquet"]
 
 
-def test_leftover_staging_folders_are_removed_the_next_time(tmp_path):
+def fill_table(folder: Path) -> dict:
+    import pandas as pd
+
+    from model.experiment.folders import manifest_tables, write_tables
+
+    return {"status": "complete", **manifest_tables(write_tables(folder, {"t": pd.DataFrame({"x": [1, 2]})}))}
+
+
+@pytest.mark.parametrize("user", ["my_analysis.ipynb", "notes/", "parts/mine.txt", "figures/chart.png",
+                                  "t.parquet.bak", "link"])
+def test_force_refuses_naming_the_files_a_user_keeps_inside_and_deletes_nothing(tmp_path, user):
+    ours = write_atomically(tmp_path / "ours", "comparison", fill_table)
+    (ours / "parts").mkdir()
+    (ours / "figures").mkdir()
+    (ours / "figures" / "effectiveness.png").write_bytes(b"png")
+    (ours / "figures" / ".drawn").write_text("effectiveness.png\n")
+    path = ours / user.rstrip("/")
+    if user == "link":
+        path.symlink_to(tmp_path)
+    elif user.endswith("/"):
+        path.mkdir()
+    else:
+        path.write_text("mine")
+    before = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")}
+    with pytest.raises(FolderExistsError, match=rf"holds files this tool did not write \({user.rstrip('/')}\)"):
+        write_atomically(ours, "comparison", fill_table, force=True)
+    assert {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")} == before
+    if path.is_symlink() or not path.is_dir():
+        path.unlink()
+    else:
+        path.rmdir()
+    write_atomically(ours, "comparison", fill_table, force=True)  # all of it ours: replaced
+    assert not (ours / "figures").exists()
+
+
+def test_leftover_staging_folders_are_removed_the_next_time_and_look_alikes_never(tmp_path):
+    from model.experiment.folders import STAGING_MARK
+
     for leftover in (".out.partial-123", ".out.old-456"):
         (tmp_path / leftover).mkdir()
+        (tmp_path / leftover / STAGING_MARK).touch()
         (tmp_path / leftover / "half.parquet").write_bytes(b"PAR1")
+    users = [".out.partial-mine", ".out.old-backup", ".out.partial-1", ".out.old-1"]
+    for name in users:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "mine.txt").write_text("mine")
+    (tmp_path / ".out.old-file").write_text("mine")
     write_atomically(tmp_path / "out", "comparison", lambda folder: {"status": "complete"})
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out", ".out.old-file", *users])
+    assert all((tmp_path / name / "mine.txt").read_text() == "mine" for name in users)
+
+
+def test_a_users_file_named_like_the_lock_is_never_taken_over(tmp_path):
+    lock = tmp_path / ".out.lock"
+    lock.write_text("my notes\n")
+    with pytest.raises(ModelInputError, match="a file this tool did not write has the name of the results folder's lock"):
+        write_atomically(tmp_path / "out", "comparison", lambda folder: {"status": "complete"})
+    assert lock.read_text() == "my notes\n" and sorted(p.name for p in tmp_path.iterdir()) == [".out.lock"]
+    lock.unlink()
+    lock.symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(ModelInputError, match="is not a lock file of this tool's"):
+        write_atomically(tmp_path / "out", "comparison", lambda folder: {"status": "complete"})
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_results_folder_given_as_a_symbolic_link_is_refused(tmp_path):
+    real = write_atomically(tmp_path / "real", "comparison", fill_table)
+    link = tmp_path / "r"
+    link.symlink_to(real)
+    with pytest.raises(ModelInputError, match="is a symbolic link; a results folder is never written through one"):
+        write_atomically(link, "comparison", fill_table, force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r", "real"]
 
 
 def test_a_failed_write_leaves_nothing(tmp_path):

@@ -81,8 +81,13 @@ def test_an_existing_output_folder_is_refused_and_only_ours_is_forced(small, tmp
     assert capsys.readouterr().err.strip().endswith(
         "output folder exists; add --resume to continue it or --force to replace it")
     (out / "extra.txt").write_text("left by the user in our folder")
-    assert main([*args, "--force"]) == 0
-    assert not (out / "extra.txt").exists() and (out / "summary.csv").exists()
+    assert main([*args, "--force"]) == 2  # never deleted: named, and the folder left as it was
+    assert capsys.readouterr().err == (f"error: {out}: holds files this tool did not write (extra.txt); they are "
+                                       "never deleted: move them elsewhere, or write to another folder\n")
+    assert (out / "extra.txt").read_text() == "left by the user in our folder"
+    (out / "extra.txt").unlink()
+    assert main([*args, "--force"]) == 0  # its tables, manifest and drawn figures: all of it ours
+    assert (out / "summary.csv").exists() and (out / "figures" / "effectiveness.png").exists()
     assert not list(tmp_path.glob(".out.*"))  # no lock, staging or retired folder left beside it
 
 
