@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from model.calibration.posterior import effective_sample_size, generations, particles, run_abc
+from model.calibration.posterior import HISTORY, effective_sample_size, generations, particles, run_abc
 from model.calibration.spec import CalibrationSpec, check_against
 from model.config.tables import toml_key, toml_value
 from model.errors import ModelInputError
@@ -27,6 +27,7 @@ from model.experiment.folders import (
     FolderLock,
     claim,
     manifest_tables,
+    own_files,
     read_manifest,
     write_manifest,
     write_tables,
@@ -42,6 +43,7 @@ POSTERIOR_FILE = "posterior.csv"
 """The posterior sample: every particle's free values and weight."""
 POSTERIOR_MANIFEST = "posterior.json"
 """What produced the posterior sample: targets, settings, simulations, effective sample size, loss."""
+own_files("calibration", FIT_FILE, POSTERIOR_FILE, POSTERIOR_MANIFEST, HISTORY)
 
 
 @dataclass

@@ -402,8 +402,16 @@ def owned(folder: Path) -> dict[str, Any] | None:
     return manifest if ours else None
 
 
-OWN_FILES = (MANIFEST, COLUMNS, "summary.md", "calibrated.toml")
-"""Files this tool writes into a results folder besides the tables its manifest lists."""
+OWN_FILES = (MANIFEST, COLUMNS, "summary.md")
+"""Files this tool writes into every kind of results folder besides the tables its manifest lists."""
+KIND_FILES: dict[str, set[str]] = {kind: set() for kind in KINDS}
+"""Further files a kind of results folder holds, named by their writers (:func:`own_files`)."""
+
+
+def own_files(kind: str, *names: str) -> None:
+    """Declare that results folders of ``kind`` hold the files ``names`` (e.g. a calibration's fit),
+    so that replacing such a folder may delete them: a file no writer declared is never deleted."""
+    KIND_FILES[kind].update(names)
 PARTS = "parts"
 """The subfolder of runs stored while an experiment runs (see store.py)."""
 PART = re.compile(r"part-\d{6}")
@@ -419,15 +427,16 @@ STAGING_MARK = ".surveillance-export-controls-staging"
 def foreign_entries(folder: Path, manifest: Mapping[str, Any] | None = None) -> list[str]:
     """The entries of the results folder ``folder`` this tool did not write, as paths relative to it
     (empty when replacing the folder deletes nothing of anyone else's): everything but the manifest,
-    the tables it lists with their CSV copies, ``columns.csv``, ``summary.md``, ``calibrated.toml``,
-    committed parts, the figures recorded in ``figures/.drawn``, subfolders that are results folders
+    the tables it lists with their CSV copies, ``columns.csv``, ``summary.md``, the files its kind's
+    writers declared (:func:`own_files`), committed parts, the figures recorded in ``figures/.drawn``, subfolders that are results folders
     of this tool's holding nothing foreign, and this tool's temporary files. A symbolic link is
     never this tool's."""
     manifest = owned(folder) if manifest is None else manifest
     if manifest is None:
         return ["."]
     tables = manifest.get("tables", {}) if isinstance(manifest.get("tables"), dict) else {}
-    listed = {*OWN_FILES, *(e.get(k) for e in tables.values() if isinstance(e, dict) for k in ("file", "csv"))}
+    listed = {*OWN_FILES, *KIND_FILES.get(manifest.get("kind"), ()),
+              *(e.get(k) for e in tables.values() if isinstance(e, dict) for k in ("file", "csv"))}
     found: list[str] = []
     for entry in sorted(folder.iterdir()):
         name = entry.name
