@@ -229,8 +229,6 @@ def _write_cause(exc: BaseException) -> str | None:
 
 
 def cmd_validation_report(args: argparse.Namespace) -> int:
-    from model.calibration.validation import write_validation_report
-
     target = Path(args.out_file)
     if target.is_dir():
         raise ModelInputError("--out-file", "is a folder", expected="the path of the report file to write",
@@ -238,6 +236,8 @@ def cmd_validation_report(args: argparse.Namespace) -> int:
     if not target.parent.is_dir():
         raise ModelInputError("--out-file", f"no such folder {target.parent}",
                               expected="a file in an existing folder", got=args.out_file)
+    from model.calibration.validation import write_validation_report
+
     path = write_validation_report(Path(args.out_file), replications=args.replications,
                                    executor=_executor(args), progress=not args.quiet)
     print(f"Validation report written to {path}")
