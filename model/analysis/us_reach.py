@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from model import data
 from model.experiment import interval, sweep
 from model.scenario import SCENARIO_DIR
-from model.world import WorldOverrides, build_world
-from model.world.inputs import InputOverrides
+from model.vocabulary import ITEMS
+from model.world.inputs import InputOverrides, build_inputs
 
 POLICIES = ("unilateral_us_finished_goods", "unilateral_us", "unilateral_us_extraterritorial", "wassenaar",
             "global_with_china")
@@ -35,11 +36,12 @@ KEY = "world.inputs.us_technology_scale"
 def chinese_reach(scale: float) -> float:
     """The share of Chinese vendors' bought components (by value, over the items they sell) that are
     made in the US or with US technology, with the suppliers' US-technology shares scaled by ``scale``."""
-    world = build_world(overrides=WorldOverrides(inputs=InputOverrides(us_technology_scale=scale)))
-    china = world.vendor_home == world.country_index["CHN"]
-    sells = world.sells[china]
-    bought = world.inputs.cost[:, :-1].sum(axis=1)  # [I]: the items' bought components
-    reached = (world.inputs.us_technology_content[china] * sells).sum()
+    vendors = data.vendors()
+    inputs = build_inputs(vendors, InputOverrides(us_technology_scale=scale))
+    china = (vendors["home_iso3"] == "CHN").to_numpy()
+    sells = np.array([[item in str(items).split(";") for item in ITEMS] for items in vendors["items"]])[china]
+    bought = inputs.cost[:, :-1].sum(axis=1)  # [I]: the items' bought components
+    reached = (inputs.us_technology_content[china] * sells).sum()
     return float(reached / (bought[None, :] * sells).sum())
 
 

@@ -1,0 +1,30 @@
+"""The headline against US reach: the reach share and its figure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.analysis.us_reach import SCALES, chinese_reach, reach_figure
+from model.world import build_world
+
+
+def test_reach_grows_with_the_us_technology_share_from_the_us_made_parts_to_all():
+    reach = [chinese_reach(s) for s in SCALES]
+    assert np.all(np.diff(reach) > 0) and reach[-1] <= 1.0
+    world = build_world()
+    china = world.vendor_home == world.country_index["CHN"]
+    bought = world.inputs.cost[:, :-1].sum(axis=1)
+    us_made = (world.inputs.us_origin_content[china] * world.sells[china]).sum()
+    assert reach[0] == pytest.approx(us_made / (bought[None, :] * world.sells[china]).sum())
+
+
+def test_the_figure_draws_one_line_and_band_per_policy():
+    table = pd.DataFrame({"policy": ["a", "a", "b", "b"], "us_technology_scale": [0.0, 1.0] * 2,
+                          "reach": [0.6, 0.97] * 2, "denial": [0.01, 0.02, 0.3, 0.31],
+                          "denial_low": [0.009, 0.019, 0.29, 0.30], "denial_high": [0.011, 0.021, 0.31, 0.32]})
+    ax = reach_figure(table).axes[0]
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels[:2] == ["a", "b"] and "default tables" in labels and len(ax.collections) == 2
+    assert ax.get_yscale() == "log"
