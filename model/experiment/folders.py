@@ -454,7 +454,7 @@ def foreign_entries(folder: Path, manifest: Mapping[str, Any] | None = None) -> 
 def _foreign_inside(entry: Path) -> list[str]:
     """The foreign entries of a subfolder of a results folder (see :func:`foreign_entries`)."""
     if entry.name == PARTS:
-        return [p.name for p in sorted(entry.iterdir()) if not _stored_part(p)]
+        return [p.name for p in sorted(entry.iterdir()) if not stored_part(p)]
     if entry.name == FIGURES:
         try:
             drawn = set((entry / DRAWN).read_text(encoding="utf-8").splitlines())
@@ -470,7 +470,7 @@ def _foreign_inside(entry: Path) -> list[str]:
     return foreign_entries(entry)
 
 
-def _stored_part(path: Path) -> bool:
+def stored_part(path: Path) -> bool:
     """Whether ``path`` in ``parts/`` is a part this tool stored (committed, or a killed write's)."""
     return (_real_dir(path) and bool(PART.fullmatch(path.name) or TEMPORARY.fullmatch(path.name))
             and all(f.is_file() and not f.is_symlink() for f in path.iterdir()))

@@ -41,6 +41,7 @@ from model.experiment.folders import (
     read_manifest,
     read_table,
     retire,
+    stored_part,
     write_failure,
     write_manifest,
     write_tables,
@@ -162,7 +163,7 @@ class Store:
         with self._writing():
             entries = write_tables(self.folder, tables, extra_columns)
             write_manifest(self.folder, {**manifest, "status": "complete", **manifest_tables(entries)})
-        shutil.rmtree(self.parts_dir, ignore_errors=True)
+        self._drop_parts()
 
     def discard(self) -> None:
         """Remove the folder (one this store created, whose runs are of no use)."""
@@ -183,9 +184,19 @@ class Store:
             if TEMPORARY.fullmatch(leftover.name) and not leftover.is_symlink():
                 shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
         if complete:  # killed while dropping the parts
-            shutil.rmtree(self.parts_dir, ignore_errors=True)
+            self._drop_parts()
         else:
             self.parts_dir.mkdir(exist_ok=True)
+
+    def _drop_parts(self) -> None:
+        """Remove the stored parts, and ``parts/`` unless something else was put there (kept)."""
+        if not self.parts_dir.is_dir() or self.parts_dir.is_symlink():
+            return
+        for part in self.parts_dir.iterdir():
+            if stored_part(part):
+                shutil.rmtree(part, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            self.parts_dir.rmdir()
 
     def _check_parts(self) -> None:
         """A :class:`ModelInputError` unless ``parts/`` is a folder (or absent) and every committed

@@ -104,6 +104,16 @@ def test_resume_when_parts_is_a_file_is_one_error_and_leaves_the_status(interrup
     assert tree(interrupted) == before
 
 
+def test_a_users_file_in_parts_outlives_the_finished_resume(interrupted, monkeypatch):
+    (interrupted / "parts" / "mine.txt").write_text("my notes on these runs")
+    monkeypatch.undo()
+    code, err = cli("sweep", str(interrupted.parent / "small.toml"), "--out", str(interrupted), "--resume",
+                    "--workers", "1", "--quiet")
+    assert code == 0, err
+    assert [p.name for p in (interrupted / "parts").iterdir()] == ["mine.txt"]  # the stored parts dropped
+    assert (interrupted / "parts" / "mine.txt").read_text() == "my notes on these runs"
+
+
 # --- reproduce checks every manifest field it relies on ------------------------------------------
 
 @pytest.fixture(scope="module")
