@@ -73,9 +73,10 @@ def dashboard_policies(
 
     ``agreement`` is a key of :data:`AGREEMENTS` (the agreements of that ready-made regime replace
     the scenario's); ``extraterritorial`` is ``"on"`` (the ready-made US rules), ``"off"`` or as in
-    the scenario; ``enforcement`` (None: as in the scenario) replaces every national control's,
-    agreement's, member's and data-access control's enforcement; only the controllable ``layers``
-    listed stay controlled (a control left with nothing to control is dropped).
+    the scenario; ``enforcement`` (None: as in the scenario) replaces every instrument's enforcement
+    (:meth:`model.policy.PolicySet.with_enforcement`: national controls', agreements' and their
+    members', data-access controls'); only the controllable ``layers`` listed stay controlled (a
+    control left with nothing to control is dropped: :meth:`model.policy.PolicySet.without_items`).
     """
     from model.errors import check_name
 
@@ -89,32 +90,10 @@ def dashboard_policies(
             "unilateral_us_extraterritorial", world).extraterritorial
     elif extraterritorial == "off":
         update["extraterritorial"] = None
-    policies = policies.model_copy(update=update)
-
-    keep = set(layers)
-    dropped = set(LAYERS) - keep
-
-    def narrowed(control):
-        """The control with the unchosen layers removed (None if nothing is left to control)."""
-        items = [item for item in control.items if item not in dropped]
-        if not any(item in keep for item in items):
-            return None
-        changes = {"items": items}
-        if enforcement is not None:
-            changes["enforcement"] = enforcement
-            if hasattr(control, "members"):
-                changes["members"] = [m.model_copy(update={"enforcement": enforcement}) if m.enforcement is not None
-                                      else m for m in control.members]
-        return control.model_copy(update=changes)
-
-    national = [c for c in map(narrowed, policies.national) if c is not None]
-    agreements = [a for a in map(narrowed, policies.agreements) if a is not None]
-    data_access = [] if "training_data" in dropped else [
-        d.model_copy(update={"enforcement": enforcement}) if enforcement is not None else d
-        for d in policies.data_access]
-    changed = policies.model_copy(update={"national": national, "agreements": agreements,
-                                          "data_access": data_access})
-    return PolicySet.model_validate(changed.model_dump())  # re-validate the edited settings
+    policies = policies.model_copy(update=update).without_items(frozenset(LAYERS) - set(layers))
+    if enforcement is not None:
+        policies = policies.with_enforcement(enforcement)
+    return PolicySet.model_validate(policies.model_dump())  # re-validate the edited settings
 
 
 NO_COMPARISON = "nothing (one policy)"

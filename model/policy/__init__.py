@@ -9,6 +9,7 @@ from model.policy.config import (
     NationalControl,
     PolicySet,
 )
+from model.policy.instrument import Instrument, PolicyArrays, Window
 from model.policy.presets import PRESETS, preset
 from model.policy.schedule import PolicySchedule, PolicyState, ScheduleParameters
 from model.world.restraint import VoluntaryRestraint
@@ -19,12 +20,15 @@ __all__ = [
     "DataAccessControl",
     "Destinations",
     "Extraterritorial",
+    "Instrument",
     "Member",
     "NationalControl",
+    "PolicyArrays",
     "PolicySchedule",
     "PolicySet",
     "PolicyState",
     "ScheduleParameters",
     "VoluntaryRestraint",
+    "Window",
     "preset",
 ]

@@ -1,22 +1,33 @@
 """Typed policy configuration: what is controlled, by whom, for whom and since when.
 
-These objects are plain data. :mod:`model.policy.schedule` turns them, together with a world,
-into arrays per step. Times are step indices or calendar dates; ``None`` for ``start`` means
-"when the warm-up ends".
+Each instrument is an :class:`model.policy.instrument.Instrument`: data checked like every
+configuration, plus what it contributes to a step's policy arrays (:mod:`model.policy.schedule`
+applies them). Times are step indices or calendar dates; ``None`` for ``start`` means "when the
+warm-up ends".
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Hashable, Iterator
+from typing import TYPE_CHECKING, ClassVar, Literal, Self
 
+import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from model.config.base import Config
 from model.dates import Date
+from model.errors import check_name
 from model.policy.inputs import ComponentControl, EntityList, ProcurementBan
+from model.policy.instrument import Instrument, PolicyArrays
 from model.policy.window import Window
 from model.vocabulary import CONTROLLABLE_LAYERS, Item
 from model.world.restraint import VoluntaryRestraint
+
+if TYPE_CHECKING:
+    from model.policy.schedule import PolicySchedule
+
+__all__ = ["Agreement", "DataAccessControl", "Destinations", "Extraterritorial", "Instrument", "Member",
+           "NationalControl", "PolicySet", "Window"]
 
 
 class Destinations(Config):
@@ -34,8 +45,9 @@ class Destinations(Config):
     exclude: list[str] = Field(default_factory=list, description="ISO3 codes never listed.")
 
 
-class NationalControl(Window):
-    """One jurisdiction's export control (e.g. a BIS licence requirement)."""
+class NationalControl(Instrument):
+    """One jurisdiction's export control (e.g. a BIS licence requirement); a group of the world's
+    memberships ('eu', 'wassenaar', 'echri_code') as the jurisdiction is one such control per member."""
 
     jurisdiction: str
     items: list[Item] = Field(default_factory=lambda: list(CONTROLLABLE_LAYERS), min_length=1)
@@ -49,8 +61,18 @@ class NationalControl(Window):
     )
     reexport_control: bool = Field(True, description="Controls follow the item through transit hubs.")
 
+    def check(self, schedule: PolicySchedule, key: str) -> None:
+        schedule.check_jurisdiction(self.jurisdiction, f"{key}.jurisdiction")
+        schedule.check_destinations(self.destinations, f"{key}.destinations")
+        super().check(schedule, key)
 
-class Extraterritorial(Window):
+    def contribute(self, schedule: PolicySchedule, arrays: PolicyArrays, on: Hashable) -> None:
+        for code in schedule.jurisdictions(self.jurisdiction):
+            arrays.impose(schedule.exporter(code), schedule.destinations(self.destinations), self.items,
+                          self.approval_probability, self.enforcement, self.reexport_control)
+
+
+class Extraterritorial(Instrument):
     """US reach over foreign-made items: de minimis rule and foreign-direct-product rule (FDPR)."""
 
     jurisdiction: str = "USA"
@@ -69,6 +91,32 @@ class Extraterritorial(Window):
         "weaker than at home.",
     )
 
+    strength_field: ClassVar[str | None] = None  # enforcement abroad is varied on its own, not with the controls'
+
+    def check(self, schedule: PolicySchedule, key: str) -> None:
+        schedule.world.country(self.jurisdiction, f"{key}.jurisdiction")
+        for code in self.e1_countries:
+            schedule.world.country(code, f"{key}.e1_countries")
+        super().check(schedule, key)
+
+    def contribute(self, schedule: PolicySchedule, arrays: PolicyArrays, on: Hashable) -> None:
+        w = schedule.world
+        us = w.country_index[self.jurisdiction]
+        arrays.et_exporter = schedule.exporter_of.get(us, -1)
+        arrays.et_enforcement = self.enforcement_abroad
+        foreign = w.vendor_home != us
+        e1 = np.isin(np.arange(w.n_countries), [w.country_index[c] for c in self.e1_countries])
+        threshold = np.where(e1, self.de_minimis_e1, self.de_minimis)  # [C]
+        content = w.us_content[:, None]
+        captured = content > threshold[None, :]
+        if self.foreign_direct_product:
+            captured |= (content >= self.fdp_min_us_content)
+        arrays.et_capture = foreign[:, None] & captured
+        arrays.et_gap = foreign[:, None] & ~captured & (content > 0)
+        home = (np.arange(w.n_vendors), w.vendor_home)  # selling at home is not an export
+        arrays.et_capture[home] = False
+        arrays.et_gap[home] = False
+
 
 class Member(Config):
     """An agreement member: when it joins and, optionally, its own enforcement and accepted items."""
@@ -81,7 +129,7 @@ class Member(Config):
     )
 
 
-class Agreement(Window):
+class Agreement(Instrument):
     """A multilateral arrangement (Wassenaar-like): a common control list and shared rules."""
 
     name: str
@@ -124,8 +172,75 @@ class Agreement(Window):
                              "join, enforcement and accepts go in its one table)")
         return self
 
+    def check(self, schedule: PolicySchedule, key: str) -> None:
+        w = schedule.world
+        for group in self.member_groups:
+            check_name(group, ["all", *w.memberships], f"{key}.member_groups", "group")
+        codes = [m.country for m in schedule.members(self)]
+        for m, member in enumerate(self.members):
+            w.country(member.country, f"{key}.members[{m}].country")
+            if member.join is not None:
+                schedule.check_time(member.join, f"{key}.members[{m}].join")
+        if self.leader is not None:
+            check_name(self.leader, codes, f"{key}.leader", "member")
+        schedule.check_destinations(self.destinations, f"{key}.destinations")
+        super().check(schedule, key)
 
-class DataAccessControl(Window):
+    def signature(self, schedule: PolicySchedule, step: int) -> tuple[str, ...]:
+        """The members applying the common list at ``step``: those that joined (at the opening or
+        their own ``join``) at least ``harmonisation_lag`` steps before."""
+        if not schedule.in_force(self, step):
+            return ()
+        opening = schedule.start(self)
+        calendar = schedule.calendar
+        return tuple(
+            m.country for m in schedule.members(self)
+            if max(opening, calendar.step_of(m.join) if m.join is not None else opening)
+            + self.harmonisation_lag <= step
+        )
+
+    def contribute(self, schedule: PolicySchedule, arrays: PolicyArrays, on: Hashable) -> None:
+        w, gains = schedule.world, schedule.params
+        in_force: tuple[str, ...] = on  # type: ignore[assignment]
+        listed = schedule.members(self)
+        items = self.common_list(listed, in_force)
+        by_code = {m.country: m for m in listed}
+        strength = {code: self.enforcement if by_code[code].enforcement is None else by_code[code].enforcement
+                    for code in in_force}
+        for code in in_force:
+            arrays.impose(schedule.exporter(code), schedule.destinations(self.destinations), items,
+                          self.approval_probability, strength[code], self.reexport_control)
+        exporters = [e for e in map(schedule.exporter, in_force) if e is not None]
+        hub_members = np.isin(w.hubs, [w.country_index[c] for c in in_force])
+        for e in exporters:
+            arrays.slip_factor[e, hub_members] *= 1.0 - gains.hub_cooperation_gain
+            if self.information_sharing:
+                arrays.slip_factor[e] *= 1.0 - gains.information_sharing_gain
+        if self.no_undercut and len(exporters) > 1:
+            by_exporter = {schedule.exporter(c): strength[c] for c in in_force if schedule.exporter(c) is not None}
+            group = np.array(sorted(by_exporter))
+            arrays.undercut_groups.append(group)
+            arrays.undercut_enforcement.append(np.array([by_exporter[e] for e in group]))
+
+    def common_list(self, listed: list[Member], in_force: tuple[str, ...]) -> list[str]:
+        """The items on the common list among the members ``in_force`` (the leader's accepted items
+        under ``list_rule = 'leader'``, else those every member in force accepts)."""
+        accepted = {m.country: set(self.items if m.accepts is None else m.accepts) for m in listed}
+        if self.list_rule == "leader":
+            return sorted(accepted[self.leader] & set(self.items))
+        common = set(self.items)
+        for code in in_force:
+            common &= accepted[code]
+        return sorted(common)
+
+    def with_enforcement(self, enforcement: float) -> Self:
+        """The agreement with its and every member's own enforcement set to ``enforcement``."""
+        members = [m.model_copy(update={"enforcement": enforcement}) if m.enforcement is not None else m
+                   for m in self.members]
+        return self.model_copy(update={"enforcement": enforcement, "members": members})
+
+
+class DataAccessControl(Instrument):
     """A state's restriction of face-image training data: its vendors' sales and its hosted datasets."""
 
     jurisdiction: str
@@ -135,6 +250,22 @@ class DataAccessControl(Window):
     take_down_hosted: bool = Field(
         True, description="Take down hosted datasets; public copies keep data_persistence of their attraction."
     )
+
+    def check(self, schedule: PolicySchedule, key: str) -> None:
+        schedule.check_jurisdiction(self.jurisdiction, f"{key}.jurisdiction")
+        schedule.check_destinations(self.destinations, f"{key}.destinations")
+        super().check(schedule, key)
+
+    def contribute(self, schedule: PolicySchedule, arrays: PolicyArrays, on: Hashable) -> None:
+        if self.restrict_sales:
+            for code in schedule.jurisdictions(self.jurisdiction):
+                arrays.impose(schedule.exporter(code), schedule.destinations(self.destinations), ["training_data"],
+                              0.0, self.enforcement, True)
+        arrays.takedown |= self.take_down_hosted
+
+    def without_items(self, dropped: frozenset[str]) -> Self | None:
+        """None when training data is left out (the control acts on training data alone)."""
+        return None if "training_data" in dropped else self
 
 
 class PolicySet(Config):
@@ -163,12 +294,64 @@ class PolicySet(Config):
                              "give each its own name")
         return self
 
+    def instruments(self) -> Iterator[tuple[str, Instrument]]:
+        """Every instrument of the set with its key path (``national[0]``, ``extraterritorial``, ...),
+        in field order: the order the schedule applies them."""
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, Instrument):
+                yield name, value
+            elif isinstance(value, list):
+                yield from ((f"{name}[{n}]", item) for n, item in enumerate(value) if isinstance(item, Instrument))
+
     @property
     def is_empty(self) -> bool:
-        return not (self.national or self.extraterritorial or self.agreements or self.data_access
-                    or self.restraints or any(self.input_instruments().values()))
+        """Whether the set switches nothing on (the no-controls baseline): no field holds anything."""
+        return not any(getattr(self, name) for name in type(self).model_fields)
 
     def input_instruments(self) -> dict[str, list]:
-        """The instruments on vendors' inputs (:mod:`model.policy.inputs`), by key."""
+        """The instruments on vendors' inputs (:mod:`model.policy.inputs`), by key: they act on
+        vendors' supplies and revenue (:class:`model.policy.inputs.InputSchedule`), not on the
+        step's export-control arrays, and keep their own strength when a design or the dashboard
+        varies the controls' enforcement."""
         return {"entity_lists": self.entity_lists, "component_controls": self.component_controls,
                 "procurement_bans": self.procurement_bans}
+
+    def with_enforcement(self, enforcement: float) -> PolicySet:
+        """Every instrument at ``enforcement`` (:meth:`Instrument.with_enforcement`)."""
+        return self._map(lambda instrument: instrument.with_enforcement(enforcement))
+
+    def without_items(self, dropped: frozenset[str]) -> PolicySet:
+        """Every instrument with the ``dropped`` items left out; those left with nothing to control
+        are removed (:meth:`Instrument.without_items`)."""
+        return self._map(lambda instrument: instrument.without_items(dropped))
+
+    def _map(self, change) -> PolicySet:
+        update = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, Instrument):
+                update[name] = change(value)
+            elif isinstance(value, list) and any(isinstance(item, Instrument) for item in value):
+                update[name] = [new for new in map(change, value) if new is not None]
+        return self.model_copy(update=update)
+
+
+def check_instrument_fields(policy_set: type[PolicySet]) -> None:
+    """Refuse a policy set whose fields do not all hold instruments, vendors' restraint rules (a
+    world's own kind of rule, applied by the schedule beside them) or instruments on inputs
+    (:meth:`PolicySet.input_instruments`): a field of another kind would be switched on by no one."""
+    import typing
+
+    inputs = set(PolicySet().input_instruments())
+    for name, info in policy_set.model_fields.items():
+        if name in inputs:
+            continue
+        kinds = [t for t in typing.get_args(info.annotation) or (info.annotation,) if t is not type(None)]
+        kinds = [typing.get_args(t)[0] if typing.get_origin(t) is list else t for t in kinds]
+        if not all(isinstance(t, type) and issubclass(t, Instrument | VoluntaryRestraint) for t in kinds):
+            raise TypeError(f"{policy_set.__name__}.{name} holds {', '.join(map(str, kinds))}, not instruments: "
+                            "a policy set's fields hold model.policy.instrument.Instrument subclasses")
+
+
+check_instrument_fields(PolicySet)

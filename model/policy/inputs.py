@@ -217,7 +217,7 @@ class InputSchedule:
 
     def _in_force(self, unit, step: int) -> bool:
         end = None if unit.end is None else self.calendar.step_of(unit.end)
-        return self._start(unit) <= step and (end is None or step < end)
+        return self._start(unit) + unit.lag <= step and (end is None or step < end)
 
     def signature(self, step: int) -> tuple[bool, ...]:
         """Which instruments are in force at ``step``."""

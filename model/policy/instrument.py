@@ -22,27 +22,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
-from pydantic import Field
 
-from model.config.base import Config
-from model.dates import Date
+from model.policy.window import Window
 from model.vocabulary import CONTROLLABLE_LAYERS, ITEM_INDEX
 
 if TYPE_CHECKING:
     from model.policy.schedule import PolicySchedule
-
-
-class Window(Config):
-    """When an instrument is in force: from ``start`` (None = end of warm-up) until ``end`` (None =
-    never ends), taking effect ``lag`` steps after its start."""
-
-    start: Date | None = None
-    end: Date | None = None
-    lag: int = Field(
-        0, ge=0,
-        description="Steps between the start and the instrument taking effect (a phase-in or enforcement "
-        "lag). Assumption: 0.",
-    )
 
 
 @dataclass

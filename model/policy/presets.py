@@ -53,12 +53,11 @@ def _unilateral_us_extraterritorial(world: World) -> PolicySet:
 
 
 def _us_eu(world: World) -> PolicySet:
-    """US controls plus an EU 2021/821 Article 5 style catch-all in every EU member state."""
-    eu = [
-        NationalControl(jurisdiction=code, approval_probability=0.1, enforcement=0.7)
-        for code in sorted(world.memberships["eu"])
-    ]
-    return PolicySet(national=[US_CONTROL, *eu], **US_INPUT_MEASURES)
+    """US controls plus an EU 2021/821 Article 5 style catch-all in every EU member state (the group
+    jurisdiction "eu": the same control in each member)."""
+    return PolicySet(national=[US_CONTROL, NationalControl(jurisdiction="eu", approval_probability=0.1,
+                                                           enforcement=0.7)],
+                     **US_INPUT_MEASURES)
 
 
 def _wassenaar(world: World) -> PolicySet:

@@ -1,12 +1,14 @@
 """Policies as arrays: who controls what, for whom, at each step.
 
-:class:`PolicySchedule` checks a :class:`PolicySet` against a world once, then answers
-``state(step)`` with a :class:`PolicyState`. Both are pure (no randomness); states are cached by
-the set of instruments in force, so a run computes only a handful of them.
+:class:`PolicySchedule` checks a :class:`PolicySet` against a world once (each instrument's
+``check``), then answers ``state(step)`` with a :class:`PolicyState`: every instrument adds its
+effect to the step's :class:`model.policy.instrument.PolicyArrays`. Both are pure (no randomness);
+states are cached by the instruments' signatures, so a run computes only a handful of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -14,9 +16,11 @@ import numpy as np
 from model.dates import Calendar, Date
 from model.errors import ModelInputError, check_name
 from model.parameters import ModelParameters
-from model.policy.config import Agreement, Destinations, Member, PolicySet, Window
+from model.policy.config import Agreement, Destinations, Member, PolicySet
 from model.policy.inputs import InputSchedule
-from model.vocabulary import ITEM_INDEX, ITEMS
+from model.policy.instrument import Instrument, PolicyArrays
+from model.policy.window import Window
+from model.vocabulary import ITEMS
 from model.world import VoluntaryRestraint, World
 
 
@@ -76,55 +80,70 @@ class PolicySchedule:
         self.calendar = calendar
         self.warmup = warmup
         self.horizon = horizon
-        self._exporter_of = {int(c): e for e, c in enumerate(world.exporters)}
+        self.exporter_of = {int(c): e for e, c in enumerate(world.exporters)}
         self._restraints = tuple(world.restraints) + tuple(policies.restraints)
+        self._instruments: list[Instrument] = [instrument for _, instrument in policies.instruments()]
+        self._members = {id(a): self._expand(a) for a in policies.agreements}
         self._check()
-        self.inputs = InputSchedule(world, policies.input_instruments(), calendar, warmup, self._check_time)
-        self._members = [self._expand(a) for a in policies.agreements]
+        self.inputs = InputSchedule(world, policies.input_instruments(), calendar, warmup, self.check_time)
         self._routes = np.isfinite(world.route_cost[world.vendor_exporter])  # [V, R, C]
         self._cache: dict[tuple, PolicyState] = {}
         self._by_step: dict[int, PolicyState] = {}
 
+    # --- what instruments ask --------------------------------------------------------------------
+    def exporter(self, code: str) -> int | None:
+        """The exporter index of country ``code`` (None: no vendors are based there)."""
+        return self.exporter_of.get(self.world.country_index[code])
+
+    def jurisdictions(self, name: str) -> list[str]:
+        """The countries a jurisdiction ``name`` stands for: itself, or every member of a membership group."""
+        members = self.world.memberships.get(name)
+        return [name] if members is None else sorted(members)
+
+    def members(self, agreement: Agreement) -> list[Member]:
+        """The agreement's members: those listed, then every country of its member groups."""
+        return self._members[id(agreement)]
+
+    def destinations(self, dest: Destinations) -> np.ndarray:
+        """Indices of the countries ``dest`` lists."""
+        w = self.world
+        listed = np.zeros(w.n_countries, dtype=bool)
+        if dest.repression_at_least is not None:
+            listed |= w.repression >= dest.repression_at_least
+        listed[[w.country_index[c] for c in dest.countries]] = True
+        if dest.outside is not None:
+            group = self._group(dest.outside)
+            listed |= ~np.isin(np.array(w.iso3), list(group))
+        listed[[w.country_index[c] for c in dest.exclude]] = False
+        return np.flatnonzero(listed)
+
+    def start(self, window: Window) -> int:
+        """The step ``window`` starts at (its lag not counted)."""
+        return self.warmup if window.start is None else self.calendar.step_of(window.start)
+
+    def in_force(self, window: Window, step: int) -> bool:
+        """Whether ``window`` has taken effect (``lag`` steps after its start) and not ended at ``step``."""
+        end = None if window.end is None else self.calendar.step_of(window.end)
+        return self.start(window) + window.lag <= step and (end is None or step < end)
+
     # --- checking ----------------------------------------------------------------------------
     def _check(self) -> None:
-        p, w = self.policies, self.world
-        for n, control in enumerate(p.national):
-            key = f"policies.national[{n}]"
-            w.country(control.jurisdiction, f"{key}.jurisdiction")
-            self._check_destinations(control.destinations, f"{key}.destinations")
-            self._check_window(control, key)
-        if p.extraterritorial is not None:
-            key = "policies.extraterritorial"
-            w.country(p.extraterritorial.jurisdiction, f"{key}.jurisdiction")
-            for code in p.extraterritorial.e1_countries:
-                w.country(code, f"{key}.e1_countries")
-            self._check_window(p.extraterritorial, key)
-        for n, agreement in enumerate(p.agreements):
-            key = f"policies.agreements[{n}]"
-            for group in agreement.member_groups:
-                check_name(group, ["all", *self.world.memberships], f"{key}.member_groups", "group")
-            codes = [m.country for m in self._expand(agreement)]
-            for m, member in enumerate(agreement.members):
-                w.country(member.country, f"{key}.members[{m}].country")
-                if member.join is not None:
-                    self._check_time(member.join, f"{key}.members[{m}].join")
-            if agreement.leader is not None:
-                check_name(agreement.leader, codes, f"{key}.leader", "member")
-            self._check_destinations(agreement.destinations, f"{key}.destinations")
-            self._check_window(agreement, key)
-        for n, control in enumerate(p.data_access):
-            key = f"policies.data_access[{n}]"
-            w.country(control.jurisdiction, f"{key}.jurisdiction")
-            self._check_destinations(control.destinations, f"{key}.destinations")
-            self._check_window(control, key)
+        w = self.world
+        for key, instrument in self.policies.instruments():
+            instrument.check(self, f"policies.{key}")
         for n, rule in enumerate(self._restraints):
             own = n >= len(w.restraints)
             key = f"policies.restraints[{n - len(w.restraints)}]" if own else f"world.restraints[{n}]"
             w.vendor(rule.vendor, f"{key}.vendor")
             if own:
-                self._check_time(rule.start, f"{key}.start")
+                self.check_time(rule.start, f"{key}.start")
 
-    def _check_destinations(self, dest: Destinations, key: str) -> None:
+    def check_jurisdiction(self, name: str, key: str) -> None:
+        """Refuse a jurisdiction that is neither a country of the world nor one of its membership groups."""
+        if name not in self.world.memberships:
+            check_name(name, [*self.world.iso3, *self.world.memberships], key, "country code or group")
+
+    def check_destinations(self, dest: Destinations, key: str) -> None:
         for code in dest.countries:
             self.world.country(code, f"{key}.countries")
         for code in dest.exclude:
@@ -132,15 +151,15 @@ class PolicySchedule:
         if dest.outside is not None:
             check_name(dest.outside, self._group_names(), f"{key}.outside", "group")
 
-    def _check_window(self, window: Window, key: str) -> None:
+    def check_window(self, window: Window, key: str) -> None:
         if window.start is not None:
-            self._check_time(window.start, f"{key}.start")
+            self.check_time(window.start, f"{key}.start")
         if window.end is not None:
-            self._check_time(window.end, f"{key}.end", allow_late=True)
-            if self.calendar.step_of(window.end) <= self._start(window):
+            self.check_time(window.end, f"{key}.end", allow_late=True)
+            if self.calendar.step_of(window.end) <= self.start(window):
                 raise ModelInputError(f"{key}.end", "ends before it starts", got=str(window.end))
 
-    def _check_time(self, when: Date, key: str, allow_late: bool = False) -> None:
+    def check_time(self, when: Date, key: str, allow_late: bool = False) -> None:
         step = self.calendar.step_of(when)
         if step < self.warmup:
             raise ModelInputError(
@@ -156,10 +175,11 @@ class PolicySchedule:
             )
 
     def _expand(self, agreement: Agreement) -> list[Member]:
-        """The agreement's members: those listed, then every country of its member groups."""
         members = list(agreement.members)
         listed = {m.country for m in members}
         for group in agreement.member_groups:
+            if group != "all" and group not in self.world.memberships:
+                continue  # refused by the agreement's check
             codes = self.world.iso3 if group == "all" else sorted(self.world.memberships[group])
             members += [Member(country=c) for c in codes if c not in listed]
             listed.update(codes)
@@ -168,26 +188,11 @@ class PolicySchedule:
     def _group_names(self) -> list[str]:
         return list(self.world.memberships) + [a.name for a in self.policies.agreements]
 
-    # --- timing ------------------------------------------------------------------------------
-    def _start(self, window: Window) -> int:
-        return self.warmup if window.start is None else self.calendar.step_of(window.start)
-
-    def _in_force(self, window: Window, step: int) -> bool:
-        end = None if window.end is None else self.calendar.step_of(window.end)
-        return self._start(window) <= step and (end is None or step < end)
-
-    def _members_in_force(self, n: int, step: int) -> tuple[str, ...]:
-        agreement = self.policies.agreements[n]
-        if not self._in_force(agreement, step):
-            return ()
-        opening = self._start(agreement)
-        return tuple(
-            m.country
-            for m in self._members[n]
-            if max(opening, self.calendar.step_of(m.join) if m.join is not None else opening)
-            + agreement.harmonisation_lag
-            <= step
-        )
+    def _group(self, name: str) -> frozenset[str]:
+        if name in self.world.memberships:
+            return self.world.memberships[name]
+        agreement = next(a for a in self.policies.agreements if a.name == name)
+        return frozenset(m.country for m in self.members(agreement))
 
     def _restraint_in_force(self, rule: VoluntaryRestraint, step: int) -> bool:
         end = None if rule.end is None else self.calendar.step_of(rule.end)
@@ -203,13 +208,9 @@ class PolicySchedule:
         return state
 
     def _state(self, step: int) -> PolicyState:
-        p = self.policies
         signature = (
-            tuple(self._in_force(c, step) for c in p.national),
-            p.extraterritorial is not None and self._in_force(p.extraterritorial, step),
-            tuple(self._members_in_force(n, step) for n in range(len(p.agreements))),
-            tuple(self._in_force(c, step) for c in p.data_access),
-            tuple(self._restraint_in_force(r, step) for r in self._restraints),
+            tuple(instrument.signature(self, step) for instrument in self._instruments),
+            tuple(self._restraint_in_force(rule, step) for rule in self._restraints),
             self.inputs.signature(step),
         )
         state = self._cache.get(signature)
@@ -217,133 +218,38 @@ class PolicySchedule:
             state = self._cache.setdefault(signature, self._build(*signature))
         return state
 
-    def _build(self, national, et_on, members, data_on, restraint_on, inputs_on) -> PolicyState:
-        w, p, prm = self.world, self.policies, self.params
-        n_e, n_c, n_i, n_h = len(w.exporters), w.n_countries, len(ITEMS), len(w.hubs)
-        requires = np.zeros((n_e, n_c, n_i), dtype=bool)
-        approval = np.ones((n_e, n_c, n_i))
-        enforcement = np.zeros((n_e, n_c, n_i))
-        reexport = np.zeros(n_e, dtype=bool)
-        slip_factor = np.ones((n_e, n_h))
-        groups, group_enforcement = [], []
-
-        def impose(code, items, dest, approve, enforce, follows_hubs, step_members=()):
-            e = self._exporter_of.get(w.country_index[code])
-            if e is None:  # a jurisdiction with no vendors controls nothing that moves
-                return
-            cells = np.ix_([e], self._destinations(dest), [ITEM_INDEX[i] for i in items])
-            requires[cells] = True
-            approval[cells] = np.minimum(approval[cells], approve)
-            enforcement[cells] = np.maximum(enforcement[cells], enforce)
-            reexport[e] |= follows_hubs
-
-        for control, on in zip(p.national, national):
+    def _build(self, in_force: tuple[Hashable, ...], restraint_on: tuple[bool, ...],
+               inputs_on: tuple[bool, ...]) -> PolicyState:
+        w, gains = self.world, self.params
+        arrays = PolicyArrays.empty(len(w.exporters), w.n_countries, len(ITEMS), w.n_vendors, len(w.hubs))
+        for instrument, on in zip(self._instruments, in_force):
             if on:
-                impose(control.jurisdiction, control.items, control.destinations,
-                       control.approval_probability, control.enforcement, control.reexport_control)
-        for agreement, listed, in_force in zip(p.agreements, self._members, members):
-            if not in_force:
-                continue
-            items = self._common_list(agreement, listed, in_force)
-            by_code = {m.country: m for m in listed}
-            for code in in_force:
-                member = by_code[code]
-                enforce = agreement.enforcement if member.enforcement is None else member.enforcement
-                impose(code, items, agreement.destinations, agreement.approval_probability,
-                       enforce, agreement.reexport_control)
-            exporters = [self._exporter_of[w.country_index[c]] for c in in_force
-                         if w.country_index[c] in self._exporter_of]
-            hub_members = np.isin(w.hubs, [w.country_index[c] for c in in_force])
-            for e in exporters:
-                slip_factor[e, hub_members] *= 1.0 - prm.hub_cooperation_gain
-                if agreement.information_sharing:
-                    slip_factor[e] *= 1.0 - prm.information_sharing_gain
-            if agreement.no_undercut and len(exporters) > 1:
-                strength = {self._exporter_of[w.country_index[c]]: (
-                    agreement.enforcement if by_code[c].enforcement is None else by_code[c].enforcement)
-                    for c in in_force if w.country_index[c] in self._exporter_of}
-                group = np.array(sorted(strength))
-                groups.append(group)
-                group_enforcement.append(np.array([strength[e] for e in group]))
-        takedown = False
-        for control, on in zip(p.data_access, data_on):
-            if on:
-                if control.restrict_sales:
-                    impose(control.jurisdiction, ["training_data"], control.destinations,
-                           0.0, control.enforcement, True)
-                takedown |= control.take_down_hosted
-        requires[np.arange(n_e), w.exporters, :] = False  # selling at home is not an export
-
-        et = p.extraterritorial
-        et_capture = np.zeros((w.n_vendors, n_c), dtype=bool)
-        et_gap = np.zeros((w.n_vendors, n_c), dtype=bool)
-        et_exporter = -1
-        if et_on:
-            us = w.country_index[et.jurisdiction]
-            et_exporter = self._exporter_of.get(us, -1)
-            foreign = w.vendor_home != us
-            e1 = np.isin(np.arange(n_c), [w.country_index[c] for c in et.e1_countries])
-            threshold = np.where(e1, et.de_minimis_e1, et.de_minimis)  # [C]
-            content = w.us_content[:, None]
-            captured = content > threshold[None, :]
-            if et.foreign_direct_product:
-                captured |= (content >= et.fdp_min_us_content)
-            et_capture = foreign[:, None] & captured
-            et_gap = foreign[:, None] & ~captured & (content > 0)
-            home = (np.arange(w.n_vendors), w.vendor_home)  # selling at home is not an export
-            et_capture[home] = False
-            et_gap[home] = False
-
-        hub_slip = np.where(reexport[:, None], np.clip(w.hub_leakiness[None, :] * slip_factor, 0, 1), 1.0)
+                instrument.contribute(self, arrays, on)
+        arrays.requires[np.arange(len(w.exporters)), w.exporters, :] = False  # selling at home is not an export
+        requires = arrays.requires
+        hub_slip = np.where(arrays.reexport[:, None],
+                            np.clip(w.hub_leakiness[None, :] * arrays.slip_factor, 0, 1), 1.0)
         controlling = requires.any(axis=(1, 2))
-        if et_exporter >= 0:
-            controlling[et_exporter] = True
+        if arrays.et_exporter >= 0:
+            controlling[arrays.et_exporter] = True
         return PolicyState(
             requires=requires,
-            approval=np.where(requires, approval, 1.0),
-            enforcement=enforcement,
+            approval=np.where(requires, arrays.approval, 1.0),
+            enforcement=arrays.enforcement,
             hub_slip=hub_slip,
-            et_capture=et_capture,
-            et_gap=et_gap,
-            et_exporter=et_exporter,
-            et_enforcement=et.enforcement_abroad if et_on else 0.0,
-            undercut_groups=tuple(groups),
-            undercut_enforcement=tuple(group_enforcement),
+            et_capture=arrays.et_capture,
+            et_gap=arrays.et_gap,
+            et_exporter=arrays.et_exporter,
+            et_enforcement=arrays.et_enforcement,
+            undercut_groups=tuple(arrays.undercut_groups),
+            undercut_enforcement=tuple(arrays.undercut_enforcement),
             restrained=(restrained := self._restrained(restraint_on) | self._banned(inputs_on)),
             routes=self._routes,
             offered=(offered := w.sells[:, None, :] & ~restrained[:, :, None]),
             available=self._routes[..., None] & offered[:, None],
-            public_copy_availability=prm.data_persistence if takedown else 1.0,
+            public_copy_availability=gains.data_persistence if arrays.takedown else 1.0,
             controlling=controlling,
         )
-
-    def _destinations(self, dest: Destinations) -> np.ndarray:
-        w = self.world
-        listed = np.zeros(w.n_countries, dtype=bool)
-        if dest.repression_at_least is not None:
-            listed |= w.repression >= dest.repression_at_least
-        listed[[w.country_index[c] for c in dest.countries]] = True
-        if dest.outside is not None:
-            group = self._group(dest.outside)
-            listed |= ~np.isin(np.array(w.iso3), list(group))
-        listed[[w.country_index[c] for c in dest.exclude]] = False
-        return np.flatnonzero(listed)
-
-    def _group(self, name: str) -> frozenset[str]:
-        if name in self.world.memberships:
-            return self.world.memberships[name]
-        n = next(n for n, a in enumerate(self.policies.agreements) if a.name == name)
-        return frozenset(m.country for m in self._members[n])
-
-    @staticmethod
-    def _common_list(agreement: Agreement, listed: list[Member], in_force: tuple[str, ...]) -> list[str]:
-        accepted = {m.country: set(agreement.items if m.accepts is None else m.accepts) for m in listed}
-        if agreement.list_rule == "leader":
-            return sorted(accepted[agreement.leader] & set(agreement.items))
-        common = set(agreement.items)
-        for code in in_force:
-            common &= accepted[code]
-        return sorted(common)
 
     def _banned(self, inputs_on: tuple[bool, ...]) -> np.ndarray:
         """``[V, C]``: procurement bans in force (a banning country's buyers do not buy the vendor's items)."""

@@ -59,7 +59,8 @@ _MEANINGS: dict[tuple[str, str], str] = {
     "warm-up, not after the horizon.",
     ("Window", "end"): "The step from which it is no longer in force (unset: never); after `start`.",
     ("NationalControl", "jurisdiction"): "ISO3 code of the controlling country (a country without "
-    "vendors controls nothing that moves).",
+    "vendors controls nothing that moves), or a membership group of the data ('eu', 'wassenaar', "
+    "'echri_code'): the same control in each member.",
     ("NationalControl", "items"): "Items that need a licence.",
     ("NationalControl", "destinations"): "Buyers that need a licence.",
     ("Extraterritorial", "jurisdiction"): "ISO3 code of the country whose rules reach abroad.",
@@ -82,7 +83,8 @@ _MEANINGS: dict[tuple[str, str], str] = {
     ("Member", "join"): "When the member joins (unset: when the agreement starts); the list applies "
     "`harmonisation_lag` steps later.",
     ("Member", "enforcement"): "This member's enforcement (unset: the agreement's).",
-    ("DataAccessControl", "jurisdiction"): "ISO3 code of the controlling state.",
+    ("DataAccessControl", "jurisdiction"): "ISO3 code of the controlling state, or a membership group "
+    "('eu', 'wassenaar', 'echri_code'): the same control in each member.",
     ("DataAccessControl", "restrict_sales"): "Deny its vendors' training-data sales to the destinations.",
     ("DataAccessControl", "destinations"): "Buyers the sales restriction covers.",
     ("DataAccessControl", "enforcement"): "Chance an unlicensed data sale is stopped.",

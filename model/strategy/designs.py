@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from model.errors import closest
+from model.policy import PolicySet
 from model.scenario import Scenario, ScenarioError
 from model.vocabulary import CONTROLLABLE_LAYERS
 
@@ -51,18 +52,17 @@ class Template:
         agreement = policies["agreements"][self.agreement]
         agreement["members"] = [{"country": c} for c in (self.leader, *design.partners)]
         agreement["member_groups"] = []
-        controls = [agreement, *policies["national"]]
-        for control in controls:
-            if design.items is not None:
+        if design.items is not None:
+            for control in [agreement, *policies["national"]]:
                 control["items"] = list(design.items)
-            if design.enforcement is not None:
-                control["enforcement"] = design.enforcement
         if design.no_undercut is not None:
             agreement["no_undercut"] = design.no_undercut
         if design.extraterritorial is not None:
             current = policies["extraterritorial"]
             policies["extraterritorial"] = (current or {"jurisdiction": self.leader}) if design.extraterritorial \
                 else None
+        if design.enforcement is not None:  # as the dashboard varies it: every instrument's own method
+            policies = PolicySet.model_validate(policies).with_enforcement(design.enforcement).model_dump(mode="json")
         return policies
 
     def controlling(self, design: Design) -> tuple[str, ...]:

@@ -62,7 +62,7 @@ def test_unknown_top_level_key_lists_the_valid_ones(tmp_path):
 def test_unknown_key_in_an_array_of_tables(tmp_path):
     err = error(tmp_path, '[[policies.national]]\njurisdiction = "USA"\nenforcment = 0.9\n')
     assert err.key == "policies.national[0].enforcment" and err.problem == "unknown key"
-    assert "expected one of start, end, jurisdiction, items" in str(err)
+    assert "expected one of start, end, lag, jurisdiction, items" in str(err)
     assert str(err).endswith("did you mean 'enforcement'?")
 
 
@@ -135,7 +135,7 @@ def test_a_rule_across_keys(tmp_path):
 def test_unknown_country_code(tmp_path):
     err = error(tmp_path, '[[policies.national]]\njurisdiction = "UAS"\n')
     assert err.key == "policies.national[0].jurisdiction"
-    assert "unknown country code (expected one of 179 known country code names, got 'UAS')" in str(err)
+    assert "unknown country code or group (expected one of 182 known country code or group names, got 'UAS')" in str(err)
     assert "did you mean" in str(err) and "'USA'" in str(err)
 
 
