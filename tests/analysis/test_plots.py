@@ -38,7 +38,9 @@ def comparison(results: Path):
 
 def test_results_folder_has_every_figure_as_png(results: Path) -> None:
     """PNG by default; SVG and PDF on request (test_plot_one_figure_in_chosen_formats)."""
-    assert sorted(p.name for p in (results / "figures").iterdir()) == sorted(f"{n}.png" for n in FIGURES)
+    drawn = sorted(f"{n}.png" for n in FIGURES)
+    assert sorted(p.name for p in (results / "figures").iterdir()) == sorted([*drawn, ".drawn"])
+    assert sorted((results / "figures" / ".drawn").read_text().splitlines()) == drawn  # what --force may delete
     for name in FIGURES:
         path = results / "figures" / f"{name}.png"
         assert path.is_file() and path.stat().st_size > 1000, path
