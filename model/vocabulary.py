@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 Item = Literal["camera", "algorithm_1n", "algorithm_11", "training_data"]
@@ -14,19 +15,52 @@ LAYERS: tuple[str, ...] = ("camera", "algorithm_1n", "training_data")
 CONTROLLABLE_LAYERS: tuple[str, ...] = LAYERS
 """The items IBM asked to control (its comment to BIS, 11 Sept 2020); the default control list."""
 
-ROUTES: tuple[str, ...] = (
-    "legal",
-    "foreign_availability",
-    "transshipment",
-    "extraterritorial_gap",
-    "illicit",
-    "conversion",
-    "public_copies",
-    "domestic",
-    "home_market",
+@dataclass(frozen=True)
+class Route:
+    """An acquisition route: its name (in column names), its label (in figures) and its meaning. Its
+    tagging rule is the one place in the market that claims it with :func:`tagged_by`."""
+
+    name: str
+    label: str
+    meaning: str
+
+
+ROUTE_DECLARATIONS: tuple[Route, ...] = (
+    Route("legal", "legal (licensed or uncontrolled)", "a sale no control required a licence for, or a licensed one"),
+    Route("foreign_availability", "foreign availability",
+          "a sale by a vendor of a country that does not control it, to a destination others control"),
+    Route("transshipment", "transshipment via hubs", "a controlled sale that passed a transit hub undetected"),
+    Route("extraterritorial_gap", "extraterritorial gap",
+          "a foreign vendor's sale that US rules would reach but for its US content below the threshold"),
+    Route("illicit", "illicit (enforcement failure)", "a controlled direct sale that enforcement failed to stop"),
+    Route("conversion", "1:1 converted to 1:N", "1:1 verification software converted to 1:N identification"),
+    Route("public_copies", "public dataset copies", "training data from persistent public copies of face datasets"),
+    Route("domestic", "domestic industry", "the regime's own industry"),
+    Route("home_market", "home market (vendor's own country)",
+          "a vendor selling in its own home country, which is not an export (never blocked, never leakage)"),
 )
+"""Every route, declared once (docs/ODD.md, 7.7)."""
+
+ROUTES: tuple[str, ...] = tuple(route.name for route in ROUTE_DECLARATIONS)
 """Every unit acquired is tagged with exactly one of these routes (docs/ODD.md, 7.7). ``home_market``:
 a vendor selling in its own home country, which is not an export (never blocked, never leakage)."""
+
+ROUTE_RULES: dict[str, str] = {}
+"""Route -> where its tagging rule is (filled by :func:`tagged_by` as the market's modules load)."""
+
+
+def tagged_by(route: str, rule: str) -> int:
+    """Claim ``route`` for the tagging rule ``rule`` (module and what it tags) and return the route's
+    index. A route no rule claims, or claimed twice, is refused by a test
+    (tests/market/test_routes.py); an undeclared route is refused here, at import."""
+    if route not in ROUTES:
+        raise ValueError(f"tagging rule {rule!r} claims route {route!r}, which model.vocabulary.ROUTE_DECLARATIONS "
+                         f"does not declare (one of {', '.join(ROUTES)})")
+    if ROUTE_RULES.get(route, rule) != rule:
+        raise ValueError(f"route {route!r} is claimed by two tagging rules: {ROUTE_RULES[route]!r} and {rule!r}")
+    ROUTE_RULES[route] = rule
+    return ROUTES.index(route)
+
 
 ITEM_INDEX = {name: i for i, name in enumerate(ITEMS)}
 LAYER_INDEX = {name: i for i, name in enumerate(LAYERS)}

@@ -34,7 +34,7 @@ from model.experiment.folders import note_drawn, refuse_link  # noqa: E402
 from model.experiment.metrics import interval  # noqa: E402
 from model.formatting import percent, percent_interval  # noqa: E402
 from model.scenario import BASELINE, is_baseline  # noqa: E402
-from model.vocabulary import ROUTES  # noqa: E402
+from model.vocabulary import ROUTE_DECLARATIONS, ROUTES  # noqa: E402
 
 SCENARIO_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
 """Okabe-Ito without yellow (too light for lines) and black (kept for baselines); vermillion last, so
@@ -44,17 +44,8 @@ ROUTE_PALETTE = ["#999999", "#0072B2", "#E69F00", "#CC79A7", "#D55E00", "#56B4E9
 """Okabe-Ito (grey first, for the legal route), then Tol's indigo, wine and teal for further routes."""
 ROUTE_COLOURS = {route: ROUTE_PALETTE[k % len(ROUTE_PALETTE)] for k, route in enumerate(ROUTES)}
 """A colour per route of :data:`model.vocabulary.ROUTES`, in its order: a new route gets the next one."""
-ROUTE_LABELS = {  # one per route of model.vocabulary.ROUTES (tests/analysis/test_plots.py checks)
-    "legal": "legal (licensed or uncontrolled)",
-    "foreign_availability": "foreign availability",
-    "transshipment": "transshipment via hubs",
-    "extraterritorial_gap": "extraterritorial gap",
-    "illicit": "illicit (enforcement failure)",
-    "conversion": "1:1 converted to 1:N",
-    "public_copies": "public dataset copies",
-    "domestic": "domestic industry",
-    "home_market": "home market (vendor's own country)",
-}
+ROUTE_LABELS = {route.name: route.label for route in ROUTE_DECLARATIONS}
+"""The figures' label of each route (:data:`model.vocabulary.ROUTE_DECLARATIONS`)."""
 STYLE = {
     "figure.dpi": 100,
     "savefig.dpi": 150,

@@ -15,12 +15,12 @@ import numpy as np
 
 from model.market.indexing import unravel
 from model.policy import PolicyState
-from model.vocabulary import ROUTE_INDEX
+from model.vocabulary import tagged_by
 from model.world import World
 
-LEGAL = ROUTE_INDEX["legal"]
-FOREIGN = ROUTE_INDEX["foreign_availability"]
-GAP = ROUTE_INDEX["extraterritorial_gap"]
+LEGAL = tagged_by("legal", "market/access.py: a sale that needs no licence, or is licensed")
+FOREIGN = tagged_by("foreign_availability", "market/access.py: an uncontrolled seller to a controlled destination")
+GAP = tagged_by("extraterritorial_gap", "market/access.py: a foreign vendor below the US-content threshold")
 
 
 @dataclass(frozen=True)

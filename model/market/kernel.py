@@ -26,13 +26,13 @@ from model.market.access import Access
 from model.market.indexing import unravel
 from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, PUBLIC_LAYER, OptionLayout
 from model.parameters import ModelParameters
-from model.vocabulary import ITEM_INDEX, LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX, ROUTES
+from model.vocabulary import ITEM_INDEX, LAYER_INDEX, LAYER_ITEM, ROUTES, tagged_by
 from model.world import World, per_world
 
 ALG_1N = LAYER_INDEX["algorithm_1n"]
-ILLICIT = ROUTE_INDEX["illicit"]
-TRANSSHIPMENT = ROUTE_INDEX["transshipment"]
-HOME = ROUTE_INDEX["home_market"]
+ILLICIT = tagged_by("illicit", "market/kernel.py: a controlled direct sale enforcement failed to stop")
+TRANSSHIPMENT = tagged_by("transshipment", "market/kernel.py: a controlled sale that slipped through a hub")
+HOME = tagged_by("home_market", "market/kernel.py: a vendor's sale in its own home country")
 _LAYER_ITEM = np.array(LAYER_ITEM)
 _NO_OPTIONS = np.zeros((0, 0, 0))  # the unused arrays of a step with nothing controlled
 _NO_TAGS = np.zeros((0, 0, 0), dtype=np.intp)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.vocabulary import ITEM_INDEX, LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX
+from model.vocabulary import ITEM_INDEX, LAYER_INDEX, LAYER_ITEM, tagged_by
 
 CONVERTED_LAYER = LAYER_INDEX["algorithm_1n"]
 """The layer 1:1 algorithms can be converted into."""
@@ -25,6 +25,9 @@ CONVERTED_ITEM = ITEM_INDEX["algorithm_11"]
 """The item bought for conversion."""
 PUBLIC_LAYER = LAYER_INDEX["training_data"]
 """The layer public copies serve."""
+CONVERSION = tagged_by("conversion", "market/options.py: a converted 1:1 vendor's option")
+DOMESTIC = tagged_by("domestic", "market/options.py: the regime's own industry's option")
+PUBLIC_COPIES = tagged_by("public_copies", "market/options.py: the public copies' option")
 ITEM_LAYER = np.array([LAYER_ITEM.index(i) if i in LAYER_ITEM else CONVERTED_LAYER for i in range(len(ITEM_INDEX))])
 """The layer each item's vendor options sit in."""
 
@@ -83,9 +86,9 @@ class OptionLayout:
         domestic and public-copy options carry their own route (whether open or not)."""
         out = np.empty((*vendors.shape[:2], self.size), dtype=vendors.dtype)
         out[:, :, self.vendors] = vendors
-        out[:, :, self.converted] = ROUTE_INDEX["conversion"]
-        out[:, :, self.domestic] = ROUTE_INDEX["domestic"]
-        out[:, :, self.public] = ROUTE_INDEX["public_copies"]
+        out[:, :, self.converted] = CONVERSION
+        out[:, :, self.domestic] = DOMESTIC
+        out[:, :, self.public] = PUBLIC_COPIES
         return out
 
     def per_vendor(self, values: np.ndarray) -> np.ndarray:

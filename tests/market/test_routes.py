@@ -1,0 +1,33 @@
+"""Routes as units: each route is declared once (name, label, meaning) in model.vocabulary and claimed
+by exactly one tagging rule of the market; the figures' labels come from the declaration."""
+
+from __future__ import annotations
+
+import pytest
+
+import model.market  # noqa: F401  (loads every tagging rule)
+from model.analysis.plots import ROUTE_LABELS
+from model.vocabulary import ROUTE_DECLARATIONS, ROUTE_RULES, ROUTES, tagged_by
+
+
+def test_every_declared_route_has_exactly_one_tagging_rule():
+    assert len(set(ROUTES)) == len(ROUTES)
+    missing = [route for route in ROUTES if route not in ROUTE_RULES]
+    assert not missing, f"routes without a tagging rule (claim them with model.vocabulary.tagged_by): {missing}"
+    assert set(ROUTE_RULES) == set(ROUTES)
+
+
+def test_a_rule_for_an_undeclared_route_is_refused():
+    with pytest.raises(ValueError, match=r"claims route .smuggling., which model\.vocabulary\.ROUTE_DECLARATIONS does not"):
+        tagged_by("smuggling", "market/somewhere.py: a toy rule")
+
+
+def test_a_route_claimed_by_a_second_rule_is_refused():
+    with pytest.raises(ValueError, match="'illicit' is claimed by two tagging rules"):
+        tagged_by("illicit", "market/somewhere.py: another rule")
+    assert tagged_by("illicit", ROUTE_RULES["illicit"]) == ROUTES.index("illicit")  # the same rule again: fine
+
+
+def test_labels_and_meanings_come_from_the_declaration():
+    assert {route.name: route.label for route in ROUTE_DECLARATIONS} == ROUTE_LABELS
+    assert all(route.label and route.meaning for route in ROUTE_DECLARATIONS)
