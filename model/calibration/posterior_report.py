@@ -38,9 +38,9 @@ from model.scenario import SCENARIO_DIR, Scenario, load_scenario
 
 POLICIES = tuple(dict.fromkeys(name for pair in RANKINGS for name in pair))
 """The headline's policies (every one a ranking names)."""
-PREDICTIVE_DRAWS = 100
+PREDICTIVE_DRAWS = 60
 HEADLINE_DRAWS = 30
-VARIANT_DRAWS = 15
+VARIANT_DRAWS = 10
 SEED_REPLICATIONS = 20
 
 

@@ -339,8 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("calibrate", help="fit the default world's free parameters to public figures",
                        description="Sample the posterior of the free parameters in "
-                       "model/data/calibration.toml (and of every parameter that declares a range) given its "
-                       "targets, by ABC-SMC (pyabc; resumable, its history in OUT/abc.db), and write the "
+                       "model/data/calibration.toml given its targets, by ABC-SMC (pyabc; resumable, its history in OUT/abc.db), and write the "
                        "particles, OUT/posterior.csv and the closest particle OUT/calibrated.toml; --install OUT "
                        "then makes them the default (model/data/).")
     p.add_argument("--file", help="calibration file (default: model/data/calibration.toml)")
