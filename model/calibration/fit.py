@@ -129,7 +129,7 @@ def _problem(settings: Any) -> Any:
     return data
 
 
-STOPPING = ("population", "simulations", "generations", "validation_replications")
+STOPPING = ("population", "simulations", "generations", "acceptance", "validation_replications")
 """Calibration settings a resumed calibration may change (when to stop, not what is fitted)."""
 
 
@@ -140,7 +140,7 @@ def _columns(result: CalibrationResult) -> dict[str, tuple[str, str]]:
             | {"weight": ("", "importance weight of the particle (sums to 1)"),
                "distance": ("", "tolerance-scaled distance of its simulation to the targets"),
                "loss": ("", "sum over targets of ((model - value) / half-width)^2"),
-               "generation": ("", "ABC-SMC generation (0: from the prior)"),
+               "generation": ("", "ABC-SMC generation (0: from the prior; -1: the prior sample setting the first threshold)"),
                "epsilon": ("", "acceptance threshold on the distance"),
                "simulations": ("", "simulations run in the generation"),
                "particles": ("", "particles accepted"),
@@ -174,7 +174,8 @@ def write_fit(result: CalibrationResult, folder: Path, note: str = "") -> Path:
     manifest = {"created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "commit": (git_commit() or {}).get("commit"), "method": "ABC-SMC (pyabc)", "note": note,
                 "horizon": spec.settings.horizon, "population": spec.settings.population,
-                "generations": len(result.generations), "epsilon": float(result.generations["epsilon"].iat[-1]),
+                "generations": int((result.generations["generation"] >= 0).sum()), "epsilon": float(result.generations["epsilon"].iat[-1]),
+                "acceptance": spec.settings.acceptance,
                 "free": {f.key: [f.low, f.high] for f in spec.free},
                 "targets": [t.name for t in spec.targets]} | fit
     write_text(folder / POSTERIOR_MANIFEST, json.dumps(manifest, indent=2) + "\n")

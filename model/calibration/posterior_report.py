@@ -105,27 +105,32 @@ def render(found: PosteriorFindings) -> list[str]:
     lines = ["## The posterior", "",
              (f"`python run.py calibrate` samples the posterior of the {len(m['free'])} free parameters given the "
               f"{m['targets'] if isinstance(m['targets'], int) else len(m['targets'])} targets by approximate "
-              "Bayesian computation with sequential Monte Carlo (ABC-SMC, pyabc): uniform priors over each "
-              "parameter's sourced range (`model/data/calibration.toml`), one baseline simulation per particle "
-              "with a fresh seed, the distance the "
-              "Euclidean norm of the deviations scaled by each target's tolerance half-width (its square is the "
-              "loss), and acceptance thresholds lowered generation by generation to the median distance."),
+              "Bayesian computation (pyabc): uniform priors over each parameter's sourced range "
+              "(`model/data/calibration.toml`), one baseline simulation per particle with a fresh seed, and the "
+              "distance the Euclidean norm of the deviations scaled by each target's tolerance half-width (its "
+              "square is the loss). The shipped setting is rejection ABC (one generation): prior draws whose "
+              "distance is within the lowest `acceptance` quantile, equally weighted. Sequential generations "
+              "(ABC-SMC, `generations` > 1) reweight particles by prior / proposal density, and in 17 dimensions "
+              "those weights degenerated in this project's first runs (effective sample size 8, then 2, of 150 "
+              "particles after two generations), which would have made a handful of particles the posterior. "
+              "The input layer's ranges (suppliers' US technology) act on no target: their posterior is their "
+              "prior, and the headline draws them from it."),
              "",
              (f"The shipped posterior (`model/data/posterior.csv`, manifest `model/data/posterior.json`): "
-              f"{m['simulations']:,} simulations in {m['generations']} generations of {m['population']} particles, "
-              f"final threshold {m['epsilon']:.3g}, effective sample size {found.ess:.0f}, expected loss "
-              f"{m['loss']:.2f} ({m.get('note', '')}). The full run, at least 20,000 simulations with the "
-              "settings of `model/data/calibration.toml`, is one command: `python run.py calibrate` (resumable "
-              "with `--resume`; `--dask-local N` or `--scheduler` for Dask), then "
-              "`python run.py calibrate --install results/calibration`."),
+              f"{m['particles']} particles accepted from {m['simulations']:,} simulations at threshold "
+              f"{m['epsilon']:.3g} (the {m.get('acceptance', 0):.1%} quantile of a prior sample), effective "
+              f"sample size {found.ess:.0f}, expected loss {m['loss']:.1f} ({m.get('note', '')}). The full run, "
+              "21,000 simulations keeping 500 particles (`model/data/calibration.toml`), is one command: "
+              "`python run.py calibrate` (resumable with `--resume`; `--dask-local N` or `--scheduler` for "
+              "Dask), then `python run.py calibrate --install results/calibration`."),
              "",
-             ("Why pyabc: it is maintained, runs ABC-SMC with adaptive thresholds and transition kernels on "
-              "local processes and on Dask, and keeps every generation in a database, so a calibration resumes "
-              "where it stopped. ELFI offers ABC-SMC and BOLFI (Gaussian-process surrogates, fewer simulations) "
-              "but its parallel back ends are ipyparallel and multiprocessing, not Dask, and it does not resume "
-              "from storage; sbi (neural posterior estimation) needs PyTorch and tens of thousands of "
-              "simulations for a network to train before it gives anything, and amortisation is of no use "
-              "for one set of observed figures."),
+             ("Why pyabc: it is maintained, samples on local processes and on Dask, keeps every generation in a "
+              "database so a calibration resumes where it stopped, and offers ABC-SMC with adaptive thresholds "
+              "for when the problem has fewer dimensions. ELFI offers rejection, SMC and BOLFI (Gaussian-process "
+              "surrogates, far fewer simulations, attractive here) but its parallel back ends are ipyparallel "
+              "and multiprocessing, not Dask, and it does not resume from storage; sbi (neural posterior "
+              "estimation) needs PyTorch and tens of thousands of simulations before its network gives "
+              "anything, and amortisation is of no use for one set of observed figures."),
              "", "### Prior against posterior", "",
              ("Posterior median and 90% interval of each parameter against its uniform prior. The ratio of the "
               "posterior interval's width to the prior's (90% of the range) says how much the targets pin it: "

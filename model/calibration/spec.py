@@ -74,7 +74,10 @@ class CalibrationSettings(Config):
     population: Samples = Field(200, ge=10, description="Particles per generation.")
     simulations: int = Field(20_000, ge=10, le=10_000_000,
                              description="Stop once this many simulations were run (all generations).")
-    generations: int = Field(30, ge=1, le=1_000, description="Stop after this many generations.")
+    generations: int = Field(1, ge=1, le=1_000, description="Stop after this many generations (1: rejection "
+                             "ABC, every particle drawn from the prior).")
+    acceptance: float = Field(0.5, gt=0.0, le=1.0, description="Each generation's threshold is this quantile "
+                              "of the previous generation's distances (the first's, of a sample from the prior).")
     validation_replications: IntervalReplications = 20
 
 

@@ -181,7 +181,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                                 force=args.force, progress=not args.quiet, command=sys.argv)
     best = result.best
     print(f"posterior: {len(result.particles)} particles from {result.simulations} simulations in "
-          f"{len(result.generations)} generations, effective sample size {result.ess:.0f}, expected loss "
+          f"{int((result.generations['generation'] >= 0).sum())} generation(s), effective sample size {result.ess:.0f}, expected loss "
           f"{result.loss:.3f}; the closest particle (loss {best['loss']:.3f}) against the targets:")
     for target in spec.targets:
         inside = target.low <= best[target.name] <= target.high
@@ -358,7 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validation-report", help="regenerate docs/validation.md",
                        description="Compare the calibrated baseline with every target, run the behavioural "
-                       "checks and the headline's uncertainty analysis, and write docs/validation.md.")
+                       "checks, the posterior's diagnostics and the headline across the posterior, and write "
+                       "docs/validation.md.")
     p.add_argument("--out-file", default="docs/validation.md", help="where to write (default: docs/validation.md)")
     p.add_argument("--replications", type=arguments.interval_replications,
                    help="replications of every section (default: each section's own)")

@@ -64,7 +64,7 @@ def test_a_small_posterior_concentrates_where_spending_matches_and_is_resumed(tm
     small = spec(population=12, simulations=300, generations=3)
     result = calibrate_into(small, base, seed=3, out=tmp_path / "cal", executor="serial", progress=False)
     key = "parameters.budget_share"
-    assert len(result.particles) == 12 and len(result.generations) == 3
+    assert len(result.particles) == 12 and result.generations["generation"].tolist() == [-1, 0, 1, 2]
     assert result.particles["weight"].sum() == pytest.approx(1.0)
     # spending is linear in the budget share: 30e9 +/- 3e9 pins it to about +/-10% of 2.8e-4
     mean = (result.particles[key] * result.particles["weight"]).sum()
@@ -86,8 +86,19 @@ def test_a_small_posterior_concentrates_where_spending_matches_and_is_resumed(tm
                        progress=False, resume=True)
     further = calibrate_into(spec(population=12, simulations=300, generations=4), base, seed=3, out=tmp_path / "cal",
                              executor="serial", progress=False, resume=True)
-    assert len(further.generations) == 4
-    pd.testing.assert_frame_equal(further.generations.iloc[:3], result.generations)
+    assert len(further.generations) == 5
+    pd.testing.assert_frame_equal(further.generations.iloc[:4], result.generations)
+
+
+def test_one_generation_is_rejection_abc_with_equal_weights(tmp_path):
+    base = load_scenario(SCENARIO_DIR / "baseline.toml")
+    result = calibrate_into(spec(population=10, generations=1, acceptance=0.3), base, seed=2, out=tmp_path / "cal",
+                            executor="serial", progress=False)
+    assert np.allclose(result.particles["weight"], 0.1) and result.ess == pytest.approx(10)
+    epsilon = result.generations["epsilon"].iat[-1]
+    assert (result.particles["distance"] <= epsilon).all()
+    # the threshold is the 30% quantile of a prior sample: about a third of the simulations are kept
+    assert result.simulations > 10 / 0.3 / 2
 
 
 def test_an_interrupted_run_continues_from_its_last_generation(tmp_path):
