@@ -172,7 +172,7 @@ def write_fit(result: CalibrationResult, folder: Path, note: str = "") -> Path:
     sample = result.particles[[*result.keys, "weight"]]
     write_text(folder / POSTERIOR_FILE, sample.to_csv(index=False, float_format="%.10g"))
     manifest = {"created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "commit": (git_commit() or {}).get("commit"), "method": "ABC-SMC (pyabc)", "note": note,
+                "commit": (git_commit() or {}).get("commit"), "method": "ABC-SMC (pyabc)" if spec.settings.generations > 1 else "rejection ABC (pyabc)", "note": note,
                 "horizon": spec.settings.horizon, "population": spec.settings.population,
                 "generations": int((result.generations["generation"] >= 0).sum()), "epsilon": float(result.generations["epsilon"].iat[-1]),
                 "acceptance": spec.settings.acceptance,

@@ -72,3 +72,22 @@ def test_the_input_layer_is_drawn_from_its_ranges_or_held_at_an_end(scenarios):
     changed = with_inputs(scenarios[1], {"Sony": 0.5})
     assert changed.world.inputs.us_technology == {"Sony": 0.5}
     assert changed.parameters == scenarios[1].parameters
+
+
+def test_the_headline_command_reports_the_posterior_beside_the_seed_only_interval(tmp_path, capsys):
+    """``python run.py`` runs the comparison at the calibrated point, then draws from the shipped posterior."""
+    import json
+
+    from model.calibration.headline import POSTERIOR_SAMPLE
+    from model.interfaces.cli import main
+
+    if not POSTERIOR_SAMPLE.is_file():
+        pytest.skip("no posterior sample installed")
+    out = tmp_path / "h"
+    assert main(["--replications", "2", "--draws", "2", "--out", str(out), "--workers", "1", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "Denial across the posterior (2 draws): median [90% credible interval] (seed only)" in printed
+    assert "P(wassenaar denies more than unilateral_us) = " in printed
+    manifest = json.loads((out / "posterior" / "manifest.json").read_text())
+    assert manifest["kind"] == "analysis" and manifest["draws"] == 2
+    assert main(["--draws", "3", "run", "x.toml"]) == 2  # an option the subcommand does not take
