@@ -86,7 +86,7 @@ def find(spec: CalibrationSpec, *, seed: int, executor: Any = None, progress: bo
         ess=sample_size(posterior), marginals=prior_against_posterior(spec, posterior),
         pairs=strongest_pairs(correlations(posterior)),
         checks=predictive_checks(spec, posterior, baseline, draws=predictive, seed=seed, executor=executor),
-        runs=runs, seeds=seed_only(point.replications, [f"denial_{m}" for m in DENIAL_MEASURES]),
+        runs=runs, seeds=seed_only(point.per_replication, [f"denial_{m}" for m in DENIAL_MEASURES]),
         variants=variants, calendar=Calendar(baseline.start_date, baseline.steps_per_year),
         replications=replications)
 

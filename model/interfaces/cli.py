@@ -98,7 +98,7 @@ def cmd_headline(args: argparse.Namespace) -> int:
         if not draws or not POSTERIOR_SAMPLE.is_file():
             return
         print()
-        print(posterior_headline(load_scenarios(paths), comparison.replications, out=out, draws=draws,
+        print(posterior_headline(load_scenarios(paths), comparison.per_replication, out=out, draws=draws,
                                  seed=comparison.settings["seed"], executor=_executor(args), command=sys.argv))
         print("(in parentheses: the 90% interval over replications at the calibrated point, seed noise only)")
 
