@@ -52,7 +52,7 @@ def checked_executor(executor: Any) -> Any:
 
 
 def checked_path(path: Any, argument: str) -> Path:
-    """``path`` as a :class:`~pathlib.Path` if it is a string or path; a :class:`ModelInputError`
+    """``path`` as a :class:`pathlib.Path` if it is a string or path; a :class:`ModelInputError`
     naming ``argument`` otherwise."""
     if isinstance(path, str) or (isinstance(path, os.PathLike) and isinstance(os.fspath(path), str)):
         return Path(path)

@@ -262,7 +262,7 @@ def _replace(path: Path, write: Callable[[Path], None]) -> None:
 
 
 TEMPORARY = re.compile(r"\..+\.\d+(-\d+)?\.tmp")
-"""The names of :func:`_temporary` files (a killed writer's are removed when its folder is resumed)."""
+"""The names of ``_temporary`` files (a killed writer's are removed when its folder is resumed)."""
 
 
 def _temporary(path: Path) -> Path:

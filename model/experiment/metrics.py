@@ -36,7 +36,7 @@ def regime_metrics(policy: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame
 
 def regime_metric_columns(policy: Mapping[str, np.ndarray], baseline: Mapping[str, np.ndarray]
                           ) -> dict[str, np.ndarray]:
-    """:func:`regime_metrics`'s columns from the regime columns of two runs (:attr:`RunEnd.regimes`)."""
+    """:func:`regime_metrics`'s columns from the regime columns of two runs (``RunEnd.regimes``)."""
     capability = dict(zip(baseline["iso3"], baseline["capability"]))
     base = np.array([capability.get(iso3, np.nan) for iso3 in policy["iso3"]], dtype=float)
     paired = ~np.isnan(base)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 @dataclass
 class PolicyArrays:
     """The arrays of one step that instruments add to (shapes: E exporters, C countries, I items,
-    V vendors, H hubs); :class:`model.policy.PolicySchedule` turns them into a :class:`PolicyState`."""
+    V vendors, H hubs); :class:`model.policy.PolicySchedule` turns them into a :class:`model.policy.schedule.PolicyState`."""
 
     requires: np.ndarray  # [E, C, I] bool: exporter e needs a licence to sell item i to c
     approval: np.ndarray  # [E, C, I] chance a licence is approved (the lowest of the controls)

@@ -42,7 +42,7 @@ class ControlRegimeModel(mesa.Model):
     quarter by default; policies switch on no earlier than the end of the ``warmup``.
     ``collect_agents=False`` skips the per-agent tables; setting the attribute ``collect_flows`` to
     False before stepping skips the flow table (:meth:`flow_table`), for runs that do not report them.
-    Setting ``record_every`` to ``k`` before stepping records (:attr:`summary`, the DataCollector's
+    Setting ``record_every`` to ``k`` before stepping records (``summary``, the DataCollector's
     tables, :meth:`timeseries`) only the steps ``t`` with ``t % k == 0`` and the last; the run keeps
     the running totals :meth:`result` needs whatever it records.
     ``setups`` is where the world and the run setup come from (:class:`model.simulation.setup.SetupSource`):

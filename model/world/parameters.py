@@ -10,8 +10,8 @@ from model.parameters import ModelParameters
 
 @dataclass(frozen=True)
 class WorldParameters:
-    """The behavioural parameters :func:`build_world` reads, and so the only ones a world depends
-    on: worlds built with equal values of these are equal. :func:`build_world` reads its parameters
+    """The behavioural parameters :func:`model.world.build_world` reads, and so the only ones a world depends
+    on: worlds built with equal values of these are equal. :func:`model.world.build_world` reads its parameters
     through this type alone, so a parameter it reads is one of these fields or an AttributeError."""
 
     border_cost: float
