@@ -22,9 +22,9 @@ The machine is shared, so absolute rates wander; the ratio of the medians, measu
 CPU time, is the figure to trust. ``--parallel`` times the Sobol workload of this code on 1 and 2
 processes (wall time; a parallel efficiency) and extrapolates 50,000 40-step runs on 2 cores.
 ``--headline`` runs the headline's comparison, ``python run.py compare`` of its six scenarios (five
-policies and the baseline, 20 replications: 120 runs, and the 8 figures, on 2 worker processes), in
-each tree, alternating, and compares the CPU time of the whole process tree (the command and its
-workers); then, in this process and this tree, the CPU time of the same comparison's runs (serial)
+policies and the baseline, 20 replications: 120 runs, and the 8 figures) in one process
+(``--workers 1``: the CPU time of local workers, forked from a server, is not counted as the
+command's), in each tree, alternating, and compares the command's CPU time; then, in this process and this tree, the CPU time of the same comparison's runs (serial)
 and of drawing its figures (one process), the headline's split between runs and figures.
 """
 
@@ -137,11 +137,11 @@ HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echr
 
 
 def headline_cpu(tree: Path) -> float:
-    """CPU seconds (user and system, with every worker process) of the headline's comparison in ``tree``."""
+    """CPU seconds (user and system) of the headline's comparison in ``tree``, run in one process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory() as folder:
         subprocess.run([sys.executable, "run.py", "compare", *(f"scenarios/{name}.toml" for name in HEADLINE),
-                        "--out", str(Path(folder) / "headline")], cwd=tree,
+                        "--workers", "1", "--out", str(Path(folder) / "headline")], cwd=tree,
                        env={**os.environ, "PYTHONPATH": str(tree)}, check=True, capture_output=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -155,8 +155,8 @@ def headline(before: Path, commit: str, rounds: int) -> None:
         for name, tree in trees if r % 2 == 0 else trees[::-1]:
             cpu[name].append(headline_cpu(tree))
     old, new = (statistics.median(cpu[k]) for k in ("before", "now"))
-    print(f"the headline's comparison (run.py compare: 120 runs and the figures), CPU of the whole process tree "
-          f"(medians of {rounds}): {commit} {old:.0f} s, now {new:.0f} s: {old / new:.2f}x less")
+    print(f"the headline's comparison (run.py compare: 120 runs and the figures, one process), CPU (medians of "
+          f"{rounds}): {commit} {old:.0f} s, now {new:.0f} s: {old / new:.2f}x less")
     split()
 
 
