@@ -415,6 +415,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ExperimentError as err:  # every run failed: the settings cannot be simulated
         print(f"error: {with_remedy(err)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the output's reader stopped (| head): model.interfaces.start ends quietly
+        raise
     except OSError as err:  # a write the commands do not name themselves (a full disk, a read-only place)
         print(f"error: {unwritten(err)}", file=sys.stderr)
         return 2
