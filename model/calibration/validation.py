@@ -173,8 +173,8 @@ def render(spec: CalibrationSpec, targets: pd.DataFrame, vendors: pd.DataFrame, 
          f"(commit {commit}). Do not edit by hand: every number below comes from runs made by that command."),
         "",
         "Calibration: `python run.py calibrate` samples the posterior of the free parameters listed in "
-        "`model/data/calibration.toml` (ranges and rationale there) given its targets by ABC-SMC (see The "
-        "posterior below) and writes the particle closest to the targets as `model/data/calibrated.toml`, which "
+        "`model/data/calibration.toml` (ranges and rationale there) given its targets by approximate Bayesian "
+        "computation (pyabc; see The posterior below) and writes the particle closest to the targets as `model/data/calibrated.toml`, which "
         "every run then uses, and the posterior sample as `model/data/posterior.csv`, which the headline draws "
         "from. " + "; ".join(line.lstrip("# ").rstrip(".") for line in calibrated) + ".",
         "",
