@@ -112,6 +112,7 @@ def test_output_piped_to_a_reader_that_stops_is_not_a_traceback(tmp_path):
     assert done.stdout.startswith("baseline") and done.stderr == ""
 
 
+@pytest.mark.extra("strategy")
 def test_discover_names_out_in_python_and_the_flag_on_the_command_line(swept, capsys):
     """The library's message named the flag (--out) in Python too."""
     with pytest.raises(ModelInputError, match=r"^out: the output folder is the sweep's results folder"):
