@@ -426,8 +426,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _one_way(args: argparse.Namespace) -> argparse.Namespace:
-    """``args``, unless --resume and --force are both given (one continues a folder, the other replaces it)."""
-    if getattr(args, "resume", False) and getattr(args, "force", False):
+    """``args``, unless --resume and --force are both given (one continues a folder, the other replaces
+    it; --dry-run refuses both itself)."""
+    if getattr(args, "resume", False) and getattr(args, "force", False) and not getattr(args, "dry_run", False):
         raise ModelInputError("--resume", "given with --force: --resume continues the results folder, --force "
                               "replaces it", expected="one of them")
     return args
