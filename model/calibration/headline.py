@@ -26,7 +26,7 @@ import pandas as pd
 from model.calibration.spec import with_values
 from model.dates import Calendar
 from model.experiment.executors import execute
-from model.experiment.metrics import DENIAL_MEASURES, denial_measures, regime_metric_columns
+from model.experiment.metrics import DEFAULT_HEADLINE, DENIAL_MEASURES, denial_measures, regime_metric_columns
 from model.experiment.runner import RunRecord, RunSpec
 from model.experiment.seeds import replicate_seed
 from model.parameters import CALIBRATED_FILE
@@ -192,11 +192,12 @@ def seed_only(replications: pd.DataFrame, columns: Sequence[str], level: float =
 def headline_table(runs: pd.DataFrame, replications: pd.DataFrame | None = None) -> str:
     """The posterior headline as text: per policy the median [90% credible interval] of each denial
     measure (the seed-only interval at the calibrated point beside it), then the ranking probabilities."""
-    measures = [f"denial_{m}" for m in DENIAL_MEASURES]
+    order = [DEFAULT_HEADLINE, *(m for m in DENIAL_MEASURES if m != DEFAULT_HEADLINE)]  # the headline first
+    measures = [f"denial_{m}" for m in order]
     cred = credible(runs, measures)
     seeds = seed_only(replications, measures) if replications is not None else None
     width = max(len(s) for s in cred.index)
-    head = "  ".join(f"{m.removeprefix('denial_'):>34}" for m in measures)
+    head = "  ".join(f"{m + (' (headline)' if m == DEFAULT_HEADLINE else ''):>34}" for m in order)
     lines = [f"Denial across the posterior ({runs['draw'].nunique()} draws): median [{LEVEL:.0%} credible interval]"
              + (" (seed only)" if seeds is not None else ""), f"{'policy':<{width}}  {head}"]
     for name in cred.index:

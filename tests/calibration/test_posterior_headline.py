@@ -91,3 +91,14 @@ def test_the_headline_command_reports_the_posterior_beside_the_seed_only_interva
     manifest = json.loads((out / "posterior" / "manifest.json").read_text())
     assert manifest["kind"] == "analysis" and manifest["draws"] == 2
     assert main(["--draws", "3", "run", "x.toml"]) == 2  # an option the subcommand does not take
+
+
+def test_the_printed_table_leads_with_the_headline_measure():
+    """The headline (equal-weighted) column comes first and is named as such, as in the comparison's table."""
+    from model.calibration.headline import headline_table
+
+    runs = pd.DataFrame({"draw": [0, 1], "scenario": ["unilateral_us"] * 2, "denial_population": [0.01, 0.02],
+                         "denial_equal": [0.03, 0.05], "denial_importing": [0.04, 0.06]})
+    header = headline_table(runs).splitlines()[1].split()
+    assert header[:3] == ["policy", "equal", "(headline)"]
+    assert header[3:] == ["population", "importing"]
