@@ -18,6 +18,7 @@ def test_every_module_of_the_package_is_documented():
 
 
 @pytest.mark.slow
+@pytest.mark.extra("viz")  # the reference documents the dashboard (model.interfaces.app), which imports solara
 def test_the_reference_builds_without_warnings(tmp_path):
     assert build(tmp_path) == []
     page = (tmp_path / "model.html").read_text(encoding="utf-8")
