@@ -20,6 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from model import data
+from model.analysis.plots import denial_axis, scenario_colours
 from model.experiment import interval, sweep
 from model.scenario import SCENARIO_DIR
 from model.vocabulary import ITEMS
@@ -66,20 +67,22 @@ def reach_sweep(policies: Sequence[str] = POLICIES, scales: Sequence[float] = SC
 
 
 def reach_figure(table: pd.DataFrame) -> Figure:
-    """Denial per policy (95% interval as a band) against the share of Chinese vendors' inputs in US reach."""
+    """Denial per policy (95% interval as a band) against the share of Chinese vendors' inputs in US
+    reach, in the house style: the scenario colours and the denial axis of the comparison figures."""
+    colours = scenario_colours(list(table["policy"].unique()))
     figure = Figure(figsize=(7.0, 4.2))
     ax = figure.subplots()
     for policy, group in table.groupby("policy", sort=False):
         points = group.sort_values("reach")
         x = 100 * points["reach"].to_numpy()
-        ax.plot(x, 100 * points["denial"], marker="o", label=policy)
-        ax.fill_between(x, 100 * points["denial_low"], 100 * points["denial_high"], alpha=0.2)
+        ax.plot(x, 100 * points["denial"], marker="o", label=policy, color=colours[policy])
+        ax.fill_between(x, 100 * points["denial_low"], 100 * points["denial_high"], alpha=0.2,
+                        color=colours[policy])
     default = table.loc[np.isclose(table["us_technology_scale"], 1.0), "reach"]
     if not default.empty:
         ax.axvline(100 * default.iloc[0], color="grey", linestyle=":", label="default tables")
     ax.set_xlabel("Chinese vendors' bought components within US reach (% of value)")
-    ax.set_ylabel("Denial, equal-weighted over target regimes (%)")
-    if (table["denial_low"] > 0).all():  # denial from 0.1% to tens of per cent: a log axis shows both
-        ax.set_yscale("log")
+    denial_axis(ax, 100 * table[["denial_low", "denial", "denial_high"]].to_numpy().ravel(),
+                "Denial, equal-weighted over target regimes\n(the headline measure)")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return figure

@@ -27,4 +27,6 @@ def test_the_figure_draws_one_line_and_band_per_policy():
     ax = reach_figure(table).axes[0]
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels[:2] == ["a", "b"] and "default tables" in labels and len(ax.collections) == 2
-    assert ax.get_yscale() == "log"
+    assert ax.get_yscale() == "symlog"  # 1% beside 30%: the comparison figures' logarithmic denial axis
+    assert ax.yaxis.get_major_formatter()(10.0, 0) == "10%"
+    assert ax.get_lines()[0].get_color() != ax.get_lines()[1].get_color()
