@@ -17,8 +17,9 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from worktree import worktree
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = "eeb8b0a"
@@ -72,14 +73,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        before = Path(folder) / "before"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), args.commit],
-                       check=True, capture_output=True)
-        try:
-            compare(before, args.commit, args.rounds, args.runs)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=False)
+    with worktree(args.commit) as before:
+        compare(before, args.commit, args.rounds, args.runs)
     print(f"  (load average of the machine afterwards: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 

@@ -40,6 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from worktree import worktree
+
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = "ac505fc"
 """The commit before the compiled kernel, lean recording and cheap figures."""
@@ -49,6 +51,8 @@ TARGET_RUNS, TARGET_MINUTES = 50_000, 15
 CHILD = r"""
 import sys, tempfile, time
 from pathlib import Path
+
+from worktree import worktree
 import model.experiment.executors as executors
 
 workload, executor = sys.argv[1], sys.argv[2]
@@ -198,17 +202,11 @@ def main() -> None:
     parser.add_argument("--headline", action="store_true", help="also the headline's whole-process CPU")
     parser.add_argument("--parallel", action="store_true", help="also the 2-process efficiency and 50,000 runs")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        before = Path(folder) / "before"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(before), args.commit],
-                       check=True, capture_output=True)
-        try:
-            if args.workloads:
-                compare(before, args.commit, args.workloads, args.rounds)
-            if args.headline:
-                headline(before, args.commit, args.rounds)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before)], check=False)
+    with worktree(args.commit) as before:
+        if args.workloads:
+            compare(before, args.commit, args.workloads, args.rounds)
+        if args.headline:
+            headline(before, args.commit, args.rounds)
     if args.parallel:
         parallel()
     print(f"  (load average of the machine afterwards: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
