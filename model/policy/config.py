@@ -100,20 +100,20 @@ class Extraterritorial(Instrument):
         super().check(schedule, key)
 
     def contribute(self, schedule: PolicySchedule, arrays: PolicyArrays, on: Hashable) -> None:
-        w = schedule.world
-        us = w.country_index[self.jurisdiction]
+        world = schedule.world
+        us = world.country_index[self.jurisdiction]
         arrays.et_exporter = schedule.exporter_of.get(us, -1)
         arrays.et_enforcement = self.enforcement_abroad
-        foreign = w.vendor_home != us
-        e1 = np.isin(np.arange(w.n_countries), [w.country_index[c] for c in self.e1_countries])
+        foreign = world.vendor_home != us
+        e1 = np.isin(np.arange(world.n_countries), [world.country_index[c] for c in self.e1_countries])
         threshold = np.where(e1, self.de_minimis_e1, self.de_minimis)  # [C]
-        content = w.us_content[:, None]
+        content = world.us_content[:, None]
         captured = content > threshold[None, :]
         if self.foreign_direct_product:
             captured |= (content >= self.fdp_min_us_content)
         arrays.et_capture = foreign[:, None] & captured
         arrays.et_gap = foreign[:, None] & ~captured & (content > 0)
-        home = (np.arange(w.n_vendors), w.vendor_home)  # selling at home is not an export
+        home = (np.arange(world.n_vendors), world.vendor_home)  # selling at home is not an export
         arrays.et_capture[home] = False
         arrays.et_gap[home] = False
 
@@ -173,12 +173,12 @@ class Agreement(Instrument):
         return self
 
     def check(self, schedule: PolicySchedule, key: str) -> None:
-        w = schedule.world
+        world = schedule.world
         for group in self.member_groups:
-            check_name(group, ["all", *w.memberships], f"{key}.member_groups", "group")
+            check_name(group, ["all", *world.memberships], f"{key}.member_groups", "group")
         codes = [m.country for m in schedule.members(self)]
         for m, member in enumerate(self.members):
-            w.country(member.country, f"{key}.members[{m}].country")
+            world.country(member.country, f"{key}.members[{m}].country")
             if member.join is not None:
                 schedule.check_time(member.join, f"{key}.members[{m}].join")
         if self.leader is not None:
@@ -200,7 +200,7 @@ class Agreement(Instrument):
         )
 
     def contribute(self, schedule: PolicySchedule, arrays: PolicyArrays, on: Hashable) -> None:
-        w, gains = schedule.world, schedule.params
+        world, gains = schedule.world, schedule.params
         in_force: tuple[str, ...] = on  # type: ignore[assignment]
         listed = schedule.members(self)
         items = self.common_list(listed, in_force)
@@ -211,7 +211,7 @@ class Agreement(Instrument):
             arrays.impose(schedule.exporter(code), schedule.destinations(self.destinations), items,
                           self.approval_probability, strength[code], self.reexport_control)
         exporters = [e for e in map(schedule.exporter, in_force) if e is not None]
-        hub_members = np.isin(w.hubs, [w.country_index[c] for c in in_force])
+        hub_members = np.isin(world.hubs, [world.country_index[c] for c in in_force])
         for e in exporters:
             arrays.slip_factor[e, hub_members] *= 1.0 - gains.hub_cooperation_gain
             if self.information_sharing:

@@ -80,10 +80,10 @@ class PolicySchedule:
         self.calendar = calendar
         self.warmup = warmup
         self.horizon = horizon
-        self.exporter_of = {int(c): e for e, c in enumerate(world.exporters)}
+        self.exporter_of = {int(country): exporter for exporter, country in enumerate(world.exporters)}
         self._restraints = tuple(world.restraints) + tuple(policies.restraints)
         self._instruments: list[Instrument] = [instrument for _, instrument in policies.instruments()]
-        self._members = {id(a): self._expand(a) for a in policies.agreements}
+        self._members = {id(agreement): self._expand(agreement) for agreement in policies.agreements}
         self._check()
         self.inputs = InputSchedule(world, policies.input_instruments(), calendar, warmup, self.check_time)
         self._routes = np.isfinite(world.route_cost[world.vendor_exporter])  # [V, R, C]
@@ -106,15 +106,15 @@ class PolicySchedule:
 
     def destinations(self, dest: Destinations) -> np.ndarray:
         """Indices of the countries ``dest`` lists."""
-        w = self.world
-        listed = np.zeros(w.n_countries, dtype=bool)
+        world = self.world
+        listed = np.zeros(world.n_countries, dtype=bool)
         if dest.repression_at_least is not None:
-            listed |= w.repression >= dest.repression_at_least
-        listed[[w.country_index[c] for c in dest.countries]] = True
+            listed |= world.repression >= dest.repression_at_least
+        listed[[world.country_index[c] for c in dest.countries]] = True
         if dest.outside is not None:
             group = self._group(dest.outside)
-            listed |= ~np.isin(np.array(w.iso3), list(group))
-        listed[[w.country_index[c] for c in dest.exclude]] = False
+            listed |= ~np.isin(np.array(world.iso3), list(group))
+        listed[[world.country_index[c] for c in dest.exclude]] = False
         return np.flatnonzero(listed)
 
     def start(self, window: Window) -> int:
@@ -128,13 +128,13 @@ class PolicySchedule:
 
     # --- checking ----------------------------------------------------------------------------
     def _check(self) -> None:
-        w = self.world
+        world = self.world
         for key, instrument in self.policies.instruments():
             instrument.check(self, f"policies.{key}")
-        for n, rule in enumerate(self._restraints):
-            own = n >= len(w.restraints)
-            key = f"policies.restraints[{n - len(w.restraints)}]" if own else f"world.restraints[{n}]"
-            w.vendor(rule.vendor, f"{key}.vendor")
+        for index, rule in enumerate(self._restraints):
+            own = index >= len(world.restraints)
+            key = f"policies.restraints[{index - len(world.restraints)}]" if own else f"world.restraints[{index}]"
+            world.vendor(rule.vendor, f"{key}.vendor")
             if own:
                 self.check_time(rule.start, f"{key}.start")
 
@@ -220,15 +220,16 @@ class PolicySchedule:
 
     def _build(self, in_force: tuple[Hashable, ...], restraint_on: tuple[bool, ...],
                inputs_on: tuple[bool, ...]) -> PolicyState:
-        w, gains = self.world, self.params
-        arrays = PolicyArrays.empty(len(w.exporters), w.n_countries, len(ITEMS), w.n_vendors, len(w.hubs))
+        world, gains = self.world, self.params
+        arrays = PolicyArrays.empty(len(world.exporters), world.n_countries, len(ITEMS), world.n_vendors,
+                                    len(world.hubs))
         for instrument, on in zip(self._instruments, in_force):
             if on:
                 instrument.contribute(self, arrays, on)
-        arrays.requires[np.arange(len(w.exporters)), w.exporters, :] = False  # selling at home is not an export
+        arrays.requires[np.arange(len(world.exporters)), world.exporters, :] = False  # selling at home is not an export
         requires = arrays.requires
         hub_slip = np.where(arrays.reexport[:, None],
-                            np.clip(w.hub_leakiness[None, :] * arrays.slip_factor, 0, 1), 1.0)
+                            np.clip(world.hub_leakiness[None, :] * arrays.slip_factor, 0, 1), 1.0)
         controlling = requires.any(axis=(1, 2))
         if arrays.et_exporter >= 0:
             controlling[arrays.et_exporter] = True
@@ -245,7 +246,7 @@ class PolicySchedule:
             undercut_enforcement=tuple(arrays.undercut_enforcement),
             restrained=(restrained := self._restrained(restraint_on) | self._banned(inputs_on)),
             routes=self._routes,
-            offered=(offered := w.sells[:, None, :] & ~restrained[:, :, None]),
+            offered=(offered := world.sells[:, None, :] & ~restrained[:, :, None]),
             available=self._routes[..., None] & offered[:, None],
             public_copy_availability=gains.data_persistence if arrays.takedown else 1.0,
             controlling=controlling,
@@ -256,14 +257,14 @@ class PolicySchedule:
         return self.inputs.state_of(inputs_on).banned
 
     def _restrained(self, restraint_on: tuple[bool, ...]) -> np.ndarray:
-        w = self.world
-        out = np.zeros((w.n_vendors, w.n_countries), dtype=bool)
+        world = self.world
+        out = np.zeros((world.n_vendors, world.n_countries), dtype=bool)
         for rule, on in zip(self._restraints, restraint_on):
             if not on:
                 continue
-            v = w.vendor_index[rule.vendor]
+            vendor = world.vendor_index[rule.vendor]
             if rule.kind == "repressive":
-                out[v] |= w.repression >= rule.threshold
+                out[vendor] |= world.repression >= rule.threshold
             else:
-                out[v] = True
+                out[vendor] = True
         return out

@@ -88,103 +88,103 @@ class ControlRegimeModel(mesa.Model):
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
         self._init_state(setup)
         agent_ids = {
-            Country: np.array([Country(self, c).unique_id for c in range(self.world.n_countries)]),
-            Vendor: np.array([Vendor(self, v).unique_id for v in range(self.world.n_vendors)]),
+            Country: np.array([Country(self, country).unique_id for country in range(self.world.n_countries)]),
+            Vendor: np.array([Vendor(self, vendor).unique_id for vendor in range(self.world.n_vendors)]),
         }
         self.datacollector = ArrayDataCollector(list(self.summary), agent_ids if collect_agents else None)
 
     # --- state -------------------------------------------------------------------------------
     def _init_state(self, setup: RunSetup) -> None:
-        w, p = self.world, self.params
+        world, params = self.world, self.params
         spy = self.calendar.steps_per_year
-        self.is_target = w.repression >= self.target_threshold
-        self.depreciation = 1.0 - (1.0 - np.array(p.depreciation.as_tuple())) ** (1.0 / spy)
-        self.prices = route_prices(w)
+        self.is_target = world.repression >= self.target_threshold
+        self.depreciation = 1.0 - (1.0 - np.array(params.depreciation.as_tuple())) ** (1.0 / spy)
+        self.prices = route_prices(world)
         self.base_price = self.prices.base  # [V, R, C]
-        self.unrest = np.zeros(w.n_countries)
-        self.vendor_quality = w.quality.copy()
-        self.domestic_quality = np.tile(np.array(p.domestic_quality.as_tuple()), (w.n_countries, 1))
+        self.unrest = np.zeros(world.n_countries)
+        self.vendor_quality = world.quality.copy()
+        self.domestic_quality = np.tile(np.array(params.domestic_quality.as_tuple()), (world.n_countries, 1))
         self.budget = self._budget()
         inputs_active = self.schedule_.inputs.active
-        self.sourcing = VendorSourcing(w, p, spy) if inputs_active else None  # vendors' inputs (7.17)
+        self.sourcing = VendorSourcing(world, params, spy) if inputs_active else None  # vendors' inputs (7.17)
         self.vendor_appeal: np.ndarray | None = None
-        self.controlling = np.zeros(len(w.exporters), dtype=bool)  # [E]: a control in force this step
+        self.controlling = np.zeros(len(world.exporters), dtype=bool)  # [E]: a control in force this step
         self.controlling_countries: frozenset[str] = frozenset()
         if setup.start is None:
             state = self.schedule_.state(0)
-            setup.start = procure(w, p, self._market(0, state.public_copy_availability),
+            setup.start = procure(world, params, self._market(0, state.public_copy_availability),
                                   free_access(state.available), self.prices)
         start = setup.start
         self.stocks = start.acquired_total / self.depreciation  # steady state
-        self.reference = self.stocks.sum(axis=0) / w.population.sum()  # world per-capita stock
+        self.reference = self.stocks.sum(axis=0) / world.population.sum()  # world per-capita stock
         self.capability = self._capability()
-        self.vendor_revenue = np.zeros((w.n_vendors, len(ITEMS)))
-        self.first_capable = np.where(self.capability >= p.capable_threshold, -1, -2)  # -1: from start
-        self.flows = np.zeros((len(w.exporters), w.n_routes, w.n_countries, len(ROUTES)))
-        self.regime_blocked = np.zeros(w.n_countries)  # post-warm-up totals per country
-        self.regime_leaked = np.zeros(w.n_countries)
+        self.vendor_revenue = np.zeros((world.n_vendors, len(ITEMS)))
+        self.first_capable = np.where(self.capability >= params.capable_threshold, -1, -2)  # -1: from start
+        self.flows = np.zeros((len(world.exporters), world.n_routes, world.n_countries, len(ROUTES)))
+        self.regime_blocked = np.zeros(world.n_countries)  # post-warm-up totals per country
+        self.regime_leaked = np.zeros(world.n_countries)
         self.procurement = start
         self.capability_history: list[np.ndarray] = []
         self.summary = self._summarise(start, step=-1, flows=self._flows(start))
-        self._flow_columns = [c for c in self.summary if is_flow(c)]
+        self._flow_columns = [column for column in self.summary if is_flow(column)]
         self._flow_history: list[np.ndarray] = []  # post-warm-up flows, one row per step
 
     def _budget(self) -> np.ndarray:
         """``[C, L]`` US$ this step: GDP share (by regime, :func:`regime_weight`), raised by unrest,
         split across layers."""
-        p = self.params
-        growth = (1.0 + p.budget_growth) ** self.calendar.years(max(self.steps - 1, 0))
-        share = p.budget_share * regime_weight(self.world, p)
+        params = self.params
+        growth = (1.0 + params.budget_growth) ** self.calendar.years(max(self.steps - 1, 0))
+        share = params.budget_share * regime_weight(self.world, params)
         per_step = self.world.gdp * share * growth / self.calendar.steps_per_year
-        total = per_step * (1.0 + p.unrest_demand_elasticity * self.unrest)
-        return total[:, None] * np.array(p.layer_budget_shares.as_tuple())[None, :]
+        total = per_step * (1.0 + params.unrest_demand_elasticity * self.unrest)
+        return total[:, None] * np.array(params.layer_budget_shares.as_tuple())[None, :]
 
     def _market(self, step: int, public_copy_availability: float) -> Market:
-        p = self.params
+        params = self.params
         years = self.calendar.years(step)
-        public = p.public_copy_quality * (1.0 - p.public_copy_decay) ** years
-        price_level = (1.0 - p.price_decline) ** years
+        public = params.public_copy_quality * (1.0 - params.public_copy_decay) ** years
+        price_level = (1.0 - params.price_decline) ** years
         return Market(self.budget, self.vendor_quality, self.domestic_quality, public, public_copy_availability,
                       price_level, self.vendor_appeal)
 
     def _capability(self) -> np.ndarray:
         """CES aggregate of per-capita stocks relative to the world's starting level."""
-        p = self.params
+        params = self.params
         relative = self.stocks / (self.world.population[:, None] * self.reference[None, :])
-        weights = np.array(p.ces_weights.as_tuple())
+        weights = np.array(params.ces_weights.as_tuple())
         weights = weights / weights.sum()
         with np.errstate(divide="ignore"):  # a layer with no stock: complements give capability 0
-            return ((weights * relative**p.ces_rho).sum(axis=1)) ** (1.0 / p.ces_rho)
+            return ((weights * relative**params.ces_rho).sum(axis=1)) ** (1.0 / params.ces_rho)
 
     # --- the step ----------------------------------------------------------------------------
     def step(self) -> None:
         """One quarter: policies, unrest and budgets, market, stocks, learning, data collection."""
         t = self.steps - 1
-        w, p = self.world, self.params
+        world, params = self.world, self.params
         state = self.schedule_.state(t)  # 1. policies in force
         self.controlling = state.controlling
-        self.controlling_countries = frozenset(w.iso3[c] for c in w.exporters[state.controlling])
+        self.controlling_countries = frozenset(world.iso3[country] for country in world.exporters[state.controlling])
         if self.sourcing is not None:  # instruments on vendors' inputs: shortage, redesign
             self.vendor_appeal = self.sourcing.step(self.schedule_.inputs.state(t))
 
         rng = self.streams["unrest"]  # 2. unrest shocks and budgets
-        shocks = (rng.random(w.n_countries) < p.unrest_shock_probability) * rng.exponential(
-            p.unrest_shock_size, w.n_countries
+        shocks = (rng.random(world.n_countries) < params.unrest_shock_probability) * rng.exponential(
+            params.unrest_shock_size, world.n_countries
         )
-        self.unrest = p.unrest_persistence * self.unrest + shocks
+        self.unrest = params.unrest_persistence * self.unrest + shocks
         self.budget = self._budget()
 
-        draws = Draws.draw(w, len(ITEMS), self.streams["licence"], self.streams["enforcement"])  # 3-4. market
-        access = resolve_access(w, state, draws, self.base_price, self._settled.state_access(state))
+        draws = Draws.draw(world, len(ITEMS), self.streams["licence"], self.streams["enforcement"])  # 3-4. market
+        access = resolve_access(world, state, draws, self.base_price, self._settled.state_access(state))
         market = self._market(t, state.public_copy_availability)
-        result = procure(w, p, market, access, self.prices)
+        result = procure(world, params, market, access, self.prices)
         self.procurement = result
 
         acquired = result.acquired_total  # 5. stocks and capability
         self.stocks = (1.0 - self.depreciation) * self.stocks + acquired
         self.capability = self._capability()
         self.capability_history.append(self.capability)
-        newly = (self.first_capable == -2) & (self.capability >= p.capable_threshold)
+        newly = (self.first_capable == -2) & (self.capability >= params.capable_threshold)
         self.first_capable[newly] = t
 
         self.vendor_revenue = result.vendor_revenue()  # 6. learning and indigenisation
@@ -208,17 +208,17 @@ class ControlRegimeModel(mesa.Model):
 
     def _learn(self) -> None:
         """Quality rises with sales volume (R&D and deployment data): ``dq = rate (1-q) sqrt(rel. sales) noise``."""
-        w, p = self.world, self.params
-        noise = np.exp(self.streams["rd"].normal(0.0, p.rd_noise, self.vendor_quality.shape))
-        sellers = w.sells.sum(axis=0)
+        world, params = self.world, self.params
+        noise = np.exp(self.streams["rd"].normal(0.0, params.rd_noise, self.vendor_quality.shape))
+        sellers = world.sells.sum(axis=0)
         mean_revenue = np.divide(
             self.vendor_revenue.sum(axis=0), sellers, out=np.zeros(len(ITEMS)), where=sellers > 0
         )
         relative = np.divide(
             self.vendor_revenue, mean_revenue, out=np.zeros_like(self.vendor_revenue), where=mean_revenue > 0
         )
-        gain = p.learning_rate * (1.0 - self.vendor_quality) * np.sqrt(relative) * noise
-        self.vendor_quality = np.where(w.sells, np.minimum(self.vendor_quality + gain, 1.0), 0.0)
+        gain = params.learning_rate * (1.0 - self.vendor_quality) * np.sqrt(relative) * noise
+        self.vendor_quality = np.where(world.sells, np.minimum(self.vendor_quality + gain, 1.0), 0.0)
 
     def _indigenise(self, denied_share: np.ndarray) -> None:
         """Domestic industry closes part of its gap to the frontier in proportion to denied demand."""
@@ -229,34 +229,34 @@ class ControlRegimeModel(mesa.Model):
     def _accumulate_flows(self, result: Procurement) -> None:
         """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]`` (one
         ``np.add.at``; each cell's additions in the order layer, option)."""
-        w, layout, actual = self.world, result.layout, result.actual
+        world, layout, actual = self.world, result.layout, result.actual
         n_c, n_l, n_o = actual.acquired.shape
-        c, layer, option = nonzero(actual.acquired[:, :, : layout.converted.stop] > 0)
-        cell = (c * n_l + layer) * n_o + option  # in the option table
+        buyer, layer, option = nonzero(actual.acquired[:, :, : layout.converted.stop] > 0)
+        cell = (buyer * n_l + layer) * n_o + option  # in the option table
         converted = option >= layout.n_vendors
-        v = option - converted * layout.n_vendors
+        vendor = option - converted * layout.n_vendors
         item = np.where(converted, CONVERTED_ITEM, np.array(LAYER_ITEM)[layer])
-        route = actual.route.take((v * n_c + c) * len(ITEMS) + item)  # >= 0: a delivery had an open route
+        route = actual.route.take((vendor * n_c + buyer) * len(ITEMS) + item)  # >= 0: a delivery had an open route
         n_r, n_k = self.flows.shape[1], self.flows.shape[3]
-        flat = ((w.vendor_exporter[v] * n_r + route) * n_c + c) * n_k + actual.tag.take(cell)
+        flat = ((world.vendor_exporter[vendor] * n_r + route) * n_c + buyer) * n_k + actual.tag.take(cell)
         np.add.at(self.flows.reshape(-1), flat, actual.acquired.take(cell))
 
     # --- outputs -----------------------------------------------------------------------------
     def _flows(self, result: Procurement) -> StepFlows:
         """The step's flows (:func:`model.simulation.result.is_flow`), which :meth:`result` totals."""
-        w, target = self.world, self.is_target
+        world, target = self.world, self.is_target
         by_route = result.by_route[target].sum(axis=(0, 1))
-        revenue = np.zeros(len(w.exporters))
-        np.add.at(revenue, w.vendor_exporter, self.vendor_revenue.sum(axis=1))
+        revenue = np.zeros(len(world.exporters))
+        np.add.at(revenue, world.vendor_exporter, self.vendor_revenue.sum(axis=1))
         return StepFlows(by_route=by_route, leaked=result.leaked[target].sum(axis=(0, 1)),
                          blocked=float(result.blocked[target].sum()), by_item=self._by_item(result).ravel(),
                          revenue=revenue, revenue_controlling=float(revenue[self.controlling].sum()))
 
     def _summarise(self, result: Procurement, step: int, flows: StepFlows) -> dict[str, float]:
         """The step's model-level figures (one DataCollector column each), its ``flows`` among them."""
-        w = self.world
+        world = self.world
         target = self.is_target
-        pop = w.population
+        pop = world.population
         summary: dict[str, Any] = {
             "step": step,
             "date": self.calendar.date_of(max(step, 0)).isoformat(),
@@ -269,7 +269,7 @@ class ControlRegimeModel(mesa.Model):
             "budget_total": float(self.budget.sum()),
             "spend_total": float(result.actual.spend.sum()),
         }
-        keys = summary_keys(w)
+        keys = summary_keys(world)
         summary["acquired_targets"] = float(flows.by_route.sum())
         summary["blocked_targets"] = flows.blocked
         summary.update(zip(keys.acquired, flows.by_route.tolist()))
@@ -280,7 +280,7 @@ class ControlRegimeModel(mesa.Model):
         summary.update(zip(keys.revenue, revenue.tolist()))
         summary.update(zip(keys.share, (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
         summary["revenue_controlling"] = flows.revenue_controlling
-        summary.update(observe(w, self.params, self.capability, result))
+        summary.update(observe(world, self.params, self.capability, result))
         return summary
 
     def _by_item(self, result: Procurement) -> np.ndarray:
@@ -312,15 +312,15 @@ class ControlRegimeModel(mesa.Model):
         flows = self._flow_columns
         block = np.array(self._flow_history).reshape(-1, len(flows)).T.copy()  # [flow, step], rows contiguous
         # each column summed on its own, as pandas does (numpy's pairwise sum of a 1-D array)
-        totals = {c: float(row.sum()) for c, row in zip(flows, block)}
+        totals = {column: float(row.sum()) for column, row in zip(flows, block)}
         became = self.is_target & (self.first_capable >= 0)
-        w = self.world
+        world = self.world
         target = np.flatnonzero(self.is_target)
-        own_vendors = np.isin(np.arange(w.n_countries), w.exporters)
+        own_vendors = np.isin(np.arange(world.n_countries), world.exporters)
         regimes = pd.DataFrame(
             {"capability": self.capability, "blocked": self.regime_blocked, "leaked": self.regime_leaked,
-             "population": w.population, "own_vendors": own_vendors.astype(float)},
-            index=pd.Index(np.array(w.iso3, dtype=object), name="iso3"))
+             "population": world.population, "own_vendors": own_vendors.astype(float)},
+            index=pd.Index(np.array(world.iso3, dtype=object), name="iso3"))
         return RunResult(
             totals=totals,
             regimes=regimes.iloc[target][list(REGIME_FIELDS)],
@@ -361,15 +361,15 @@ class ControlRegimeModel(mesa.Model):
         """Cumulative post-warm-up vendor deliveries by exporter, hub, buyer and route (non-zero rows)."""
         if not self.collect_flows:
             raise ValueError("this model did not collect flows (collect_flows was set to False)")
-        w = self.world
-        e, r, c, k = np.nonzero(self.flows)
-        hubs = np.array([""] + [w.iso3[h] for h in w.hubs])
+        world = self.world
+        exporter, hub, buyer, route = np.nonzero(self.flows)
+        hubs = np.array([""] + [world.iso3[country] for country in world.hubs])
         return pd.DataFrame({
-            "exporter": np.array(w.iso3)[w.exporters[e]],
-            "hub": hubs[r],
-            "buyer": np.array(w.iso3)[c],
-            "route": np.array(ROUTES)[k],
-            "acquired": self.flows[e, r, c, k],
+            "exporter": np.array(world.iso3)[world.exporters[exporter]],
+            "hub": hubs[hub],
+            "buyer": np.array(world.iso3)[buyer],
+            "route": np.array(ROUTES)[route],
+            "acquired": self.flows[exporter, hub, buyer, route],
         })
 
 
@@ -407,7 +407,7 @@ class SummaryKeys:
 
 @per_world()
 def summary_keys(world: World) -> SummaryKeys:
-    exporters = [world.iso3[c] for c in world.exporters]
+    exporters = [world.iso3[country] for country in world.exporters]
     return SummaryKeys(
         acquired=tuple(f"acquired_{route}" for route in ROUTES),
         leaked=tuple(f"leaked_{route}" for route in ROUTES),

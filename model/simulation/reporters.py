@@ -61,15 +61,15 @@ def country_columns(model: ControlRegimeModel) -> dict[str, np.ndarray]:
 
 def vendor_columns(model: ControlRegimeModel) -> dict[str, np.ndarray]:
     """Every vendor's ``VENDOR_REPORTERS`` attributes at once, in agent (index) order."""
-    w = model.world
-    sold = w.sells
+    world = model.world
+    sold = world.sells
     n_sold = sold.sum(axis=1)
     quality = np.where(sold, model.vendor_quality, 0.0).sum(axis=1)
     return {
-        "vendor": np.array(w.vendor_names, dtype=object),
-        "home": np.array(w.iso3, dtype=object)[w.vendor_home],
+        "vendor": np.array(world.vendor_names, dtype=object),
+        "home": np.array(world.iso3, dtype=object)[world.vendor_home],
         "revenue": model.vendor_revenue.sum(axis=1),
-        "mean_quality": np.divide(quality, n_sold, out=np.zeros(w.n_vendors), where=n_sold > 0),
+        "mean_quality": np.divide(quality, n_sold, out=np.zeros(world.n_vendors), where=n_sold > 0),
     }
 
 

@@ -50,7 +50,7 @@ class VendorSourcing:
 
     def step(self, state: InputState) -> np.ndarray:
         """Advance one step under ``state``; the ``[V, I]`` factor on each vendor item's attraction."""
-        p = self.params
+        params = self.params
         cut = state.cut[:, :-1]  # [V, K', S]
         d = (self.sourcing * cut).sum(axis=-1)  # [V, K']: denied share of each component
         # a mature alternative exists where some supplier of the component is not wholly denied
@@ -60,12 +60,12 @@ class VendorSourcing:
         gap = np.maximum(d - self.redesigned, 0.0)
         self.exposed = np.where(gap > 0, self.exposed + 1, 0.0)
         self.shortage = np.where(self.exposed > self.stock_steps, gap, 0.0)
-        markup = p.shortage_markup * self.shortage + p.redesign_cost_penalty * self.redesigned  # [V, K']
-        quality = 1.0 - p.redesign_quality_penalty * (self.redesigned @ self.chip_weight.T)
+        markup = params.shortage_markup * self.shortage + params.redesign_cost_penalty * self.redesigned  # [V, K']
+        quality = 1.0 - params.redesign_quality_penalty * (self.redesigned @ self.chip_weight.T)
         self.redesigned = self.redesigned + gap * np.minimum(1.0, 1.0 / lag)  # in use from the next step
         self.denied = d
         price = 1.0 + markup @ self.cost.T  # [V, I]
-        return price ** -p.price_sensitivity * np.maximum(quality, 0.0) ** self.quality_exponent
+        return price ** -params.price_sensitivity * np.maximum(quality, 0.0) ** self.quality_exponent
 
     def supplier_shares(self, revenue: np.ndarray, state: InputState) -> np.ndarray:
         """``[S]``: each supplier's share of its component's purchases by all vendors this step, with
