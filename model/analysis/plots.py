@@ -376,41 +376,55 @@ def _present_routes(values: Mapping[str, float], tolerance: float = 5e-4) -> lis
     return [r for r in ROUTES if r in values and np.nan_to_num(values[r]) > tolerance]
 
 
+VISIBLE_BAR = 0.005
+"""A bar narrower than this share of its axis (a few pixels) is drawn but not named in the key:
+the note under the figure names it with its largest value instead."""
+
+
 def leakage_by_route(summary: pd.DataFrame, order: Sequence[str] | None = None) -> Figure:
     """Stacked bars: of what controls blocked on the direct route (cumulative from the end of the
-    warm-up to the horizon), the share target regimes obtained by each other route."""
+    warm-up to the horizon), the share target regimes obtained by each other route. The key names
+    only routes wide enough to see (:data:`VISIBLE_BAR`); a policy that blocked nothing has no
+    leakage rate, which the figure says in its row."""
     summary = _ordered_rows(summary, order)
     peaks = {r: summary[f"leakage_{r}"].abs().max() for r in ROUTES if f"leakage_{r}" in summary}
     routes = _present_routes(peaks)
+    high_all = 100 * summary["leakage_rate_high"].fillna(0)
+    width = max(10.0, float(high_all.max()) * 1.3)  # room for the total's label
+    thin = [r for r in routes if 100 * peaks[r] < VISIBLE_BAR * width]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(11, 0.62 * len(summary) + 2.6), layout="constrained")
         y = np.arange(len(summary))
         left = np.zeros(len(summary))
         for route in routes:
             share = 100 * summary[f"leakage_{route}"].fillna(0).to_numpy()
-            ax.barh(y, share, left=left, color=ROUTE_COLOURS[route], label=ROUTE_LABELS[route], height=0.62,
-                    edgecolor="white", lw=0.5)
+            ax.barh(y, share, left=left, color=ROUTE_COLOURS[route], height=0.62, edgecolor="white", lw=0.5,
+                    label=f"_{ROUTE_LABELS[route]}" if route in thin else ROUTE_LABELS[route])
             left += share
-        high_all = 100 * summary["leakage_rate_high"].fillna(0)
         for yi, total, low, high in zip(y, 100 * summary["leakage_rate"], 100 * summary["leakage_rate_low"],
                                         high_all):
             if np.isnan(total):
+                ax.annotate("nothing blocked on the direct route: no leakage to measure", (0, yi), xytext=(6, 0),
+                            textcoords="offset points", va="center", fontsize=9.5, color="#555555")
                 continue
             ax.errorbar(total, yi, xerr=[[total - low], [high - total]], color="#000000", capsize=3, lw=1)
             ax.annotate(percent_interval(total / 100, low / 100, high / 100), (high, yi), xytext=(6, 0),
                         textcoords="offset points", va="center", fontsize=9.5)
         ax.set_yticks(y, summary["scenario"])
         ax.set_ylabel("Control regime (scenario)")
-        ax.invert_yaxis()
-        ax.set_xlim(0, max(10.0, float(high_all.max()) * 1.22))
+        ax.set_ylim(len(summary) - 0.5, -0.5)  # first scenario on top, also when no bar was drawn
+        ax.set_xlim(0, width)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("Share of blocked acquisitions that target regimes still obtained (%),\n"
                       "cumulative from the end of the warm-up to the horizon")
         ax.set_title("Leakage by route: where the blocked capability came from instead", loc="left")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, title="route")
-        ax.annotate("bar: mean over replications; whisker and [ ]: 95% interval of the total",
-                    (0, 0), xycoords="figure fraction", xytext=(6, 4), textcoords="offset points",
-                    fontsize=8.5, color="#555555")
+        if len(routes) > len(thin):
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, title="route")
+        note = "bar: mean over replications; whisker and [ ]: 95% interval of the total"
+        if thin:
+            note += "\ntoo thin to tell apart, so not in the key: " + ", ".join(
+                f"{ROUTE_LABELS[r]} (at most {percent(peaks[r])})" for r in thin)
+        fig.supxlabel(note, x=0.005, ha="left", fontsize=8.5, color="#555555")
         return fig
 
 

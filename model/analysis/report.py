@@ -157,14 +157,18 @@ def headline_table(summary: pd.DataFrame, per_regime: pd.DataFrame | None = None
     headers += ["leakage rate", "revenue lost (US$ bn)"]
     rows = [[percent_interval(row[f"denial_{m}"], row[f"denial_{m}_low"], row[f"denial_{m}_high"])
              for m in measures]
-            + [percent_interval(row["leakage_rate"], row["leakage_rate_low"], row["leakage_rate_high"]),
+            + [_leakage_cell(row),
                interval(row["revenue_lost"], row["revenue_lost_low"], row["revenue_lost_high"], scale=1e-9)]
             for _, row in summary.iterrows()]
     lines = _aligned(["scenario", *headers], [[name, *cells] for name, cells in zip(summary["scenario"], rows)])
     lines += ["", "Leakage by route (% of what controls blocked on the direct route):"]
-    routes = [r for r in ROUTES if summary[f"leakage_{r}"].abs().max() >= 0.0005]
-    lines += _aligned(["scenario", *routes], [[row["scenario"], *(number(100 * row[f"leakage_{r}"]) for r in routes)]
-                                              for _, row in summary.iterrows()], right=True)
+    blocking = summary[summary["leakage_rate"].notna()]
+    routes = [r for r in ROUTES if blocking[f"leakage_{r}"].abs().max() >= 0.0005]
+    if len(blocking):
+        lines += _aligned(["scenario", *routes], [[row["scenario"], *(number(100 * row[f"leakage_{r}"]) for r in routes)]
+                                                  for _, row in blocking.iterrows()], right=True)
+    if len(blocking) < len(summary):
+        lines.append(f"{', '.join(summary.loc[summary['leakage_rate'].isna(), 'scenario'])}: {NOTHING_BLOCKED}")
     if per_regime is not None and len(per_regime):
         lines += ["", "Target regimes with the largest and smallest denial (mean over replications):"]
         width = max(map(len, per_regime["scenario"]), default=8)
@@ -181,6 +185,18 @@ def headline_table(summary: pd.DataFrame, per_regime: pd.DataFrame | None = None
                    "population-weighted: weighted by population; importing only: mean over target regimes "
                    "without vendors of their own. Home-market sales are never leakage.")]
     return "\n".join(lines)
+
+
+NOTHING_BLOCKED = ("no leakage to measure: its controls blocked no sale to a target regime on the direct route "
+                   "(measures on vendors' inputs act through their prices and quality, not by blocking sales)")
+"""Why a policy has no leakage rate (leaked / blocked is undefined when nothing was blocked)."""
+
+
+def _leakage_cell(row: pd.Series) -> str:
+    """The leakage rate with its interval, or "none blocked" where it is undefined (:data:`NOTHING_BLOCKED`)."""
+    if pd.isna(row["leakage_rate"]):
+        return "none blocked"
+    return percent_interval(row["leakage_rate"], row["leakage_rate_low"], row["leakage_rate_high"])
 
 
 def _aligned(header: list[str], rows: list[list[str]], right: bool = False) -> list[str]:

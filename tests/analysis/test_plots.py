@@ -343,3 +343,32 @@ def test_effectiveness_shows_small_denial_beside_large_on_a_stated_log_axis(comp
         0.30, 0.29, 0.31)  # a global agreement beside unilateral controls' fraction of a percent
     ax = plots.effectiveness(summary, order=list(comparison.settings["scenarios"])).axes[0]
     assert ax.get_xscale() == "symlog" and "logarithmic above 0.1%" in ax.get_xlabel() and "(%)" in ax.get_xlabel()
+
+
+def test_leakage_key_names_only_routes_wide_enough_to_see(comparison) -> None:
+    summary = comparison.summary.copy()
+    summary[[f"leakage_{r}" for r in plots.ROUTES]] = 0.0
+    summary[["leakage_public_copies", "leakage_conversion"]] = (0.79, 0.001)  # 0.1% beside 79%
+    summary[["leakage_rate", "leakage_rate_low", "leakage_rate_high"]] = (0.791, 0.79, 0.792)
+    fig = plots.leakage_by_route(summary)
+    key = {t.get_text() for t in fig.axes[0].get_legend().get_texts()}
+    assert key == {plots.ROUTE_LABELS["public_copies"]}
+    assert f"{plots.ROUTE_LABELS['conversion']} (at most 0.10%)" in fig.get_supxlabel()
+
+
+def test_a_policy_that_blocked_nothing_has_no_leakage_and_says_why(comparison) -> None:
+    import warnings
+
+    from model.analysis.report import NOTHING_BLOCKED, headline_table
+
+    summary = comparison.summary.copy()
+    first = summary.index[0]
+    summary.loc[first, [c for c in summary if c.startswith("leakage_")]] = float("nan")  # inputs only
+    table = headline_table(summary)
+    assert "n/a" not in table and "none blocked" in table
+    assert f"{summary.loc[first, 'scenario']}: {NOTHING_BLOCKED}" in table
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no empty-legend warning either
+        fig = plots.leakage_by_route(summary.loc[[first]])
+    assert [t.get_text() for t in fig.axes[0].texts] == ["nothing blocked on the direct route: no leakage to measure"]
+    assert fig.axes[0].get_legend() is None
