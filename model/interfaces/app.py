@@ -37,7 +37,8 @@ from mesa.visualization.solara_viz import ModelController, ModelCreator, ShowSte
 from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 
 from model.analysis import plots  # noqa: E402
-from model.formatting import number, percent  # noqa: E402
+from model.experiment.metrics import interval  # noqa: E402
+from model.formatting import number, percent, percent_interval  # noqa: E402
 from model.policy import PolicySet, preset  # noqa: E402
 from model.scenario import BASELINE, SCENARIO_DIR, Scenario, load_scenario  # noqa: E402
 from model.simulation import ControlRegimeModel, release, world_for  # noqa: E402
@@ -101,6 +102,10 @@ COMPARE_CHOICES: tuple[str, ...] = (NO_COMPARISON, *SCENARIOS)
 MAP_VIEWS = ("denial", "capability", "flows")
 """What the map panel shows: denial per regime, capability per regime, or the largest flows."""
 NO_CONTROLS = "capability without controls"
+DEFAULT_REPLICATIONS = 5
+"""Runs per policy by default: enough for a 95% interval in the tooltips, fast enough to play (each
+further run steps a policy run and its baseline with the drawn one)."""
+MAX_REPLICATIONS = 20
 DRAW_LOCK = threading.Lock()
 """One figure drawn at a time: matplotlib's style context (rcParams) is process-wide."""
 REDRAW_DELAY = 0.15
@@ -133,7 +138,9 @@ class DashboardModel(ControlRegimeModel):
     """A scenario from the library with the dashboard's policy settings, run next to a no-controls
     baseline on the same seed (``self.baseline``), so the dashboard can show the paired reduction;
     optionally next to a second configuration, a scenario with its own settings (the ``compare_*``
-    arguments; ``self.other``, same seed), to compare two edited policies.
+    arguments; ``self.other``, same seed), to compare two edited policies. With ``replications`` > 1
+    each configuration and its baseline also run on the next seeds (``self.replicates``), for the
+    95% intervals of the tooltips and the Run panel; the panels draw the run on ``seed``.
 
     Every argument is keyword-only and has a default, as SolaraViz requires: it re-creates the
     model with the sidebar's values when *Reset* is pressed.
@@ -159,12 +166,16 @@ class DashboardModel(ControlRegimeModel):
         compare_control_algorithm: bool = True,
         compare_control_data: bool = True,
         seed: int = 1,
+        replications: int = DEFAULT_REPLICATIONS,
     ) -> None:
-        from model.errors import check_name
+        from model.errors import ModelInputError, check_name
         from model.experiment.plan import kwargs_key
 
         check_name(scenario, SCENARIOS, "scenario", "scenario")
         check_name(compare_with, COMPARE_CHOICES, "compare_with", "scenario")
+        if not 1 <= int(replications) <= MAX_REPLICATIONS:
+            raise ModelInputError("replications", "out of range", expected=f"1 to {MAX_REPLICATIONS}",
+                                  got=replications)
         self.scenario, kwargs, self.label = configured(
             scenario, agreement=agreement, extraterritorial=extraterritorial,
             enforcement=float(enforcement) if override_enforcement else None,
@@ -189,9 +200,24 @@ class DashboardModel(ControlRegimeModel):
                 self.scenario.baseline().model_kwargs())
             self.other_baseline = self.baseline if same else ControlRegimeModel(
                 **{**other_kwargs, "policies": PolicySet()}, rng=int(seed), collect_agents=False)
+        self.seeds = [int(seed) + k for k in range(max(1, int(replications)))]
+        """The seeds run: ``seed`` (drawn in the panels) and one more per further replication."""
+        self.replicates: dict[str, list[tuple[ControlRegimeModel, ControlRegimeModel]]] = {}
+        """Per configuration shown (its label), (policy run, baseline) on each seed after the first."""
+        extra = self.seeds[1:]
+        baselines = [ControlRegimeModel(**{**kwargs, "policies": PolicySet()}, rng=s, collect_agents=False)
+                     for s in extra]
+        self.replicates[self.label] = [(ControlRegimeModel(**kwargs, rng=s, collect_agents=False), b)
+                                       for s, b in zip(extra, baselines)]
+        if self.other is not None:
+            if self.other_baseline is not self.baseline:
+                baselines = [ControlRegimeModel(**{**other_kwargs, "policies": PolicySet()}, rng=s,
+                                                collect_agents=False) for s in extra]
+            self.replicates[self.other_label] = [(ControlRegimeModel(**other_kwargs, rng=s, collect_agents=False), b)
+                                                 for s, b in zip(extra, baselines)]
         # Agents are all created above; drop Mesa's lasting reference (Agent._ids, fixed in Mesa
         # 3.4.2) so models replaced by Reset can be freed.
-        for model in {id(m): m for m in (self, self.baseline, self.other, self.other_baseline) if m}.values():
+        for model in [self, *self.companions()]:
             release(model)
 
     def step(self) -> None:
@@ -200,8 +226,10 @@ class DashboardModel(ControlRegimeModel):
             model.step()
 
     def companions(self) -> list[ControlRegimeModel]:
-        """The models stepped with this one: its baseline, and the comparison and its own baseline."""
-        models = [self.baseline, self.other, self.other_baseline]
+        """The models stepped with this one: its baseline, the comparison and its own baseline, and
+        the replicates of both on the further seeds."""
+        models = [self.baseline, self.other, self.other_baseline,
+                  *(m for pairs in self.replicates.values() for pair in pairs for m in pair)]
         return list({id(m): m for m in models if m is not None}.values())
 
     def runs(self) -> list[tuple[str, ControlRegimeModel, ControlRegimeModel]]:
@@ -258,6 +286,9 @@ def model_params() -> dict:
                          "label": "Compare side by side with (same seed; its settings below)"},
         **_settings_params("compare_", "Second: "),
         "seed": {"type": "SliderInt", "value": 1, "min": 0, "max": 99, "step": 1, "label": "Random seed"},
+        "replications": {"type": "SliderInt", "value": DEFAULT_REPLICATIONS, "min": 1, "max": MAX_REPLICATIONS,
+                         "step": 1, "label": "Runs per policy (seeds from the one above): 95% intervals in the "
+                         "tooltips and the Run panel"},
     }
 
 
@@ -276,6 +307,41 @@ def regime_pairs(run: ControlRegimeModel, baseline: ControlRegimeModel, label: s
     frame = pd.concat(frames, ignore_index=True)
     return plots.regime_denial(frame[frame["step"] == frame["step"].max()]) if len(frame) else plots.regime_denial(
         frame)
+
+
+def replicate_pairs(model: DashboardModel, label: str) -> list[tuple[ControlRegimeModel, ControlRegimeModel]]:
+    """(policy run, baseline) of the configuration ``label`` on each of ``model.seeds``, the drawn one first."""
+    drawn = [(run, baseline) for name, run, baseline in model.runs() if name == label]
+    return drawn + model.replicates.get(label, [])
+
+
+def seeds_text(model: DashboardModel) -> str:
+    """``seeds 1-5`` (or ``seed 1``)."""
+    first, last = model.seeds[0], model.seeds[-1]
+    return f"seed {first}" if first == last else f"seeds {first}-{last}"
+
+
+def regime_intervals(model: DashboardModel, label: str) -> pd.DataFrame:
+    """Per target regime of the configuration ``label`` now: its denial's mean over ``model.seeds``
+    and 95% interval (``denial``, ``denial_low``, ``denial_high``; Student t, as the results folders')."""
+    pairs = replicate_pairs(model, label) if model.steps else []  # nothing to pair before the first step
+    frames = [regime_pairs(run, baseline) for run, baseline in pairs]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["iso3", "denial"])
+    rows = {code: interval(group["denial"]) for code, group in frame.groupby("iso3", sort=False)}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["denial", "denial_low", "denial_high"])
+
+
+def denial_interval(model: DashboardModel, label: str) -> tuple[float, float, float]:
+    """The headline measure now for the configuration ``label``: mean over ``model.seeds`` and 95% interval."""
+    return interval(pd.Series([denial(run, baseline) for run, baseline in replicate_pairs(model, label)]))
+
+
+def spread_text(model: DashboardModel, values: tuple[float, float, float]) -> str:
+    """What follows a value of the drawn run: `` on seed 1; over seeds 1-5: 4.5% [4.4, 4.6]`` (a
+    share's mean and 95% interval), or that one run has no interval."""
+    if len(model.seeds) == 1:
+        return f" (one run, seed {model.seeds[0]}: no interval; set Runs per policy above 1 for one)"
+    return f" on seed {model.seeds[0]}; over {seeds_text(model)}: {percent_interval(*values)}"
 
 
 def denial(run: ControlRegimeModel, baseline: ControlRegimeModel) -> float:
@@ -312,16 +378,17 @@ def describe_policies(policies: PolicySet) -> str:
     return "; ".join(parts) + "." if parts else "No export controls."
 
 
-def run_facts(run: ControlRegimeModel, baseline: ControlRegimeModel) -> dict[str, str]:
-    """One column of the Run panel: the policies as run and the headline numbers so far."""
+def run_facts(run: ControlRegimeModel, baseline: ControlRegimeModel, spread: str = "") -> dict[str, str]:
+    """One column of the Run panel: the policies as run and the headline numbers so far; ``spread``
+    follows the drawn run's denial (:func:`spread_text`)."""
     s = run.summary
     controlling = sorted(run.controlling_countries)
     shown = ", ".join(controlling[:8]) + (f" and {len(controlling) - 8} more" if len(controlling) > 8 else "")
     share = denial(run, baseline)
     facts = {
         "Policies as run": describe_policies(run.policies),
-        "Denial": (f"{percent(share)}: mean over the {int(run.is_target.sum())} target regimes of 1 - capability / "
-                   "capability without controls (the headline measure)"),
+        "Denial": (f"{percent(share)}{spread}: mean over the {int(run.is_target.sum())} target regimes of 1 - "
+                   "capability / capability without controls (the headline measure)"),
         "Target-regime capability": (f"{number(s['target_capability'], significant=3)}, without controls "
                                      f"{number(baseline.summary['target_capability'], significant=3)} (population-weighted mean)"),
         "Controls in force": f"{len(controlling)} {'country' if len(controlling) == 1 else 'countries'}"
@@ -345,7 +412,8 @@ def headline_items(model: DashboardModel) -> tuple[str, dict[str, dict[str, str]
         return (f"Not started: press Step or ▶ (horizon {model.horizon} quarters, warm-up {model.warmup}).", {})
     status = f"Quarter {model.steps} of {model.horizon} (starting {model.summary['date']})" + (
         ": warm-up, no controls yet" if model.steps <= model.warmup else "")
-    return status, {label: run_facts(run, base) for label, run, base in model.runs()}
+    return status, {label: run_facts(run, base, spread_text(model, denial_interval(model, label)))
+                    for label, run, base in model.runs()}
 
 
 def headline_html(model: DashboardModel) -> str:
@@ -563,7 +631,8 @@ def map_figure(model: DashboardModel, view: str = "denial", top: int = 25) -> Fi
 def map_hover(model: DashboardModel, fig: Figure, view: str) -> list[tuple[str, list]]:
     """Hover texts for the map drawn by :func:`map_figure` (after it is saved): per target regime
     of each panel, its name, value and the values it was computed from, and its area in pixels.
-    A dashboard run is one seed, so a value has no interval; the text says so."""
+    Denial has its mean and 95% interval over the seeds run (:func:`regime_intervals`); with one
+    run the text says it has none."""
     if view == "flows":
         return []
     from model.analysis.maps import hover_areas
@@ -573,14 +642,13 @@ def map_hover(model: DashboardModel, fig: Figure, view: str) -> list[tuple[str, 
     areas = []
     for ax, (label, _, _) in zip(fig.axes, model.runs()):
         rows = pairs[pairs["scenario"] == label].set_index("iso3")
+        spread = regime_intervals(model, label)
         for code, rings in hover_areas(ax, list(rows.index), model.world.countries):
             row = rows.loc[code]
-            value = (f"denial {percent(row['denial'])} (capability {number(row['capability'])}, without controls "
-                     f"{number(row['baseline_capability'])})" if view == "denial" else
-                     f"capability {number(row['capability'])}")
-            text = (f"{names.get(code, code)} ({code}), {label}: {value}; one run on seed {model.run_seed}: "
-                    "no interval (intervals need replications: python run.py)")
-            areas.append((text, rings))
+            value = (f"denial {percent(row['denial'])}{spread_text(model, tuple(spread.loc[code]))} (capability "
+                     f"{number(row['capability'])}, without controls {number(row['baseline_capability'])})"
+                     if view == "denial" else f"capability {number(row['capability'])} on seed {model.seeds[0]}")
+            areas.append((f"{names.get(code, code)} ({code}), {label}: {value}", rings))
     return areas
 
 

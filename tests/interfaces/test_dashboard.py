@@ -8,11 +8,13 @@ import inspect
 import socket
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pytest.importorskip("solara", reason="the dashboard needs the optional viz extra: pip install -e '.[viz]'")
 
 from model.errors import ModelInputError
+from model.formatting import percent_interval
 from model.interfaces.app import (
     AGREEMENTS,
     AS_IN_SCENARIO,
@@ -27,6 +29,7 @@ from model.interfaces.app import (
     headline_items,
     map_figure,
     model_params,
+    regime_pairs,
     regime_table,
     regime_table_html,
     routes_figure,
@@ -347,7 +350,7 @@ def test_map_has_a_hover_area_per_target_regime_with_name_and_value() -> None:
     areas = map_hover(model, fig, "denial")
     assert len(areas) == int(model.is_target.sum())
     colombia = next(text for text, _ in areas if text.startswith("Colombia (COL)"))
-    assert "denial" in colombia and "%" in colombia and "no interval" in colombia
+    assert "denial" in colombia and "%" in colombia and "on seed 3; over seeds 3-7: " in colombia
     width, height = fig.bbox.width, fig.bbox.height
     import io
 
@@ -380,3 +383,31 @@ def test_capability_panel_shows_the_headline_measure_over_time() -> None:
             ("unilateral_us", "global_with_china")}
     for label, run, baseline in model.runs():
         assert ends[label] == pytest.approx(100 * denial(run, baseline))
+
+
+def test_runs_per_policy_give_the_tooltips_and_the_run_panel_an_interval() -> None:
+    """Each further run is the configuration and its baseline on the next seed, stepped with the
+    drawn one; the interval is over the seeds' paired denials, as a results folder's."""
+    from model.experiment.metrics import interval
+    from model.interfaces.app import denial, figure_png, map_hover, regime_intervals
+
+    model = DashboardModel(scenario="unilateral_us", compare_with="wassenaar", seed=3, replications=3).run(8)
+    assert model.seeds == [3, 4, 5] and len(model.replicates["wassenaar"]) == 2
+    alone = [DashboardModel(scenario="unilateral_us", seed=s, replications=1).run(8) for s in (3, 4, 5)]
+    assert all(m.steps == 8 for pair in model.replicates["unilateral_us"] for m in pair)
+    shares = pd.Series([denial(m, m.baseline) for m in alone])
+    mean, low, high = interval(shares)
+    assert low < high and shares.min() < shares.max()
+    _, facts = headline_items(model)
+    assert f"over seeds 3-5: {percent_interval(mean, low, high)}" in facts["unilateral_us"]["Denial"]
+    regimes = regime_intervals(model, "unilateral_us")
+    per_seed = pd.concat([regime_pairs(m, m.baseline) for m in alone]).groupby("iso3")["denial"].mean()
+    assert regimes["denial"].to_dict() == pytest.approx(per_seed.to_dict())
+    fig = map_figure(model, "denial")
+    figure_png(fig)
+    colombia = next(text for text, _ in map_hover(model, fig, "denial") if text.startswith("Colombia (COL)"))
+    assert f"over seeds 3-5: {percent_interval(*regimes.loc['COL'])}" in colombia
+    single = DashboardModel(scenario="unilateral_us", seed=3, replications=1).run(8)
+    assert "no interval" in headline_items(single)[1]["unilateral_us"]["Denial"]
+    with pytest.raises(ModelInputError, match="replications"):
+        DashboardModel(replications=0)

@@ -254,6 +254,7 @@ def test_dashboard_steps_compares_and_maps_in_a_real_browser(dashboard: str, bro
     assert world["shown"] > 0.6 * browser.execute_script("return window.innerWidth"), world
     hovered = browser.execute_script(HOVER_SCRIPT, "Colombia (COL)")
     assert hovered and hovered.startswith("Colombia (COL)") and "denial" in hovered and "%" in hovered, hovered
+    assert "over seeds 1-5: " in hovered and "[" in hovered, hovered  # the interval over the runs per policy
     # then flows on request
     browser.find_element(By.XPATH, "//button[normalize-space(.)='flows']").click()
     wait.until(lambda _: any("largest flows" in p["label"] for p in _plots(browser)))
