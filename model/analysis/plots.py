@@ -286,6 +286,30 @@ def equal_weighted(regimes: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[columns]
 
 
+def replications_of(table: pd.DataFrame | None) -> str:
+    """``20 `` for a table of 20 replications (a summary's or per-regime table's ``replications``
+    column, or a time series' distinct ``replicate`` numbers), to write "over 20 replications"; ""
+    when the table does not say."""
+    if table is None or not len(table):
+        return ""
+    if "replications" in table:
+        counts = set(table["replications"].dropna().astype(int))
+    elif "replicate" in table:
+        counts = {int(table["replicate"].nunique())}
+    else:
+        return ""
+    return f"{counts.pop()} " if len(counts) == 1 else ""
+
+
+def percent_log_ticks(ticks: matplotlib.axis.Axis) -> None:
+    """Ticks at 1, 2 and 5 times each power of ten on a symmetric-logarithmic % axis (linear within
+    ±:data:`SYMLOG_BELOW`%), labelled "2%": a range within one decade still gets labelled ticks."""
+    ticks.set_major_locator(matplotlib.ticker.SymmetricalLogLocator(linthresh=SYMLOG_BELOW, base=10,
+                                                                    subs=(1.0, 2.0, 5.0)))
+    ticks.set_minor_locator(matplotlib.ticker.NullLocator())
+    ticks.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}%"))
+
+
 def denial_axis(ax: Axes, values: Sequence[float], label: str, axis: str = "y", room: float = 1.08) -> bool:
     """A denial axis (``axis`` "y" or "x") in %, its limits fitted to ``values`` (in %; from 0 unless
     some are negative) with ``room`` times the largest at the far end: linear, or
@@ -299,7 +323,7 @@ def denial_axis(ax: Axes, values: Sequence[float], label: str, axis: str = "y", 
                             (ax.set_xscale, ax.set_xlim, ax.xaxis))
     if log:
         scale("symlog", linthresh=SYMLOG_BELOW, linscale=0.6)
-        ticks.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}%"))
+        percent_log_ticks(ticks)
         label += f"\n(logarithmic above {SYMLOG_BELOW:g}%, linear below)"
     else:
         ticks.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:.3g}%"))
@@ -365,8 +389,8 @@ def capability_over_time(timeseries: pd.DataFrame, warmup_end: str | None = None
                    loc="outside lower center", ncol=min(len(names), 4), frameon=False)
         _suptitle(fig, "Target-regime capability and denial over time",
                   f"{HEADLINE_DENIAL}: 1 - capability / baseline capability per regime, averaged over regimes\n"
-                  "lines: means over replications; dot and whisker at the horizon: the headline value and its "
-                  "95% interval (paired replications)")
+                  f"lines: means over {replications_of(timeseries)}replications; dot and whisker at the horizon: "
+                  "the headline value and its 95% interval (paired replications)")
         return fig
 
 
@@ -420,7 +444,7 @@ def leakage_by_route(summary: pd.DataFrame, order: Sequence[str] | None = None) 
         ax.set_title("Leakage by route: where the blocked capability came from instead", loc="left")
         if len(routes) > len(thin):
             ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, title="route")
-        note = "bar: mean over replications; whisker and [ ]: 95% interval of the total"
+        note = f"bar: mean over {replications_of(summary)}paired replications; whisker and [ ]: 95% interval of the total"
         if thin:
             note += "\ntoo thin to tell apart, so not in the key: " + ", ".join(
                 f"{ROUTE_LABELS[r]} (at most {percent(peaks[r])})" for r in thin)
@@ -482,7 +506,7 @@ def leakage_over_time(timeseries: pd.DataFrame, warmup_end: str | None = None,
                    title="route by which target regimes obtained what controls blocked")
         _suptitle(fig, "Leakage by route over time",
                   "each quarter from the end of the warm-up: what target regimes obtained by other routes, "
-                  "as a share of what controls blocked (mean over replications)")
+                  f"as a share of what controls blocked (mean over {replications_of(timeseries)}replications)")
         return fig
 
 
@@ -529,7 +553,7 @@ def effectiveness(summary: pd.DataFrame, order: Sequence[str] | None = None) -> 
         axes[0].set_ylabel("Control regime (scenario)")
         axes[0].invert_yaxis()
         _suptitle(fig, "Effectiveness of each control regime",
-                  "mean over paired replications (dot) and 95% interval (whiskers, [ ])")
+                  f"mean over {replications_of(summary)}paired replications (dot) and 95% interval (whiskers, [ ])")
         return fig
 
 
@@ -769,7 +793,7 @@ def market_share(timeseries: pd.DataFrame, warmup_end: str | None = None, order:
         handles, labels = axes.flat[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center", ncol=min(len(names), 4), frameon=False)
         _suptitle(fig, "Market share by vendor home country",
-                  "mean over replications; each panel has its own scale"
+                  f"mean over {replications_of(timeseries)}replications; each panel has its own scale"
                   + (" (dotted line: end of warm-up)" if warmup_end else ""))
         return fig
 
@@ -982,7 +1006,7 @@ def regime_map(regimes: pd.DataFrame, countries: pd.DataFrame | None = None, *, 
                    loc="outside lower center", ncol=2, frameon=False)
         when = f"at {date}" if date else f"at step {step}"
         _suptitle(fig, "Target-regime capability and denial by country",
-                  f"{when} (the horizon), mean over paired replications; denial = 1 - capability / baseline "
+                  f"{when} (the horizon), mean over {replications_of(per_regime)}paired replications; denial = 1 - capability / baseline "
                   "capability; each panel has its own colour scale\nEqual Earth projection, Natural Earth "
                   "1:110m borders")
         return fig

@@ -130,7 +130,7 @@ def coalitions(
         if figures:
             from model.strategy.figures import coalition_figures
 
-            coalition_figures(result, folder.figures(), prepared.players)
+            coalition_figures(result, folder.figures(), prepared.players, study.replications)
         folder.finish(result.tables())
     return result
 

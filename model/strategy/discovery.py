@@ -266,7 +266,9 @@ def discover(
         if figures:
             from model.strategy.figures import prim_figure, save
 
-            save(prim_figure(result), staging / "figures", "prim")
+            per_point = prepared.results.runs.groupby("point_id").size() if study.per == "point" else None
+            replicates = int(per_point.min()) if per_point is not None and per_point.nunique() == 1 else None
+            save(prim_figure(result, replicates), staging / "figures", "prim")
         written = write_tables(staging, result.tables(), DISCOVERY_COLUMNS)
         manifest = build_manifest(KIND, {"analysis": "discovery", **settings}, command or [])
         return {**manifest, "status": "complete", **manifest_tables(written)}

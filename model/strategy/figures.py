@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from model.analysis.plots import SCENARIO_PALETTE, save, style
+from model.analysis.plots import SCENARIO_PALETTE, SYMLOG_BELOW, percent_log_ticks, save, style
 from model.formatting import percent
 
 LAYER_NAMES = {"all": "all layers", "camera": "cameras", "algorithm_1n": "1:N algorithms",
@@ -27,9 +27,14 @@ SHAPLEY_SCALES = {"denial_effectiveness": 100.0, "revenue_lost": 1e-9}
 """Axis units of the Shapley figure: denial (a share 0-1) in percentage points, as the README's table."""
 
 
-def shapley_bars(shapley: pd.DataFrame) -> Figure:
-    """One panel per outcome: each partner's Shapley value per layer, with 95% intervals; denial in
-    percentage points. A value of exactly zero is marked "0" (a bar too short to see is not a
+def _over(replications: int | None) -> str:
+    """`` over 10 replicates`` (nothing when not known)."""
+    return f" over {replications} replicates" if replications else " over replicates"
+
+
+def shapley_bars(shapley: pd.DataFrame, replications: int | None = None) -> Figure:
+    """One panel per outcome: each partner's Shapley value per layer, with 95% intervals over the
+    ``replications`` (common seeds); denial in percentage points. A value of exactly zero is marked "0" (a bar too short to see is not a
     missing one) and a value not computed "n/c"; a layer whose every value is zero gets no bars and
     no legend entry, and is named in the title instead."""
     layers = list(dict.fromkeys(shapley["layer"]))
@@ -64,12 +69,14 @@ def shapley_bars(shapley: pd.DataFrame) -> Figure:
         method = shapley["method"].iloc[0]
         axes[0].set_title("What each partner adds to the denial", loc="left")
         axes[1].set_title("...and to the revenue its controls cost", loc="left")
-        if len(layers) > 1:
-            fig.legend(*axes[0].get_legend_handles_labels(), title="controlled layers (0: exactly zero; n/c: not "
-                       "computed)", loc="outside lower center", ncols=len(drawn))
+        if len(layers) > 1:  # one patch per drawn layer in its bars' colour (a panel may have none of its bars)
+            key = [Patch(facecolor=SCENARIO_PALETTE[layers.index(layer) % len(SCENARIO_PALETTE)],
+                         label=LAYER_NAMES[layer]) for layer in drawn]
+            fig.legend(handles=key, title="controlled layers (0: exactly zero; n/c: not computed)",
+                       loc="outside lower center", ncols=len(drawn))
         note = ("\nevery partner adds exactly 0 when only " + " or ".join(LAYER_NAMES[z] for z in zero)
                 + " are controlled (no bars)") if zero else ""
-        fig.suptitle(f"Shapley values of potential partners ({method}; whiskers: 95% intervals over replicates"
+        fig.suptitle(f"Shapley values of potential partners ({method}; whiskers: 95% intervals{_over(replications)}"
                      + (" and permutation sampling)" if method == "sampled" else ")") + note, x=0.01, ha="left")
     return fig
 
@@ -78,9 +85,11 @@ STABLE_SHARES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 """Class limits of the stability map's colours when partners are in some but not all stable coalitions."""
 
 
-def stability_map(formation: pd.DataFrame, membership: pd.DataFrame, players: Sequence[str]) -> Figure:
+def stability_map(formation: pd.DataFrame, membership: pd.DataFrame, players: Sequence[str],
+                  replications: int | None = None) -> Figure:
     """Per agreement variant: for each partner and weight on denial, the share of stable coalitions
-    that include it (colour), the number of stable coalitions (top) and the accession outcome (dots).
+    that include it (colour), the number of stable coalitions (top) and the accession outcome (dots),
+    from payoffs averaged over ``replications``.
     Colours are discrete: two (in / not in) when every share is 0 or 1, else classes of
     :data:`STABLE_SHARES` with a stepped colour bar."""
     formation = formation.fillna({"members": ""})  # the leader alone: no partners (empty in CSV)
@@ -130,15 +139,17 @@ def stability_map(formation: pd.DataFrame, membership: pd.DataFrame, players: Se
         fig.suptitle("Stable coalitions by weight on denial (0: own revenue only, 1: denial only)\n(colour: "
                      + ("whether the partner is in the stable coalition" if binary else
                         "share of the stable coalitions that include the partner")
-                     + "; numbers: how many coalitions are stable; blank: none)", x=0.01, ha="left", fontsize=10)
+                     + "; numbers: how many coalitions are stable; blank: none; payoffs: means"
+                     + _over(replications) + ")", x=0.01, ha="left", fontsize=10)
     return fig
 
 
-def coalition_figures(result, folder: Path, players: Sequence[str]) -> list[Path]:
+def coalition_figures(result, folder: Path, players: Sequence[str], replications: int | None = None) -> list[Path]:
     """Every figure of a coalitions analysis, as PNG and SVG in ``folder``."""
-    paths = save(shapley_bars(result.shapley), folder, "shapley")
+    paths = save(shapley_bars(result.shapley, replications), folder, "shapley")
     if len(result.formation):
-        paths += save(stability_map(result.formation, result.membership, list(players)), folder, "stability_map")
+        paths += save(stability_map(result.formation, result.membership, list(players), replications), folder,
+                      "stability_map")
     return paths
 
 
@@ -151,9 +162,9 @@ DENIAL_AXIS = "Denial effectiveness, equal-weighted over target regimes (%)"
 """The frontier's y axis: the headline measure in percent, as the README's tables."""
 
 
-def frontier_figure(result) -> Figure:
+def frontier_figure(result, replications: int | None = None) -> Figure:
     """Denial against revenue lost: every evaluated design (grey), the Pareto frontier (line, with
-    95% intervals) and the named regimes (labelled diamonds), denial in %. When a named regime lies
+    95% intervals over ``replications``) and the named regimes (labelled diamonds), denial in %. When a named regime lies
     far beyond the designs (:data:`ZOOM_WHEN`), the first panel's denial axis is logarithmic above
     0.1% and a second panel shows the designs on their own linear scale; one legend serves both."""
     designs, regimes = result.designs, result.regimes
@@ -170,16 +181,17 @@ def frontier_figure(result) -> Figure:
         fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3, frameon=False,
                    fontsize=9)
         if zoom:
-            axes[0].set_yscale("symlog", linthresh=0.1, linscale=0.6)
-            axes[0].yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}%"))
-            axes[0].set_ylabel(DENIAL_AXIS + "\n(logarithmic above 0.1%, linear below)")
+            axes[0].set_yscale("symlog", linthresh=SYMLOG_BELOW, linscale=0.6)
+            percent_log_ticks(axes[0].yaxis)
+            axes[0].set_ylabel(DENIAL_AXIS + f"\n(logarithmic above {SYMLOG_BELOW:g}%, linear below)")
             axes[0].set_title("every design and named regime", loc="left", fontsize=10)
             axes[1].set_xlim(*zoom[0])
             axes[1].set_ylim(*zoom[1])
             axes[1].set_title("the evaluated designs with their intervals, on their own linear scale", loc="left",
                               fontsize=10)
             axes[1].set_ylabel(DENIAL_AXIS)
-        fig.suptitle("Cost-effectiveness frontier: the most denial for the revenue given up", x=0.01, ha="left")
+        fig.suptitle("Cost-effectiveness frontier: the most denial for the revenue given up\n"
+                     f"(means{_over(replications)} on common seeds; whiskers: 95% intervals)", x=0.01, ha="left")
     return fig
 
 
@@ -224,11 +236,12 @@ def _zoom_limits(designs: pd.DataFrame, regimes: pd.DataFrame,
     return (limits[0][0], limits[0][1]), (limits[1][0], limits[1][1])
 
 
-def prim_figure(result) -> Figure:
+def prim_figure(result, replicates: int | None = None) -> Figure:
     """Left: PRIM's trade-off curve (coverage against density along the peeling; colour and marker:
     the number of inputs restricted, one legend entry per count), the chosen box circled; the
     coverage axis is fitted to the boxes. Right: the chosen box, each input's range within the
-    data's (grey: the data's range; blue: restricted), its limits written beside the input's name."""
+    data's (grey: the data's range; blue: restricted), its limits written beside the input's name.
+    ``replicates``: the runs each case (a design point) is the mean of, for the title."""
     trajectory, box = result.trajectory, result.box
     with style():
         fig = Figure(figsize=(12, 4.8), layout="constrained")
@@ -273,6 +286,8 @@ def prim_figure(result) -> Figure:
                               Patch(facecolor="#bbbbbb", label="not restricted"),
                               Patch(facecolor="#eeeeee", label="outside the box")],
                      loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-        fig.suptitle(f"Where {result.outcome} (PRIM, {len(result.holds)} cases, {int(result.holds.sum())} "
-                     "where it holds)", x=0.01, ha="left")
+        cases = (f"{len(result.holds)} design points, each the mean of {replicates} runs" if replicates else
+                 f"{len(result.holds)} cases")
+        fig.suptitle(f"Where {result.outcome} (PRIM, {cases}; {int(result.holds.sum())} where it holds)",
+                     x=0.01, ha="left")
     return fig

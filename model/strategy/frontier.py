@@ -250,7 +250,7 @@ def frontier(
         if figures:
             from model.strategy.figures import frontier_figure, save
 
-            save(frontier_figure(result), folder.figures(), "frontier")
+            save(frontier_figure(result, study.replications), folder.figures(), "frontier")
         folder.finish({"designs": result.designs, "regimes": result.regimes})
     return result
 

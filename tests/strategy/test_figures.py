@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import matplotlib.colors
 import numpy as np
 import pandas as pd
+from matplotlib.container import BarContainer
 
 from model.strategy import figures
 
@@ -25,8 +26,9 @@ def test_shapley_bars_mark_zero_and_uncomputed_values_and_list_only_drawn_layers
             for partner, value in zip(("JPN", "FRA"), values):
                 rows.append({"layer": layer, "outcome": outcome, "partner": partner, "shapley": value,
                              "shapley_low": value * 0.9, "shapley_high": value * 1.1, "method": "exact"})
-    fig = figures.shapley_bars(pd.DataFrame(rows))
+    fig = figures.shapley_bars(pd.DataFrame(rows), replications=10)
     fig.draw_without_rendering()
+    assert "95% intervals over 10 replicates" in fig.get_suptitle()
     denial = fig.axes[0]
     assert "percentage points" in denial.get_xlabel()
     assert max(abs(x) for x in denial.get_xlim()) < 1  # 0.076 points, not 0.00076 of a share
@@ -34,6 +36,18 @@ def test_shapley_bars_mark_zero_and_uncomputed_values_and_list_only_drawn_layers
     marks = [t.get_text() for t in denial.texts]
     assert marks.count("0") == 1 and marks.count("n/c") == 1  # FRA cameras; FRA algorithms
     assert "exactly 0 when only training data" in fig.get_suptitle()  # all zero: named, no empty slots
+
+
+def test_shapley_key_has_each_layers_bar_colour_when_a_panel_has_none_of_its_bars() -> None:
+    rows = [{"layer": layer, "outcome": outcome, "partner": "DEU", "shapley": value, "shapley_low": value,
+             "shapley_high": value, "method": "exact"}
+            for layer, denial, revenue in (("all", 2e-3, 1e9), ("training_data", 0.0, -4e8))
+            for outcome, value in (("denial_effectiveness", denial), ("revenue_lost", revenue))]
+    fig = figures.shapley_bars(pd.DataFrame(rows))
+    bars = {c.get_label(): c.patches[0].get_facecolor() for c in fig.axes[1].containers
+            if isinstance(c, BarContainer) and c.patches}
+    key = {patch.get_label(): patch.get_facecolor() for patch in fig.legends[0].get_patches()}
+    assert key == bars and set(key) == {"all layers", "training data"}
 
 
 def _formation(shares: list[float]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -46,7 +60,8 @@ def _formation(shares: list[float]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_stability_map_with_zero_or_one_has_a_two_entry_key_not_a_continuous_bar() -> None:
-    fig = figures.stability_map(*_formation([0.0, 1.0, 0.0, 0.0]), ["DEU", "SWE"])
+    fig = figures.stability_map(*_formation([0.0, 1.0, 0.0, 0.0]), ["DEU", "SWE"], replications=7)
+    assert "payoffs: means over 7 replicates" in fig.get_suptitle()
     assert not [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
     assert {"in the stable coalition", "not in it"} <= _legend_texts(fig)
 
@@ -64,7 +79,8 @@ def test_prim_gives_each_count_of_restricted_inputs_its_own_legend_entry() -> No
     box = pd.DataFrame({"input": ["a", "b"], "low": [0.1, 0.0], "high": [0.3, 1.0], "data_low": [0.0, 0.0],
                         "data_high": [1.0, 1.0], "restricted": [True, False]})
     result = SimpleNamespace(trajectory=trajectory, box=box, outcome="x > 1", holds=pd.Series([True, False]))
-    fig = figures.prim_figure(result)
+    fig = figures.prim_figure(result, replicates=7)
+    assert "2 design points, each the mean of 7 runs" in fig.get_suptitle()
     left, right = fig.axes[:2]
     assert not [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
     assert {"0 inputs restricted", "1 input restricted", "2 inputs restricted"} <= _legend_texts(fig)
@@ -82,7 +98,8 @@ def test_frontier_shows_denial_in_percent_with_one_legend_for_both_panels() -> N
 
     designs = table([0.001, 0.003, 0.004], [1e8, 2e8, 5e8])
     regimes = table([0.0015, 0.32], [3e8, 1.2e9], scenario=["unilateral_us", "global_with_china"])
-    fig = figures.frontier_figure(SimpleNamespace(designs=designs, regimes=regimes, frontier=designs))
+    fig = figures.frontier_figure(SimpleNamespace(designs=designs, regimes=regimes, frontier=designs), replications=10)
+    assert "means over 10 replicates on common seeds" in fig.get_suptitle()
     overview, zoom = fig.axes[:2]
     assert "(%)" in overview.get_ylabel() and "(%)" in zoom.get_ylabel()
     assert zoom.get_ylim()[1] < 1 and overview.get_yscale() == "symlog"  # 0.4%, not 0.004
