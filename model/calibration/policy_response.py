@@ -43,8 +43,8 @@ def response_runs(replications: int = REPLICATIONS) -> pd.DataFrame:
                 model.step()
                 share = cost = np.nan
                 if model.sourcing is not None:
-                    state = model.schedule_.inputs.state(t)
-                    share = model.sourcing.supplier_shares(model.vendor_revenue, state)[hisilicon]
+                    cut = model.schedule_.state(t).supply_cut
+                    share = model.sourcing.supplier_shares(model.vendor_revenue, cut)[hisilicon]
                     factor = model.vendor_appeal[listed, ITEM_INDEX["camera"]]
                     cost = float((factor ** (-1.0 / model.params.price_sensitivity)).max() - 1.0)
                 steps.append((int(str(model.summary["date"])[:4]), share,

@@ -76,7 +76,7 @@ def dashboard_policies(
     the scenario's); ``extraterritorial`` is ``"on"`` (the ready-made US rules), ``"off"`` or as in
     the scenario; ``enforcement`` (None: as in the scenario) replaces every instrument's enforcement
     (:meth:`model.policy.PolicySet.with_enforcement`: national controls', agreements' and their
-    members', data-access controls'); only the controllable ``layers`` listed stay controlled (a
+    members', data-access controls', Entity Lists' and component controls'); only the controllable ``layers`` listed stay controlled (a
     control left with nothing to control is dropped: :meth:`model.policy.PolicySet.without_items`).
     """
     from model.errors import check_name

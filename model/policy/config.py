@@ -309,14 +309,6 @@ class PolicySet(Config):
         """Whether the set switches nothing on (the no-controls baseline): no field holds anything."""
         return not any(getattr(self, name) for name in type(self).model_fields)
 
-    def input_instruments(self) -> dict[str, list]:
-        """The instruments on vendors' inputs (:mod:`model.policy.inputs`), by key: they act on
-        vendors' supplies and revenue (:class:`model.policy.inputs.InputSchedule`), not on the
-        step's export-control arrays, and keep their own strength when a design or the dashboard
-        varies the controls' enforcement."""
-        return {"entity_lists": self.entity_lists, "component_controls": self.component_controls,
-                "procurement_bans": self.procurement_bans}
-
     def with_enforcement(self, enforcement: float) -> PolicySet:
         """Every instrument at ``enforcement`` (:meth:`Instrument.with_enforcement`)."""
         return self._map(lambda instrument: instrument.with_enforcement(enforcement))
@@ -338,15 +330,12 @@ class PolicySet(Config):
 
 
 def check_instrument_fields(policy_set: type[PolicySet]) -> None:
-    """Refuse a policy set whose fields do not all hold instruments, vendors' restraint rules (a
-    world's own kind of rule, applied by the schedule beside them) or instruments on inputs
-    (:meth:`PolicySet.input_instruments`): a field of another kind would be switched on by no one."""
+    """Refuse a policy set whose fields do not all hold instruments or vendors' restraint rules (a
+    world's own kind of rule, applied by the schedule beside them): a field of another kind would be
+    switched on by no one."""
     import typing
 
-    inputs = set(PolicySet().input_instruments())
     for name, info in policy_set.model_fields.items():
-        if name in inputs:
-            continue
         kinds = [t for t in typing.get_args(info.annotation) or (info.annotation,) if t is not type(None)]
         kinds = [typing.get_args(t)[0] if typing.get_origin(t) is list else t for t in kinds]
         if not all(isinstance(t, type) and issubclass(t, Instrument | VoluntaryRestraint) for t in kinds):

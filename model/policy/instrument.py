@@ -24,16 +24,19 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import numpy as np
 
 from model.policy.window import Window
-from model.vocabulary import CONTROLLABLE_LAYERS, ITEM_INDEX
+from model.vocabulary import CONTROLLABLE_LAYERS, ITEM_INDEX, ITEMS
+from model.world.inputs import COMPONENTS
 
 if TYPE_CHECKING:
     from model.policy.schedule import PolicySchedule
+    from model.world import World
 
 
 @dataclass
 class PolicyArrays:
     """The arrays of one step that instruments add to (shapes: E exporters, C countries, I items,
-    V vendors, H hubs); :class:`model.policy.PolicySchedule` turns them into a :class:`model.policy.schedule.PolicyState`."""
+    V vendors, H hubs, K components, S suppliers); :class:`model.policy.PolicySchedule` turns them into
+    a :class:`model.policy.schedule.PolicyState`."""
 
     requires: np.ndarray  # [E, C, I] bool: exporter e needs a licence to sell item i to c
     approval: np.ndarray  # [E, C, I] chance a licence is approved (the lowest of the controls)
@@ -42,6 +45,8 @@ class PolicyArrays:
     slip_factor: np.ndarray  # [E, H] multiplies the hubs' leakiness for the exporter's shipments
     et_capture: np.ndarray  # [V, C] bool
     et_gap: np.ndarray  # [V, C] bool
+    supply_cut: np.ndarray  # [V, K, S] share of v's purchases of component k from supplier s denied
+    banned: np.ndarray  # [V, C] bool: country c's buyers may not buy from vendor v
     et_exporter: int = -1
     et_enforcement: float = 0.0
     undercut_groups: list[np.ndarray] = field(default_factory=list)
@@ -49,15 +54,20 @@ class PolicyArrays:
     takedown: bool = False  # hosted datasets taken down
 
     @classmethod
-    def empty(cls, n_exporters: int, n_countries: int, n_items: int, n_vendors: int, n_hubs: int) -> PolicyArrays:
+    def empty(cls, world: World) -> PolicyArrays:
+        """Nothing controlled in ``world``."""
+        n_exporters, n_countries, n_vendors = len(world.exporters), world.n_countries, world.n_vendors
+        shape = (n_exporters, n_countries, len(ITEMS))
         return cls(
-            requires=np.zeros((n_exporters, n_countries, n_items), dtype=bool),
-            approval=np.ones((n_exporters, n_countries, n_items)),
-            enforcement=np.zeros((n_exporters, n_countries, n_items)),
+            requires=np.zeros(shape, dtype=bool),
+            approval=np.ones(shape),
+            enforcement=np.zeros(shape),
             reexport=np.zeros(n_exporters, dtype=bool),
-            slip_factor=np.ones((n_exporters, n_hubs)),
+            slip_factor=np.ones((n_exporters, len(world.hubs))),
             et_capture=np.zeros((n_vendors, n_countries), dtype=bool),
             et_gap=np.zeros((n_vendors, n_countries), dtype=bool),
+            supply_cut=np.zeros((n_vendors, len(COMPONENTS), len(world.inputs.suppliers))),
+            banned=np.zeros((n_vendors, n_countries), dtype=bool),
         )
 
     def impose(self, exporter: int | None, destinations: np.ndarray, items: Iterable[str], approval: float,
@@ -81,6 +91,10 @@ class Instrument(Window):
 
     strength_field: ClassVar[str | None] = "enforcement"
     """The field :meth:`with_enforcement` sets (None: the instrument has no enforcement to vary)."""
+
+    cuts_supplies: ClassVar[bool] = False
+    """Whether it denies vendors' component supplies (``PolicyArrays.supply_cut``): a run with such an
+    instrument tracks its vendors' sourcing (:mod:`model.simulation.sourcing`, docs/ODD.md 7.17)."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:

@@ -17,10 +17,8 @@ from model.dates import Calendar, Date
 from model.errors import ModelInputError, check_name
 from model.parameters import ModelParameters
 from model.policy.config import Agreement, Destinations, Member, PolicySet
-from model.policy.inputs import InputSchedule
 from model.policy.instrument import Instrument, PolicyArrays
 from model.policy.window import Window
-from model.vocabulary import ITEMS
 from model.world import VoluntaryRestraint, World
 
 
@@ -59,6 +57,7 @@ class PolicyState:
     available: np.ndarray  # [V, R, C, I] bool: routes & offered (route exists, item sold, no restraint)
     public_copy_availability: float  # scales public copies' attraction (hosted-dataset takedowns)
     controlling: np.ndarray  # [E] bool: the exporter has a control in force
+    supply_cut: np.ndarray  # [V, K, S] share of v's purchases of component k from supplier s denied
 
 
 class PolicySchedule:
@@ -85,7 +84,8 @@ class PolicySchedule:
         self._instruments: list[Instrument] = [instrument for _, instrument in policies.instruments()]
         self._members = {id(agreement): self._expand(agreement) for agreement in policies.agreements}
         self._check()
-        self.inputs = InputSchedule(world, policies.input_instruments(), calendar, warmup, self.check_time)
+        self.cuts_supplies = any(instrument.cuts_supplies for instrument in self._instruments)
+        """Whether an instrument of the set denies vendors' supplies (runs then track their sourcing)."""
         self._routes = np.isfinite(world.route_cost[world.vendor_exporter])  # [V, R, C]
         self._cache: dict[tuple, PolicyState] = {}
         self._by_step: dict[int, PolicyState] = {}
@@ -211,22 +211,22 @@ class PolicySchedule:
         signature = (
             tuple(instrument.signature(self, step) for instrument in self._instruments),
             tuple(self._restraint_in_force(rule, step) for rule in self._restraints),
-            self.inputs.signature(step),
         )
         state = self._cache.get(signature)
         if state is None:
             state = self._cache.setdefault(signature, self._build(*signature))
         return state
 
-    def _build(self, in_force: tuple[Hashable, ...], restraint_on: tuple[bool, ...],
-               inputs_on: tuple[bool, ...]) -> PolicyState:
+    def _build(self, in_force: tuple[Hashable, ...], restraint_on: tuple[bool, ...]) -> PolicyState:
         world, gains = self.world, self.params
-        arrays = PolicyArrays.empty(len(world.exporters), world.n_countries, len(ITEMS), world.n_vendors,
-                                    len(world.hubs))
+        arrays = PolicyArrays.empty(world)
         for instrument, on in zip(self._instruments, in_force):
             if on:
                 instrument.contribute(self, arrays, on)
         arrays.requires[np.arange(len(world.exporters)), world.exporters, :] = False  # selling at home is not an export
+        supply_cut = arrays.supply_cut * (  # a supplier makes one component
+            world.inputs.supplier_component[None, None, :] == np.arange(arrays.supply_cut.shape[1])[None, :, None])
+        supply_cut.setflags(write=False)
         requires = arrays.requires
         hub_slip = np.where(arrays.reexport[:, None],
                             np.clip(world.hub_leakiness[None, :] * arrays.slip_factor, 0, 1), 1.0)
@@ -244,17 +244,14 @@ class PolicySchedule:
             et_enforcement=arrays.et_enforcement,
             undercut_groups=tuple(arrays.undercut_groups),
             undercut_enforcement=tuple(arrays.undercut_enforcement),
-            restrained=(restrained := self._restrained(restraint_on) | self._banned(inputs_on)),
+            restrained=(restrained := self._restrained(restraint_on) | arrays.banned),
             routes=self._routes,
             offered=(offered := world.sells[:, None, :] & ~restrained[:, :, None]),
             available=self._routes[..., None] & offered[:, None],
             public_copy_availability=gains.data_persistence if arrays.takedown else 1.0,
             controlling=controlling,
+            supply_cut=supply_cut,
         )
-
-    def _banned(self, inputs_on: tuple[bool, ...]) -> np.ndarray:
-        """``[V, C]``: procurement bans in force (a banning country's buyers do not buy the vendor's items)."""
-        return self.inputs.state_of(inputs_on).banned
 
     def _restrained(self, restraint_on: tuple[bool, ...]) -> np.ndarray:
         world = self.world

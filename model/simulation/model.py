@@ -105,8 +105,7 @@ class ControlRegimeModel(mesa.Model):
         self.vendor_quality = world.quality.copy()
         self.domestic_quality = np.tile(np.array(params.domestic_quality.as_tuple()), (world.n_countries, 1))
         self.budget = self._budget()
-        inputs_active = self.schedule_.inputs.active
-        self.sourcing = VendorSourcing(world, params, spy) if inputs_active else None  # vendors' inputs (7.17)
+        self.sourcing = VendorSourcing(world, params, spy) if self.schedule_.cuts_supplies else None  # inputs (7.17)
         self.vendor_appeal: np.ndarray | None = None
         self.controlling = np.zeros(len(world.exporters), dtype=bool)  # [E]: a control in force this step
         self.controlling_countries: frozenset[str] = frozenset()
@@ -165,7 +164,7 @@ class ControlRegimeModel(mesa.Model):
         self.controlling = state.controlling
         self.controlling_countries = frozenset(world.iso3[country] for country in world.exporters[state.controlling])
         if self.sourcing is not None:  # instruments on vendors' inputs: shortage, redesign
-            self.vendor_appeal = self.sourcing.step(self.schedule_.inputs.state(t))
+            self.vendor_appeal = self.sourcing.step(state.supply_cut)
 
         rng = self.streams["unrest"]  # 2. unrest shocks and budgets
         shocks = (rng.random(world.n_countries) < params.unrest_shock_probability) * rng.exponential(

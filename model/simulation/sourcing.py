@@ -1,7 +1,7 @@
 """Vendors' response to denied inputs: shortage, redesign and its lasting penalty (docs/ODD.md, 7.17).
 
 Each step the instruments on inputs in force deny a share ``d[v, k]`` of vendor ``v``'s supply of
-component ``k`` (:class:`model.policy.inputs.InputState`). This step it buys the share it has
+component ``k`` (``PolicyState.supply_cut``: :mod:`model.policy.inputs`). This step it buys the share it has
 redesigned, ``r``, from alternative suppliers and the rest of the denied share, ``d - r``, at the
 shortage price; then it redesigns around the denied share, closing ``1 / lag`` of the gap per step (``lag``: ``redesign_lag`` where some supplier of
 the component is out of reach, else ``redesign_lag_new``). The redesigned share carries a lasting
@@ -21,7 +21,6 @@ import numpy as np
 
 from model.market.kernel import quality_exponent
 from model.parameters import ModelParameters
-from model.policy.inputs import InputState
 from model.vocabulary import ITEMS, LAYER_ITEM
 from model.world import World
 
@@ -48,10 +47,12 @@ class VendorSourcing:
         exponent[ITEMS.index("algorithm_11")] = exponent[ITEMS.index("algorithm_1n")]  # converted 1:1 (7.5)
         self.quality_exponent = exponent
 
-    def step(self, state: InputState) -> np.ndarray:
-        """Advance one step under ``state``; the ``[V, I]`` factor on each vendor item's attraction."""
+    def step(self, supply_cut: np.ndarray) -> np.ndarray:
+        """Advance one step under the step's ``supply_cut[V, K, S]`` (the share of each vendor's
+        purchases of each component from each supplier denied); the ``[V, I]`` factor on each vendor
+        item's attraction."""
         params = self.params
-        cut = state.cut[:, :-1]  # [V, K', S]
+        cut = supply_cut[:, :-1]  # [V, K', S]
         d = (self.sourcing * cut).sum(axis=-1)  # [V, K']: denied share of each component
         # a mature alternative exists where some supplier of the component is not wholly denied
         supplies = self.world.inputs.supplier_component[None, None, :] == np.arange(cut.shape[1])[None, :, None]
@@ -67,13 +68,13 @@ class VendorSourcing:
         price = 1.0 + markup @ self.cost.T  # [V, I]
         return price ** -params.price_sensitivity * np.maximum(quality, 0.0) ** self.quality_exponent
 
-    def supplier_shares(self, revenue: np.ndarray, state: InputState) -> np.ndarray:
+    def supplier_shares(self, revenue: np.ndarray, supply_cut: np.ndarray) -> np.ndarray:
         """``[S]``: each supplier's share of its component's purchases by all vendors this step, with
         vendors' spending on a component = their revenue ``[V, I]`` times its cost share. A denied share
         not yet redesigned is bought from the denied supplier's stocks; a redesigned share goes to the
         suppliers no instrument reaches, in proportion to the vendor's own sourcing of them (where it
         had none, to every vendor's; where every supplier is reached, to what is left of them)."""
-        cut = state.cut[:, :-1]
+        cut = supply_cut[:, :-1]
         free = self.sourcing * (1.0 - cut)  # [V, K', S]
         untouched = self.sourcing * (cut == 0)  # suppliers no instrument reaches: where redesigns go
         alternative = untouched

@@ -91,6 +91,7 @@ def test_enforcement_override_reaches_every_control(us) -> None:
     chosen = dashboard_policies(policies, world, agreement=ECHRI, enforcement=0.25)
     assert [c.enforcement for c in chosen.national] == [0.25]
     assert [a.enforcement for a in chosen.agreements] == [0.25]
+    assert {e.enforcement for e in chosen.entity_lists + chosen.component_controls} == {0.25}
     assert dashboard_policies(policies, world, agreement=ECHRI).agreements[0].enforcement == 0.6  # scenario's
 
 
@@ -100,8 +101,8 @@ def test_layer_switches_narrow_and_drop_controls(us) -> None:
     assert [c.items for c in cameras.national] == [["camera"]]
     assert [a.items for a in cameras.agreements] == [["camera"]]
     nothing = dashboard_policies(policies, world, agreement=ECHRI, layers=[])
-    inputs = policies.input_instruments()  # instruments on vendors' inputs control no layer
-    assert nothing == PolicySet(**inputs) and not nothing.is_empty and any(inputs.values())
+    inputs = {key: getattr(policies, key) for key in ("entity_lists", "component_controls", "procurement_bans")}
+    assert nothing == PolicySet(**inputs) and not nothing.is_empty and any(inputs.values())  # they control no layer
 
 
 def test_model_runs_next_to_its_baseline_on_the_same_seed() -> None:

@@ -28,8 +28,9 @@ from model.policy import (
     preset,
 )
 from model.policy.config import check_instrument_fields
+from model.policy.inputs import ComponentControl, EntityList, ProcurementBan
 
-ARRAYS = ("requires", "approval", "enforcement", "hub_slip", "et_capture", "available", "controlling")
+ARRAYS = ("requires", "approval", "enforcement", "hub_slip", "et_capture", "available", "controlling", "supply_cut")
 WARMUP, HORIZON = 4, 12
 
 
@@ -78,10 +79,14 @@ def test_an_unknown_jurisdiction_names_countries_and_groups(world):
     Extraterritorial(),
     Agreement(name="w", member_groups=["wassenaar"]),
     DataAccessControl(jurisdiction="USA"),
+    EntityList(entities=["Hikvision"]),
+    ComponentControl(destinations=["CHN"]),
+    ProcurementBan(vendors=["Hikvision"]),
 ])
 def test_any_instrument_takes_effect_lag_steps_after_its_start(world, instrument):
     field = {NationalControl: "national", Extraterritorial: "extraterritorial", Agreement: "agreements",
-             DataAccessControl: "data_access"}[type(instrument)]
+             DataAccessControl: "data_access", EntityList: "entity_lists", ComponentControl: "component_controls",
+             ProcurementBan: "procurement_bans"}[type(instrument)]
 
     def policy_set(lag: int) -> PolicySet:
         lagged = instrument.model_copy(update={"lag": lag})
@@ -111,15 +116,22 @@ def test_strength_and_layers_vary_through_each_instruments_own_method():
         national=[NationalControl(jurisdiction="USA", items=["camera"])],
         extraterritorial=Extraterritorial(enforcement_abroad=0.4),
         agreements=[Agreement(name="a", members=[Member(country="FRA", enforcement=0.9), Member(country="DEU")])],
-        data_access=[DataAccessControl(jurisdiction="USA")])
+        data_access=[DataAccessControl(jurisdiction="USA")],
+        entity_lists=[EntityList(entities=["Huawei"], foreign_direct_product=True, enforcement_abroad=0.9)],
+        component_controls=[ComponentControl(destinations=["CHN"])],
+        procurement_bans=[ProcurementBan(vendors=["Dahua"])])
     strong = policies.with_enforcement(0.3)
     assert strong.national[0].enforcement == strong.agreements[0].enforcement == 0.3
     assert [m.enforcement for m in strong.agreements[0].members] == [0.3, None]
     assert strong.data_access[0].enforcement == 0.3
+    assert strong.entity_lists[0].enforcement == strong.component_controls[0].enforcement == 0.3
+    assert strong.entity_lists[0].enforcement_abroad == 0.9  # like the extraterritorial rules' own
     assert strong.extraterritorial == policies.extraterritorial  # enforcement abroad varies on its own
+    assert strong.procurement_bans == policies.procurement_bans  # a ban has no enforcement to vary
     narrowed = policies.without_items(frozenset({"camera", "training_data"}))
     assert narrowed.national == [] and narrowed.data_access == []
     assert narrowed.agreements[0].items == ["algorithm_1n"]
+    assert narrowed.entity_lists == policies.entity_lists  # instruments on inputs control no item
 
 
 def test_an_instrument_without_a_contribution_is_refused_when_defined():
