@@ -3,12 +3,14 @@
     python docs/regenerate_figures.py                    # the published figures: the files' replications
     python docs/regenerate_figures.py --replications 3   # quick pictures to look at (not for publishing)
     python docs/regenerate_figures.py --only headline    # one group: headline, coalitions, frontier, layers,
-                                                         # formation, discovery, dashboard
+                                                         # formation, discovery, reach, dashboard
 
 Each group is the documented command line run from the repository's root into results/docs-*/;
 the figures are then copied (compact PNGs, 100 dpi) into docs/figures/. ``coalitions`` and
 ``frontier`` also rewrite the README's "What the model says" sections (their ``--readme``); the
-dashboard's screenshot comes from its browser test (needs chromium and chromedriver).
+dashboard's screenshot comes from its browser test (needs chromium and chromedriver). ``reach`` runs
+the US-reach sweep (``python -m model.analysis.us_reach``, 6 paired replications per point unless
+``--replications``) and prints the README's table.
 """
 
 from __future__ import annotations
@@ -67,6 +69,12 @@ def discovery(replications: int | None) -> None:
     shutil.copy(out / "figures" / "prim.png", FIGURES / "prim.png")
 
 
+def reach(replications: int | None) -> None:
+    out = RESULTS / "docs-us-reach"
+    python("-m", "model.analysis.us_reach", str(replications or 6), str(out))
+    shutil.copy(out / "us_reach.png", FIGURES / "us_reach.png")
+
+
 def dashboard(_: int | None) -> None:
     env = {**os.environ, "DASHBOARD_SCREENSHOT": str(FIGURES / "dashboard.png")}
     print("+ pytest tests/interfaces/test_dashboard_browser.py --run-slow", flush=True)
@@ -83,6 +91,7 @@ GROUPS = {
     "formation": lambda n: analysis("coalitions", "scenarios/analyses/formation.toml", n,
                                     copy={"stability_map": "stability_variants"}),
     "discovery": discovery,
+    "reach": reach,
     "dashboard": dashboard,
 }
 

@@ -20,8 +20,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from model import data
-from model.analysis.plots import denial_axis, scenario_colours
+from model.analysis.plots import denial_axis, save, scenario_colours
 from model.experiment import interval, sweep
+from model.formatting import percent_interval
 from model.scenario import SCENARIO_DIR
 from model.vocabulary import ITEMS
 from model.world.inputs import InputOverrides, build_inputs
@@ -32,6 +33,10 @@ SCALES = (0.0, 0.55, 0.8, 1.0, 1.11)
 """Multipliers of the suppliers' US-technology shares: 0 (only US-made components within reach), the
 sourced range of I3 (0.5/0.9 to 1/0.9 of the Chinese makers' 0.9), and the default 1."""
 KEY = "world.inputs.us_technology_scale"
+POLICY_LABELS = {"unilateral_us_finished_goods": "unilateral US, finished goods only", "unilateral_us": "unilateral US",
+                 "unilateral_us_extraterritorial": "US + extraterritorial rules", "wassenaar": "Wassenaar-like agreement",
+                 "global_with_china": "global agreement with China"}
+"""How the README's table names the policies."""
 
 
 def chinese_reach(scale: float) -> float:
@@ -61,17 +66,35 @@ def reach_sweep(policies: Sequence[str] = POLICIES, scales: Sequence[float] = SC
                          "denial": mean, "denial_low": low, "denial_high": high, "replications": len(group)})
     table = pd.DataFrame(rows)
     table.to_csv(out / "us_reach.csv", index=False)
-    figure = reach_figure(table)
-    figure.savefig(out / "us_reach.png", dpi=150, bbox_inches="tight")
+    save(reach_figure(table), out, "us_reach", ("png",))
     return table
+
+
+def reach_markdown(table: pd.DataFrame) -> str:
+    """The README's table: a row per policy, a column per reach share (the default tables' and the
+    US-made parts' named), cells ``mean% [low, high]``."""
+    scales = sorted(table["us_technology_scale"].unique())
+    names = {0.0: " (US-made parts only)", 1.0: " (default tables)"}
+    reach = table.drop_duplicates("us_technology_scale").set_index("us_technology_scale")["reach"]
+    header = ["policy", *(f"{100 * reach[s]:.0f}%{names.get(float(s), '')}" for s in scales)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for policy, group in table.groupby("policy", sort=False):
+        cells = group.set_index("us_technology_scale")
+        lines.append("| " + " | ".join([POLICY_LABELS.get(policy, policy), *(
+            percent_interval(*cells.loc[s, ["denial", "denial_low", "denial_high"]]) for s in scales)]) + " |")
+    return "\n".join(lines)
 
 
 def reach_figure(table: pd.DataFrame) -> Figure:
     """Denial per policy (95% interval as a band) against the share of Chinese vendors' inputs in US
     reach, in the house style: the scenario colours and the denial axis of the comparison figures."""
     colours = scenario_colours(list(table["policy"].unique()))
-    figure = Figure(figsize=(7.0, 4.2))
+    figure = Figure(figsize=(7.0, 4.4), layout="constrained")
     ax = figure.subplots()
+    counts = set(table["replications"]) if "replications" in table else set()
+    if len(counts) == 1:
+        ax.set_title(f"mean and 95% interval over {counts.pop()} paired replications per point", loc="left",
+                     fontsize=9)
     for policy, group in table.groupby("policy", sort=False):
         points = group.sort_values("reach")
         x = 100 * points["reach"].to_numpy()
@@ -86,3 +109,12 @@ def reach_figure(table: pd.DataFrame) -> Figure:
                 "Denial, equal-weighted over target regimes\n(the headline measure)")
     ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
     return figure
+
+
+if __name__ == "__main__":  # python -m model.analysis.us_reach [REPLICATIONS] [OUT]: the sweep, its figure, the table
+    import sys
+
+    arguments = sys.argv[1:]
+    result = reach_sweep(replications=int(arguments[0]) if arguments else 6,
+                         out=arguments[1] if len(arguments) > 1 else "results/us_reach")
+    print(reach_markdown(result))

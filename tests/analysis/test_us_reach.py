@@ -30,3 +30,17 @@ def test_the_figure_draws_one_line_and_band_per_policy():
     assert ax.get_yscale() == "symlog"  # 1% beside 30%: the comparison figures' logarithmic denial axis
     assert ax.yaxis.get_major_formatter()(10.0, 0) == "10%"
     assert ax.get_lines()[0].get_color() != ax.get_lines()[1].get_color()
+
+
+def test_the_readme_table_has_a_row_per_policy_and_a_column_per_reach():
+    from model.analysis.us_reach import reach_markdown
+
+    table = pd.DataFrame({"policy": ["unilateral_us"] * 2 + ["wassenaar"] * 2, "us_technology_scale": [0.0, 1.0] * 2,
+                          "reach": [0.59, 0.97] * 2, "denial": [0.0341, 0.0447, 0.0569, 0.0684],
+                          "denial_low": [0.0338, 0.0443, 0.0565, 0.068], "denial_high": [0.0344, 0.045, 0.0573, 0.0688],
+                          "replications": 6})
+    lines = reach_markdown(table).splitlines()
+    assert lines[0] == "| policy | 59% (US-made parts only) | 97% (default tables) |"
+    assert lines[2] == "| unilateral US | 3.4% [3.4, 3.4] | 4.5% [4.4, 4.5] |"
+    assert lines[3].startswith("| Wassenaar-like agreement | 5.7% [5.7, 5.7] |")
+    assert "6 paired replications" in reach_figure(table).axes[0].get_title(loc="left")
