@@ -239,7 +239,8 @@ def _zoom_limits(designs: pd.DataFrame, regimes: pd.DataFrame,
 def prim_figure(result, replicates: int | None = None) -> Figure:
     """Left: PRIM's trade-off curve (coverage against density along the peeling; colour and marker:
     the number of inputs restricted, one legend entry per count), the chosen box circled; the
-    coverage axis is fitted to the boxes. Right: the chosen box, each input's range within the
+    coverage axis is fitted to the boxes (when every box has the same coverage, density is drawn
+    against the peeling step instead, and the title gives the coverage). Right: the chosen box, each input's range within the
     data's (grey: the data's range; blue: restricted), its limits written beside the input's name.
     ``replicates``: the runs each case (a design point) is the mean of, for the title."""
     trajectory, box = result.trajectory, result.box
@@ -247,24 +248,32 @@ def prim_figure(result, replicates: int | None = None) -> Figure:
         fig = Figure(figsize=(12, 4.8), layout="constrained")
         left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.2]})
         markers = "osD^v<>"
+        low = float(trajectory["coverage"].min())
+        flat = float(trajectory["coverage"].max()) - low < 0.005  # every box covers the same: show the peeling
+        x = "id" if flat else "coverage"
         for k, count in enumerate(sorted(trajectory["res_dim"].unique())):
             rows = trajectory[trajectory["res_dim"] == count]
-            left.scatter(rows["coverage"], rows["density"], s=22, zorder=2, marker=markers[k % len(markers)],
+            left.scatter(rows[x], rows["density"], s=22, zorder=2, marker=markers[k % len(markers)],
                          color=SCENARIO_PALETTE[k % len(SCENARIO_PALETTE)],
                          label=f"{int(count)} input{'s' if count != 1 else ''} restricted")
         chosen = trajectory[trajectory["chosen"]].iloc[0]
-        left.scatter([chosen["coverage"]], [chosen["density"]], s=160, facecolors="none", edgecolors="#D55E00",
+        left.scatter([chosen[x]], [chosen["density"]], s=160, facecolors="none", edgecolors="#D55E00",
                      linewidths=2, zorder=3, label=f"chosen box (step {int(chosen['id'])})")
-        left.set_xlabel("coverage (share of the cases where the outcome holds\nthat are in the box)")
         left.set_ylabel("density (share of the box's cases where it holds)")
-        low = float(trajectory["coverage"].min())
-        start = max(0.0, low - 0.1 * max(1.0 - low, 0.1))
-        left.set_xlim(start, 1.0 + 0.03 * (1.0 - start))
+        if flat:
+            left.set_xlabel("peeling step (each box a part of the one before)")
+            left.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+            left.set_title(f"every box along the peeling has coverage {low:.2f} (the share of the cases where the "
+                           "outcome holds\nthat are in the box), so density is shown by step", loc="left", fontsize=9)
+        else:
+            left.set_xlabel("coverage (share of the cases where the outcome holds\nthat are in the box)")
+            start = max(0.0, low - 0.1 * max(1.0 - low, 0.1))
+            left.set_xlim(start, 1.0 + 0.03 * (1.0 - start))
         for points in left.collections:
             points.set_clip_on(False)
         left.set_ylim(0, 1.05)
         left.legend(loc="lower left", fontsize=8)
-        if low > 0.9:
+        if low > 0.9 and not flat:
             left.set_title(f"every box along the peeling covers at least {low:.2f}", loc="left", fontsize=9)
         numeric = box[box["low"].notna()].reset_index(drop=True)
         for k, row in numeric.iterrows():

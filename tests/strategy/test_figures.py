@@ -104,3 +104,14 @@ def test_frontier_shows_denial_in_percent_with_one_legend_for_both_panels() -> N
     assert "(%)" in overview.get_ylabel() and "(%)" in zoom.get_ylabel()
     assert zoom.get_ylim()[1] < 1 and overview.get_yscale() == "symlog"  # 0.4%, not 0.004
     assert len(fig.legends) == 1 and "global with china: 32.0%" in _legend_texts(fig)
+
+
+def test_prim_draws_density_by_peeling_step_when_every_box_has_the_same_coverage() -> None:
+    trajectory = pd.DataFrame({"id": range(3), "coverage": 1.0, "density": [0.5, 0.8, 1.0], "res_dim": [0, 1, 1],
+                               "chosen": [False, False, True]})
+    box = pd.DataFrame({"input": ["a"], "low": [0.1], "high": [0.3], "data_low": [0.0], "data_high": [1.0],
+                        "restricted": [True]})
+    result = SimpleNamespace(trajectory=trajectory, box=box, outcome="x > 1", holds=pd.Series([True, False]))
+    left = figures.prim_figure(result).axes[0]
+    assert "peeling step" in left.get_xlabel() and "coverage 1.00" in left.get_title(loc="left")
+    assert left.get_xlim()[0] < 0 < 2 < left.get_xlim()[1]  # the steps, not a sliver at coverage 1
