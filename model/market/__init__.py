@@ -1,6 +1,7 @@
 """Layer 4: the market — access under controls, the logit split and route accounting."""
 
-from model.market.access import Access, Draws, StateAccess, free_access, resolve_access, state_access
+from model.market.access import Access, StateAccess, free_access, resolve_access, state_access
+from model.market.draws import Draws
 from model.market.kernel import (
     Allocation,
     Market,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.market.draws import Draws
 from model.market.indexing import unravel
 from model.policy import PolicyState
 from model.vocabulary import tagged_by
@@ -21,24 +22,6 @@ from model.world import World
 LEGAL = tagged_by("legal", "market/access.py: a sale that needs no licence, or is licensed")
 FOREIGN = tagged_by("foreign_availability", "market/access.py: an uncontrolled seller to a controlled destination")
 GAP = tagged_by("extraterritorial_gap", "market/access.py: a foreign vendor below the US-content threshold")
-
-
-@dataclass(frozen=True)
-class Draws:
-    """Uniform random numbers for one step, one per decision (drawn whether used or not)."""
-
-    licence: np.ndarray  # [E, C, I]
-    enforcement: np.ndarray  # [V, C, I]
-    hub: np.ndarray  # [V, C, I]
-
-    @classmethod
-    def draw(cls, world: World, n_items: int, licence_rng, enforcement_rng) -> Draws:
-        c, v = world.n_countries, world.n_vendors
-        return cls(
-            licence=licence_rng.random((len(world.exporters), c, n_items)),
-            enforcement=enforcement_rng.random((v, c, n_items)),
-            hub=enforcement_rng.random((v, c, n_items)),
-        )
 
 
 @dataclass(frozen=True)
@@ -116,12 +99,14 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
     ``state.available[v, r, c, i]`` is what the world allows without any control (route exists,
     vendor sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route;
     ``settled`` the state's :func:`state_access` (worked out here when not given).
-    Enforcement and diversions are only drawn against for controlled options (the draws are made for all).
+    Licences are drawn against only where required, enforcement and diversions only for controlled
+    sales (the streams move past every decision's number: :class:`Draws`).
     """
     settled = settled or state_access(world, state, base_price)
     available = state.available
-    granted = draws.licence < state.approval
-    denied = state.requires & ~granted  # [E, C, I]
+    licensing = np.flatnonzero(state.requires)  # the decisions that read a licence draw
+    denied = np.zeros_like(state.requires)  # [E, C, I]
+    denied.put(licensing, ~(draws.licence.at(licensing) < state.approval.take(licensing)))
     enforcement_by_exporter = state.enforcement
     if state.undercut_groups:
         enforcement_by_exporter = state.enforcement.copy()
@@ -146,7 +131,7 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
                            state.et_enforcement)
     direct_open = available.take(v * (n_r * n_c * n_i) + in_market)  # route 0, direct
     direct_slip = np.zeros_like(controlled)
-    direct_slip.put(sales, (draws.enforcement.take(sales) < (1.0 - world.compliance[v]) * (1.0 - enforcement)) & direct_open)
+    direct_slip.put(sales, (draws.enforcement.at(sales) < (1.0 - world.compliance[v]) * (1.0 - enforcement)) & direct_open)
 
     def by_controller(if_home: np.ndarray, if_et: np.ndarray) -> np.ndarray:
         return np.where(home, if_home.take(sales), if_et.take(sales))
@@ -155,7 +140,7 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
     chance = by_controller(settled.home_chance, settled.et_chance)
     usable = by_controller(settled.home_usable, settled.et_usable)
     hub_route = np.full(controlled.shape, -1)
-    hub_route.put(sales, np.where((draws.hub.take(sales) < chance) & usable, hub + 1, -1))
+    hub_route.put(sales, np.where((draws.hub.at(sales) < chance) & usable, hub + 1, -1))
 
     return Access(available=available, controlled=controlled, tag_if_uncontrolled=settled.tag_if_uncontrolled,
                   direct_slip=direct_slip, hub_route=hub_route, sales=sales)
