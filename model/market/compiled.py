@@ -207,7 +207,8 @@ def _share(weight, acquired, row, n_o, budget, total, composite):
     """``purchase`` on one row, in place: ``weight`` becomes the spending."""
     denominator = total if total > 0 else 1.0
     for o in range(row, row + n_o):
-        share = weight[o] / denominator
+        w = weight[o]
+        share = w / denominator if w != 0.0 else w  # the denominator is positive: a zero's share is itself
         weight[o] = budget * share
         acquired[o] = composite * share
 
@@ -221,7 +222,9 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
     (``blocked``), acquisitions by route beyond the uncontrolled options' free deliveries (``leaked``,
     0 on route ``home``), the free budget's share spent on controlled options (``denied_share``) and
     the total acquired. Without ``any_control``, ``weight`` is ``free_weight`` and only the first two
-    are worked out."""
+    are worked out. Zeros (closed options, most of the table) skip what cannot change a number: a
+    division of 0 by a positive total, an addition to a sum that is never -0, sums over rows where
+    nothing is controlled."""
     n_c, n_l, n_o = weight.shape
     n_k = by_route.shape[2]
     fw, aw = free_weight.reshape(-1), weight.reshape(-1)
@@ -237,17 +240,26 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
             acquired_total[c, layer] = _row_sum(aa, row, n_o)
             by_route[c, layer, :] = 0.0
             for o in range(n_o):
-                by_route[c, layer, tg[row + o]] += aa[row + o]
+                if aa[row + o] != 0.0:  # adding 0 leaves a non-negative-zero sum as it is
+                    by_route[c, layer, tg[row + o]] += aa[row + o]
             if not any_control:
                 continue
             _share(fw, fa, row, n_o, b, free_total[c, layer], b * free_composite[c, layer])
             baseline[:] = 0.0
-            for o in range(n_o):
-                masked[o] = fa[row + o] if ctl[row + o] else 0.0
-                baseline[tg[row + o]] += 0.0 if ctl[row + o] else fa[row + o]
-            blocked[c, layer] = _row_sum(masked, 0, n_o)
+            denying = False
+            for o in range(row, row + n_o):
+                if ctl[o]:
+                    denying = True
+                elif fa[o] != 0.0:
+                    baseline[tg[o]] += fa[o]
             for kk in range(n_k):
                 leaked[c, layer, kk] = 0.0 if kk == home else by_route[c, layer, kk] - baseline[kk]
+            if not denying:  # sums of zeros: nothing blocked, nothing denied
+                blocked[c, layer] = denied_share[c, layer] = 0.0
+                continue
+            for o in range(n_o):
+                masked[o] = fa[row + o] if ctl[row + o] else 0.0
+            blocked[c, layer] = _row_sum(masked, 0, n_o)
             for o in range(n_o):
                 masked[o] = fw[row + o] if ctl[row + o] else 0.0
             spent = _row_sum(fw, row, n_o)
