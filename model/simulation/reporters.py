@@ -98,6 +98,13 @@ class ArrayDataCollector(mesa.DataCollector):
             for kind, columns in self._columns.items():
                 columns.append({k: np.array(v, copy=True) for k, v in AGENT_COLUMNS[kind](model).items()})
 
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """Mesa's table, built from one array per column: pandas works out each list's type
+        element by element, which cost more than the rest of a lean run's recording."""
+        if not any(self.model_vars.values()):  # nothing recorded: Mesa's table of empty columns
+            return super().get_model_vars_dataframe()
+        return pd.DataFrame({key: np.array(values) for key, values in self.model_vars.items()})
+
     def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
         if agent_type not in self._columns:
             return super().get_agenttype_vars_dataframe(agent_type)

@@ -27,3 +27,16 @@ def test_model_table_holds_one_row_per_collected_step_and_every_summary_figure()
     assert list(table.columns) == list(model.summary)
     assert table["step"].tolist() == list(range(6))
     assert table.iloc[-1].to_dict() == model.summary
+
+
+def test_model_table_is_mesas_to_the_bit_and_dtype():
+    """Built from arrays, the table is what Mesa builds from the lists (types inferred per column)."""
+    model = ControlRegimeModel(policies="wassenaar", horizon=9, rng=3, collect_agents=False)
+    assert model.datacollector.get_model_vars_dataframe().empty  # nothing recorded yet: Mesa's table
+    model.record_every = 4
+    model.run()
+    mesas = mesa.DataCollector.get_model_vars_dataframe(model.datacollector)
+    table = model.datacollector.get_model_vars_dataframe()
+    pd.testing.assert_frame_equal(table, mesas, check_exact=True)
+    assert table.dtypes.to_dict() == mesas.dtypes.to_dict()
+    assert {str(t) for t in table.dtypes} == {"float64", "int64", "str"} and len(table) == 3  # steps 0, 4, 8
