@@ -1,71 +1,103 @@
-"""The consolidated tables of a sweep, put together from its stored parts (a comparison's are put
-together in :mod:`model.experiment.compare`).
+"""The one collect: an experiment's tables (a comparison's or a sweep's) put together from its stored
+parts, with one ``runs`` schema for every design.
 
-- ``runs``: one row per point run: ``run_id``, ``point_id``, ``replicate``, ``seed``, the parameter
-  columns, the metrics, (``baseline_run_id``,) ``seconds`` and ``error``.
-- ``points``: the design: ``point_id``, the parameter columns (and ``baseline_id``).
-- ``baselines`` (paired sweeps): each baseline run's end-of-run values.
-- ``timeseries``: every run's recorded steps: ``run_id``, ``role``, ``point_id``, ``baseline_id``,
-  ``replicate``, ``step``, ``date`` and the series columns.
-
-Parameter values that are lists or tables (coalition member sets) are stored as JSON text.
+- ``runs`` (:data:`RUNS_SCHEMA`): one row per run with the design's policies (a comparison's
+  scenario, a sweep's point): ``run_id``, ``point_id``, ``scenario`` (the run's label: the
+  comparison's scenario, the sweep point's ``p<id>``), ``replicate``, ``seed``, the design's
+  parameter columns (a sweep's; lists as JSON text), the metrics (paired: against the baseline on
+  the same seed), (``baseline_run_id``,) ``seconds`` and ``error``; ordered by point and replicate.
+- ``baselines`` (paired experiments): one row per baseline run: ``run_id``, ``baseline_id``,
+  ``scenario`` (its label), ``replicate``, ``seed``, ``seconds``, ``error`` and every end-of-run value.
+- the design's own tables (:meth:`Collected.tables`): a comparison's summary, replications,
+  timeseries, flows, regimes and per_regime (:mod:`model.experiment.compare`); a sweep's points
+  and timeseries (:mod:`model.experiment.points`).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
 from model.experiment.outcomes import paired
-from model.experiment.plan import Plan
-from model.experiment.points import Sweep
+from model.experiment.plan import Plan, Points
 from model.experiment.store import Store
+
+RUNS_SCHEMA = 2
+"""The version of the ``runs`` and ``baselines`` tables, recorded in every manifest as ``runs_schema``.
+1 (folders written before it was recorded): a comparison's ``runs`` listed every run with its
+``role`` and no metrics, and it had no ``baselines``; a sweep's ``runs`` had no ``scenario``."""
+
+IDENTITY = ["run_id", "point_id", "scenario", "replicate", "seed"]
+"""The first columns of ``runs``."""
+BASELINE_IDENTITY = ["run_id", "baseline_id", "scenario", "replicate", "seed", "seconds", "error"]
+"""The first columns of ``baselines``."""
+_NOT_VALUES = ("role", "controlling", "point_id")
 
 
 class IncompleteSweepError(RuntimeError):
     """The stored parts do not hold every run of the plan exactly once."""
 
 
+class Collected(Points, Protocol):
+    """What the one collect asks of a design besides what the planner does."""
+
+    @property
+    def columns(self) -> list[str]:
+        """The parameter columns of ``runs`` (none for a comparison)."""
+        ...
+
+    @property
+    def metrics(self) -> list[str]:
+        """The metric columns of ``runs``."""
+        ...
+
+    @property
+    def headline(self) -> str | dict[str, str]:
+        """The denial measure reported as ``denial_effectiveness``: one, or one per scenario."""
+        ...
+
+    def values_table(self, plan: Plan) -> pd.DataFrame:
+        """``point_id`` and the parameter columns of every point, as stored."""
+        ...
+
+    def tables(self, plan: Plan, store: Store, ends: pd.DataFrame, runs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        """The design's own tables, from the stored end rows ``ends`` and the ``runs`` table."""
+        ...
+
+
 def collect(plan: Plan, store: Store) -> dict[str, pd.DataFrame]:
-    """The consolidated tables from ``store``'s parts (every run of ``plan`` must be stored once)."""
+    """Every table of the experiment ``plan`` from ``store``'s parts (every run must be stored once)."""
+    design: Collected = plan.design  # type: ignore[assignment]
     ends = stored_runs(plan, store)
-    sweep: Sweep = plan.design  # type: ignore[assignment]
-    points = points_table(plan)
-    runs = ends[ends["role"] == "point"]
-    baselines = ends[ends["role"] == "baseline"].rename(columns={"point_id": "baseline_id"})
-    if sweep.spec.paired:
-        runs = runs.assign(baseline_run_id=[plan.baseline_run_id(plan.baseline_of[p], r)
-                                            for p, r in zip(runs["point_id"], runs["replicate"])])
-        metrics = paired(runs, baselines, sweep.metrics, sweep.base.headline)
+    runs, baselines = run_tables(plan, ends)
+    own = design.tables(plan, store, ends, runs)
+    return {"runs": runs, **({} if baselines is None else {"baselines": baselines}), **own}
+
+
+def run_tables(plan: Plan, ends: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """``(runs, baselines)`` from the end rows of every run (``baselines`` None when unpaired)."""
+    design: Collected = plan.design  # type: ignore[assignment]
+    points = ends[ends["role"] == design.role]
+    is_baseline = ends["role"] == "baseline"
+    baselines = ends[is_baseline].rename(columns={"point_id": "baseline_id"})
+    if plan.has_baselines:
+        points = points.assign(baseline_run_id=[plan.baseline_run_id(plan.baseline_of[p], r)
+                                                for p, r in zip(points["point_id"], points["replicate"])])
+        metrics = paired(points, ends[is_baseline], design.metrics, design.headline)
     else:
-        metrics = runs.reindex(columns=["run_id", *sweep.metrics, "error"])
-    ids = ["run_id", "point_id", "replicate", "seed"]
-    tail = ["baseline_run_id", "seconds"] if sweep.spec.paired else ["seconds"]
-    table = (runs[ids + tail].merge(points.drop(columns="baseline_id", errors="ignore"), on="point_id")
-             .merge(metrics, on="run_id"))
-    table = table[ids + sweep.columns + sweep.metrics + tail + ["error"]]
-    tables = {"runs": table.sort_values(["point_id", "replicate"], ignore_index=True), "points": points}
-    if sweep.spec.paired:
-        front = ["run_id", "baseline_id", "replicate", "seed", "seconds", "error"]
-        values = [c for c in baselines if c not in [*front, "role", "controlling", "scenario"]]
-        tables["baselines"] = baselines[front + values].sort_values(["baseline_id", "replicate"],
-                                                                    ignore_index=True)
-    if store.has_parts("series"):  # parts read one at a time into one table, not held twice
-        tables["timeseries"] = _timeseries(pd.concat(store.read_parts("series"), ignore_index=True), ends, plan)
-    return tables
-
-
-def points_table(plan: Plan) -> pd.DataFrame:
-    """The design's points with parameter values as stored (lists as JSON text) and their baseline."""
-    sweep: Sweep = plan.design  # type: ignore[assignment]
-    points = sweep.design.points.copy()
-    for column in sweep.columns:
-        points[column] = points[column].map(cell)
-    if sweep.spec.paired:
-        points["baseline_id"] = plan.baseline_of
-    return points
+        metrics = points.reindex(columns=["run_id", *design.metrics, "error"])
+    tail = ["baseline_run_id", "seconds"] if plan.has_baselines else ["seconds"]
+    runs = (points[IDENTITY + tail].merge(design.values_table(plan), on="point_id")
+            .merge(metrics, on="run_id"))
+    runs = runs[IDENTITY + design.columns + design.metrics + tail + ["error"]]
+    runs = runs.sort_values(["point_id", "replicate"], ignore_index=True)
+    if not plan.has_baselines:
+        return runs, None
+    values = [c for c in baselines if c not in [*BASELINE_IDENTITY, *_NOT_VALUES]]
+    return runs, baselines[BASELINE_IDENTITY + values].sort_values(["baseline_id", "replicate"],
+                                                                   ignore_index=True)
 
 
 def cell(value: Any) -> Any:
@@ -73,13 +105,13 @@ def cell(value: Any) -> Any:
     return json.dumps(value) if isinstance(value, (list, dict)) else value
 
 
-def _timeseries(series: pd.DataFrame, ends: pd.DataFrame, plan: Plan) -> pd.DataFrame:
-    ids = ends[["run_id", "role", "point_id", "replicate"]].copy()
-    is_point = ids["role"] == "point"
-    ids["baseline_id"] = [plan.baseline_of[p] if point else p for p, point in zip(ids["point_id"], is_point)]
-    ids["point_id"] = ids["point_id"].where(is_point, -1)
-    table = ids.merge(series, on="run_id")
-    return table.sort_values(["run_id", "step"], ignore_index=True)
+def gathered(store: Store, name: str, order: dict[str, int]) -> pd.DataFrame:
+    """The ``name`` table of every stored part, its rows in the runs' ``order`` (by ``run_id``)."""
+    frames = list(store.read_parts(name))
+    if not frames:
+        return pd.DataFrame(columns=["run_id"])
+    table = pd.concat(frames, ignore_index=True)
+    return table.iloc[table["run_id"].map(order).argsort(kind="stable")].reset_index(drop=True)
 
 
 def stored_runs(plan: Plan, store: Store) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from model.errors import ModelInputError
 from model.experiment.arguments import checked_counts, checked_executor, checked_path, checked_scenarios
-from model.experiment.collect import stored_runs
+from model.experiment.collect import RUNS_SCHEMA, collect, gathered
 from model.experiment.execute import ExperimentError, run_plan
 from model.experiment.folders import (
     folder_of,
@@ -29,25 +29,26 @@ from model.experiment.folders import (
     write_tables,
 )
 from model.experiment.manifest import build_manifest, require_intact_settings
-from model.experiment.metrics import half_width, regime_metrics, summarise
-from model.experiment.outcomes import paired
+from model.experiment.metrics import half_width, metric_names, regime_metrics, summarise
 from model.experiment.plan import Plan, plan
 from model.experiment.store import Store
 from model.scenario import BASELINE, Scenario, is_baseline
 from model.simulation import RunEnd
 
-__all__ = ["Comparison", "ExperimentError", "ScenarioSet", "collect_comparison", "compare", "run_scenario"]
+__all__ = ["Comparison", "ExperimentError", "ScenarioSet", "compare", "run_scenario"]
 
 TABLES = {
     "summary": "summary",
     "per_replication": "replications",
     "timeseries": "timeseries",
     "runs": "runs",
+    "baselines": "baselines",
     "flows": "flows",
     "regimes": "regimes",
     "per_regime": "per_regime",
 }
-"""Comparison attribute -> table name in its results folder."""
+"""Comparison attribute -> table name in its results folder (``baselines`` since runs schema 2,
+:data:`model.experiment.collect.RUNS_SCHEMA`)."""
 IDENTITY = ("scenarios", "replications", "seed", "seeds")
 """Manifest entries that must agree for ``resume`` to continue a comparison folder (the seeds follow
 from the replications and the master seed, which are named first when they differ)."""
@@ -64,11 +65,14 @@ class Comparison:
     flows: pd.DataFrame
     regimes: pd.DataFrame  # per scenario, step and target regime: capability mean and 95% interval
     per_regime: pd.DataFrame  # per scenario and target regime: denial and leakage, mean and 95% interval
+    baselines: pd.DataFrame = field(default_factory=pd.DataFrame)  # per baseline run: its end-of-run values
     settings: dict[str, Any] = field(default_factory=dict)
+    runs_schema: int = RUNS_SCHEMA  # of the runs and baselines tables (model.experiment.collect)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables by their name in a results folder."""
-        return {name: getattr(self, attribute) for attribute, name in TABLES.items()}
+        """The tables by their name in a results folder (no ``baselines`` in runs schema 1)."""
+        return {name: getattr(self, attribute) for attribute, name in TABLES.items()
+                if name != "baselines" or self.runs_schema >= 2}
 
     def save(self, path: str | Path, *, force: bool = False, command: list[str] | None = None) -> Path:
         """Write the tables, ``columns.csv`` and the manifest to the results folder ``path``
@@ -78,7 +82,8 @@ class Comparison:
 
         def fill(folder: Path) -> dict[str, Any]:
             manifest = build_manifest("comparison", settings, command or [])
-            return {**manifest, "status": "complete", **manifest_tables(write_tables(folder, self.tables()))}
+            return {**manifest, "status": "complete", "runs_schema": self.runs_schema,
+                    **manifest_tables(write_tables(folder, self.tables()))}
 
         return write_atomically(Path(path), "comparison", fill, force=force)
 
@@ -90,7 +95,9 @@ class Comparison:
         if manifest.get("status", "complete") != "complete":
             raise ModelInputError(str(folder), "the comparison has not finished",
                                   expected="a finished comparison (run it again to resume it)")
-        tables = {attribute: read_listed(folder, manifest, name) for attribute, name in TABLES.items()}
+        schema = manifest.get("runs_schema", 1)
+        tables = {attribute: read_listed(folder, manifest, name) for attribute, name in TABLES.items()
+                  if name != "baselines" or schema >= 2}
         require_intact_settings(manifest, str(folder / "manifest.json"))  # figures read the scenarios
         try:
             scenarios = [Scenario.from_resolved(data) for data in manifest["scenarios"].values()]
@@ -99,7 +106,7 @@ class Comparison:
                                   f"cannot be read back ({type(exc).__name__})") from None
         if not scenarios:
             raise ModelInputError(f"{folder / 'manifest.json'}: scenarios", "damaged manifest: no scenarios")
-        return cls(settings=manifest, **tables)
+        return cls(settings=manifest, runs_schema=schema, **tables)
 
     def plot(self, folder: str | Path, only: str | Sequence[str] | None = None,
              formats: Sequence[str] = ("png",), **options: Any) -> list[Path]:
@@ -147,6 +154,24 @@ class ScenarioSet:
         recognise as a baseline, whatever a policy-free scenario is named)."""
         return BASELINE if n_baselines == 1 else f"{self.scenarios[point].name}:{BASELINE}"
 
+    # --- what the one collect asks (model.experiment.collect) ---------------------------------------
+    columns: ClassVar[list[str]] = []  # the scenario is the design point: no parameter columns
+
+    @property
+    def metrics(self) -> list[str]:
+        return metric_names()
+
+    @property
+    def headline(self) -> dict[str, str]:
+        return {s.name: s.headline for s in self.scenarios}
+
+    def values_table(self, plan: Plan) -> pd.DataFrame:
+        return pd.DataFrame({"point_id": range(len(self.scenarios))})
+
+    def tables(self, plan: Plan, store: Store, ends: pd.DataFrame, runs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        """A comparison's own tables (see :class:`Comparison`)."""
+        return comparison_tables(plan, store, ends, runs)
+
 
 def compare(
     scenarios: Sequence[Scenario | str | Path],
@@ -174,7 +199,7 @@ def compare(
     runs = plan(design, master, n, paired=True, keep_flows=True, keep_regimes=True)
     settings = {"replications": n, "seed": master, "seeds": runs.seeds,
                 "scenarios": {s.name: s.resolved() for s in design.scenarios}}
-    options = {"kind": "comparison", "settings": settings, "identity": IDENTITY, "collect": collect_comparison,
+    options = {"kind": "comparison", "settings": settings, "identity": IDENTITY, "collect": collect,
                "executor": executor, "progress": progress, "command": command}
     if out is not None:
         run_plan(runs, Path(out), resume=resume, force=force, **options)
@@ -196,54 +221,39 @@ def run_scenario(
                    **storage)
 
 
-def collect_comparison(runs: Plan, store: Store) -> dict[str, pd.DataFrame]:
-    """A comparison's tables from the runs stored in ``store``."""
-    ends = stored_runs(runs, store)
+def comparison_tables(plan: Plan, store: Store, ends: pd.DataFrame, runs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A comparison's tables besides ``runs`` and ``baselines`` (:func:`model.experiment.collect.collect`)
+    from the end rows of every run (``ends``) and the ``runs`` table."""
     if ends["error"].notna().all():
         raise ExperimentError(f"every run failed; the first: {ends['error'].iloc[0]}")
+    design: ScenarioSet = plan.design  # type: ignore[assignment]
     ends = ends.sort_values(["replicate", "role", "run_id"], key=_baselines_first, ignore_index=True)
     order = {run_id: i for i, run_id in enumerate(ends["run_id"])}
-    ok = ends[ends["error"].isna()]
     identity = ends[["run_id", "scenario", "role", "replicate", "seed"]]
 
-    def gathered(name: str) -> pd.DataFrame:
-        frames = list(store.read_parts(name))
-        if not frames:
-            return pd.DataFrame(columns=["run_id"])
-        table = pd.concat(frames, ignore_index=True)
-        return table.iloc[table["run_id"].map(order).argsort(kind="stable")].reset_index(drop=True)
-
-    series = identity.merge(gathered("series"), on="run_id").drop(columns="run_id")
+    series = identity.merge(gathered(store, "series", order), on="run_id").drop(columns="run_id")
     front = ["scenario", "role", "replicate", "seed", "step", "date"]
     timeseries = series[front + [c for c in series if c not in front]]
 
-    policy = ok[ok["role"] == ScenarioSet.role]
-    policy = policy.assign(baseline_run_id=[runs.baseline_run_id(runs.baseline_of[p], r)
-                                            for p, r in zip(policy["point_id"], policy["replicate"])])
-    headlines = {s.name: s.headline for s in runs.design.scenarios}  # type: ignore[attr-defined]
-    baselines = ends[ends["role"] == "baseline"]
-    metrics = paired(policy, baselines, None, headlines)
-    metrics = metrics[metrics["error"].isna()].drop(columns="error")
-    per_replication = identity[["run_id", "scenario", "replicate", "seed"]].merge(metrics, on="run_id")
-    position = {s.name: i for i, s in enumerate(runs.design.scenarios)}  # type: ignore[attr-defined]
-    per_replication = per_replication.drop(columns="run_id").sort_values(
-        ["scenario", "replicate"], key=lambda col: col.map(position) if col.name == "scenario" else col,
-        ignore_index=True)
-    paired_runs = set(metrics["run_id"])
-    flows = gathered("flows")
-    flows = identity[["run_id", "scenario"]].merge(flows[flows["run_id"].isin(paired_runs)], on="run_id")
-    regimes = identity[["run_id", "scenario"]].merge(gathered("regimes"), on="run_id")
+    paired_runs = runs[runs["error"].isna()]
+    per_replication = paired_runs[["scenario", "replicate", "seed", *design.metrics]].reset_index(drop=True)
+    position = {s.name: i for i, s in enumerate(design.scenarios)}
+    flows = gathered(store, "flows", order)
+    flows = identity[["run_id", "scenario"]].merge(flows[flows["run_id"].isin(set(paired_runs["run_id"]))],
+                                                   on="run_id")
+    regimes = identity[["run_id", "scenario"]].merge(gathered(store, "regimes", order), on="run_id")
     summary = summarise(per_replication) if len(per_replication) else pd.DataFrame()
     if len(summary):
-        summary.insert(1, "headline", summary["scenario"].map(headlines))
+        summary.insert(1, "headline", summary["scenario"].map(design.headline))
+    policy = ends[ends["run_id"].isin(set(paired_runs["run_id"]))].merge(
+        paired_runs[["run_id", "baseline_run_id"]], on="run_id")
     return {
         "summary": summary,
         "replications": per_replication,
         "timeseries": timeseries,
-        "runs": ends[["run_id", "scenario", "role", "replicate", "seed", "seconds", "error"]],
-        "flows": _mean_flows(flows.drop(columns="run_id"), len(runs.seeds)),
+        "flows": _mean_flows(flows.drop(columns="run_id"), len(plan.seeds)),
         "regimes": _regime_bands(regimes.drop(columns="run_id")),
-        "per_regime": _per_regime(policy[policy["run_id"].isin(paired_runs)], baselines, position),
+        "per_regime": _per_regime(policy, ends[ends["role"] == "baseline"], position),
     }
 
 

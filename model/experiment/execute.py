@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from model.experiment.collect import RUNS_SCHEMA
 from model.experiment.columns import Entry
 from model.experiment.executors import execute
 from model.experiment.manifest import build_manifest
@@ -60,6 +61,7 @@ def run_plan(plan: Plan, folder: Path, *, kind: str, settings: dict[str, Any], i
         failed = int(tables["runs"]["error"].notna().sum())
         store.finish(tables, store.manifest() | {
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "failed": failed,
+            "runs_schema": RUNS_SCHEMA,
         }, extra_columns)
 
 

@@ -62,6 +62,11 @@ class Plan:
     baseline_labels: list[str] = field(default_factory=list)
 
     @property
+    def has_baselines(self) -> bool:
+        """Whether each point run is paired with a baseline run on the same seed."""
+        return bool(self.baseline_points)
+
+    @property
     def n_runs(self) -> int:
         return (len(self.baseline_points) + len(self.points)) * len(self.seeds)
 

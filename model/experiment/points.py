@@ -14,13 +14,18 @@ import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import pandas as pd
+
 from model.config.tables import Loc, deep_merge, key_path
 from model.errors import ModelInputError
 from model.experiment.coalitions import growing_coalitions
+from model.experiment.collect import cell
 from model.experiment.design import Axis, Design, design_size, make_design
 from model.experiment.keys import resolve, with_values
 from model.experiment.outcomes import DEFAULT_RAW, check_names, metric_names, raw_metric_names
+from model.experiment.plan import Plan
 from model.experiment.spec import Parameter, SweepSpec
+from model.experiment.store import Store
 from model.limits import MAX_POINTS, MAX_RUNS, check_size
 from model.scenario import Scenario, ScenarioError, validate_scenario
 
@@ -57,6 +62,36 @@ class Sweep:
 
     def baseline_label(self, baseline: int, point: int, n_baselines: int) -> str:
         return f"b{baseline:0{len(str(max(n_baselines - 1, 0)))}d}"
+
+    @property
+    def headline(self) -> str:
+        return self.base.headline
+
+    def values_table(self, plan: Plan) -> pd.DataFrame:
+        """The design's points with parameter values as stored (lists as JSON text) and, when paired,
+        their ``baseline_id``."""
+        points = self.design.points.copy()
+        for column in self.columns:
+            points[column] = points[column].map(cell)
+        if plan.has_baselines:
+            points["baseline_id"] = plan.baseline_of
+        return points
+
+    def tables(self, plan: Plan, store: Store, ends: pd.DataFrame, runs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        """``points`` (:meth:`values_table`) and, when series were stored, ``timeseries``: every run's
+        recorded steps with ``run_id``, ``role``, ``point_id`` (-1 for a baseline), ``baseline_id``,
+        ``replicate``, ``step``, ``date`` and the series columns."""
+        tables = {"points": self.values_table(plan)}
+        if store.has_parts("series"):  # parts read one at a time into one table, not held twice
+            series = pd.concat(store.read_parts("series"), ignore_index=True)
+            ids = ends[["run_id", "role", "point_id", "replicate"]].copy()
+            is_point = ids["role"] == self.role
+            ids["baseline_id"] = [plan.baseline_of[point] if own else point
+                                  for point, own in zip(ids["point_id"], is_point)]
+            ids["point_id"] = ids["point_id"].where(is_point, -1)
+            tables["timeseries"] = ids.merge(series, on="run_id").sort_values(["run_id", "step"],
+                                                                              ignore_index=True)
+        return tables
 
     def values(self, point_id: int) -> dict[str, Any]:
         """The parameter values of a point, by column name."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import ModelInputError
+from model.experiment.collect import RUNS_SCHEMA
 from model.experiment.folders import MANIFEST, check_tables, folder_of, read_manifest
 from model.experiment.manifest import require_intact_settings
 from model.experiment.seeds import replicate_seeds
@@ -17,11 +18,14 @@ from model.scenario import Scenario, ScenarioError, validate_scenario
 
 @dataclass
 class Reproduction:
-    """What :func:`reproduce` found: the tables checked and, per table or file, what differs."""
+    """What :func:`reproduce` found: the tables checked, per table or file what differs, and the
+    tables whose layout this version writes differently (their stored digests are checked, their
+    numbers not compared)."""
 
     folder: Path
     tables: list[str]
     differing: dict[str, str] = field(default_factory=dict)
+    not_compared: dict[str, str] = field(default_factory=dict)
 
     @property
     def checked(self) -> int:
@@ -44,14 +48,20 @@ def reproduce(path: str | Path, *, executor: Any = None, progress: bool = True) 
         again = Path(scratch) / "again"
         _rerun(manifest, where, again, executor, progress)
         fresh = read_manifest(again)["tables"]
+    schema = manifest.get("runs_schema", 1)
     for name, entry in tables.items():
-        if name not in fresh:
+        if schema != RUNS_SCHEMA and name in SCHEMA_TABLES:
+            found.not_compared[name] = (f"written with runs schema {schema}; this version writes "
+                                        f"{RUNS_SCHEMA} (model.experiment.collect.RUNS_SCHEMA)")
+        elif name not in fresh:
             found.differing[name] = "not produced again"
         elif fresh[name]["digest"] != entry["digest"]:
             found.differing[name] = "re-computed numbers differ from the digest in the manifest"
     return found
 
 
+SCHEMA_TABLES = ("runs", "baselines", "columns")
+"""The tables whose columns depend on the runs schema (``columns``: their dictionary)."""
 RELIED_ON = {"comparison": ("replications", "seed", "seeds", "scenarios"),
              "sweep": ("name", "sweep", "base", "replications", "seed", "seeds")}
 """The settings a re-run reads from the manifest, per kind: every one must be under its digest."""

@@ -46,7 +46,7 @@ class Results:
         wide = self.tables.get("timeseries")
         if wide is None or not len(wide):
             return pd.DataFrame(columns=SERIES_COLUMNS)
-        wide = _with_run_ids(wide, self.tables.get("runs"))
+        wide = _with_run_ids(wide, self.tables.get("runs"), self.tables.get("baselines"))
         ids = [c for c in ("run", "scenario", "point", "role", "replicate", "step", "date") if c in wide]
         values = [c for c in wide if c not in (*_IDENTITY, *ids)]
         long = wide[ids + values].melt(id_vars=ids, var_name="variable", value_name="value")
@@ -148,11 +148,18 @@ def to_ema(path: str | Path) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     return load_results(path).to_ema()
 
 
-def _with_run_ids(wide: pd.DataFrame, runs: pd.DataFrame | None) -> pd.DataFrame:
-    """The wide time series with ``run`` (and ``point`` or ``scenario``) columns."""
+def _with_run_ids(wide: pd.DataFrame, runs: pd.DataFrame | None, baselines: pd.DataFrame | None) -> pd.DataFrame:
+    """The wide time series with ``run`` (and ``point`` or ``scenario``) columns: a comparison's run
+    ids from its ``runs`` and ``baselines`` (runs schema 2) or from its ``runs`` of every run (1)."""
     if "run_id" in wide:  # a sweep
         return wide.rename(columns={"run_id": "run", "point_id": "point"})
-    keys = ["scenario", "role", "replicate"]
-    if runs is not None and set(keys) <= set(runs):
-        return wide.merge(runs[[*keys, "run_id"]].rename(columns={"run_id": "run"}), on=keys, how="left")
-    return wide.assign(run=wide["scenario"] + "/" + wide["replicate"].astype(str))
+    keys = ["scenario", "replicate", "is_baseline"]
+    if runs is not None and "role" in runs:  # runs schema 1
+        ids = runs.assign(is_baseline=runs["role"] == "baseline")
+    elif runs is not None and baselines is not None:
+        ids = pd.concat([runs.assign(is_baseline=False), baselines.assign(is_baseline=True)], ignore_index=True)
+    else:
+        return wide.assign(run=wide["scenario"] + "/" + wide["replicate"].astype(str))
+    ids = ids[[*keys, "run_id"]].rename(columns={"run_id": "run"})
+    return (wide.assign(is_baseline=wide["role"] == "baseline").merge(ids, on=keys, how="left")
+            .drop(columns="is_baseline"))

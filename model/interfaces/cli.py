@@ -67,7 +67,7 @@ def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace,
         return 130
     except OSError as exc:
         raise _figures_unwritten(out, exc) from None
-    failed = comparison.runs["error"].notna().sum()
+    failed = comparison.runs["error"].notna().sum()  # a run whose baseline failed among them
     if len(comparison.summary):
         print(headline_table(comparison.summary, comparison.per_regime))
     if failed:
@@ -147,14 +147,17 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     from model.experiment.reproduce import reproduce
 
     report = reproduce(Path(args.manifest), executor=_executor(args), progress=not args.quiet)
+    for table, reason in report.not_compared.items():
+        print(f"not compared: {table}: {reason}", file=sys.stderr)
     if report.differing:
         for table, problem in report.differing.items():
             print(f"DIFFERENT: {table}: {problem}", file=sys.stderr)
         print(f"DIFFERENT: {len(report.differing)} of {report.checked} tables differ in {report.folder}",
               file=sys.stderr)
         return 1
-    print(f"identical: every number in the {report.checked} tables of {report.folder} "
-          f"({', '.join(report.tables)}) reproduced")
+    compared = [name for name in report.tables if name not in report.not_compared]
+    print(f"identical: every number in the {len(compared)} tables of {report.folder} "
+          f"({', '.join(compared)}) reproduced")
     return 0
 
 

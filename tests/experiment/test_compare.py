@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -11,7 +13,10 @@ import pytest
 from model.errors import ModelInputError
 from model.experiment import Comparison, compare, executors
 from model.experiment.compare import ScenarioSet
+from model.experiment.folders import read_table
 from model.experiment.plan import plan
+from model.experiment.reproduce import reproduce
+from model.experiment.results import load_results
 from model.scenario import SCENARIO_DIR, load_scenario
 
 MODEL = Path(__file__).resolve().parents[2] / "model"
@@ -71,6 +76,48 @@ def test_one_planner_and_one_pairing():
     defined = [(path.name, match) for path in MODEL.rglob("*.py")
                for match in re.findall(r"^\s*def (plan|paired)\b", path.read_text(), re.M)]
     assert sorted(defined) == [("outcomes.py", "paired"), ("plan.py", "plan")]
+
+
+def test_one_collect_and_one_runs_schema(tmp_path):
+    """Comparisons and sweeps put their tables together with the one collect, and their ``runs``
+    and ``baselines`` tables start with the same columns."""
+    defined = [(path.name, name) for path in MODEL.rglob("*.py")
+               for name in re.findall(r"^def (collect\w*)\b", path.read_text(), re.M)]
+    assert defined == [("collect.py", "collect")]
+    from model.experiment.collect import BASELINE_IDENTITY, IDENTITY, RUNS_SCHEMA
+
+    folder = tmp_path / "c"
+    compare([short("unilateral_us")], replications=2, executor="serial", progress=False, out=folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["runs_schema"] == RUNS_SCHEMA
+    runs, baselines = read_table(folder, "runs"), read_table(folder, "baselines")
+    assert list(runs.columns[:5]) == IDENTITY and list(baselines.columns[:7]) == BASELINE_IDENTITY
+    assert list(runs["scenario"]) == ["unilateral_us"] * 2 and list(baselines["scenario"]) == ["baseline"] * 2
+    assert list(runs["baseline_run_id"]) == list(baselines["run_id"])
+    replications = read_table(folder, "replications")  # the successful runs' metrics
+    pd.testing.assert_frame_equal(replications, runs[list(replications.columns)])
+
+
+def test_a_folder_of_runs_schema_1_is_read_and_reproduced(tmp_path):
+    """A comparison folder written before runs schema 2 (``runs`` listed every run with its role and
+    no metrics; no ``baselines``) is still read, its time series get their run ids, and reproduce
+    compares every other table and names the two it cannot."""
+    new = compare([short("unilateral_us")], replications=1, executor="serial", progress=False)
+    every = pd.concat([new.baselines.assign(role="baseline"), new.runs.assign(role="policy")], ignore_index=True)
+    old = dataclasses.replace(new, runs=every[["run_id", "scenario", "role", "replicate", "seed", "seconds", "error"]],
+                              baselines=pd.DataFrame(), runs_schema=1)
+    old.save(tmp_path / "old")
+    loaded = Comparison.load(tmp_path / "old")
+    assert loaded.runs_schema == 1 and "baselines" not in json.loads((tmp_path / "old/manifest.json").read_text())["tables"]
+    new.save(tmp_path / "new")
+    for folder in ("old", "new"):
+        series = load_results(tmp_path / folder).series
+        assert sorted(series["run"].unique()) == ["baseline/r0", "unilateral_us/r0"]
+        roles = series.drop_duplicates("run").set_index("run")["role"].to_dict()
+        assert roles == {"baseline/r0": "baseline", "unilateral_us/r0": "policy"}
+    found = reproduce(tmp_path / "old", executor="serial", progress=False)
+    assert found.differing == {} and sorted(found.not_compared) == ["columns", "runs"]
+    assert reproduce(tmp_path / "new", executor="serial", progress=False).not_compared == {}
 
 
 def test_when_every_run_fails_the_new_folder_is_removed(tmp_path, monkeypatch):

@@ -71,8 +71,9 @@ def serial(tmp_path_factory) -> Path:
 def test_runs_table_is_tidy_and_paired(serial):
     runs = read_table(serial, "runs")
     assert len(runs) == 12 and runs["error"].isna().all()
-    assert list(runs.columns[:6]) == ["run_id", "point_id", "replicate", "seed",
+    assert list(runs.columns[:7]) == ["run_id", "point_id", "scenario", "replicate", "seed",
                                       "policies.national[USA].enforcement", "world.hub_leakiness_scale"]
+    assert (runs["scenario"] == "p" + runs["point_id"].astype(str)).all()
     assert {"denial_effectiveness", "leakage_rate", "revenue_lost", "baseline_run_id", "seconds"} <= set(runs)
     assert runs.groupby("replicate")["seed"].nunique().eq(1).all()  # replicate i shares seed i
     assert set(runs["baseline_run_id"]) == {f"b{b}/r{r}" for b in (0, 1) for r in range(3)}
