@@ -1,4 +1,5 @@
-"""The posterior over the free parameters, by approximate Bayesian computation (ABC-SMC, pyabc).
+"""The posterior over the free parameters, by approximate Bayesian computation (pyabc: rejection
+by default, ABC-SMC with ``generations`` > 1).
 
 Each simulation runs the no-controls baseline for ``settings.horizon`` steps at one parameter set
 drawn from the prior (uniform over each free parameter's sourced range in the calibration file) or perturbed
@@ -12,8 +13,15 @@ until ``settings.simulations`` simulations or ``settings.generations`` generatio
 generation is stored in pyabc's history database in the results folder, so an interrupted
 calibration continues where it stopped. With one generation (the shipped setting) this is rejection
 ABC: prior draws whose distance is within the lowest ``acceptance`` quantile, equally weighted. Later
-generations reweight by prior / proposal density, which in 17 dimensions degenerates (the
-effective sample size fell to 8 and then 2 of 150 particles in this project's first runs).
+generations reweight by prior / proposal density, which in 17 dimensions degenerates: the proposal
+is a kernel density estimate over a few hundred particles, so its density at a new particle varies
+by orders of magnitude and a few particles carry the weight. In this project's first runs the
+effective sample size fell to 8 and then 2 of 150 particles; a trial on 6 Dec 2026 (200 particles,
+threshold at the 30% quantile) gave 29 and then 11 of 200 with pyabc's default multivariate normal
+kernel, and 59 of 200 after one generation with the kernel's covariance doubled (``scaling=2``,
+acceptance 24% against 26%); the threshold fell only from 20 to 13 in three generations, because most of the distance is in targets no parameter reaches (docs/validation.md,
+"Targets the model does not reach"). Rejection keeps every particle (effective sample size = population)
+and spends the budget on independent prior draws.
 """
 
 from __future__ import annotations
