@@ -8,8 +8,8 @@ from the previous generation, with a fresh seed, and measures the targets
 norm of the deviations scaled by each target's tolerance half-width, so ``distance ** 2`` is the
 calibration loss (:func:`model.calibration.measure.loss`). pyabc's ABC-SMC (Beaumont et al. 2009;
 Klinger, Rickert and Hasenauer 2018) sets each generation's threshold at the ``settings.acceptance``
-quantile of the previous generation's distances (the first generation's, of a sample from the prior)
-until ``settings.simulations`` simulations or ``settings.generations`` generations were run; every
+quantile of the previous generation's distances (the first generation's, of ``settings.prior_sample``
+draws from the prior) until ``settings.simulations`` simulations or ``settings.generations`` generations were run; every
 generation is stored in pyabc's history database in the results folder, so an interrupted
 calibration continues where it stopped. With one generation (the shipped setting) this is rejection
 ABC: prior draws whose distance is within the lowest ``acceptance`` quantile, equally weighted. Later
@@ -139,7 +139,8 @@ def run_abc(spec: CalibrationSpec, scenario: Scenario, *, out: Path, seed: int, 
     for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "ABC"]:
         logging.getLogger(name).setLevel(logging.INFO if progress else logging.WARNING)
     np.random.seed(seed % 2**32)
-    abc = pyabc.ABCSMC(check, prior(free), distance(spec), population_size=spec.settings.population,
+    size = pyabc.ConstantPopulationSize(spec.settings.population, nr_calibration_particles=spec.settings.prior_sample)
+    abc = pyabc.ABCSMC(check, prior(free), distance(spec), population_size=size,
                        sampler=sampler(executor), eps=pyabc.QuantileEpsilon(alpha=spec.settings.acceptance))
     db = f"sqlite:///{(out / HISTORY).resolve()}"
     history = abc.new(db, {t.name: t.value for t in spec.targets}) if abc_id is None else abc.load(db, abc_id)

@@ -78,6 +78,9 @@ class CalibrationSettings(Config):
                              "ABC, every particle drawn from the prior).")
     acceptance: float = Field(0.5, gt=0.0, le=1.0, description="Each generation's threshold is this quantile "
                               "of the previous generation's distances (the first's, of a sample from the prior).")
+    prior_sample: Samples | None = Field(None, description="Prior draws whose distances set the first threshold "
+                                         "(default: population); counted among the simulations. A small sample "
+                                         "makes a low quantile, and with it the number of simulations, noisy.")
     validation_replications: IntervalReplications = 20
 
 

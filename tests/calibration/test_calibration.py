@@ -92,13 +92,16 @@ def test_a_small_posterior_concentrates_where_spending_matches_and_is_resumed(tm
 
 def test_one_generation_is_rejection_abc_with_equal_weights(tmp_path):
     base = load_scenario(SCENARIO_DIR / "baseline.toml")
-    result = calibrate_into(spec(population=10, generations=1, acceptance=0.3), base, seed=2, out=tmp_path / "cal",
-                            executor="serial", progress=False)
+    result = calibrate_into(spec(population=10, generations=1, acceptance=0.3, prior_sample=25), base, seed=2,
+                            out=tmp_path / "cal", executor="serial", progress=False)
     assert np.allclose(result.particles["weight"], 0.1) and result.ess == pytest.approx(10)
     epsilon = result.generations["epsilon"].iat[-1]
     assert (result.particles["distance"] <= epsilon).all()
-    # the threshold is the 30% quantile of a prior sample: about a third of the simulations are kept
-    assert result.simulations > 10 / 0.3 / 2
+    # the threshold is the 30% quantile of a prior sample of prior_sample draws, counted among the
+    # simulations: about a third of the later simulations are kept
+    prior_sample = result.generations.set_index("generation").loc[-1]
+    assert prior_sample["simulations"] == 25 and prior_sample["particles"] == 0
+    assert result.simulations - 25 > 10 / 0.3 / 2
 
 
 def test_an_interrupted_run_continues_from_its_last_generation(tmp_path):
