@@ -29,6 +29,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
 
+from model.analysis import DEFAULT_FORMATS  # noqa: E402
 from model.analysis.maps import LAND, draw_countries, map_axes, place_labels, positions  # noqa: E402
 from model.experiment.folders import note_drawn, refuse_link  # noqa: E402
 from model.experiment.metrics import interval  # noqa: E402
@@ -101,7 +102,7 @@ def _line_style(name: str) -> str:
     return "--" if is_baseline(name) else "-"
 
 
-def save(fig: Figure, folder: Path, name: str, formats: Sequence[str] = ("png", "svg"), *,
+def save(fig: Figure, folder: Path, name: str, formats: Sequence[str] = DEFAULT_FORMATS, *,
          dpi: float | None = None, compact: bool = False) -> list[Path]:
     """Save ``fig`` as ``folder/name.<format>`` for each format and close it.
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.analysis import DEFAULT_FORMATS
 from model.dates import Calendar
 from model.errors import ModelInputError, check_name
 from model.experiment import Comparison
@@ -20,9 +21,6 @@ from model.vocabulary import ROUTES
 FIGURES = ("capability_over_time", "leakage_by_route", "leakage_over_time", "effectiveness", "flow_map",
            "market_share", "regime_capability", "regime_map")
 """The figures of a comparison, in the order they are drawn (``python run.py plot --figure NAME``)."""
-DEFAULT_FORMATS = ("png",)
-"""What figures are drawn as unless asked otherwise: PNG (SVG and PDF on request, ``--format``), as
-vector files cost several times the drawing time of the maps (README, "Performance")."""
 NEEDS_POLICY = frozenset({"leakage_by_route", "leakage_over_time", "effectiveness", "flow_map"})
 """Figures that compare policies with their baselines: skipped when a folder holds only baselines."""
 

@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from model.analysis import DEFAULT_FORMATS
 from model.analysis.plots import CAPABILITY_LABEL, ROUTE_LABELS, STYLE, save
 from model.analysis.plots import SCENARIO_PALETTE as LINES
 from model.analysis.sweep_analysis import (
@@ -66,7 +67,7 @@ def metric_scale(metric: str) -> tuple[float, str, str]:
 
 
 def draw_sweep_figures(folder: Path, out: Path | None = None, only: str | None = None,
-                       formats: Sequence[str] = ("png", "svg")) -> list[Path]:
+                       formats: Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
     """Draw the figures of the finished sweep in ``folder`` into ``out`` (default ``folder/figures``);
     ``only`` names one figure. Returns the files written."""
     results = read_results(folder)

@@ -13,8 +13,19 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from model.analysis.plots import SCENARIO_PALETTE, SYMLOG_BELOW, percent_log_ticks, save, style
+from model.analysis import plots
+from model.analysis.plots import SCENARIO_PALETTE, SYMLOG_BELOW, percent_log_ticks, style
 from model.formatting import percent
+
+FORMATS = ("png", "svg")
+"""The analyses' figures (bars, a stability map, a frontier, PRIM's trajectory) are small and cheap to
+draw, and ``plot`` does not redraw them, so they are drawn as PNG and SVG."""
+
+
+def save(fig: Figure, folder: Path, name: str) -> list[Path]:
+    """``fig`` as ``folder/name`` in :data:`FORMATS`."""
+    return plots.save(fig, folder, name, FORMATS)
+
 
 LAYER_NAMES = {"all": "all layers", "camera": "cameras", "algorithm_1n": "1:N algorithms",
                "training_data": "training data"}
