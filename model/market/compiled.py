@@ -265,3 +265,19 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
             spent = _row_sum(fw, row, n_o)
             denied = _row_sum(masked, 0, n_o)
             denied_share[c, layer] = denied / spent if spent > 0 else 0.0
+
+
+@_jit
+def add_flows(acquired, tag, route, vendor_exporter, layer_item, converted_item, flows):
+    """Add each vendor option's acquisitions ``acquired[c, l, o]`` (``o < 2V``: vendors and conversions)
+    to ``flows[exporter, route, buyer, tag]``, the exporter being the vendor's home and the route its
+    chosen one (``route[v, c, i]``), in the order of the table, as ``numpy.add.at`` adds them."""
+    n_c, n_l, _ = acquired.shape
+    n_v = vendor_exporter.shape[0]
+    for c in range(n_c):
+        for layer in range(n_l):
+            for o in range(2 * n_v):
+                a = acquired[c, layer, o]
+                if a > 0:
+                    vendor, item = (o - n_v, converted_item) if o >= n_v else (o, layer_item[layer])
+                    flows[vendor_exporter[vendor], route[vendor, c, item], c, tag[c, layer, o]] += a

@@ -13,7 +13,6 @@ import pandas as pd
 
 from model.dates import Calendar
 from model.market import Draws, Market, Procurement, free_access, procure, resolve_access, route_prices
-from model.market.indexing import nonzero
 from model.market.options import CONVERTED_ITEM
 from model.parameters import ModelParameters
 from model.policy import PolicySet, preset
@@ -29,6 +28,7 @@ from model.simulation.sourcing import VendorSourcing
 from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
 from model.world import World, WorldOverrides, per_world
 
+_LAYER_ITEM = np.array(LAYER_ITEM)
 STREAMS = ("unrest", "licence", "enforcement", "rd")
 """Independent random streams, so a policy run and its baseline share unrest shocks and R&D luck."""
 
@@ -226,19 +226,13 @@ class ControlRegimeModel(mesa.Model):
         self.domestic_quality = self.domestic_quality + self.params.indigenisation_rate * denied_share * gap
 
     def _accumulate_flows(self, result: Procurement) -> None:
-        """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]`` (one
-        ``np.add.at``; each cell's additions in the order layer, option)."""
-        world, layout, actual = self.world, result.layout, result.actual
-        n_c, n_l, n_o = actual.acquired.shape
-        buyer, layer, option = nonzero(actual.acquired[:, :, : layout.converted.stop] > 0)
-        cell = (buyer * n_l + layer) * n_o + option  # in the option table
-        converted = option >= layout.n_vendors
-        vendor = option - converted * layout.n_vendors
-        item = np.where(converted, CONVERTED_ITEM, np.array(LAYER_ITEM)[layer])
-        route = actual.route.take((vendor * n_c + buyer) * len(ITEMS) + item)  # >= 0: a delivery had an open route
-        n_r, n_k = self.flows.shape[1], self.flows.shape[3]
-        flat = ((world.vendor_exporter[vendor] * n_r + route) * n_c + buyer) * n_k + actual.tag.take(cell)
-        np.add.at(self.flows.reshape(-1), flat, actual.acquired.take(cell))
+        """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]`` (compiled; each
+        cell's additions in the order layer, option, as ``np.add.at`` makes them)."""
+        from model.market import compiled
+
+        actual = result.actual
+        compiled.add_flows(actual.acquired, actual.tag, actual.route, self.world.vendor_exporter, _LAYER_ITEM,
+                           CONVERTED_ITEM, self.flows)
 
     # --- outputs -----------------------------------------------------------------------------
     def _flows(self, result: Procurement) -> StepFlows:

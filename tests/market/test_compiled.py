@@ -55,3 +55,36 @@ def test_derived_arrays_are_their_numpy_definitions(policies):
         result.denied_share, np.divide(denied, budget, out=np.zeros_like(denied), where=budget > 0))
     if controlled.any():
         assert result.blocked.sum() > 0 and result.leaked.sum() > 0
+
+
+def add_flows_by_numpy(flows, result, vendor_exporter):
+    """The definition: every vendor option's acquisitions added with one ``np.add.at``."""
+    from model.market.indexing import nonzero
+    from model.market.options import CONVERTED_ITEM
+    from model.vocabulary import LAYER_ITEM
+
+    layout, actual = result.layout, result.actual
+    n_c, n_l, n_o = actual.acquired.shape
+    buyer, layer, option = nonzero(actual.acquired[:, :, : layout.converted.stop] > 0)
+    cell = (buyer * n_l + layer) * n_o + option
+    converted = option >= layout.n_vendors
+    vendor = option - converted * layout.n_vendors
+    item = np.where(converted, CONVERTED_ITEM, np.array(LAYER_ITEM)[layer])
+    route = actual.route.take((vendor * n_c + buyer) * len(ITEMS) + item)
+    n_r, n_k = flows.shape[1], flows.shape[3]
+    flat = ((vendor_exporter[vendor] * n_r + route) * n_c + buyer) * n_k + actual.tag.take(cell)
+    np.add.at(flows.reshape(-1), flat, actual.acquired.take(cell))
+
+
+@pytest.mark.parametrize("policies", ["none", "unilateral_us_extraterritorial", "wassenaar"])
+def test_flows_add_as_numpys_add_at(policies):
+    """The model's running flow table, added to by the compiled pass every step after the warm-up, is the one
+    ``np.add.at`` makes, to the bit."""
+    model = ControlRegimeModel(policies=policies, horizon=12, rng=6, collect_agents=False).run(6)
+    reference = model.flows.copy()
+    for _ in range(4):
+        model.step()
+        add_flows_by_numpy(reference, model.procurement, model.world.vendor_exporter)
+    assert model.flows.tobytes() == reference.tobytes()
+    routes_used = np.flatnonzero(reference.sum(axis=(0, 1, 2)))
+    assert routes_used.size > (1 if policies == "none" else 3)  # legal, home market, ...; under controls leaks too
