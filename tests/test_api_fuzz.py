@@ -62,6 +62,19 @@ def test_counts_are_within_the_command_lines_bounds_or_refused(replications, see
             assert value is None or (type(value) is int and low <= value <= limit)
 
 
+def test_counts_take_integers_of_any_kind_and_refuse_whole_floats_as_the_command_line_does():
+    """``--seed 2.0`` is refused on the command line, so ``seed=2.0`` is refused in Python (found by
+    fuzzing: 0.0 was taken as 0); NumPy's integers, which a script's loop yields, are taken."""
+    import numpy as np
+
+    assert checked_counts(seed=np.int64(5), replications=np.int32(3)) == checked_counts(seed=5, replications=3)
+    for whole_float in (0.0, 2.0, np.float64(3.0)):
+        with pytest.raises(ModelInputError, match="seed: wrong type"):
+            checked_counts(seed=whole_float)
+    with pytest.raises(ModelInputError, match="replications: wrong type"):
+        checked_counts(replications=np.True_)
+
+
 @settings(max_examples=300, deadline=None)
 @given(executor=ANYTHING)
 def test_an_executor_is_one_execute_takes_or_refused(executor):

@@ -4,13 +4,15 @@ and the one translator of validation errors, so ``replications=0`` in a script a
 
 from __future__ import annotations
 
+import numbers
+import operator
 import os
 from collections.abc import Iterable
 from concurrent.futures import Executor
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import BeforeValidator, Strict, ValidationError
 
 from model.config.base import Config
 from model.config.translate import input_error
@@ -19,12 +21,22 @@ from model.limits import Replications, Seed, Workers
 from model.scenario import Scenario, load_scenario
 
 
+def _integral_as_int(value: Any) -> Any:
+    """An integer of any kind (e.g. NumPy's) as an int; anything else as given, for the strict check."""
+    return operator.index(value) if isinstance(value, numbers.Integral) and not isinstance(value, bool) else value
+
+
+WholeNumber = (BeforeValidator(_integral_as_int), Strict())
+"""Integers only, as on the command line: ``seed=2.0`` is refused like ``--seed 2.0``; NumPy's
+integers are taken."""
+
+
 class Counts(Config):
     """The counts an experiment is given in Python (None: the file's or the scenario's own)."""
 
-    replications: Replications | None = None
-    seed: Seed | None = None
-    executor: Workers | None = None  # an int executor: that many local processes
+    replications: Annotated[Replications, *WholeNumber] | None = None
+    seed: Annotated[Seed, *WholeNumber] | None = None
+    executor: Annotated[Workers, *WholeNumber] | None = None  # an int executor: that many local processes
 
 
 def checked_counts(**counts: Any) -> Counts:

@@ -117,4 +117,5 @@ def test_a_policy_free_scenario_of_any_name_is_the_baseline_of_its_figures(tmp_p
     out = tmp_path / "out"
     assert main(["run", str(tmp_path / "calm.toml"), "--out", str(out), "--workers", "1", "--quiet"]) == 0
     assert (out / "figures" / "regime_map.png").is_file()
-    assert set(pd.read_parquet(out / "runs.parquet")["scenario"]) == {"baseline"}
+    assert pd.read_parquet(out / "runs.parquet").empty  # no policy runs: a comparison's runs lists those
+    assert set(pd.read_parquet(out / "baselines.parquet")["scenario"]) == {"baseline"}
