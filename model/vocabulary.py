@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Literal
 
@@ -49,10 +50,38 @@ ROUTE_RULES: dict[str, str] = {}
 """Route -> where its tagging rule is (filled by :func:`tagged_by` as the market's modules load)."""
 
 
+def declare_route(route: Route) -> None:
+    """Declare ``route`` from outside the package (an extension), after the shipped routes. Arrays,
+    column names and metrics are sized by :data:`ROUTES` as their modules load, so this is refused
+    once any module has taken the routes (declare before importing anything but this module);
+    claim the route with a tagging rule (:func:`model.market.access.retag`): a model refuses to run
+    with a route no rule claims (:func:`check_routes_claimed`)."""
+    global ROUTE_DECLARATIONS, ROUTES, ROUTE_INDEX  # noqa: PLW0603 (rebound before any module takes them)
+    if not route.name.isidentifier() or route.name in ROUTES:
+        raise ValueError(f"route {route.name!r} is already declared or is not a name (letters, digits, _)")
+    taken = sorted(name for name, module in list(sys.modules.items()) if name.startswith("model.") and name != __name__
+                   and any(getattr(module, held, None) is globals()[held] for held in _ROUTE_TABLES))
+    if taken or ROUTE_RULES:
+        raise ValueError(f"route {route.name!r} is declared after {', '.join(taken) or 'the market'} took the "
+                         "routes: declare routes before importing anything of the model but model.vocabulary")
+    ROUTE_DECLARATIONS = (*ROUTE_DECLARATIONS, route)
+    ROUTES = tuple(declared.name for declared in ROUTE_DECLARATIONS)
+    ROUTE_INDEX = {name: k for k, name in enumerate(ROUTES)}
+
+
+def check_routes_claimed() -> None:
+    """Refuse routes that no tagging rule claims (a declared route nothing tags: its columns would
+    stay zero without a word)."""
+    unclaimed = [route for route in ROUTES if route not in ROUTE_RULES]
+    if unclaimed:
+        raise ValueError(f"route {unclaimed[0]!r} is declared but no tagging rule claims it: claim it in the "
+                         "market with model.vocabulary.tagged_by (or model.market.access.retag)")
+
+
 def tagged_by(route: str, rule: str) -> int:
     """Claim ``route`` for the tagging rule ``rule`` (module and what it tags) and return the route's
-    index. A route no rule claims, or claimed twice, is refused by a test
-    (tests/market/test_routes.py); an undeclared route is refused here, at import."""
+    index. An undeclared route, or one claimed twice, is refused here, at import; a route no rule
+    claims, when a model is built (:func:`check_routes_claimed`)."""
     if route not in ROUTES:
         raise ValueError(f"tagging rule {rule!r} claims route {route!r}, which model.vocabulary.ROUTE_DECLARATIONS "
                          f"does not declare (one of {', '.join(ROUTES)})")
@@ -61,6 +90,9 @@ def tagged_by(route: str, rule: str) -> int:
     ROUTE_RULES[route] = rule
     return ROUTES.index(route)
 
+
+_ROUTE_TABLES = ("ROUTE_DECLARATIONS", "ROUTES", "ROUTE_INDEX")
+"""What :func:`declare_route` extends: a module holding one of them has taken the routes."""
 
 ITEM_INDEX = {name: i for i, name in enumerate(ITEMS)}
 LAYER_INDEX = {name: i for i, name in enumerate(LAYERS)}

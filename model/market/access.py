@@ -9,6 +9,7 @@ successful shipment (route cost / chance of passing).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,34 @@ from model.world import World
 LEGAL = tagged_by("legal", "market/access.py: a sale that needs no licence, or is licensed")
 FOREIGN = tagged_by("foreign_availability", "market/access.py: an uncontrolled seller to a controlled destination")
 GAP = tagged_by("extraterritorial_gap", "market/access.py: a foreign vendor below the US-content threshold")
+_UNCONTROLLED = {"legal": LEGAL, "foreign_availability": FOREIGN, "extraterritorial_gap": GAP}
+
+Cells = Callable[[World, PolicyState], np.ndarray]
+"""Which sales a rule selects, ``[V, C, I]`` bool (or broadcastable to it), under a policy state."""
+
+
+@dataclass(frozen=True)
+class Retag:
+    """A route's tagging rule from outside the market: sales tagged ``parent`` that ``cells`` selects
+    are tagged ``route`` (indices into :data:`model.vocabulary.ROUTES`)."""
+
+    route: int
+    parent: int
+    cells: Cells
+
+
+RETAGS: list[Retag] = []
+"""The rules :func:`retag` added, applied in order by :func:`state_access`."""
+
+
+def retag(route: str, parent: str, cells: Cells, rule: str) -> None:
+    """Claim ``route`` (declared with :func:`model.vocabulary.declare_route`) for sales that no control
+    stops and that would be tagged ``parent`` (``legal``, ``foreign_availability`` or
+    ``extraterritorial_gap``) where ``cells(world, state)`` holds; ``rule`` says where and what it tags."""
+    if parent not in _UNCONTROLLED:
+        raise ValueError(f"tagging rule {rule!r} refines route {parent!r}; a rule of this module refines one of "
+                         f"{', '.join(_UNCONTROLLED)}")
+    RETAGS.append(Retag(tagged_by(route, rule), _UNCONTROLLED[parent], cells))
 
 
 @dataclass(frozen=True)
@@ -87,6 +116,8 @@ def state_access(world: World, state: PolicyState, base_price: np.ndarray) -> St
         gap = state.et_gap[:, :, None] & state.requires[state.et_exporter][None]
     any_control = state.requires.any(axis=0)[None]  # [1, C, I]
     tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))
+    for rule in RETAGS:
+        tag = np.where((tag == rule.parent) & rule.cells(world, state), rule.route, tag)
     home = best(world.vendor_exporter)
     et = best(np.full(world.n_vendors, state.et_exporter)) if state.et_exporter >= 0 else home
     return StateAccess(tag, *home, *et)

@@ -344,3 +344,22 @@ def check_instrument_fields(policy_set: type[PolicySet]) -> None:
 
 
 check_instrument_fields(PolicySet)
+
+_REGISTERED: dict[str, type[PolicySet]] = {"policy_set": PolicySet}
+
+
+def register_policy_set(policy_set: type[PolicySet]) -> type[PolicySet]:
+    """Read scenario tables and stored settings into ``policy_set``, a subclass of the registered
+    policy set whose new fields hold an extension's instruments (checked by
+    :func:`check_instrument_fields`); the shipped set stays the default until this is called."""
+    current = _REGISTERED["policy_set"]
+    if not (isinstance(policy_set, type) and issubclass(policy_set, current)):
+        raise TypeError(f"{policy_set!r} does not extend {current.__name__}: register a subclass of the policy set")
+    check_instrument_fields(policy_set)
+    _REGISTERED["policy_set"] = policy_set
+    return policy_set
+
+
+def policy_set_type() -> type[PolicySet]:
+    """The policy set scenario tables are read into (:func:`register_policy_set`)."""
+    return _REGISTERED["policy_set"]

@@ -10,13 +10,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, PrivateAttr, SerializeAsAny, ValidationError, ValidationInfo, field_validator
 
 from model.config.base import Config
 from model.config.tables import Loc
 from model.limits import LAST_DATE, CalendarDate, Horizon, Replications, Seed, StepsPerYear
 from model.parameters import ModelParameters, default_parameters, over_defaults
 from model.policy import PolicySet
+from model.policy.config import policy_set_type
 from model.scenario.errors import ScenarioError
 from model.scenario.explain import explain
 from model.scenario.sources import Sources
@@ -79,7 +80,7 @@ class Scenario(Config):
         "values when `model/data/calibrated.toml` exists).",
     )
     world: WorldOverrides = Field(default_factory=WorldOverrides, description="Changes to the default world.")
-    policies: PolicySet = Field(
+    policies: SerializeAsAny[PolicySet] = Field(  # a subclass's own instruments are stored too (an extension's)
         default_factory=PolicySet, description="The controls the scenario switches on (none: baseline)."
     )
 
@@ -99,6 +100,13 @@ class Scenario(Config):
         if None not in (warmup, start, per_year) and (problem := span_problem(start, per_year, warmup, horizon)):
             raise ValueError(problem)
         return horizon
+
+    @field_validator("policies", mode="before")
+    @classmethod
+    def _registered_policy_set(cls, policies: Any) -> Any:
+        """A table is read into the registered policy set (an extension's instruments included)."""
+        kind = policy_set_type()
+        return kind.model_validate(policies) if kind is not PolicySet and isinstance(policies, dict) else policies
 
     @field_validator("parameters", mode="before")
     @classmethod

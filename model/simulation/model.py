@@ -25,7 +25,7 @@ from model.simulation.result import REGIME_FIELDS, RunResult, is_flow
 from model.simulation.settings import run_settings
 from model.simulation.setup import RunSetup, SetupRequest, SetupSource
 from model.simulation.sourcing import VendorSourcing
-from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
+from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES, check_routes_claimed
 from model.world import World, WorldOverrides, per_world
 
 _LAYER_ITEM = np.array(LAYER_ITEM)
@@ -67,6 +67,7 @@ class ControlRegimeModel(mesa.Model):
         seed: Any = None,
     ) -> None:
         super().__init__(rng=rng, seed=seed)
+        check_routes_claimed()  # a route an extension declared but nothing tags
         setups = PROCESS_CACHES if setups is None else setups
         settings = run_settings(policies=policies, parameters=parameters, world=world, horizon=horizon,
                                 warmup=warmup, steps_per_year=steps_per_year, start_date=start_date,

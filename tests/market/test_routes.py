@@ -1,13 +1,12 @@
 """Routes as units: each route is declared once (name, label, meaning) in model.vocabulary and claimed
-by exactly one tagging rule of the market; the figures' labels come from the declaration."""
+by exactly one tagging rule of the market; the figures' labels come from the declaration (a rule for an undeclared
+route, or a second rule for one, is refused: tests/test_extension_refused.py)."""
 
 from __future__ import annotations
 
-import pytest
-
 import model.market  # noqa: F401  (loads every tagging rule)
 from model.analysis.plots import ROUTE_LABELS
-from model.vocabulary import ROUTE_DECLARATIONS, ROUTE_RULES, ROUTES, tagged_by
+from model.vocabulary import ROUTE_DECLARATIONS, ROUTE_RULES, ROUTES
 
 
 def test_every_declared_route_has_exactly_one_tagging_rule():
@@ -15,17 +14,6 @@ def test_every_declared_route_has_exactly_one_tagging_rule():
     missing = [route for route in ROUTES if route not in ROUTE_RULES]
     assert not missing, f"routes without a tagging rule (claim them with model.vocabulary.tagged_by): {missing}"
     assert set(ROUTE_RULES) == set(ROUTES)
-
-
-def test_a_rule_for_an_undeclared_route_is_refused():
-    with pytest.raises(ValueError, match=r"claims route .smuggling., which model\.vocabulary\.ROUTE_DECLARATIONS does not"):
-        tagged_by("smuggling", "market/somewhere.py: a toy rule")
-
-
-def test_a_route_claimed_by_a_second_rule_is_refused():
-    with pytest.raises(ValueError, match="'illicit' is claimed by two tagging rules"):
-        tagged_by("illicit", "market/somewhere.py: another rule")
-    assert tagged_by("illicit", ROUTE_RULES["illicit"]) == ROUTES.index("illicit")  # the same rule again: fine
 
 
 def test_labels_and_meanings_come_from_the_declaration():

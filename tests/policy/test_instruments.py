@@ -1,6 +1,6 @@
 """Instruments as units: each instrument checks itself, adds its effect to a step's arrays and varies
-its strength by its own method; a policy set is empty when no field holds anything; an incomplete
-instrument, or a policy-set field that holds no instruments, is refused when it is defined."""
+its strength by its own method; a policy set is empty when no field holds anything (an incomplete
+instrument, or a policy-set field that holds no instruments, is refused: tests/test_extension_refused.py)."""
 
 from __future__ import annotations
 
@@ -132,20 +132,6 @@ def test_strength_and_layers_vary_through_each_instruments_own_method():
     assert narrowed.national == [] and narrowed.data_access == []
     assert narrowed.agreements[0].items == ["algorithm_1n"]
     assert narrowed.entity_lists == policies.entity_lists  # instruments on inputs control no item
-
-
-def test_an_instrument_without_a_contribution_is_refused_when_defined():
-    with pytest.raises(TypeError, match="does not define contribute"):
-        class Silent(Instrument):
-            enforcement: float = 0.5
-
-
-def test_a_policy_set_field_holding_no_instruments_is_refused():
-    class Loose(PolicySet):
-        entity_list: list[str] = Field(default_factory=list)
-
-    with pytest.raises(TypeError, match=r"Loose.entity_list holds .*str.*not instruments"):
-        check_instrument_fields(Loose)
 
 
 class Embargo(Instrument):
