@@ -62,3 +62,19 @@ def test_the_command_line_runs_arrow_on_the_c_allocator_unless_told_otherwise():
     assert python(command_line, unset).split()[-1] == "system"
     assert python(script, unset).split()[-1] == default
     assert python(command_line, {**unset, "ARROW_DEFAULT_MEMORY_POOL": default}).split()[-1] == default
+
+
+def test_no_import_cycle_but_the_documented_one():
+    """Modules import each other without cycles once the one documented upward import is set aside
+    (``Comparison.plot`` drawing with the analysis layer: docs/architecture.md, "The one exception",
+    and the contract's ``ignore_imports``); imports made only for type checking are not counted."""
+    import grimp
+    import networkx as nx
+
+    documented = ("model.experiment.comparison", "model.analysis.report")
+    graph = grimp.build_graph("model", exclude_type_checking_imports=True, cache_dir=None)
+    edges = [(module, imported) for module in graph.modules
+             for imported in graph.find_modules_directly_imported_by(module)]
+    assert documented in edges  # else the documentation and the contract name an import that is gone
+    imports = nx.DiGraph([edge for edge in edges if edge != documented])
+    assert [sorted(cycle) for cycle in nx.strongly_connected_components(imports) if len(cycle) > 1] == []

@@ -12,9 +12,8 @@ from model.analysis import DEFAULT_FORMATS
 from model.dates import Calendar
 from model.errors import ModelInputError, check_name
 from model.experiment import Comparison
-from model.experiment.executors import local_processes
+from model.experiment.engine import local_processes, stop
 from model.experiment.metrics import DEFAULT_HEADLINE, DENIAL_MEASURES
-from model.experiment.orphans import stop
 from model.formatting import interval, number, percent_interval
 from model.vocabulary import ROUTES
 

@@ -26,10 +26,9 @@ from pydantic import BaseModel, ValidationError
 
 from model.config.translate import input_error
 from model.errors import ModelInputError, closest
-from model.experiment.design import salib_problem
-from model.experiment.folders import folder_of, read_listed, read_manifest
-from model.experiment.manifest import require_intact_settings
+from model.experiment.engine import salib_problem
 from model.experiment.metrics import interval, summarise
+from model.experiment.results import folder_of, read_listed, read_manifest, require_intact_settings
 
 HEADLINE = ("denial_effectiveness", "leakage_rate", "revenue_lost_share", "target_capability")
 """Metrics analysed first (and drawn) when a sweep recorded them."""

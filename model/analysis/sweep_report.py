@@ -16,8 +16,13 @@ from model.analysis.sweep_analysis import (
     sensitivity,
 )
 from model.errors import ModelInputError
-from model.experiment.folders import manifest_tables, staged_subfolder, write_manifest, write_tables
-from model.experiment.manifest import build_manifest
+from model.experiment.results import (
+    build_manifest,
+    manifest_tables,
+    staged_subfolder,
+    write_manifest,
+    write_tables,
+)
 
 
 def analyze(folder: str | Path, *, figures: bool = True) -> list[Path]:

@@ -3,10 +3,10 @@ replications with common random numbers, executors, a results store that resumes
 
 from model.experiment.api import load_sweep, run_sweep, sweep, sweep_file
 from model.experiment.coalitions import growing_coalitions, revenue_shares
-from model.experiment.compare import Comparison, ExperimentError, compare, run_scenario
+from model.experiment.comparison import Comparison, ExperimentError, compare, run_scenario
 from model.experiment.executors import execute, local_processes
+from model.experiment.loading import Results, load_results, to_ema
 from model.experiment.metrics import interval, replicate_metrics, summarise
-from model.experiment.results import Results, load_results, to_ema
 from model.experiment.runner import RunRecord, RunSpec, run_ensemble, run_one
 from model.experiment.seeds import replicate_seed, replicate_seeds
 from model.experiment.spec import Parameter, SweepSpec, load_spec

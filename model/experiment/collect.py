@@ -9,7 +9,7 @@ parts, with one ``runs`` schema for every design.
 - ``baselines`` (paired experiments): one row per baseline run: ``run_id``, ``baseline_id``,
   ``scenario`` (its label), ``replicate``, ``seed``, ``seconds``, ``error`` and every end-of-run value.
 - the design's own tables (:meth:`Collected.tables`): a comparison's summary, replications,
-  timeseries, flows, regimes and per_regime (:mod:`model.experiment.compare`); a sweep's points
+  timeseries, flows, regimes and per_regime (:mod:`model.experiment.comparison`); a sweep's points
   and timeseries (:mod:`model.experiment.points`).
 """
 

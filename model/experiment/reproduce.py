@@ -81,7 +81,7 @@ def _rerun(manifest: dict[str, Any], where: str, out: Path, executor: Any, progr
                               "and the number of replications", expected="the manifest as it was written")
     try:
         if manifest["kind"] == "comparison":
-            from model.experiment.compare import compare
+            from model.experiment.comparison import compare
 
             scenarios = [Scenario.from_resolved(data) for data in manifest["scenarios"].values()]
             for scenario in scenarios:

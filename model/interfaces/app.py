@@ -169,7 +169,7 @@ class DashboardModel(ControlRegimeModel):
         replications: int = DEFAULT_REPLICATIONS,
     ) -> None:
         from model.errors import ModelInputError, check_name
-        from model.experiment.plan import kwargs_key
+        from model.experiment.engine import kwargs_key
 
         check_name(scenario, SCENARIOS, "scenario", "scenario")
         check_name(compare_with, COMPARE_CHOICES, "compare_with", "scenario")

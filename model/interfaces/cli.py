@@ -8,18 +8,16 @@ agreement and a global agreement including China.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import shutil
-import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from model.errors import ModelInputError
 from model.interfaces import arguments
 from model.interfaces.options import add_execution_options, local_executor, worker_count
+from model.interfaces.writes import stored_in
 from model.processes import arrow_on_c_allocator
 
 HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar",
@@ -80,7 +78,7 @@ def _run_comparison(paths: Sequence[Path], name: str, args: argparse.Namespace,
 
 def _figures_unwritten(out: Path, exc: OSError) -> ModelInputError:
     """The error of figures that could not be written into the complete results folder ``out``."""
-    from model.experiment.folders import write_failure
+    from model.experiment.results import write_failure
 
     return ModelInputError(str(out / "figures"), f"cannot write the figures ({write_failure(exc)}); the results "
                            f"in {out}/ are complete: draw the figures with python run.py plot {out}")
@@ -144,7 +142,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
-    from model.experiment.reproduce import reproduce
+    from model.experiment.engine import reproduce
 
     report = reproduce(Path(args.manifest), executor=_executor(args), progress=not args.quiet)
     for table, reason in report.not_compared.items():
@@ -192,43 +190,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
               f"[{target.low:.4g}, {target.high:.4g}]  {'ok' if inside else 'OUTSIDE'}")
     print(f"Written to {out}/. Make this fit the default with: python run.py calibrate --install {out}")
     return 0
-
-
-@contextlib.contextmanager
-def stored_in(folder: Path) -> Iterator[None]:
-    """A failed write inside the results folder ``folder`` (a full disk, a file-size limit), in one
-    of the experiments stored there (an analysis's sweeps) or in a calibration's database, named by
-    ``folder``, the one to resume; a folder this command created that holds no manifest yet is removed."""
-    from model.experiment.folders import CannotWriteError, owned
-
-    new = not folder.exists()
-    try:
-        yield
-    except Exception as exc:
-        cause = _write_cause(exc)
-        if cause is None or (isinstance(exc, CannotWriteError) and exc.folder == folder):
-            raise
-        if new and folder.is_dir() and owned(folder) is None:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise CannotWriteError(folder, cause, "nothing was stored: the folder is removed") from None
-        raise CannotWriteError(folder, cause, "").at(folder) from None
-
-
-def _write_cause(exc: BaseException) -> str | None:
-    """What a failed write was, in words, or None when ``exc`` is not one: an operating-system or
-    pyarrow ``OSError``, or SQLite's full or failing disk (under an ORM's error)."""
-    from model.experiment.folders import CannotWriteError, write_failure
-
-    if isinstance(exc, CannotWriteError):
-        return exc.cause
-    if isinstance(exc, OSError):
-        return write_failure(exc)
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, sqlite3.OperationalError) and ("full" in str(seen) or "I/O error" in str(seen)):
-            return f"the database could not be written: {seen}; a full disk or a file-size limit"
-        seen = seen.__cause__ or seen.__context__
-    return None
 
 
 def cmd_validation_report(args: argparse.Namespace) -> int:
@@ -386,8 +347,8 @@ FLAGS = {"resume": "--resume to continue it", "force": "--force to replace it"}
 def with_remedy(err: Exception) -> str:
     """The one-line message of ``err``, with the flags that would get past it (unprintable
     characters of names from the input, such as a NUL, escaped)."""
-    from model.experiment.folders import CannotWriteError, FolderExistsError
-    from model.experiment.store import ResumeMismatchError
+    from model.experiment.engine import ResumeMismatchError
+    from model.experiment.results import CannotWriteError, FolderExistsError
 
     text = str(err)
     if isinstance(err, CannotWriteError) and err.options:
@@ -404,7 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with exit code 2."""
     import numpy as np
 
-    from model.experiment.execute import ExperimentError
+    from model.experiment.engine import ExperimentError
     from model.scenario import ScenarioError
 
     args = build_parser().parse_args(argv)
@@ -439,7 +400,7 @@ def _one_way(args: argparse.Namespace) -> argparse.Namespace:
 
 def unwritten(err: OSError) -> str:
     """One line for an operating-system error: the file and the cause in words."""
-    from model.experiment.folders import write_failure
+    from model.experiment.results import write_failure
 
     where = f"{err.filename}: " if err.filename else ""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in f"{where}{write_failure(err)}")

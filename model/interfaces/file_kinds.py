@@ -59,7 +59,7 @@ def check_file(path: Path) -> tuple[FileKind, str, list[str]]:
 
 
 def _scenario(path: Path) -> tuple[str, list[str]]:
-    from model.experiment.compare import ScenarioSet
+    from model.experiment.engine import ScenarioSet
     from model.scenario import load_scenario
 
     scenario = load_scenario(path)
@@ -68,8 +68,7 @@ def _scenario(path: Path) -> tuple[str, list[str]]:
 
 
 def _sweep(path: Path) -> tuple[str, list[str]]:
-    from model.experiment.api import load_sweep, sweep_plan
-    from model.experiment.preflight import design_warning
+    from model.experiment.engine import design_warning, load_sweep, sweep_plan
 
     sweep = load_sweep(path)
     plan = sweep_plan(sweep)

@@ -38,7 +38,7 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
 
 def execution(args: argparse.Namespace) -> AbstractContextManager[Any]:
     """The executor the options of :func:`add_execution_options` ask for (a Dask client is closed on exit)."""
-    from model.experiment.cluster import dask_client
+    from model.experiment.engine import dask_client
 
     if args.scheduler is not None or args.dask_local is not None:
         return dask_client(args.scheduler, args.dask_local)

@@ -11,6 +11,7 @@ from model.interfaces import arguments
 from model.interfaces.file_kinds import FileKind
 from model.interfaces.file_kinds import register as register_kind
 from model.interfaces.options import add_execution_options, execution, named_by_flags
+from model.interfaces.writes import stored_in
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,8 +63,7 @@ def _analysis_options(p: argparse.ArgumentParser, metavar: str) -> None:
 
 
 def _run(args: argparse.Namespace, load, analyse, report) -> int:
-    from model.experiment.folders import results_folder, write_text
-    from model.interfaces.cli import stored_in
+    from model.experiment.results import results_folder, write_text
     from model.strategy.report import check_readme
 
     if args.readme:

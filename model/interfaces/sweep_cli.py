@@ -15,7 +15,7 @@ from model.interfaces.options import add_execution_options, execution
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``sweep`` and ``analyze`` to a parser's subcommands."""
-    from model.experiment.execute import CHUNK
+    from model.experiment.engine import CHUNK
 
     p = subparsers.add_parser(
         "sweep", help="run a parameter sweep file (grid, LHS, Sobol, Morris)",
@@ -50,9 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from model.experiment.api import load_sweep, run_sweep, sweep_plan
-    from model.experiment.folders import results_folder
-    from model.experiment.preflight import design_warning, dry_run
+    from model.experiment.engine import design_warning, dry_run, load_sweep, run_sweep, sweep_plan
+    from model.experiment.results import results_folder
 
     if args.dry_run and (writing := [flag for flag, on in (("--out", args.out), ("--resume", args.resume),
                                                           ("--force", args.force)) if on]):

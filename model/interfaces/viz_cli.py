@@ -100,7 +100,7 @@ def plot_folder(folder: Path, figures: Sequence[str] | None = None, formats: Seq
     :func:`model.analysis.report.draw_figures`)."""
     if dpi is not None and not MIN_DPI <= dpi <= MAX_DPI:
         raise ModelInputError("--dpi", "out of range", expected=f"{MIN_DPI} to {MAX_DPI} dots per inch", got=dpi)
-    from model.experiment.folders import MANIFEST, folder_of, read_manifest
+    from model.experiment.results import MANIFEST, folder_of, read_manifest
 
     folder = folder_of(folder)
     kind = read_manifest(folder, ("comparison", "sweep"))["kind"]
@@ -147,7 +147,7 @@ def _sweep_figures():
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from model.experiment.folders import folder_of
+    from model.experiment.results import folder_of
 
     folder = folder_of(args.folder)
     out = Path(args.out) if args.out else None

@@ -10,9 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.experiment.arguments import checked_executor, checked_path
-from model.experiment.coalitions import revenue_shares
-from model.experiment.folders import RESULTS_DIR
+from model.experiment.engine import checked_executor, checked_path, revenue_shares
+from model.experiment.results import RESULTS_DIR
 from model.scenario import ScenarioError
 from model.strategy.designs import Design, Template
 from model.strategy.files import (

@@ -28,9 +28,14 @@ import pandas as pd
 
 from model.analysis.sweep_analysis import SweepResults, numeric_inputs, read_results
 from model.errors import ModelInputError, closest
-from model.experiment.arguments import checked_path
-from model.experiment.folders import RESULTS_DIR, manifest_tables, write_atomically, write_tables
-from model.experiment.manifest import build_manifest
+from model.experiment.engine import checked_path
+from model.experiment.results import (
+    RESULTS_DIR,
+    build_manifest,
+    manifest_tables,
+    write_atomically,
+    write_tables,
+)
 from model.scenario import ScenarioError
 from model.strategy.files import DiscoveryStudy, load_study, read_study
 from model.strategy.results import KIND

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from model.experiment import sweep
+from model.experiment.engine import raw_metric_names
 from model.experiment.metrics import Pair, replicate_metrics
-from model.experiment.outcomes import raw_metric_names
 from model.scenario import Scenario
 from model.simulation import RunEnd
 from model.strategy.designs import Design, Template

@@ -17,8 +17,8 @@ from pydantic import AfterValidator, Field, ValidationError, field_validator, mo
 
 from model.config.base import Config
 from model.errors import ModelInputError, closest
-from model.experiment.arguments import checked_path
-from model.experiment.folders import name_problem
+from model.experiment.engine import checked_path
+from model.experiment.results import name_problem
 from model.limits import (
     MAX_HORIZON,
     MAX_POINTS,

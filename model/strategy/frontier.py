@@ -20,10 +20,9 @@ import pandas as pd
 
 from model.errors import ModelInputError
 from model.experiment import compare
-from model.experiment.arguments import checked_executor, checked_path
-from model.experiment.coalitions import revenue_shares
-from model.experiment.folders import RESULTS_DIR
+from model.experiment.engine import checked_executor, checked_path, revenue_shares
 from model.experiment.metrics import summarise
+from model.experiment.results import RESULTS_DIR
 from model.scenario import Scenario, ScenarioError, load_scenario
 from model.strategy.designs import Design, Template
 from model.strategy.evaluate import evaluate

@@ -29,15 +29,15 @@ from typing import Any
 import pandas as pd
 
 from model.errors import ModelInputError
-from model.experiment.folders import (
+from model.experiment.results import (
     FolderLock,
+    build_manifest,
     claim,
     manifest_tables,
     owned,
     write_manifest,
     write_tables,
 )
-from model.experiment.manifest import build_manifest
 
 KIND = "analysis"
 

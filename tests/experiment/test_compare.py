@@ -12,7 +12,7 @@ import pytest
 
 from model.errors import ModelInputError
 from model.experiment import Comparison, compare, executors
-from model.experiment.compare import ScenarioSet
+from model.experiment.comparison import ScenarioSet
 from model.experiment.folders import read_table
 from model.experiment.plan import plan
 from model.experiment.reproduce import reproduce
