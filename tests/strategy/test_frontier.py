@@ -8,7 +8,7 @@ import pytest
 
 import model
 from model.scenario import SCENARIO_DIR
-from model.strategy.designs import Design
+from model.strategy.designs import Design, template
 from model.strategy.files import FrontierStudy
 from model.strategy.frontier import DesignSpace, pareto
 
@@ -94,3 +94,15 @@ def test_a_refused_resume_leaves_a_finished_folder_as_it_was(tiny, tmp_path):
     with pytest.raises(model.ModelInputError, match=r"runs\.parquet"):
         model.frontier(path, out=copy, resume=True, executor="serial", progress=False, figures=False)
     assert {p: p.read_bytes() for p in sorted(copy.rglob("*")) if p.is_file()} == before
+
+
+def test_a_designs_enforcement_reaches_every_instrument_as_the_dashboards_does():
+    scenario = model.load_scenario(SCENARIO_DIR / "echri_coalition.toml")  # with the US input measures
+    base = template(scenario, None, None, "echri_coalition.toml")
+    policies = model.PolicySet.model_validate(base.policies(Design(partners=("DEU",), enforcement=0.3)))
+    kept = model.PolicySet.model_validate(base.policies(Design(partners=("DEU",))))
+    assert policies.entity_lists and policies.component_controls and policies.procurement_bans
+    assert {c.enforcement for c in [*policies.national, *policies.agreements, *policies.entity_lists,
+                                    *policies.component_controls]} == {0.3}
+    assert [e.enforcement_abroad for e in policies.entity_lists] == [e.enforcement_abroad for e in kept.entity_lists]
+    assert policies.procurement_bans == kept.procurement_bans  # a ban has no enforcement
