@@ -1,7 +1,8 @@
 """An extension that would fail silently is refused with a message saying what is missing: an
 instrument without its contribution or with no field to vary, a policy-set field that holds no
 instruments, a tagging rule for an undeclared route or a second rule for one, a route declared too
-late, and a declared route that no rule claims (tests/test_extension.py extends the model for real)."""
+late, a declared route that no rule claims, and a mistyped key of an extension's instrument
+(tests/test_extension.py extends the model for real)."""
 
 from __future__ import annotations
 
@@ -79,3 +80,25 @@ def test_a_declared_route_no_rule_claims_stops_a_model_from_running():
     assert done.returncode == 1
     assert ("ValueError: route 'smuggling' is declared but no tagging rule claims it: claim it in the market "
             "with model.vocabulary.tagged_by") in done.stderr
+
+
+def test_a_mistyped_key_of_an_extensions_instrument_is_named_with_its_path():
+    done = run_python(
+        "from pydantic import Field\n"
+        "from model.policy import Instrument, PolicySet\n"
+        "from model.policy.config import register_policy_set\n"
+        "from model.scenario import SCENARIO_DIR, load_scenario\n"
+        "from model.scenario.schema import Scenario\n"
+        "class Embargo(Instrument):\n"
+        "    country: str\n"
+        "    enforcement: float = 1.0\n"
+        "    def contribute(self, schedule, arrays, on): pass\n"
+        "class EmbargoSet(PolicySet):\n"
+        "    embargoes: list[Embargo] = Field(default_factory=list)\n"
+        "register_policy_set(EmbargoSet)\n"
+        "data = load_scenario(SCENARIO_DIR / 'baseline.toml').resolved()\n"
+        "data['policies']['embargoes'] = [{'country': 'IRN', 'enforcment': 0.5}]\n"
+        "Scenario.from_resolved(data)\n")
+    assert done.returncode == 1
+    assert ("policies: embargoes[0].enforcment: unknown key (expected one of start, end, lag, country, "
+            "enforcement); did you mean 'enforcement'?") in done.stderr

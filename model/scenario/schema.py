@@ -14,6 +14,7 @@ from pydantic import Field, PrivateAttr, SerializeAsAny, ValidationError, Valida
 
 from model.config.base import Config
 from model.config.tables import Loc
+from model.config.translate import input_error
 from model.limits import LAST_DATE, CalendarDate, Horizon, Replications, Seed, StepsPerYear
 from model.parameters import ModelParameters, default_parameters, over_defaults
 from model.policy import PolicySet
@@ -106,7 +107,12 @@ class Scenario(Config):
     def _registered_policy_set(cls, policies: Any) -> Any:
         """A table is read into the registered policy set (an extension's instruments included)."""
         kind = policy_set_type()
-        return kind.model_validate(policies) if kind is not PolicySet and isinstance(policies, dict) else policies
+        if kind is PolicySet or not isinstance(policies, dict):
+            return policies  # checked as the field's own type, every error with its full key path
+        try:
+            return kind.model_validate(policies)
+        except ValidationError as exc:  # an extension's set: its error says its own key path
+            raise ValueError(str(input_error(exc, kind))) from None
 
     @field_validator("parameters", mode="before")
     @classmethod
