@@ -44,7 +44,8 @@ def options(replications: int | None) -> list[str]:
 
 def headline(replications: int | None) -> None:
     out = RESULTS / "docs-headline"
-    python("run.py", "--out", str(out), "--force", "--quiet", *options(replications))
+    python("run.py", "--out", str(out), "--force", "--quiet", "--draws", "0", *options(replications))  # the
+    # figures are the comparison's: the headline across the posterior (python run.py's draws) is docs/validation.md's
     python("run.py", "plot", str(out), "--format", "png", "--dpi", "100", "--compact", "--out", str(FIGURES),
            *(flag for name in HEADLINE_FIGURES for flag in ("--figure", name)))
 
