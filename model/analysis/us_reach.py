@@ -33,6 +33,8 @@ SCALES = (0.0, 0.55, 0.8, 1.0, 1.11)
 """Multipliers of the suppliers' US-technology shares: 0 (only US-made components within reach), the
 sourced range of I3 (0.5/0.9 to 1/0.9 of the Chinese makers' 0.9), and the default 1."""
 KEY = "world.inputs.us_technology_scale"
+COLOUR_ORDER = ("unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar", "global_with_china")
+"""The headline comparison's policies in its order, so each policy has its colour there (others follow)."""
 POLICY_LABELS = {"unilateral_us_finished_goods": "unilateral US, finished goods only", "unilateral_us": "unilateral US",
                  "unilateral_us_extraterritorial": "US + extraterritorial rules", "wassenaar": "Wassenaar-like agreement",
                  "global_with_china": "global agreement with China"}
@@ -88,7 +90,7 @@ def reach_markdown(table: pd.DataFrame) -> str:
 def reach_figure(table: pd.DataFrame) -> Figure:
     """Denial per policy (95% interval as a band) against the share of Chinese vendors' inputs in US
     reach, in the house style: the scenario colours and the denial axis of the comparison figures."""
-    colours = scenario_colours(list(table["policy"].unique()))
+    colours = scenario_colours([*COLOUR_ORDER, *table["policy"].unique()])
     figure = Figure(figsize=(7.0, 4.4), layout="constrained")
     ax = figure.subplots()
     counts = set(table["replications"]) if "replications" in table else set()

@@ -44,3 +44,16 @@ def test_the_readme_table_has_a_row_per_policy_and_a_column_per_reach():
     assert lines[2] == "| unilateral US | 3.4% [3.4, 3.4] | 4.5% [4.4, 4.5] |"
     assert lines[3].startswith("| Wassenaar-like agreement | 5.7% [5.7, 5.7] |")
     assert "6 paired replications" in reach_figure(table).axes[0].get_title(loc="left")
+
+
+def test_the_figure_gives_each_policy_its_colour_in_the_headline_figures():
+    from model.analysis.plots import scenario_colours
+    from model.analysis.us_reach import COLOUR_ORDER
+
+    table = pd.DataFrame({"policy": ["unilateral_us_finished_goods", "unilateral_us", "wassenaar"],
+                          "us_technology_scale": 1.0, "reach": 0.97, "denial": [0.002, 0.04, 0.08],
+                          "denial_low": [0.002, 0.04, 0.08], "denial_high": [0.002, 0.04, 0.08]})
+    lines = {line.get_label(): line.get_color() for line in reach_figure(table).axes[0].get_lines()}
+    headline = scenario_colours(["baseline", *COLOUR_ORDER])
+    assert lines["unilateral_us"] == headline["unilateral_us"] and lines["wassenaar"] == headline["wassenaar"]
+    assert lines["unilateral_us_finished_goods"] not in headline.values()
