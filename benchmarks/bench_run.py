@@ -7,6 +7,16 @@ The market kernel is access resolution (``resolve_access``) and procurement (``p
 works out everything the step reads from the option table: both allocations and the derived arrays
 (acquisitions by route, blocked, leaked, denied share, totals), so nothing of the kernel is computed
 later, outside the timed calls. Its compiled passes (:mod:`model.market.compiled`) are shown apart.
+
+Compact per-layer option tables (issue 26, item 3) were measured and not built. On 6 Dec 2026
+(py-spy, the serial Sobol workload of ``bench_throughput.py``, shared machine) the compiled passes
+were about a quarter of a run's CPU (split 11%, weigh 6%, appeal 6%, NumPy's power 2%) after split
+learnt to skip closed options' zeros (1.4x on that pass). A compact table skips the closed cells
+(70% of the table) in the other passes too: the issue's prototype ran the kernel's array functions
+1.51x faster, at most about 8% of a run. Every reader of the ``[C, L, O]`` layout (vendor revenue,
+acquisitions by item, the flow table, the observables, the reference tests) would change, and each
+row's sum would have to keep NumPy's pairwise lanes of the full row to stay bit for bit: not worth
+it against what else a run spends.
 """
 
 from __future__ import annotations
