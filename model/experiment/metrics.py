@@ -96,8 +96,9 @@ class Pair:
         return sum(self.policy.total(f"leaked_{r}") for r in routes) / blocked if blocked > 0 else np.nan
 
     def controlling_revenue(self, end: RunEnd) -> float:
-        """Post-warm-up revenue of the controlling countries' vendors in ``end``."""
-        return sum(end.total(f"revenue_{c}", 0.0) for c in self.controlling)
+        """Post-warm-up revenue of the controlling countries' vendors in ``end`` (its nations table)."""
+        revenue = end.nations["revenue"]
+        return sum(float(revenue.get(code, 0.0)) for code in self.controlling)
 
 
 @dataclass(frozen=True)
@@ -149,9 +150,9 @@ def _revenue_lost_share(pair: Pair) -> float:
 
 
 def _share_gain(pair: Pair) -> float:
-    final = pair.policy.values
-    shares = [c for c in final if c.startswith("share_") and c[6:] not in pair.controlling]
-    return sum(final[c] for c in shares) - sum(pair.baseline.values[c] for c in shares)  # type: ignore[misc]
+    policy, baseline = pair.policy.nations["share"], pair.baseline.nations["share"]
+    others = [code for code in policy.index if code not in pair.controlling]
+    return sum(float(policy[code]) for code in others) - sum(float(baseline[code]) for code in others)
 
 
 SHARE = "share 0-1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,11 @@ FLOW_PREFIXES = ("acquired_", "leaked_", "revenue_")
 def is_flow(column: str) -> bool:
     """Whether a summary column is a per-step flow :class:`RunResult` totals after the warm-up."""
     return column.startswith(FLOW_PREFIXES) or column == "blocked_targets"
+
+
+NATION_COLUMNS = {"revenue": "total_revenue_", "share": "share_"}
+"""Per exporting nation in a ``runs`` row, the column of each field before its ISO3: post-warm-up
+revenue of its vendors (US$) and their share of all vendor revenue at the end (0-1)."""
 
 
 def regime_key(field: str, iso3: str) -> str:
@@ -98,3 +104,13 @@ class RunEnd:
     def regime_table(self) -> pd.DataFrame:
         """The target regimes as a tidy table (``iso3`` as Python strings, then :data:`REGIME_FIELDS`)."""
         return pd.DataFrame({**self.regimes, "iso3": pd.Series(self.regimes["iso3"], dtype=object)})
+
+    @cached_property
+    def nations(self) -> pd.DataFrame:
+        """Per exporting nation (ISO3 index, in the row's order): :data:`NATION_COLUMNS` (a field
+        the row does not hold is NaN)."""
+        share = NATION_COLUMNS["share"]
+        codes = [key[len(share):] for key in self.values if key.startswith(share)]
+        return pd.DataFrame({field: [self.values.get(prefix + code, np.nan) for code in codes]
+                             for field, prefix in NATION_COLUMNS.items()},
+                            index=pd.Index(codes, name="iso3"), dtype=float)

@@ -64,3 +64,22 @@ def test_metrics_by_hand():
 def test_a_metric_registered_twice_is_refused():
     with pytest.raises(ValueError, match="registered twice"):
         register(Metric("leakage_rate", "", "again", lambda pair: 0.0))
+
+
+def test_a_runs_row_read_back_has_a_nations_table_keyed_by_iso3():
+    stored = end({"AAA": 1.0}, share_USA=0.25, total_revenue_USA=30.0, share_CHN=0.75, total_revenue_controlling=30.0)
+    nations = stored.nations
+    assert list(nations.index) == ["USA", "CHN"] and nations.index.name == "iso3"
+    assert nations.loc["USA"].to_dict() == {"revenue": 30.0, "share": 0.25}
+    assert nations.loc["CHN", "share"] == 0.75 and np.isnan(nations.loc["CHN", "revenue"])  # not in the row
+
+
+def test_a_run_s_nations_are_those_of_its_stored_row():
+    from model import ControlRegimeModel
+
+    model = ControlRegimeModel(policies="unilateral_us", horizon=8, rng=1, collect_agents=False).run()
+    result = model.result()
+    stored = RunEnd.of_row({**model.summary, **result.row()})
+    assert stored.nations["revenue"].to_dict() == result.nations["revenue"].to_dict()
+    shares = {code: model.summary[f"share_{code}"] for code in result.nations.index}
+    assert stored.nations["share"].to_dict() == shares and sum(shares.values()) == pytest.approx(1.0)
