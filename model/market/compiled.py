@@ -281,3 +281,18 @@ def add_flows(acquired, tag, route, vendor_exporter, layer_item, converted_item,
                 if a > 0:
                     vendor, item = (o - n_v, converted_item) if o >= n_v else (o, layer_item[layer])
                     flows[vendor_exporter[vendor], route[vendor, c, item], c, tag[c, layer, o]] += a
+
+
+@_jit
+def sums_by_option(values, tag, rows, n_k):
+    """``out[l, o, k]``: the ``values[c, l, o]`` of the buyers ``rows`` added by route tag (``tag[c, l, o]``),
+    buyer by buyer in the order of ``rows``, as ``numpy.bincount`` adds them."""
+    _, n_l, n_o = values.shape
+    out = np.zeros((n_l, n_o, n_k))
+    for c in rows:
+        for layer in range(n_l):
+            for o in range(n_o):
+                v = values[c, layer, o]
+                if v != 0.0:  # adding 0 leaves a sum that starts at 0 and is never -0 as it is
+                    out[layer, o, tag[c, layer, o]] += v
+    return out

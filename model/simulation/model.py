@@ -279,12 +279,11 @@ class ControlRegimeModel(mesa.Model):
 
     def _by_item(self, result: Procurement) -> np.ndarray:
         """Target acquisitions ``[item bought, K]``; conversions count under ``algorithm_11``."""
+        from model.market import compiled
+
         layout = result.layout
-        acquired = result.actual.acquired[self.is_target]
-        tag = result.actual.tag[self.is_target]
-        n_l, n_o, n_k = acquired.shape[1], acquired.shape[2], len(ROUTES)
-        cell = (np.arange(n_l * n_o) * n_k).reshape(n_l, n_o) + tag  # [B, L, O] -> (l, o, k)
-        per_option = np.bincount(cell.ravel(), acquired.ravel(), n_l * n_o * n_k).reshape(n_l, n_o, n_k)
+        per_option = compiled.sums_by_option(result.actual.acquired, result.actual.tag, np.flatnonzero(self.is_target),
+                                             len(ROUTES))  # [L, O, K]
         own = slice(layout.domestic, layout.size)  # domestic and public copies serve their layer
         out = np.zeros((len(ITEMS), len(ROUTES)))
         for layer, item in enumerate(LAYER_ITEM):

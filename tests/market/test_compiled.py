@@ -88,3 +88,20 @@ def test_flows_add_as_numpys_add_at(policies):
     assert model.flows.tobytes() == reference.tobytes()
     routes_used = np.flatnonzero(reference.sum(axis=(0, 1, 2)))
     assert routes_used.size > (1 if policies == "none" else 3)  # legal, home market, ...; under controls leaks too
+
+
+@pytest.mark.parametrize("policies", ["none", "wassenaar"])
+def test_sums_by_option_are_bincounts(policies):
+    """Target regimes' acquisitions by option and route (the per-item flows) as ``np.bincount`` sums them."""
+    from model.market.compiled import sums_by_option
+
+    model = ControlRegimeModel(policies=policies, horizon=10, rng=8, collect_agents=False).run(5)
+    rows = np.flatnonzero(model.is_target)
+    for _ in range(3):
+        model.step()
+        acquired, tag = model.procurement.actual.acquired, model.procurement.actual.tag
+        n_l, n_o, n_k = acquired.shape[1], acquired.shape[2], len(ROUTES)
+        cell = (np.arange(n_l * n_o) * n_k).reshape(n_l, n_o) + tag[rows]
+        expected = np.bincount(cell.ravel(), acquired[rows].ravel(), n_l * n_o * n_k).reshape(n_l, n_o, n_k)
+        assert sums_by_option(acquired, tag, rows, n_k).tobytes() == expected.tobytes()
+        assert (expected > 0).sum() > n_l  # many options and routes, not a trivial table
