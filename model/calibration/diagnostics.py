@@ -12,9 +12,7 @@ from model.calibration.headline import Posterior
 from model.calibration.measure import measure
 from model.calibration.posterior import effective_sample_size
 from model.calibration.spec import CalibrationSpec, with_values
-from model.experiment.executors import execute
-from model.experiment.runner import RunSpec
-from model.experiment.seeds import replicate_seed
+from model.experiment.engine import RunSpec, execute, replicate_seed
 from model.parameters import ModelParameters
 from model.scenario import Scenario
 

@@ -23,9 +23,11 @@ from model.calibration.posterior import HISTORY, effective_sample_size, generati
 from model.calibration.spec import CalibrationSpec, check_against
 from model.config.tables import toml_key, toml_value
 from model.errors import ModelInputError
-from model.experiment.folders import (
+from model.experiment.results import (
     FolderLock,
+    build_manifest,
     claim,
+    git_commit,
     manifest_tables,
     own_files,
     read_manifest,
@@ -33,7 +35,6 @@ from model.experiment.folders import (
     write_tables,
     write_text,
 )
-from model.experiment.manifest import build_manifest, git_commit
 from model.parameters import ModelParameters
 from model.scenario import Scenario
 

@@ -25,10 +25,8 @@ import pandas as pd
 
 from model.calibration.spec import with_values
 from model.dates import Calendar
-from model.experiment.executors import execute
+from model.experiment.engine import RunRecord, RunSpec, execute, replicate_seed
 from model.experiment.metrics import DEFAULT_HEADLINE, DENIAL_MEASURES, denial_measures, regime_metric_columns
-from model.experiment.runner import RunRecord, RunSpec
-from model.experiment.seeds import replicate_seed
 from model.parameters import CALIBRATED_FILE
 from model.scenario import Scenario
 from model.simulation import RunEnd
@@ -219,8 +217,13 @@ def posterior_headline(scenarios: Sequence[Scenario], replications: pd.DataFrame
                        draws: int, seed: int, executor: Any = None, command: list[str] | None = None) -> str:
     """Run :func:`posterior_runs` at the shipped posterior, write its per-draw table to ``out/posterior/``
     (a results subfolder of kind "analysis") when ``out`` is given, and return :func:`headline_table`."""
-    from model.experiment.folders import manifest_tables, staged_subfolder, write_manifest, write_tables
-    from model.experiment.manifest import build_manifest
+    from model.experiment.results import (
+        build_manifest,
+        manifest_tables,
+        staged_subfolder,
+        write_manifest,
+        write_tables,
+    )
 
     runs = posterior_runs(scenarios, Posterior.load(), draws=draws, seed=seed, executor=executor)
     if out is not None:

@@ -14,7 +14,7 @@ from model.config.base import Config
 from model.config.translate import input_error
 from model.dates import Calendar
 from model.errors import ModelInputError, check_name
-from model.experiment.outcomes import check_names, raw_metric_names
+from model.experiment.engine import check_names, raw_metric_names
 from model.limits import CalendarDate, Horizon, IntervalReplications, Samples
 from model.parameters import ModelParameters
 from model.scenario import Scenario

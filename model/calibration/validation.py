@@ -19,7 +19,7 @@ from model.calibration.posterior_report import SEED_REPLICATIONS, PosteriorFindi
 from model.calibration.posterior_report import render as render_posterior
 from model.calibration.spec import CalibrationSpec, load_spec
 from model.experiment import compare, interval
-from model.experiment.manifest import git_commit
+from model.experiment.results import git_commit
 from model.parameters import CALIBRATED_FILE
 from model.policy import DataAccessControl, NationalControl, PolicySet
 from model.scenario import SCENARIO_DIR, Scenario, load_scenario
