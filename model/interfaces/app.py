@@ -355,6 +355,9 @@ ITEM_NAMES = {"camera": "cameras", "algorithm_1n": "1:N algorithms", "algorithm_
               "training_data": "training data"}
 
 
+COMPONENT_NAMES = {"ai_accelerator": "AI accelerators"}
+
+
 def _items(items: Iterable[str]) -> str:
     return ", ".join(ITEM_NAMES.get(item, item) for item in items)
 
@@ -375,6 +378,12 @@ def describe_policies(policies: PolicySet) -> str:
                      + (", foreign-direct-product rule" if rules.foreign_direct_product else "") + ")")
     parts += [f"{d.jurisdiction} restricts training-data sales (enforcement {d.enforcement:g})"
               for d in policies.data_access if d.restrict_sales]
+    parts += [f"{e.jurisdiction} Entity List: {', '.join(e.entities)}"
+              + (" with the foreign-direct-product rule" if e.foreign_direct_product else "")
+              + f" (enforcement {e.enforcement:g})" for e in policies.entity_lists]
+    parts += [f"{c.jurisdiction} denies {', '.join(COMPONENT_NAMES.get(x, x) for x in c.components)} to vendors in "
+              f"{', '.join(c.destinations)} (enforcement {c.enforcement:g})" for c in policies.component_controls]
+    parts += [f"{', '.join(b.countries)} procurement ban on {', '.join(b.vendors)}" for b in policies.procurement_bans]
     return "; ".join(parts) + "." if parts else "No export controls."
 
 

@@ -412,3 +412,11 @@ def test_runs_per_policy_give_the_tooltips_and_the_run_panel_an_interval() -> No
     assert "no interval" in headline_items(single)[1]["unilateral_us"]["Denial"]
     with pytest.raises(ModelInputError, match="replications"):
         DashboardModel(replications=0)
+
+
+def test_the_description_names_the_measures_on_inputs(us) -> None:
+    policies, _ = us
+    text = describe_policies(policies)
+    assert "USA Entity List: Hikvision, Dahua" in text and "foreign-direct-product rule" in text
+    assert "USA denies AI accelerators to vendors in CHN" in text and "USA procurement ban on Hikvision" in text
+    assert "Entity List" not in describe_policies(policies.model_copy(update={"entity_lists": []}))
