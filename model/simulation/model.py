@@ -123,6 +123,7 @@ class ControlRegimeModel(mesa.Model):
         self.flows = np.zeros((len(world.exporters), world.n_routes, world.n_countries, len(ROUTES)))
         self.regime_blocked = np.zeros(world.n_countries)  # post-warm-up totals per country
         self.regime_leaked = np.zeros(world.n_countries)
+        self.vendor_revenue_total = np.zeros(world.n_vendors)  # post-warm-up totals per vendor (US$)
         self.procurement = start
         self.capability_history: list[np.ndarray] = []
         self.summary = self._summarise(start, step=-1, flows=self._flows(start))
@@ -196,6 +197,7 @@ class ControlRegimeModel(mesa.Model):
                 self._accumulate_flows(result)
             self.regime_blocked += result.blocked.sum(axis=1)
             self.regime_leaked += result.leaked.sum(axis=(1, 2))
+            self.vendor_revenue_total += self.vendor_revenue.sum(axis=1)
         recorded = t % self.record_every == 0 or t == self.horizon - 1
         if t >= self.warmup or recorded:  # 7. data collection
             flows = self._flows(result)
@@ -301,7 +303,7 @@ class ControlRegimeModel(mesa.Model):
         """The end of the run (:class:`RunResult`): post-warm-up totals of the summary's flow
         columns, the time target regimes took to become mass-surveillance capable, and per target
         regime its capability at the end, post-warm-up blocked and leaked acquisitions, population and
-        whether vendors are based there."""
+        whether vendors are based there, and per vendor its home and post-warm-up revenue."""
         flows = self._flow_columns
         block = np.array(self._flow_history).reshape(-1, len(flows)).T.copy()  # [flow, step], rows contiguous
         # each column summed on its own, as pandas does (numpy's pairwise sum of a 1-D array)
@@ -314,9 +316,14 @@ class ControlRegimeModel(mesa.Model):
             {"capability": self.capability, "blocked": self.regime_blocked, "leaked": self.regime_leaked,
              "population": world.population, "own_vendors": own_vendors.astype(float)},
             index=pd.Index(np.array(world.iso3, dtype=object), name="iso3"))
+        vendors = pd.DataFrame(
+            {"home": np.array(world.iso3, dtype=object)[world.exporters[world.vendor_exporter]],
+             "revenue": self.vendor_revenue_total},
+            index=pd.Index(np.array(world.vendor_names, dtype=object), name="vendor"))
         return RunResult(
             totals=totals,
             regimes=regimes.iloc[target][list(REGIME_FIELDS)],
+            vendors=vendors,
             targets_newly_capable=int(became.sum()),
             years_to_capable=(float(self.calendar.years(self.first_capable[became] + 1).mean())
                               if became.any() else float("nan")),

@@ -41,10 +41,13 @@ class RunResult:
 
     ``totals``: post-warm-up total of every flow column of the summary (:func:`is_flow`), by column;
     ``regimes``: one row per target regime, indexed by ISO3, with :data:`REGIME_FIELDS`;
-    ``targets_newly_capable`` and ``years_to_capable`` (NaN when none became capable)."""
+    ``vendors``: one row per vendor, indexed by name, with its ``home`` (ISO3) and post-warm-up
+    ``revenue`` (US$; in memory only, not part of :meth:`row`); ``targets_newly_capable`` and
+    ``years_to_capable`` (NaN when none became capable). :attr:`nations` gives the exporting nations."""
 
     totals: Mapping[str, float]
     regimes: pd.DataFrame
+    vendors: pd.DataFrame
     targets_newly_capable: int
     years_to_capable: float
 

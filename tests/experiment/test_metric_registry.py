@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from model.experiment.columns import describe
@@ -83,3 +84,18 @@ def test_a_run_s_nations_are_those_of_its_stored_row():
     assert stored.nations["revenue"].to_dict() == result.nations["revenue"].to_dict()
     shares = {code: model.summary[f"share_{code}"] for code in result.nations.index}
     assert stored.nations["share"].to_dict() == shares and sum(shares.values()) == pytest.approx(1.0)
+
+
+def test_a_run_s_vendors_add_up_to_its_nations():
+    """The vendor table (post-warm-up revenue by vendor, keyed by name, with its home) summed by home is
+    the nations' revenue (summed in another order, so to rounding)."""
+    from model import ControlRegimeModel
+
+    model = ControlRegimeModel(policies="unilateral_us", horizon=8, rng=1, collect_agents=False).run()
+    result = model.result()
+    vendors = result.vendors
+    assert vendors.index.name == "vendor" and list(vendors.index) == list(model.world.vendor_names)
+    assert set(vendors["home"]) == set(result.nations.index) and (vendors["revenue"] >= 0).all()
+    by_home = vendors.groupby("home")["revenue"].sum()
+    pd.testing.assert_series_equal(by_home.sort_index(), result.nations["revenue"].sort_index(), check_names=False,
+                                   rtol=1e-12)

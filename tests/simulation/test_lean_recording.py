@@ -26,6 +26,7 @@ def test_recording_fewer_steps_changes_no_number(policies, every):
     a, b = full.result(), lean.result()
     assert a.totals == b.totals
     pd.testing.assert_frame_equal(a.regimes, b.regimes, check_exact=True)
+    pd.testing.assert_frame_equal(a.vendors, b.vendors, check_exact=True)
     np.testing.assert_equal((a.targets_newly_capable, a.years_to_capable), (b.targets_newly_capable, b.years_to_capable))
     if policies != "none":
         assert a.totals["blocked_targets"] > 0 and a.totals["leaked_illicit"] + a.totals["leaked_transshipment"] > 0
