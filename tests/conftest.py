@@ -1,5 +1,5 @@
-"""Shared fixtures: a tiny hand-checkable world, an interrupted serial run, the slow-test switch and
-the optional extras.
+"""Shared fixtures: a tiny hand-checkable world, a tiny calibration, an interrupted serial run, the
+slow-test switch and the optional extras.
 
 Tests marked ``slow`` run when ``CI=true`` or with ``--run-slow``; the README's test command is
 the same everywhere.
@@ -13,6 +13,7 @@ fails the test instead, so that no test is silently skipped where every extra is
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import os
 
@@ -20,6 +21,7 @@ import pandas as pd
 import pytest
 
 from model import ModelParameters, build_world
+from model.config.tables import toml_key, toml_value
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -164,3 +166,19 @@ def interrupt_run(monkeypatch):
         return real
 
     return arm
+
+
+TINY_TARGET = dict(name="spending_2019", observable=["spend_total"], start=dt.date(2019, 1, 1),
+                   end=dt.date(2019, 12, 31), aggregate="sum", value=30e9, low=27e9, high=33e9, source="test")
+"""The tiny calibrations' one target: world spending in 2019."""
+
+TINY_FREE = {"key": "parameters.budget_share", "low": 1.5e-4, "high": 4e-4}
+"""The tiny calibrations' one free parameter."""
+
+
+def tiny_calibration_file(**settings: object) -> str:
+    """A calibration file's text fitting :data:`TINY_FREE` to :data:`TINY_TARGET` with ``settings``."""
+    def table(values: dict) -> str:
+        return "".join(f"{toml_key(key)} = {toml_value(value)}\n" for key, value in values.items())
+
+    return f"[settings]\n{table(settings)}\n[[targets]]\n{table(TINY_TARGET)}\n[[free]]\n{table(TINY_FREE)}"

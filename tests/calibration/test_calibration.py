@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import TINY_FREE, TINY_TARGET
 
 from model.calibration import CalibrationSpec, calibrate_into, load_spec, loss, measure, run_abc, within
 from model.errors import ModelInputError
 from model.scenario import SCENARIO_DIR, load_scenario
 
-TARGET = dict(name="spending_2019", observable=["spend_total"], start=dt.date(2019, 1, 1),
-              end=dt.date(2019, 12, 31), aggregate="sum", value=30e9, low=27e9, high=33e9, source="test")
-
 
 def spec(**settings) -> CalibrationSpec:
     return CalibrationSpec(
         settings={"horizon": 5, "population": 10, "simulations": 200, "generations": 2} | settings,
-        targets=[TARGET],
-        free=[{"key": "parameters.budget_share", "low": 1.5e-4, "high": 4e-4}],
+        targets=[TINY_TARGET],
+        free=[TINY_FREE],
     )
 
 
@@ -49,9 +46,9 @@ def test_measure_sums_flows_and_averages_levels_over_the_period():
         "share_A": [0.0, 0.1, 0.2, 0.3, 0.4, 0.0],
         "share_B": [0.0, 0.1, 0.1, 0.1, 0.1, 0.0],
     })
-    level = TARGET | {"name": "level", "observable": ["share_A", "share_B"], "aggregate": "mean",
+    level = TINY_TARGET | {"name": "level", "observable": ["share_A", "share_B"], "aggregate": "mean",
                       "value": 0.3, "low": 0.2, "high": 0.4}
-    s = CalibrationSpec(targets=[TARGET, level], free=[{"key": "parameters.budget_share", "low": 0, "high": 1}])
+    s = CalibrationSpec(targets=[TINY_TARGET, level], free=[{"key": "parameters.budget_share", "low": 0, "high": 1}])
     values = measure(series, s.targets)
     assert values == pytest.approx({"spending_2019": 10.0, "level": (0.2 + 0.3 + 0.4 + 0.5) / 4})
     # loss: ((10 - 30e9) / 3e9)^2 + ((0.35 - 0.3) / 0.1)^2
@@ -158,7 +155,7 @@ def test_a_target_with_a_denominator_is_a_share_at_every_step_then_averaged():
         "share_A": [0.2, 0.6, 1.0],
         "share_B": [0.2, 0.2, 0.0],
     })
-    share = TARGET | {"name": "a_among_ab", "observable": ["share_A"], "denominator": ["share_A", "share_B"],
+    share = TINY_TARGET | {"name": "a_among_ab", "observable": ["share_A"], "denominator": ["share_A", "share_B"],
                       "aggregate": "mean", "value": 0.5, "low": 0.4, "high": 0.9}
     s = CalibrationSpec(targets=[share], free=[{"key": "parameters.budget_share", "low": 0, "high": 1}])
     assert measure(series, s.targets) == pytest.approx({"a_among_ab": (0.5 + 0.75) / 2})

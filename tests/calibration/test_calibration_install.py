@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import tiny_calibration_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,29 +19,7 @@ from model.errors import ModelInputError
 from model.interfaces.cli import main
 from model.parameters import CALIBRATED_FILE
 
-CALIBRATION = """
-[settings]
-horizon = 5
-population = 10
-simulations = 30
-generations = 2
-
-[[targets]]
-name = "spending_2019"
-observable = ["spend_total"]
-start = 2019-01-01
-end = 2019-12-31
-aggregate = "sum"
-value = 30e9
-low = 27e9
-high = 33e9
-source = "test"
-
-[[free]]
-key = "parameters.budget_share"
-low = 1.5e-4
-high = 4e-4
-"""
+CALIBRATION = tiny_calibration_file(horizon=5, population=10, simulations=30, generations=2)
 
 
 def fit(folder, loss: float, budget_share: float = 2e-4, digest: str = "abc"):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import TINY_TARGET
 
 from model.calibration import CalibrationSpec
 from model.calibration.diagnostics import (
@@ -22,8 +21,7 @@ from model.scenario import SCENARIO_DIR, load_scenario
 
 SPEC = CalibrationSpec(
     settings={"horizon": 5},
-    targets=[dict(name="spending_2019", observable=["spend_total"], start=dt.date(2019, 1, 1),
-                  end=dt.date(2019, 12, 31), aggregate="sum", value=30e9, low=27e9, high=33e9, source="test")],
+    targets=[TINY_TARGET],
     free=[{"key": "parameters.budget_share", "low": 1e-4, "high": 5e-4},
           {"key": "parameters.price_sensitivity", "low": 2.0, "high": 8.0}],
 )

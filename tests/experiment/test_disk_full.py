@@ -9,10 +9,10 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import tiny_calibration_file
 
 resource = pytest.importorskip("resource", reason="no file-size limits on this platform")
 
@@ -25,26 +25,7 @@ FILES = {
                    'key = "world.hub_leakiness_scale"\nvalues = [0.5, 1.0, 1.5]\n'),
     "coalitions.toml": (f'scenario = "{ROOT / "scenarios" / "echri_coalition.toml"}"\ncandidates = ["DEU", "CHN"]\n'
                         'replications = 1\nhorizon = 5\n'),
-    "calibration.toml": textwrap.dedent("""\
-        [settings]
-        horizon = 5
-        population = 10
-        simulations = 20
-        generations = 1
-        [[targets]]
-        name = "spending_2019"
-        observable = ["spend_total"]
-        start = 2019-01-01
-        end = 2019-12-31
-        value = 30e9
-        low = 27e9
-        high = 33e9
-        source = "test"
-        [[free]]
-        key = "parameters.budget_share"
-        low = 1.5e-4
-        high = 4e-4
-        """),
+    "calibration.toml": tiny_calibration_file(horizon=5, population=10, simulations=20, generations=1),
 }
 COMMANDS = {
     "run": (["run", "tiny.toml"], 40),
