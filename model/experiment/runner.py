@@ -61,10 +61,10 @@ def run_one(spec: RunSpec) -> RunRecord:
         model = ControlRegimeModel(**spec.model_kwargs, rng=spec.seed, collect_agents=False)
         model.collect_flows = spec.keep_flows
         model.record_every = spec.record_every  # the steps between build no summary (lean recording)
-        controlling: set[str] = set()
+        controlling = np.zeros_like(model.controlling)  # [E]: a control in force at some step
         while model.running:
             model.step()
-            controlling |= model.controlling_countries
+            controlling |= model.controlling
         ts, result = model.timeseries(), model.result()
         check_finite(ts, result)
         record = RunRecord(
@@ -72,7 +72,7 @@ def run_one(spec: RunSpec) -> RunRecord:
             seconds=0.0,
             timeseries=ts,
             result=result,
-            controlling=tuple(sorted(controlling)),
+            controlling=tuple(sorted(model.exporter_codes(controlling))),
             flows=model.flow_table() if spec.keep_flows else None,
             regimes=model.regime_table() if spec.keep_regimes else None,
         )

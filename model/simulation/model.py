@@ -100,6 +100,12 @@ class ControlRegimeModel(mesa.Model):
         spy = self.calendar.steps_per_year
         self.is_target = world.repression >= self.target_threshold
         self.depreciation = 1.0 - (1.0 - np.array(params.depreciation.as_tuple())) ** (1.0 / spy)
+        self._retained = 1.0 - self.depreciation  # the share of a stock left after a step
+        self._spending = world.gdp * (params.budget_share * regime_weight(world, params))  # [C] US$ a year at the start
+        self._layer_shares = np.array(params.layer_budget_shares.as_tuple())
+        weights = np.array(params.ces_weights.as_tuple())
+        self._ces_weights = weights / weights.sum()
+        self._sellers = world.sells.sum(axis=0)  # [I] vendors selling each item
         self.prices = route_prices(world)
         self.base_price = self.prices.base  # [V, R, C]
         self.unrest = np.zeros(world.n_countries)
@@ -109,7 +115,6 @@ class ControlRegimeModel(mesa.Model):
         self.sourcing = VendorSourcing(world, params, spy) if self.schedule_.cuts_supplies else None  # inputs (7.17)
         self.vendor_appeal: np.ndarray | None = None
         self.controlling = np.zeros(len(world.exporters), dtype=bool)  # [E]: a control in force this step
-        self.controlling_countries: frozenset[str] = frozenset()
         if setup.start is None:
             state = self.schedule_.state(0)
             setup.start = procure(world, params, self._market(0, state.public_copy_availability),
@@ -117,6 +122,7 @@ class ControlRegimeModel(mesa.Model):
         start = setup.start
         self.stocks = start.acquired_total / self.depreciation  # steady state
         self.reference = self.stocks.sum(axis=0) / world.population.sum()  # world per-capita stock
+        self._stock_scale = world.population[:, None] * self.reference[None, :]  # [C, L] stock at the reference
         self.capability = self._capability()
         self.vendor_revenue = np.zeros((world.n_vendors, len(ITEMS)))
         self.first_capable = np.where(self.capability >= params.capable_threshold, -1, -2)  # -1: from start
@@ -135,10 +141,9 @@ class ControlRegimeModel(mesa.Model):
         split across layers."""
         params = self.params
         growth = (1.0 + params.budget_growth) ** self.calendar.years(max(self.steps - 1, 0))
-        share = params.budget_share * regime_weight(self.world, params)
-        per_step = self.world.gdp * share * growth / self.calendar.steps_per_year
+        per_step = self._spending * growth / self.calendar.steps_per_year
         total = per_step * (1.0 + params.unrest_demand_elasticity * self.unrest)
-        return total[:, None] * np.array(params.layer_budget_shares.as_tuple())[None, :]
+        return total[:, None] * self._layer_shares[None, :]
 
     def _market(self, step: int, public_copy_availability: float) -> Market:
         params = self.params
@@ -150,12 +155,10 @@ class ControlRegimeModel(mesa.Model):
 
     def _capability(self) -> np.ndarray:
         """CES aggregate of per-capita stocks relative to the world's starting level."""
-        params = self.params
-        relative = self.stocks / (self.world.population[:, None] * self.reference[None, :])
-        weights = np.array(params.ces_weights.as_tuple())
-        weights = weights / weights.sum()
+        rho = self.params.ces_rho
+        relative = self.stocks / self._stock_scale
         with np.errstate(divide="ignore"):  # a layer with no stock: complements give capability 0
-            return ((weights * relative**params.ces_rho).sum(axis=1)) ** (1.0 / params.ces_rho)
+            return ((self._ces_weights * relative**rho).sum(axis=1)) ** (1.0 / rho)
 
     # --- the step ----------------------------------------------------------------------------
     def step(self) -> None:
@@ -164,7 +167,6 @@ class ControlRegimeModel(mesa.Model):
         world, params = self.world, self.params
         state = self.schedule_.state(t)  # 1. policies in force
         self.controlling = state.controlling
-        self.controlling_countries = frozenset(world.iso3[country] for country in world.exporters[state.controlling])
         if self.sourcing is not None:  # instruments on vendors' inputs: shortage, redesign
             self.vendor_appeal = self.sourcing.step(state.supply_cut)
 
@@ -182,7 +184,7 @@ class ControlRegimeModel(mesa.Model):
         self.procurement = result
 
         acquired = result.acquired_total  # 5. stocks and capability
-        self.stocks = (1.0 - self.depreciation) * self.stocks + acquired
+        self.stocks = self._retained * self.stocks + acquired
         self.capability = self._capability()
         self.capability_history.append(self.capability)
         newly = (self.first_capable == -2) & (self.capability >= params.capable_threshold)
@@ -212,7 +214,7 @@ class ControlRegimeModel(mesa.Model):
         """Quality rises with sales volume (R&D and deployment data): ``dq = rate (1-q) sqrt(rel. sales) noise``."""
         world, params = self.world, self.params
         noise = np.exp(self.streams["rd"].normal(0.0, params.rd_noise, self.vendor_quality.shape))
-        sellers = world.sells.sum(axis=0)
+        sellers = self._sellers
         mean_revenue = np.divide(
             self.vendor_revenue.sum(axis=0), sellers, out=np.zeros(len(ITEMS)), where=sellers > 0
         )
@@ -224,7 +226,7 @@ class ControlRegimeModel(mesa.Model):
 
     def _indigenise(self, denied_share: np.ndarray) -> None:
         """Domestic industry closes part of its gap to the frontier in proportion to denied demand."""
-        frontier = self.vendor_quality[:, list(LAYER_ITEM)].max(axis=0)
+        frontier = self.vendor_quality[:, _LAYER_ITEM].max(axis=0)
         gap = np.maximum(frontier[None, :] - self.domestic_quality, 0.0)
         self.domestic_quality = self.domestic_quality + self.params.indigenisation_rate * denied_share * gap
 
@@ -292,6 +294,16 @@ class ControlRegimeModel(mesa.Model):
             out[item] += per_option[layer, layout.vendors].sum(axis=0) + per_option[layer, own].sum(axis=0)
             out[CONVERTED_ITEM] += per_option[layer, layout.converted].sum(axis=0)
         return out
+
+    @property
+    def controlling_countries(self) -> frozenset[str]:
+        """ISO3 codes of the exporting nations with a control in force this step."""
+        return self.exporter_codes(self.controlling)
+
+    def exporter_codes(self, chosen: np.ndarray) -> frozenset[str]:
+        """ISO3 codes of the exporting nations ``chosen`` (``[E]`` bool, as :attr:`controlling`)."""
+        world = self.world
+        return frozenset(world.iso3[country] for country in world.exporters[chosen])
 
     def run(self, steps: int | None = None) -> ControlRegimeModel:
         """Step to the horizon (or ``steps`` more steps); returns the model for chaining."""

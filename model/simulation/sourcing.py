@@ -40,7 +40,10 @@ class VendorSourcing:
         self.exposed = np.zeros((n_v, n_k))  # steps the vendor has had an unresolved denial
         self.denied = np.zeros((n_v, n_k))
         self.shortage = np.zeros((n_v, n_k))
-        self.lag_steps = (params.redesign_lag * steps_per_year, params.redesign_lag_new * steps_per_year)
+        lag_steps = (params.redesign_lag * steps_per_year, params.redesign_lag_new * steps_per_year)
+        self.closing = tuple(min(1.0, 1.0 / lag) for lag in lag_steps)  # share of the gap closed per step
+        # [1, K', S]: supplier s makes component k
+        self.supplies = inputs.supplier_component[None, None, :] == np.arange(n_k)[None, :, None]
         self.stock_steps = params.stockpile * steps_per_year
         exponent = np.zeros(len(ITEMS))
         exponent[list(LAYER_ITEM)] = quality_exponent(params)
@@ -55,15 +58,13 @@ class VendorSourcing:
         cut = supply_cut[:, :-1]  # [V, K', S]
         d = (self.sourcing * cut).sum(axis=-1)  # [V, K']: denied share of each component
         # a mature alternative exists where some supplier of the component is not wholly denied
-        supplies = self.world.inputs.supplier_component[None, None, :] == np.arange(cut.shape[1])[None, :, None]
-        alternative = (supplies & (cut < 1.0)).any(axis=-1)
-        lag = np.where(alternative, *self.lag_steps)
+        alternative = (self.supplies & (cut < 1.0)).any(axis=-1)
         gap = np.maximum(d - self.redesigned, 0.0)
         self.exposed = np.where(gap > 0, self.exposed + 1, 0.0)
         self.shortage = np.where(self.exposed > self.stock_steps, gap, 0.0)
         markup = params.shortage_markup * self.shortage + params.redesign_cost_penalty * self.redesigned  # [V, K']
         quality = 1.0 - params.redesign_quality_penalty * (self.redesigned @ self.chip_weight.T)
-        self.redesigned = self.redesigned + gap * np.minimum(1.0, 1.0 / lag)  # in use from the next step
+        self.redesigned = self.redesigned + gap * np.where(alternative, *self.closing)  # in use from the next step
         self.denied = d
         price = 1.0 + markup @ self.cost.T  # [V, I]
         return price ** -params.price_sensitivity * np.maximum(quality, 0.0) ** self.quality_exponent
