@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,7 @@ class Config(BaseModel):
         """A true/false or text is not a number and a number or text is not a true/false: pydantic's
         lax mode would read ``replications = true`` as 1, ``horizon = "40"`` as 40 and
         ``extraterritorial = 1`` as true."""
-        kind = strip_none(cls.model_fields[info.field_name].annotation) if info.field_name else None
+        kind = _field_kind(cls, info.field_name) if info.field_name else None
         if kind in (int, float) and isinstance(value, _TRUTH):
             raise PydanticCustomError(f"{kind.__name__}_type", "Input should be a number, not true or false")
         if kind in (int, float) and isinstance(value, (str, bytes)):  # horizon = "40"
@@ -47,3 +48,10 @@ class Config(BaseModel):
     # Tell pydantic this is not a custom __init__: nested validation then bypasses it and keeps
     # full error locations (and any strictness) instead of wrapping errors in value_error.
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _field_kind(cls: type[Config], name: str) -> Any:
+    """A field's type without ``None`` (worked out once per class and field: the check runs on every field
+    of every validation, thousands of times in a sweep's preparation)."""
+    return strip_none(cls.model_fields[name].annotation)
