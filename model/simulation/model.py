@@ -99,6 +99,7 @@ class ControlRegimeModel(mesa.Model):
         world, params = self.world, self.params
         spy = self.calendar.steps_per_year
         self.is_target = world.repression >= self.target_threshold
+        self._targets = np.flatnonzero(self.is_target)
         self.depreciation = 1.0 - (1.0 - np.array(params.depreciation.as_tuple())) ** (1.0 / spy)
         self._retained = 1.0 - self.depreciation  # the share of a stock left after a step
         self._spending = world.gdp * (params.budget_share * regime_weight(world, params))  # [C] US$ a year at the start
@@ -195,16 +196,18 @@ class ControlRegimeModel(mesa.Model):
         self._indigenise(result.denied_share)
 
         if t >= self.warmup:
+            # Numba on first use: importing the package stays light
+            from model.simulation import compiled_step
+
             if self.collect_flows:
                 self._accumulate_flows(result)
-            self.regime_blocked += result.blocked.sum(axis=1)
-            self.regime_leaked += result.leaked.sum(axis=(1, 2))
-            self.vendor_revenue_total += self.vendor_revenue.sum(axis=1)
+            compiled_step.add_totals(result.blocked, result.leaked, self.vendor_revenue, self.regime_blocked,
+                                     self.regime_leaked, self.vendor_revenue_total)
         recorded = t % self.record_every == 0 or t == self.horizon - 1
         if t >= self.warmup or recorded:  # 7. data collection
             flows = self._flows(result)
             if t >= self.warmup:
-                self._flow_history.append(np.array(flows.row))
+                self._flow_history.append(flows.row)
             if recorded:
                 self.summary = self._summarise(result, step=t, flows=flows)
                 self.datacollector.collect(self)
@@ -241,14 +244,15 @@ class ControlRegimeModel(mesa.Model):
 
     # --- outputs -----------------------------------------------------------------------------
     def _flows(self, result: Procurement) -> StepFlows:
-        """The step's flows (:func:`model.simulation.result.is_flow`), which :meth:`result` totals."""
-        world, target = self.world, self.is_target
-        by_route = result.by_route[target].sum(axis=(0, 1))
-        revenue = np.zeros(len(world.exporters))
-        np.add.at(revenue, world.vendor_exporter, self.vendor_revenue.sum(axis=1))
-        return StepFlows(by_route=by_route, leaked=result.leaked[target].sum(axis=(0, 1)),
-                         blocked=float(result.blocked[target].sum()), by_item=self._by_item(result).ravel(),
-                         revenue=revenue, revenue_controlling=float(revenue[self.controlling].sum()))
+        """The step's flows (:func:`model.simulation.result.is_flow`), which :meth:`result` totals.
+        Acquisitions by item bought count conversions under ``algorithm_11``."""
+        from model.simulation import compiled_step
+
+        actual = result.actual
+        return StepFlows(compiled_step.step_flows(
+            result.by_route, result.leaked, result.blocked, actual.acquired, actual.tag, self._targets,
+            self.vendor_revenue, self.world.vendor_exporter, self.controlling, _LAYER_ITEM, CONVERTED_ITEM,
+            len(ITEMS)))
 
     def _summarise(self, result: Procurement, step: int, flows: StepFlows) -> dict[str, float]:
         """The step's model-level figures (one DataCollector column each), its ``flows`` among them."""
@@ -268,7 +272,7 @@ class ControlRegimeModel(mesa.Model):
             "spend_total": float(result.actual.spend.sum()),
         }
         keys = summary_keys(world)
-        summary["acquired_targets"] = float(flows.by_route.sum())
+        summary["acquired_targets"] = flows.acquired
         summary["blocked_targets"] = flows.blocked
         summary.update(zip(keys.acquired, flows.by_route.tolist()))
         summary.update(zip(keys.leaked, flows.leaked.tolist()))
@@ -280,20 +284,6 @@ class ControlRegimeModel(mesa.Model):
         summary["revenue_controlling"] = flows.revenue_controlling
         summary.update(observe(world, self.params, self.capability, result))
         return summary
-
-    def _by_item(self, result: Procurement) -> np.ndarray:
-        """Target acquisitions ``[item bought, K]``; conversions count under ``algorithm_11``."""
-        from model.market import compiled
-
-        layout = result.layout
-        per_option = compiled.sums_by_option(result.actual.acquired, result.actual.tag, np.flatnonzero(self.is_target),
-                                             len(ROUTES))  # [L, O, K]
-        own = slice(layout.domestic, layout.size)  # domestic and public copies serve their layer
-        out = np.zeros((len(ITEMS), len(ROUTES)))
-        for layer, item in enumerate(LAYER_ITEM):
-            out[item] += per_option[layer, layout.vendors].sum(axis=0) + per_option[layer, own].sum(axis=0)
-            out[CONVERTED_ITEM] += per_option[layer, layout.converted].sum(axis=0)
-        return out
 
     @property
     def controlling_countries(self) -> frozenset[str]:
@@ -387,23 +377,40 @@ class ControlRegimeModel(mesa.Model):
 
 @dataclass(frozen=True)
 class StepFlows:
-    """A step's flows for target regimes: acquisitions and leakage ``[K]`` by route, blocked,
-    acquisitions ``[item x K]`` by item bought, revenue ``[E]`` of each exporting nation's vendors and
-    of the nations controlling exports."""
+    """A step's flows for target regimes, ``row`` in the summary's column order
+    (:func:`model.simulation.compiled_step.step_flows`): acquisitions (all routes), blocked,
+    acquisitions and leakage ``[K]`` by route, acquisitions ``[item x K]`` by item bought, revenue
+    ``[E]`` of each exporting nation's vendors and of the nations controlling exports."""
 
-    by_route: np.ndarray
-    leaked: np.ndarray
-    blocked: float
-    by_item: np.ndarray
-    revenue: np.ndarray
-    revenue_controlling: float
+    row: np.ndarray
 
     @property
-    def row(self) -> list[float]:
-        """The flows in the summary's column order (``acquired_targets``, ``blocked_targets``, by route,
-        leaked, by item, revenue, ``revenue_controlling``)."""
-        return [float(self.by_route.sum()), self.blocked, *self.by_route.tolist(), *self.leaked.tolist(),
-                *self.by_item.tolist(), *self.revenue.tolist(), self.revenue_controlling]
+    def acquired(self) -> float:
+        return float(self.row[0])
+
+    @property
+    def blocked(self) -> float:
+        return float(self.row[1])
+
+    @property
+    def by_route(self) -> np.ndarray:
+        return self.row[2:2 + len(ROUTES)]
+
+    @property
+    def leaked(self) -> np.ndarray:
+        return self.row[2 + len(ROUTES):2 + 2 * len(ROUTES)]
+
+    @property
+    def by_item(self) -> np.ndarray:
+        return self.row[2 + 2 * len(ROUTES):2 + (2 + len(ITEMS)) * len(ROUTES)]
+
+    @property
+    def revenue(self) -> np.ndarray:
+        return self.row[2 + (2 + len(ITEMS)) * len(ROUTES):-1]
+
+    @property
+    def revenue_controlling(self) -> float:
+        return float(self.row[-1])
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,95 @@
+"""A step's flows and running totals after the market, compiled with Numba: two calls instead of
+NumPy's thirty-odd on arrays of a few hundred numbers, where the calls cost more than the arithmetic.
+
+Every number is NumPy's to the last bit (``tests/simulation/test_compiled_step.py``): a sum over a
+contiguous axis is NumPy's pairwise sum (:func:`model.market.compiled._row_sum`), a sum over
+leading axes adds row after row from 0 as ``numpy.add.reduce`` does there, and sums by route add
+as :func:`model.market.compiled.sums_by_option` does. Compiled once per machine and cached on disk
+(where :mod:`model.market.compiled` says).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from model.market.compiled import _row_sum, sums_by_option
+
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+
+
+@_jit
+def step_flows(by_route, leaked, blocked, acquired, tag, targets, vendor_revenue, vendor_exporter, controlling,
+               layer_item, converted_item, n_items):
+    """A step's flows for the target regimes ``targets`` as one row, in the summary's column order:
+    acquisitions (all routes), blocked, acquisitions by route ``[K]``, leaked by route ``[K]``,
+    acquisitions by item bought and route ``[item, K]`` (conversions under ``converted_item``),
+    revenue of each exporting nation's vendors ``[E]`` and of the nations ``controlling``.
+
+    ``by_route``, ``leaked`` ``[C, L, K]``, ``blocked`` ``[C, L]``, ``acquired`` and ``tag``
+    ``[C, L, O]`` are the step's :class:`model.market.Procurement`'s; ``vendor_revenue`` ``[V, I]``."""
+    _, n_l, n_k = by_route.shape
+    n_v = vendor_exporter.shape[0]
+    n_e = controlling.shape[0]
+    row = np.empty(2 + 2 * n_k + n_items * n_k + n_e + 1)
+    routes, leaks, items = 2, 2 + n_k, 2 + 2 * n_k
+    for k in range(n_k):  # by route and leaked: ``a[targets].sum(axis=(0, 1))``, row after row
+        row[routes + k] = 0.0
+        row[leaks + k] = 0.0
+    for c in targets:
+        for layer in range(n_l):
+            for k in range(n_k):
+                row[routes + k] += by_route[c, layer, k]
+                row[leaks + k] += leaked[c, layer, k]
+    row[0] = _row_sum(row, routes, n_k)
+    chosen = np.empty(targets.shape[0] * n_l)  # ``blocked[targets].sum()``: one pairwise sum
+    for i in range(targets.shape[0]):
+        for layer in range(n_l):
+            chosen[i * n_l + layer] = blocked[targets[i], layer]
+    row[1] = _row_sum(chosen, 0, chosen.shape[0])
+
+    per_option = sums_by_option(acquired, tag, targets, n_k)  # [L, O, K]
+    for j in range(n_items * n_k):
+        row[items + j] = 0.0
+    for layer in range(n_l):  # vendors' and own options under the layer's item, conversions apart
+        item = layer_item[layer]
+        for k in range(n_k):
+            vendors, own, converted = 0.0, 0.0, 0.0
+            for o in range(n_v):
+                vendors += per_option[layer, o, k]
+                converted += per_option[layer, n_v + o, k]
+            for o in range(2 * n_v, per_option.shape[1]):
+                own += per_option[layer, o, k]
+            row[items + item * n_k + k] += vendors + own
+            row[items + converted_item * n_k + k] += converted
+
+    revenue = items + n_items * n_k  # ``numpy.add.at`` of each vendor's revenue at its home
+    for e in range(n_e):
+        row[revenue + e] = 0.0
+    flat = vendor_revenue.ravel()
+    n_i = vendor_revenue.shape[1]
+    for v in range(n_v):
+        row[revenue + vendor_exporter[v]] += _row_sum(flat, v * n_i, n_i)
+    paying = np.empty(n_e)
+    n_paying = 0
+    for e in range(n_e):
+        if controlling[e]:
+            paying[n_paying] = row[revenue + e]
+            n_paying += 1
+    row[-1] = _row_sum(paying, 0, n_paying)
+    return row
+
+
+@_jit
+def add_totals(blocked, leaked, vendor_revenue, regime_blocked, regime_leaked, vendor_revenue_total):
+    """Add a step's blocked ``[C, L]`` and leaked ``[C, L, K]`` acquisitions to each regime's running
+    totals and its vendor revenue ``[V, I]`` to each vendor's, as ``total += a.sum(axis=...)`` over
+    all but the first axis does."""
+    n_c, n_l, n_k = leaked.shape
+    blocked_flat, leaked_flat = blocked.ravel(), leaked.ravel()
+    for c in range(n_c):
+        regime_blocked[c] += _row_sum(blocked_flat, c * n_l, n_l)
+        regime_leaked[c] += _row_sum(leaked_flat, c * n_l * n_k, n_l * n_k)
+    revenue_flat, n_i = vendor_revenue.ravel(), vendor_revenue.shape[1]
+    for v in range(vendor_revenue.shape[0]):
+        vendor_revenue_total[v] += _row_sum(revenue_flat, v * n_i, n_i)

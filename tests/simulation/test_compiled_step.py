@@ -1,0 +1,100 @@
+"""The step's compiled flows and running totals are their NumPy definitions to the last bit, on a real
+step's arrays and on arrays of values spread over many orders of magnitude (where any other grouping
+of the additions rounds differently)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import ControlRegimeModel
+from model.market.compiled import sums_by_option
+from model.market.options import CONVERTED_ITEM, OptionLayout
+from model.simulation import compiled_step
+from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
+
+
+def flows_by_numpy(result, targets, vendor_revenue, vendor_exporter, controlling):
+    """The definition, as NumPy calls: the row of :func:`compiled_step.step_flows`."""
+    is_target = np.zeros(result.by_route.shape[0], dtype=bool)
+    is_target[targets] = True
+    by_route = result.by_route[is_target].sum(axis=(0, 1))
+    layout = OptionLayout(len(vendor_exporter))
+    per_option = sums_by_option(result.actual.acquired, result.actual.tag, targets, len(ROUTES))  # [L, O, K]
+    own = slice(layout.domestic, layout.size)
+    by_item = np.zeros((len(ITEMS), len(ROUTES)))
+    for layer, item in enumerate(LAYER_ITEM):
+        by_item[item] += per_option[layer, layout.vendors].sum(axis=0) + per_option[layer, own].sum(axis=0)
+        by_item[CONVERTED_ITEM] += per_option[layer, layout.converted].sum(axis=0)
+    revenue = np.zeros(len(controlling))
+    np.add.at(revenue, vendor_exporter, vendor_revenue.sum(axis=1))
+    return np.array([by_route.sum(), result.blocked[is_target].sum(), *by_route,
+                     *result.leaked[is_target].sum(axis=(0, 1)), *by_item.ravel(), *revenue,
+                     revenue[controlling].sum()])
+
+
+class Step:
+    """A step's procurement with its arrays replaceable."""
+
+    def __init__(self, result, **arrays):
+        self.by_route, self.leaked, self.blocked = result.by_route, result.leaked, result.blocked
+        self.actual = result.actual
+        self.__dict__.update(arrays)
+
+
+def spread(rng, shape, zeros=0.3):
+    """Positive and negative values over thirty orders of magnitude, some 0 and -0."""
+    values = rng.choice([-1.0, 1.0], shape) * np.exp(rng.uniform(-35.0, 35.0, shape))
+    values[rng.random(shape) < zeros] = 0.0
+    values[rng.random(shape) < zeros / 3] = -0.0
+    return values
+
+
+@pytest.fixture(scope="module", params=["none", "unilateral_us", "wassenaar"])
+def model(request):
+    return ControlRegimeModel(policies=request.param, horizon=12, rng=3, collect_agents=False).run(8)
+
+
+def test_step_flows_are_numpys_on_a_real_step(model):
+    result, world = model.procurement, model.world
+    targets = np.flatnonzero(model.is_target)
+    for controlling in (model.controlling, np.ones_like(model.controlling), np.zeros_like(model.controlling)):
+        row = compiled_step.step_flows(
+            result.by_route, result.leaked, result.blocked, result.actual.acquired, result.actual.tag, targets,
+            model.vendor_revenue, world.vendor_exporter, controlling, np.array(LAYER_ITEM), CONVERTED_ITEM,
+            len(ITEMS))
+        expected = flows_by_numpy(result, targets, model.vendor_revenue, world.vendor_exporter, controlling)
+        np.testing.assert_array_equal(row, expected)
+        assert row.tobytes() == expected.tobytes()  # signs of zeros too
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_step_flows_are_numpys_on_spread_values(model, seed):
+    rng = np.random.default_rng(seed)
+    result, world = model.procurement, model.world
+    step = Step(result, by_route=spread(rng, result.by_route.shape), leaked=spread(rng, result.leaked.shape),
+                blocked=spread(rng, result.blocked.shape))
+    step.actual = type("Actual", (), {"acquired": spread(rng, result.actual.acquired.shape),
+                                      "tag": result.actual.tag})()
+    targets = np.sort(rng.choice(world.n_countries, size=int(rng.integers(0, world.n_countries)), replace=False))
+    revenue = spread(rng, model.vendor_revenue.shape)
+    controlling = rng.random(len(world.exporters)) < 0.9
+    row = compiled_step.step_flows(step.by_route, step.leaked, step.blocked, step.actual.acquired, step.actual.tag,
+                                   targets, revenue, world.vendor_exporter, controlling, np.array(LAYER_ITEM),
+                                   CONVERTED_ITEM, len(ITEMS))
+    expected = flows_by_numpy(step, targets, revenue, world.vendor_exporter, controlling)
+    assert row.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_running_totals_are_numpys(model, seed):
+    rng = np.random.default_rng(seed)
+    result = model.procurement
+    arrays = [result.blocked, result.leaked, model.vendor_revenue] if seed == 0 else [
+        spread(rng, a.shape) for a in (result.blocked, result.leaked, model.vendor_revenue)]
+    blocked, leaked, revenue = arrays
+    totals = [spread(rng, (blocked.shape[0],)), spread(rng, (blocked.shape[0],)), spread(rng, (revenue.shape[0],))]
+    expected = [totals[0] + blocked.sum(axis=1), totals[1] + leaked.sum(axis=(1, 2)), totals[2] + revenue.sum(axis=1)]
+    compiled_step.add_totals(blocked, leaked, revenue, *totals)
+    for got, want in zip(totals, expected):
+        assert got.tobytes() == want.tobytes()
