@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.market.draws import Draws
-from model.market.indexing import unravel
 from model.policy import PolicyState
 from model.vocabulary import tagged_by
 from model.world import World
@@ -80,10 +79,13 @@ class Access:
 
 @dataclass(frozen=True)
 class StateAccess:
-    """What a policy state settles before the step's draws, each ``[V, C, I]``: the route tag of every
-    sale if uncontrolled, and every sale's best diversion were it controlled by its vendor's home
-    country (``home_*``) or by the extraterritorial jurisdiction (``et_*``): the hub (0-based), its
-    chance of passing, and whether any hub is usable. Worked out once per state (:func:`state_access`)."""
+    """What a policy state settles before the step's draws: the route tag of every sale if
+    uncontrolled, and every sale's best diversion were it controlled by its vendor's home country
+    (``home_*``) or by the extraterritorial jurisdiction (``et_*``): the hub (0-based), its chance of
+    passing, and whether any hub is usable, each ``[V, C, I]``; the licences it requires (``licensing``,
+    flat positions in ``[E, C, I]``, ascending) with their ``approval``; its no-undercut groups, one
+    after another (``undercut_members[undercut_bounds[g]:undercut_bounds[g + 1]]``, with each member's
+    ``undercut_strength``). Worked out once per state (:func:`state_access`)."""
 
     tag_if_uncontrolled: np.ndarray
     home_hub: np.ndarray
@@ -92,6 +94,11 @@ class StateAccess:
     et_hub: np.ndarray
     et_chance: np.ndarray
     et_usable: np.ndarray
+    licensing: np.ndarray
+    approval: np.ndarray
+    undercut_members: np.ndarray
+    undercut_bounds: np.ndarray
+    undercut_strength: np.ndarray
 
 
 def state_access(world: World, state: PolicyState, base_price: np.ndarray) -> StateAccess:
@@ -120,12 +127,20 @@ def state_access(world: World, state: PolicyState, base_price: np.ndarray) -> St
         tag = np.where((tag == rule.parent) & rule.cells(world, state), rule.route, tag)
     home = best(world.vendor_exporter)
     et = best(np.full(world.n_vendors, state.et_exporter)) if state.et_exporter >= 0 else home
-    return StateAccess(tag, *home, *et)
+    licensing = np.flatnonzero(state.requires)
+    groups = state.undercut_groups
+    return StateAccess(
+        tag, *home, *et, licensing=licensing, approval=state.approval.take(licensing),
+        undercut_members=np.concatenate([*groups, np.zeros(0, dtype=np.intp)]).astype(np.intp),
+        undercut_bounds=np.cumsum([0, *map(len, groups)], dtype=np.intp),
+        undercut_strength=np.concatenate([*state.undercut_enforcement, np.zeros(0)]),
+    )
 
 
 def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: np.ndarray,
                    settled: StateAccess | None = None) -> Access:
-    """Decide licences, enforcement and hub detection for every option.
+    """Decide licences, enforcement and hub detection for every option, in two compiled passes
+    (:func:`model.market.compiled.controlled_sales`, :func:`model.market.compiled.slipped`).
 
     ``state.available[v, r, c, i]`` is what the world allows without any control (route exists,
     vendor sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route;
@@ -133,47 +148,18 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
     Licences are drawn against only where required, enforcement and diversions only for controlled
     sales (the streams move past every decision's number: :class:`Draws`).
     """
+    from model.market import compiled  # Numba on first use: importing the package stays light
+
     settled = settled or state_access(world, state, base_price)
-    available = state.available
-    licensing = np.flatnonzero(state.requires)  # the decisions that read a licence draw
-    denied = np.zeros_like(state.requires)  # [E, C, I]
-    denied.put(licensing, ~(draws.licence.at(licensing) < state.approval.take(licensing)))
-    enforcement_by_exporter = state.enforcement
-    if state.undercut_groups:
-        enforcement_by_exporter = state.enforcement.copy()
-        for group, strength in zip(state.undercut_groups, state.undercut_enforcement):
-            binding = denied[group].any(axis=0) & ~denied[group]  # denied by another member only
-            denied[group] |= binding
-            enforcement_by_exporter[group] = np.where(binding, strength[:, None, None], state.enforcement[group])
-        denied[np.arange(len(world.exporters)), world.exporters, :] = False  # home sales are not exports
-
-    home_denied = denied[world.vendor_exporter]  # [V, C, I]
-    et_denied = np.zeros_like(home_denied)
-    if state.et_exporter >= 0:
-        et_denied = state.et_capture[:, :, None] & denied[state.et_exporter][None] & ~home_denied
-    controlled = (home_denied | et_denied) & ~world.home_sale[:, :, None]  # home sales are not exports
-
-    sales = np.flatnonzero(controlled)  # positions in [V, C, I]
-    v, c, i = unravel(sales, controlled.shape)
-    _, n_r, n_c, n_i = available.shape
-    in_market = c * n_i + i  # position in [C, I]
-    home = home_denied.take(sales)
-    enforcement = np.where(home, enforcement_by_exporter.take(world.vendor_exporter[v] * (n_c * n_i) + in_market),
-                           state.et_enforcement)
-    direct_open = available.take(v * (n_r * n_c * n_i) + in_market)  # route 0, direct
-    direct_slip = np.zeros_like(controlled)
-    direct_slip.put(sales, (draws.enforcement.at(sales) < (1.0 - world.compliance[v]) * (1.0 - enforcement)) & direct_open)
-
-    def by_controller(if_home: np.ndarray, if_et: np.ndarray) -> np.ndarray:
-        return np.where(home, if_home.take(sales), if_et.take(sales))
-
-    hub = by_controller(settled.home_hub, settled.et_hub)
-    chance = by_controller(settled.home_chance, settled.et_chance)
-    usable = by_controller(settled.home_usable, settled.et_usable)
-    hub_route = np.full(controlled.shape, -1)
-    hub_route.put(sales, np.where((draws.hub.at(sales) < chance) & usable, hub + 1, -1))
-
-    return Access(available=available, controlled=controlled, tag_if_uncontrolled=settled.tag_if_uncontrolled,
+    sales, home, enforcement = compiled.controlled_sales(
+        settled.licensing, draws.licence.at(settled.licensing), settled.approval, state.enforcement,
+        settled.undercut_members, settled.undercut_bounds, settled.undercut_strength, world.exporters,
+        world.vendor_exporter, world.home_sale, state.et_exporter, state.et_capture, float(state.et_enforcement))
+    controlled, direct_slip, hub_route = compiled.slipped(
+        sales, home, enforcement, draws.enforcement.at(sales), draws.hub.at(sales), world.compliance,
+        state.available, settled.home_hub, settled.home_chance, settled.home_usable, settled.et_hub,
+        settled.et_chance, settled.et_usable)
+    return Access(available=state.available, controlled=controlled, tag_if_uncontrolled=settled.tag_if_uncontrolled,
                   direct_slip=direct_slip, hub_route=hub_route, sales=sales)
 
 

@@ -1,13 +1,15 @@
-"""The market kernel's passes over the option table ``[C, L, O]``, compiled with Numba.
+"""The market's passes over the option table ``[C, L, O]`` and the controlled sales, compiled with Numba.
 
 Three passes replace NumPy's thirty-odd: :func:`appeal` lays out the option table (free and with
 controls), :func:`weigh` turns it into attractions and adds each buyer's row, :func:`split` shares
 the budgets and derives what the step reports (acquisitions by route, blocked, leaked, denied share,
-totals).
+totals). Two more resolve a step's access (:mod:`model.market.access`): :func:`controlled_sales`
+finds the controlled sales from the licences refused, :func:`slipped` what slips through.
 
-Every number is NumPy's to the last bit (``tests/market/test_kernel_reference.py``): a row's total
-is NumPy's pairwise sum (:func:`_pairwise`, the grouping of ``numpy.add.reduce`` over a contiguous
-axis, from an initial 0), sums by route add in option order as ``numpy.bincount`` does, and the
+Every number is NumPy's to the last bit (``tests/market/test_kernel_reference.py``,
+``tests/market/test_access.py``): a row's total is NumPy's pairwise sum (:func:`_pairwise`, the
+grouping of ``numpy.add.reduce`` over a contiguous axis, from an initial 0), sums by route add in
+option order as ``numpy.bincount`` does, and the
 powers are taken by NumPy before and between the passes (NumPy's vectorised ``power`` does not
 round as the C library's ``pow`` that compiled code calls).
 
@@ -296,3 +298,114 @@ def sums_by_option(values, tag, rows, n_k):
                 if v != 0.0:  # adding 0 leaves a sum that starts at 0 and is never -0 as it is
                     out[layer, o, tag[c, layer, o]] += v
     return out
+
+
+# --- access: a step's controlled sales and what slips through (model/market/access.py) -------------
+
+
+@_jit
+def controlled_sales(licensing, licence_draw, approval, enforcement, members, bounds, strength, exporters,
+                     vendor_exporter, home_sale, et_exporter, et_capture, et_enforcement):
+    """A step's controlled sales: ``(sales, home, enforcement)``, the flat positions in ``[V, C, I]``
+    (ascending), whether the vendor's home country (else the extraterritorial jurisdiction
+    ``et_exporter``, -1 none) controls each, and the chance its enforcement stops it.
+
+    Licences are refused at ``licensing`` (ascending flat positions in ``[E, C, I]``) where the
+    ``licence_draw`` is not below the ``approval``. No-undercut groups (``members[bounds[g]:bounds[g + 1]]``,
+    distinct exporters, with each member's ``strength``), in order, spread a member's denial to the
+    group's others, who enforce it at their strength; a later group's members enforce as the state
+    says (``enforcement`` ``[E, C, I]``) where it binds them to nothing; with any group, sales at an
+    exporter's home are not exports. A sale is controlled if its vendor's home denies it, or the
+    extraterritorial jurisdiction does and captures the vendor for the buyer (``et_capture[v, c]``),
+    unless it is a sale at home (``home_sale[v, c]``)."""
+    n_e, n_c, n_i = enforcement.shape
+    n_ci = n_c * n_i
+    base = enforcement.reshape(-1)
+    denied = np.zeros(n_e * n_ci, np.bool_)
+    for k in range(licensing.shape[0]):
+        denied[licensing[k]] = not licence_draw[k] < approval[k]
+    by_exporter = base
+    if bounds.shape[0] > 1:
+        by_exporter = base.copy()
+        for g in range(bounds.shape[0] - 1):
+            for cell in range(n_ci):
+                binds = False  # some member denies
+                for j in range(bounds[g], bounds[g + 1]):
+                    binds |= denied[members[j] * n_ci + cell]
+                for j in range(bounds[g], bounds[g + 1]):
+                    at = members[j] * n_ci + cell
+                    binding = binds and not denied[at]  # denied by another member only
+                    denied[at] |= binding
+                    by_exporter[at] = strength[j] if binding else base[at]
+        for e in range(n_e):
+            for i in range(n_i):
+                denied[e * n_ci + exporters[e] * n_i + i] = False
+    # each exporter's denied cells of [C, I], ascending: cells[start[e]:start[e + 1]]
+    cells, start = np.empty(n_e * n_ci, np.int64), np.zeros(n_e + 1, np.int64)
+    n = 0
+    for e in range(n_e):
+        for cell in range(n_ci):
+            if denied[e * n_ci + cell]:
+                cells[n] = cell
+                n += 1
+        start[e + 1] = n
+    n_v = vendor_exporter.shape[0]
+    et_lo = start[et_exporter] if et_exporter >= 0 else 0
+    et_hi = start[et_exporter + 1] if et_exporter >= 0 else 0
+    bound = 0
+    for v in range(n_v):
+        bound += start[vendor_exporter[v] + 1] - start[vendor_exporter[v]] + et_hi - et_lo
+    sales, home, chance = np.empty(bound, np.int64), np.empty(bound, np.bool_), np.empty(bound)
+    n = 0
+    for v in range(n_v):  # the union of the home's and the extraterritorial jurisdiction's denials, ascending
+        e = vendor_exporter[v]
+        a, a_hi, b = start[e], start[e + 1], et_lo
+        while a < a_hi or b < et_hi:
+            cell = cells[a] if a < a_hi else n_ci
+            if b < et_hi and cells[b] < cell:
+                cell, by_home = cells[b], False
+                b += 1
+            else:
+                by_home = True
+                if b < et_hi and cells[b] == cell:
+                    b += 1
+                a += 1
+            c = cell // n_i
+            if home_sale[v, c] or not (by_home or et_capture[v, c]):
+                continue
+            sales[n], home[n] = v * n_ci + cell, by_home
+            chance[n] = by_exporter[e * n_ci + cell] if by_home else et_enforcement
+            n += 1
+    return sales[:n], home[:n], chance[:n]
+
+
+@_jit
+def slipped(sales, home, enforcement, enforcement_draw, hub_draw, compliance, available, home_hub, home_chance,
+            home_usable, et_hub, et_chance, et_usable):
+    """``(controlled, direct_slip, hub_route)`` ``[V, C, I]`` of :func:`controlled_sales`' output: a
+    sale's direct route is open (route 0 ``available[v, 0, c, i]``) where its ``enforcement_draw`` is
+    below ``(1 - compliance[v]) * (1 - enforcement)``, and its controller's best hub (``home_*`` or
+    ``et_*``, 0-based, so the route is one more) where the ``hub_draw`` is below the hub's chance of
+    passing and some hub is usable; -1 where no diversion passes, and everywhere else."""
+    n_v, n_r, n_c, n_i = available.shape
+    n_ci = n_c * n_i
+    controlled = np.zeros((n_v, n_c, n_i), np.bool_)
+    direct_slip = np.zeros((n_v, n_c, n_i), np.bool_)
+    hub_route = np.full((n_v, n_c, n_i), -1, np.int64)
+    ctl, direct, route = controlled.reshape(-1), direct_slip.reshape(-1), hub_route.reshape(-1)
+    offered = available.reshape(-1)
+    hubs, chances, usables = (home_hub.reshape(-1), home_chance.reshape(-1), home_usable.reshape(-1))
+    et_hubs, et_chances, et_usables = (et_hub.reshape(-1), et_chance.reshape(-1), et_usable.reshape(-1))
+    for k in range(sales.shape[0]):
+        s = sales[k]
+        v = s // n_ci
+        ctl[s] = True
+        direct[s] = (enforcement_draw[k] < (1.0 - compliance[v]) * (1.0 - enforcement[k])
+                     and offered[v * n_r * n_ci + s - v * n_ci])
+        if home[k]:
+            hub, chance, usable = hubs[s], chances[s], usables[s]
+        else:
+            hub, chance, usable = et_hubs[s], et_chances[s], et_usables[s]
+        if hub_draw[k] < chance and usable:
+            route[s] = hub + 1
+    return controlled, direct_slip, hub_route
