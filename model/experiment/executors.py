@@ -16,8 +16,11 @@ from model.experiment.orphans import die_with, stop
 from model.experiment.runner import RunRecord, RunSpec, run_ensemble, run_one
 from model.processes import forkserver_context
 
-TASKS_PER_WORKER = 25
-"""Workers are replaced after this many ensembles, so no per-process registry can grow without bound."""
+TASKS_PER_WORKER = 250
+"""Workers are replaced after this many ensembles (1,000 runs), so no per-process registry can grow
+without bound. The process caches are bounded (least recently used first), and a new worker costs
+a fork and whatever its first runs build again (worlds, run setups): replaced every 100 runs, as
+before, that was about a tenth of a default run's worker time."""
 
 IN_FLIGHT_PER_WORKER = 4
 """Runs submitted ahead per worker: enough to keep workers busy, few enough that memory does not

@@ -96,3 +96,15 @@ def test_runs_on_threads_over_more_worlds_than_a_process_keeps_are_the_same_as_s
     assert serial.keys() == threaded.keys()
     for key, record in serial.items():
         assert_same_record(record, threaded[key])
+
+
+@pytest.mark.slow
+def test_a_new_worker_starts_with_the_compiled_kernel_and_the_default_world():
+    # the fork server ran one short model (model.experiment.worker_start): a worker forked from it
+    # has the compiled kernel imported and the default world built before its first run
+    from model.experiment import local_processes
+
+    probe = ("(lambda caches: ('model.market.compiled' in __import__('sys').modules, len(caches.worlds)))"
+             "(__import__('model.simulation.caches', fromlist=['PROCESS_CACHES']).PROCESS_CACHES)")
+    with local_processes(1) as pool:
+        assert pool.submit(eval, probe).result() == (True, 1)

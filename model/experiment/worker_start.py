@@ -1,0 +1,13 @@
+"""What local workers start with: imported by their fork server (:data:`model.processes.PRELOAD`),
+and by nothing else, it runs one short model, so that every worker forked from the server has the
+compiled market kernel loaded from Numba's cache, the data tables read and the default world built.
+
+A process pays about half a second for those on its first model; a worker is replaced after
+:data:`model.experiment.executors.TASKS_PER_WORKER` jobs, and a sweep of 50,000 runs starts
+hundreds of them. Runs are unchanged: a worker's runs draw only from their own seeds, and its
+caches hold what it would otherwise build itself (``model.simulation.PROCESS_CACHES``).
+"""
+
+from model.simulation import ControlRegimeModel, dispose
+
+dispose(ControlRegimeModel(policies="wassenaar", horizon=6, rng=0, collect_agents=False).run())  # past the warm-up
