@@ -178,30 +178,40 @@ def appeal(free_price, scale, q_vendor, q_converted, q_domestic, q_public, layer
 
 
 @_jit
-def weigh(free_weight, weight, controlled, any_control, powers, free_total, total):
+def weigh(free_weight, weight, controlled, any_control, powers, free_total, total, denying):
     """Attractions ``appeal * price**-b_p`` from :func:`appeal`'s table, ``powers`` being the powers
-    of its ``prices`` (taken by NumPy), and each row's totals. Without ``any_control``, ``weight`` is
-    ``free_weight`` and ``total`` is ``free_total``."""
+    of its ``prices`` (taken by NumPy), and each row's totals; ``denying`` marks the rows with a
+    controlled option. Without ``any_control``, ``weight`` is ``free_weight`` and ``total`` is
+    ``free_total``; with it, a row with nothing controlled is the free row (copied, not added again)."""
     n_c, n_l, n_o = free_weight.shape
     fw, aw, ctl = free_weight.reshape(-1), weight.reshape(-1), controlled.reshape(-1)
     n = 0
     for c in range(n_c):
         for layer in range(n_l):
             row = (c * n_l + layer) * n_o
+            controls = False
             for o in range(row, row + n_o):
                 if fw[o] > 0:
                     fw[o] *= powers[n]
                     n += 1
-                if not any_control:
-                    continue
-                if not ctl[o]:
-                    aw[o] = fw[o]
-                elif aw[o] > 0:
-                    aw[o] *= powers[n]
-                    n += 1
+                if any_control and ctl[o]:
+                    controls = True
+                    if aw[o] > 0:
+                        aw[o] *= powers[n]
+                        n += 1
             free_total[c, layer] = _row_sum(fw, row, n_o)
-            if any_control:
+            if not any_control:
+                continue
+            denying[c, layer] = controls
+            if controls:
+                for o in range(row, row + n_o):
+                    if not ctl[o]:
+                        aw[o] = fw[o]
                 total[c, layer] = _row_sum(aw, row, n_o)
+            else:
+                for o in range(row, row + n_o):
+                    aw[o] = fw[o]
+                total[c, layer] = free_total[c, layer]
 
 
 @_jit
@@ -216,7 +226,7 @@ def _share(weight, acquired, row, n_o, budget, total, composite):
 
 
 @_jit
-def split(budget, free_weight, weight, free_total, total, free_composite, composite, tag, controlled, home,
+def split(budget, free_weight, weight, free_total, total, free_composite, composite, tag, controlled, denying, home,
           any_control, free_acquired, acquired, by_route, leaked, blocked, denied_share, acquired_total):
     """The logit split of every row (``*_weight`` become the spending, ``*_acquired`` are filled;
     ``*_composite`` is ``total ** (1 / b_p)``, taken by NumPy), then per row: acquisitions
@@ -224,41 +234,42 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
     (``blocked``), acquisitions by route beyond the uncontrolled options' free deliveries (``leaked``,
     0 on route ``home``), the free budget's share spent on controlled options (``denied_share``) and
     the total acquired. Without ``any_control``, ``weight`` is ``free_weight`` and only the first two
-    are worked out. Zeros (closed options, most of the table) skip what cannot change a number: a
-    division of 0 by a positive total, an addition to a sum that is never -0, sums over rows where
-    nothing is controlled."""
+    are worked out. A row with nothing controlled (not ``denying``) splits freely as it does: its free
+    row is a copy, and nothing is blocked, leaked or denied there (their 0s, as given, are kept). Zeros (closed options,
+    most of the table) skip what cannot change a number: a division of 0 by a positive total, an
+    addition to a sum that is never -0."""
     n_c, n_l, n_o = weight.shape
     n_k = by_route.shape[2]
     fw, aw = free_weight.reshape(-1), weight.reshape(-1)
     fa, aa = free_acquired.reshape(-1), acquired.reshape(-1)
     tg, ctl = tag.reshape(-1), controlled.reshape(-1)
+    routes, leaks = by_route.reshape(-1), leaked.reshape(-1)
     masked = np.empty(n_o)
     baseline = np.empty(n_k)
     for c in range(n_c):
         for layer in range(n_l):
-            row = (c * n_l + layer) * n_o
+            row, rk = (c * n_l + layer) * n_o, (c * n_l + layer) * n_k
             b = budget[c, layer]
             _share(aw, aa, row, n_o, b, total[c, layer], b * composite[c, layer])
             acquired_total[c, layer] = _row_sum(aa, row, n_o)
-            by_route[c, layer, :] = 0.0
-            for o in range(n_o):
-                if aa[row + o] != 0.0:  # adding 0 leaves a non-negative-zero sum as it is
-                    by_route[c, layer, tg[row + o]] += aa[row + o]
+            for kk in range(rk, rk + n_k):
+                routes[kk] = 0.0
+            for o in range(row, row + n_o):
+                if aa[o] != 0.0:  # adding 0 leaves a non-negative-zero sum as it is
+                    routes[rk + tg[o]] += aa[o]
             if not any_control:
+                continue
+            if not denying[c, layer]:  # the free row is this row: the same weights, total and composite
+                for o in range(row, row + n_o):
+                    fw[o], fa[o] = aw[o], aa[o]
                 continue
             _share(fw, fa, row, n_o, b, free_total[c, layer], b * free_composite[c, layer])
             baseline[:] = 0.0
-            denying = False
             for o in range(row, row + n_o):
-                if ctl[o]:
-                    denying = True
-                elif fa[o] != 0.0:
+                if not ctl[o] and fa[o] != 0.0:
                     baseline[tg[o]] += fa[o]
             for kk in range(n_k):
-                leaked[c, layer, kk] = 0.0 if kk == home else by_route[c, layer, kk] - baseline[kk]
-            if not denying:  # sums of zeros: nothing blocked, nothing denied
-                blocked[c, layer] = denied_share[c, layer] = 0.0
-                continue
+                leaks[rk + kk] = 0.0 if kk == home else routes[rk + kk] - baseline[kk]
             for o in range(n_o):
                 masked[o] = fa[row + o] if ctl[row + o] else 0.0
             blocked[c, layer] = _row_sum(masked, 0, n_o)

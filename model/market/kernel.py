@@ -190,7 +190,8 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
         usable_prices,
     )
     powers = np.power(usable_prices[:n_usable], -b_p)
-    compiled.weigh(free_weight, weight, controlled, any_control, powers, free_total, total)
+    denying = np.empty(shape[:2], dtype=bool)  # rows with a controlled option
+    compiled.weigh(free_weight, weight, controlled, any_control, powers, free_total, total, denying)
 
     free_acquired = np.empty(shape) if any_control else _NO_OPTIONS
     acquired = np.empty(shape)
@@ -202,7 +203,7 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
     free_composite = free_total ** inverse
     compiled.split(
         market.budget, free_weight, weight, free_total, total, free_composite,
-        total ** inverse if any_control else free_composite, tags, controlled, HOME, any_control, free_acquired,
+        total ** inverse if any_control else free_composite, tags, controlled, denying, HOME, any_control, free_acquired,
         acquired, by_route, leaked, blocked, denied_share, acquired_total,
     )
     actual = Allocation(spend=weight, acquired=acquired, tag=tag, route=actual_route)
