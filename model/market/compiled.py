@@ -1,10 +1,13 @@
 """The market's passes over the option table ``[C, L, O]`` and the controlled sales, compiled with Numba.
 
-Three passes replace NumPy's thirty-odd: :func:`appeal` lays out the option table (free and with
-controls), :func:`weigh` turns it into attractions and adds each buyer's row, :func:`split` shares
-the budgets and derives what the step reports (acquisitions by route, blocked, leaked, denied share,
-totals). Two more resolve a step's access (:mod:`model.market.access`): :func:`controlled_sales`
-finds the controlled sales from the licences refused, :func:`slipped` what slips through.
+Three passes over the table replace NumPy's thirty-odd: :func:`appeal` lays out the option table
+(free and with controls), :func:`weigh` turns it into attractions and adds each buyer's row,
+:func:`split` shares the budgets and derives what the step reports (acquisitions by route, blocked,
+leaked, denied share, totals). Two small ones come first: :func:`qualities` gathers the qualities
+for one power by NumPy, :func:`slip` prices the controlled sales and marks their cells. A row with
+nothing controlled is its own free row, copied rather than worked out twice. Two more resolve a
+step's access (:mod:`model.market.access`): :func:`controlled_sales` finds the controlled sales
+from the licences refused, :func:`slipped` what slips through.
 
 Every number is NumPy's to the last bit (``tests/market/test_kernel_reference.py``,
 ``tests/market/test_access.py``): a row's total is NumPy's pairwise sum (:func:`_pairwise`, the
@@ -116,93 +119,155 @@ def _row_sum(a: np.ndarray, lo: int, n: int) -> float:
 
 
 @_jit
-def appeal(free_price, scale, q_vendor, q_converted, q_domestic, q_public, layer_item, converted_item,
-           converted_layer, public_layer, price_level, conversion_factor, domestic_price, public_price, base_tag,
-           cells, cell_price, cell_tag, free_weight, weight, tag, controlled, prices):
+def qualities(vendor_quality, domestic_quality, public_quality, conversion_efficiency, layer_item, converted_item,
+              base, positive):
+    """Gather the options' qualities for one power by NumPy into ``base``: vendors ``[L, V]`` (each
+    layer's item), conversions ``[V]`` (the 1:1 item at ``conversion_efficiency``), domestic ``[C, L]``
+    and the public copies, one after the other (the layout :func:`appeal` reads); 1 where a quality is
+    not positive (``positive`` False there: its power counts as 0)."""
+    n_v = vendor_quality.shape[0]
+    n_c, n_l = domestic_quality.shape
+    k = 0
+    for layer in range(n_l):
+        for v in range(n_v):
+            k = _gather(base, positive, k, vendor_quality[v, layer_item[layer]])
+    for v in range(n_v):
+        k = _gather(base, positive, k, vendor_quality[v, converted_item] * conversion_efficiency)
+    for c in range(n_c):
+        for layer in range(n_l):
+            k = _gather(base, positive, k, domestic_quality[c, layer])
+    _gather(base, positive, k, public_quality)
+
+
+@_jit
+def _gather(base, positive, k, quality):
+    positive[k] = quality > 0
+    base[k] = quality if quality > 0 else 1.0
+    return k + 1
+
+
+@_jit
+def slip(sales, direct_slip, hub_route, base, premium, conversion_factor, price_level, item_layer, converted_item,
+         illicit, transshipment, route, controlled, denying, slot, cell_price, tag):
+    """The controlled sales (flat positions ``sales`` in ``[V, C, I]``), each open at most by a direct
+    slip (``direct_slip``) and one hub (``hub_route``): the cheaper of the two (direct on a tie) with
+    the risk ``premium`` on the route's price ``base[v, r, c]``, into ``route`` (-1 where nothing
+    slipped) and, times ``conversion_factor`` for the 1:1 item and ``price_level``, into
+    ``cell_price`` (inf: nothing slipped). Each sale's option cell in ``[C, L, O]`` is marked in
+    ``controlled``, its row in ``denying``, its sale's index in ``slot``, and its route tag
+    (``illicit`` through the direct route, else ``transshipment``) in ``tag``."""
+    n_v, _, n_c = base.shape
+    n_i = route.shape[2]
+    _, n_l, n_o = controlled.shape
+    slipped, hubs, routes = direct_slip.reshape(-1), hub_route.reshape(-1), route.reshape(-1)
+    ctl, rows, slots, tags = controlled.reshape(-1), denying.reshape(-1), slot.reshape(-1), tag.reshape(-1)
+    for k in range(sales.shape[0]):
+        sale = sales[k]
+        v, c, i = sale // (n_c * n_i), sale // n_i % n_c, sale % n_i
+        direct = base[v, 0, c] * premium if slipped[sale] else np.inf
+        hub = hubs[sale]
+        via_hub = base[v, hub, c] * premium if hub >= 0 else np.inf
+        if via_hub < direct:
+            chosen, price = hub, via_hub
+        else:
+            chosen, price = (0 if np.isfinite(direct) else -1), direct
+        routes[sale] = chosen
+        converted = i == converted_item
+        cell_price[k] = price * (conversion_factor if converted else 1.0) * price_level
+        row = c * n_l + item_layer[i]
+        cell = row * n_o + v + (n_v if converted else 0)
+        ctl[cell], rows[row], slots[cell] = True, True, k
+        tags[cell] = illicit if chosen == 0 else transshipment
+
+
+@_jit
+def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, converted_item, converted_layer,
+           public_layer, price_level, conversion_factor, domestic_price, public_price, base_tag, any_control, slot,
+           cell_price, free_weight, weight, tag, controlled, prices):
     """Lay out the option table: every option's attraction at unit price, its scale times its powered
-    quality, into ``free_weight`` where the option is usable (open, that is of finite price, and of
-    positive appeal; 0 elsewhere), and into ``weight`` at the controlled ``cells`` (flat positions,
-    ascending) where the slipped sale is usable (``cell_price``); ``tag`` and ``controlled`` marked.
+    quality (``powered``, NumPy's powers of :func:`qualities`' gathering, 0 where not ``positive``;
+    a vendor's times ``vendor_appeal[v, i]`` when that is given), into ``free_weight`` where the option
+    is usable (open, that is of finite price, and of positive appeal; 0 elsewhere) and, with
+    ``any_control``, into ``weight`` at the ``controlled`` cells (:func:`slip`'s) where the slipped
+    sale is usable (``cell_price[slot]``), the other cells' tags copied from ``base_tag`` into ``tag``.
     The usable options' prices go to ``prices`` in table order (a controlled cell's slipped price
     after its free one); returns how many. Vendor prices are ``free_price[v, c, i]`` (the cheapest
-    route's) times ``price_level``, conversions' also times ``conversion_factor``. With no ``cells``,
-    ``weight``, ``tag`` and ``controlled`` are not touched."""
+    route's) times ``price_level``, conversions' also times ``conversion_factor``."""
     n_c, n_l, n_o = scale.shape
-    n_v = q_converted.shape[0]
-    n_cells = cells.shape[0]
+    n_v = free_price.shape[0]
+    appealing = vendor_appeal.shape[0] > 0
+    converted, domestic, public = n_l * n_v, n_l * n_v + n_v, n_l * n_v + n_v + n_c * n_l
     fw, aw = free_weight.reshape(-1), weight.reshape(-1)
-    at, bt, ctl = tag.reshape(-1), base_tag.reshape(-1), controlled.reshape(-1)
-    k = n = 0
+    at, bt, ctl, slots = tag.reshape(-1), base_tag.reshape(-1), controlled.reshape(-1), slot.reshape(-1)
+    n = 0
     for c in range(n_c):
         for layer in range(n_l):
             row = (c * n_l + layer) * n_o
             item = layer_item[layer]
             for o in range(n_o):
-                s = scale[c, layer, o]
+                price, q = np.inf, 0.0
                 if o < n_v:
                     price = free_price[o, c, item] * price_level
-                    unit = s * q_vendor[layer, o]
+                    q = powered[layer * n_v + o] if positive[layer * n_v + o] else 0.0
+                    if appealing:
+                        q = q * vendor_appeal[o, item]
                 elif o < 2 * n_v:
                     if layer == converted_layer:
-                        price = free_price[o - n_v, c, converted_item] * conversion_factor * price_level
-                        unit = s * q_converted[o - n_v]
-                    else:
-                        price, unit = np.inf, s * 0.0
+                        v = o - n_v
+                        price = free_price[v, c, converted_item] * conversion_factor * price_level
+                        q = powered[converted + v] if positive[converted + v] else 0.0
+                        if appealing:
+                            q = q * vendor_appeal[v, converted_item]
                 elif o == 2 * n_v:
                     price = domestic_price * price_level
-                    unit = s * q_domestic[c, layer]
+                    k = domestic + c * n_l + layer
+                    q = powered[k] if positive[k] else 0.0
                 elif layer == public_layer:
                     price = public_price * price_level
-                    unit = s * q_public
-                else:
-                    price, unit = np.inf, s * 0.0
+                    q = powered[public] if positive[public] else 0.0
+                unit = scale[c, layer, o] * q
                 usable = np.isfinite(price) and unit > 0
                 fw[row + o] = unit if usable else 0.0
                 if usable:
                     prices[n] = price
                     n += 1
-                if n_cells:
-                    if k < n_cells and cells[k] == row + o:
-                        slipped = np.isfinite(cell_price[k]) and unit > 0
-                        aw[row + o] = unit if slipped else 0.0
-                        if slipped:
-                            prices[n] = cell_price[k]
-                            n += 1
-                        at[row + o] = cell_tag[k]
-                        ctl[row + o] = True
-                        k += 1
-                    else:
-                        at[row + o] = bt[row + o]
-                        ctl[row + o] = False
+                if not any_control:
+                    continue
+                if ctl[row + o]:
+                    k = slots[row + o]
+                    slipped = np.isfinite(cell_price[k]) and unit > 0
+                    aw[row + o] = unit if slipped else 0.0
+                    if slipped:
+                        prices[n] = cell_price[k]
+                        n += 1
+                else:
+                    at[row + o] = bt[row + o]
     return n
 
 
 @_jit
-def weigh(free_weight, weight, controlled, any_control, powers, free_total, total, denying):
+def weigh(free_weight, weight, controlled, denying, any_control, powers, free_total, total):
     """Attractions ``appeal * price**-b_p`` from :func:`appeal`'s table, ``powers`` being the powers
-    of its ``prices`` (taken by NumPy), and each row's totals; ``denying`` marks the rows with a
-    controlled option. Without ``any_control``, ``weight`` is ``free_weight`` and ``total`` is
-    ``free_total``; with it, a row with nothing controlled is the free row (copied, not added again)."""
+    of its ``prices`` (taken by NumPy), and each row's totals. Without ``any_control``, ``weight`` is
+    ``free_weight`` and ``total`` is ``free_total``; with it, a row with nothing controlled (not
+    ``denying``) is the free row (copied, not added again)."""
     n_c, n_l, n_o = free_weight.shape
     fw, aw, ctl = free_weight.reshape(-1), weight.reshape(-1), controlled.reshape(-1)
     n = 0
     for c in range(n_c):
         for layer in range(n_l):
             row = (c * n_l + layer) * n_o
-            controls = False
+            controls = any_control and denying[c, layer]
             for o in range(row, row + n_o):
                 if fw[o] > 0:
                     fw[o] *= powers[n]
                     n += 1
-                if any_control and ctl[o]:
-                    controls = True
-                    if aw[o] > 0:
-                        aw[o] *= powers[n]
-                        n += 1
+                if controls and ctl[o] and aw[o] > 0:
+                    aw[o] *= powers[n]
+                    n += 1
             free_total[c, layer] = _row_sum(fw, row, n_o)
             if not any_control:
                 continue
-            denying[c, layer] = controls
             if controls:
                 for o in range(row, row + n_o):
                     if not ctl[o]:

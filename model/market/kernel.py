@@ -16,6 +16,7 @@ NumPy's numbers to the last bit; NumPy takes the powers.
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 
@@ -23,8 +24,7 @@ import numpy as np
 from cachetools import LRUCache
 
 from model.market.access import Access
-from model.market.indexing import unravel
-from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, PUBLIC_LAYER, OptionLayout
+from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, ITEM_LAYER, PUBLIC_LAYER, OptionLayout
 from model.parameters import ModelParameters
 from model.vocabulary import ITEM_INDEX, LAYER_INDEX, LAYER_ITEM, ROUTES, tagged_by
 from model.world import World, per_world
@@ -36,7 +36,8 @@ HOME = tagged_by("home_market", "market/kernel.py: a vendor's sale in its own ho
 _LAYER_ITEM = np.array(LAYER_ITEM)
 _NO_OPTIONS = np.zeros((0, 0, 0))  # the unused arrays of a step with nothing controlled
 _NO_TAGS = np.zeros((0, 0, 0), dtype=np.intp)
-_NO_CELLS = np.zeros(0, dtype=np.intp)
+_NO_SLOTS = np.zeros((0, 0, 0), dtype=np.intp)
+_NO_APPEAL = np.zeros((0, 0))
 _NO_PRICES = np.zeros(0)
 
 
@@ -162,36 +163,35 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
     conversion = 1.0 + params.conversion_cost
     scale = _option_scale(world, market.public_availability)
     shape = scale.shape
-    q_vendor, q_converted, q_domestic, q_public = _powered_qualities(params, market)
+    exponent = _gathered_exponents(params.quality_sensitivity, params.data_quality_weight, shape[0], world.n_vendors)
+    quality, positive = np.empty(exponent.size), np.empty(exponent.size, dtype=bool)
+    compiled.qualities(market.vendor_quality, market.domestic_quality, market.public_quality,
+                       params.conversion_efficiency, _LAYER_ITEM, CONVERTED_ITEM, quality, positive)
+    powered = np.power(quality, exponent)
 
     any_control = access.sales.size > 0
     free_weight, free_total = np.empty(shape), np.empty(shape[:2])
+    controlled, denying = np.zeros(shape, dtype=bool), np.zeros(shape[:2], dtype=bool)
     if any_control:
-        v, c, i = unravel(access.sales, access.controlled.shape)
-        cells = layout.positions(v, c, i)
-        order = np.argsort(cells)
-        route, sale_price = _slipped(access, prices.base, (v, c), 1.0 + params.risk_premium)
-        cell_price = (sale_price * np.where(i == CONVERTED_ITEM, conversion, 1.0) * level)[order]
-        cell_tag = np.where(route == 0, ILLICIT, TRANSSHIPMENT).astype(base_tag.dtype)[order]
-        cells = cells[order]
         weight, total, tag = np.empty(shape), np.empty(shape[:2]), np.empty(shape, dtype=base_tag.dtype)
-        controlled = np.empty(shape, dtype=bool)
+        slot, cell_price = np.empty(shape, dtype=np.intp), np.empty(access.sales.size)
         actual_route = free_route.copy()
-        actual_route.put(access.sales, route)
+        compiled.slip(access.sales, access.direct_slip, access.hub_route, prices.base, 1.0 + params.risk_premium,
+                      conversion, level, ITEM_LAYER, CONVERTED_ITEM, ILLICIT, TRANSSHIPMENT, actual_route,
+                      controlled, denying, slot, cell_price, tag)
     else:
-        cells, cell_price, cell_tag = _NO_CELLS, _NO_PRICES, _NO_CELLS.astype(base_tag.dtype)
         weight, total, tag, actual_route = free_weight, free_total, base_tag, free_route
-        controlled = np.zeros(shape, dtype=bool)
-    usable_prices = np.empty(free_weight.size + cells.size)
+        slot, cell_price = _NO_SLOTS, _NO_PRICES
+    usable_prices = np.empty(free_weight.size + access.sales.size)
     n_usable = compiled.appeal(
-        free_price, scale, q_vendor, q_converted, q_domestic, q_public, _LAYER_ITEM, CONVERTED_ITEM,
-        CONVERTED_LAYER, PUBLIC_LAYER, level, conversion, params.domestic_price, params.public_copy_price,
-        base_tag, cells, cell_price, cell_tag, free_weight, weight, tag if any_control else _NO_TAGS, controlled,
+        free_price, scale, powered, positive,
+        _NO_APPEAL if market.vendor_appeal is None else market.vendor_appeal, _LAYER_ITEM, CONVERTED_ITEM,
+        CONVERTED_LAYER, PUBLIC_LAYER, level, conversion, params.domestic_price, params.public_copy_price, base_tag,
+        any_control, slot, cell_price, free_weight, weight, tag if any_control else _NO_TAGS, controlled,
         usable_prices,
     )
     powers = np.power(usable_prices[:n_usable], -b_p)
-    denying = np.empty(shape[:2], dtype=bool)  # rows with a controlled option
-    compiled.weigh(free_weight, weight, controlled, any_control, powers, free_total, total, denying)
+    compiled.weigh(free_weight, weight, controlled, denying, any_control, powers, free_total, total)
 
     free_acquired = np.empty(shape) if any_control else _NO_OPTIONS
     acquired = np.empty(shape)
@@ -203,54 +203,38 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
     free_composite = free_total ** inverse
     compiled.split(
         market.budget, free_weight, weight, free_total, total, free_composite,
-        total ** inverse if any_control else free_composite, tags, controlled, denying, HOME, any_control, free_acquired,
-        acquired, by_route, leaked, blocked, denied_share, acquired_total,
+        total ** inverse if any_control else free_composite, tags, controlled, denying, HOME, any_control,
+        free_acquired, acquired, by_route, leaked, blocked, denied_share, acquired_total,
     )
     actual = Allocation(spend=weight, acquired=acquired, tag=tag, route=actual_route)
     free = Allocation(spend=free_weight, acquired=free_acquired, tag=None, route=free_route) if any_control else actual
     return Procurement(layout, actual, free, controlled, by_route, blocked, leaked, denied_share, acquired_total)
 
 
-def _slipped(access: Access, base: np.ndarray, seller: tuple[np.ndarray, np.ndarray], premium: float
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """Controlled sales' cheaper open route (direct first on a tie) and its price with the risk
-    premium: ``(route, price)`` per sale (-1, inf where nothing slipped). ``seller`` holds each
-    sale's vendor and buyer ``(v, c)``; ``base`` is ``[V, R, C]``."""
-    v, c = seller
-    n_r, n_c = base.shape[1:]
-    direct = np.where(access.direct_slip.take(access.sales), base.take(v * (n_r * n_c) + c) * premium, np.inf)
-    hub = access.hub_route.take(access.sales)
-    via_hub = np.where(hub >= 0, base.take((v * n_r + np.maximum(hub, 0)) * n_c + c) * premium, np.inf)
-    use_hub = via_hub < direct
-    route = np.where(use_hub, hub, np.where(np.isfinite(direct), 0, -1))
-    return route, np.where(use_hub, via_hub, direct)
-
-
 def quality_exponent(params: ModelParameters) -> np.ndarray:
     """``[L]`` logit coefficient on log quality per layer: ``quality_sensitivity``, times
     ``data_quality_weight`` for training data."""
-    exponent = np.full(len(LAYER_ITEM), params.quality_sensitivity)
-    exponent[PUBLIC_LAYER] *= params.data_quality_weight
+    return _layer_exponent(params.quality_sensitivity, params.data_quality_weight)
+
+
+def _layer_exponent(quality_sensitivity: float, data_quality_weight: float) -> np.ndarray:
+    exponent = np.full(len(LAYER_ITEM), quality_sensitivity)
+    exponent[PUBLIC_LAYER] *= data_quality_weight
     return exponent
 
 
-def _powered_qualities(params: ModelParameters, market: Market) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Each option's quality to the power of its layer's b_q (0 for zero quality), on the small
-    per-vendor arrays: vendors ``[L, V]`` (each layer's item), conversions ``[V]`` (the 1:1 item at
-    ``conversion_efficiency``), domestic ``[C, L]`` and public copies; a vendor's are multiplied by the
-    input layer's factor (``Market.vendor_appeal``) when given. An option's attraction at unit price is
-    its scale (:func:`_option_scale`) times this."""
-    qs = quality_exponent(params)
-    vendor = market.vendor_quality[:, list(LAYER_ITEM)].T  # [L, V]
-    converted = market.vendor_quality[:, CONVERTED_ITEM] * params.conversion_efficiency
-    pieces = ((vendor, qs[:, None]), (converted, qs[CONVERTED_LAYER]), (market.domestic_quality, qs),
-              (np.array(market.public_quality), qs[PUBLIC_LAYER]))
-    q_vendor, q_converted, q_domestic, q_public = (
-        np.where(q > 0, np.power(np.where(q > 0, q, 1.0), b), 0.0) for q, b in pieces)
-    if market.vendor_appeal is not None:  # vendors' denied inputs (model.simulation.sourcing, docs/ODD.md 7.17)
-        q_vendor = q_vendor * market.vendor_appeal[:, list(LAYER_ITEM)].T
-        q_converted = q_converted * market.vendor_appeal[:, CONVERTED_ITEM]
-    return q_vendor, q_converted, q_domestic, float(q_public)
+@functools.lru_cache(maxsize=16)
+def _gathered_exponents(quality_sensitivity: float, data_quality_weight: float, n_c: int, n_v: int) -> np.ndarray:
+    """Each quality's b_q (:func:`quality_exponent`) in the order :func:`model.market.compiled.qualities`
+    gathers the qualities: vendors ``[L, V]``, conversions ``[V]``, domestic ``[C, L]``, public copies
+    (read-only). An option's attraction at unit price is its scale (:func:`_option_scale`) times its
+    quality to this power, 0 for a quality that is not positive, and for a vendor times the input
+    layer's factor (``Market.vendor_appeal``) when given."""
+    exponent = _layer_exponent(quality_sensitivity, data_quality_weight)
+    gathered = np.concatenate([np.repeat(exponent, n_v), np.full(n_v, exponent[CONVERTED_LAYER]),
+                               np.tile(exponent, n_c), exponent[PUBLIC_LAYER:PUBLIC_LAYER + 1]])
+    gathered.setflags(write=False)
+    return gathered
 
 
 @per_world(maxsize=4)

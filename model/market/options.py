@@ -75,12 +75,6 @@ class OptionLayout:
         out[:, PUBLIC_LAYER, self.public] = public
         return out
 
-    def positions(self, v: np.ndarray, c: np.ndarray, i: np.ndarray) -> np.ndarray:
-        """Where vendor sales ``(v, c, i)`` sit in the table, as flat positions in ``[C, L, O]``. Each
-        item has one place: its own layer, or (the 1:1 item) the conversion block of the 1:N layer."""
-        option = v + np.where(i == CONVERTED_ITEM, self.n_vendors, 0)
-        return (c * len(LAYER_ITEM) + ITEM_LAYER[i]) * self.size + option
-
     def tags(self, vendors: np.ndarray) -> np.ndarray:
         """The route-tag table ``[C, L, O]`` from the vendors' tags ``[C, L, V]``: conversion,
         domestic and public-copy options carry their own route (whether open or not)."""

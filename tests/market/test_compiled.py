@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from model import ControlRegimeModel
 from model.market import Draws, procure, resolve_access
 from model.market.compiled import _row_sum
-from model.vocabulary import ITEMS, ROUTE_INDEX, ROUTES
+from model.vocabulary import ITEMS, LAYER_ITEM, ROUTE_INDEX, ROUTES
 
 HOME = ROUTE_INDEX["home_market"]
 
@@ -105,3 +105,78 @@ def test_sums_by_option_are_bincounts(policies):
         expected = np.bincount(cell.ravel(), acquired[rows].ravel(), n_l * n_o * n_k).reshape(n_l, n_o, n_k)
         assert sums_by_option(acquired, tag, rows, n_k).tobytes() == expected.tobytes()
         assert (expected > 0).sum() > n_l  # many options and routes, not a trivial table
+
+
+def test_gathered_qualities_raised_by_numpy_are_each_options_powered_quality():
+    """``qualities`` gathers what NumPy then raises in one call; the powers are those of each piece
+    raised on its own (vendors ``[L, V]``, conversions, domestic ``[C, L]``, public copies), 0 where a
+    quality is not positive, to the bit."""
+    from model.market.compiled import qualities
+    from model.market.kernel import _LAYER_ITEM, _gathered_exponents, quality_exponent
+    from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, PUBLIC_LAYER
+
+    model = ControlRegimeModel(policies="wassenaar", horizon=10, rng=2, collect_agents=False).run(4)
+    params = model.params.model_copy(update={"data_quality_weight": 0.4, "conversion_efficiency": 0.7})
+    rng = np.random.default_rng(3)
+    vendor_quality = np.where(rng.random(model.vendor_quality.shape) < 0.2, 0.0, model.vendor_quality)
+    domestic_quality = np.where(rng.random(model.domestic_quality.shape) < 0.2, 0.0, model.domestic_quality)
+    n_c = len(domestic_quality)
+    n_v = len(vendor_quality)
+    for public_quality in (0.0, 0.37):
+        exponent = _gathered_exponents(params.quality_sensitivity, params.data_quality_weight, n_c, n_v)
+        base, positive = np.empty(exponent.size), np.empty(exponent.size, dtype=bool)
+        qualities(vendor_quality, domestic_quality, public_quality, params.conversion_efficiency, _LAYER_ITEM,
+                  CONVERTED_ITEM, base, positive)
+        powered = np.where(positive, np.power(base, exponent), 0.0)
+        qs = quality_exponent(params)
+        pieces = ((vendor_quality[:, _LAYER_ITEM].T, qs[:, None]),
+                  (vendor_quality[:, CONVERTED_ITEM] * params.conversion_efficiency, qs[CONVERTED_LAYER]),
+                  (domestic_quality, qs), (np.array(public_quality), qs[PUBLIC_LAYER]))
+        expected = np.concatenate([np.where(q > 0, np.power(np.where(q > 0, q, 1.0), b), 0.0).ravel()
+                                   for q, b in pieces])
+        assert powered.tobytes() == expected.tobytes()
+        assert (~positive).sum() > n_v and (powered > 0).sum() > n_c  # zeros and powers both present
+
+
+@pytest.mark.parametrize("policies", ["unilateral_us_extraterritorial", "wassenaar"])
+def test_slipped_sales_are_their_numpy_definitions(policies):
+    """``slip`` prices every controlled sale by the cheaper of its direct slip and its hub (direct on a tie,
+    with the risk premium) and marks its option cell, as the NumPy definition on the sales does."""
+    from model.market.compiled import slip
+    from model.market.indexing import unravel
+    from model.market.kernel import ILLICIT, TRANSSHIPMENT
+    from model.market.options import CONVERTED_ITEM, ITEM_LAYER, OptionLayout
+
+    model = ControlRegimeModel(policies=policies, horizon=12, rng=4, collect_agents=False).run(8)
+    w, params, base = model.world, model.params, model.prices.base
+    state = model.schedule_.state(8)
+    access = resolve_access(w, state, Draws.draw(w, len(ITEMS), model.streams["licence"], model.streams["enforcement"]),
+                            model.base_price)
+    premium, conversion, level = 1.0 + params.risk_premium, 1.0 + params.conversion_cost, 0.93
+    # the definition, on the sales
+    v, c, i = unravel(access.sales, access.controlled.shape)
+    n_c = base.shape[2]
+    direct = np.where(access.direct_slip.take(access.sales), base[v, 0, c] * premium, np.inf)
+    hub = access.hub_route.take(access.sales)
+    via_hub = np.where(hub >= 0, base[v, np.maximum(hub, 0), c] * premium, np.inf)
+    use_hub = via_hub < direct
+    route = np.where(use_hub, hub, np.where(np.isfinite(direct), 0, -1))
+    price = np.where(use_hub, via_hub, direct) * np.where(i == CONVERTED_ITEM, conversion, 1.0) * level
+    layout = OptionLayout(w.n_vendors)
+    n_l, n_o = len(LAYER_ITEM), layout.size
+    cell = (c * n_l + ITEM_LAYER[i]) * n_o + v + np.where(i == CONVERTED_ITEM, w.n_vendors, 0)
+    free_route, _ = model.prices.cheapest(access.available)
+    expected_route = free_route.copy()
+    expected_route.put(access.sales, route)
+
+    shape = (n_c, n_l, n_o)
+    actual_route, controlled, denying = free_route.copy(), np.zeros(shape, dtype=bool), np.zeros(shape[:2], dtype=bool)
+    slot, cell_price, tag = np.empty(shape, dtype=np.intp), np.empty(access.sales.size), np.zeros(shape, dtype=np.intp)
+    slip(access.sales, access.direct_slip, access.hub_route, base, premium, conversion, level, ITEM_LAYER,
+         CONVERTED_ITEM, ILLICIT, TRANSSHIPMENT, actual_route, controlled, denying, slot, cell_price, tag)
+    assert actual_route.tobytes() == expected_route.tobytes()
+    assert np.array_equal(np.flatnonzero(controlled), np.sort(cell))
+    assert np.array_equal(np.flatnonzero(denying), np.unique(cell // n_o))
+    assert cell_price[slot.take(cell)].tobytes() == price.tobytes()
+    np.testing.assert_array_equal(tag.take(cell), np.where(route == 0, ILLICIT, TRANSSHIPMENT))
+    assert {0, -1} < set(route.tolist()) and (route > 0).any()  # direct slips, hubs and sales stopped
