@@ -485,3 +485,25 @@ def slipped(sales, home, enforcement, enforcement_draw, hub_draw, compliance, av
         if hub_draw[k] < chance and usable:
             route[s] = hub + 1
     return controlled, direct_slip, hub_route
+
+
+# --- route prices: every sale's cheapest open route, once per world and availability pattern -----
+
+
+@_jit
+def cheapest_routes(available, base):
+    """``(route, price)`` ``[V, C, I]``: for every sale the first of its cheapest routes among the
+    ``available[v, r, c, i]`` ones at ``base[v, r, c]`` (what ``numpy.argmin`` over the routes picks),
+    and that price; -1 and inf where no route is available."""
+    n_v, n_r, n_c, n_i = available.shape
+    route = np.full((n_v, n_c, n_i), -1, np.int64)
+    price = np.full((n_v, n_c, n_i), np.inf)
+    for v in range(n_v):
+        for r in range(n_r):
+            for c in range(n_c):
+                p = base[v, r, c]
+                for i in range(n_i):
+                    if available[v, r, c, i] and p < price[v, c, i]:
+                        price[v, c, i] = p
+                        route[v, c, i] = r
+    return route, price

@@ -123,10 +123,9 @@ class RoutePrices:
             key = available.tobytes()
             cheapest = self._cheapest.get(key)
             if cheapest is None:
-                price = np.where(available, self.base[..., None], np.inf)  # [V, R, C, I]
-                route = np.argmin(price, axis=1)
-                best = np.take_along_axis(price, route[:, None], axis=1)[:, 0]
-                route = np.where(np.isfinite(best), route, -1)
+                from model.market import compiled
+
+                route, best = compiled.cheapest_routes(available, self.base)
                 route.setflags(write=False)
                 best.setflags(write=False)
                 cheapest = self._cheapest[key] = (route, best)

@@ -180,3 +180,41 @@ def test_slipped_sales_are_their_numpy_definitions(policies):
     assert cell_price[slot.take(cell)].tobytes() == price.tobytes()
     np.testing.assert_array_equal(tag.take(cell), np.where(route == 0, ILLICIT, TRANSSHIPMENT))
     assert {0, -1} < set(route.tolist()) and (route > 0).any()  # direct slips, hubs and sales stopped
+
+
+def cheapest_by_argmin(available, base):
+    """The definition: ``numpy.argmin`` over the routes of the available routes' prices."""
+    price = np.where(available, base[..., None], np.inf)  # [V, R, C, I]
+    route = np.argmin(price, axis=1)
+    best = np.take_along_axis(price, route[:, None], axis=1)[:, 0]
+    return np.where(np.isfinite(best), route, -1), best
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.0, 1.0), st.booleans())
+def test_cheapest_routes_are_numpys_argmin(seed, density, ties):
+    """Random availability (some sales with no route) and prices, with ties between routes (the first
+    route of a tie wins) when ``ties``."""
+    from model.market.compiled import cheapest_routes
+
+    rng = np.random.default_rng(seed)
+    available = rng.random((3, 4, 5, 2)) < density
+    base = rng.integers(1, 3, (3, 4, 5)).astype(float) if ties else rng.uniform(0.5, 2.0, (3, 4, 5))
+    route, price = cheapest_routes(available, base)
+    expected_route, expected_price = cheapest_by_argmin(available, base)
+    np.testing.assert_array_equal(route, expected_route)
+    np.testing.assert_array_equal(price, expected_price)
+
+
+@pytest.mark.parametrize("policies", ["none", "wassenaar", "global_with_china"])
+def test_the_worlds_cheapest_routes_are_numpys_argmin(policies):
+    from model.market import route_prices
+
+    model = ControlRegimeModel(policies=policies, horizon=12, rng=5, collect_agents=False)
+    available = model.schedule_.state(8).available
+    route, price = route_prices(model.world).cheapest(available)
+    expected_route, expected_price = cheapest_by_argmin(available, model.world.price[:, None, None]
+                                                        * model.world.route_cost[model.world.vendor_exporter])
+    assert (route >= 0).any() and (route == -1).any()
+    np.testing.assert_array_equal(route, expected_route)
+    np.testing.assert_array_equal(price, expected_price)
