@@ -1,11 +1,14 @@
-"""A step's flows and running totals after the market, compiled with Numba: two calls instead of
-NumPy's thirty-odd on arrays of a few hundred numbers, where the calls cost more than the arithmetic.
+"""The step's work around the market, compiled with Numba: budgets, vendors' learning, indigenisation,
+vendors' redesigns around denied inputs, the step's flows and the running totals, one call each
+instead of NumPy's five to thirty on arrays of a few hundred numbers, where the calls cost more than
+the arithmetic.
 
-Every number is NumPy's to the last bit (``tests/simulation/test_compiled_step.py``): a sum over a
-contiguous axis is NumPy's pairwise sum (:func:`model.market.compiled._row_sum`), a sum over
-leading axes adds row after row from 0 as ``numpy.add.reduce`` does there, and sums by route add
-as :func:`model.market.compiled.sums_by_option` does. Compiled once per machine and cached on disk
-(where :mod:`model.market.compiled` says).
+Every number is NumPy's to the last bit (``tests/simulation/test_compiled_step.py``): each element's
+operations in NumPy's order; a sum over a contiguous axis is NumPy's pairwise sum
+(:func:`model.market.compiled._row_sum`), a sum over leading axes adds row after row from 0 as
+``numpy.add.reduce`` does there, and sums by route add as :func:`model.market.compiled.sums_by_option`
+does; powers and matrix products stay with NumPy (its vectorised ``power`` and BLAS round unlike
+compiled loops). Compiled once per machine and cached on disk (where :mod:`model.market.compiled` says).
 """
 
 from __future__ import annotations
@@ -93,3 +96,93 @@ def add_totals(blocked, leaked, vendor_revenue, regime_blocked, regime_leaked, v
     revenue_flat, n_i = vendor_revenue.ravel(), vendor_revenue.shape[1]
     for v in range(vendor_revenue.shape[0]):
         vendor_revenue_total[v] += _row_sum(revenue_flat, v * n_i, n_i)
+
+
+@_jit
+def _max(a, b):
+    """``numpy.maximum`` of two floats: NaN if ``a`` is."""
+    return a if a >= b or a != a else b
+
+
+@_jit
+def budgets(spending, growth, steps_per_year, elasticity, unrest, layer_shares):
+    """``[C, L]`` budgets: ``spending * growth / steps_per_year * (1 + elasticity * unrest)`` split by
+    ``layer_shares``, each operation in that order."""
+    out = np.empty((spending.shape[0], layer_shares.shape[0]))
+    for c in range(spending.shape[0]):
+        total = spending[c] * growth / steps_per_year * (1.0 + elasticity * unrest[c])
+        for layer in range(layer_shares.shape[0]):
+            out[c, layer] = total * layer_shares[layer]
+    return out
+
+
+@_jit
+def learn(quality, revenue, sellers, sells, noise, rate):
+    """``[V, I]`` vendor qualities after learning: ``q + rate (1 - q) sqrt(relative revenue) noise``, at
+    most 1, 0 where the vendor does not sell the item; the relative revenue is the vendor's over the
+    mean of the item's sellers (0 where the mean is not positive)."""
+    n_v, n_i = quality.shape
+    mean = np.zeros(n_i)
+    for i in range(n_i):
+        total = 0.0  # ``revenue.sum(axis=0)``: vendor after vendor
+        for v in range(n_v):
+            total += revenue[v, i]
+        if sellers[i] > 0:
+            mean[i] = total / sellers[i]
+    out = np.empty_like(quality)
+    for v in range(n_v):
+        for i in range(n_i):
+            if not sells[v, i]:
+                out[v, i] = 0.0
+                continue
+            q = quality[v, i]
+            relative = revenue[v, i] / mean[i] if mean[i] > 0 else 0.0
+            raised = q + rate * (1.0 - q) * np.sqrt(relative) * noise[v, i]
+            out[v, i] = 1.0 if raised > 1.0 else raised  # ``numpy.minimum``: NaN stays NaN
+    return out
+
+
+@_jit
+def indigenise(domestic, quality, layer_item, denied_share, rate):
+    """``[C, L]`` domestic qualities after closing ``rate * denied_share`` of the gap to the frontier,
+    the best vendor quality of the layer's item (NaN if any is)."""
+    n_c, n_l = domestic.shape
+    out = np.empty_like(domestic)
+    for layer in range(n_l):
+        item = layer_item[layer]
+        frontier = quality[0, item]
+        for v in range(1, quality.shape[0]):
+            x = quality[v, item]
+            if frontier == frontier and (x > frontier or x != x):
+                frontier = x
+        for c in range(n_c):
+            gap = _max(frontier - domestic[c, layer], 0.0)
+            out[c, layer] = domestic[c, layer] + rate * denied_share[c, layer] * gap
+    return out
+
+
+@_jit
+def redesign(sourcing, cut, supplies, redesigned, exposed, stock_steps, closing, shortage_markup, cost_penalty):
+    """A step of vendors' response to denied inputs (:class:`model.simulation.sourcing.VendorSourcing`),
+    each ``[V, K']``: the denied share ``d`` (``(sourcing * cut).sum(axis=-1)``), steps exposed, the
+    shortage, the markup on the component, and the redesigned share from the next step, closing
+    ``closing[0]`` of the gap per step where some supplier ``supplies[0, k, s]`` of the component is not
+    wholly cut, else ``closing[1]``."""
+    n_v, n_k, n_s = sourcing.shape
+    denied, shortage = np.empty((n_v, n_k)), np.empty((n_v, n_k))
+    exposed_now, markup, redesigned_next = np.empty((n_v, n_k)), np.empty((n_v, n_k)), np.empty((n_v, n_k))
+    products = np.empty(n_s)
+    for v in range(n_v):
+        for k in range(n_k):
+            alternative = False
+            for s in range(n_s):
+                products[s] = sourcing[v, k, s] * cut[v, k, s]
+                alternative = alternative or (supplies[0, k, s] and cut[v, k, s] < 1.0)
+            d = _row_sum(products, 0, n_s)
+            gap = _max(d - redesigned[v, k], 0.0)
+            steps = exposed[v, k] + 1 if gap > 0 else 0.0
+            short = gap if steps > stock_steps else 0.0
+            denied[v, k], exposed_now[v, k], shortage[v, k] = d, steps, short
+            markup[v, k] = shortage_markup * short + cost_penalty * redesigned[v, k]
+            redesigned_next[v, k] = redesigned[v, k] + gap * (closing[0] if alternative else closing[1])
+    return denied, exposed_now, shortage, markup, redesigned_next

@@ -140,11 +140,12 @@ class ControlRegimeModel(mesa.Model):
     def _budget(self) -> np.ndarray:
         """``[C, L]`` US$ this step: GDP share (by regime, :func:`regime_weight`), raised by unrest,
         split across layers."""
+        from model.simulation import compiled_step  # Numba on first use: importing the package stays light
+
         params = self.params
         growth = (1.0 + params.budget_growth) ** self.calendar.years(max(self.steps - 1, 0))
-        per_step = self._spending * growth / self.calendar.steps_per_year
-        total = per_step * (1.0 + params.unrest_demand_elasticity * self.unrest)
-        return total[:, None] * self._layer_shares[None, :]
+        return compiled_step.budgets(self._spending, growth, self.calendar.steps_per_year,
+                                     params.unrest_demand_elasticity, self.unrest, self._layer_shares)
 
     def _market(self, step: int, public_copy_availability: float) -> Market:
         params = self.params
@@ -215,23 +216,19 @@ class ControlRegimeModel(mesa.Model):
 
     def _learn(self) -> None:
         """Quality rises with sales volume (R&D and deployment data): ``dq = rate (1-q) sqrt(rel. sales) noise``."""
-        world, params = self.world, self.params
+        from model.simulation import compiled_step
+
+        params = self.params
         noise = np.exp(self.streams["rd"].normal(0.0, params.rd_noise, self.vendor_quality.shape))
-        sellers = self._sellers
-        mean_revenue = np.divide(
-            self.vendor_revenue.sum(axis=0), sellers, out=np.zeros(len(ITEMS)), where=sellers > 0
-        )
-        relative = np.divide(
-            self.vendor_revenue, mean_revenue, out=np.zeros_like(self.vendor_revenue), where=mean_revenue > 0
-        )
-        gain = params.learning_rate * (1.0 - self.vendor_quality) * np.sqrt(relative) * noise
-        self.vendor_quality = np.where(world.sells, np.minimum(self.vendor_quality + gain, 1.0), 0.0)
+        self.vendor_quality = compiled_step.learn(self.vendor_quality, self.vendor_revenue, self._sellers,
+                                                  self.world.sells, noise, params.learning_rate)
 
     def _indigenise(self, denied_share: np.ndarray) -> None:
         """Domestic industry closes part of its gap to the frontier in proportion to denied demand."""
-        frontier = self.vendor_quality[:, _LAYER_ITEM].max(axis=0)
-        gap = np.maximum(frontier[None, :] - self.domestic_quality, 0.0)
-        self.domestic_quality = self.domestic_quality + self.params.indigenisation_rate * denied_share * gap
+        from model.simulation import compiled_step
+
+        self.domestic_quality = compiled_step.indigenise(self.domestic_quality, self.vendor_quality, _LAYER_ITEM,
+                                                         denied_share, self.params.indigenisation_rate)
 
     def _accumulate_flows(self, result: Procurement) -> None:
         """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]`` (compiled; each
@@ -314,17 +311,18 @@ class ControlRegimeModel(mesa.Model):
         world = self.world
         target = np.flatnonzero(self.is_target)
         own_vendors = np.isin(np.arange(world.n_countries), world.exporters)
-        regimes = pd.DataFrame(
-            {"capability": self.capability, "blocked": self.regime_blocked, "leaked": self.regime_leaked,
-             "population": world.population, "own_vendors": own_vendors.astype(float)},
-            index=pd.Index(np.array(world.iso3, dtype=object), name="iso3"))
+        fields = {"capability": self.capability, "blocked": self.regime_blocked, "leaked": self.regime_leaked,
+                  "population": world.population, "own_vendors": own_vendors}  # [C] each, as floats
+        regimes = pd.DataFrame(np.column_stack([fields[field] for field in REGIME_FIELDS])[target],
+                               columns=list(REGIME_FIELDS),
+                               index=pd.Index(np.array(world.iso3, dtype=object)[target], name="iso3"))
         vendors = pd.DataFrame(
             {"home": np.array(world.iso3, dtype=object)[world.exporters[world.vendor_exporter]],
              "revenue": self.vendor_revenue_total},
             index=pd.Index(np.array(world.vendor_names, dtype=object), name="vendor"))
         return RunResult(
             totals=totals,
-            regimes=regimes.iloc[target][list(REGIME_FIELDS)],
+            regimes=regimes,
             vendors=vendors,
             targets_newly_capable=int(became.sum()),
             years_to_capable=(float(self.calendar.years(self.first_capable[became] + 1).mean())

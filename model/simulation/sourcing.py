@@ -54,18 +54,16 @@ class VendorSourcing:
         """Advance one step under the step's ``supply_cut[V, K, S]`` (the share of each vendor's
         purchases of each component from each supplier denied); the ``[V, I]`` factor on each vendor
         item's attraction."""
+        from model.simulation import compiled_step  # Numba on first use: importing the package stays light
+
         params = self.params
-        cut = supply_cut[:, :-1]  # [V, K', S]
-        d = (self.sourcing * cut).sum(axis=-1)  # [V, K']: denied share of each component
-        # a mature alternative exists where some supplier of the component is not wholly denied
-        alternative = (self.supplies & (cut < 1.0)).any(axis=-1)
-        gap = np.maximum(d - self.redesigned, 0.0)
-        self.exposed = np.where(gap > 0, self.exposed + 1, 0.0)
-        self.shortage = np.where(self.exposed > self.stock_steps, gap, 0.0)
-        markup = params.shortage_markup * self.shortage + params.redesign_cost_penalty * self.redesigned  # [V, K']
         quality = 1.0 - params.redesign_quality_penalty * (self.redesigned @ self.chip_weight.T)
-        self.redesigned = self.redesigned + gap * np.where(alternative, *self.closing)  # in use from the next step
-        self.denied = d
+        # the denied share of each component, steps under denial, shortage and markup [V, K']; the
+        # redesign closes the gap faster where some supplier of the component is not wholly denied,
+        # and is in use from the next step
+        self.denied, self.exposed, self.shortage, markup, self.redesigned = compiled_step.redesign(
+            self.sourcing, supply_cut[:, :-1], self.supplies, self.redesigned, self.exposed, self.stock_steps,
+            self.closing, params.shortage_markup, params.redesign_cost_penalty)
         price = 1.0 + markup @ self.cost.T  # [V, I]
         return price ** -params.price_sensitivity * np.maximum(quality, 0.0) ** self.quality_exponent
 

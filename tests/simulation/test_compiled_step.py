@@ -98,3 +98,80 @@ def test_running_totals_are_numpys(model, seed):
     compiled_step.add_totals(blocked, leaked, revenue, *totals)
     for got, want in zip(totals, expected):
         assert got.tobytes() == want.tobytes()
+
+
+def positive(rng, shape, zeros=0.2):
+    """Non-negative values over thirty orders of magnitude, some 0."""
+    values = np.exp(rng.uniform(-35.0, 35.0, shape))
+    values[rng.random(shape) < zeros] = 0.0
+    return values
+
+
+def same(got, want):
+    assert got.shape == want.shape and got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_budgets_are_numpys(model, seed):
+    rng = np.random.default_rng(seed)
+    spending, unrest, shares = positive(rng, model.world.n_countries), positive(rng, model.world.n_countries), \
+        rng.dirichlet(np.ones(3))
+    growth, elasticity = rng.uniform(0.5, 3.0), rng.uniform(0.0, 2.0)
+    total = spending * growth / 4 * (1.0 + elasticity * unrest)
+    same(compiled_step.budgets(spending, growth, 4, elasticity, unrest, shares), total[:, None] * shares[None, :])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_learning_is_numpys(model, seed):
+    rng = np.random.default_rng(seed)
+    world = model.world
+    quality = rng.uniform(0.0, 1.0, model.vendor_quality.shape) if seed else model.vendor_quality
+    revenue = positive(rng, quality.shape) if seed else model.vendor_revenue
+    revenue[:, rng.integers(quality.shape[1])] = 0.0  # an item nobody earns from
+    noise = np.exp(rng.normal(0.0, 0.5, quality.shape))
+    sellers = world.sells.sum(axis=0)
+    mean = np.divide(revenue.sum(axis=0), sellers, out=np.zeros(quality.shape[1]), where=sellers > 0)
+    relative = np.divide(revenue, mean, out=np.zeros_like(revenue), where=mean > 0)
+    gain = 0.3 * (1.0 - quality) * np.sqrt(relative) * noise
+    expected = np.where(world.sells, np.minimum(quality + gain, 1.0), 0.0)
+    same(compiled_step.learn(quality, revenue, sellers, world.sells, noise, 0.3), expected)
+    assert (expected == 1.0).any() == bool(seed)  # large relative revenues reach the ceiling
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_indigenisation_is_numpys(model, seed):
+    rng = np.random.default_rng(seed)
+    domestic = rng.uniform(0.0, 1.0, model.domestic_quality.shape)
+    quality, denied = rng.uniform(0.0, 1.0, model.vendor_quality.shape), rng.uniform(0.0, 1.0, domestic.shape)
+    layer_item = np.array(LAYER_ITEM)
+    gap = np.maximum(quality[:, layer_item].max(axis=0)[None, :] - domestic, 0.0)
+    same(compiled_step.indigenise(domestic, quality, layer_item, denied, 0.07), domestic + 0.07 * denied * gap)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_redesign_is_numpys(seed):
+    """A sourcing table of the default world's shape, cuts of 0, 1 and between, steps exposed around the
+    stockpile."""
+    model = ControlRegimeModel(policies="unilateral_us", horizon=8, rng=1, collect_agents=False)
+    sourcing_ = model.sourcing
+    rng = np.random.default_rng(seed)
+    full = rng.choice([0.0, 1.0, 0.5], sourcing_.world.inputs.sourcing.shape) * rng.uniform(
+        0.5, 1.0, sourcing_.world.inputs.sourcing.shape)
+    full[rng.random(full.shape) < 0.3] = 1.0
+    full[0] = 1.0  # a vendor cut off from every supplier: no alternative
+    cut = full[:, :-1]
+    sourcing, supplies = sourcing_.sourcing, sourcing_.supplies
+    redesigned = rng.uniform(0.0, 1.0, sourcing.shape[:2]) * (rng.random(sourcing.shape[:2]) < 0.6)
+    exposed = rng.integers(0, 8, sourcing.shape[:2]).astype(float)
+    stock_steps, closing = 3.0, (0.7, 0.125)
+    d = (sourcing * cut).sum(axis=-1)
+    alternative = (supplies & (cut < 1.0)).any(axis=-1)
+    gap = np.maximum(d - redesigned, 0.0)
+    steps = np.where(gap > 0, exposed + 1, 0.0)
+    shortage = np.where(steps > stock_steps, gap, 0.0)
+    markup = 3.5 * shortage + 0.2 * redesigned
+    expected = (d, steps, shortage, markup, redesigned + gap * np.where(alternative, *closing))
+    got = compiled_step.redesign(sourcing, cut, supplies, redesigned, exposed, stock_steps, closing, 3.5, 0.2)
+    for g, w in zip(got, expected):
+        same(g, w)
+    assert alternative.any() and not alternative.all() and (shortage > 0).any()

@@ -1,0 +1,24 @@
+"""A run's end table of target regimes is the model's per-country arrays at the target rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from model import ControlRegimeModel
+from model.simulation.result import REGIME_FIELDS
+
+
+def test_regime_table_is_the_model_arrays_at_the_target_rows():
+    model = ControlRegimeModel(policies="unilateral_us", horizon=10, rng=2, collect_agents=False).run()
+    world = model.world
+    table = pd.DataFrame(
+        {"capability": model.capability, "blocked": model.regime_blocked, "leaked": model.regime_leaked,
+         "population": world.population, "own_vendors": np.isin(np.arange(world.n_countries), world.exporters)},
+        index=pd.Index(np.array(world.iso3, dtype=object), name="iso3"))
+    expected = table.iloc[np.flatnonzero(model.is_target)][list(REGIME_FIELDS)].astype(float)
+    regimes = model.result().regimes
+    pd.testing.assert_frame_equal(regimes, expected, check_exact=True, check_index_type=True,
+                                  check_column_type=True)
+    assert regimes.index.dtype == expected.index.dtype and regimes.columns.dtype == expected.columns.dtype
+    assert regimes["blocked"].sum() > 0 and set(regimes["own_vendors"]) == {0.0, 1.0}
