@@ -87,6 +87,8 @@ class PolicySchedule:
         self.cuts_supplies = any(instrument.cuts_supplies for instrument in self._instruments)
         """Whether an instrument of the set denies vendors' supplies (runs then track their sourcing)."""
         self._routes = np.isfinite(world.route_cost[world.vendor_exporter])  # [V, R, C]
+        self._routes.setflags(write=False)
+        self._offers: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
         self._cache: dict[tuple, PolicyState] = {}
         self._by_step: dict[int, PolicyState] = {}
 
@@ -231,6 +233,8 @@ class PolicySchedule:
         hub_slip = np.where(arrays.reexport[:, None],
                             np.clip(world.hub_leakiness[None, :] * arrays.slip_factor, 0, 1), 1.0)
         controlling = requires.any(axis=(1, 2))
+        restrained = self._restrained(restraint_on) | arrays.banned
+        offered, available = self._offered(restrained)
         if arrays.et_exporter >= 0:
             controlling[arrays.et_exporter] = True
         return PolicyState(
@@ -244,14 +248,31 @@ class PolicySchedule:
             et_enforcement=arrays.et_enforcement,
             undercut_groups=tuple(arrays.undercut_groups),
             undercut_enforcement=tuple(arrays.undercut_enforcement),
-            restrained=(restrained := self._restrained(restraint_on) | arrays.banned),
+            restrained=restrained,
             routes=self._routes,
-            offered=(offered := world.sells[:, None, :] & ~restrained[:, :, None]),
-            available=self._routes[..., None] & offered[:, None],
+            offered=offered,
+            available=available,
             public_copy_availability=gains.data_persistence if arrays.takedown else 1.0,
             controlling=controlling,
             supply_cut=supply_cut,
         )
+
+    def _offered(self, restrained: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """What the vendors offer, ``[V, C, I]`` (the item sold, no restraint), and by which routes,
+        ``[V, R, C, I]``, where vendors are ``restrained`` ``[V, C]``: worked out once per pattern of
+        restraints, shared (read-only) by the states with that pattern. Laid out with long inner
+        loops (items repeated along ``[C * I]``), as broadcasting over the short item axis is slow."""
+        key = restrained.tobytes()
+        kept = self._offers.get(key)
+        if kept is None:
+            n_v, n_c = restrained.shape
+            n_r, n_i = self._routes.shape[1], self.world.sells.shape[1]
+            offered = (np.tile(self.world.sells, (1, n_c)) & np.repeat(~restrained, n_i, axis=1)).reshape(n_v, n_c, n_i)
+            available = np.repeat(self._routes, n_i, axis=2) & offered.reshape(n_v, 1, n_c * n_i)
+            for array in (offered, available):
+                array.setflags(write=False)
+            kept = self._offers.setdefault(key, (offered, available.reshape(n_v, n_r, n_c, n_i)))
+        return kept
 
     def _restrained(self, restraint_on: tuple[bool, ...]) -> np.ndarray:
         world = self.world

@@ -95,3 +95,20 @@ def test_threads_asking_at_once_get_one_state_per_step(world, policies):
             assert len(answers) == 6 and all(a == answers[0] for a in answers)
     finally:
         sys.setswitchinterval(interval)
+
+
+@pytest.mark.parametrize("name", ["unilateral_us", "global_with_china"])
+def test_what_is_offered_and_by_which_routes_is_the_definition(world, name):
+    """Offered: the vendor sells the item and is not restrained from the buyer; available: offered
+    and the route exists. Shared, read-only, by the states with one pattern of restraints."""
+    schedule = PolicySchedule(world, preset(name, world), default_parameters(), Calendar(), warmup=4, horizon=40)
+    kept = {}
+    for t in range(40):
+        state = schedule.state(t)
+        offered = world.sells[:, None, :] & ~state.restrained[:, :, None]
+        np.testing.assert_array_equal(state.offered, offered)
+        np.testing.assert_array_equal(state.available, state.routes[..., None] & offered[:, None])
+        assert state.available.shape == (world.n_vendors, 1 + len(world.hubs), world.n_countries, world.sells.shape[1])
+        assert not (state.offered.flags.writeable or state.available.flags.writeable)
+        assert kept.setdefault(state.restrained.tobytes(), state.available) is state.available
+    assert (~state.offered).any() and state.offered.any()
