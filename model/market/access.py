@@ -103,17 +103,9 @@ class StateAccess:
 
 def state_access(world: World, state: PolicyState, base_price: np.ndarray) -> StateAccess:
     """Route tags of uncontrolled sales, and for every sale the hub with the lowest expected cost per
-    successful shipment (route cost / chance of passing) under each possible controller."""
-
-    def best(controller: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        # routes differ by [V, H, C] and the item only decides whether a sale is offered at all, so
-        # the best hub is found on [V, H, C] and spread over the items
-        passing = state.hub_slip[controller]  # [V, H]
-        usable = state.routes[:, 1:] & (passing > 0)[:, :, None]
-        expected_cost = np.where(usable, base_price[:, 1:] / np.where(usable, passing[:, :, None], 1.0), np.inf)
-        hub = np.where(state.offered, np.argmin(expected_cost, axis=1)[:, :, None], 0)  # [V, C, I]
-        chance = np.take_along_axis(passing, hub.reshape(len(passing), -1), axis=1).reshape(hub.shape)
-        return hub, chance, state.offered & np.isfinite(expected_cost.min(axis=1))[:, :, None]
+    successful shipment (route cost / chance of passing) under each possible controller
+    (:func:`model.market.compiled.diversions`)."""
+    from model.market import compiled  # Numba on first use: importing the package stays light
 
     vendor_requires = state.requires[world.vendor_exporter]
     gap = np.zeros_like(vendor_requires)
@@ -125,8 +117,11 @@ def state_access(world: World, state: PolicyState, base_price: np.ndarray) -> St
     tag = np.where(vendor_requires | ~any_control, LEGAL, np.where(gap, GAP, FOREIGN))
     for rule in RETAGS:
         tag = np.where((tag == rule.parent) & rule.cells(world, state), rule.route, tag)
-    home = best(world.vendor_exporter)
-    et = best(np.full(world.n_vendors, state.et_exporter)) if state.et_exporter >= 0 else home
+    home = compiled.diversions(state.routes, state.hub_slip[world.vendor_exporter], base_price, state.offered)
+    et = home
+    if state.et_exporter >= 0:
+        et = compiled.diversions(state.routes, state.hub_slip[np.full(world.n_vendors, state.et_exporter)],
+                                 base_price, state.offered)
     licensing = np.flatnonzero(state.requires)
     groups = state.undercut_groups
     return StateAccess(
@@ -140,7 +135,7 @@ def state_access(world: World, state: PolicyState, base_price: np.ndarray) -> St
 def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: np.ndarray,
                    settled: StateAccess | None = None) -> Access:
     """Decide licences, enforcement and hub detection for every option, in two compiled passes
-    (:func:`model.market.compiled.controlled_sales`, :func:`model.market.compiled.slipped`).
+    (:func:`model.market.compiled.controlled_sales`, :func:`model.market.compiled.enforce`).
 
     ``state.available[v, r, c, i]`` is what the world allows without any control (route exists,
     vendor sells the item, no voluntary restraint); ``base_price[v, r, c]`` the price by each route;
@@ -155,7 +150,7 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
         settled.licensing, draws.licence.at(settled.licensing), settled.approval, state.enforcement,
         settled.undercut_members, settled.undercut_bounds, settled.undercut_strength, world.exporters,
         world.vendor_exporter, world.home_sale, state.et_exporter, state.et_capture, float(state.et_enforcement))
-    controlled, direct_slip, hub_route = compiled.slipped(
+    controlled, direct_slip, hub_route = compiled.enforce(
         sales, home, enforcement, draws.enforcement.at(sales), draws.hub.at(sales), world.compliance,
         state.available, settled.home_hub, settled.home_chance, settled.home_usable, settled.et_hub,
         settled.et_chance, settled.et_usable)

@@ -5,16 +5,16 @@ Three passes over the table replace NumPy's thirty-odd: :func:`appeal` lays out 
 :func:`split` shares the budgets and derives what the step reports (acquisitions by route, blocked,
 leaked, denied share, totals). Two small ones come first: :func:`qualities` gathers the qualities
 for one power by NumPy, :func:`slip` prices the controlled sales and marks their cells. A row with
-nothing controlled is its own free row, copied rather than worked out twice. Two more resolve a
-step's access (:mod:`model.market.access`): :func:`controlled_sales` finds the controlled sales
-from the licences refused, :func:`slipped` what slips through.
+nothing controlled is its own free row, copied rather than worked out twice. Three more resolve
+access (:mod:`model.market.access`): :func:`diversions` finds a policy state's best diversions,
+:func:`controlled_sales` a step's controlled sales from the licences refused, :func:`enforce` what
+slips through.
 
 Every number is NumPy's to the last bit (``tests/market/test_kernel_reference.py``,
 ``tests/market/test_access.py``): a row's total is NumPy's pairwise sum (:func:`_pairwise`, the
 grouping of ``numpy.add.reduce`` over a contiguous axis, from an initial 0), sums by route add in
-option order as ``numpy.bincount`` does, and the
-powers are taken by NumPy before and between the passes (NumPy's vectorised ``power`` does not
-round as the C library's ``pow`` that compiled code calls).
+option order as ``numpy.bincount`` does, and the powers are taken by NumPy before and between the
+passes (NumPy's vectorised ``power`` does not round as the C library's ``pow`` that compiled code calls).
 
 Compiled once per machine: ``cache=True`` keeps the machine code beside this file, or where
 :func:`_cache_dir` says when the package's folder cannot be written (an installed package).
@@ -376,7 +376,7 @@ def sums_by_option(values, tag, rows, n_k):
     return out
 
 
-# --- access: a step's controlled sales and what slips through (model/market/access.py) -------------
+# --- access (model/market/access.py): a state's best diversions, a step's controlled sales, what slips --
 
 
 @_jit
@@ -456,7 +456,7 @@ def controlled_sales(licensing, licence_draw, approval, enforcement, members, bo
 
 
 @_jit
-def slipped(sales, home, enforcement, enforcement_draw, hub_draw, compliance, available, home_hub, home_chance,
+def enforce(sales, home, enforcement, enforcement_draw, hub_draw, compliance, available, home_hub, home_chance,
             home_usable, et_hub, et_chance, et_usable):
     """``(controlled, direct_slip, hub_route)`` ``[V, C, I]`` of :func:`controlled_sales`' output: a
     sale's direct route is open (route 0 ``available[v, 0, c, i]``) where its ``enforcement_draw`` is
@@ -485,6 +485,35 @@ def slipped(sales, home, enforcement, enforcement_draw, hub_draw, compliance, av
         if hub_draw[k] < chance and usable:
             route[s] = hub + 1
     return controlled, direct_slip, hub_route
+
+
+@_jit
+def diversions(routes, passing, base_price, offered):
+    """Every sale's best diversion, ``(hub, chance, usable)`` ``[V, C, I]``: the hub (0-based) of the
+    lowest expected cost per successful shipment (``base_price[v, 1 + k, c] / passing[v, k]`` over
+    the usable hubs, those whose route exists, ``routes[v, 1 + k, c]``, and that let something pass;
+    the first on a tie, as ``numpy.argmin``, 0 where none is usable or the sale is not ``offered``),
+    its chance of passing, and whether the sale is offered and some hub usable at a finite cost.
+    Routes differ by vendor, hub and buyer, so each best hub is found once for all the items."""
+    n_v, n_r, n_c = routes.shape
+    n_i = offered.shape[2]
+    hub = np.empty((n_v, n_c, n_i), np.int64)
+    chance = np.empty((n_v, n_c, n_i))
+    usable = np.empty((n_v, n_c, n_i), np.bool_)
+    for v in range(n_v):
+        for c in range(n_c):
+            lowest, best = np.inf, 0
+            for k in range(n_r - 1):
+                if routes[v, k + 1, c] and passing[v, k] > 0:
+                    cost = base_price[v, k + 1, c] / passing[v, k]
+                    if cost < lowest:
+                        lowest, best = cost, k
+            for i in range(n_i):
+                h = best if offered[v, c, i] else 0
+                hub[v, c, i] = h
+                chance[v, c, i] = passing[v, h]
+                usable[v, c, i] = offered[v, c, i] and lowest < np.inf
+    return hub, chance, usable
 
 
 # --- route prices: every sale's cheapest open route, once per world and availability pattern -----

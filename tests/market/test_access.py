@@ -61,8 +61,26 @@ def access_by_numpy(world, state, draws, settled):
     return controlled, direct_slip, hub_route, sales
 
 
+def diversions_by_numpy(state, base_price, controller):
+    """The definition on ``[V, H, C]``: ``(hub, chance, usable)`` ``[V, C, I]``."""
+    passing = state.hub_slip[controller]  # [V, H]
+    usable = state.routes[:, 1:] & (passing > 0)[:, :, None]
+    expected_cost = np.where(usable, base_price[:, 1:] / np.where(usable, passing[:, :, None], 1.0), np.inf)
+    hub = np.where(state.offered, np.argmin(expected_cost, axis=1)[:, :, None], 0)  # [V, C, I]
+    chance = np.take_along_axis(passing, hub.reshape(len(passing), -1), axis=1).reshape(hub.shape)
+    return hub, chance, state.offered & np.isfinite(expected_cost.min(axis=1))[:, :, None]
+
+
 def assert_definition(world, state, draws, base_price):
     settled = state_access(world, state, base_price)
+    controllers = [("home", world.vendor_exporter)]
+    if state.et_exporter >= 0:
+        controllers.append(("et", np.full(world.n_vendors, state.et_exporter)))
+    for name, controller in controllers:
+        for part, expected in zip(("hub", "chance", "usable"), diversions_by_numpy(state, base_price, controller)):
+            got = getattr(settled, f"{name}_{part}")
+            assert got.dtype == expected.dtype, part
+            np.testing.assert_array_equal(got, expected, err_msg=f"{name}_{part}")
     access = resolve_access(world, state, draws, base_price, settled)
     for name, expected in zip(("controlled", "direct_slip", "hub_route", "sales"),
                               access_by_numpy(world, state, draws, settled)):
@@ -145,7 +163,8 @@ def test_the_extraterritorial_rules_control_a_captured_foreign_vendor(tiny):
                                       "global_with_china", "echri_coalition"])
 def test_random_states_and_draws_give_the_definition(policies):
     """States of each preset with random licences, approvals, enforcement, extraterritorial
-    jurisdictions, hubs' chances, no-undercut groups and draws; among them chances and draws of 0 and 1."""
+    jurisdictions, hubs' chances, no-undercut groups, restraints, routes, prices (ties and closed
+    routes among them) and draws; among them chances and draws of 0 and 1."""
     model = ControlRegimeModel(policies=policies, horizon=40, rng=2, collect_agents=False)
     world = model.world
     rng = np.random.default_rng(list(map(ord, policies)))
@@ -157,8 +176,13 @@ def test_random_states_and_draws_give_the_definition(policies):
             shape = state.requires.shape
             requires = state.requires | (rng.random(shape) < rng.choice([0.0, 0.05, 0.5]))
             groups = [np.sort(rng.choice(n_e, size, replace=False)) for size in rng.integers(2, n_e, rng.integers(0, 3))]
+            routes = state.routes & (rng.random(state.routes.shape) < 0.8)
+            offered = state.offered & (rng.random(state.restrained.shape) < 0.9)[:, :, None]
+            base_price = np.where(routes, rng.choice([1.0, 1.5, rng.random() + 1.0], routes.shape), np.inf)
             varied = dataclasses.replace(
-                state, requires=requires, approval=np.where(requires, rng.choice([0.0, 0.5, 1.0], shape), 1.0),
+                state, routes=routes, offered=offered, available=routes[..., None] & offered[:, None])
+            varied = dataclasses.replace(
+                varied, requires=requires, approval=np.where(requires, rng.choice([0.0, 0.5, 1.0], shape), 1.0),
                 enforcement=rng.choice([0.0, 0.3, 1.0], shape), et_exporter=int(rng.integers(-1, n_e)),
                 et_capture=rng.random(state.et_capture.shape) < 0.5, et_enforcement=float(rng.random()),
                 hub_slip=rng.choice([0.0, 1.0, rng.random()], state.hub_slip.shape),
@@ -167,7 +191,7 @@ def test_random_states_and_draws_give_the_definition(policies):
                                                           rng.random(size)))
                             for size in (requires.size, world.n_vendors * shape[1] * shape[2],
                                          world.n_vendors * shape[1] * shape[2])))
-            checked += assert_definition(world, varied, draws, model.base_price).sales.size
+            checked += assert_definition(world, varied, draws, base_price).sales.size
     assert checked > 0
 
 
