@@ -280,14 +280,10 @@ def weigh(free_weight, weight, controlled, denying, any_control, powers, free_to
 
 
 @_jit
-def _share(weight, acquired, row, n_o, budget, total, composite):
-    """``purchase`` on one row, in place: ``weight`` becomes the spending."""
-    denominator = total if total > 0 else 1.0
-    for o in range(row, row + n_o):
-        w = weight[o]
-        share = w / denominator if w != 0.0 else w  # the denominator is positive: a zero's share is itself
-        weight[o] = budget * share
-        acquired[o] = composite * share
+def _share(weight, total):
+    """A weight's logit share of its row's ``total`` (``purchase``): a zero's share is itself, the
+    denominator being positive (1 when nothing is open)."""
+    return weight / (total if total > 0 else 1.0) if weight != 0.0 else weight
 
 
 @_jit
@@ -300,9 +296,10 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
     0 on route ``home``), the free budget's share spent on controlled options (``denied_share``) and
     the total acquired. Without ``any_control``, ``weight`` is ``free_weight`` and only the first two
     are worked out. A row with nothing controlled (not ``denying``) splits freely as it does: its free
-    row is a copy, and nothing is blocked, leaked or denied there (their 0s, as given, are kept). Zeros (closed options,
-    most of the table) skip what cannot change a number: a division of 0 by a positive total, an
-    addition to a sum that is never -0."""
+    row is a copy, and nothing is blocked, leaked or denied there (their 0s, as given, are kept). Each
+    row is shared and summed by route in one sweep. Zeros (closed options, most of the table) skip
+    what cannot change a number: a division of 0 by a positive total, an addition to a sum that is
+    never -0."""
     n_c, n_l, n_o = weight.shape
     n_k = by_route.shape[2]
     fw, aw = free_weight.reshape(-1), weight.reshape(-1)
@@ -314,35 +311,61 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
     for c in range(n_c):
         for layer in range(n_l):
             row, rk = (c * n_l + layer) * n_o, (c * n_l + layer) * n_k
-            b = budget[c, layer]
-            _share(aw, aa, row, n_o, b, total[c, layer], b * composite[c, layer])
-            acquired_total[c, layer] = _row_sum(aa, row, n_o)
+            b, t = budget[c, layer], total[c, layer]
+            composed = b * composite[c, layer]
             for kk in range(rk, rk + n_k):
                 routes[kk] = 0.0
             for o in range(row, row + n_o):
+                share = _share(aw[o], t)
+                aw[o] = b * share
+                aa[o] = composed * share
                 if aa[o] != 0.0:  # adding 0 leaves a non-negative-zero sum as it is
                     routes[rk + tg[o]] += aa[o]
+            acquired_total[c, layer] = _row_sum(aa, row, n_o)
             if not any_control:
                 continue
             if not denying[c, layer]:  # the free row is this row: the same weights, total and composite
                 for o in range(row, row + n_o):
                     fw[o], fa[o] = aw[o], aa[o]
                 continue
-            _share(fw, fa, row, n_o, b, free_total[c, layer], b * free_composite[c, layer])
+            t = free_total[c, layer]
+            composed = b * free_composite[c, layer]
             baseline[:] = 0.0
-            for o in range(row, row + n_o):
-                if not ctl[o] and fa[o] != 0.0:
-                    baseline[tg[o]] += fa[o]
+            for o in range(n_o):
+                share = _share(fw[row + o], t)
+                fw[row + o] = b * share
+                fa[row + o] = composed * share
+                masked[o] = fa[row + o] if ctl[row + o] else 0.0
+                if not ctl[row + o] and fa[row + o] != 0.0:
+                    baseline[tg[row + o]] += fa[row + o]
             for kk in range(n_k):
                 leaks[rk + kk] = 0.0 if kk == home else routes[rk + kk] - baseline[kk]
-            for o in range(n_o):
-                masked[o] = fa[row + o] if ctl[row + o] else 0.0
             blocked[c, layer] = _row_sum(masked, 0, n_o)
             for o in range(n_o):
                 masked[o] = fw[row + o] if ctl[row + o] else 0.0
             spent = _row_sum(fw, row, n_o)
             denied = _row_sum(masked, 0, n_o)
             denied_share[c, layer] = denied / spent if spent > 0 else 0.0
+
+
+@_jit
+def vendor_revenue(spend, layer_item, converted_layer, converted_item, revenue):
+    """Add every layer's vendor spending ``spend[c, l, v]`` over buyers to ``revenue[v, item]`` (the
+    layer's item), then the 1:N layer's conversion spending to the 1:1 item's, buyer by buyer from
+    the first as ``numpy.sum`` over the buyers' axis adds them."""
+    n_c, n_l, _ = spend.shape
+    n_v = revenue.shape[0]
+    column = np.empty(n_v)
+    for layer in range(n_l + 1):
+        block, item = (0, layer_item[layer]) if layer < n_l else (n_v, converted_item)
+        at = layer if layer < n_l else converted_layer
+        for v in range(n_v):
+            column[v] = spend[0, at, block + v]
+        for c in range(1, n_c):
+            for v in range(n_v):
+                column[v] += spend[c, at, block + v]
+        for v in range(n_v):
+            revenue[v, item] += column[v]
 
 
 @_jit

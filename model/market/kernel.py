@@ -26,10 +26,9 @@ from cachetools import LRUCache
 from model.market.access import Access
 from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, ITEM_LAYER, PUBLIC_LAYER, OptionLayout
 from model.parameters import ModelParameters
-from model.vocabulary import ITEM_INDEX, LAYER_INDEX, LAYER_ITEM, ROUTES, tagged_by
+from model.vocabulary import ITEM_INDEX, LAYER_ITEM, ROUTES, tagged_by
 from model.world import World, per_world
 
-ALG_1N = LAYER_INDEX["algorithm_1n"]
 ILLICIT = tagged_by("illicit", "market/kernel.py: a controlled direct sale enforcement failed to stop")
 TRANSSHIPMENT = tagged_by("transshipment", "market/kernel.py: a controlled sale that slipped through a hub")
 HOME = tagged_by("home_market", "market/kernel.py: a vendor's sale in its own home country")
@@ -84,12 +83,10 @@ class Procurement:
 
     def vendor_revenue(self) -> np.ndarray:
         """``[V, I]`` revenue from every layer's options, conversion purchases under the 1:1 item."""
-        spend = self.actual.spend
-        layout = self.layout
-        revenue = np.zeros((layout.n_vendors, len(ITEM_INDEX)))
-        for layer, item in enumerate(LAYER_ITEM):
-            revenue[:, item] += spend[:, layer, layout.vendors].sum(axis=0)
-        revenue[:, CONVERTED_ITEM] += spend[:, ALG_1N, layout.converted].sum(axis=0)
+        from model.market import compiled
+
+        revenue = np.zeros((self.layout.n_vendors, len(ITEM_INDEX)))
+        compiled.vendor_revenue(self.actual.spend, _LAYER_ITEM, CONVERTED_LAYER, CONVERTED_ITEM, revenue)
         return revenue
 
 

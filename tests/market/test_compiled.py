@@ -3,6 +3,8 @@ a step's derived arrays (by route, blocked, leaked, denied share, totals) as the
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -218,3 +220,24 @@ def test_the_worlds_cheapest_routes_are_numpys_argmin(policies):
     assert (route >= 0).any() and (route == -1).any()
     np.testing.assert_array_equal(route, expected_route)
     np.testing.assert_array_equal(price, expected_price)
+
+
+@pytest.mark.parametrize("policies", ["none", "wassenaar"])
+def test_vendor_revenue_is_numpys_sum_over_buyers(policies):
+    """Each vendor's revenue per item, conversions under the 1:1 item, as NumPy sums the buyers' spending."""
+    from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER
+
+    model = ControlRegimeModel(policies=policies, horizon=10, rng=7, collect_agents=False).run(6)
+    rng = np.random.default_rng(1)
+    for _ in range(2):
+        model.step()
+        result = model.procurement
+        for spend in (result.actual.spend, rng.random(result.actual.spend.shape) * 1e6):
+            layout = result.layout
+            expected = np.zeros((layout.n_vendors, len(ITEMS)))
+            for layer, item in enumerate(LAYER_ITEM):
+                expected[:, item] += spend[:, layer, layout.vendors].sum(axis=0)
+            expected[:, CONVERTED_ITEM] += spend[:, CONVERTED_LAYER, layout.converted].sum(axis=0)
+            with_spend = dataclasses.replace(result, actual=dataclasses.replace(result.actual, spend=spend))
+            assert with_spend.vendor_revenue().tobytes() == expected.tobytes()
+            assert (expected[:, CONVERTED_ITEM] > 0).any()
