@@ -1,5 +1,6 @@
-"""The step's work around the market, compiled with Numba: budgets, vendors' learning, indigenisation,
-vendors' redesigns around denied inputs, the step's flows and the running totals, one call each
+"""The step's work around the market, compiled with Numba: unrest, budgets, stocks and the CES sums of
+capability, vendors' learning, indigenisation, vendors' redesigns around denied inputs, the step's
+flows and the running totals, one call each
 instead of NumPy's five to thirty on arrays of a few hundred numbers, where the calls cost more than
 the arithmetic.
 
@@ -186,3 +187,47 @@ def redesign(sourcing, cut, supplies, redesigned, exposed, stock_steps, closing,
             markup[v, k] = shortage_markup * short + cost_penalty * redesigned[v, k]
             redesigned_next[v, k] = redesigned[v, k] + gap * (closing[0] if alternative else closing[1])
     return denied, exposed_now, shortage, markup, redesigned_next
+
+
+@_jit
+def unrest(previous, persistence, uniform, probability, sizes):
+    """``[C]`` unrest: ``persistence * previous`` plus a shock of ``sizes`` where ``uniform < probability``
+    (``(uniform < probability) * sizes``: 0 times the size elsewhere)."""
+    out = np.empty_like(previous)
+    for c in range(previous.shape[0]):
+        out[c] = persistence * previous[c] + (1.0 if uniform[c] < probability else 0.0) * sizes[c]
+    return out
+
+
+@_jit
+def advance_stocks(stocks, retained, acquired, scale):
+    """``[C, L]`` stocks after a step, ``retained * stocks + acquired`` (``retained`` per layer), and the
+    same relative to ``scale`` (the stock at the world's starting per-capita level)."""
+    n_c, n_l = stocks.shape
+    out, relative = np.empty_like(stocks), np.empty_like(stocks)
+    for c in range(n_c):
+        for layer in range(n_l):
+            out[c, layer] = retained[layer] * stocks[c, layer] + acquired[c, layer]
+            relative[c, layer] = out[c, layer] / scale[c, layer]
+    return out, relative
+
+
+@_jit
+def weighted_sums(weights, values):
+    """``[C]``: ``(weights * values).sum(axis=1)`` of ``values[C, L]`` (NumPy's pairwise sum of a row)."""
+    n_c, n_l = values.shape
+    out, row = np.empty(n_c), np.empty(n_l)
+    for c in range(n_c):
+        for layer in range(n_l):
+            row[layer] = weights[layer] * values[c, layer]
+        out[c] = _row_sum(row, 0, n_l)
+    return out
+
+
+@_jit
+def mark_capable(first_capable, capability, threshold, step):
+    """Set ``first_capable`` to ``step`` where it is -2 (not yet capable) and ``capability`` reaches
+    ``threshold``."""
+    for c in range(first_capable.shape[0]):
+        if first_capable[c] == -2 and capability[c] >= threshold:
+            first_capable[c] = step

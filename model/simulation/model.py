@@ -124,7 +124,7 @@ class ControlRegimeModel(mesa.Model):
         self.stocks = start.acquired_total / self.depreciation  # steady state
         self.reference = self.stocks.sum(axis=0) / world.population.sum()  # world per-capita stock
         self._stock_scale = world.population[:, None] * self.reference[None, :]  # [C, L] stock at the reference
-        self.capability = self._capability()
+        self.capability = self._capability(self.stocks / self._stock_scale)
         self.vendor_revenue = np.zeros((world.n_vendors, len(ITEMS)))
         self.first_capable = np.where(self.capability >= params.capable_threshold, -1, -2)  # -1: from start
         self.flows = np.zeros((len(world.exporters), world.n_routes, world.n_countries, len(ROUTES)))
@@ -155,16 +155,19 @@ class ControlRegimeModel(mesa.Model):
         return Market(self.budget, self.vendor_quality, self.domestic_quality, public, public_copy_availability,
                       price_level, self.vendor_appeal)
 
-    def _capability(self) -> np.ndarray:
-        """CES aggregate of per-capita stocks relative to the world's starting level."""
+    def _capability(self, relative: np.ndarray) -> np.ndarray:
+        """CES aggregate of per-capita stocks ``relative[C, L]`` to the world's starting level."""
+        from model.simulation import compiled_step
+
         rho = self.params.ces_rho
-        relative = self.stocks / self._stock_scale
         with np.errstate(divide="ignore"):  # a layer with no stock: complements give capability 0
-            return ((self._ces_weights * relative**rho).sum(axis=1)) ** (1.0 / rho)
+            return compiled_step.weighted_sums(self._ces_weights, relative**rho) ** (1.0 / rho)
 
     # --- the step ----------------------------------------------------------------------------
     def step(self) -> None:
         """One quarter: policies, unrest and budgets, market, stocks, learning, data collection."""
+        from model.simulation import compiled_step  # Numba on first use: importing the package stays light
+
         t = self.steps - 1
         world, params = self.world, self.params
         state = self.schedule_.state(t)  # 1. policies in force
@@ -173,10 +176,10 @@ class ControlRegimeModel(mesa.Model):
             self.vendor_appeal = self.sourcing.step(state.supply_cut)
 
         rng = self.streams["unrest"]  # 2. unrest shocks and budgets
-        shocks = (rng.random(world.n_countries) < params.unrest_shock_probability) * rng.exponential(
-            params.unrest_shock_size, world.n_countries
-        )
-        self.unrest = params.unrest_persistence * self.unrest + shocks
+        uniform = rng.random(world.n_countries)
+        sizes = rng.exponential(params.unrest_shock_size, world.n_countries)
+        self.unrest = compiled_step.unrest(self.unrest, params.unrest_persistence, uniform,
+                                           params.unrest_shock_probability, sizes)
         self.budget = self._budget()
 
         draws = Draws.draw(world, len(ITEMS), self.streams["licence"], self.streams["enforcement"])  # 3-4. market
@@ -185,21 +188,18 @@ class ControlRegimeModel(mesa.Model):
         result = procure(world, params, market, access, self.prices)
         self.procurement = result
 
-        acquired = result.acquired_total  # 5. stocks and capability
-        self.stocks = self._retained * self.stocks + acquired
-        self.capability = self._capability()
+        # 5. stocks and capability
+        self.stocks, relative = compiled_step.advance_stocks(self.stocks, self._retained, result.acquired_total,
+                                                             self._stock_scale)
+        self.capability = self._capability(relative)
         self.capability_history.append(self.capability)
-        newly = (self.first_capable == -2) & (self.capability >= params.capable_threshold)
-        self.first_capable[newly] = t
+        compiled_step.mark_capable(self.first_capable, self.capability, params.capable_threshold, t)
 
         self.vendor_revenue = result.vendor_revenue()  # 6. learning and indigenisation
         self._learn()
         self._indigenise(result.denied_share)
 
         if t >= self.warmup:
-            # Numba on first use: importing the package stays light
-            from model.simulation import compiled_step
-
             if self.collect_flows:
                 self._accumulate_flows(result)
             compiled_step.add_totals(result.blocked, result.leaked, self.vendor_revenue, self.regime_blocked,

@@ -175,3 +175,30 @@ def test_redesign_is_numpys(seed):
     for g, w in zip(got, expected):
         same(g, w)
     assert alternative.any() and not alternative.all() and (shortage > 0).any()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_unrest_is_numpys(seed):
+    rng = np.random.default_rng(seed)
+    previous, uniform, sizes = positive(rng, 179), rng.random(179), rng.exponential(0.4, 179)
+    expected = 0.8 * previous + (uniform < 0.1) * sizes
+    same(compiled_step.unrest(previous, 0.8, uniform, 0.1, sizes), expected)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_stocks_and_capability_sums_are_numpys(model, seed):
+    rng = np.random.default_rng(seed)
+    stocks, acquired, scale = (positive(rng, model.stocks.shape) for _ in range(3))
+    scale[scale == 0] = 1.0
+    retained, weights = rng.uniform(0.5, 1.0, 3), rng.dirichlet(np.ones(3))
+    new, relative = compiled_step.advance_stocks(stocks, retained, acquired, scale)
+    expected = retained * stocks + acquired
+    same(new, expected)
+    same(relative, expected / scale)
+    same(compiled_step.weighted_sums(weights, relative), (weights * relative).sum(axis=1))
+
+
+def test_capable_marked_once_at_the_first_step_reached():
+    first = np.array([-1, -2, -2, 5, -2])
+    compiled_step.mark_capable(first, np.array([0.1, 0.9, 0.2, 0.9, 0.5]), 0.5, 7)
+    np.testing.assert_array_equal(first, [-1, 7, -2, 5, 7])
