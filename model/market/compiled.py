@@ -5,10 +5,10 @@ Three passes over the table replace NumPy's thirty-odd: :func:`appeal` lays out 
 :func:`split` shares the budgets and derives what the step reports (acquisitions by route, blocked,
 leaked, denied share, totals). Two small ones come first: :func:`qualities` gathers the qualities
 for one power by NumPy, :func:`slip` prices the controlled sales and marks their cells. A row with
-nothing controlled is its own free row, copied rather than worked out twice. Three more resolve
-access (:mod:`model.market.access`): :func:`diversions` finds a policy state's best diversions,
-:func:`controlled_sales` a step's controlled sales from the licences refused, :func:`enforce` what
-slips through.
+nothing controlled is its own free row: the free allocation is worked out only in the others.
+Three more resolve access (:mod:`model.market.access`): :func:`diversions` finds a policy state's
+best diversions, :func:`controlled_sales` a step's controlled sales from the licences refused,
+:func:`enforce` what slips through.
 
 Every number is NumPy's to the last bit (``tests/market/test_kernel_reference.py``,
 ``tests/market/test_access.py``): a row's total is NumPy's pairwise sum (:func:`_pairwise`, the
@@ -183,15 +183,16 @@ def slip(sales, direct_slip, hub_route, base, premium, conversion_factor, price_
 @_jit
 def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, converted_item, converted_layer,
            public_layer, price_level, conversion_factor, domestic_price, public_price, base_tag, any_control, slot,
-           cell_price, free_weight, weight, tag, controlled, prices):
+           cell_price, free_weight, weight, tag, controlled, denying, prices):
     """Lay out the option table: every option's attraction at unit price, its scale times its powered
     quality (``powered``, NumPy's powers of :func:`qualities`' gathering, 0 where not ``positive``;
-    a vendor's times ``vendor_appeal[v, i]`` when that is given), into ``free_weight`` where the option
-    is usable (open, that is of finite price, and of positive appeal; 0 elsewhere) and, with
-    ``any_control``, into ``weight`` at the ``controlled`` cells (:func:`slip`'s) where the slipped
-    sale is usable (``cell_price[slot]``), the other cells' tags copied from ``base_tag`` into ``tag``.
-    The usable options' prices go to ``prices`` in table order (a controlled cell's slipped price
-    after its free one); returns how many. Vendor prices are ``free_price[v, c, i]`` (the cheapest
+    a vendor's times ``vendor_appeal[v, i]`` when that is given), where the option is usable (open,
+    that is of finite price, and of positive appeal; 0 elsewhere): into ``weight``, and in the rows
+    with a controlled option (``denying``, with ``any_control``) into ``free_weight``, ``weight``
+    taking at the ``controlled`` cells (:func:`slip`'s) the slipped sale's where it is usable
+    (``cell_price[slot]``); with ``any_control`` the uncontrolled cells' tags are copied from
+    ``base_tag`` into ``tag``. The usable options' prices go to ``prices`` in table order (a
+    controlled cell's slipped price after its free one); returns how many. Vendor prices are ``free_price[v, c, i]`` (the cheapest
     route's) times ``price_level``, conversions' also times ``conversion_factor``."""
     n_c, n_l, n_o = scale.shape
     n_v = free_price.shape[0]
@@ -204,6 +205,7 @@ def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, conv
         for layer in range(n_l):
             row = (c * n_l + layer) * n_o
             item = layer_item[layer]
+            controls = any_control and denying[c, layer]
             for o in range(n_o):
                 price, q = np.inf, 0.0
                 if o < n_v:
@@ -227,12 +229,15 @@ def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, conv
                     q = powered[public] if positive[public] else 0.0
                 unit = scale[c, layer, o] * q
                 usable = np.isfinite(price) and unit > 0
-                fw[row + o] = unit if usable else 0.0
                 if usable:
                     prices[n] = price
                     n += 1
-                if not any_control:
+                if not controls:
+                    aw[row + o] = unit if usable else 0.0
+                    if any_control:
+                        at[row + o] = bt[row + o]
                     continue
+                fw[row + o] = unit if usable else 0.0
                 if ctl[row + o]:
                     k = slots[row + o]
                     slipped = np.isfinite(cell_price[k]) and unit > 0
@@ -249,34 +254,34 @@ def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, conv
 def weigh(free_weight, weight, controlled, denying, any_control, powers, free_total, total):
     """Attractions ``appeal * price**-b_p`` from :func:`appeal`'s table, ``powers`` being the powers
     of its ``prices`` (taken by NumPy), and each row's totals. Without ``any_control``, ``weight`` is
-    ``free_weight`` and ``total`` is ``free_total``; with it, a row with nothing controlled (not
-    ``denying``) is the free row (copied, not added again)."""
+    ``free_weight`` and ``total`` is ``free_total``; with it, ``free_weight`` is worked out in the rows
+    with a controlled option (``denying``) only, and elsewhere the free total is the row's total."""
     n_c, n_l, n_o = free_weight.shape
     fw, aw, ctl = free_weight.reshape(-1), weight.reshape(-1), controlled.reshape(-1)
     n = 0
     for c in range(n_c):
         for layer in range(n_l):
             row = (c * n_l + layer) * n_o
-            controls = any_control and denying[c, layer]
+            if not (any_control and denying[c, layer]):
+                for o in range(row, row + n_o):
+                    if aw[o] > 0:
+                        aw[o] *= powers[n]
+                        n += 1
+                total[c, layer] = _row_sum(aw, row, n_o)
+                if any_control:
+                    free_total[c, layer] = total[c, layer]
+                continue
             for o in range(row, row + n_o):
                 if fw[o] > 0:
                     fw[o] *= powers[n]
                     n += 1
-                if controls and ctl[o] and aw[o] > 0:
+                if not ctl[o]:
+                    aw[o] = fw[o]
+                elif aw[o] > 0:
                     aw[o] *= powers[n]
                     n += 1
             free_total[c, layer] = _row_sum(fw, row, n_o)
-            if not any_control:
-                continue
-            if controls:
-                for o in range(row, row + n_o):
-                    if not ctl[o]:
-                        aw[o] = fw[o]
-                total[c, layer] = _row_sum(aw, row, n_o)
-            else:
-                for o in range(row, row + n_o):
-                    aw[o] = fw[o]
-                total[c, layer] = free_total[c, layer]
+            total[c, layer] = _row_sum(aw, row, n_o)
 
 
 @_jit
@@ -296,7 +301,8 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
     0 on route ``home``), the free budget's share spent on controlled options (``denied_share``) and
     the total acquired. Without ``any_control``, ``weight`` is ``free_weight`` and only the first two
     are worked out. A row with nothing controlled (not ``denying``) splits freely as it does: its free
-    row is a copy, and nothing is blocked, leaked or denied there (their 0s, as given, are kept). Each
+    row is left as it is (the actual row stands for it), and nothing is blocked, leaked or denied
+    there (their 0s, as given, are kept). Each
     row is shared and summed by route in one sweep. Zeros (closed options, most of the table) skip
     what cannot change a number: a division of 0 by a positive total, an addition to a sum that is
     never -0."""
@@ -325,8 +331,6 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
             if not any_control:
                 continue
             if not denying[c, layer]:  # the free row is this row: the same weights, total and composite
-                for o in range(row, row + n_o):
-                    fw[o], fa[o] = aw[o], aa[o]
                 continue
             t = free_total[c, layer]
             composed = b * free_composite[c, layer]

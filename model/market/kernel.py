@@ -8,7 +8,9 @@ The kernel never materialises ``[vendor, route, buyer, item]`` per step: the che
 route of every sale is worked out once per policy state (:class:`RoutePrices`), and only the
 controlled sales, open at most by a direct slip and one diversion, are re-priced. The free
 allocation (no control in force) differs from the actual one only in the controlled options, so
-it shares the qualities, the option scales and every uncontrolled option's attraction.
+it shares the qualities, the option scales and every uncontrolled option's attraction, and it is
+worked out only in the rows (a buyer's layer) with a controlled option: elsewhere it is the actual
+row (:attr:`Procurement.free`).
 
 The passes over the option table ``[C, L, O]`` are compiled (:mod:`model.market.compiled`) and give
 NumPy's numbers to the last bit; NumPy takes the powers.
@@ -69,7 +71,10 @@ class Procurement:
 
     layout: OptionLayout
     actual: Allocation
-    free: Allocation  # the same step with no control in force (its tags and routes are not kept)
+    counterfactual: Allocation
+    """The free allocation's arrays as the kernel leaves them: worked out in the ``denying`` rows only
+    (read :attr:`free`); the actual allocation itself when nothing is controlled."""
+    denying: np.ndarray  # [C, L] bool: some option of the row is controlled
     controlled: np.ndarray  # [C, L, O] bool: option denied by a control (whether or not it slipped)
     by_route: np.ndarray  # [C, L, K] acquisitions by route tag
     blocked: np.ndarray  # [C, L] what controlled options would have delivered with no control in force
@@ -80,6 +85,18 @@ class Procurement:
     is 0), so ``leaked.sum(-1) = actual - (free - blocked)`` minus the change in home-market sales."""
     denied_share: np.ndarray  # [C, L] share of the budget the free allocation spent on options controls deny
     acquired_total: np.ndarray  # [C, L] acquisitions, ``actual.acquired.sum(axis=-1)``
+
+    @functools.cached_property
+    def free(self) -> Allocation:
+        """The same step with no control in force (its tags and routes are not kept): in a row with
+        nothing controlled it is the actual allocation, so only the others are worked out."""
+        counterfactual = self.counterfactual
+        if counterfactual is self.actual:
+            return self.actual
+        rows = self.denying[..., None]
+        return Allocation(spend=np.where(rows, counterfactual.spend, self.actual.spend),
+                          acquired=np.where(rows, counterfactual.acquired, self.actual.acquired), tag=None,
+                          route=counterfactual.route)
 
     def vendor_revenue(self) -> np.ndarray:
         """``[V, I]`` revenue from every layer's options, conversion purchases under the 1:1 item."""
@@ -183,7 +200,7 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
         free_price, scale, powered, positive,
         _NO_APPEAL if market.vendor_appeal is None else market.vendor_appeal, _LAYER_ITEM, CONVERTED_ITEM,
         CONVERTED_LAYER, PUBLIC_LAYER, level, conversion, params.domestic_price, params.public_copy_price, base_tag,
-        any_control, slot, cell_price, free_weight, weight, tag if any_control else _NO_TAGS, controlled,
+        any_control, slot, cell_price, free_weight, weight, tag if any_control else _NO_TAGS, controlled, denying,
         usable_prices,
     )
     powers = np.power(usable_prices[:n_usable], -b_p)
@@ -204,7 +221,8 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
     )
     actual = Allocation(spend=weight, acquired=acquired, tag=tag, route=actual_route)
     free = Allocation(spend=free_weight, acquired=free_acquired, tag=None, route=free_route) if any_control else actual
-    return Procurement(layout, actual, free, controlled, by_route, blocked, leaked, denied_share, acquired_total)
+    return Procurement(layout, actual, free, denying, controlled, by_route, blocked, leaked, denied_share,
+                       acquired_total)
 
 
 def quality_exponent(params: ModelParameters) -> np.ndarray:
