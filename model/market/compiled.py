@@ -543,6 +543,79 @@ def diversions(routes, passing, base_price, offered):
     return hub, chance, usable
 
 
+# --- draws (model/market/draws.py): PCG64's uniform numbers at given positions of a stream -----------
+
+_PCG64_MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645  # PCG_DEFAULT_MULTIPLIER_128 of NumPy's pcg64.h
+_SMALL_JUMPS = 16  # gaps up to this many numbers jump by one table row; longer ones by powers of two
+
+
+def _lcg_jumps(steps: list[int]) -> np.ndarray:
+    """Rows ``(A_hi, A_lo, S_hi, S_lo)``: ``n`` steps of PCG64's generator, for each ``n`` of ``steps``,
+    are ``state -> A * state + S * increment (mod 2**128)`` (worked out exactly, in Python integers)."""
+    rows = []
+    for n in steps:
+        a, s, mult, plus, left = 1, 0, _PCG64_MULTIPLIER, 1, n
+        while left:  # pcg_advance_lcg_128: square-and-multiply
+            if left & 1:
+                a, s = a * mult % 2**128, (s * mult + plus) % 2**128
+            mult, plus, left = mult * mult % 2**128, (mult + 1) * plus % 2**128, left >> 1
+        rows.append((a >> 64, a % 2**64, s >> 64, s % 2**64))
+    return np.array(rows, dtype=np.uint64)
+
+
+_STEPS = _lcg_jumps(list(range(_SMALL_JUMPS + 1)))  # [n]: n steps, 0 to _SMALL_JUMPS
+_DOUBLINGS = _lcg_jumps([2**j for j in range(63)])  # [j]: 2**j steps
+_LOW = np.uint64(0xFFFFFFFF)
+_HALF = np.uint64(32)
+
+
+@_jit
+def _multiply(a_hi, a_lo, b_hi, b_lo):
+    """The low 128 bits of ``a * b``, as (high, low) 64-bit words (the low words' full product from
+    their 32-bit halves)."""
+    a0, a1, b0, b1 = a_lo & _LOW, a_lo >> _HALF, b_lo & _LOW, b_lo >> _HALF
+    middle = ((a0 * b0) >> _HALF) + ((a0 * b1) & _LOW) + ((a1 * b0) & _LOW)
+    carry = a1 * b1 + ((a0 * b1) >> _HALF) + ((a1 * b0) >> _HALF) + (middle >> _HALF)
+    return carry + a_hi * b_lo + a_lo * b_hi, a_lo * b_lo
+
+
+@_jit
+def _jump(state_hi, state_lo, increment_hi, increment_lo, row):
+    """``A * state + S * increment`` (mod 2**128) for the ``row`` ``(A_hi, A_lo, S_hi, S_lo)``."""
+    high, low = _multiply(row[0], row[1], state_hi, state_lo)
+    plus_hi, plus_lo = _multiply(row[2], row[3], increment_hi, increment_lo)
+    low_sum = low + plus_lo
+    return high + plus_hi + np.uint64(low_sum < low), low_sum
+
+
+@_jit
+def pcg64_uniforms(start, positions):
+    """The uniform numbers ``numpy.random.Generator(PCG64)`` draws at ascending ``positions`` of its
+    stream from ``start``, the words ``(state_hi, state_lo, increment_hi, increment_lo)`` of its
+    bit generator there: number ``p`` is the output (XSL-RR) of the state ``p + 1`` steps on, its top
+    53 bits times 2**-53, as NumPy's ``random``. The generator jumps from one position to the next
+    (:func:`_lcg_jumps`' tables), so numbers between positions are not made."""
+    state_hi, state_lo, increment_hi, increment_lo = start[0], start[1], start[2], start[3]
+    out = np.empty(positions.shape[0])
+    at = -1
+    for k in range(positions.shape[0]):
+        gap = positions[k] - at
+        if gap <= _SMALL_JUMPS:
+            state_hi, state_lo = _jump(state_hi, state_lo, increment_hi, increment_lo, _STEPS[gap])
+        else:
+            j = 0
+            while gap:
+                if gap & 1:
+                    state_hi, state_lo = _jump(state_hi, state_lo, increment_hi, increment_lo, _DOUBLINGS[j])
+                gap >>= 1
+                j += 1
+        at = positions[k]
+        mixed, rotation = state_hi ^ state_lo, state_hi >> np.uint64(58)
+        word = (mixed >> rotation) | (mixed << ((np.uint64(64) - rotation) & np.uint64(63)))
+        out[k] = np.float64(word >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+    return out
+
+
 # --- route prices: every sale's cheapest open route, once per world and availability pattern -----
 
 

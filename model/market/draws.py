@@ -4,67 +4,51 @@ A step draws one uniform number per decision from two streams: the licence strea
 then from the enforcement stream ``[V, C, I]`` for enforcement and the same again for the transit
 hubs. Only the few controlled decisions read theirs, so :meth:`Draws.draw` moves each stream past
 all of its numbers at once (``advance`` of the bit generator: one 64-bit output per uniform
-double) and keeps where they start; a number asked for later is made from that point. Every number
-and every stream's state afterwards is what drawing the whole arrays gives, to the bit
-(``tests/market/test_draws.py``). Bit generators that cannot advance draw the arrays.
+double) and keeps where they start; a number asked for later is made from that point, by a compiled
+copy of NumPy's PCG64 that jumps from one read position to the next
+(:func:`model.market.compiled.pcg64_uniforms`). Every number and every stream's state afterwards
+is what drawing the whole arrays gives, to the bit (``tests/market/test_draws.py``). Other bit
+generators draw the arrays.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from model.world import World
 
-_ADVANCING = (np.random.PCG64, np.random.PCG64DXSM)
-"""Bit generators whose ``advance(n)`` skips exactly what ``Generator.random(n)`` consumes."""
-_SCRATCH = threading.local()  # a generator per thread and type, set to a kept state to make numbers
+_WORD = 2**64 - 1  # the low 64 bits of a Python integer
 
 
 @dataclass(frozen=True)
 class Stretch:
-    """``size`` uniform numbers of one stream: kept from where they start (``state``), or drawn (``values``)."""
+    """``size`` uniform numbers of one stream: kept from where they start (``start``, the PCG64 words
+    ``(state_hi, state_lo, increment_hi, increment_lo)``), or drawn (``values``)."""
 
     size: int
-    state: dict[str, Any] | None = None
+    start: np.ndarray | None = None
     values: np.ndarray | None = None
 
     @classmethod
     def take(cls, rng: np.random.Generator, size: int) -> Stretch:
-        """Move ``rng`` past ``size`` numbers (drawing them only if its bit generator cannot advance)."""
+        """Move ``rng`` past ``size`` numbers (drawing them unless its bit generator is PCG64)."""
         bit_generator = rng.bit_generator
-        if type(bit_generator) not in _ADVANCING:
+        if type(bit_generator) is not np.random.PCG64:
             return cls(size, values=rng.random(size))
-        state = bit_generator.state
+        words = bit_generator.state["state"]
+        state, increment = words["state"], words["inc"]
         bit_generator.advance(size)
-        return cls(size, state=state)
+        return cls(size, start=np.array((state >> 64, state & _WORD, increment >> 64, increment & _WORD), np.uint64))
 
     def at(self, positions: np.ndarray) -> np.ndarray:
-        """The numbers at ascending flat ``positions`` (made over the span from the first to the last)."""
+        """The numbers at ascending flat ``positions``."""
         if self.values is not None:
             return self.values.take(positions)
-        if positions.size == 0:
-            return np.zeros(0)
-        first = int(positions[0])
-        rng = _scratch(self.state)
-        rng.bit_generator.advance(first)
-        return rng.random(int(positions[-1]) + 1 - first).take(positions - first)
+        from model.market import compiled  # Numba on first use: importing the package stays light
 
-
-def _scratch(state: dict[str, Any]) -> np.random.Generator:
-    """This thread's generator of ``state``'s bit generator type, set to ``state``."""
-    kind = state["bit_generator"]
-    if not hasattr(_SCRATCH, "generators"):
-        _SCRATCH.generators = {}
-    generators = _SCRATCH.generators
-    rng = generators.get(kind)
-    if rng is None:
-        rng = generators[kind] = np.random.Generator(getattr(np.random, kind)())
-    rng.bit_generator.state = state
-    return rng
+        return compiled.pcg64_uniforms(self.start, positions)
 
 
 @dataclass(frozen=True)

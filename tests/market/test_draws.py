@@ -24,8 +24,22 @@ def test_numbers_and_the_stream_afterwards_are_those_of_drawing_every_array(kind
         drawn = eager.random(size)
         positions = np.array(sorted(p for p in wanted if p < size), dtype=np.intp)
         np.testing.assert_array_equal(stretch.at(positions), drawn[positions])
-        assert (stretch.values is None) == (kind in ("PCG64", "PCG64DXSM"))  # advancing kinds draw nothing
+        assert (stretch.values is None) == (kind == "PCG64")  # PCG64 draws nothing
     np.testing.assert_array_equal(lazy.random(50), eager.random(50))  # the streams go on alike
+
+
+@pytest.mark.parametrize("seed", [0, 2**32 - 1])
+def test_numbers_far_apart_are_those_of_drawing_every_array(seed):
+    """Gaps of one jump table's row (up to 16 numbers) and of sums of powers of two up to 2**21."""
+    lazy, eager = (np.random.Generator(np.random.PCG64(seed)) for _ in range(2))
+    size = 3 * 2**20 + 5
+    stretch = Stretch.take(lazy, size)
+    drawn = eager.random(size)
+    positions = np.array([0, 16, 33, 50, 2**20, 2**20 + 17, 3 * 2**20 - 1, size - 1])
+    np.testing.assert_array_equal(stretch.at(positions), drawn[positions])
+    np.testing.assert_array_equal(stretch.at(positions[3:]), drawn[positions[3:]])  # read again, from further on
+    assert stretch.at(np.zeros(0, dtype=np.intp)).size == 0
+    np.testing.assert_array_equal(lazy.random(5), eager.random(5))
 
 
 def eager_draws(model: ControlRegimeModel, licence: np.random.Generator, enforcement: np.random.Generator) -> Draws:
