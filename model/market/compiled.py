@@ -589,15 +589,16 @@ def _jump(state_hi, state_lo, increment_hi, increment_lo, row):
 
 
 @_jit
-def pcg64_uniforms(start, positions):
+def pcg64_uniforms(start, skip, positions):
     """The uniform numbers ``numpy.random.Generator(PCG64)`` draws at ascending ``positions`` of its
-    stream from ``start``, the words ``(state_hi, state_lo, increment_hi, increment_lo)`` of its
-    bit generator there: number ``p`` is the output (XSL-RR) of the state ``p + 1`` steps on, its top
-    53 bits times 2**-53, as NumPy's ``random``. The generator jumps from one position to the next
-    (:func:`_lcg_jumps`' tables), so numbers between positions are not made."""
+    stream, counted from ``skip`` numbers after ``start``, the words ``(state_hi, state_lo,
+    increment_hi, increment_lo)`` of its bit generator: number ``p`` is the output (XSL-RR) of the
+    state ``skip + p + 1`` steps on, its top 53 bits times 2**-53, as NumPy's ``random``. The
+    generator jumps from one position to the next (:func:`_lcg_jumps`' tables), so numbers between
+    positions are not made."""
     state_hi, state_lo, increment_hi, increment_lo = start[0], start[1], start[2], start[3]
     out = np.empty(positions.shape[0])
-    at = -1
+    at = -1 - skip
     for k in range(positions.shape[0]):
         gap = positions[k] - at
         if gap <= _SMALL_JUMPS:

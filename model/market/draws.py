@@ -13,7 +13,7 @@ generators draw the arrays.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,13 +22,14 @@ from model.world import World
 _WORD = 2**64 - 1  # the low 64 bits of a Python integer
 
 
-@dataclass(frozen=True)
-class Stretch:
-    """``size`` uniform numbers of one stream: kept from where they start (``start``, the PCG64 words
-    ``(state_hi, state_lo, increment_hi, increment_lo)``), or drawn (``values``)."""
+class Stretch(NamedTuple):
+    """``size`` uniform numbers of one stream: kept from where the stream stood ``skip`` numbers
+    before them (``start``, the PCG64 words ``(state_hi, state_lo, increment_hi, increment_lo)``), or
+    drawn (``values``)."""
 
     size: int
     start: np.ndarray | None = None
+    skip: int = 0
     values: np.ndarray | None = None
 
     @classmethod
@@ -40,7 +41,13 @@ class Stretch:
         words = bit_generator.state["state"]
         state, increment = words["state"], words["inc"]
         bit_generator.advance(size)
-        return cls(size, start=np.array((state >> 64, state & _WORD, increment >> 64, increment & _WORD), np.uint64))
+        return cls(size, np.array((state >> 64, state & _WORD, increment >> 64, increment & _WORD), np.uint64))
+
+    def split(self, size: int) -> tuple[Stretch, Stretch]:
+        """The first ``size`` numbers and the rest."""
+        if self.values is not None:
+            return Stretch(size, values=self.values[:size]), Stretch(self.size - size, values=self.values[size:])
+        return Stretch(size, self.start, self.skip), Stretch(self.size - size, self.start, self.skip + size)
 
     def at(self, positions: np.ndarray) -> np.ndarray:
         """The numbers at ascending flat ``positions``."""
@@ -48,11 +55,10 @@ class Stretch:
             return self.values.take(positions)
         from model.market import compiled  # Numba on first use: importing the package stays light
 
-        return compiled.pcg64_uniforms(self.start, positions)
+        return compiled.pcg64_uniforms(self.start, self.skip, positions)
 
 
-@dataclass(frozen=True)
-class Draws:
+class Draws(NamedTuple):
     """Uniform random numbers for one step, one per decision (the streams move past all of them
     whether they are used or not): ``licence`` ``[E, C, I]``, ``enforcement`` and ``hub``
     ``[V, C, I]``, each read at flat positions (:meth:`Stretch.at`)."""
@@ -64,9 +70,6 @@ class Draws:
     @classmethod
     def draw(cls, world: World, n_items: int, licence_rng: np.random.Generator,
              enforcement_rng: np.random.Generator) -> Draws:
-        n_c, n_v = world.n_countries, world.n_vendors
-        return cls(
-            licence=Stretch.take(licence_rng, len(world.exporters) * n_c * n_items),
-            enforcement=Stretch.take(enforcement_rng, n_v * n_c * n_items),
-            hub=Stretch.take(enforcement_rng, n_v * n_c * n_items),
-        )
+        n_sales = world.n_vendors * world.n_countries * n_items
+        licence = Stretch.take(licence_rng, len(world.exporters) * world.n_countries * n_items)
+        return cls(licence, *Stretch.take(enforcement_rng, 2 * n_sales).split(n_sales))

@@ -16,15 +16,22 @@ from model.vocabulary import ITEMS
 
 @settings(max_examples=100, deadline=None)
 @given(st.sampled_from(["PCG64", "PCG64DXSM", "MT19937", "Philox"]), st.integers(0, 2**32 - 1),
-       st.lists(st.tuples(st.integers(1, 400), st.sets(st.integers(0, 399))), min_size=1, max_size=4))
+       st.lists(st.tuples(st.integers(1, 400), st.sets(st.integers(0, 399)), st.integers(0, 400)),
+                min_size=1, max_size=4))
 def test_numbers_and_the_stream_afterwards_are_those_of_drawing_every_array(kind, seed, stretches):
+    """Stretches of random sizes read at random positions, whole and split in two at a random point."""
     lazy, eager = (np.random.Generator(getattr(np.random, kind)(seed)) for _ in range(2))
-    for size, wanted in stretches:
+    for size, wanted, cut_at in stretches:
         stretch = Stretch.take(lazy, size)
         drawn = eager.random(size)
         positions = np.array(sorted(p for p in wanted if p < size), dtype=np.intp)
         np.testing.assert_array_equal(stretch.at(positions), drawn[positions])
         assert (stretch.values is None) == (kind == "PCG64")  # PCG64 draws nothing
+        cut = min(cut_at, size)
+        for part, numbers in zip(stretch.split(cut), (drawn[:cut], drawn[cut:])):
+            assert part.size == len(numbers)
+            within = positions[positions < part.size]
+            np.testing.assert_array_equal(part.at(within), numbers[within])
     np.testing.assert_array_equal(lazy.random(50), eager.random(50))  # the streams go on alike
 
 
