@@ -1,15 +1,16 @@
 """The step's work around the market, compiled with Numba: unrest, budgets, stocks and the CES sums of
-capability, vendors' learning, indigenisation, vendors' redesigns around denied inputs, the step's
-flows and the running totals, one call each
-instead of NumPy's five to thirty on arrays of a few hundred numbers, where the calls cost more than
-the arithmetic.
+capability, vendors' learning, indigenisation, vendors' redesigns around denied inputs and the step's
+flows, one call each instead of NumPy's five to twenty on arrays of a few hundred numbers, where the
+calls cost more than the arithmetic.
 
 Every number is NumPy's to the last bit (``tests/simulation/test_compiled_step.py``): each element's
-operations in NumPy's order; a sum over a contiguous axis is NumPy's pairwise sum
-(:func:`model.market.compiled._row_sum`), a sum over leading axes adds row after row from 0 as
-``numpy.add.reduce`` does there, and sums by route add as :func:`model.market.compiled.sums_by_option`
-does; powers and matrix products stay with NumPy (its vectorised ``power`` and BLAS round unlike
-compiled loops). Compiled once per machine and cached on disk (where :mod:`model.market.compiled` says).
+operations in NumPy's order; a sum over leading axes adds row after row from 0 as ``numpy.add.reduce``
+does there; a row of fewer than 8 numbers is added in order (:func:`_short_sum`, NumPy's pairwise sum
+at that length). Longer pairwise sums, sums by route (:func:`model.market.compiled.sums_by_option`),
+powers and matrix products stay outside, with NumPy or :mod:`model.market.compiled`: Numba checks a
+cached function against its own file only, so code compiled here must not call compiled code of
+another module (a change there would leave a stale copy here). Compiled once per machine and cached on
+disk (where :mod:`model.market.compiled` says).
 """
 
 from __future__ import annotations
@@ -17,24 +18,32 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from model.market.compiled import _row_sum, sums_by_option
-
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
 
 @_jit
-def step_flows(by_route, leaked, blocked, acquired, tag, targets, vendor_revenue, vendor_exporter, controlling,
-               layer_item, converted_item, n_items):
-    """A step's flows for the target regimes ``targets`` as one row, in the summary's column order:
-    acquisitions (all routes), blocked, acquisitions by route ``[K]``, leaked by route ``[K]``,
-    acquisitions by item bought and route ``[item, K]`` (conversions under ``converted_item``),
-    revenue of each exporting nation's vendors ``[E]`` and of the nations ``controlling``.
+def _short_sum(a, lo, n):
+    """``a[lo:lo + n].sum()`` for ``n < 8``: NumPy adds so few in order, from -0, to an initial 0."""
+    total = -0.0
+    for i in range(lo, lo + n):
+        total += a[i]
+    return 0.0 + total
 
-    ``by_route``, ``leaked`` ``[C, L, K]``, ``blocked`` ``[C, L]``, ``acquired`` and ``tag``
-    ``[C, L, O]`` are the step's :class:`model.market.Procurement`'s; ``vendor_revenue`` ``[V, I]``."""
+
+@_jit
+def step_flows(by_route, leaked, per_option, targets, vendor_revenue, vendor_exporter, n_e, layer_item,
+               converted_item, n_items):
+    """A step's flows for the target regimes ``targets`` as one row, in the summary's column order,
+    the sums outside left for the caller: [0] acquisitions (all routes) and [1] blocked left empty,
+    acquisitions by route ``[K]``, leaked by route ``[K]``, acquisitions by item bought and route
+    ``[item, K]`` (conversions under ``converted_item``), revenue of each exporting nation's vendors
+    ``[E]`` (``n_e`` nations) and [-1], that of the nations controlling exports, left empty.
+
+    ``by_route``, ``leaked`` ``[C, L, K]`` are the step's :class:`model.market.Procurement`'s;
+    ``per_option`` ``[L, O, K]`` its target regimes' acquisitions by option and route
+    (:func:`model.market.compiled.sums_by_option`); ``vendor_revenue`` ``[V, I]``."""
     _, n_l, n_k = by_route.shape
     n_v = vendor_exporter.shape[0]
-    n_e = controlling.shape[0]
     row = np.empty(2 + 2 * n_k + n_items * n_k + n_e + 1)
     routes, leaks, items = 2, 2 + n_k, 2 + 2 * n_k
     for k in range(n_k):  # by route and leaked: ``a[targets].sum(axis=(0, 1))``, row after row
@@ -45,14 +54,7 @@ def step_flows(by_route, leaked, blocked, acquired, tag, targets, vendor_revenue
             for k in range(n_k):
                 row[routes + k] += by_route[c, layer, k]
                 row[leaks + k] += leaked[c, layer, k]
-    row[0] = _row_sum(row, routes, n_k)
-    chosen = np.empty(targets.shape[0] * n_l)  # ``blocked[targets].sum()``: one pairwise sum
-    for i in range(targets.shape[0]):
-        for layer in range(n_l):
-            chosen[i * n_l + layer] = blocked[targets[i], layer]
-    row[1] = _row_sum(chosen, 0, chosen.shape[0])
 
-    per_option = sums_by_option(acquired, tag, targets, n_k)  # [L, O, K]
     for j in range(n_items * n_k):
         row[items + j] = 0.0
     for layer in range(n_l):  # vendors' and own options under the layer's item, conversions apart
@@ -73,30 +75,8 @@ def step_flows(by_route, leaked, blocked, acquired, tag, targets, vendor_revenue
     flat = vendor_revenue.ravel()
     n_i = vendor_revenue.shape[1]
     for v in range(n_v):
-        row[revenue + vendor_exporter[v]] += _row_sum(flat, v * n_i, n_i)
-    paying = np.empty(n_e)
-    n_paying = 0
-    for e in range(n_e):
-        if controlling[e]:
-            paying[n_paying] = row[revenue + e]
-            n_paying += 1
-    row[-1] = _row_sum(paying, 0, n_paying)
+        row[revenue + vendor_exporter[v]] += _short_sum(flat, v * n_i, n_i)
     return row
-
-
-@_jit
-def add_totals(blocked, leaked, vendor_revenue, regime_blocked, regime_leaked, vendor_revenue_total):
-    """Add a step's blocked ``[C, L]`` and leaked ``[C, L, K]`` acquisitions to each regime's running
-    totals and its vendor revenue ``[V, I]`` to each vendor's, as ``total += a.sum(axis=...)`` over
-    all but the first axis does."""
-    n_c, n_l, n_k = leaked.shape
-    blocked_flat, leaked_flat = blocked.ravel(), leaked.ravel()
-    for c in range(n_c):
-        regime_blocked[c] += _row_sum(blocked_flat, c * n_l, n_l)
-        regime_leaked[c] += _row_sum(leaked_flat, c * n_l * n_k, n_l * n_k)
-    revenue_flat, n_i = vendor_revenue.ravel(), vendor_revenue.shape[1]
-    for v in range(vendor_revenue.shape[0]):
-        vendor_revenue_total[v] += _row_sum(revenue_flat, v * n_i, n_i)
 
 
 @_jit
@@ -163,30 +143,27 @@ def indigenise(domestic, quality, layer_item, denied_share, rate):
 
 
 @_jit
-def redesign(sourcing, cut, supplies, redesigned, exposed, stock_steps, closing, shortage_markup, cost_penalty):
-    """A step of vendors' response to denied inputs (:class:`model.simulation.sourcing.VendorSourcing`),
-    each ``[V, K']``: the denied share ``d`` (``(sourcing * cut).sum(axis=-1)``), steps exposed, the
-    shortage, the markup on the component, and the redesigned share from the next step, closing
-    ``closing[0]`` of the gap per step where some supplier ``supplies[0, k, s]`` of the component is not
-    wholly cut, else ``closing[1]``."""
-    n_v, n_k, n_s = sourcing.shape
-    denied, shortage = np.empty((n_v, n_k)), np.empty((n_v, n_k))
-    exposed_now, markup, redesigned_next = np.empty((n_v, n_k)), np.empty((n_v, n_k)), np.empty((n_v, n_k))
-    products = np.empty(n_s)
+def redesign(denied, cut, supplies, redesigned, exposed, stock_steps, closing, shortage_markup, cost_penalty):
+    """A step of vendors' response to the denied share ``denied`` of each component
+    (:class:`model.simulation.sourcing.VendorSourcing`), each ``[V, K']``: steps exposed, the shortage,
+    the markup on the component, and the redesigned share from the next step, closing ``closing[0]`` of
+    the gap per step where some supplier ``supplies[0, k, s]`` of the component is not wholly cut
+    (``cut[v, k, s] < 1``), else ``closing[1]``."""
+    n_v, n_k, n_s = cut.shape
+    shortage, exposed_now = np.empty((n_v, n_k)), np.empty((n_v, n_k))
+    markup, redesigned_next = np.empty((n_v, n_k)), np.empty((n_v, n_k))
     for v in range(n_v):
         for k in range(n_k):
             alternative = False
             for s in range(n_s):
-                products[s] = sourcing[v, k, s] * cut[v, k, s]
                 alternative = alternative or (supplies[0, k, s] and cut[v, k, s] < 1.0)
-            d = _row_sum(products, 0, n_s)
-            gap = _max(d - redesigned[v, k], 0.0)
+            gap = _max(denied[v, k] - redesigned[v, k], 0.0)
             steps = exposed[v, k] + 1 if gap > 0 else 0.0
             short = gap if steps > stock_steps else 0.0
-            denied[v, k], exposed_now[v, k], shortage[v, k] = d, steps, short
+            exposed_now[v, k], shortage[v, k] = steps, short
             markup[v, k] = shortage_markup * short + cost_penalty * redesigned[v, k]
             redesigned_next[v, k] = redesigned[v, k] + gap * (closing[0] if alternative else closing[1])
-    return denied, exposed_now, shortage, markup, redesigned_next
+    return exposed_now, shortage, markup, redesigned_next
 
 
 @_jit
@@ -214,13 +191,13 @@ def advance_stocks(stocks, retained, acquired, scale):
 
 @_jit
 def weighted_sums(weights, values):
-    """``[C]``: ``(weights * values).sum(axis=1)`` of ``values[C, L]`` (NumPy's pairwise sum of a row)."""
+    """``[C]``: ``(weights * values).sum(axis=1)`` of ``values[C, L]``, ``L < 8`` (a layer each)."""
     n_c, n_l = values.shape
     out, row = np.empty(n_c), np.empty(n_l)
     for c in range(n_c):
         for layer in range(n_l):
             row[layer] = weights[layer] * values[c, layer]
-        out[c] = _row_sum(row, 0, n_l)
+        out[c] = _short_sum(row, 0, n_l)
     return out
 
 

@@ -202,8 +202,9 @@ class ControlRegimeModel(mesa.Model):
         if t >= self.warmup:
             if self.collect_flows:
                 self._accumulate_flows(result)
-            compiled_step.add_totals(result.blocked, result.leaked, self.vendor_revenue, self.regime_blocked,
-                                     self.regime_leaked, self.vendor_revenue_total)
+            self.regime_blocked += result.blocked.sum(axis=1)
+            self.regime_leaked += result.leaked.sum(axis=(1, 2))
+            self.vendor_revenue_total += self.vendor_revenue.sum(axis=1)
         recorded = t % self.record_every == 0 or t == self.horizon - 1
         if t >= self.warmup or recorded:  # 7. data collection
             flows = self._flows(result)
@@ -243,13 +244,19 @@ class ControlRegimeModel(mesa.Model):
     def _flows(self, result: Procurement) -> StepFlows:
         """The step's flows (:func:`model.simulation.result.is_flow`), which :meth:`result` totals.
         Acquisitions by item bought count conversions under ``algorithm_11``."""
+        from model.market import compiled
         from model.simulation import compiled_step
 
-        actual = result.actual
-        return StepFlows(compiled_step.step_flows(
-            result.by_route, result.leaked, result.blocked, actual.acquired, actual.tag, self._targets,
-            self.vendor_revenue, self.world.vendor_exporter, self.controlling, _LAYER_ITEM, CONVERTED_ITEM,
-            len(ITEMS)))
+        world, targets = self.world, self._targets
+        per_option = compiled.sums_by_option(result.actual.acquired, result.actual.tag, targets, len(ROUTES))
+        row = compiled_step.step_flows(result.by_route, result.leaked, per_option, targets, self.vendor_revenue,
+                                       world.vendor_exporter, len(world.exporters), _LAYER_ITEM, CONVERTED_ITEM,
+                                       len(ITEMS))
+        flows = StepFlows(row)
+        row[0] = flows.by_route.sum()
+        row[1] = result.blocked[targets].sum()
+        row[-1] = flows.revenue[self.controlling].sum()
+        return flows
 
     def _summarise(self, result: Procurement, step: int, flows: StepFlows) -> dict[str, float]:
         """The step's model-level figures (one DataCollector column each), its ``flows`` among them."""

@@ -57,13 +57,14 @@ class VendorSourcing:
         from model.simulation import compiled_step  # Numba on first use: importing the package stays light
 
         params = self.params
+        cut = supply_cut[:, :-1]  # [V, K', S]
+        self.denied = (self.sourcing * cut).sum(axis=-1)  # [V, K']: denied share of each component
         quality = 1.0 - params.redesign_quality_penalty * (self.redesigned @ self.chip_weight.T)
-        # the denied share of each component, steps under denial, shortage and markup [V, K']; the
-        # redesign closes the gap faster where some supplier of the component is not wholly denied,
-        # and is in use from the next step
-        self.denied, self.exposed, self.shortage, markup, self.redesigned = compiled_step.redesign(
-            self.sourcing, supply_cut[:, :-1], self.supplies, self.redesigned, self.exposed, self.stock_steps,
-            self.closing, params.shortage_markup, params.redesign_cost_penalty)
+        # steps under denial, shortage and markup [V, K']; the redesign closes the gap faster where some
+        # supplier of the component is not wholly denied, and is in use from the next step
+        self.exposed, self.shortage, markup, self.redesigned = compiled_step.redesign(
+            self.denied, cut, self.supplies, self.redesigned, self.exposed, self.stock_steps, self.closing,
+            params.shortage_markup, params.redesign_cost_penalty)
         price = 1.0 + markup @ self.cost.T  # [V, I]
         return price ** -params.price_sensitivity * np.maximum(quality, 0.0) ** self.quality_exponent
 
