@@ -312,8 +312,8 @@ class ControlRegimeModel(mesa.Model):
         whether vendors are based there, and per vendor its home and post-warm-up revenue."""
         flows = self._flow_columns
         block = np.array(self._flow_history).reshape(-1, len(flows)).T.copy()  # [flow, step], rows contiguous
-        # each column summed on its own, as pandas does (numpy's pairwise sum of a 1-D array)
-        totals = {column: float(row.sum()) for column, row in zip(flows, block)}
+        # each column summed on its own, as pandas does (numpy's pairwise sum along a contiguous row)
+        totals = dict(zip(flows, block.sum(axis=1).tolist()))
         became = self.is_target & (self.first_capable >= 0)
         world = self.world
         target = np.flatnonzero(self.is_target)

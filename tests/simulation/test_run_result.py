@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from model import ControlRegimeModel
-from model.simulation.result import REGIME_FIELDS
+from model.simulation.result import REGIME_FIELDS, is_flow
 
 
 def test_regime_table_is_the_model_arrays_at_the_target_rows():
@@ -22,3 +22,14 @@ def test_regime_table_is_the_model_arrays_at_the_target_rows():
                                   check_column_type=True)
     assert regimes.index.dtype == expected.index.dtype and regimes.columns.dtype == expected.columns.dtype
     assert regimes["blocked"].sum() > 0 and set(regimes["own_vendors"]) == {0.0, 1.0}
+
+
+def test_totals_add_each_flow_column_after_the_warm_up_as_numpy_sums_a_column():
+    model = ControlRegimeModel(policies="wassenaar", horizon=14, warmup=3, rng=5, collect_agents=False).run()
+    series = model.timeseries()
+    totals = model.result().totals
+    assert list(totals) == [column for column in series if is_flow(column)]
+    after = series[series.index >= model.warmup]
+    for column, total in totals.items():
+        assert total == float(np.ascontiguousarray(after[column].to_numpy(float)).sum()), column
+    assert totals["blocked_targets"] > 0
