@@ -165,7 +165,8 @@ def slip(sales, direct_slip, hub_route, base, premium, conversion_factor, price_
     ctl, rows, slots, tags = controlled.reshape(-1), denying.reshape(-1), slot.reshape(-1), tag.reshape(-1)
     for k in range(sales.shape[0]):
         sale = sales[k]
-        v, c, i = sale // (n_c * n_i), sale // n_i % n_c, sale % n_i
+        v, in_market = divmod(sale, n_c * n_i)
+        c, i = divmod(in_market, n_i)
         direct = base[v, 0, c] * premium if slipped[sale] else np.inf
         hub = hubs[sale]
         via_hub = base[v, hub, c] * premium if hub >= 0 else np.inf
