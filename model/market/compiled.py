@@ -523,7 +523,8 @@ def diversions(routes, passing, base_price, offered):
     lowest expected cost per successful shipment (``base_price[v, 1 + k, c] / passing[v, k]`` over
     the usable hubs, those whose route exists, ``routes[v, 1 + k, c]``, and that let something pass;
     the first on a tie, as ``numpy.argmin``, 0 where none is usable or the sale is not ``offered``),
-    its chance of passing, and whether the sale is offered and some hub usable at a finite cost.
+    its chance of passing (0 in a world without hubs), and whether the sale is offered and some hub
+    usable at a finite cost.
     Routes differ by vendor, hub and buyer, so each best hub is found once for all the items."""
     n_v, n_r, n_c = routes.shape
     n_i = offered.shape[2]
@@ -541,7 +542,7 @@ def diversions(routes, passing, base_price, offered):
             for i in range(n_i):
                 h = best if offered[v, c, i] else 0
                 hub[v, c, i] = h
-                chance[v, c, i] = passing[v, h]
+                chance[v, c, i] = passing[v, h] if n_r > 1 else 0.0
                 usable[v, c, i] = offered[v, c, i] and lowest < np.inf
     return hub, chance, usable
 

@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 from conftest import TINY_PARAMS
 
-from model import ControlRegimeModel, ModelParameters
+from model import ControlRegimeModel, ModelParameters, build_world
 from model.dates import Calendar
 from model.market import Draws, resolve_access, route_prices, state_access
 from model.market.draws import Stretch
 from model.market.indexing import unravel
 from model.policy import PolicySchedule, PolicySet
 from model.vocabulary import ITEM_INDEX, ITEMS
+from model.world import WorldOverrides
 
 
 def access_by_numpy(world, state, draws, settled):
@@ -203,3 +204,20 @@ def test_a_runs_states_and_draws_give_the_definition(policies):
         draws = Draws.draw(world, len(ITEMS), model.streams["licence"], model.streams["enforcement"])
         access = assert_definition(world, model.schedule_.state(step), draws, model.base_price)
         assert (policies == "none") == (access.sales.size == 0)
+
+
+def test_a_world_without_hubs_diverts_nothing():
+    """Every transit hub removed: no best hub to find (the definition's argmin has nothing to pick
+    from), nothing passes a hub, and the run goes on by the direct routes."""
+    hubs = [build_world().iso3[h] for h in build_world().hubs]
+    model = ControlRegimeModel(policies="unilateral_us", world=WorldOverrides(remove_hubs=hubs), horizon=12, rng=1,
+                               collect_agents=False).run(8)
+    world, state = model.world, model.schedule_.state(8)
+    assert len(world.hubs) == 0 and state.requires.any()
+    settled = state_access(world, state, model.base_price)
+    assert not settled.home_usable.any() and not settled.home_chance.any()
+    access = resolve_access(world, state, Draws.draw(world, len(ITEMS), model.streams["licence"],
+                                                     model.streams["enforcement"]), model.base_price, settled)
+    assert access.sales.size > 0 and (access.hub_route == -1).all()
+    model.run()
+    assert model.steps == 12
