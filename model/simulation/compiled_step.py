@@ -10,7 +10,7 @@ at that length). Longer pairwise sums, sums by route (:func:`model.market.compil
 powers and matrix products stay outside, with NumPy or :mod:`model.market.compiled`: Numba checks a
 cached function against its own file only, so code compiled here must not call compiled code of
 another module (a change there would leave a stale copy here). Compiled once per machine and cached on
-disk (where :mod:`model.market.compiled` says).
+disk, where the kernel's machine code is (:func:`model.market.compiled._cache_dir`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from model.market.compiled import _cache_dir
+
+_cache_dir()  # the machine code cached in the kernel's folder (before the functions below are made)
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
 
