@@ -195,8 +195,9 @@ def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, conv
     taking at the ``controlled`` cells (:func:`slip`'s) the slipped sale's where it is usable
     (``cell_price[slot]``); with ``any_control`` the uncontrolled cells' tags are copied from
     ``base_tag`` into ``tag``. The usable options' prices go to ``prices`` in table order (a
-    controlled cell's slipped price after its free one); returns how many. Vendor prices are ``free_price[v, c, i]`` (the cheapest
-    route's) times ``price_level``, conversions' also times ``conversion_factor``."""
+    controlled cell's slipped price after its free one); returns how many. Vendor prices are
+    ``free_price[v, c, i]`` (the cheapest route's) times ``price_level``, conversions' also times
+    ``conversion_factor``."""
     n_c, n_l, n_o = scale.shape
     n_v = free_price.shape[0]
     appealing = vendor_appeal.shape[0] > 0
