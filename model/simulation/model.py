@@ -100,6 +100,8 @@ class ControlRegimeModel(mesa.Model):
         spy = self.calendar.steps_per_year
         self.is_target = world.repression >= self.target_threshold
         self._targets = np.flatnonzero(self.is_target)
+        self._target_population = world.population[self.is_target]
+        self._population_totals = (world.population.sum(), self._target_population.sum())  # world, targets
         self.depreciation = 1.0 - (1.0 - np.array(params.depreciation.as_tuple())) ** (1.0 / spy)
         self._retained = 1.0 - self.depreciation  # the share of a stock left after a step
         self._spending = world.gdp * (params.budget_share * regime_weight(world, params))  # [C] US$ a year at the start
@@ -262,15 +264,16 @@ class ControlRegimeModel(mesa.Model):
         """The step's model-level figures (one DataCollector column each), its ``flows`` among them."""
         world = self.world
         target = self.is_target
-        pop = world.population
+        pop, target_pop = world.population, self._target_population
+        world_total, target_total = self._population_totals
         summary: dict[str, Any] = {
             "step": step,
             "date": self.calendar.date_of(max(step, 0)).isoformat(),
-            "target_capability": float((self.capability[target] * pop[target]).sum() / pop[target].sum()),
-            "world_capability": float((self.capability * pop).sum() / pop.sum()),
+            "target_capability": float((self.capability[target] * target_pop).sum() / target_total),
+            "world_capability": float((self.capability * pop).sum() / world_total),
             "targets_capable": int((self.capability[target] >= self.params.capable_threshold).sum()),
             "domestic_quality_targets": float(
-                (self.domestic_quality[target].mean(axis=1) * pop[target]).sum() / pop[target].sum()
+                (self.domestic_quality[target].mean(axis=1) * target_pop).sum() / target_total
             ),
             "budget_total": float(self.budget.sum()),
             "spend_total": float(result.actual.spend.sum()),
