@@ -84,8 +84,8 @@ def step_flows(by_route, leaked, per_option, targets, vendor_revenue, vendor_exp
 
 @_jit
 def _max(a, b):
-    """``numpy.maximum`` of two floats: NaN if ``a`` is."""
-    return a if a >= b or a != a else b
+    """``numpy.maximum`` of two floats: NaN if either is, ``b`` if they are equal (``-0.0`` and ``0.0``)."""
+    return a if a > b or a != a else b
 
 
 @_jit
@@ -134,11 +134,9 @@ def indigenise(domestic, quality, layer_item, denied_share, rate):
     out = np.empty_like(domestic)
     for layer in range(n_l):
         item = layer_item[layer]
-        frontier = quality[0, item]
+        frontier = quality[0, item]  # ``max(axis=0)``: ``numpy.maximum`` of the running value and the next
         for v in range(1, quality.shape[0]):
-            x = quality[v, item]
-            if frontier == frontier and (x > frontier or x != x):
-                frontier = x
+            frontier = _max(frontier, quality[v, item])
         for c in range(n_c):
             gap = _max(frontier - domestic[c, layer], 0.0)
             out[c, layer] = domestic[c, layer] + rate * denied_share[c, layer] * gap

@@ -127,6 +127,10 @@ def test_indigenisation_is_numpys(model, seed):
     rng = np.random.default_rng(seed)
     domestic = rng.uniform(0.0, 1.0, model.domestic_quality.shape)
     quality, denied = rng.uniform(0.0, 1.0, model.vendor_quality.shape), rng.uniform(0.0, 1.0, domestic.shape)
+    if seed == 1:  # an item at signed zeros only, NaN in another
+        quality[:, LAYER_ITEM[0]] = rng.choice([0.0, -0.0], quality.shape[0])
+        domestic[:, 0] = rng.choice([0.0, -0.0], domestic.shape[0])
+        quality[3, LAYER_ITEM[1]] = np.nan
     layer_item = np.array(LAYER_ITEM)
     gap = np.maximum(quality[:, layer_item].max(axis=0)[None, :] - domestic, 0.0)
     same(compiled_step.indigenise(domestic, quality, layer_item, denied, 0.07), domestic + 0.07 * denied * gap)
@@ -186,3 +190,10 @@ def test_capable_marked_once_at_the_first_step_reached():
     first = np.array([-1, -2, -2, 5, -2])
     compiled_step.mark_capable(first, np.array([0.1, 0.9, 0.2, 0.9, 0.5]), 0.5, 7)
     np.testing.assert_array_equal(first, [-1, 7, -2, 5, 7])
+
+
+def test_maximum_is_numpys_with_nan_and_signed_zeros():
+    values = [-0.0, 0.0, 1.0, -1.0, np.nan, np.inf]
+    for a in values:
+        for b in values:
+            assert np.array(compiled_step._max(a, b)).tobytes() == np.maximum(np.array(a), np.array(b)).tobytes(), (a, b)
