@@ -137,7 +137,7 @@ def _warn_if_small(prepared: Sweep) -> None:
 def sweep_plan(prepared: Sweep) -> Plan:
     """The runs of a checked sweep (:func:`model.experiment.plan.plan` with the sweep's settings)."""
     return plan(prepared, prepared.seed, prepared.replications, paired=prepared.spec.paired,
-                record_every=prepared.spec.record_every)
+                record_every=prepared.spec.record_every, series=prepared.series)
 
 
 def settings(runs: Plan) -> dict[str, Any]:

@@ -54,7 +54,7 @@ def end_row(record: RunRecord, keep: Sequence[str] | None) -> dict[str, object]:
                               "replicate": spec.replicate, "seed": spec.seed, "seconds": record.seconds,
                               "error": record.error, "controlling": ";".join(record.controlling)}
     if record.ok:
-        values = {**record.timeseries.iloc[-1].to_dict(), **record.result.row()}
+        values = {**record.last, **record.result.row()}
         row.update(values if keep is None else {k: values[k] for k in keep})
     return row
 

@@ -12,7 +12,7 @@ recognised by its model arguments).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -59,6 +59,7 @@ class Plan:
     record_every: int = 1
     keep_flows: bool = False
     keep_regimes: bool = False
+    series: tuple[str, ...] | None = None  # the time-series columns a run returns (None: all)
     baseline_labels: list[str] = field(default_factory=list)
 
     @property
@@ -86,7 +87,8 @@ class Plan:
                 if run_id not in skip:
                     kwargs = kwargs or self.design.scenario(point).baseline().model_kwargs()
                     yield RunSpec(run_id, self.baseline_labels[b], "baseline", r, seed, kwargs, point_id=b,
-                                  record_every=self.record_every, keep_regimes=self.keep_regimes)
+                                  record_every=self.record_every, keep_regimes=self.keep_regimes,
+                                  series=self.series)
         for p in self.points:
             kwargs = None
             for r, seed in enumerate(self.seeds):
@@ -95,15 +97,17 @@ class Plan:
                     kwargs = kwargs or self.design.scenario(p).model_kwargs()
                     yield RunSpec(run_id, self.design.label(p), self.design.role, r, seed, kwargs, point_id=p,
                                   record_every=self.record_every, keep_flows=self.keep_flows,
-                                  keep_regimes=self.keep_regimes)
+                                  keep_regimes=self.keep_regimes, series=self.series)
 
 
 def plan(design: Points, seed: int, replications: int, *, paired: bool = True, record_every: int = 1,
-         keep_flows: bool = False, keep_regimes: bool = False) -> Plan:
-    """Seeds for every replicate and, when ``paired``, the shared baselines of ``design``."""
+         keep_flows: bool = False, keep_regimes: bool = False, series: Sequence[str] | None = None) -> Plan:
+    """Seeds for every replicate and, when ``paired``, the shared baselines of ``design``; ``series``:
+    the time-series columns each run returns (None: all)."""
     seeds = replicate_seeds(seed, replications)
     points = [p for p in range(len(design)) if design.runs_itself(p)]
-    options = {"record_every": record_every, "keep_flows": keep_flows, "keep_regimes": keep_regimes}
+    options = {"record_every": record_every, "keep_flows": keep_flows, "keep_regimes": keep_regimes,
+               "series": None if series is None else tuple(series)}
     if not paired:
         return Plan(design, seeds, [-1] * len(design), [], points, **options)
     index: dict[str, int] = {}

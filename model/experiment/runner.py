@@ -3,9 +3,10 @@ ensemble of runs as one job (:func:`run_ensemble`)."""
 
 from __future__ import annotations
 
+import math
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,17 +30,20 @@ class RunSpec:
     record_every: int = 1
     keep_flows: bool = False
     keep_regimes: bool = False
+    series: tuple[str, ...] | None = None  # the time-series columns returned besides ``date`` (None: all)
 
 
 @dataclass
 class RunRecord:
-    """What a run reports: its identity, time series (every ``record_every`` steps and the last),
-    its end (:class:`model.simulation.RunResult`), the countries that controlled exports at some
-    step, and optionally its flows and per-regime capability over time."""
+    """What a run reports: its identity, time series (every ``record_every`` steps and the last; the
+    spec's ``series`` columns), the last recorded step's figures (``last``, every column), its end
+    (:class:`model.simulation.RunResult`), the countries that controlled exports at some step, and
+    optionally its flows and per-regime capability over time."""
 
     spec: RunSpec
     seconds: float
     timeseries: pd.DataFrame | None = None
+    last: dict[str, Any] | None = None
     result: RunResult | None = None
     controlling: tuple[str, ...] = ()
     flows: pd.DataFrame | None = None
@@ -65,12 +69,13 @@ def run_one(spec: RunSpec) -> RunRecord:
         while model.running:
             model.step()
             controlling |= model.controlling
-        ts, result = model.timeseries(), model.result()
-        check_finite(ts, result)
+        result = model.result()
+        check_finite(model.datacollector.model_vars, result)
         record = RunRecord(
             spec=spec,
             seconds=0.0,
-            timeseries=ts,
+            timeseries=model.timeseries(spec.series),
+            last=model.latest(),
             result=result,
             controlling=tuple(sorted(model.exporter_codes(controlling))),
             flows=model.flow_table() if spec.keep_flows else None,
@@ -86,24 +91,26 @@ def run_one(spec: RunSpec) -> RunRecord:
     return record
 
 
-def check_finite(timeseries: pd.DataFrame, result: RunResult) -> None:
+def check_finite(recorded: Mapping[str, Sequence[Any]], result: RunResult) -> None:
     """Refuse a run whose numbers overflowed: each parameter is bounded (``docs/scenarios.md``), but
     several near their extremes together can still take the arithmetic beyond floating point. The
-    recorded steps are checked, and the totals, which add every step's flows after the warm-up."""
+    recorded steps are checked (``recorded``: each column's values, step by step, ``step`` and
+    ``date`` among them, as the DataCollector holds them), and the totals, which add every step's
+    flows after the warm-up."""
     totals = np.array(list(result.totals.values()), dtype=float)
     if not np.isfinite(totals).all():
         column = list(result.totals)[int(np.flatnonzero(~np.isfinite(totals))[0])]
         raise ArithmeticError(
             f"the total of {column} is {result.totals[column]}: the parameters together are beyond the range "
             "where the arithmetic holds; move the extreme ones toward their defaults")
-    numbers = timeseries.select_dtypes("number")
-    bad = ~np.isfinite(numbers.to_numpy(float))
-    if bad.any():
-        row, column = np.argwhere(bad)[0]
-        raise ArithmeticError(
-            f"{numbers.columns[column]} is {numbers.iat[row, column]} at step {numbers.index[row]}: the "
-            "parameters together are beyond the range where the arithmetic holds; move the extreme ones "
-            "toward their defaults")
+    for column, values in recorded.items():
+        if column in ("step", "date") or math.isfinite(sum(values)):  # a sum is finite if every value is
+            continue
+        for step, value in zip(recorded["step"], values):
+            if not math.isfinite(value):
+                raise ArithmeticError(
+                    f"{column} is {value} at step {step}: the parameters together are beyond the range where the "
+                    "arithmetic holds; move the extreme ones toward their defaults")
 
 
 def run_ensemble(specs: Sequence[RunSpec]) -> list[RunRecord]:

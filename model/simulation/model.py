@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -339,10 +339,19 @@ class ControlRegimeModel(mesa.Model):
                               if became.any() else float("nan")),
         )
 
-    def timeseries(self) -> pd.DataFrame:
-        """The model-level DataCollector table, one row per step, indexed by ``step`` (0-based: the
-        step index ``t`` of the process order, dated by its ``date``)."""
-        return self.datacollector.get_model_vars_dataframe().set_index("step")
+    def timeseries(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The model-level DataCollector table, one row per recorded step, indexed by ``step``
+        (0-based: the step index ``t`` of the process order, dated by its ``date``); ``columns``: only
+        these besides ``date`` (None: every column)."""
+        return self.datacollector.model_table(columns).set_index("step")
+
+    def latest(self) -> dict[str, Any]:
+        """The last recorded step's figures by column, ``step`` left out: the last row of
+        :meth:`timeseries` as a dict, values as Python numbers and text."""
+        recorded = self.datacollector.model_vars
+        if not recorded["step"]:
+            raise ValueError("no step of this model has been recorded yet")
+        return {key: values[-1] for key, values in recorded.items() if key != "step"}
 
     def agent_table(self, agent_type: type[mesa.Agent]) -> pd.DataFrame:
         """Mesa's table of one agent type (:class:`Country` or :class:`Vendor`), numbered like

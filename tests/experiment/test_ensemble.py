@@ -108,3 +108,29 @@ def test_a_new_worker_starts_with_the_compiled_kernel_and_the_default_world():
              "(__import__('model.simulation.caches', fromlist=['PROCESS_CACHES']).PROCESS_CACHES)")
     with local_processes(1) as pool:
         assert pool.submit(eval, probe).result() == (True, 1)
+
+
+def test_a_run_returns_its_series_columns_and_its_last_recorded_step_in_full():
+    kwargs = {"policies": "unilateral_us", "horizon": 9}
+    full = run_one(RunSpec("full", "s", "policy", 0, 3, kwargs, record_every=4))
+    lean = run_one(RunSpec("lean", "s", "policy", 0, 3, kwargs, record_every=4,
+                           series=("target_capability", "blocked_targets")))
+    assert list(lean.timeseries.columns) == ["date", "target_capability", "blocked_targets"]
+    assert list(lean.timeseries.index) == [0, 4, 8]
+    pd.testing.assert_frame_equal(lean.timeseries, full.timeseries[list(lean.timeseries.columns)], check_exact=True)
+    last = full.timeseries.iloc[-1].to_dict()  # every column, Python numbers and text
+    assert lean.last == full.last == last
+    assert [type(v) for v in lean.last.values()] == [type(v) for v in last.values()]
+
+
+def test_a_run_whose_recorded_numbers_overflowed_is_refused_naming_the_column_and_step():
+    from model.experiment.runner import check_finite
+
+    result = run_one(RunSpec("r", "s", "policy", 0, 3, {"horizon": 6})).result
+    recorded = {"step": [0, 4, 5], "date": ["2019-01-01", "2020-01-01", "2020-04-01"],
+                "world_capability": [1.0, 2.0, 3.0], "budget_total": [1e308, 1e308, 1e308],
+                "spend_total": [1.0, float("inf"), float("nan")]}
+    with pytest.raises(ArithmeticError, match=r"^spend_total is inf at step 4: "):
+        check_finite(recorded, result)  # budget_total's values are finite though their sum is not
+    recorded.pop("spend_total")
+    check_finite(recorded, result)
