@@ -13,7 +13,7 @@ the workload under ``time.process_time``, counting the runs it makes. The worklo
 
 - ``sobol``: a paired Sobol sweep of ``unilateral_us`` over the calibrated parameters, N = 8 base
   samples (``bench_sobol.py --samples 8 --processes 1``): 152 points, each with its baseline, 304 runs of
-  40 steps, recorded every 40;
+  40 steps, recorded every 40 (352 at ac505fc, whose calibration freed 20 parameters, not 17);
 - ``coalition``: a coalition study of the ECHRI agreement with two candidate partners and 4
   replications (``python run.py coalitions``, no figures): 18 runs of 40 steps;
 - ``calibration``: 48 runs of 16 steps, every step recorded, as the calibration makes them: now 48
@@ -134,20 +134,23 @@ def measure(tree: Path, workload: str, executor: str = "serial", samples: int = 
 def compare(before: Path, commit: str, workloads: list[str], rounds: int) -> dict[str, float]:
     """Alternate the trees round by round; print runs per CPU-second and the ratio per workload."""
     rates: dict[str, dict[str, list[float]]] = {w: {"before": [], "now": []} for w in workloads}
-    runs: dict[str, int] = {}
+    runs: dict[tuple[str, str], int] = {}  # a commit's calibrated parameters, and so its Sobol design, may differ
     for r in range(rounds):
         trees = [("before", before), ("now", ROOT)]
         for workload in workloads:
             for name, tree in trees if r % 2 == 0 else trees[::-1]:
                 n, cpu, _ = measure(tree, workload)
-                runs[workload] = n
+                runs[workload, name] = n
                 rates[workload][name].append(n / cpu)
     print(f"runs per CPU-second, one process (medians of {rounds} alternating rounds), {commit} against now:")
     ratios = {}
     for workload in workloads:
         old, new = (statistics.median(rates[workload][k]) for k in ("before", "now"))
         ratios[workload] = new / old
-        print(f"  {workload:12s} {runs[workload]:4d} runs: {commit} {old:6.1f}, now {new:6.1f} runs per CPU-second "
+        count = f"{runs[workload, 'now']:4d} runs"
+        if runs[workload, "before"] != runs[workload, "now"]:
+            count += f" ({runs[workload, 'before']} at {commit})"
+        print(f"  {workload:12s} {count}: {commit} {old:6.1f}, now {new:6.1f} runs per CPU-second "
               f"per core ({1e3 / new:.0f} ms CPU per run): {new / old:.2f}x")
     return ratios
 
@@ -206,11 +209,11 @@ def parallel() -> None:
     A sweep has a cost that does not grow with its runs and does not parallelise: preparing the
     design, starting the worker processes (imports, the compiled kernel's cache), putting the tables
     together. At the few hundred runs a benchmark can afford it weighs as much as a sizeable share
-    of the runs; at 50,000 it does not. So each executor is timed at ``samples`` 8 and 24 (19 points
-    per sample, each run with its baseline: 304 and 912 runs), and the extra
+    of the runs; at 50,000 it does not. So each executor is timed at ``samples`` 8 and 32 (19 points
+    per sample, each run with its baseline: 304 and 1,216 runs), and the extra
     runs' wall time per run gives the rate of a long sweep; the fixed cost is what is left of the
     smaller sweep's wall time."""
-    sizes = (8, 24)
+    sizes = (8, 32)  # Sobol designs take powers of 2
     timed = {(executor, samples): measure(ROOT, "sobol", executor, samples)
              for executor in ("serial", "2") for samples in sizes}
     n_small, n_large = (timed["serial", samples][0] for samples in sizes)  # runs are counted where they run
