@@ -9,9 +9,11 @@ copy of NumPy's PCG64 that jumps from one read position to the next
 (:func:`model.market.compiled.pcg64_uniforms`). Every number and every stream's state afterwards
 is what drawing the whole arrays gives, to the bit (``tests/market/test_draws.py``). Other bit
 generators draw the arrays.
-"""
 
-from __future__ import annotations
+The module's annotations are evaluated (no ``from __future__ import annotations``): a named tuple's
+``__new__`` is made in a namespace of its own, where a documentation tool cannot resolve the field
+types as text.
+"""
 
 from typing import NamedTuple
 
@@ -33,7 +35,7 @@ class Stretch(NamedTuple):
     values: np.ndarray | None = None
 
     @classmethod
-    def take(cls, rng: np.random.Generator, size: int) -> Stretch:
+    def take(cls, rng: np.random.Generator, size: int) -> "Stretch":
         """Move ``rng`` past ``size`` numbers (drawing them unless its bit generator is PCG64)."""
         bit_generator = rng.bit_generator
         if type(bit_generator) is not np.random.PCG64:
@@ -43,7 +45,7 @@ class Stretch(NamedTuple):
         bit_generator.advance(size)
         return cls(size, np.array((state >> 64, state & _WORD, increment >> 64, increment & _WORD), np.uint64))
 
-    def split(self, size: int) -> tuple[Stretch, Stretch]:
+    def split(self, size: int) -> tuple["Stretch", "Stretch"]:
         """The first ``size`` numbers and the rest."""
         if self.values is not None:
             return Stretch(size, values=self.values[:size]), Stretch(self.size - size, values=self.values[size:])
@@ -69,7 +71,7 @@ class Draws(NamedTuple):
 
     @classmethod
     def draw(cls, world: World, n_items: int, licence_rng: np.random.Generator,
-             enforcement_rng: np.random.Generator) -> Draws:
+             enforcement_rng: np.random.Generator) -> "Draws":
         n_sales = world.n_vendors * world.n_countries * n_items
         licence = Stretch.take(licence_rng, len(world.exporters) * world.n_countries * n_items)
         return cls(licence, *Stretch.take(enforcement_rng, 2 * n_sales).split(n_sales))

@@ -298,7 +298,7 @@ class ControlRegimeModel(mesa.Model):
         return self.exporter_codes(self.controlling)
 
     def exporter_codes(self, chosen: np.ndarray) -> frozenset[str]:
-        """ISO3 codes of the exporting nations ``chosen`` (``[E]`` bool, as :attr:`controlling`)."""
+        """ISO3 codes of the exporting nations ``chosen`` (``[E]`` bool, as the model's ``controlling``)."""
         world = self.world
         return frozenset(world.iso3[country] for country in world.exporters[chosen])
 
