@@ -47,7 +47,9 @@ def _cache_dir() -> None:
 
 
 _cache_dir()
-_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+"""How the package's compiled functions are made (here and in :mod:`model.simulation.compiled_step`):
+machine code cached on disk, where :func:`_cache_dir` points Numba, and NumPy's error model."""
 _inlined = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")  # in the caller's loop
 
 _BLOCK = 128  # NumPy's PW_BLOCKSIZE
@@ -82,7 +84,7 @@ def _block(a: np.ndarray, lo: int, n: int) -> float:
     return res
 
 
-@_jit
+@jit
 def _pairwise(a: np.ndarray, lo: int, n: int) -> float:
     """NumPy's pairwise sum of ``a[lo:lo + n]`` (``pairwise_sum`` in ``loops_utils.h``): blocks of at
     most 128 (:func:`_block`), halves (rounded down to a multiple of 8) added. NumPy recurses; this
@@ -120,7 +122,7 @@ def _row_sum(a: np.ndarray, lo: int, n: int) -> float:
     return 0.0 + (_block(a, lo, n) if n <= _BLOCK else _pairwise(a, lo, n))
 
 
-@_jit
+@jit
 def qualities(vendor_quality, domestic_quality, public_quality, conversion_efficiency, layer_item, converted_item,
               base, positive):
     """Gather the options' qualities for one power by NumPy into ``base``: vendors ``[L, V]`` (each
@@ -141,14 +143,14 @@ def qualities(vendor_quality, domestic_quality, public_quality, conversion_effic
     _gather(base, positive, k, public_quality)
 
 
-@_jit
+@jit
 def _gather(base, positive, k, quality):
     positive[k] = quality > 0
     base[k] = quality if quality > 0 else 1.0
     return k + 1
 
 
-@_jit
+@jit
 def slip(sales, direct_slip, hub_route, base, premium, conversion_factor, price_level, item_layer, converted_item,
          illicit, transshipment, route, controlled, denying, slot, cell_price, tag):
     """The controlled sales (flat positions ``sales`` in ``[V, C, I]``), each open at most by a direct
@@ -183,7 +185,7 @@ def slip(sales, direct_slip, hub_route, base, premium, conversion_factor, price_
         tags[cell] = illicit if chosen == 0 else transshipment
 
 
-@_jit
+@jit
 def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, converted_item, converted_layer,
            public_layer, price_level, conversion_factor, domestic_price, public_price, base_tag, any_control, slot,
            cell_price, free_weight, weight, tag, controlled, denying, prices):
@@ -254,7 +256,7 @@ def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, conv
     return n
 
 
-@_jit
+@jit
 def weigh(free_weight, weight, controlled, denying, any_control, powers, free_total, total):
     """Attractions ``appeal * price**-b_p`` from :func:`appeal`'s table, ``powers`` being the powers
     of its ``prices`` (taken by NumPy), and each row's totals. Without ``any_control``, ``weight`` is
@@ -288,14 +290,14 @@ def weigh(free_weight, weight, controlled, denying, any_control, powers, free_to
             total[c, layer] = _row_sum(aw, row, n_o)
 
 
-@_jit
+@jit
 def _share(weight, total):
     """A weight's logit share of its row's ``total`` (``purchase``): a zero's share is itself, the
     denominator being positive (1 when nothing is open)."""
     return weight / (total if total > 0 else 1.0) if weight != 0.0 else weight
 
 
-@_jit
+@jit
 def split(budget, free_weight, weight, free_total, total, free_composite, composite, tag, controlled, denying, home,
           any_control, free_acquired, acquired, by_route, leaked, blocked, denied_share, acquired_total):
     """The logit split of every row (``*_weight`` become the spending, ``*_acquired`` are filled;
@@ -356,7 +358,7 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
             denied_share[c, layer] = denied / spent if spent > 0 else 0.0
 
 
-@_jit
+@jit
 def vendor_revenue(spend, layer_item, converted_layer, converted_item, revenue):
     """Add every layer's vendor spending ``spend[c, l, v]`` over buyers to ``revenue[v, item]`` (the
     layer's item), then the 1:N layer's conversion spending to the 1:1 item's, buyer by buyer from
@@ -376,7 +378,7 @@ def vendor_revenue(spend, layer_item, converted_layer, converted_item, revenue):
             revenue[v, item] += column[v]
 
 
-@_jit
+@jit
 def add_flows(acquired, tag, route, vendor_exporter, layer_item, converted_item, flows):
     """Add each vendor option's acquisitions ``acquired[c, l, o]`` (``o < 2V``: vendors and conversions)
     to ``flows[exporter, route, buyer, tag]``, the exporter being the vendor's home and the route its
@@ -392,7 +394,7 @@ def add_flows(acquired, tag, route, vendor_exporter, layer_item, converted_item,
                     flows[vendor_exporter[vendor], route[vendor, c, item], c, tag[c, layer, o]] += a
 
 
-@_jit
+@jit
 def sums_by_option(values, tag, rows, n_k):
     """``out[l, o, k]``: the ``values[c, l, o]`` of the buyers ``rows`` added by route tag (``tag[c, l, o]``),
     buyer by buyer in the order of ``rows``, as ``numpy.bincount`` adds them."""
@@ -410,7 +412,7 @@ def sums_by_option(values, tag, rows, n_k):
 # --- access (model/market/access.py): a state's best diversions, a step's controlled sales, what slips --
 
 
-@_jit
+@jit
 def controlled_sales(licensing, licence_draw, approval, enforcement, members, bounds, strength, exporters,
                      vendor_exporter, home_sale, et_exporter, et_capture, et_enforcement):
     """A step's controlled sales: ``(sales, home, enforcement)``, the flat positions in ``[V, C, I]``
@@ -486,7 +488,7 @@ def controlled_sales(licensing, licence_draw, approval, enforcement, members, bo
     return sales[:n], home[:n], chance[:n]
 
 
-@_jit
+@jit
 def enforce(sales, home, enforcement, enforcement_draw, hub_draw, compliance, available, home_hub, home_chance,
             home_usable, et_hub, et_chance, et_usable):
     """``(controlled, direct_slip, hub_route)`` ``[V, C, I]`` of :func:`controlled_sales`' output: a
@@ -518,7 +520,7 @@ def enforce(sales, home, enforcement, enforcement_draw, hub_draw, compliance, av
     return controlled, direct_slip, hub_route
 
 
-@_jit
+@jit
 def diversions(routes, passing, base_price, offered):
     """Every sale's best diversion, ``(hub, chance, usable)`` ``[V, C, I]``: the hub (0-based) of the
     lowest expected cost per successful shipment (``base_price[v, 1 + k, c] / passing[v, k]`` over
@@ -574,7 +576,7 @@ _LOW = np.uint64(0xFFFFFFFF)
 _HALF = np.uint64(32)
 
 
-@_jit
+@jit
 def _multiply(a_hi, a_lo, b_hi, b_lo):
     """The low 128 bits of ``a * b``, as (high, low) 64-bit words (the low words' full product from
     their 32-bit halves)."""
@@ -584,7 +586,7 @@ def _multiply(a_hi, a_lo, b_hi, b_lo):
     return carry + a_hi * b_lo + a_lo * b_hi, a_lo * b_lo
 
 
-@_jit
+@jit
 def _jump(state_hi, state_lo, increment_hi, increment_lo, row):
     """``A * state + S * increment`` (mod 2**128) for the ``row`` ``(A_hi, A_lo, S_hi, S_lo)``."""
     high, low = _multiply(row[0], row[1], state_hi, state_lo)
@@ -593,7 +595,7 @@ def _jump(state_hi, state_lo, increment_hi, increment_lo, row):
     return high + plus_hi + np.uint64(low_sum < low), low_sum
 
 
-@_jit
+@jit
 def pcg64_uniforms(start, skip, positions):
     """The uniform numbers ``numpy.random.Generator(PCG64)`` draws at ascending ``positions`` of its
     stream, counted from ``skip`` numbers after ``start``, the words ``(state_hi, state_lo,
@@ -625,7 +627,7 @@ def pcg64_uniforms(start, skip, positions):
 # --- route prices: every sale's cheapest open route, once per world and availability pattern -----
 
 
-@_jit
+@jit
 def cheapest_routes(available, base):
     """``(route, price)`` ``[V, C, I]``: for every sale the first of its cheapest routes among the
     ``available[v, r, c, i]`` ones at ``base[v, r, c]`` (what ``numpy.argmin`` over the routes picks),

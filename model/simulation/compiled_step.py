@@ -10,21 +10,17 @@ at that length). Longer pairwise sums, sums by route (:func:`model.market.compil
 powers and matrix products stay outside, with NumPy or :mod:`model.market.compiled`: Numba checks a
 cached function against its own file only, so code compiled here must not call compiled code of
 another module (a change there would leave a stale copy here). Compiled once per machine and cached on
-disk, where the kernel's machine code is (:func:`model.market.compiled._cache_dir`).
+disk, where the kernel's machine code is (:data:`model.market.compiled.jit`).
 """
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from model.market.compiled import _cache_dir
-
-_cache_dir()  # the machine code cached in the kernel's folder (before the functions below are made)
-_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+from model.market.compiled import jit  # the decorator only: no compiled code of that module is called
 
 
-@_jit
+@jit
 def _short_sum(a, lo, n):
     """``a[lo:lo + n].sum()`` for ``n < 8``: NumPy adds so few in order, from -0, to an initial 0."""
     total = -0.0
@@ -33,7 +29,7 @@ def _short_sum(a, lo, n):
     return 0.0 + total
 
 
-@_jit
+@jit
 def step_flows(by_route, leaked, per_option, targets, vendor_revenue, vendor_exporter, n_e, layer_item,
                converted_item, n_items):
     """A step's flows for the target regimes ``targets`` as one row, in the summary's column order,
@@ -82,13 +78,13 @@ def step_flows(by_route, leaked, per_option, targets, vendor_revenue, vendor_exp
     return row
 
 
-@_jit
+@jit
 def _max(a, b):
     """``numpy.maximum`` of two floats: NaN if either is, ``b`` if they are equal (``-0.0`` and ``0.0``)."""
     return a if a > b or a != a else b
 
 
-@_jit
+@jit
 def budgets(spending, growth, steps_per_year, elasticity, unrest, layer_shares):
     """``[C, L]`` budgets: ``spending * growth / steps_per_year * (1 + elasticity * unrest)`` split by
     ``layer_shares``, each operation in that order."""
@@ -100,7 +96,7 @@ def budgets(spending, growth, steps_per_year, elasticity, unrest, layer_shares):
     return out
 
 
-@_jit
+@jit
 def learn(quality, revenue, sellers, sells, noise, rate):
     """``[V, I]`` vendor qualities after learning: ``q + rate (1 - q) sqrt(relative revenue) noise``, at
     most 1, 0 where the vendor does not sell the item; the relative revenue is the vendor's over the
@@ -126,7 +122,7 @@ def learn(quality, revenue, sellers, sells, noise, rate):
     return out
 
 
-@_jit
+@jit
 def indigenise(domestic, quality, layer_item, denied_share, rate):
     """``[C, L]`` domestic qualities after closing ``rate * denied_share`` of the gap to the frontier,
     the best vendor quality of the layer's item (NaN if any is)."""
@@ -143,7 +139,7 @@ def indigenise(domestic, quality, layer_item, denied_share, rate):
     return out
 
 
-@_jit
+@jit
 def redesign(denied, cut, supplies, redesigned, exposed, stock_steps, closing, shortage_markup, cost_penalty):
     """A step of vendors' response to the denied share ``denied`` of each component
     (:class:`model.simulation.sourcing.VendorSourcing`), each ``[V, K']``: steps exposed, the shortage,
@@ -167,7 +163,7 @@ def redesign(denied, cut, supplies, redesigned, exposed, stock_steps, closing, s
     return exposed_now, shortage, markup, redesigned_next
 
 
-@_jit
+@jit
 def unrest(previous, persistence, uniform, probability, sizes):
     """``[C]`` unrest: ``persistence * previous`` plus a shock of ``sizes`` where ``uniform < probability``
     (``(uniform < probability) * sizes``: 0 times the size elsewhere)."""
@@ -177,7 +173,7 @@ def unrest(previous, persistence, uniform, probability, sizes):
     return out
 
 
-@_jit
+@jit
 def advance_stocks(stocks, retained, acquired, scale):
     """``[C, L]`` stocks after a step, ``retained * stocks + acquired`` (``retained`` per layer), and the
     same relative to ``scale`` (the stock at the world's starting per-capita level)."""
@@ -190,7 +186,7 @@ def advance_stocks(stocks, retained, acquired, scale):
     return out, relative
 
 
-@_jit
+@jit
 def weighted_sums(weights, values):
     """``[C]``: ``(weights * values).sum(axis=1)`` of ``values[C, L]``, ``L < 8`` (a layer each)."""
     n_c, n_l = values.shape
@@ -202,7 +198,7 @@ def weighted_sums(weights, values):
     return out
 
 
-@_jit
+@jit
 def mark_capable(first_capable, capability, threshold, step):
     """Set ``first_capable`` to ``step`` where it is -2 (not yet capable) and ``capability`` reaches
     ``threshold``."""
