@@ -49,7 +49,7 @@ def _cache_dir() -> None:
 _cache_dir()
 jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 """How the package's compiled functions are made (here and in :mod:`model.simulation.compiled_step`):
-machine code cached on disk, where :func:`_cache_dir` points Numba, and NumPy's error model."""
+machine code cached on disk (beside this module, else in the user's cache folder), NumPy's error model."""
 _inlined = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")  # in the caller's loop
 
 _BLOCK = 128  # NumPy's PW_BLOCKSIZE
