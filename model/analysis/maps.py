@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.axes import Axes
-from matplotlib.collections import PathCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.patches import Polygon
 from matplotlib.path import Path as MplPath
 
@@ -31,9 +31,6 @@ SOUTH_LIMIT = -58.0
 LAND = "#E4E8EC"
 """Land without data (countries that are not in the table being mapped)."""
 BORDER = "#FFFFFF"
-LABEL_ITERATIONS = 100
-"""adjustText's iteration limit: a fixed count (not its default time limit), so the same figure
-places its labels the same way on any machine."""
 _A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
 _M = np.sqrt(3.0) / 2.0
 
@@ -120,7 +117,7 @@ def draw_countries(ax: Axes, colours: Mapping[str, str] | None = None, countries
     codes, paths = _outlines()
     land = PathCollection(list(paths), facecolors=[colours.get(c, default) for c in codes], edgecolors=border,
                           linewidths=0.35, zorder=1)
-    ax.add_collection(land)
+    ax.add_collection(land, autolim=False)  # map_axes sets the limits
     land.set_clip_path(Polygon(_globe(), closed=True, transform=ax.transData))  # parts beyond ±180°
     if countries is not None:
         small = countries[countries["iso3"].isin(set(colours) - set(codes))]
@@ -130,20 +127,69 @@ def draw_countries(ax: Axes, colours: Mapping[str, str] | None = None, countries
                        linewidths=0.5, zorder=2)
 
 
-def place_labels(ax: Axes, labels: Sequence[tuple[str, float, float, str]], fontsize: float = 7.5) -> None:
-    """Label points ``(text, x, y, weight)`` so that no two labels overlap (adjustText moves them,
-    with a thin leader line when moved far). ``weight``: "bold", "normal" or "light" (grey)."""
-    from adjustText import adjust_text
+LABEL_PLACES = tuple((dx, dy, ring) for ring in (1, 2, 3, 4) for dx, dy in
+                     ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)))
+"""Where :func:`place_labels` tries a label, in order: beside its point to the right, left, above,
+below, then the corners, and so on ring by ring farther out (``ring`` 1 touches the point)."""
+LABEL_PAD = (1.15, 1.3)
+"""Each label's box widened and heightened by these factors before checking overlaps."""
+LEADER_FROM = 8.0
+"""A label farther than this (pixels at the figure's dpi) from its point gets a thin leader line."""
 
+
+def place_labels(ax: Axes, labels: Sequence[tuple[str, float, float, str]], fontsize: float = 7.5) -> None:
+    """Label points ``(text, x, y, weight)`` so that no two labels overlap and none covers another's
+    point: in the order given, each label takes the first place of :data:`LABEL_PLACES` that is free
+    and inside ``ax`` (or, where none is, the one overlapping least), with a thin leader line when
+    placed away from its point. ``weight``: "bold", "normal" or "light" (grey). Place labels once
+    the layout is final (:func:`model.analysis.plots.freeze_layout`): sizes are measured, not drawn."""
     if not labels:
         return
     texts = [ax.text(x, y, text, fontsize=fontsize, fontweight="bold" if weight == "bold" else "normal",
-                     color="#777777" if weight == "light" else "#222222", path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")], zorder=5,
-                     ha="center", va="center")
+                     color="#777777" if weight == "light" else "#222222", zorder=5, ha="center", va="center",
+                     path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
              for text, x, y, weight in labels]
-    xy = np.array([(x, y) for _, x, y, _ in labels])
-    adjust_text(texts, x=xy[:, 0], y=xy[:, 1], ax=ax, ensure_inside_axes=True, expand=(1.15, 1.3), iter_lim=LABEL_ITERATIONS,
-                arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5}, min_arrow_len=8)
+    ax.apply_aspect()
+    renderer = ax.figure._get_renderer()  # one renderer for every measure; nothing is drawn
+    sizes = np.array([(box.width, box.height) for box in (t.get_window_extent(renderer) for t in texts)])
+    half = sizes * np.array(LABEL_PAD) / 2
+    points = ax.transData.transform(np.array([(x, y) for _, x, y, _ in labels], float))
+    frame = ax.bbox
+    taken = [_box(point, np.array([2.5, 2.5])) for point in points]
+    leaders = []
+    for k, (text, point, size) in enumerate(zip(texts, points, half)):
+        others = [box for j, box in enumerate(taken) if j != k]
+        centre, least = point, np.inf  # where no place lies inside the axes: on the point
+        for dx, dy, ring in LABEL_PLACES:
+            place = point + np.array([dx, dy]) * (size * (2 * ring - 1) + 1.5)
+            box = _box(place, size)
+            if box[0] < frame.x0 or box[1] < frame.y0 or box[2] > frame.x1 or box[3] > frame.y1:
+                continue
+            overlap = sum(_overlap(box, other) for other in others)
+            if overlap < least:
+                centre, least = place, overlap
+                if overlap == 0:
+                    break
+        box = _box(centre, size)
+        taken.append(box)
+        text.set_position(ax.transData.inverted().transform(centre))
+        nearest = np.clip(point, box[:2], box[2:])
+        if np.hypot(*(nearest - point)) > LEADER_FROM:
+            leaders.append(ax.transData.inverted().transform([point, nearest]))
+    if leaders:
+        ax.add_collection(LineCollection(leaders, colors="#777777", linewidths=0.5, zorder=4.5), autolim=False)
+
+
+def _box(centre: np.ndarray, half: np.ndarray) -> np.ndarray:
+    """The box (x0, y0, x1, y1) of ``half`` width and height around ``centre``."""
+    return np.array([centre[0] - half[0], centre[1] - half[1], centre[0] + half[0], centre[1] + half[1]])
+
+
+def _overlap(box: np.ndarray, other: np.ndarray) -> float:
+    """The area two boxes (x0, y0, x1, y1) share."""
+    width = min(box[2], other[2]) - max(box[0], other[0])
+    height = min(box[3], other[3]) - max(box[1], other[1])
+    return max(width, 0.0) * max(height, 0.0)
 
 
 def _inside_globe(points: np.ndarray) -> np.ndarray:

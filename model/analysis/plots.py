@@ -28,6 +28,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Patch  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
 from model.analysis import DEFAULT_FORMATS  # noqa: E402
 from model.analysis.maps import LAND, draw_countries, map_axes, place_labels, positions  # noqa: E402
@@ -119,6 +120,8 @@ def save(fig: Figure, folder: Path, name: str, formats: Sequence[str] = DEFAULT_
             options = {"bbox_inches": "tight", "metadata": _metadata(fmt)}
             if dpi is not None:
                 options["dpi"] = dpi
+            if fmt == "png":
+                options["bbox_inches"] = _laid_out(fig, options.get("dpi", STYLE["savefig.dpi"]))
             if fmt == "png" and compact:
                 _save_compact_png(fig, path, options)
             else:
@@ -128,6 +131,23 @@ def save(fig: Figure, folder: Path, name: str, formats: Sequence[str] = DEFAULT_
             fig.set_layout_engine("none")  # every format gets the first one's layout, worked out once
     plt.close(fig)
     return paths
+
+
+def _laid_out(fig: Figure, dpi: float) -> Bbox:
+    """Run ``fig``'s layout engine once at ``dpi`` and keep its result; returns the figure's tight
+    box, padded as ``savefig`` pads it. Saving with this box draws the figure once: with
+    ``bbox_inches="tight"`` or a layout engine, ``savefig`` first draws it without output to find both."""
+    shown = fig.dpi
+    fig.dpi = dpi
+    try:
+        renderer = fig._get_renderer()
+        engine = fig.get_layout_engine()
+        if engine is not None and fig.axes:
+            engine.execute(fig)
+        fig.set_layout_engine(None)  # not "none", whose placeholder engine still makes savefig draw first
+        return fig.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
+    finally:
+        fig.dpi = shown
 
 
 def _save_compact_png(fig: Figure, path: Path, options: dict) -> None:
@@ -624,7 +644,7 @@ def draw_flow_map(ax: Axes, flows: pd.DataFrame, countries: pd.DataFrame, *, hig
         arrow = FancyArrowPatch(a, b, connectionstyle="arc3,rad=0.18", arrowstyle="-|>", mutation_scale=7,
                                 lw=float(flow_width(leg.volume, scale)), color=ROUTE_COLOURS[leg.route],
                                 alpha=0.8, shrinkA=2, shrinkB=3, zorder=3, capstyle="round")
-        ax.add_patch(arrow)
+        ax.add_artist(arrow)  # not add_patch: the map's limits are set, and its data limits cost a curve's clipping
     if show_home and len(home):
         home = home[home["country"].isin(position.index)]
         xy = position.loc[home["country"]].to_numpy(float)
@@ -652,8 +672,11 @@ def label_flow_map(ax: Axes, flows: pd.DataFrame, countries: pd.DataFrame, label
 
 
 def freeze_layout(fig: Figure) -> None:
-    """Run the figure's layout once and keep it, so labels placed afterwards stay where placed."""
-    fig.draw_without_rendering()
+    """Run the figure's layout once and keep it, so labels placed afterwards stay where placed
+    (the layout engine alone: nothing is drawn)."""
+    engine = fig.get_layout_engine()
+    if engine is not None and fig.axes:
+        engine.execute(fig)
     fig.set_layout_engine("none")
 
 
@@ -741,16 +764,9 @@ def flow_map(flows: pd.DataFrame, countries: pd.DataFrame | None = None, *, scen
         _suptitle(fig, "Flows of controlled items to target regimes, by route",
                   "vendor deliveries from the end of the warm-up to the horizon, mean per replication; "
                   "Equal Earth projection, Natural Earth 1:110m borders")
-        # The layout and the labels do not depend on the legs, which lie inside the panels; each of
-        # those steps draws the whole figure, so the legs are hidden meanwhile (drawing them is slow).
-        legs = [patch for ax in axes.flat for patch in ax.patches if isinstance(patch, FancyArrowPatch)]
-        for leg in legs:
-            leg.set_visible(False)
         freeze_layout(fig)
         for ax, name in zip(axes.flat, names):
             label_flow_map(ax, shown[name], countries)
-        for leg in legs:
-            leg.set_visible(True)
         return fig
 
 

@@ -129,3 +129,27 @@ def test_flow_map_labels_do_not_overlap() -> None:
     assert len(texts) >= 8
     boxes = [t.get_window_extent(renderer) for t in texts]
     assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def test_place_labels_beside_their_points_inside_the_axes_with_leaders_only_when_far() -> None:
+    """A lone point's label sits just right of it (no leader); labels crowded into a corner
+    all stay inside the axes and apart from each other and from the other points, the far ones with
+    leader lines."""
+    fig, ax = plots.plt.subplots(figsize=(4, 3))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    maps.place_labels(ax, [("AAA", 2.0, 5.0, "normal")] + [(f"C{k:02d}", 9.5 - 0.3 * k, 9.5, "light") for k in range(6)])
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    plots.plt.close(fig)
+    points = ax.transData.transform([(2.0, 5.0)] + [(9.5 - 0.3 * k, 9.5) for k in range(6)])
+    assert 0 < boxes[0].x0 - points[0, 0] < 5 and boxes[0].y0 < points[0, 1] < boxes[0].y1
+    frame = ax.bbox
+    assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1 for b in boxes)
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+    assert not any(b.contains(*p) for b, p in itertools.product(boxes, points))
+    distance = [np.hypot(*(np.clip(p, b.p0, b.p1) - p)) for b, p in zip(boxes, points)]
+    far = {k for k, d in enumerate(distance) if d > maps.LEADER_FROM}
+    starts = ax.transData.transform([segment[0] for c in ax.collections for segment in c.get_segments()])
+    assert 0 < len(far) < len(boxes) and len(starts) == len(far)
+    assert {int(np.argmin(np.hypot(*(points - s).T))) for s in starts} == far
