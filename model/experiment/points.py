@@ -10,10 +10,12 @@ parameter.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from model.config.tables import Loc, deep_merge, key_path
@@ -95,8 +97,18 @@ class Sweep:
 
     def values(self, point_id: int) -> dict[str, Any]:
         """The parameter values of a point, by column name."""
-        row = self.design.points.iloc[point_id]
-        return {column: _plain(row[column]) for column in self.columns}
+        row = self._rows[point_id]
+        return {column: _plain(row[i]) for column, i in zip(self.columns, self._column_at)}
+
+    @functools.cached_property
+    def _rows(self) -> np.ndarray:
+        """The design's points as one array, a row per point (of the type ``iloc`` gives a row,
+        without pandas' work for each row)."""
+        return self.design.points.to_numpy()
+
+    @functools.cached_property
+    def _column_at(self) -> list[int]:
+        return [self.design.points.columns.get_loc(column) for column in self.columns]
 
     def scenario(self, point_id: int) -> Scenario:
         """The scenario of a point (a :class:`ScenarioError` naming the sweep and parameter if invalid)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -325,11 +326,11 @@ class ControlRegimeModel(mesa.Model):
                   "population": world.population, "own_vendors": own_vendors}  # [C] each, as floats
         regimes = pd.DataFrame(np.column_stack([fields[field] for field in REGIME_FIELDS])[target],
                                columns=list(REGIME_FIELDS),
-                               index=pd.Index(np.array(world.iso3, dtype=object)[target], name="iso3"))
+                               index=_labels(tuple(world.iso3[country] for country in target), "iso3"))
         vendors = pd.DataFrame(
             {"home": np.array(world.iso3, dtype=object)[world.exporters[world.vendor_exporter]],
              "revenue": self.vendor_revenue_total},
-            index=pd.Index(np.array(world.vendor_names, dtype=object), name="vendor"))
+            index=_labels(tuple(world.vendor_names), "vendor"))
         return RunResult(
             totals=totals,
             regimes=regimes,
@@ -343,7 +344,7 @@ class ControlRegimeModel(mesa.Model):
         """The model-level DataCollector table, one row per recorded step, indexed by ``step``
         (0-based: the step index ``t`` of the process order, dated by its ``date``); ``columns``: only
         these besides ``date`` (None: every column)."""
-        return self.datacollector.model_table(columns).set_index("step")
+        return self.datacollector.model_table(columns, index="step")
 
     def latest(self) -> dict[str, Any]:
         """The last recorded step's figures by column, ``step`` left out: the last row of
@@ -390,6 +391,13 @@ class ControlRegimeModel(mesa.Model):
             "route": np.array(ROUTES)[route],
             "acquired": self.flows[exporter, hub, buyer, route],
         })
+
+
+@functools.lru_cache(maxsize=16)
+def _labels(labels: tuple[str, ...], name: str) -> pd.Index:
+    """An index of text ``labels``, made once for every run whose world has them (an index is
+    immutable: the runs' tables can share it; pandas takes longer to make it than the rest of a table)."""
+    return pd.Index(np.array(labels, dtype=object), name=name)
 
 
 @dataclass(frozen=True)
