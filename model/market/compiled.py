@@ -379,6 +379,37 @@ def vendor_revenue(spend, layer_item, converted_layer, converted_item, revenue):
 
 
 @jit
+def vendor_spending(spend, algorithm_layer, home_sale, share, revenue, abroad, buyer_total):
+    """Spending by vendor, from the option table's ``spend[c, l, o]``, a vendor's own and conversion
+    options added (:meth:`model.market.options.OptionLayout.per_vendor`): into ``share[c, v]`` the
+    vendor's share of buyer ``c``'s spending on vendors' options in ``algorithm_layer`` (0 where ``c``
+    spends nothing there), ``revenue[v]`` over every buyer and layer, ``abroad[v]`` the part from
+    buyers outside its home (not ``home_sale[v, c]``), ``buyer_total[c]`` each buyer's spending on
+    every option; returns the spending of all. Sums as NumPy's: over buyers and layers row after row
+    from the first, a buyer's row (and the table) pairwise."""
+    n_c, n_l, n_o = spend.shape
+    n_v = home_sale.shape[0]
+    flat = spend.reshape(-1)
+    algorithms, over_layers = np.empty(n_v), np.empty(n_v)
+    for c in range(n_c):
+        for layer in range(n_l):
+            at = (c * n_l + layer) * n_o
+            for v in range(n_v):
+                x = flat[at + v] + flat[at + n_v + v]
+                revenue[v] = x if c == 0 and layer == 0 else revenue[v] + x
+                over_layers[v] = x if layer == 0 else over_layers[v] + x
+                if layer == algorithm_layer:
+                    algorithms[v] = x
+        market = _row_sum(algorithms, 0, n_v)
+        for v in range(n_v):
+            share[c, v] = algorithms[v] / market if market > 0 else 0.0
+            outside = 0.0 if home_sale[v, c] else over_layers[v]
+            abroad[v] = outside if c == 0 else abroad[v] + outside
+        buyer_total[c] = _row_sum(flat, c * n_l * n_o, n_l * n_o)
+    return _row_sum(flat, 0, flat.size)
+
+
+@jit
 def add_flows(acquired, tag, route, vendor_exporter, layer_item, converted_item, flows):
     """Add each vendor option's acquisitions ``acquired[c, l, o]`` (``o < 2V``: vendors and conversions)
     to ``flows[exporter, route, buyer, tag]``, the exporter being the vendor's home and the route its

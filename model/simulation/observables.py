@@ -16,26 +16,13 @@ from model.world import World, per_world
 ALG_1N = LAYER_INDEX["algorithm_1n"]
 
 
-def vendor_spend(result: Procurement) -> np.ndarray:
-    """``[C, L, V]`` spending of each country on each vendor per layer (conversions under 1:N)."""
-    return result.layout.per_vendor(result.actual.spend)
-
-
-def algorithm_share(spend: np.ndarray) -> np.ndarray:
-    """``[C, V]``: each vendor's share of what a country spends on vendors' 1:N algorithms (direct
-    or converted from 1:1), the AI-surveillance layer, from ``spend`` (:func:`vendor_spend`)."""
-    algorithms = spend[:, ALG_1N]
-    market = algorithms.sum(axis=1, keepdims=True)
-    return np.divide(algorithms, market, out=np.zeros_like(algorithms), where=market > 0)
-
-
 def reached(params: ModelParameters, capability: np.ndarray, share: np.ndarray, home: np.ndarray) -> np.ndarray:
     """``[C, S]`` bool: supplier ``s`` (a vendor, or a nation's vendors together) supplies country
     ``c`` — the one definition of "reached".
 
     ``c`` uses AI surveillance (capability >= ``adoption_threshold``), is not the supplier's home
     (``home[c, s]``: a home sale is not an export), and the supplier takes at least ``reach_share``
-    of ``c``'s spending on vendors' 1:N algorithms (``share[c, s]``, see :func:`algorithm_share`).
+    of ``c``'s spending on vendors' 1:N algorithms, direct or converted from 1:1 (``share[c, s]``).
     The AIGS counts AI-surveillance supply (facial recognition, smart city, smart policing): camera
     hardware or training data alone is not AI surveillance."""
     return (share >= params.reach_share) & (capability >= params.adoption_threshold)[:, None] & ~home
@@ -47,23 +34,25 @@ def observe(world: World, params: ModelParameters, capability: np.ndarray, resul
     of revenue from abroad, the exporting nations' shares of world spending, how many of the AIGS
     2019 adopters adopt (``aigs_2019_matched``: which countries, not only how many), and the share
     of training data (all buyers) that came from public copies."""
-    out: dict[str, float] = {"adopters": int((capability >= params.adoption_threshold).sum())}
-    spend = vendor_spend(result)  # [C, L, V]
-    share = algorithm_share(spend)  # [C, V]
+    from model.market import compiled  # Numba on first use: importing the package stays light
+
+    adopting = capability >= params.adoption_threshold
+    out: dict[str, float] = {"adopters": int(adopting.sum())}
+    n_c, n_v = world.n_countries, world.n_vendors
+    share, revenue, abroad, spending = np.empty((n_c, n_v)), np.empty(n_v), np.empty(n_v), np.empty(n_c)
+    world_spending = compiled.vendor_spending(result.actual.spend, ALG_1N, world.home_sale, share, revenue, abroad,
+                                              spending)  # share [C, V]: of c's spending on 1:N algorithms
     supplied = reached(params, capability, share, world.home_sale.T)
     by_home = reached(params, capability, share @ _home_of(world), _nation_home(world))  # [C, E]
     keys = _keys(world)
     out.update(zip(keys[0], by_home.sum(axis=0).tolist()))
     out.update(zip(keys[1], supplied.sum(axis=0).tolist()))
-    revenue = spend.sum(axis=(0, 1))
     total = revenue.sum()
     out.update(zip(keys[2], (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
-    abroad = np.where(world.home_sale.T, 0.0, spend.sum(axis=1)).sum(axis=0)  # [V] revenue outside home
     out.update(zip(keys[3], np.divide(abroad, revenue, out=np.zeros_like(revenue), where=revenue > 0).tolist()))
-    spending = result.actual.spend.sum(axis=(1, 2))[world.exporters]  # [E] of every option
-    world_spending = result.actual.spend.sum()
+    spending = spending[world.exporters]  # [E] of every option
     out.update(zip(keys[4], (spending / world_spending if world_spending > 0 else 0.0 * spending).tolist()))
-    out["aigs_2019_matched"] = int((capability >= params.adoption_threshold)[_aigs_2019(world)].sum())
+    out["aigs_2019_matched"] = int(adopting[_aigs_2019(world)].sum())
     data = result.by_route[:, LAYER_INDEX["training_data"]].sum(axis=0)
     out["data_public_share"] = float(data[ROUTE_INDEX["public_copies"]] / data.sum()) if data.sum() > 0 else 0.0
     return out

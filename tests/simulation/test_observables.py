@@ -71,10 +71,10 @@ def test_a_nations_reach_is_at_least_that_of_any_of_its_vendors(stepped):
 
 
 def test_revenue_abroad_spending_shares_and_aigs_matches_are_consistent(stepped):
-    from model.simulation.observables import vendor_spend
+    from model.market.options import OptionLayout
 
     s, w = stepped.summary, stepped.world
-    spend = vendor_spend(stepped.procurement).sum(axis=1)  # [C, V]
+    spend = OptionLayout(w.n_vendors).per_vendor(stepped.procurement.actual.spend).sum(axis=1)  # [C, V]
     for v, name in enumerate(w.vendor_names):
         total = spend[:, v].sum()
         expected = 1.0 - spend[w.vendor_home[v], v] / total if total > 0 else 0.0
