@@ -44,6 +44,7 @@ import pyarrow.parquet as pq
 
 from model.errors import ModelInputError
 from model.experiment.columns import Entry, dictionary
+from model.experiment.csvtext import csv_text
 
 try:
     import fcntl
@@ -158,9 +159,12 @@ def _stable(table: pd.DataFrame) -> pd.DataFrame:
 
 def _csv_blocks(table: pd.DataFrame) -> Iterator[bytes]:
     """``table.to_csv(index=False)``, encoded, :data:`CSV_BLOCK` rows at a time (the same text, without
-    holding all of it: each value's text does not depend on the others)."""
+    holding all of it: each value's text does not depend on the others), rendered by
+    :func:`~model.experiment.csvtext.csv_text` where it can."""
     for start in range(0, max(len(table), 1), CSV_BLOCK):
-        yield table.iloc[start:start + CSV_BLOCK].to_csv(index=False, header=start == 0).encode()
+        block = table.iloc[start:start + CSV_BLOCK]
+        text = csv_text(block, header=start == 0)
+        yield (block.to_csv(index=False, header=start == 0) if text is None else text).encode()
 
 
 def _write_csv(table: pd.DataFrame, path: Path) -> str:
