@@ -16,8 +16,10 @@ parts, with one ``runs`` schema for every design.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from model.experiment.outcomes import paired
@@ -105,13 +107,15 @@ def cell(value: Any) -> Any:
     return json.dumps(value) if isinstance(value, (list, dict)) else value
 
 
-def gathered(store: Store, name: str, order: dict[str, int]) -> pd.DataFrame:
-    """The ``name`` table of every stored part, its rows in the runs' ``order`` (by ``run_id``)."""
+def gathered(store: Store, name: str, order: Sequence[str]) -> pd.DataFrame:
+    """The ``name`` table of every stored part, its rows in the ``order`` of their ``run_id`` (which
+    lists every run the parts hold)."""
     frames = list(store.read_parts(name))
     if not frames:
         return pd.DataFrame(columns=["run_id"])
     table = pd.concat(frames, ignore_index=True)
-    return table.iloc[table["run_id"].map(order).argsort(kind="stable")].reset_index(drop=True)
+    position = pd.Index(order).get_indexer(table["run_id"])
+    return table.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
 
 
 def stored_runs(plan: Plan, store: Store) -> pd.DataFrame:

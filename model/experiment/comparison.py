@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from model.errors import ModelInputError
@@ -29,11 +30,12 @@ from model.experiment.folders import (
     write_tables,
 )
 from model.experiment.manifest import build_manifest, require_intact_settings
-from model.experiment.metrics import half_width, metric_names, regime_metrics, summarise
+from model.experiment.metrics import half_width, metric_names, regime_metric_columns, summarise
 from model.experiment.plan import Plan, plan
 from model.experiment.store import Store
 from model.scenario import BASELINE, Scenario, is_baseline
-from model.simulation import RunEnd
+from model.simulation import REGIME_FIELDS, RunEnd
+from model.simulation.result import regime_key
 
 __all__ = ["Comparison", "ExperimentError", "ScenarioSet", "compare", "run_scenario"]
 
@@ -228,7 +230,7 @@ def comparison_tables(plan: Plan, store: Store, ends: pd.DataFrame, runs: pd.Dat
         raise ExperimentError(f"every run failed; the first: {ends['error'].iloc[0]}")
     design: ScenarioSet = plan.design  # type: ignore[assignment]
     ends = ends.sort_values(["replicate", "role", "run_id"], key=_baselines_first, ignore_index=True)
-    order = {run_id: i for i, run_id in enumerate(ends["run_id"])}
+    order = ends["run_id"].tolist()
     identity = ends[["run_id", "scenario", "role", "replicate", "seed"]]
 
     series = identity.merge(gathered(store, "series", order), on="run_id").drop(columns="run_id")
@@ -271,18 +273,25 @@ def _regime_bands(regimes: pd.DataFrame) -> pd.DataFrame:
 
 def _per_regime(policy: pd.DataFrame, baselines: pd.DataFrame, position: dict[str, int]) -> pd.DataFrame:
     """Per scenario and target regime: population, ``own_vendors``, and the mean and 95% interval over
-    replicates of ``denial`` and ``leakage_rate`` (:func:`~model.experiment.metrics.regime_metrics` of
-    each policy run's end row against its baseline's)."""
+    replicates of ``denial`` and ``leakage_rate`` (:func:`~model.experiment.metrics.regime_metric_columns`
+    of each policy run's end row against its baseline's)."""
     columns = ["scenario", "iso3", "population", "own_vendors", "replications", "denial", "denial_low",
                "denial_high", "leakage_rate", "leakage_rate_low", "leakage_rate_high"]
-    base = baselines.set_index("run_id")
-    rows = [regime_metrics(RunEnd.of_row(run).regime_table(),
-                           RunEnd.of_row(base.loc[run["baseline_run_id"]].to_dict()).regime_table())
-            .assign(scenario=run["scenario"], replicate=run["replicate"])
-            for run in policy.to_dict("records")]
-    if not rows:
+    regime_columns = [c for c in policy if c.startswith(tuple(regime_key(field, "") for field in REGIME_FIELDS))]
+    base = {run["run_id"]: RunEnd.of_row(run).regimes
+            for run in baselines[["run_id", *regime_columns]].to_dict("records")}
+    runs = policy[["scenario", "replicate", "baseline_run_id", *regime_columns]].to_dict("records")
+    pairs = [regime_metric_columns(RunEnd.of_row(run).regimes, base[run["baseline_run_id"]]) for run in runs]
+    if not pairs:
         return pd.DataFrame(columns=columns)
-    table = pd.concat(rows, ignore_index=True)
+    sizes = [len(pair["iso3"]) for pair in pairs]
+    table = pd.DataFrame({
+        "iso3": pd.Series(np.concatenate([pair["iso3"] for pair in pairs]), dtype=object),  # object, as regime_metrics gives it
+        **{name: np.concatenate([pair[name] for pair in pairs])
+           for name in ("population", "own_vendors", "denial", "leakage_rate")},
+        "scenario": np.repeat([run["scenario"] for run in runs], sizes),
+        "replicate": np.repeat([run["replicate"] for run in runs], sizes),
+    })
     bands = summarise(table[["scenario", "iso3", "replicate", "denial", "leakage_rate"]], by=["scenario", "iso3"])
     facts = table.drop_duplicates(["scenario", "iso3"])[["scenario", "iso3", "population", "own_vendors"]]
     bands = bands.merge(facts, on=["scenario", "iso3"])[columns]
