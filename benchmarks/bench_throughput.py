@@ -8,8 +8,15 @@ commit's, side by side in one run.
 A detached ``git worktree`` of ``--commit`` is made in a temporary folder (removed afterwards). Each
 round runs every workload once per tree, alternating which tree goes first, each in a fresh
 subprocess, serially (one process: runs per CPU-second are runs per second per core). The child
-imports the model and runs one short model (loading the compiled kernel from its cache), then runs
-the workload under ``time.process_time``, counting the runs it makes. The workloads, as the commands run them:
+imports the model and runs one short model (loading the compiled kernel from its cache), warms up
+(below), then runs the workload under ``time.process_time``, counting the runs it makes.
+
+The warm-up is a Sobol sweep of one base sample on another seed (38 runs at other points, so no
+world or setup the process keeps serves a timed run): it pays the sweep layer's once-per-process
+cost, importing the scenario schema, the design and the results folder's writers (about 1.5 s).
+That cost does not grow with the runs, so it is not part of a run's cost; a sweep of a few hundred
+runs would otherwise carry a share of it that a sweep of 50,000 does not. ``--cold`` times the
+workloads without the warm-up. The workloads, as the commands run them:
 
 - ``sobol``: a paired Sobol sweep of ``unilateral_us`` over the calibrated parameters, N = 8 base
   samples (``bench_sobol.py --samples 8 --processes 1``): 152 points, each with its baseline, 304 runs of
@@ -59,7 +66,7 @@ from pathlib import Path
 
 import model.experiment.executors as executors
 
-workload, executor, samples = sys.argv[1], sys.argv[2], int(sys.argv[3])
+workload, executor, samples, warm = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "warm"
 executor = int(executor) if executor.isdigit() else executor
 count = 0
 run_one = executors.run_one
@@ -69,12 +76,12 @@ def counted(spec):  # the serial executor runs each spec with run_one
     return run_one(spec)
 executors.run_one = counted
 
-def sobol(out):
+def sobol(out, samples=samples, seed=None, executor=executor):
     from model import sweep
     from model.calibration.spec import load_spec
     from model.scenario import SCENARIO_DIR
     params = {f.key: (f.low, f.high) for f in load_spec().free}
-    sweep(SCENARIO_DIR / "unilateral_us.toml", params, design="sobol", samples=samples, replications=1,
+    sweep(SCENARIO_DIR / "unilateral_us.toml", params, design="sobol", samples=samples, replications=1, seed=seed,
           executor=executor, out=out, progress=False, record_every=40)
 
 def coalition(out):
@@ -111,6 +118,8 @@ work = {"sobol": sobol, "coalition": coalition, "calibration": calibration}[work
 from model import ControlRegimeModel
 ControlRegimeModel(policies="wassenaar", horizon=6, rng=0).run()  # imports, the compiled kernel's cache
 with tempfile.TemporaryDirectory() as folder:
+    if warm:  # the sweep layer's first use (imports); other points: no world or setup kept serves the timed runs
+        sobol(Path(folder) / "warm", samples=1, seed=99, executor="serial")
     count = 0
     cpu, wall = time.process_time(), time.perf_counter()
     work(Path(folder) / "timed")
@@ -119,11 +128,13 @@ print(count, cpu, wall)
 """
 
 
-def measure(tree: Path, workload: str, executor: str = "serial", samples: int = 8) -> tuple[int, float, float]:
+def measure(tree: Path, workload: str, executor: str = "serial", samples: int = 8,
+            warm: bool = True) -> tuple[int, float, float]:
     """``(runs, CPU seconds, wall seconds)`` of one workload in a fresh process on ``tree``'s code
-    (``samples``: the Sobol workload's base samples)."""
+    (``samples``: the Sobol workload's base samples; ``warm``: after the warm-up, see :data:`CHILD`)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    out = subprocess.run([sys.executable, "-c", CHILD, workload, executor, str(samples)], cwd=tree, env=env,
+    out = subprocess.run([sys.executable, "-c", CHILD, workload, executor, str(samples), "warm" if warm else "cold"],
+                         cwd=tree, env=env,
                          capture_output=True, text=True, check=False)
     if out.returncode:
         raise SystemExit(f"error: the {workload} workload failed in {tree}:\n{out.stderr[-2000:]}")
@@ -131,7 +142,7 @@ def measure(tree: Path, workload: str, executor: str = "serial", samples: int = 
     return int(runs), float(cpu), float(wall)
 
 
-def compare(before: Path, commit: str, workloads: list[str], rounds: int) -> dict[str, float]:
+def compare(before: Path, commit: str, workloads: list[str], rounds: int, warm: bool = True) -> dict[str, float]:
     """Alternate the trees round by round; print runs per CPU-second and the ratio per workload."""
     rates: dict[str, dict[str, list[float]]] = {w: {"before": [], "now": []} for w in workloads}
     runs: dict[tuple[str, str], int] = {}  # a commit's calibrated parameters, and so its Sobol design, may differ
@@ -139,10 +150,11 @@ def compare(before: Path, commit: str, workloads: list[str], rounds: int) -> dic
         trees = [("before", before), ("now", ROOT)]
         for workload in workloads:
             for name, tree in trees if r % 2 == 0 else trees[::-1]:
-                n, cpu, _ = measure(tree, workload)
+                n, cpu, _ = measure(tree, workload, warm=warm)
                 runs[workload, name] = n
                 rates[workload][name].append(n / cpu)
-    print(f"runs per CPU-second, one process (medians of {rounds} alternating rounds), {commit} against now:")
+    print(f"runs per CPU-second, one process, {'after' if warm else 'without'} the warm-up (medians of {rounds} "
+          f"alternating rounds), {commit} against now:")
     ratios = {}
     for workload in workloads:
         old, new = (statistics.median(rates[workload][k]) for k in ("before", "now"))
@@ -241,10 +253,12 @@ def main() -> None:
     parser.add_argument("--workloads", nargs="*", choices=WORKLOADS, default=list(WORKLOADS))
     parser.add_argument("--headline", action="store_true", help="also the headline's whole-process CPU")
     parser.add_argument("--parallel", action="store_true", help="also the 2-process efficiency and 50,000 runs")
+    parser.add_argument("--cold", action="store_true",
+                        help="time each workload without the warm-up: the sweep layer's imports counted")
     args = parser.parse_args()
     with worktree(args.commit) as before:
         if args.workloads:
-            compare(before, args.commit, args.workloads, args.rounds)
+            compare(before, args.commit, args.workloads, args.rounds, warm=not args.cold)
         if args.headline:
             headline(before, args.commit, args.rounds)
     if args.parallel:
