@@ -97,7 +97,7 @@ class Pair:
 
     def controlling_revenue(self, end: RunEnd) -> float:
         """Post-warm-up revenue of the controlling countries' vendors in ``end`` (its nations table)."""
-        revenue = end.nations["revenue"]
+        revenue = end.nations["revenue"].to_dict()  # looked up in a dict, not a Series of text labels
         return sum(float(revenue.get(code, 0.0)) for code in self.controlling)
 
 
@@ -150,8 +150,8 @@ def _revenue_lost_share(pair: Pair) -> float:
 
 
 def _share_gain(pair: Pair) -> float:
-    policy, baseline = pair.policy.nations["share"], pair.baseline.nations["share"]
-    others = [code for code in policy.index if code not in pair.controlling]
+    policy, baseline = pair.policy.nations["share"].to_dict(), pair.baseline.nations["share"].to_dict()
+    others = [code for code in policy if code not in pair.controlling]
     return sum(float(policy[code]) for code in others) - sum(float(baseline[code]) for code in others)
 
 

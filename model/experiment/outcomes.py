@@ -86,6 +86,7 @@ def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str]
     ``points`` and ``baselines`` hold end rows (:func:`end_row`, every value kept); ``points`` has
     ``baseline_run_id``. A failed run, or a failed baseline, leaves NaN metrics and an ``error``."""
     base = {row["run_id"]: row for row in baselines.to_dict("records")}
+    ends: dict[str, RunEnd] = {}  # each baseline read once
     rows = []
     for run in points.to_dict("records"):
         out = dict.fromkeys(metrics or (), np.nan)
@@ -96,8 +97,10 @@ def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str]
                 "not stored" if paired_with is None else str(paired_with["error"]))
         if error is None:
             controlling = run["controlling"] if isinstance(run["controlling"], str) else ""
+            if run["baseline_run_id"] not in ends:
+                ends[run["baseline_run_id"]] = RunEnd.of_row(paired_with)
             values = replicate_metrics(Pair(
-                RunEnd.of_row(run), RunEnd.of_row(paired_with), tuple(c for c in controlling.split(";") if c),
+                RunEnd.of_row(run), ends[run["baseline_run_id"]], tuple(c for c in controlling.split(";") if c),
                 headline if isinstance(headline, str) else headline[run["scenario"]]))
             out = values if metrics is None else {m: values[m] for m in metrics}
         rows.append({"run_id": run["run_id"], **out, "error": error})
