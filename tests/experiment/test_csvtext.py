@@ -87,3 +87,33 @@ def test_a_results_table_is_rendered():
                           "error": [None, "failed: x"]})
     assert csv_text(table) == ("scenario,replicate,date,value,flag,error\n"
                                "a,0,2020-01-01,0.1,True,\nb,1,,,False,failed: x\n")
+
+
+NUMBERS = st.one_of(st.floats(), st.floats(1e-5, 1e11), st.floats(-1e11, -1e-5), st.integers(-10**12, 10**12).map(float),
+                    st.builds(round, st.floats(-1e10, 1e10), st.integers(0, 9)))
+
+
+@given(st.lists(NUMBERS, max_size=100), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_float_text_is_repr(values, arrow):
+    """Arrow's text where it is repr's, repr's elsewhere (and repr's alone when Arrow is not trusted)."""
+    from model.experiment import csvtext
+
+    expected = ["" if v != v else repr(v) for v in values]
+    with pytest.MonkeyPatch.context() as patch:
+        if not arrow:
+            patch.setattr(csvtext, "_arrow_writes_shortest", lambda: False)
+        assert csvtext.float_text(np.array(values, dtype=float)) == expected
+
+
+def test_float_text_on_a_million_numbers_of_every_size():
+    from model.experiment.csvtext import _arrow_writes_shortest, float_text
+
+    assert _arrow_writes_shortest()  # else the Arrow path above was never taken
+    rng = np.random.default_rng(26)
+    values = np.concatenate([rng.integers(0, 2**64, 400_000, dtype=np.uint64).view(np.float64),
+                             rng.normal(size=400_000) * 10.0 ** rng.integers(-8, 12, 400_000),
+                             rng.integers(-10**10, 10**10, 100_000).astype(float),
+                             np.round(rng.normal(size=100_000) * 10.0 ** rng.integers(-4, 10, 100_000), 3),
+                             np.nextafter(np.array([1e-4, 1e10, 1e16]), [0, 0, 0]), [1e-4, 1e10, 1e16, -0.0, 0.0]])
+    assert float_text(values) == ["" if v != v else repr(v) for v in values.tolist()]
