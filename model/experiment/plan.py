@@ -11,8 +11,9 @@ recognised by its model arguments).
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -78,26 +79,39 @@ class Plan:
         return f"{self.baseline_labels[baseline]}/r{replicate:0{_width(len(self.seeds))}d}"
 
     def specs(self, skip: set[str] = frozenset()) -> Iterator[RunSpec]:
-        """Every run not in ``skip``, baselines first, built lazily (a baseline run's ``point_id`` is
-        its baseline's index)."""
-        for b, point in enumerate(self.baseline_points):
-            kwargs = None
-            for r, seed in enumerate(self.seeds):
-                run_id = self.baseline_run_id(b, r)
-                if run_id not in skip:
-                    kwargs = kwargs or self.design.scenario(point).baseline().model_kwargs()
-                    yield RunSpec(run_id, self.baseline_labels[b], "baseline", r, seed, kwargs, point_id=b,
-                                  record_every=self.record_every, keep_regimes=self.keep_regimes,
-                                  series=self.series)
+        """Every run not in ``skip``, built lazily: each baseline's runs (a baseline run's ``point_id``
+        is its baseline's index), then those of the points it serves, so a point runs beside its
+        baseline (sharing the process's world and setup caches, and in a sweep whose points are their
+        own baselines one scenario built for both); unpaired, the points in order."""
+        served: dict[int, list[int]] = {}
         for p in self.points:
-            kwargs = None
-            for r, seed in enumerate(self.seeds):
-                run_id = self.point_run_id(p, r)
-                if run_id not in skip:
-                    kwargs = kwargs or self.design.scenario(p).model_kwargs()
-                    yield RunSpec(run_id, self.design.label(p), self.design.role, r, seed, kwargs, point_id=p,
-                                  record_every=self.record_every, keep_flows=self.keep_flows,
-                                  keep_regimes=self.keep_regimes, series=self.series)
+            served.setdefault(self.baseline_of[p], []).append(p)
+        for b, first in enumerate(self.baseline_points):
+            scenario = functools.cache(functools.partial(self.design.scenario, first))  # built if a run is left
+            yield from self._runs(self.baseline_labels[b], "baseline", b, self.baseline_run_id, skip,
+                                  functools.partial(_baseline, scenario))
+            for p in served.pop(b, []):
+                point = scenario if p == first else functools.partial(self.design.scenario, p)
+                yield from self._runs(self.design.label(p), self.design.role, p, self.point_run_id, skip, point)
+        for p in served.pop(-1, []):
+            yield from self._runs(self.design.label(p), self.design.role, p, self.point_run_id, skip,
+                                  functools.partial(self.design.scenario, p))
+
+    def _runs(self, label: str, role: str, index: int, run_id: Callable[[int, int], str], skip: set[str],
+              scenario: Callable[[], Scenario]) -> Iterator[RunSpec]:
+        """The runs of one point or baseline (``index``) not in ``skip``; ``scenario`` is called once, if any is left."""
+        kwargs = None
+        for r, seed in enumerate(self.seeds):
+            identity = run_id(index, r)
+            if identity not in skip:
+                kwargs = kwargs or scenario().model_kwargs()
+                yield RunSpec(identity, label, role, r, seed, kwargs, point_id=index, record_every=self.record_every,
+                              keep_flows=self.keep_flows and role != "baseline", keep_regimes=self.keep_regimes,
+                              series=self.series)
+
+
+def _baseline(scenario: Callable[[], Scenario]) -> Scenario:
+    return scenario().baseline()
 
 
 def plan(design: Points, seed: int, replications: int, *, paired: bool = True, record_every: int = 1,

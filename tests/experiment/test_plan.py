@@ -7,13 +7,17 @@ from model.experiment.seeds import replicate_seeds
 from model.scenario import SCENARIO_DIR
 
 
-def test_a_sweep_plan_lists_every_run_once_baselines_first():
+def test_a_sweep_plan_lists_every_run_once_each_baseline_just_before_the_points_it_serves():
     sweep = load_sweep(SCENARIO_DIR / "sweeps" / "enforcement_x_hub_leakiness.toml", replications=2)
     runs = sweep_plan(sweep)
     specs = list(runs.specs())
     assert len(specs) == runs.n_runs == len({s.run_id for s in specs})
-    roles = [s.role for s in specs]
-    assert roles == sorted(roles)  # "baseline" < "point": baselines first
+    order = [(s.role, s.point_id if s.role == "baseline" else runs.baseline_of[s.point_id]) for s in specs]
+    baselines = [b for _, b in order]
+    assert baselines == sorted(baselines) and len(set(baselines)) == len(runs.baseline_points) > 1
+    for b in set(baselines):  # a baseline's replicates, then its points'
+        roles = [role for role, of in order if of == b]
+        assert roles == sorted(roles) and roles.count("baseline") == 2 and "point" in roles
     assert runs.seeds == replicate_seeds(sweep.seed, 2)
     assert {s.seed for s in specs} == set(runs.seeds)
 
