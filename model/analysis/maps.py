@@ -88,17 +88,23 @@ def _globe() -> np.ndarray:
     return np.column_stack([np.concatenate([west, -west[::-1]]), np.concatenate([y, y[::-1]])])
 
 
+@cache
+def _graticule() -> tuple[np.ndarray, ...]:
+    """The projected parallels at every 30° from -30° to 60° and the meridians at every 30° (a light grid)."""
+    parallels = [np.column_stack(equal_earth(np.linspace(-180, 180, 90), np.full(90, float(parallel))))
+                 for parallel in (-30, 0, 30, 60)]
+    meridians = [np.column_stack(equal_earth(np.full(40, float(meridian)), np.linspace(SOUTH_LIMIT, 90, 40)))
+                 for meridian in range(-150, 181, 30)]
+    return tuple(parallels + meridians)
+
+
 def map_axes(ax: Axes, ocean: str = "#F3F6F9") -> None:
     """Frame ``ax`` as a world map: the projected globe's outline as background, no ticks."""
     outline = _globe()
     ax.fill(outline[:, 0], outline[:, 1], color=ocean, lw=0.6, ec="#C9D1D9", zorder=0)
     west, east, y = outline[:, 0].min(), outline[:, 0].max(), outline[:, 1]
-    for parallel in (-30, 0, 30, 60):  # a light graticule
-        gx, gy = equal_earth(np.linspace(-180, 180, 90), np.full(90, float(parallel)))
-        ax.plot(gx, gy, color="white", lw=0.8, zorder=0.5)
-    for meridian in range(-150, 181, 30):
-        gx, gy = equal_earth(np.full(40, float(meridian)), np.linspace(SOUTH_LIMIT, 90, 40))
-        ax.plot(gx, gy, color="white", lw=0.8, zorder=0.5)
+    ax.add_collection(LineCollection(_graticule(), colors="white", linewidths=0.8, capstyle="projecting",
+                                     zorder=0.5), autolim=False)
     ax.set_aspect("equal")
     ax.set_xlim(west * 1.01, east * 1.01)
     ax.set_ylim(y.min() - 0.02, y.max() + 0.02)

@@ -76,8 +76,8 @@ def test_regime_map_colours_targets_and_marks_the_rest_as_no_data() -> None:
                             "iso3": ["CHN", "SGP", "CHN", "SGP"], "capability": [4.0, 1.0, 3.0, 1.2]})
     fig = plots.regime_map(regimes)
     baseline_ax, policy_ax = fig.axes[:2]
-    land = policy_ax.collections[0]
     codes = maps._outlines()[0]
+    land = next(c for c in policy_ax.collections if len(c.get_paths()) == len(codes))
     colours = {code: tuple(land.get_facecolors()[i]) for i, code in enumerate(codes)}
     no_data = tuple(plots.matplotlib.colors.to_rgba(plots.OTHER_LAND))
     assert colours["CHN"] != no_data and colours["USA"] == no_data

@@ -3,13 +3,16 @@ title, axis labels and a legend that hides no data; ``plot`` redraws without run
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import sys
 import types
 from pathlib import Path
 
+import matplotlib.dates
 import matplotlib.image
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -124,6 +127,40 @@ def test_spread_keeps_labels_apart_and_near_their_values() -> None:
     ordered = sorted(placed)
     assert all(b - a >= 0.5 - 1e-9 for a, b in itertools.pairwise(ordered))
     assert placed[3] == 12.0 and abs(sum(placed[:3]) / 3 - 0.8667) < 0.01
+
+
+def test_even_years_are_the_ticks_a_year_locator_of_two_shows() -> None:
+    """The same ticks within the view (an axis drops the others) on 200 random date ranges."""
+    rng = np.random.default_rng(7)
+    dates = matplotlib.dates
+    for low, span in zip(rng.uniform(8000, 30000, 200), rng.uniform(0, 9000, 200)):
+        limits = (low, low + span)
+
+        def shown(ticks: np.ndarray, limits: tuple[float, float] = limits) -> np.ndarray:
+            return ticks[(ticks >= limits[0]) & (ticks <= limits[1])]
+
+        expected = shown(dates.YearLocator(2).tick_values(*map(dates.num2date, limits)))
+        assert np.array_equal(shown(plots.EvenYears().tick_values(*limits)), expected)
+        assert np.array_equal(shown(plots.EvenYears().tick_values(*limits[::-1])), expected)
+
+
+def test_png_is_the_one_savefig_draws_with_a_tight_box(comparison, tmp_path: Path) -> None:
+    """save() lays a figure out and draws it once; the pixels are savefig's own with bbox_inches="tight"."""
+    for name in ("regime_map", "market_share"):
+        make = {"regime_map": lambda: plots.regime_map(comparison.regimes),
+                "market_share": lambda: plots.market_share(comparison.timeseries)}[name]
+        saved = plots.save(make(), tmp_path, name, ("png",))[0]
+        with plots.style():
+            reference = make()
+            reference.savefig(tmp_path / "reference.png", bbox_inches="tight",
+                              pil_kwargs={"compress_level": plots.PNG_COMPRESSION})
+            plots.plt.close(reference)
+        assert np.array_equal(matplotlib.image.imread(saved), matplotlib.image.imread(tmp_path / "reference.png"))
+
+
+def test_drawing_leaves_the_garbage_collector_as_it_found_it(comparison, tmp_path: Path) -> None:
+    draw_figures(comparison, tmp_path, only="effectiveness")
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
 
 
 def test_svg_is_identical_when_redrawn(comparison, tmp_path: Path) -> None:
