@@ -379,34 +379,39 @@ def vendor_revenue(spend, layer_item, converted_layer, converted_item, revenue):
 
 
 @jit
-def vendor_spending(spend, algorithm_layer, home_sale, share, revenue, abroad, buyer_total):
+def vendor_spending(spend, algorithm_layer, home_sale, share, revenue, abroad):
     """Spending by vendor, from the option table's ``spend[c, l, o]``, a vendor's own and conversion
     options added (:meth:`model.market.options.OptionLayout.per_vendor`): into ``share[c, v]`` the
     vendor's share of buyer ``c``'s spending on vendors' options in ``algorithm_layer`` (0 where ``c``
-    spends nothing there), ``revenue[v]`` over every buyer and layer, ``abroad[v]`` the part from
-    buyers outside its home (not ``home_sale[v, c]``), ``buyer_total[c]`` each buyer's spending on
-    every option; returns the spending of all. Sums as NumPy's: over buyers and layers row after row
-    from the first, a buyer's row (and the table) pairwise."""
-    n_c, n_l, n_o = spend.shape
+    spends nothing there), ``revenue[v]`` over every buyer and layer, and ``abroad[v]`` the part from
+    buyers outside its home (not ``home_sale[v, c]``). Sums as NumPy's: over buyers and layers row
+    after row from the first, a buyer's layer pairwise."""
+    n_c, n_l, _ = spend.shape
     n_v = home_sale.shape[0]
-    flat = spend.reshape(-1)
-    algorithms, over_layers = np.empty(n_v), np.empty(n_v)
+    by_layer, over_layers = np.empty((n_l, n_v)), np.empty(n_v)
     for c in range(n_c):
         for layer in range(n_l):
-            at = (c * n_l + layer) * n_o
             for v in range(n_v):
-                x = flat[at + v] + flat[at + n_v + v]
-                revenue[v] = x if c == 0 and layer == 0 else revenue[v] + x
-                over_layers[v] = x if layer == 0 else over_layers[v] + x
-                if layer == algorithm_layer:
-                    algorithms[v] = x
-        market = _row_sum(algorithms, 0, n_v)
+                by_layer[layer, v] = spend[c, layer, v] + spend[c, layer, n_v + v]
+        over_layers[:] = by_layer[0]
+        for layer in range(1, n_l):
+            for v in range(n_v):
+                over_layers[v] += by_layer[layer, v]
+        first = 0
+        if c == 0:
+            for v in range(n_v):
+                revenue[v] = by_layer[0, v]
+                abroad[v] = 0.0 if home_sale[v, 0] else over_layers[v]
+            first = 1
+        else:
+            for v in range(n_v):
+                abroad[v] += 0.0 if home_sale[v, c] else over_layers[v]
+        for layer in range(first, n_l):
+            for v in range(n_v):
+                revenue[v] += by_layer[layer, v]
+        market = _row_sum(by_layer[algorithm_layer], 0, n_v)
         for v in range(n_v):
-            share[c, v] = algorithms[v] / market if market > 0 else 0.0
-            outside = 0.0 if home_sale[v, c] else over_layers[v]
-            abroad[v] = outside if c == 0 else abroad[v] + outside
-        buyer_total[c] = _row_sum(flat, c * n_l * n_o, n_l * n_o)
-    return _row_sum(flat, 0, flat.size)
+            share[c, v] = by_layer[algorithm_layer, v] / market if market > 0 else 0.0
 
 
 @jit

@@ -39,9 +39,8 @@ def observe(world: World, params: ModelParameters, capability: np.ndarray, resul
     adopting = capability >= params.adoption_threshold
     out: dict[str, float] = {"adopters": int(adopting.sum())}
     n_c, n_v = world.n_countries, world.n_vendors
-    share, revenue, abroad, spending = np.empty((n_c, n_v)), np.empty(n_v), np.empty(n_v), np.empty(n_c)
-    world_spending = compiled.vendor_spending(result.actual.spend, ALG_1N, world.home_sale, share, revenue, abroad,
-                                              spending)  # share [C, V]: of c's spending on 1:N algorithms
+    share, revenue, abroad = np.empty((n_c, n_v)), np.empty(n_v), np.empty(n_v)  # share: of c's 1:N algorithms
+    compiled.vendor_spending(result.actual.spend, ALG_1N, world.home_sale, share, revenue, abroad)
     supplied = reached(params, capability, share, world.home_sale.T)
     by_home = reached(params, capability, share @ _home_of(world), _nation_home(world))  # [C, E]
     keys = _keys(world)
@@ -50,7 +49,8 @@ def observe(world: World, params: ModelParameters, capability: np.ndarray, resul
     total = revenue.sum()
     out.update(zip(keys[2], (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
     out.update(zip(keys[3], np.divide(abroad, revenue, out=np.zeros_like(revenue), where=revenue > 0).tolist()))
-    spending = spending[world.exporters]  # [E] of every option
+    spending = result.actual.spend.sum(axis=(1, 2))[world.exporters]  # [E] of every option
+    world_spending = result.actual.spend.sum()
     out.update(zip(keys[4], (spending / world_spending if world_spending > 0 else 0.0 * spending).tolist()))
     out["aigs_2019_matched"] = int(adopting[_aigs_2019(world)].sum())
     data = result.by_route[:, LAYER_INDEX["training_data"]].sum(axis=0)
