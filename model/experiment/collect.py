@@ -21,6 +21,8 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from model.experiment.outcomes import paired
 from model.experiment.plan import Plan, Points
@@ -114,7 +116,7 @@ def gathered(store: Store, name: str, order: Sequence[str]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=["run_id"])
     table = pd.concat(frames, ignore_index=True)
-    position = pd.Index(order).get_indexer(table["run_id"])
+    position = pc.index_in(pa.array(table["run_id"]), value_set=pa.array(order)).to_numpy(zero_copy_only=False)
     return table.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
 
 
