@@ -31,6 +31,7 @@ from model.experiment.folders import (
 )
 from model.experiment.manifest import build_manifest, require_intact_settings
 from model.experiment.metrics import half_width, metric_names, regime_metric_columns, summarise
+from model.experiment.outcomes import records
 from model.experiment.plan import Plan, plan
 from model.experiment.store import Store
 from model.scenario import BASELINE, Scenario, is_baseline
@@ -279,8 +280,8 @@ def _per_regime(policy: pd.DataFrame, baselines: pd.DataFrame, position: dict[st
                "denial_high", "leakage_rate", "leakage_rate_low", "leakage_rate_high"]
     regime_columns = [c for c in policy if c.startswith(tuple(regime_key(field, "") for field in REGIME_FIELDS))]
     base = {run["run_id"]: RunEnd.of_row(run).regimes
-            for run in baselines[["run_id", *regime_columns]].to_dict("records")}
-    runs = policy[["scenario", "replicate", "baseline_run_id", *regime_columns]].to_dict("records")
+            for run in records(baselines[["run_id", *regime_columns]])}
+    runs = records(policy[["scenario", "replicate", "baseline_run_id", *regime_columns]])
     pairs = [regime_metric_columns(RunEnd.of_row(run).regimes, base[run["baseline_run_id"]]) for run in runs]
     if not pairs:
         return pd.DataFrame(columns=columns)

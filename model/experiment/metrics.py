@@ -100,6 +100,11 @@ class Pair:
         revenue = end.nations["revenue"].to_dict()  # looked up in a dict, not a Series of text labels
         return sum(float(revenue.get(code, 0.0)) for code in self.controlling)
 
+    @cached_property
+    def revenues(self) -> tuple[float, float]:
+        """:meth:`controlling_revenue` of the policy run and of the baseline run."""
+        return self.controlling_revenue(self.policy), self.controlling_revenue(self.baseline)
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -141,11 +146,12 @@ def replicate_metrics(pair: Pair) -> dict[str, float]:
 
 
 def _revenue_lost(pair: Pair) -> float:
-    return pair.controlling_revenue(pair.baseline) - pair.controlling_revenue(pair.policy)
+    policy, baseline = pair.revenues
+    return baseline - policy
 
 
 def _revenue_lost_share(pair: Pair) -> float:
-    base = pair.controlling_revenue(pair.baseline)
+    base = pair.revenues[1]
     return _revenue_lost(pair) / base if base > 0 else np.nan
 
 

@@ -85,10 +85,10 @@ def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str]
 
     ``points`` and ``baselines`` hold end rows (:func:`end_row`, every value kept); ``points`` has
     ``baseline_run_id``. A failed run, or a failed baseline, leaves NaN metrics and an ``error``."""
-    base = {row["run_id"]: row for row in baselines.to_dict("records")}
+    base = {row["run_id"]: row for row in records(baselines)}
     ends: dict[str, RunEnd] = {}  # each baseline read once
     rows = []
-    for run in points.to_dict("records"):
+    for run in records(points):
         out = dict.fromkeys(metrics or (), np.nan)
         error = run["error"]
         paired_with = base.get(run["baseline_run_id"])
@@ -106,3 +106,10 @@ def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str]
         rows.append({"run_id": run["run_id"], **out, "error": error})
     return pd.DataFrame(rows, columns=["run_id", *(metric_names() if metrics is None else metrics), "error"])
 
+
+
+def records(table: pd.DataFrame) -> list[dict[str, object]]:
+    """``table.to_dict("records")``: its rows as dicts of Python values, read column by column
+    (pandas boxes each value of a row on its own, which costs most in wide tables of end rows)."""
+    names = list(table.columns)
+    return [dict(zip(names, row)) for row in zip(*(table[name].tolist() for name in names))]
