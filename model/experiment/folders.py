@@ -160,7 +160,7 @@ def _stable(table: pd.DataFrame) -> pd.DataFrame:
 def _csv_blocks(table: pd.DataFrame) -> Iterator[bytes]:
     """``table.to_csv(index=False)``, encoded, :data:`CSV_BLOCK` rows at a time (the same text, without
     holding all of it: each value's text does not depend on the others), rendered by
-    :func:`~model.experiment.csvtext.csv_text` where it can."""
+    :func:`model.experiment.csvtext.csv_text` where it can."""
     for start in range(0, max(len(table), 1), CSV_BLOCK):
         block = table.iloc[start:start + CSV_BLOCK]
         text = csv_text(block, header=start == 0)
