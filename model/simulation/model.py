@@ -383,14 +383,23 @@ class ControlRegimeModel(mesa.Model):
             raise ValueError("this model did not collect flows (collect_flows was set to False)")
         world = self.world
         exporter, hub, buyer, route = np.nonzero(self.flows)
-        hubs = np.array([""] + [world.iso3[country] for country in world.hubs])
+        countries, hubs, routes = _flow_labels(world)
         return pd.DataFrame({
-            "exporter": np.array(world.iso3)[world.exporters[exporter]],
-            "hub": hubs[hub],
-            "buyer": np.array(world.iso3)[buyer],
-            "route": np.array(ROUTES)[route],
+            "exporter": countries.take(world.exporters[exporter]),
+            "hub": hubs.take(hub),
+            "buyer": countries.take(buyer),
+            "route": routes.take(route),
             "acquired": self.flows[exporter, hub, buyer, route],
         })
+
+
+@per_world()
+def _flow_labels(world: World) -> tuple[pd.api.extensions.ExtensionArray, ...]:
+    """The flow table's text columns' values, taken by index: countries' ISO3 codes, hubs' (the
+    first, "", a direct route's) and routes' names (a text array takes its labels faster than
+    pandas makes them from NumPy's text)."""
+    hubs = [""] + [world.iso3[country] for country in world.hubs]
+    return tuple(pd.array(np.array(labels, dtype=object), dtype="str") for labels in (world.iso3, hubs, ROUTES))
 
 
 @functools.lru_cache(maxsize=16)
