@@ -261,7 +261,8 @@ class EvenYears(matplotlib.ticker.Locator):
         return self.tick_values(*self.axis.get_view_interval())
 
     def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
-        first, last = (matplotlib.dates.num2date(v).year for v in sorted((vmin, vmax)))
+        days = np.datetime64(matplotlib.dates.get_epoch(), "D") + np.floor(sorted((vmin, vmax))).astype("timedelta64[D]")
+        first, last = days.astype("datetime64[Y]").astype(int) + 1970
         years = np.arange(first - first % 2, last + last % 2 + 1, 2)
         return matplotlib.dates.date2num(years.astype(str).astype("datetime64[D]"))
 
