@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable, Hashable
 
 from cachetools import LRUCache
 
+from model.market import Procurement
 from model.parameters import ModelParameters
 from model.policy import ScheduleParameters
 from model.simulation.setup import RunSetup, SettledSchedule, SetupRequest
@@ -50,6 +52,7 @@ class ProcessCaches:
         self.worlds: LRUCache[tuple[WorldParameters, str], World] = LRUCache(worlds_kept)
         self.schedules: weakref.WeakValueDictionary[tuple, SettledSchedule] = weakref.WeakValueDictionary()
         self.setups: LRUCache[tuple, RunSetup] = LRUCache(setups_kept)
+        self.openings: LRUCache[Hashable, tuple[World, Procurement]] = LRUCache(setups_kept)
         self._lock = threading.Lock()
 
     def world(self, params: ModelParameters, overrides: WorldOverrides | None = None) -> World:
@@ -79,12 +82,22 @@ class ProcessCaches:
                 setup = self.setups[key] = RunSetup(settled)
             return setup
 
+    def opening(self, key: Hashable, world: World, allocate: Callable[[], Procurement]) -> Procurement:
+        """The opening allocation ``key`` names on ``world``, made once by ``allocate`` and then reused
+        (by the setups of other policy sets whose first step offers the same)."""
+        with self._lock:
+            kept = self.openings.get(key)
+            if kept is None or kept[0] is not world:
+                kept = self.openings[key] = (world, allocate())
+            return kept[1]
+
     def clear(self) -> None:
         """Forget every world, schedule and setup kept here."""
         with self._lock:
             self.worlds.clear()
             self.schedules.clear()
             self.setups.clear()
+            self.openings.clear()
 
 
 PROCESS_CACHES = ProcessCaches()

@@ -88,7 +88,7 @@ class ControlRegimeModel(mesa.Model):
         self._settled = setup.settled
         self.schedule_ = setup.settled.schedule
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
-        self._init_state(setup)
+        self._init_state(setup, setups)
         agent_ids = {
             Country: np.array([Country(self, country).unique_id for country in range(self.world.n_countries)]),
             Vendor: np.array([Vendor(self, vendor).unique_id for vendor in range(self.world.n_vendors)]),
@@ -96,7 +96,7 @@ class ControlRegimeModel(mesa.Model):
         self.datacollector = ArrayDataCollector(list(self.summary), agent_ids if collect_agents else None)
 
     # --- state -------------------------------------------------------------------------------
-    def _init_state(self, setup: RunSetup) -> None:
+    def _init_state(self, setup: RunSetup, setups: SetupSource) -> None:
         world, params = self.world, self.params
         spy = self.calendar.steps_per_year
         self.is_target = world.repression >= self.target_threshold
@@ -119,10 +119,13 @@ class ControlRegimeModel(mesa.Model):
         self.sourcing = VendorSourcing(world, params, spy) if self.schedule_.cuts_supplies else None  # inputs (7.17)
         self.vendor_appeal: np.ndarray | None = None
         self.controlling = np.zeros(len(world.exporters), dtype=bool)  # [E]: a control in force this step
-        if setup.start is None:
+        if setup.start is None:  # it depends on the world, parameters, calendar and what the first step offers
             state = self.schedule_.state(0)
-            setup.start = procure(world, params, self._market(0, state.public_copy_availability),
-                                  free_access(state.available), self.prices)
+            key = (id(world), params.model_dump_json(), self.calendar, state.available.tobytes(),
+                   state.public_copy_availability)
+            setup.start = setups.opening(key, world, lambda: procure(
+                world, params, self._market(0, state.public_copy_availability), free_access(state.available),
+                self.prices))
         start = setup.start
         self.stocks = start.acquired_total / self.depreciation  # steady state
         self.reference = self.stocks.sum(axis=0) / world.population.sum()  # world per-capita stock

@@ -7,6 +7,7 @@ A model asks a :class:`SetupSource` for its world and setup: by default the proc
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -44,7 +45,7 @@ class RunSetup:
     no random number; the first run using the setup fills it in)."""
 
     settled: SettledSchedule
-    start: Procurement | None = None
+    start: Procurement | None = None  # shared further: see SetupSource.opening
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +76,12 @@ class SetupSource(Protocol):
         """The setup for ``request``."""
         ...
 
+    def opening(self, key: Hashable, world: World, allocate: Callable[[], Procurement]) -> Procurement:
+        """The opening allocation on ``world`` that ``key`` names (``allocate`` makes it): setups of
+        other policy sets whose first step offers the same (a sweep point's and its baseline's)
+        share it."""
+        ...
+
 
 class FreshSetups:
     """Builds a world and a setup for each model, sharing nothing (a model built alone)."""
@@ -84,6 +91,9 @@ class FreshSetups:
 
     def setup(self, request: SetupRequest) -> RunSetup:
         return RunSetup(request.settle())
+
+    def opening(self, key: Hashable, world: World, allocate: Callable[[], Procurement]) -> Procurement:
+        return allocate()
 
 
 FRESH = FreshSetups()

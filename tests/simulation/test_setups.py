@@ -69,3 +69,20 @@ def test_a_model_built_alone_shares_nothing_and_runs_as_a_cached_one():
     cached = ControlRegimeModel(policies="wassenaar", rng=5, horizon=8, collect_agents=False)
     assert cached.world is not alone.world and len(PROCESS_CACHES.setups) == 1
     pd.testing.assert_frame_equal(alone.run().timeseries(), cached.run().timeseries())
+
+
+def test_policy_sets_whose_first_step_offers_the_same_share_the_opening_allocation():
+    """A sweep point and its baseline open alike (no control before the warm-up ends); a run on the
+    shared opening equals a run that made its own."""
+    clear_process_caches()
+    params = default_parameters().model_copy(update={"price_sensitivity": 2.5})
+
+    def model(policies, **kwargs):
+        return ControlRegimeModel(policies=policies, parameters=params, rng=4, horizon=10, collect_agents=False,
+                                  **kwargs)
+
+    policy, baseline = model("unilateral_us"), model("none")
+    assert policy._settled is not baseline._settled and policy.procurement is baseline.procurement
+    other = ControlRegimeModel(policies="none", rng=4, horizon=10, collect_agents=False)  # other parameters
+    assert other.procurement is not baseline.procurement
+    pd.testing.assert_frame_equal(policy.run().timeseries(), model("unilateral_us", setups=FRESH).run().timeseries())
