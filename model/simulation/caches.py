@@ -1,4 +1,4 @@
-"""What a process keeps between runs: worlds, settled schedules and run setups, least recently used
+"""What a process keeps between runs: worlds, settled schedules, run setups and opening allocations, least recently used
 forgotten first (the :class:`model.simulation.setup.SetupSource` every model uses unless given another).
 
 They live here, below the scenario layer, not in the engine: scenario validation (layer 6), the
@@ -6,7 +6,8 @@ dashboard, notebooks and the benchmarks build models directly and share them too
 
 Keys are typed: a world by its :class:`model.world.WorldParameters` and overrides; a settled schedule
 by its world, policy set, calendar and :class:`model.policy.ScheduleParameters`; a setup by those and
-the whole parameter set. Values derived from a world (route prices, column names) live beside it
+the whole parameter set; an opening allocation by its world, the parameter set, the calendar and what
+the first step offers (so a sweep point's setup and its baseline's share one). Values derived from a world (route prices, column names) live beside it
 (:mod:`model.world.derived`) and go with it.
 """
 
