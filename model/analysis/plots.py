@@ -346,6 +346,14 @@ def replications_of(table: pd.DataFrame | None) -> str:
     return f"{counts.pop()} " if len(counts) == 1 else ""
 
 
+def plain_log_ticks(ticks: matplotlib.axis.Axis, subs: Sequence[float] = (1.0, 2.0, 5.0)) -> None:
+    """Ticks at ``subs`` times each power of ten on a logarithmic axis, written as plain numbers
+    ("0.2", "10"; no TeX-like powers, so no mathtext parser is built), minor ticks unlabelled."""
+    ticks.set_major_locator(matplotlib.ticker.LogLocator(subs=tuple(subs)))
+    ticks.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ticks.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
 def percent_log_ticks(ticks: matplotlib.axis.Axis) -> None:
     """Ticks at 1, 2 and 5 times each power of ten on a symmetric-logarithmic % axis (linear within
     ±:data:`SYMLOG_BELOW`%), labelled "2%": a range within one decade still gets labelled ticks."""
@@ -881,9 +889,7 @@ def regime_capability(regimes: pd.DataFrame, countries: pd.DataFrame | None = No
             ax.set_title(f"{name_of.get(code, code)} ({code})")
             if log:
                 ax.set_yscale("log")
-                ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
-                ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-                ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+                plain_log_ticks(ax.yaxis)
         _grid_tidy(axes, len(chosen), "Date (quarterly steps)" if dates is not None else "Step (quarter)")
         for ax in axes[:, 0]:
             ax.set_ylabel("Capability\n(1 = world per capita at start)")
@@ -1039,8 +1045,10 @@ def regime_map(regimes: pd.DataFrame, countries: pd.DataFrame | None = None, *, 
                                   pad=0.01)
         _grid_tidy(axes, len(panels))
         if cap_axes:
-            fig.colorbar(capability, ax=cap_axes, location="bottom", shrink=0.6, aspect=30, pad=0.01,
-                         label="capability at the horizon\n(1 = world per capita at start; log scale)")
+            bar = fig.colorbar(capability, ax=cap_axes, location="bottom", shrink=0.6, aspect=30, pad=0.01,
+                               label="capability at the horizon\n(1 = world per capita at start; log scale)")
+            decades = np.log10(capability.norm.vmax / capability.norm.vmin)
+            plain_log_ticks(bar.ax.xaxis, (1.0, 2.0, 5.0) if decades <= 3 else (1.0,))
         fig.legend(handles=[Patch(facecolor=OTHER_LAND, edgecolor="#999999", label=NO_DATA_LABEL),
                             Line2D([], [], ls="", marker="o", ms=5, mfc="#888888", mec="#555555",
                                    label="small state (no outline at this scale)")],

@@ -153,3 +153,15 @@ def test_place_labels_beside_their_points_inside_the_axes_with_leaders_only_when
     starts = ax.transData.transform([segment[0] for c in ax.collections for segment in c.get_segments()])
     assert 0 < len(far) < len(boxes) and len(starts) == len(far)
     assert {int(np.argmin(np.hypot(*(points - s).T))) for s in starts} == far
+
+
+def test_capability_colour_bar_writes_plain_numbers() -> None:
+    """Ticks at 1, 2 and 5 times the powers of ten, written "0.5" and "20", not as TeX powers of ten."""
+    regimes = pd.DataFrame({"scenario": "baseline", "step": 4, "iso3": ["CHN", "IND", "IRN"],
+                            "capability": [20.0, 0.06, 1.0]})
+    fig = plots.regime_map(regimes)
+    fig.draw_without_rendering()
+    bar = next(ax for ax in fig.axes if ax.get_label() == "<colorbar>")
+    labels = [t.get_text() for t in bar.get_xticklabels() if t.get_text()]
+    plots.plt.close(fig)
+    assert {"0.1", "0.5", "1", "2", "10", "20"} <= set(labels) and not any("$" in label for label in labels)
