@@ -134,7 +134,8 @@ class Store:
                 staging.mkdir()
                 for name, frames in tables.items():
                     if frames:
-                        pd.concat(frames, ignore_index=True).to_parquet(staging / f"{name}.parquet", index=False)
+                        pd.concat(frames, ignore_index=True).to_parquet(staging / f"{name}.parquet", index=False,
+                                                                         write_statistics=False)
                 digests = {path.name: file_digest(path) for path in sorted(staging.iterdir())}
                 (staging / DIGESTS).write_text(json.dumps(digests, indent=1) + "\n")
                 staging.rename(self.parts_dir / f"part-{number:06d}")
