@@ -49,7 +49,7 @@ class Sweep:
 
     role: ClassVar[str] = "point"
 
-    @property
+    @functools.cached_property
     def columns(self) -> list[str]:
         return [p.column for p in self.spec.parameters]
 
@@ -107,6 +107,11 @@ class Sweep:
         return self.design.points.to_numpy()
 
     @functools.cached_property
+    def _base_data(self) -> dict[str, Any]:
+        """The base scenario's :meth:`Scenario.resolved` data (each point's is a copy with its values set)."""
+        return self.base.resolved()
+
+    @functools.cached_property
     def _column_at(self) -> list[int]:
         return [self.design.points.columns.get_loc(column) for column in self.columns]
 
@@ -116,7 +121,7 @@ class Sweep:
 
     def _build(self, values: dict[Loc, Any], where: str) -> Scenario:
         try:
-            return Scenario.from_resolved(with_values(self.base.resolved(), values))
+            return Scenario.from_resolved(with_values(self._base_data, values))
         except ScenarioError as err:
             raise self._blame(err, values, where) from None
 

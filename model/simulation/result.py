@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,12 @@ revenue of its vendors (US$) and their share of all vendor revenue at the end (0
 def regime_key(field: str, iso3: str) -> str:
     """The column of a ``runs`` row holding ``field`` of target regime ``iso3``."""
     return f"regime_{field}_{iso3}"
+
+
+@lru_cache(maxsize=16)
+def _regime_keys(regimes: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns of ``regimes``' fields, regime by regime (made once for the runs of a world)."""
+    return tuple(regime_key(field, iso3) for iso3 in regimes for field in REGIME_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -74,8 +80,9 @@ class RunResult:
         out = {f"total_{column}": value for column, value in self.totals.items()}
         out["targets_newly_capable"] = self.targets_newly_capable
         out["years_to_capable"] = self.years_to_capable
-        for iso3, values in zip(self.regimes.index, self.regimes[list(REGIME_FIELDS)].to_numpy(float)):
-            out |= {regime_key(field, iso3): float(value) for field, value in zip(REGIME_FIELDS, values)}
+        regimes = self.regimes
+        fields = regimes if tuple(regimes.columns) == REGIME_FIELDS else regimes[list(REGIME_FIELDS)]
+        out.update(zip(_regime_keys(tuple(regimes.index)), fields.to_numpy(float).ravel().tolist()))
         return out
 
 
