@@ -53,7 +53,7 @@ class ProcessCaches:
         self.worlds: LRUCache[tuple[WorldParameters, str], World] = LRUCache(worlds_kept)
         self.schedules: weakref.WeakValueDictionary[tuple, SettledSchedule] = weakref.WeakValueDictionary()
         self.setups: LRUCache[tuple, RunSetup] = LRUCache(setups_kept)
-        self.openings: LRUCache[Hashable, tuple[World, Procurement]] = LRUCache(setups_kept)
+        self.openings: LRUCache[Hashable, tuple[weakref.ref[World], Procurement]] = LRUCache(setups_kept)
         self._lock = threading.Lock()
 
     def world(self, params: ModelParameters, overrides: WorldOverrides | None = None) -> World:
@@ -85,11 +85,12 @@ class ProcessCaches:
 
     def opening(self, key: Hashable, world: World, allocate: Callable[[], Procurement]) -> Procurement:
         """The opening allocation ``key`` names on ``world``, made once by ``allocate`` and then reused
-        (by the setups of other policy sets whose first step offers the same)."""
+        (by the setups of other policy sets whose first step offers the same). It does not keep the
+        world alive: only the setups and the worlds kept do."""
         with self._lock:
             kept = self.openings.get(key)
-            if kept is None or kept[0] is not world:
-                kept = self.openings[key] = (world, allocate())
+            if kept is None or kept[0]() is not world:
+                kept = self.openings[key] = (weakref.ref(world), allocate())
             return kept[1]
 
     def clear(self) -> None:

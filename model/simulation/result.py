@@ -41,6 +41,12 @@ def _regime_keys(regimes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(regime_key(field, iso3) for iso3 in regimes for field in REGIME_FIELDS)
 
 
+@lru_cache(maxsize=16)
+def _nation_index(codes: tuple[str, ...]) -> pd.Index:
+    """The index of :attr:`RunEnd.nations` (made once for the runs of a world; an index is immutable)."""
+    return pd.Index(codes, name="iso3")
+
+
 @dataclass(frozen=True)
 class RunResult:
     """The end of one run (``ControlRegimeModel.result``).
@@ -99,10 +105,10 @@ class RunEnd:
     def of_row(cls, row: Mapping[str, object]) -> RunEnd:
         """Read a stored row back (a row without regime columns has no target regimes)."""
         prefix = regime_key(REGIME_FIELDS[0], "")
-        codes = [key[len(prefix):] for key in row if key.startswith(prefix)]
+        codes = tuple(key[len(prefix):] for key in row if key.startswith(prefix))
+        fields = np.array([row.get(key, np.nan) for key in _regime_keys(codes)], dtype=float)
         columns: dict[str, np.ndarray] = {"iso3": np.array(codes, dtype=object)}
-        for field in REGIME_FIELDS:
-            columns[field] = np.array([row.get(regime_key(field, code), np.nan) for code in codes], dtype=float)
+        columns.update(zip(REGIME_FIELDS, fields.reshape(len(codes), len(REGIME_FIELDS)).T))
         target = ~np.isnan(columns["capability"])  # NaN: not a target of this run (rows of a concatenated table)
         return cls(row, {name: values[target] for name, values in columns.items()})
 
@@ -120,7 +126,6 @@ class RunEnd:
         """Per exporting nation (ISO3 index, in the row's order): :data:`NATION_COLUMNS` (a field
         the row does not hold is NaN)."""
         share = NATION_COLUMNS["share"]
-        codes = [key[len(share):] for key in self.values if key.startswith(share)]
-        return pd.DataFrame({field: [self.values.get(prefix + code, np.nan) for code in codes]
-                             for field, prefix in NATION_COLUMNS.items()},
-                            index=pd.Index(codes, name="iso3"), dtype=float)
+        codes = tuple(key[len(share):] for key in self.values if key.startswith(share))
+        return pd.DataFrame({field: np.array([self.values.get(prefix + code, np.nan) for code in codes], dtype=float)
+                             for field, prefix in NATION_COLUMNS.items()}, index=_nation_index(codes))
