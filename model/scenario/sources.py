@@ -74,6 +74,9 @@ def read_sources(path: str | Path) -> Sources:
         if len(chain) > MAX_EXTENDS:
             raise ScenarioError(child, "extends", f"more than {MAX_EXTENDS} files extend one another",
                                 expected="a shorter chain of files", got=parent)
+        if target.is_dir():  # "", "." or a folder's name: the error is the naming file's
+            raise ScenarioError(child, "extends", "names a folder, not a file",
+                                expected=f"a scenario file relative to {child.parent}", got=parent)
         if not _exists(target):
             siblings = [p.name for p in child.parent.glob("*.toml")]
             raise ScenarioError(child, "extends", "file not found",

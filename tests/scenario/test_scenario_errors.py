@@ -189,6 +189,15 @@ def test_extends_itself(tmp_path):
     assert err.key == "extends" and "circular extends" in err.problem
 
 
+@pytest.mark.parametrize("parent", ["", ".", "sub"])
+def test_extends_naming_a_folder_is_the_naming_files_error(tmp_path, parent):
+    """Found by Hypothesis (``extends = ""``): the error named the folder, not the file that extends it."""
+    (tmp_path / "sub").mkdir()
+    err = error(tmp_path, f'extends = "{parent}"\n')
+    assert str(err) == (f"{tmp_path / 'bad.toml'}: extends: names a folder, not a file (expected a scenario file "
+                        f"relative to {tmp_path}, got '{parent}')")
+
+
 def test_extends_must_be_a_string(tmp_path):
     err = error(tmp_path, "extends = 3\n")
     assert str(err).endswith("extends: wrong type (expected a path to a scenario file, as a string, got 3)")
