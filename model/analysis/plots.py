@@ -146,9 +146,7 @@ def _laid_out(fig: Figure, dpi: float) -> Bbox:
     fig.dpi = dpi
     try:
         renderer = fig._get_renderer()
-        engine = fig.get_layout_engine()
-        if engine is not None and fig.axes:
-            engine.execute(fig)
+        _run_layout(fig)
         fig.set_layout_engine(None)  # not "none", whose placeholder engine still makes savefig draw first
         return fig.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
     finally:
@@ -706,10 +704,15 @@ def label_flow_map(ax: Axes, flows: pd.DataFrame, countries: pd.DataFrame, label
 def freeze_layout(fig: Figure) -> None:
     """Run the figure's layout once and keep it, so labels placed afterwards stay where placed
     (the layout engine alone: nothing is drawn)."""
+    _run_layout(fig)
+    fig.set_layout_engine("none")
+
+
+def _run_layout(fig: Figure) -> None:
+    """Place the figure's axes by its layout engine, if it has one (nothing is drawn)."""
     engine = fig.get_layout_engine()
     if engine is not None and fig.axes:
         engine.execute(fig)
-    fig.set_layout_engine("none")
 
 
 def _scale_labels(scale: float) -> list[float]:

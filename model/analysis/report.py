@@ -138,7 +138,12 @@ def draw_figure(comparison: Comparison, name: str, folder: Path, formats: Sequen
 def _collecting_new_objects_only() -> Iterator[None]:
     """Set the objects alive now (results, libraries) aside from the garbage collector until the block
     ends (``gc.freeze``): drawing makes many short-lived objects, and each full collection they
-    trigger would walk all the others again (about a tenth of drawing a headline's figures)."""
+    trigger would walk all the others again (about a tenth of drawing a headline's figures). In a
+    process that has set its objects aside already (a worker forked from the server of
+    :mod:`model.experiment.worker_start`) nothing is done: unfreezing would undo that."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield

@@ -107,7 +107,6 @@ def paired(points: pd.DataFrame, baselines: pd.DataFrame, metrics: Sequence[str]
     return pd.DataFrame(rows, columns=["run_id", *(metric_names() if metrics is None else metrics), "error"])
 
 
-
 def records(table: pd.DataFrame) -> list[dict[str, object]]:
     """``table.to_dict("records")``: its rows as dicts of Python values, read column by column
     (pandas boxes each value of a row on its own, which costs most in wide tables of end rows)."""

@@ -1,5 +1,6 @@
-"""What a process keeps between runs: worlds, settled schedules, run setups and opening allocations, least recently used
-forgotten first (the :class:`model.simulation.setup.SetupSource` every model uses unless given another).
+"""What a process keeps between runs: worlds, settled schedules, run setups and opening allocations,
+least recently used forgotten first (the :class:`model.simulation.setup.SetupSource` every model uses
+unless given another).
 
 They live here, below the scenario layer, not in the engine: scenario validation (layer 6), the
 dashboard, notebooks and the benchmarks build models directly and share them too.
@@ -7,8 +8,8 @@ dashboard, notebooks and the benchmarks build models directly and share them too
 Keys are typed: a world by its :class:`model.world.WorldParameters` and overrides; a settled schedule
 by its world, policy set, calendar and :class:`model.policy.ScheduleParameters`; a setup by those and
 the whole parameter set; an opening allocation by its world, the parameter set, the calendar and what
-the first step offers (so a sweep point's setup and its baseline's share one). Values derived from a world (route prices, column names) live beside it
-(:mod:`model.world.derived`) and go with it.
+the first step offers (so a sweep point's setup and its baseline's share one). Values derived from a
+world (route prices, column names) live beside it (:mod:`model.world.derived`) and go with it.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ class ProcessCaches:
             return kept[1]
 
     def clear(self) -> None:
-        """Forget every world, schedule and setup kept here."""
+        """Forget every world, schedule, setup and opening allocation kept here."""
         with self._lock:
             self.worlds.clear()
             self.schedules.clear()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +21,7 @@ from model.simulation.caches import PROCESS_CACHES
 from model.simulation.demand import regime_weight
 from model.simulation.observables import observe
 from model.simulation.reporters import ArrayDataCollector
-from model.simulation.result import REGIME_FIELDS, RunResult, is_flow
+from model.simulation.result import REGIME_FIELDS, RunResult, is_flow, text_index
 from model.simulation.settings import run_settings
 from model.simulation.setup import RunSetup, SetupRequest, SetupSource
 from model.simulation.sourcing import VendorSourcing
@@ -329,11 +328,11 @@ class ControlRegimeModel(mesa.Model):
                   "population": world.population, "own_vendors": own_vendors}  # [C] each, as floats
         regimes = pd.DataFrame(np.column_stack([fields[field] for field in REGIME_FIELDS])[target],
                                columns=list(REGIME_FIELDS),
-                               index=_labels(tuple(world.iso3[country] for country in target), "iso3"))
+                               index=text_index(tuple(world.iso3[country] for country in target), "iso3"))
         vendors = pd.DataFrame(
             {"home": np.array(world.iso3, dtype=object)[world.exporters[world.vendor_exporter]],
              "revenue": self.vendor_revenue_total},
-            index=_labels(tuple(world.vendor_names), "vendor"))
+            index=text_index(tuple(world.vendor_names), "vendor"))
         return RunResult(
             totals=totals,
             regimes=regimes,
@@ -403,13 +402,6 @@ def _flow_labels(world: World) -> tuple[pd.api.extensions.ExtensionArray, ...]:
     pandas makes them from NumPy's text)."""
     hubs = [""] + [world.iso3[country] for country in world.hubs]
     return tuple(pd.array(np.array(labels, dtype=object), dtype="str") for labels in (world.iso3, hubs, ROUTES))
-
-
-@functools.lru_cache(maxsize=16)
-def _labels(labels: tuple[str, ...], name: str) -> pd.Index:
-    """An index of text ``labels``, made once for every run whose world has them (an index is
-    immutable: the runs' tables can share it; pandas takes longer to make it than the rest of a table)."""
-    return pd.Index(np.array(labels, dtype=object), name=name)
 
 
 @dataclass(frozen=True)

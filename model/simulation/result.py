@@ -42,9 +42,10 @@ def _regime_keys(regimes: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16)
-def _nation_index(codes: tuple[str, ...]) -> pd.Index:
-    """The index of :attr:`RunEnd.nations` (made once for the runs of a world; an index is immutable)."""
-    return pd.Index(codes, name="iso3")
+def text_index(labels: tuple[str, ...], name: str) -> pd.Index:
+    """An index of text ``labels``, made once for every run whose world has them (an index is
+    immutable: the runs' tables can share it; pandas takes longer to make it than the rest of a table)."""
+    return pd.Index(np.array(labels, dtype=object), name=name)
 
 
 @dataclass(frozen=True)
@@ -128,4 +129,4 @@ class RunEnd:
         share = NATION_COLUMNS["share"]
         codes = tuple(key[len(share):] for key in self.values if key.startswith(share))
         return pd.DataFrame({field: np.array([self.values.get(prefix + code, np.nan) for code in codes], dtype=float)
-                             for field, prefix in NATION_COLUMNS.items()}, index=_nation_index(codes))
+                             for field, prefix in NATION_COLUMNS.items()}, index=text_index(codes, "iso3"))

@@ -161,6 +161,13 @@ def test_png_is_the_one_savefig_draws_with_a_tight_box(comparison, tmp_path: Pat
 def test_drawing_leaves_the_garbage_collector_as_it_found_it(comparison, tmp_path: Path) -> None:
     draw_figures(comparison, tmp_path, only="effectiveness")
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+    gc.freeze()  # as a worker forked from the server: its objects are set aside and stay so
+    try:
+        frozen = gc.get_freeze_count()
+        draw_figures(comparison, tmp_path / "frozen", only="effectiveness")
+        assert 0 < gc.get_freeze_count() <= frozen  # not unfrozen (objects freed since leave it)
+    finally:
+        gc.unfreeze()
 
 
 def test_svg_is_identical_when_redrawn(comparison, tmp_path: Path) -> None:
