@@ -97,8 +97,8 @@ class Pair:
 
     def controlling_revenue(self, end: RunEnd) -> float:
         """Post-warm-up revenue of the controlling countries' vendors in ``end`` (its nations table)."""
-        revenue = end.nations["revenue"].to_dict()  # looked up in a dict, not a Series of text labels
-        return sum(float(revenue.get(code, 0.0)) for code in self.controlling)
+        revenue = end.nation_values["revenue"]
+        return sum(revenue.get(code, 0.0) for code in self.controlling)
 
     @cached_property
     def revenues(self) -> tuple[float, float]:
@@ -156,9 +156,9 @@ def _revenue_lost_share(pair: Pair) -> float:
 
 
 def _share_gain(pair: Pair) -> float:
-    policy, baseline = pair.policy.nations["share"].to_dict(), pair.baseline.nations["share"].to_dict()
+    policy, baseline = pair.policy.nation_values["share"], pair.baseline.nation_values["share"]
     others = [code for code in policy if code not in pair.controlling]
-    return sum(float(policy[code]) for code in others) - sum(float(baseline[code]) for code in others)
+    return sum(policy[code] for code in others) - sum(baseline[code] for code in others)
 
 
 SHARE = "share 0-1"

@@ -123,10 +123,21 @@ class RunEnd:
         return pd.DataFrame({**self.regimes, "iso3": pd.Series(self.regimes["iso3"], dtype=object)})
 
     @cached_property
+    def nation_values(self) -> dict[str, dict[str, float]]:
+        """Per field of :data:`NATION_COLUMNS`, each exporting nation's value by ISO3 (in the row's
+        order; NaN where the row does not hold it): :attr:`nations` as dicts, which the metrics read
+        (a lookup in a dict, not in a table of text labels)."""
+        share = NATION_COLUMNS["share"]
+        codes = [key[len(share):] for key in self.values if key.startswith(share)]
+        return {field: dict(zip(codes, np.array([self.values.get(prefix + code, np.nan) for code in codes],
+                                                dtype=float).tolist()))
+                for field, prefix in NATION_COLUMNS.items()}
+
+    @property
     def nations(self) -> pd.DataFrame:
         """Per exporting nation (ISO3 index, in the row's order): :data:`NATION_COLUMNS` (a field
         the row does not hold is NaN)."""
-        share = NATION_COLUMNS["share"]
-        codes = tuple(key[len(share):] for key in self.values if key.startswith(share))
-        return pd.DataFrame({field: np.array([self.values.get(prefix + code, np.nan) for code in codes], dtype=float)
-                             for field, prefix in NATION_COLUMNS.items()}, index=text_index(codes, "iso3"))
+        values = self.nation_values
+        codes = tuple(values["share"])
+        return pd.DataFrame({field: np.array(list(values[field].values()), dtype=float) for field in NATION_COLUMNS},
+                            index=text_index(codes, "iso3"))

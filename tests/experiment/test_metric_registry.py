@@ -73,6 +73,10 @@ def test_a_runs_row_read_back_has_a_nations_table_keyed_by_iso3():
     assert list(nations.index) == ["USA", "CHN"] and nations.index.name == "iso3"
     assert nations.loc["USA"].to_dict() == {"revenue": 30.0, "share": 0.25}
     assert nations.loc["CHN", "share"] == 0.75 and np.isnan(nations.loc["CHN", "revenue"])  # not in the row
+    values = stored.nation_values  # what the metrics read: the same, as dicts of Python floats
+    assert values["share"] == {"USA": 0.25, "CHN": 0.75} and list(values["revenue"]) == ["USA", "CHN"]
+    assert values["revenue"]["USA"] == 30.0 and np.isnan(values["revenue"]["CHN"])
+    assert all(type(v) is float for field in values.values() for v in field.values())
 
 
 def test_a_run_s_nations_are_those_of_its_stored_row():
