@@ -431,6 +431,24 @@ def add_flows(acquired, tag, route, vendor_exporter, layer_item, converted_item,
 
 
 @jit
+def option_tags(vendor_tag, home_sale, layer_item, conversion, domestic, public, home, out):
+    """The route tags ``out[c, l, o]`` of the option table when no sale is controlled: a vendor option
+    its vendor's tag ``vendor_tag[v, c, i]`` at the layer's item, a conversion ``conversion``, then
+    ``domestic`` and ``public``; a vendor's options (direct or converted) in its own home country
+    (``home_sale[v, c]``) are ``home``."""
+    n_v, n_c, _ = vendor_tag.shape
+    for c in range(n_c):
+        for layer in range(layer_item.shape[0]):
+            item = layer_item[layer]
+            for v in range(n_v):
+                at_home = home_sale[v, c]
+                out[c, layer, v] = home if at_home else vendor_tag[v, c, item]
+                out[c, layer, n_v + v] = home if at_home else conversion
+            out[c, layer, 2 * n_v] = domestic
+            out[c, layer, 2 * n_v + 1] = public
+
+
+@jit
 def sums_by_option(values, tag, rows, n_k):
     """``out[l, o, k]``: the ``values[c, l, o]`` of the buyers ``rows`` added by route tag (``tag[c, l, o]``),
     buyer by buyer in the order of ``rows``, as ``numpy.bincount`` adds them."""

@@ -26,7 +26,16 @@ import numpy as np
 from cachetools import LRUCache
 
 from model.market.access import Access
-from model.market.options import CONVERTED_ITEM, CONVERTED_LAYER, ITEM_LAYER, PUBLIC_LAYER, OptionLayout
+from model.market.options import (
+    CONVERSION,
+    CONVERTED_ITEM,
+    CONVERTED_LAYER,
+    DOMESTIC,
+    ITEM_LAYER,
+    PUBLIC_COPIES,
+    PUBLIC_LAYER,
+    OptionLayout,
+)
 from model.parameters import ModelParameters
 from model.vocabulary import ITEM_INDEX, LAYER_ITEM, ROUTES, tagged_by
 from model.world import World, per_world
@@ -266,9 +275,12 @@ def _option_scale(world: World, public_availability: float) -> np.ndarray:
 
 
 def _option_tags(layout: OptionLayout, home_sale: np.ndarray, vendor_tag: np.ndarray) -> np.ndarray:
-    """``[C, L, O]`` route tags from the vendors' tags ``[V, C, I]``; a vendor's sales (direct or
-    converted) in its own home country (``home_sale[v, c]``) are home-market sales."""
-    tag = layout.tags(layout.vendor_block(vendor_tag))
-    home = np.tile(home_sale.T[:, None, :], (1, 1, 2))  # [C, 1, 2V]
-    tag[:, :, : layout.converted.stop] = np.where(home, HOME, tag[:, :, : layout.converted.stop])
+    """``[C, L, O]`` route tags from the vendors' tags ``[V, C, I]``: a vendor's sales (direct or
+    converted) in its own home country (``home_sale[v, c]``) are home-market sales; conversion,
+    domestic and public-copy options carry their own route (whether open or not)."""
+    from model.market import compiled
+
+    n_c = vendor_tag.shape[1]
+    tag = np.empty((n_c, len(LAYER_ITEM), layout.size), dtype=vendor_tag.dtype)
+    compiled.option_tags(vendor_tag, home_sale, _LAYER_ITEM, CONVERSION, DOMESTIC, PUBLIC_COPIES, HOME, tag)
     return tag

@@ -60,31 +60,6 @@ class OptionLayout:
     def size(self) -> int:
         return 2 * self.n_vendors + 2
 
-    def vendor_block(self, per_vendor: np.ndarray) -> np.ndarray:
-        """``[C, L, V]``: a ``[V, C, I]`` vendor array at each layer's own item."""
-        return per_vendor[:, :, list(LAYER_ITEM)].transpose(1, 2, 0)
-
-    def table(self, n_c: int, vendors, converted, domestic, public, closed) -> np.ndarray:
-        """Assemble ``[C, L, O]`` for ``n_c`` buyers: ``vendors`` (``[C or 1, L, V]``); ``converted``
-        (``[C or 1, V]``) in the 1:N layer; ``domestic`` (``[C, L]`` or a scalar) in every layer;
-        ``public`` (``[C]`` or a scalar) in the training-data layer; ``closed`` everywhere else."""
-        out = np.full((n_c, len(LAYER_ITEM), self.size), closed, dtype=np.result_type(vendors, closed))
-        out[:, :, self.vendors] = vendors
-        out[:, CONVERTED_LAYER, self.converted] = converted
-        out[:, :, self.domestic] = domestic
-        out[:, PUBLIC_LAYER, self.public] = public
-        return out
-
-    def tags(self, vendors: np.ndarray) -> np.ndarray:
-        """The route-tag table ``[C, L, O]`` from the vendors' tags ``[C, L, V]``: conversion,
-        domestic and public-copy options carry their own route (whether open or not)."""
-        out = np.empty((*vendors.shape[:2], self.size), dtype=vendors.dtype)
-        out[:, :, self.vendors] = vendors
-        out[:, :, self.converted] = CONVERSION
-        out[:, :, self.domestic] = DOMESTIC
-        out[:, :, self.public] = PUBLIC_COPIES
-        return out
-
     def per_vendor(self, values: np.ndarray) -> np.ndarray:
         """``[..., V]``: an option array's vendor and conversion blocks added (conversions under
         the vendor that sold the 1:1 item)."""

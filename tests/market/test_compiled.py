@@ -276,3 +276,44 @@ def test_vendor_spending_is_numpys(policies):
         for got, expected in zip((share, revenue, abroad), vendor_spending_by_numpy(values, home_sale, layer)):
             assert got.tobytes() == expected.tobytes()
     assert (share > 0).any() and (share == 0).any()
+
+
+def option_tags_by_numpy(home_sale, vendor_tag):
+    """The definition, as NumPy lays it out: vendors' tags at each layer's item, conversion, domestic
+    and public-copy tags, then a vendor's options (direct or converted) at home tagged home market."""
+    from model.market.options import CONVERSION, DOMESTIC, PUBLIC_COPIES, OptionLayout
+
+    layout = OptionLayout(home_sale.shape[0])
+    vendors = vendor_tag[:, :, list(LAYER_ITEM)].transpose(1, 2, 0)  # [C, L, V]
+    tag = np.empty((*vendors.shape[:2], layout.size), dtype=vendors.dtype)
+    tag[:, :, layout.vendors] = vendors
+    tag[:, :, layout.converted] = CONVERSION
+    tag[:, :, layout.domestic] = DOMESTIC
+    tag[:, :, layout.public] = PUBLIC_COPIES
+    home = np.tile(home_sale.T[:, None, :], (1, 1, 2))  # [C, 1, 2V]
+    tag[:, :, : layout.converted.stop] = np.where(home, HOME, tag[:, :, : layout.converted.stop])
+    return tag
+
+
+@pytest.mark.parametrize("policies", ["none", "wassenaar", "global_with_china"])
+def test_option_tags_are_their_numpy_definition(policies):
+    """The tags of every policy state's uncontrolled sales, and of random vendor tags and homes."""
+    from model.market import route_prices
+
+    model = ControlRegimeModel(policies=policies, horizon=12, rng=5, collect_agents=False)
+    world, prices = model.world, route_prices(model.world)
+    rng = np.random.default_rng(3)
+    random_tags = rng.integers(0, len(ROUTES), (world.n_vendors, world.n_countries, len(ITEMS)))
+    state_tags = model._settled.state_access(model.schedule_.state(8)).tag_if_uncontrolled
+    for vendor_tag in (state_tags, random_tags):
+        got = prices.tags(vendor_tag)
+        expected = option_tags_by_numpy(world.home_sale, vendor_tag)
+        assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+        assert (got == HOME).any() and (got == ROUTE_INDEX["conversion"]).any()
+    from model.market.compiled import option_tags
+    from model.market.options import CONVERSION, DOMESTIC, PUBLIC_COPIES
+
+    random_home = rng.random(world.home_sale.shape) < 0.2
+    got = np.empty_like(expected)
+    option_tags(random_tags, random_home, np.array(LAYER_ITEM), CONVERSION, DOMESTIC, PUBLIC_COPIES, HOME, got)
+    assert got.tobytes() == option_tags_by_numpy(random_home, random_tags).tobytes()
