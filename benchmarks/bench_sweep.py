@@ -74,7 +74,7 @@ def memory_child(runs: int, horizon: int, traced: int = 0, distinct: int = 0) ->
     else:
         params, design = {ENFORCEMENT: [0.1 * k for k in range(1, 11)]}, {"replications": runs // 10}
     with tempfile.TemporaryDirectory() as folder:
-        sweep(BASE, params, paired=False, progress=False, out=Path(folder) / "bench",
+        sweep(BASE, params, paired=False, progress=False, out=Path(folder) / "bench", executor="serial",
               scenario={"horizon": horizon}, **design)
     peak = tracemalloc.get_traced_memory()[1] / 2**20 if traced else resource.getrusage(
         resource.RUSAGE_SELF).ru_maxrss / 1024
