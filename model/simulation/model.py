@@ -21,7 +21,7 @@ from model.simulation.caches import PROCESS_CACHES
 from model.simulation.demand import regime_weight
 from model.simulation.observables import observe
 from model.simulation.reporters import ArrayDataCollector
-from model.simulation.result import REGIME_FIELDS, RunResult, is_flow, text_index
+from model.simulation.result import REGIME_FIELDS, RunResult, is_flow
 from model.simulation.settings import run_settings
 from model.simulation.setup import RunSetup, SetupRequest, SetupSource
 from model.simulation.sourcing import VendorSourcing
@@ -326,17 +326,13 @@ class ControlRegimeModel(mesa.Model):
         own_vendors = np.isin(np.arange(world.n_countries), world.exporters)
         fields = {"capability": self.capability, "blocked": self.regime_blocked, "leaked": self.regime_leaked,
                   "population": world.population, "own_vendors": own_vendors}  # [C] each, as floats
-        regimes = pd.DataFrame(np.column_stack([fields[field] for field in REGIME_FIELDS])[target],
-                               columns=list(REGIME_FIELDS),
-                               index=text_index(tuple(world.iso3[country] for country in target), "iso3"))
-        vendors = pd.DataFrame(
-            {"home": np.array(world.iso3, dtype=object)[world.exporters[world.vendor_exporter]],
-             "revenue": self.vendor_revenue_total},
-            index=text_index(tuple(world.vendor_names), "vendor"))
         return RunResult(
             totals=totals,
-            regimes=regimes,
-            vendors=vendors,
+            regime_codes=tuple(world.iso3[country] for country in target),
+            regime_values=np.column_stack([fields[field] for field in REGIME_FIELDS])[target],
+            vendor_names=tuple(world.vendor_names),
+            vendor_homes=tuple(world.iso3[country] for country in world.exporters[world.vendor_exporter]),
+            vendor_revenue=self.vendor_revenue_total.copy(),
             targets_newly_capable=int(became.sum()),
             years_to_capable=(float(self.calendar.years(self.first_capable[became] + 1).mean())
                               if became.any() else float("nan")),

@@ -50,19 +50,37 @@ def text_index(labels: tuple[str, ...], name: str) -> pd.Index:
 
 @dataclass(frozen=True)
 class RunResult:
-    """The end of one run (``ControlRegimeModel.result``).
+    """The end of one run (``ControlRegimeModel.result``), as arrays; :attr:`regimes` and
+    :attr:`vendors` are their tables, made when first read (a sweep's runs only need :meth:`row`,
+    and arrays cross from a worker process to the main one at a fraction of a table's cost).
 
     ``totals``: post-warm-up total of every flow column of the summary (:func:`is_flow`), by column;
-    ``regimes``: one row per target regime, indexed by ISO3, with :data:`REGIME_FIELDS`;
-    ``vendors``: one row per vendor, indexed by name, with its ``home`` (ISO3) and post-warm-up
-    ``revenue`` (US$; in memory only, not part of :meth:`row`); ``targets_newly_capable`` and
-    ``years_to_capable`` (NaN when none became capable). :attr:`nations` gives the exporting nations."""
+    ``regime_codes`` and ``regime_values``: the target regimes' ISO3 codes and their
+    :data:`REGIME_FIELDS` (``[regime, field]``); ``vendor_names``, ``vendor_homes`` (ISO3) and
+    ``vendor_revenue``: each vendor's post-warm-up revenue (US$; in memory only, not part of
+    :meth:`row`); ``targets_newly_capable`` and ``years_to_capable`` (NaN when none became capable).
+    :attr:`nations` gives the exporting nations."""
 
     totals: Mapping[str, float]
-    regimes: pd.DataFrame
-    vendors: pd.DataFrame
+    regime_codes: tuple[str, ...]
+    regime_values: np.ndarray
+    vendor_names: tuple[str, ...]
+    vendor_homes: tuple[str, ...]
+    vendor_revenue: np.ndarray
     targets_newly_capable: int
     years_to_capable: float
+
+    @cached_property
+    def regimes(self) -> pd.DataFrame:
+        """One row per target regime, indexed by ISO3, with :data:`REGIME_FIELDS`."""
+        return pd.DataFrame(self.regime_values, columns=list(REGIME_FIELDS),
+                            index=text_index(self.regime_codes, "iso3"))
+
+    @cached_property
+    def vendors(self) -> pd.DataFrame:
+        """One row per vendor, indexed by name, with its ``home`` (ISO3) and post-warm-up ``revenue``."""
+        return pd.DataFrame({"home": np.array(self.vendor_homes, dtype=object), "revenue": self.vendor_revenue},
+                            index=text_index(self.vendor_names, "vendor"))
 
     @property
     def acquired(self) -> np.ndarray:
@@ -87,9 +105,7 @@ class RunResult:
         out = {f"total_{column}": value for column, value in self.totals.items()}
         out["targets_newly_capable"] = self.targets_newly_capable
         out["years_to_capable"] = self.years_to_capable
-        regimes = self.regimes
-        fields = regimes if tuple(regimes.columns) == REGIME_FIELDS else regimes[list(REGIME_FIELDS)]
-        out.update(zip(_regime_keys(tuple(regimes.index)), fields.to_numpy(float).ravel().tolist()))
+        out.update(zip(_regime_keys(self.regime_codes), self.regime_values.ravel().tolist()))
         return out
 
 

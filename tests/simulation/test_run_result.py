@@ -33,3 +33,19 @@ def test_totals_add_each_flow_column_after_the_warm_up_as_numpy_sums_a_column():
     for column, total in totals.items():
         assert total == float(np.ascontiguousarray(after[column].to_numpy(float)).sum()), column
     assert totals["blocked_targets"] > 0
+
+
+def test_a_result_crosses_processes_as_arrays_and_makes_its_tables_when_read():
+    """A sweep's worker sends each result to the main process, which only reads its row: the tables are
+    made on first reading (the same after a round trip) and are not part of a pickled result."""
+    import pickle
+
+    result = ControlRegimeModel(policies="unilateral_us", horizon=8, rng=3, collect_agents=False).run().result()
+    sent = pickle.dumps(result)
+    assert b"pandas" not in sent  # no table (nor index) in it
+    received = pickle.loads(sent)
+    assert received.row() == result.row()
+    pd.testing.assert_frame_equal(received.regimes, result.regimes, check_exact=True)
+    pd.testing.assert_frame_equal(received.vendors, result.vendors, check_exact=True)
+    assert list(result.vendors.index) == list(result.vendor_names) and result.vendors.index.name == "vendor"
+    assert b"pandas" in pickle.dumps(result)  # once read, a table is kept with the result
