@@ -1,5 +1,6 @@
 """Extending the model as docs/architecture.md's "Where to add" says, proved by doing it: a toy
-instrument, a toy route and a toy metric, each defined inside the test, reach a comparison's results
+instrument (tests/toy_instrument.py, which the policy tests use too), a toy route and a toy metric,
+defined in the extension's code, reach a comparison's results
 folder, its columns.csv and load_results. A route is declared before anything of the model takes the
 routes, so the extension runs in a fresh interpreter (``EXTENSION`` below); the test reads the folder
 it wrote."""
@@ -18,45 +19,21 @@ import model
 
 ROOT = Path(model.__file__).resolve().parents[1]
 
-EXTENSION = '''
+EXTENSION = """
 import sys
 
 from model.vocabulary import Route, declare_route
 
 declare_route(Route("toy_to_iran", "legal to Iran (a toy)", "a legal sale to Iran (a toy route)"))
 
-from collections.abc import Hashable
-
 import numpy as np
-from pydantic import Field
 
 from model.experiment import compare
 from model.experiment.metrics import Metric, register
 from model.market.access import retag
-from model.policy import Instrument, PolicyArrays, PolicySchedule, PolicySet
 from model.policy.config import register_policy_set
 from model.scenario import SCENARIO_DIR, load_scenario
-
-
-class Embargo(Instrument):
-    """Every exporter needs a licence, never granted, to sell cameras to ``country``."""
-
-    country: str
-    enforcement: float = 1.0
-
-    def check(self, schedule: PolicySchedule, key: str) -> None:
-        schedule.world.country(self.country, f"{key}.country")
-        super().check(schedule, key)
-
-    def contribute(self, schedule: PolicySchedule, arrays: PolicyArrays, on: Hashable) -> None:
-        buyer = np.array([schedule.world.country_index[self.country]])
-        for exporter in range(len(schedule.world.exporters)):
-            arrays.impose(exporter, buyer, ["camera"], 0.0, self.enforcement, True)
-
-
-class EmbargoSet(PolicySet):
-    embargoes: list[Embargo] = Field(default_factory=list)
-
+from tests.toy_instrument import Embargo, EmbargoSet
 
 register_policy_set(EmbargoSet)
 retag("toy_to_iran", "legal",
@@ -68,7 +45,7 @@ register(Metric("toy_capability_ratio", "ratio", "target capability, policy / ba
 scenario = load_scenario(SCENARIO_DIR / "baseline.toml").model_copy(update={
     "name": "toy_embargo", "horizon": 8, "policies": EmbargoSet(embargoes=[Embargo(country="IRN")])})
 compare([scenario], replications=2, executor="serial", progress=False, out=sys.argv[1])
-'''
+"""
 
 
 def run_python(code: str, *args: str) -> subprocess.CompletedProcess:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 
 import numpy as np
@@ -99,6 +100,9 @@ def test_one_generation_is_rejection_abc_with_equal_weights(tmp_path):
     prior_sample = result.generations.set_index("generation").loc[-1]
     assert prior_sample["simulations"] == 25 and prior_sample["particles"] == 0
     assert result.simulations - 25 > 10 / 0.3 / 2
+    manifest = json.loads((tmp_path / "cal" / "posterior.json").read_text())  # what produced the posterior
+    assert (manifest["population"], manifest["acceptance"], manifest["prior_sample"]) == (10, 0.3, 25)
+    assert manifest["simulations"] == result.simulations and manifest["method"] == "rejection ABC (pyabc)"
 
 
 def test_an_interrupted_run_continues_from_its_last_generation(tmp_path):

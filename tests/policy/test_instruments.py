@@ -4,11 +4,8 @@ instrument, or a policy-set field that holds no instruments, is refused: tests/t
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
 import numpy as np
 import pytest
-from pydantic import Field
 
 from model import ControlRegimeModel, build_world
 from model.dates import Calendar
@@ -18,10 +15,8 @@ from model.policy import (
     Agreement,
     DataAccessControl,
     Extraterritorial,
-    Instrument,
     Member,
     NationalControl,
-    PolicyArrays,
     PolicySchedule,
     PolicySet,
     VoluntaryRestraint,
@@ -29,6 +24,7 @@ from model.policy import (
 )
 from model.policy.config import check_instrument_fields
 from model.policy.inputs import ComponentControl, EntityList, ProcurementBan
+from tests.toy_instrument import Embargo, EmbargoSet
 
 ARRAYS = ("requires", "approval", "enforcement", "hub_slip", "et_capture", "available", "controlling", "supply_cut")
 WARMUP, HORIZON = 4, 12
@@ -132,27 +128,6 @@ def test_strength_and_layers_vary_through_each_instruments_own_method():
     assert narrowed.national == [] and narrowed.data_access == []
     assert narrowed.agreements[0].items == ["algorithm_1n"]
     assert narrowed.entity_lists == policies.entity_lists  # instruments on inputs control no item
-
-
-class Embargo(Instrument):
-    """A toy instrument defined in a test: ``country`` buys nothing controlled from anyone, enforced
-    at ``enforcement``."""
-
-    country: str
-    enforcement: float = 1.0
-
-    def check(self, schedule: PolicySchedule, key: str) -> None:
-        schedule.world.country(self.country, f"{key}.country")
-        super().check(schedule, key)
-
-    def contribute(self, schedule: PolicySchedule, arrays: PolicyArrays, on: Hashable) -> None:
-        buyer = np.array([schedule.world.country_index[self.country]])
-        for exporter in range(len(schedule.world.exporters)):
-            arrays.impose(exporter, buyer, ["camera"], 0.0, self.enforcement, True)
-
-
-class EmbargoSet(PolicySet):
-    embargoes: list[Embargo] = Field(default_factory=list)
 
 
 def test_a_toy_instrument_reaches_the_arrays_and_the_run(world):
