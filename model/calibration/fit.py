@@ -176,7 +176,7 @@ def write_fit(result: CalibrationResult, folder: Path, note: str = "") -> Path:
                 "commit": (git_commit() or {}).get("commit"), "method": "ABC-SMC (pyabc)" if spec.settings.generations > 1 else "rejection ABC (pyabc)", "note": note,
                 "horizon": spec.settings.horizon, "population": spec.settings.population,
                 "generations": int((result.generations["generation"] >= 0).sum()), "epsilon": float(result.generations["epsilon"].iat[-1]),
-                "acceptance": spec.settings.acceptance,
+                "acceptance": spec.settings.acceptance, "prior_sample": spec.settings.prior_sample,
                 "free": {f.key: [f.low, f.high] for f in spec.free},
                 "targets": [t.name for t in spec.targets]} | fit
     write_text(folder / POSTERIOR_MANIFEST, json.dumps(manifest, indent=2) + "\n")
