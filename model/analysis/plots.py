@@ -33,8 +33,8 @@ from matplotlib.transforms import Bbox  # noqa: E402
 
 from model.analysis import DEFAULT_FORMATS  # noqa: E402
 from model.analysis.maps import LAND, draw_countries, map_axes, place_labels, positions  # noqa: E402
-from model.experiment.results import note_drawn, refuse_link  # noqa: E402
 from model.experiment.metrics import interval  # noqa: E402
+from model.experiment.results import note_drawn, refuse_link  # noqa: E402
 from model.formatting import percent, percent_interval  # noqa: E402
 from model.scenario import BASELINE, is_baseline  # noqa: E402
 from model.vocabulary import ROUTE_DECLARATIONS, ROUTES  # noqa: E402

@@ -45,7 +45,10 @@ TRANSSHIPMENT = tagged_by("transshipment", "market/kernel.py: a controlled sale 
 HOME = tagged_by("home_market", "market/kernel.py: a vendor's sale in its own home country")
 _LAYER_ITEM = np.array(LAYER_ITEM)
 _NO_OPTIONS = np.zeros((0, 0, 0))  # the unused arrays of a step with nothing controlled
-_NO_TAGS = np.zeros((0, 0, 0), dtype=np.intp)
+TAG = np.min_scalar_type(-len(ROUTES))
+"""The option table's route tags' type: the smallest signed integer that holds every route (int8: an
+eighth of the bytes each pass over the table moves for them)."""
+_NO_TAGS = np.zeros((0, 0, 0), dtype=TAG)
 _NO_SLOTS = np.zeros((0, 0, 0), dtype=np.intp)
 _NO_APPEAL = np.zeros((0, 0))
 _NO_PRICES = np.zeros(0)
@@ -275,12 +278,12 @@ def _option_scale(world: World, public_availability: float) -> np.ndarray:
 
 
 def _option_tags(layout: OptionLayout, home_sale: np.ndarray, vendor_tag: np.ndarray) -> np.ndarray:
-    """``[C, L, O]`` route tags from the vendors' tags ``[V, C, I]``: a vendor's sales (direct or
-    converted) in its own home country (``home_sale[v, c]``) are home-market sales; conversion,
-    domestic and public-copy options carry their own route (whether open or not)."""
+    """``[C, L, O]`` route tags (:data:`TAG`) from the vendors' tags ``[V, C, I]``: a vendor's sales
+    (direct or converted) in its own home country (``home_sale[v, c]``) are home-market sales;
+    conversion, domestic and public-copy options carry their own route (whether open or not)."""
     from model.market import compiled
 
     n_c = vendor_tag.shape[1]
-    tag = np.empty((n_c, len(LAYER_ITEM), layout.size), dtype=vendor_tag.dtype)
+    tag = np.empty((n_c, len(LAYER_ITEM), layout.size), dtype=TAG)
     compiled.option_tags(vendor_tag, home_sale, _LAYER_ITEM, CONVERSION, DOMESTIC, PUBLIC_COPIES, HOME, tag)
     return tag

@@ -308,12 +308,12 @@ def test_option_tags_are_their_numpy_definition(policies):
     for vendor_tag in (state_tags, random_tags):
         got = prices.tags(vendor_tag)
         expected = option_tags_by_numpy(world.home_sale, vendor_tag)
-        assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+        assert got.dtype == np.int8 and got.tobytes() == expected.astype(np.int8).tobytes()
         assert (got == HOME).any() and (got == ROUTE_INDEX["conversion"]).any()
     from model.market.compiled import option_tags
     from model.market.options import CONVERSION, DOMESTIC, PUBLIC_COPIES
 
     random_home = rng.random(world.home_sale.shape) < 0.2
-    got = np.empty_like(expected)
+    got = np.empty(expected.shape, dtype=np.int8)
     option_tags(random_tags, random_home, np.array(LAYER_ITEM), CONVERSION, DOMESTIC, PUBLIC_COPIES, HOME, got)
-    assert got.tobytes() == option_tags_by_numpy(random_home, random_tags).tobytes()
+    assert got.tobytes() == option_tags_by_numpy(random_home, random_tags).astype(np.int8).tobytes()
