@@ -33,6 +33,7 @@ def sample_specs(n: int, seed: int) -> list[RunSpec]:
 
 def assert_same_record(a, b) -> None:
     assert a.ok and b.ok, (a.error, b.error)
+    assert a.spec == b.spec  # a worker's record comes back with the spec it ran (executors reattach it)
     pd.testing.assert_frame_equal(a.timeseries, b.timeseries, check_exact=True)
     a_row, b_row = a.result.row(), b.result.row()
     assert a_row.keys() == b_row.keys()
