@@ -96,7 +96,7 @@ class Pair:
         return sum(self.policy.total(f"leaked_{r}") for r in routes) / blocked if blocked > 0 else np.nan
 
     def controlling_revenue(self, end: RunEnd) -> float:
-        """Post-warm-up revenue of the controlling countries' vendors in ``end`` (its nations table)."""
+        """Post-warm-up revenue of the controlling countries' vendors in ``end`` (its nations' values)."""
         revenue = end.nation_values["revenue"]
         return sum(revenue.get(code, 0.0) for code in self.controlling)
 
