@@ -8,6 +8,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import special  # not scipy.stats, 0.3 s to import; Mesa imports scipy.special anyway
 
 from model.simulation.result import RunEnd
 from model.vocabulary import ROUTES
@@ -203,10 +204,8 @@ for _metric in (
 
 def half_width(std: np.ndarray | pd.Series, count: np.ndarray | pd.Series, level: float = 0.95):
     """Half-width of the Student-t interval of a mean (0 where fewer than two values)."""
-    from scipy import stats  # imported when used: run workers, which import this layer, never need it
-
     count = np.asarray(count, float)
-    quantile = stats.t.ppf(0.5 + level / 2, np.maximum(count - 1, 1))
+    quantile = special.stdtrit(np.maximum(count - 1, 1), 0.5 + level / 2)  # Student t's quantile, as scipy.stats.t.ppf
     return np.where(count > 1, quantile * np.asarray(std, float) / np.sqrt(np.maximum(count, 1)), 0.0)
 
 
