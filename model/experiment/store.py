@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Self
 
 import pandas as pd
+import pyarrow as pa
 
 from model.config.tables import Loc, key_path
 from model.errors import ModelInputError
@@ -44,6 +45,7 @@ from model.experiment.folders import (
     stored_part,
     write_failure,
     write_manifest,
+    write_parquet,
     write_tables,
 )
 from model.experiment.manifest import require_intact_settings
@@ -134,8 +136,8 @@ class Store:
                 staging.mkdir()
                 for name, frames in tables.items():
                     if frames:
-                        pd.concat(frames, ignore_index=True).to_parquet(staging / f"{name}.parquet", index=False,
-                                                                         write_statistics=False)
+                        table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
+                        write_parquet(table, staging / f"{name}.parquet", write_statistics=False)
                 digests = {path.name: file_digest(path) for path in sorted(staging.iterdir())}
                 (staging / DIGESTS).write_text(json.dumps(digests, indent=1) + "\n")
                 staging.rename(self.parts_dir / f"part-{number:06d}")

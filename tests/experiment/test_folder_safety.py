@@ -164,15 +164,17 @@ def test_write_failures_are_named_in_words(code, cause):
 
 def full_after(monkeypatch, parts: int) -> None:
     """Every Parquet write after the first ``parts`` fails as on a full disk."""
-    real, written = pd.DataFrame.to_parquet, []
+    from model.experiment import store
 
-    def write(frame, path, *args, **kwargs):
+    real, written = store.write_parquet, []
+
+    def write(table, path, *args, **kwargs):
         if len({Path(p).parent for p in written} - {Path(path).parent}) >= parts:
             raise OSError(errno.ENOSPC, "No space left on device")
         written.append(path)
-        return real(frame, path, *args, **kwargs)
+        return real(table, path, *args, **kwargs)
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", write)
+    monkeypatch.setattr(store, "write_parquet", write)
 
 
 def test_a_full_disk_before_anything_was_stored_removes_the_folder(tmp_path, monkeypatch):

@@ -223,24 +223,25 @@ def test_a_part_interrupted_while_written_leaves_nothing_and_can_be_stored_again
     (the runner does so on its way out) instead of failing on the leftover staging folder."""
     import pandas as pd
 
+    from model.experiment import store as stored
     from model.experiment.store import Store
 
     batch = {"runs": [pd.DataFrame({"run_id": ["a", "b"], "error": [None, None]})],
              "series": [pd.DataFrame({"run_id": ["a"], "step": [0]})]}
-    real, calls = pd.DataFrame.to_parquet, []
+    real, calls = stored.write_parquet, []
 
-    def interrupted(frame, *args, **kwargs):
+    def interrupted(*args, **kwargs):
         calls.append(1)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real(frame, *args, **kwargs)
+        return real(*args, **kwargs)
 
     with Store.open(tmp_path / "out", "sweep", {}, ()) as store:
-        monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
+        monkeypatch.setattr(stored, "write_parquet", interrupted)
         with pytest.raises(KeyboardInterrupt):
             store.append(batch)
         assert list(store.parts_dir.iterdir()) == []
-        monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
+        monkeypatch.setattr(stored, "write_parquet", real)
         store.append(batch)
         assert store.done() == {"a", "b"}
 
@@ -311,3 +312,23 @@ def test_a_tables_digest_is_that_of_its_file_as_read(rows, csv_rows, tmp_path_fa
     assert entry["digest"] == folders.digest(read)
     if "csv" in entry:
         assert (folder / "t.csv").read_bytes() == read.to_csv(index=False).encode()
+
+
+def test_parquet_dictionary_encodes_text_only_and_reads_back_the_same_table(tmp_path):
+    """Numbers are written plain (a dictionary of measured numbers costs time and bytes), text with a
+    dictionary; either way the table read back is the one written."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from model.experiment.folders import write_parquet
+
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"scenario": np.repeat(["baseline", "wassenaar"], 500), "step": np.tile(np.arange(500), 2),
+                          "capability": rng.random(1000), "kind": pd.Categorical(["a", "b"] * 500)})
+    write_parquet(pa.Table.from_pandas(table, preserve_index=False), tmp_path / "t.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "t.parquet"), table)
+    row_group = pq.ParquetFile(tmp_path / "t.parquet").metadata.row_group(0)
+    encoded = {row_group.column(j).path_in_schema: row_group.column(j).has_dictionary_page for j in range(4)}
+    assert encoded == {"scenario": True, "step": False, "capability": False, "kind": True}
