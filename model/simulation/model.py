@@ -292,7 +292,7 @@ class ControlRegimeModel(mesa.Model):
         summary.update(zip(keys.revenue, revenue.tolist()))
         summary.update(zip(keys.share, (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
         summary["revenue_controlling"] = flows.revenue_controlling
-        summary.update(observe(world, self.params, self.capability, result))
+        summary.update(observe(world, self.params, self.capability, result, summary["spend_total"]))
         return summary
 
     @property

@@ -28,12 +28,14 @@ def reached(params: ModelParameters, capability: np.ndarray, share: np.ndarray, 
     return (share >= params.reach_share) & (capability >= params.adoption_threshold)[:, None] & ~home
 
 
-def observe(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement) -> dict[str, float]:
+def observe(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement,
+            world_spending: float) -> dict[str, float]:
     """Adopters, supplier reach per vendor and per home country (see :func:`reached`; a nation's
     vendors are one supplier with their shares added), vendor revenue shares and each vendor's share
     of revenue from abroad, the exporting nations' shares of world spending, how many of the AIGS
     2019 adopters adopt (``aigs_2019_matched``: which countries, not only how many), and the share
-    of training data (all buyers) that came from public copies."""
+    of training data (all buyers) that came from public copies. ``world_spending``: the sum of
+    ``result.actual.spend``, which the caller has."""
     from model.market import compiled  # Numba on first use: importing the package stays light
 
     adopting = capability >= params.adoption_threshold
@@ -49,8 +51,7 @@ def observe(world: World, params: ModelParameters, capability: np.ndarray, resul
     total = revenue.sum()
     out.update(zip(keys[2], (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
     out.update(zip(keys[3], np.divide(abroad, revenue, out=np.zeros_like(revenue), where=revenue > 0).tolist()))
-    spending = result.actual.spend.sum(axis=(1, 2))[world.exporters]  # [E] of every option
-    world_spending = result.actual.spend.sum()
+    spending = result.actual.spend[world.exporters].sum(axis=(1, 2))  # [E] of every option
     out.update(zip(keys[4], (spending / world_spending if world_spending > 0 else 0.0 * spending).tolist()))
     out["aigs_2019_matched"] = int(adopting[_aigs_2019(world)].sum())
     data = result.by_route[:, LAYER_INDEX["training_data"]].sum(axis=0)
