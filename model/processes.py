@@ -59,7 +59,7 @@ whose full collections walk them all. With 10,000 the headline comparison takes 
 thousand allocations later."""
 
 
-def collect_young_less_often() -> None:
+def fewer_young_collections() -> None:
     """Set :data:`YOUNG_COLLECTION_THRESHOLD` for this process (and the processes it forks); the
     older generations' thresholds are kept. Called by the command line's entry point and the local
     workers' server, never on import: a script that imports the model keeps its own settings."""

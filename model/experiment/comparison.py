@@ -8,8 +8,9 @@ unrest shocks and R&D luck are identical within a pair (common random numbers).
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -111,6 +112,12 @@ class Comparison:
             raise ModelInputError(f"{folder / 'manifest.json'}: scenarios", "damaged manifest: no scenarios")
         return cls(settings=manifest, runs_schema=schema, **tables)
 
+    @classmethod
+    def written(cls, tables: Mapping[str, pd.DataFrame]) -> Comparison:
+        """The comparison whose results folder was just written with ``tables`` (by their names in
+        the folder, as reading it gives them), without reading it back."""
+        return cls(**{attribute: tables[name] for attribute, name in TABLES.items()})
+
     def plot(self, folder: str | Path, only: str | Sequence[str] | None = None,
              formats: Sequence[str] = ("png",), **options: Any) -> list[Path]:
         """Draw the comparison's figures (or only those named) into ``folder``; returns the files
@@ -204,13 +211,13 @@ def compare(
                 "scenarios": {s.name: s.resolved() for s in design.scenarios}}
     options = {"kind": "comparison", "settings": settings, "identity": IDENTITY, "collect": collect,
                "executor": executor, "progress": progress, "command": command}
-    if out is not None:
-        run_plan(runs, Path(out), resume=resume, force=force, **options)
-        comparison = Comparison.load(out)
-    else:
-        with tempfile.TemporaryDirectory(prefix="comparison-") as folder:
-            run_plan(runs, Path(folder) / "comparison", **options)
-            comparison = Comparison.load(Path(folder) / "comparison")
+    with contextlib.ExitStack() as stack:
+        if out is not None:
+            folder, storage = Path(out), {"resume": resume, "force": force}
+        else:  # a folder of its own, removed afterwards
+            folder, storage = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="comparison-"))) / "comparison", {}
+        written = run_plan(runs, folder, read_back=True, **storage, **options)
+        comparison = Comparison.written(written) if written else Comparison.load(folder)  # else: complete before
     comparison.settings = settings
     return comparison
 

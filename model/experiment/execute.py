@@ -41,17 +41,18 @@ def run_plan(plan: Plan, folder: Path, *, kind: str, settings: dict[str, Any], i
              collect: Collect, keep: Sequence[str] | None = None, series: Sequence[str] | None = None,
              executor: Any = None, resume: bool = False, force: bool = False, progress: bool = True,
              chunk: int = CHUNK, command: list[str] | None = None, label: str = "runs",
-             extra_columns: Mapping[str, Entry] | None = None) -> None:
+             extra_columns: Mapping[str, Entry] | None = None, read_back: bool = False) -> dict[str, pd.DataFrame]:
     """Run every run of ``plan`` not yet stored in ``folder``, then write the tables ``collect``
     puts together from the stored runs. ``keep``: end-of-run values stored per run (None: all);
     ``series``: time-series columns stored (None: all); ``identity``: manifest entries that must
-    agree for ``resume`` to continue a folder."""
+    agree for ``resume`` to continue a folder. Returns the tables as reading the folder would give
+    them if ``read_back`` and they were written now (nothing for a folder already complete)."""
     if chunk < 1:
         raise ValueError(f"chunk must be at least 1, not {chunk}")
     manifest = build_manifest(kind, settings, command or [])
     with Store.open(folder, kind, manifest, identity, resume=resume, force=force) as store:
         if store.complete:
-            return
+            return {}
         _run(plan, store, _Batch(store, keep, series, chunk), executor, progress, label)
         try:
             tables = collect(plan, store)
@@ -60,10 +61,10 @@ def run_plan(plan: Plan, folder: Path, *, kind: str, settings: dict[str, Any], i
                 store.discard()
             raise
         failed = int(tables["runs"]["error"].notna().sum())
-        store.finish(tables, store.manifest() | {
+        return store.finish(tables, store.manifest() | {
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "failed": failed,
             "runs_schema": RUNS_SCHEMA,
-        }, extra_columns)
+        }, extra_columns, read_back=read_back)
 
 
 class _Batch:

@@ -187,12 +187,13 @@ def with_dates(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def write_table(folder: Path, name: str, table: pd.DataFrame) -> dict[str, Any]:
+def write_table(folder: Path, name: str, table: pd.DataFrame) -> tuple[dict[str, Any], pd.DataFrame]:
     """Write ``name.parquet`` (and ``name.csv`` when small), each replaced atomically; returns its
-    manifest entry (file, rows, digest of the table as stored, SHA-256 of the Parquet file). The table
-    as stored is the Arrow table written, back in pandas: what reading the file gives, without
-    decoding it again (tested), which spares the memory Arrow's allocator keeps after each read."""
-    arrow = pa.Table.from_pandas(with_dates(table.reset_index(drop=True)), preserve_index=False)
+    manifest entry (file, rows, digest of the table as stored, SHA-256 of the Parquet file) and the
+    table as :func:`read_table` reads it. The table as stored is the Arrow table written, back in
+    pandas: what reading the file gives, without decoding it again (tested), which spares the memory
+    Arrow's allocator keeps after each read."""
+    arrow = _as_parquet_keeps(pa.Table.from_pandas(with_dates(table.reset_index(drop=True)), preserve_index=False))
     path = folder / f"{name}.parquet"
     _replace(path, lambda tmp: write_parquet(arrow, tmp))
     sha256 = file_digest(path)
@@ -205,7 +206,16 @@ def write_table(folder: Path, name: str, table: pd.DataFrame) -> dict[str, Any]:
                              "digest": written[0] if same_text else digest(stored), "file_sha256": sha256}
     if written:
         entry |= {"csv": copy.name, "csv_digest": written[0]}
-    return entry
+    return entry, _as_read(stored)
+
+
+def _as_parquet_keeps(table: pa.Table) -> pa.Table:
+    """``table`` with its times in seconds as milliseconds, as Parquet stores them (it has no unit of
+    seconds; a column of missing dates comes out of pandas so): the table as stored is then the one
+    read back."""
+    fields = [field.with_type(pa.timestamp("ms", field.type.tz))
+              if pa.types.is_timestamp(field.type) and field.type.unit == "s" else field for field in table.schema]
+    return table.cast(pa.schema(fields, table.schema.metadata)) if fields != list(table.schema) else table
 
 
 def write_parquet(table: pa.Table, path: Path, **options: Any) -> None:
@@ -224,7 +234,11 @@ def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pd.
     path = folder / f"{name}.parquet"
     if not path.is_file():
         raise ModelInputError(str(path), "missing table", expected=f"the {name} table of a complete results folder")
-    table = _read_parquet(path, columns)
+    return _as_read(_read_parquet(path, columns))
+
+
+def _as_read(table: pd.DataFrame) -> pd.DataFrame:
+    """A stored table as :func:`read_table` gives it: a missing ``error`` is None, not NaN."""
     if "error" in table:
         table["error"] = table["error"].astype(object).where(table["error"].notna(), None)
     return table
@@ -290,9 +304,16 @@ def _temporary(path: Path) -> Path:
 
 
 def write_tables(folder: Path, tables: Mapping[str, pd.DataFrame],
-                 extra_columns: Mapping[str, Entry] | None = None) -> dict[str, dict[str, Any]]:
-    """Every table, then ``columns.csv`` describing them; returns the manifest's ``tables`` entry."""
-    entries = {name: write_table(folder, name, table) for name, table in tables.items()}
+                 extra_columns: Mapping[str, Entry] | None = None, *,
+                 as_read: dict[str, pd.DataFrame] | None = None) -> dict[str, dict[str, Any]]:
+    """Every table, then ``columns.csv`` describing them; returns the manifest's ``tables`` entry.
+    ``as_read``: if given, filled with each table as :func:`read_table` would read it back (kept only
+    when asked: a large sweep's tables would otherwise be held twice)."""
+    entries = {}
+    for name, table in tables.items():
+        entries[name], stored = write_table(folder, name, table)
+        if as_read is not None:
+            as_read[name] = stored
     columns = dictionary(tables, extra_columns)  # only column names, which Parquet keeps as they are
     _replace(folder / COLUMNS, lambda tmp: columns.to_csv(tmp, index=False))
     entries["columns"] = {"file": COLUMNS, "rows": len(columns), "digest": file_digest(folder / COLUMNS)}

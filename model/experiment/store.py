@@ -160,13 +160,17 @@ class Store:
                 yield read_table(part, name)
 
     def finish(self, tables: Mapping[str, pd.DataFrame], manifest: Mapping[str, Any],
-               extra_columns: Mapping[str, Entry] | None = None) -> None:
+               extra_columns: Mapping[str, Entry] | None = None, *,
+               read_back: bool = False) -> dict[str, pd.DataFrame]:
         """Write the consolidated tables and ``columns.csv``, mark the manifest complete with every
-        table's digest, then drop the parts."""
+        table's digest, then drop the parts. Returns the tables as reading the folder would give
+        them if ``read_back`` (without reading them), else nothing."""
+        as_read: dict[str, pd.DataFrame] = {}
         with self._writing():
-            entries = write_tables(self.folder, tables, extra_columns)
+            entries = write_tables(self.folder, tables, extra_columns, as_read=as_read if read_back else None)
             write_manifest(self.folder, {**manifest, "status": "complete", **manifest_tables(entries)})
         self._drop_parts()
+        return as_read
 
     def discard(self) -> None:
         """Remove the folder (one this store created, whose runs are of no use)."""

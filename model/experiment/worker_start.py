@@ -12,14 +12,14 @@ as Python's documentation advises before forking): a worker's full collections n
 six hundred thousand objects of the imported libraries (in a 16-second Sobol workload, serial,
 full collections took 0.47 of the collector's 0.70 s; frozen, 0.15 s). Like the command line, the
 server and its workers collect young objects less often
-(:func:`model.processes.collect_young_less_often`).
+(:func:`model.processes.fewer_young_collections`).
 """
 
 import gc
 
-from model.processes import collect_young_less_often
+from model.processes import fewer_young_collections
 from model.simulation import ControlRegimeModel, dispose
 
-collect_young_less_often()  # as in the command line's process; the workers inherit it
+fewer_young_collections()  # as in the command line's process; the workers inherit it
 dispose(ControlRegimeModel(policies="wassenaar", horizon=6, rng=0, collect_agents=False).run())  # past the warm-up
 gc.freeze()  # the server's objects, which every worker inherits, are left out of the workers' collections

@@ -18,7 +18,7 @@ from model.errors import ModelInputError
 from model.interfaces import arguments
 from model.interfaces.options import add_execution_options, local_executor, worker_count
 from model.interfaces.writes import stored_in
-from model.processes import arrow_on_c_allocator, collect_young_less_often
+from model.processes import arrow_on_c_allocator, fewer_young_collections
 
 HEADLINE = ("baseline", "unilateral_us", "unilateral_us_extraterritorial", "echri_coalition", "wassenaar",
             "global_with_china")
@@ -409,7 +409,7 @@ def unwritten(err: OSError) -> str:
 def console() -> int:
     """The process entry point of ``run.py``, ``python -m model`` and ``surveillance-controls``:
     Arrow on the C allocator (:func:`model.processes.arrow_on_c_allocator`) and fewer collections
-    of young objects (:func:`model.processes.collect_young_less_often`), then :func:`main`."""
+    of young objects (:func:`model.processes.fewer_young_collections`), then :func:`main`."""
     arrow_on_c_allocator()
-    collect_young_less_often()
+    fewer_young_collections()
     return main()

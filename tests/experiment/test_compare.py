@@ -98,6 +98,21 @@ def test_one_collect_and_one_runs_schema(tmp_path):
     pd.testing.assert_frame_equal(replications, runs[list(replications.columns)])
 
 
+def test_compare_hands_back_its_tables_as_reading_its_folder_gives_them(tmp_path):
+    """compare() no longer reads back the folder it wrote: each table it returns is the one
+    Comparison.load reads, values and dtypes; a folder already complete is read."""
+    from model.experiment.comparison import TABLES
+
+    scenarios = [short("baseline"), short("unilateral_us"), short("entity_list_2019")]
+    returned = compare(scenarios, replications=2, executor="serial", progress=False, out=tmp_path / "c")
+    loaded = Comparison.load(tmp_path / "c")
+    for attribute in TABLES:
+        pd.testing.assert_frame_equal(getattr(returned, attribute), getattr(loaded, attribute), check_exact=True)
+    again = compare(scenarios, replications=2, executor="serial", progress=False, out=tmp_path / "c", resume=True)
+    pd.testing.assert_frame_equal(again.summary, loaded.summary, check_exact=True)
+    assert again.settings == returned.settings
+
+
 def test_a_folder_of_runs_schema_1_is_read_and_reproduced(tmp_path):
     """A comparison folder written before runs schema 2 (``runs`` listed every run with its role and
     no metrics; no ``baselines``) is still read, its time series get their run ids, and reproduce

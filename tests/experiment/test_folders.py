@@ -306,10 +306,11 @@ def test_a_tables_digest_is_that_of_its_file_as_read(rows, csv_rows, tmp_path_fa
     folder = tmp_path_factory.mktemp("tables")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(folders, "CSV_ROWS", csv_rows)
-        entry = folders.write_table(folder, "t", table)
+        entry, as_read = folders.write_table(folder, "t", table)
     read = pd.read_parquet(folder / "t.parquet")
     assert entry["rows"] == len(read) == len(table)
     assert entry["digest"] == folders.digest(read)
+    pd.testing.assert_frame_equal(as_read, folders.read_table(folder, "t"))  # handed back as read_table reads it
     if "csv" in entry:
         assert (folder / "t.csv").read_bytes() == read.to_csv(index=False).encode()
 
