@@ -205,3 +205,30 @@ def mark_capable(first_capable, capability, threshold, step):
     for c in range(first_capable.shape[0]):
         if first_capable[c] == -2 and capability[c] >= threshold:
             first_capable[c] = step
+
+
+@jit
+def reach_counts(capability, adoption_threshold, reach_share, share, home_sale, nation_share, exporters, aigs,
+                 supplied, by_home):
+    """The observables' counts, by the one definition of "reached": a supplier supplies buyer ``c``
+    when ``c`` uses AI surveillance (``capability[c] >= adoption_threshold``), is not the supplier's
+    home, and the supplier takes at least ``reach_share`` of ``c``'s spending on vendors' 1:N
+    algorithms. Into ``supplied[v]`` the buyers vendor ``v`` supplies (its share ``share[c, v]``; its
+    home: ``home_sale[v, c]``), into ``by_home[e]`` those exporting nation ``e``'s vendors together
+    supply (their shares added, ``nation_share[c, e]``; its home: ``exporters[e]``). Returns the
+    number of buyers using AI surveillance and how many of them ``aigs`` marks (the AIGS 2019 adopters)."""
+    supplied[:] = 0
+    by_home[:] = 0
+    adopters, matched = 0, 0
+    for c in range(share.shape[0]):
+        if capability[c] >= adoption_threshold:
+            adopters += 1
+            if aigs[c]:
+                matched += 1
+            for v in range(share.shape[1]):
+                if share[c, v] >= reach_share and not home_sale[v, c]:
+                    supplied[v] += 1
+            for e in range(nation_share.shape[1]):
+                if nation_share[c, e] >= reach_share and exporters[e] != c:
+                    by_home[e] += 1
+    return adopters, matched

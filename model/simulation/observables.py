@@ -16,44 +16,35 @@ from model.world import World, per_world
 ALG_1N = LAYER_INDEX["algorithm_1n"]
 
 
-def reached(params: ModelParameters, capability: np.ndarray, share: np.ndarray, home: np.ndarray) -> np.ndarray:
-    """``[C, S]`` bool: supplier ``s`` (a vendor, or a nation's vendors together) supplies country
-    ``c`` — the one definition of "reached".
-
-    ``c`` uses AI surveillance (capability >= ``adoption_threshold``), is not the supplier's home
-    (``home[c, s]``: a home sale is not an export), and the supplier takes at least ``reach_share``
-    of ``c``'s spending on vendors' 1:N algorithms, direct or converted from 1:1 (``share[c, s]``).
-    The AIGS counts AI-surveillance supply (facial recognition, smart city, smart policing): camera
-    hardware or training data alone is not AI surveillance."""
-    return (share >= params.reach_share) & (capability >= params.adoption_threshold)[:, None] & ~home
-
-
 def observe(world: World, params: ModelParameters, capability: np.ndarray, result: Procurement,
             world_spending: float) -> dict[str, float]:
-    """Adopters, supplier reach per vendor and per home country (see :func:`reached`; a nation's
-    vendors are one supplier with their shares added), vendor revenue shares and each vendor's share
+    """Adopters, supplier reach per vendor and per home country (by the one definition of "reached",
+    :func:`model.simulation.compiled_step.reach_counts`; a nation's vendors are one supplier with
+    their shares added), vendor revenue shares and each vendor's share
     of revenue from abroad, the exporting nations' shares of world spending, how many of the AIGS
     2019 adopters adopt (``aigs_2019_matched``: which countries, not only how many), and the share
     of training data (all buyers) that came from public copies. ``world_spending``: the sum of
     ``result.actual.spend``, which the caller has."""
     from model.market import compiled  # Numba on first use: importing the package stays light
+    from model.simulation import compiled_step
 
-    adopting = capability >= params.adoption_threshold
-    out: dict[str, float] = {"adopters": int(adopting.sum())}
-    n_c, n_v = world.n_countries, world.n_vendors
+    n_c, n_v, n_e = world.n_countries, world.n_vendors, len(world.exporters)
     share, revenue, abroad = np.empty((n_c, n_v)), np.empty(n_v), np.empty(n_v)  # share: of c's 1:N algorithms
     compiled.vendor_spending(result.actual.spend, ALG_1N, world.home_sale, share, revenue, abroad)
-    supplied = reached(params, capability, share, world.home_sale.T)
-    by_home = reached(params, capability, share @ _home_of(world), _nation_home(world))  # [C, E]
+    supplied, by_home = np.empty(n_v, dtype=np.int64), np.empty(n_e, dtype=np.int64)
+    adopters, matched = compiled_step.reach_counts(capability, params.adoption_threshold, params.reach_share, share,
+                                                   world.home_sale, share @ _home_of(world), world.exporters,
+                                                   _aigs_2019(world), supplied, by_home)
+    out: dict[str, float] = {"adopters": adopters}
     keys = _keys(world)
-    out.update(zip(keys[0], by_home.sum(axis=0).tolist()))
-    out.update(zip(keys[1], supplied.sum(axis=0).tolist()))
+    out.update(zip(keys[0], by_home.tolist()))
+    out.update(zip(keys[1], supplied.tolist()))
     total = revenue.sum()
     out.update(zip(keys[2], (revenue / total if total > 0 else np.zeros_like(revenue)).tolist()))
     out.update(zip(keys[3], np.divide(abroad, revenue, out=np.zeros_like(revenue), where=revenue > 0).tolist()))
     spending = result.actual.spend[world.exporters].sum(axis=(1, 2))  # [E] of every option
     out.update(zip(keys[4], (spending / world_spending if world_spending > 0 else 0.0 * spending).tolist()))
-    out["aigs_2019_matched"] = int(adopting[_aigs_2019(world)].sum())
+    out["aigs_2019_matched"] = matched
     data = result.by_route[:, LAYER_INDEX["training_data"]].sum(axis=0)
     out["data_public_share"] = float(data[ROUTE_INDEX["public_copies"]] / data.sum()) if data.sum() > 0 else 0.0
     return out
@@ -83,9 +74,3 @@ def _aigs_2019(world: World) -> np.ndarray:
 def _home_of(world: World) -> np.ndarray:
     """``[V, E]``: 1 where the vendor's home is the exporter."""
     return (world.vendor_exporter[:, None] == np.arange(len(world.exporters))[None, :]).astype(float)
-
-
-@per_world()
-def _nation_home(world: World) -> np.ndarray:
-    """``[C, E]`` bool: the country is the exporter."""
-    return np.arange(world.n_countries)[:, None] == world.exporters[None, :]

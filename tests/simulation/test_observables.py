@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from model import ControlRegimeModel
 
@@ -45,23 +48,53 @@ def test_reach_is_counted_on_the_1n_algorithm_layer(stepped):
     assert set(camera_only) <= set(w.vendor_names)
 
 
+def reached(capability, adoption_threshold, reach_share, share, home):
+    """The definition as NumPy writes it: ``[C, S]`` bool, supplier ``s`` supplies buyer ``c``."""
+    return (share >= reach_share) & (capability >= adoption_threshold)[:, None] & ~home
+
+
+def counted(capability, share, home_sale, nation_share, exporters, aigs, adoption_threshold=0.5, reach_share=0.1):
+    """reach_counts' counts and the arrays it fills."""
+    from model.simulation.compiled_step import reach_counts
+
+    supplied, by_home = np.full(share.shape[1], 99), np.full(nation_share.shape[1], 99)  # overwritten
+    adopters, matched = reach_counts(capability, adoption_threshold, reach_share, share, home_sale, nation_share,
+                                     exporters, aigs, supplied, by_home)
+    return adopters, matched, supplied.tolist(), by_home.tolist()
+
+
 def test_reached_by_hand():
     """One definition for vendors and for a nation's vendors together: share of 1:N spending at least
     ``reach_share``, an adopting buyer, not the supplier's home."""
-    import numpy as np
-
-    from model import ModelParameters
-    from model.simulation.observables import reached
-
-    params = ModelParameters(reach_share=0.1, adoption_threshold=0.5)
     capability = np.array([1.0, 1.0, 0.2])  # buyer 2 does not use AI surveillance
     share = np.array([[0.06, 0.06, 0.88], [0.5, 0.0, 0.5], [0.5, 0.5, 0.0]])  # vendors 0, 1 of nation A; 2 of B
-    home = np.array([[False, False, True], [False, False, False], [False, False, False]])  # buyer 0 is B
-    assert reached(params, capability, share, home).tolist() == [
-        [False, False, False], [True, False, True], [False, False, False]
-    ]
+    home_sale = np.array([[False, False, True], [False, False, True], [True, False, False]])  # A is 2, B is 0
     nation = share @ np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])  # A's vendors together: 0.12 in buyer 0
-    assert reached(params, capability, nation, home[:, 1:]).tolist() == [[True, False], [True, True], [False, False]]
+    aigs = np.array([False, True, True])
+    # vendor 0 reaches buyer 1; vendor 2 only buyer 1 (buyer 0 is its home); A reaches 0 and 1, B buyer 1
+    assert counted(capability, share, home_sale, nation, np.array([2, 0]), aigs) == (2, 1, [1, 0, 1], [2, 1])
+
+
+@given(st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_reach_counts_are_numpys(seed):
+    """The compiled counts are those of the definition in NumPy, on random worlds with shares at the
+    threshold, homes, NaN capability and nobody adopting."""
+    rng = np.random.default_rng(seed)
+    n_c, n_v, n_e = rng.integers(1, 12), rng.integers(1, 9), rng.integers(1, 4)
+    capability = rng.choice([0.0, 0.5, 0.49, 2.0, np.nan], n_c)
+    share = rng.choice([0.0, 0.1, 0.099, 0.7], (n_c, n_v))
+    vendor_exporter = rng.integers(0, n_e, n_v)
+    exporters = rng.choice(n_c, n_e) if n_c >= n_e else rng.integers(0, n_c, n_e)
+    home_sale = exporters[vendor_exporter][:, None] == np.arange(n_c)[None, :]  # [V, C]
+    nation = share @ (vendor_exporter[:, None] == np.arange(n_e)[None, :]).astype(float)
+    nation_home = np.arange(n_c)[:, None] == exporters[None, :]
+    aigs = rng.random(n_c) < 0.5
+    adopting = capability >= 0.5
+    expected = (int(adopting.sum()), int((adopting & aigs).sum()),
+                reached(capability, 0.5, 0.1, share, home_sale.T).sum(axis=0).tolist(),
+                reached(capability, 0.5, 0.1, nation, nation_home).sum(axis=0).tolist())
+    assert counted(capability, share, home_sale, nation, exporters, aigs) == expected
 
 
 def test_a_nations_reach_is_at_least_that_of_any_of_its_vendors(stepped):
