@@ -30,7 +30,7 @@ import pyarrow
 
 from model.calibration.spec import load_spec
 from model.experiment import sweep
-from model.processes import ARROW_POOL
+from model.processes import ARROW_POOL, fewer_young_collections
 from model.scenario import SCENARIO_DIR, load_scenario
 from model.simulation import ControlRegimeModel
 
@@ -62,10 +62,13 @@ def throughput() -> None:
           "tables)")
 
 
-def memory_child(runs: int, horizon: int, traced: int = 0, distinct: int = 0) -> None:
+def memory_child(runs: int, horizon: int, traced: int = 0, distinct: int = 0, command_line: int = 0) -> None:
     """One serial sweep of ``runs`` unpaired runs (10 points; with ``distinct`` as many points as runs,
     a Latin hypercube over the calibrated parameters); prints the process's peak resident memory (MB),
-    or with ``traced`` the peak of what Python and NumPy hold (``tracemalloc``)."""
+    or with ``traced`` the peak of what Python and NumPy hold (``tracemalloc``). With ``command_line``
+    the collector's thresholds are the command line's (``model.processes.fewer_young_collections``)."""
+    if command_line:
+        fewer_young_collections()
     if traced:
         tracemalloc.start()
     if distinct:
@@ -90,7 +93,9 @@ def memory(horizon: int = 8) -> None:
     Arrow's default allocator keeps memory per thread once larger Parquet tables have been written
     and read, which grows with the tables; the command line runs Arrow on the C allocator
     (``model.processes.arrow_on_c_allocator``), as a script does with
-    ``ARROW_DEFAULT_MEMORY_POOL=system``. Traced memory is what Python and NumPy hold."""
+    ``ARROW_DEFAULT_MEMORY_POOL=system``, and collects young objects less often
+    (``model.processes.fewer_young_collections``), as the C-allocator sweeps here do. Traced memory
+    is what Python and NumPy hold."""
     arrow = pyarrow.default_memory_pool().backend_name
     for traced, distinct, pool, what, sizes in (
         (0, 0, ARROW_POOL, "peak resident memory (Arrow on the C allocator, as the command line runs it)",
@@ -105,7 +110,8 @@ def memory(horizon: int = 8) -> None:
         for runs in sizes:
             start = time.perf_counter()
             out = subprocess.run([sys.executable, __file__, "memory-child", str(runs), str(horizon), str(traced),
-                                  str(distinct)], capture_output=True, text=True, check=True, env=env)
+                                  str(distinct), str(int(pool == ARROW_POOL))],
+                                 capture_output=True, text=True, check=True, env=env)
             peaks[runs] = float(out.stdout.strip().splitlines()[-1])
             print(f"{what}, serial sweep of {runs} runs ({horizon} steps each, fresh process): "
                   f"{peaks[runs]:.0f} MB ({time.perf_counter() - start:.0f} s)")
