@@ -193,7 +193,7 @@ def write_table(folder: Path, name: str, table: pd.DataFrame) -> tuple[dict[str,
     table as :func:`read_table` reads it. The table as stored is the Arrow table written, back in
     pandas: what reading the file gives, without decoding it again (tested), which spares the memory
     Arrow's allocator keeps after each read."""
-    arrow = _as_parquet_keeps(pa.Table.from_pandas(with_dates(table.reset_index(drop=True)), preserve_index=False))
+    arrow = _in_parquet_units(pa.Table.from_pandas(with_dates(table.reset_index(drop=True)), preserve_index=False))
     path = folder / f"{name}.parquet"
     _replace(path, lambda tmp: write_parquet(arrow, tmp))
     sha256 = file_digest(path)
@@ -209,7 +209,7 @@ def write_table(folder: Path, name: str, table: pd.DataFrame) -> tuple[dict[str,
     return entry, _as_read(stored)
 
 
-def _as_parquet_keeps(table: pa.Table) -> pa.Table:
+def _in_parquet_units(table: pa.Table) -> pa.Table:
     """``table`` with its times in seconds as milliseconds, as Parquet stores them (it has no unit of
     seconds; a column of missing dates comes out of pandas so): the table as stored is then the one
     read back."""

@@ -1,7 +1,8 @@
 """The step's work around the market, compiled with Numba: unrest, budgets, stocks and the CES sums of
-capability, vendors' learning, indigenisation, vendors' redesigns around denied inputs and the step's
-flows, one call each instead of NumPy's five to twenty on arrays of a few hundred numbers, where the
-calls cost more than the arithmetic.
+capability, vendors' learning, indigenisation, vendors' redesigns around denied inputs, the step's
+flows and the observables' reach counts (the one definition of "reached"), one call each instead of
+NumPy's five to twenty on arrays of a few hundred numbers, where the calls cost more than the
+arithmetic.
 
 Every number is NumPy's to the last bit (``tests/simulation/test_compiled_step.py``): each element's
 operations in NumPy's order; a sum over leading axes adds row after row from 0 as ``numpy.add.reduce``
