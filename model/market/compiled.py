@@ -188,7 +188,7 @@ def slip(sales, direct_slip, hub_route, base, premium, conversion_factor, price_
 @jit
 def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, converted_item, converted_layer,
            public_layer, price_level, conversion_factor, domestic_price, public_price, base_tag, any_control, slot,
-           cell_price, free_weight, weight, tag, controlled, denying, prices):
+           cell_price, open_start, open_options, free_weight, weight, tag, controlled, denying, prices):
     """Lay out the option table: every option's attraction at unit price, its scale times its powered
     quality (``powered``, NumPy's powers of :func:`qualities`' gathering, 0 where not ``positive``;
     a vendor's times ``vendor_appeal[v, i]`` when that is given), where the option is usable (open,
@@ -199,7 +199,9 @@ def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, conv
     ``base_tag`` into ``tag``. The usable options' prices go to ``prices`` in table order (a
     controlled cell's slipped price after its free one); returns how many. Vendor prices are
     ``free_price[v, c, i]`` (the cheapest route's) times ``price_level``, conversions' also times
-    ``conversion_factor``."""
+    ``conversion_factor``. Only the options a step can open are visited
+    (:func:`model.market.options.openable`: layer ``l``'s are
+    ``open_options[open_start[l]:open_start[l + 1]]``); the others are 0."""
     n_c, n_l, n_o = scale.shape
     n_v = free_price.shape[0]
     appealing = vendor_appeal.shape[0] > 0
@@ -212,7 +214,16 @@ def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, conv
             row = (c * n_l + layer) * n_o
             item = layer_item[layer]
             controls = any_control and denying[c, layer]
-            for o in range(n_o):
+            aw[row:row + n_o] = 0.0
+            if controls:
+                fw[row:row + n_o] = 0.0
+                for o in range(row, row + n_o):
+                    if not ctl[o]:
+                        at[o] = bt[o]
+            elif any_control:
+                at[row:row + n_o] = bt[row:row + n_o]
+            for j in range(open_start[layer], open_start[layer + 1]):
+                o = open_options[j]
                 price, q = np.inf, 0.0
                 if o < n_v:
                     price = free_price[o, c, item] * price_level
@@ -220,17 +231,16 @@ def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, conv
                     if appealing:
                         q = q * vendor_appeal[o, item]
                 elif o < 2 * n_v:
-                    if layer == converted_layer:
-                        v = o - n_v
-                        price = free_price[v, c, converted_item] * conversion_factor * price_level
-                        q = powered[converted + v] if positive[converted + v] else 0.0
-                        if appealing:
-                            q = q * vendor_appeal[v, converted_item]
+                    v = o - n_v
+                    price = free_price[v, c, converted_item] * conversion_factor * price_level
+                    q = powered[converted + v] if positive[converted + v] else 0.0
+                    if appealing:
+                        q = q * vendor_appeal[v, converted_item]
                 elif o == 2 * n_v:
                     price = domestic_price * price_level
                     k = domestic + c * n_l + layer
                     q = powered[k] if positive[k] else 0.0
-                elif layer == public_layer:
+                else:
                     price = public_price * price_level
                     q = powered[public] if positive[public] else 0.0
                 unit = scale[c, layer, o] * q
@@ -239,37 +249,38 @@ def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, conv
                     prices[n] = price
                     n += 1
                 if not controls:
-                    aw[row + o] = unit if usable else 0.0
-                    if any_control:
-                        at[row + o] = bt[row + o]
+                    if usable:
+                        aw[row + o] = unit
                     continue
-                fw[row + o] = unit if usable else 0.0
+                if usable:
+                    fw[row + o] = unit
                 if ctl[row + o]:
                     k = slots[row + o]
-                    slipped = np.isfinite(cell_price[k]) and unit > 0
-                    aw[row + o] = unit if slipped else 0.0
-                    if slipped:
+                    if np.isfinite(cell_price[k]) and unit > 0:  # slipped
+                        aw[row + o] = unit
                         prices[n] = cell_price[k]
                         n += 1
-                else:
-                    at[row + o] = bt[row + o]
     return n
 
 
 @jit
-def weigh(free_weight, weight, controlled, denying, any_control, powers, free_total, total):
+def weigh(free_weight, weight, controlled, denying, any_control, powers, open_start, open_options, free_total,
+          total):
     """Attractions ``appeal * price**-b_p`` from :func:`appeal`'s table, ``powers`` being the powers
     of its ``prices`` (taken by NumPy), and each row's totals. Without ``any_control``, ``weight`` is
     ``free_weight`` and ``total`` is ``free_total``; with it, ``free_weight`` is worked out in the rows
-    with a controlled option (``denying``) only, and elsewhere the free total is the row's total."""
+    with a controlled option (``denying``) only, and elsewhere the free total is the row's total.
+    Only the options a step can open are visited (as :func:`appeal`); the others stay 0."""
     n_c, n_l, n_o = free_weight.shape
     fw, aw, ctl = free_weight.reshape(-1), weight.reshape(-1), controlled.reshape(-1)
     n = 0
     for c in range(n_c):
         for layer in range(n_l):
             row = (c * n_l + layer) * n_o
+            first, last = open_start[layer], open_start[layer + 1]
             if not (any_control and denying[c, layer]):
-                for o in range(row, row + n_o):
+                for j in range(first, last):
+                    o = row + open_options[j]
                     if aw[o] > 0:
                         aw[o] *= powers[n]
                         n += 1
@@ -277,7 +288,8 @@ def weigh(free_weight, weight, controlled, denying, any_control, powers, free_to
                 if any_control:
                     free_total[c, layer] = total[c, layer]
                 continue
-            for o in range(row, row + n_o):
+            for j in range(first, last):
+                o = row + open_options[j]
                 if fw[o] > 0:
                     fw[o] *= powers[n]
                     n += 1
@@ -299,7 +311,8 @@ def _share(weight, total):
 
 @jit
 def split(budget, free_weight, weight, free_total, total, free_composite, composite, tag, controlled, denying, home,
-          any_control, free_acquired, acquired, by_route, leaked, blocked, denied_share, acquired_total):
+          any_control, open_start, open_options, free_acquired, acquired, by_route, leaked, blocked, denied_share,
+          acquired_total):
     """The logit split of every row (``*_weight`` become the spending, ``*_acquired`` are filled;
     ``*_composite`` is ``total ** (1 / b_p)``, taken by NumPy), then per row: acquisitions
     ``by_route`` (summed by ``tag``), what controlled options would have delivered freely
@@ -311,7 +324,8 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
     there (their 0s, as given, are kept). Each
     row is shared and summed by route in one sweep. Zeros (closed options, most of the table) skip
     what cannot change a number: a division of 0 by a positive total, an addition to a sum that is
-    never -0."""
+    never -0. The actual row visits only the options a step can open (as :func:`appeal`); the others
+    are filled with what sharing a 0 gives."""
     n_c, n_l, n_o = weight.shape
     n_k = by_route.shape[2]
     fw, aw = free_weight.reshape(-1), weight.reshape(-1)
@@ -327,7 +341,20 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
             composed = b * composite[c, layer]
             for kk in range(rk, rk + n_k):
                 routes[kk] = 0.0
-            for o in range(row, row + n_o):
+            first, last = open_start[layer], open_start[layer + 1]
+            # a closed option's share is 0: it spends b * 0 and acquires composed * 0, which are +0
+            # unless the budget is beyond floating point (nan) or -0; appeal left +0 in the spending
+            closed_spend = b * 0.0
+            aa[row:row + n_o] = composed * 0.0
+            if closed_spend != 0.0 or np.signbit(closed_spend):
+                j = first
+                for o in range(n_o):
+                    if j < last and open_options[j] == o:
+                        j += 1
+                    else:
+                        aw[row + o] = closed_spend
+            for j in range(first, last):
+                o = row + open_options[j]
                 share = _share(aw[o], t)
                 aw[o] = b * share
                 aa[o] = composed * share

@@ -35,6 +35,7 @@ from model.market.options import (
     PUBLIC_COPIES,
     PUBLIC_LAYER,
     OptionLayout,
+    openable,
 )
 from model.parameters import ModelParameters
 from model.vocabulary import ITEM_INDEX, LAYER_ITEM, ROUTES, tagged_by
@@ -187,6 +188,7 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
     b_p, level = params.price_sensitivity, market.price_level
     conversion = 1.0 + params.conversion_cost
     scale = _option_scale(world, market.public_availability)
+    open_start, open_options = _open_options(world)
     shape = scale.shape
     exponent = _gathered_exponents(params.quality_sensitivity, params.data_quality_weight, shape[0], world.n_vendors)
     quality, positive = np.empty(exponent.size), np.empty(exponent.size, dtype=bool)
@@ -212,11 +214,12 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
         free_price, scale, powered, positive,
         _NO_APPEAL if market.vendor_appeal is None else market.vendor_appeal, _LAYER_ITEM, CONVERTED_ITEM,
         CONVERTED_LAYER, PUBLIC_LAYER, level, conversion, params.domestic_price, params.public_copy_price, base_tag,
-        any_control, slot, cell_price, free_weight, weight, tag if any_control else _NO_TAGS, controlled, denying,
-        usable_prices,
+        any_control, slot, cell_price, open_start, open_options, free_weight, weight,
+        tag if any_control else _NO_TAGS, controlled, denying, usable_prices,
     )
     powers = np.power(usable_prices[:n_usable], -b_p)
-    compiled.weigh(free_weight, weight, controlled, denying, any_control, powers, free_total, total)
+    compiled.weigh(free_weight, weight, controlled, denying, any_control, powers, open_start, open_options, free_total,
+                   total)
 
     free_acquired = np.empty(shape) if any_control else _NO_OPTIONS
     acquired = np.empty(shape)
@@ -229,7 +232,7 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
     compiled.split(
         market.budget, free_weight, weight, free_total, total, free_composite,
         total ** inverse if any_control else free_composite, tags, controlled, denying, HOME, any_control,
-        free_acquired, acquired, by_route, leaked, blocked, denied_share, acquired_total,
+        open_start, open_options, free_acquired, acquired, by_route, leaked, blocked, denied_share, acquired_total,
     )
     actual = Allocation(spend=weight, acquired=acquired, tag=tag, route=actual_route)
     free = Allocation(spend=free_weight, acquired=free_acquired, tag=None, route=free_route) if any_control else actual
@@ -275,6 +278,12 @@ def _option_scale(world: World, public_availability: float) -> np.ndarray:
     scale = np.concatenate([vendor_scale, vendor_scale, other_scale], axis=2)
     scale.setflags(write=False)
     return scale
+
+
+@per_world()
+def _open_options(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """The options each layer can open in ``world`` (:func:`model.market.options.openable`)."""
+    return openable(world.sells)
 
 
 def _option_tags(layout: OptionLayout, home_sale: np.ndarray, vendor_tag: np.ndarray) -> np.ndarray:

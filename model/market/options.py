@@ -64,3 +64,20 @@ class OptionLayout:
         """``[..., V]``: an option array's vendor and conversion blocks added (conversions under
         the vendor that sold the 1:1 item)."""
         return values[..., self.vendors] + values[..., self.converted]
+
+
+def openable(sells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(start, options)``: the options of layer ``l`` that some step can open are
+    ``options[start[l]:start[l + 1]]`` (ascending) in a world whose vendors sell ``sells[v, i]``:
+    vendors selling the layer's item, in the 1:N layer conversions of vendors selling the 1:1
+    item, domestic, and in the training-data layer public copies. A vendor option of an item its
+    vendor does not sell has no open route and no controlled sale that slips, at any step."""
+    layout = OptionLayout(sells.shape[0])
+    per_layer = []
+    for layer, item in enumerate(LAYER_ITEM):
+        vendors = np.flatnonzero(sells[:, item])
+        converted = np.flatnonzero(sells[:, CONVERTED_ITEM]) + layout.n_vendors if layer == CONVERTED_LAYER else []
+        public = [layout.public] if layer == PUBLIC_LAYER else []
+        per_layer.append(np.concatenate([vendors, converted, [layout.domestic], public]).astype(np.intp))
+    start = np.cumsum([0] + [len(options) for options in per_layer])
+    return start, np.concatenate(per_layer)

@@ -15,6 +15,7 @@ import pytest
 from model import ControlRegimeModel
 from model.market import Draws, OptionLayout, procure, resolve_access, state_access
 from model.market.choice import purchase
+from model.market.options import openable
 from model.parameters import default_parameters
 from model.vocabulary import ITEM_INDEX, ITEMS, LAYER_INDEX, LAYER_ITEM, ROUTE_INDEX
 
@@ -135,3 +136,42 @@ def test_each_sales_best_diversion_is_the_definitions(policies):
             np.testing.assert_array_equal(getattr(settled, f"{name}_chance"), chance)
             np.testing.assert_array_equal(getattr(settled, f"{name}_usable"), usable)
             assert usable.any() and not usable.all()
+
+
+def test_the_options_a_step_can_open_are_those_of_the_items_their_vendors_sell():
+    # items: camera, algorithm_1n, algorithm_11, training_data; vendor 0 sells cameras and 1:1
+    # algorithms, vendor 1 the 1:N algorithm, vendor 2 training data
+    sells = np.zeros((3, len(ITEMS)), dtype=bool)
+    sells[0, [ITEM_INDEX["camera"], ITEM_INDEX["algorithm_11"]]] = True
+    sells[1, ITEM_INDEX["algorithm_1n"]] = True
+    sells[2, ITEM_INDEX["training_data"]] = True
+    start, options = openable(sells)
+    per_layer = {layer: options[start[i]:start[i + 1]].tolist() for i, layer in enumerate(LAYER_INDEX)}
+    # the layout: vendors 0-2, conversions 3-5, domestic 6, public copies 7
+    assert per_layer == {"camera": [0, 6], "algorithm_1n": [1, 3, 6], "training_data": [2, 6, 7]}
+
+
+@pytest.mark.parametrize("policies", ["none", "wassenaar"])
+@pytest.mark.parametrize("budget", [np.inf, -0.0])
+def test_a_budget_out_of_the_ordinary_is_shared_over_closed_options_as_the_definition_does(policies, budget):
+    """Closed options are not visited; a row whose budget makes a closed option's share other than
+    +0 (beyond floating point: nan; a negative zero: -0) still gets the definition's numbers."""
+    model = ControlRegimeModel(policies=policies, horizon=12, rng=5, collect_agents=False).run(6)
+    w = model.world
+    state = model.schedule_.state(6)
+    draws = Draws.draw(w, len(ITEMS), model.streams["licence"], model.streams["enforcement"])
+    access = resolve_access(w, state, draws, model.base_price)
+    market = dataclasses.replace(model._market(6, state.public_copy_availability), budget=model.budget.copy())
+    market.budget[3] = budget  # every layer of one buyer
+    with np.errstate(invalid="ignore"):  # inf * 0
+        result = procure(w, model.params, market, access, model.prices)
+        spend, acquired, _, _ = reference_allocation(model, access, market)
+    for ours, theirs in ((result.actual.spend, spend), (result.actual.acquired, acquired)):
+        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+    start, options = openable(w.sells)
+    closed = np.ones(spend.shape[1:], dtype=bool)
+    for layer in range(len(LAYER_ITEM)):
+        closed[layer, options[start[layer]:start[layer + 1]]] = False
+    assert (np.isnan(spend[3][closed]) if budget == np.inf else np.signbit(spend[3][closed])).all()
+    assert not spend[np.arange(w.n_countries) != 3][:, closed].any()  # the other buyers: +0
