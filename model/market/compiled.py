@@ -309,6 +309,30 @@ def _share(weight, total):
     return weight / (total if total > 0 else 1.0) if weight != 0.0 else weight
 
 
+@_inlined
+def _share_row(weight, acquired, row, n_o, budget, composed, total, first, last, open_options):
+    """Share ``budget`` over the row's options by their ``weight`` (which becomes the spending) and
+    ``composed`` (budget times composite) into ``acquired``, visiting only the open options
+    (``open_options[first:last]``). A closed option's share is 0: it spends ``budget * 0`` and
+    acquires ``composed * 0``, +0 unless they are beyond floating point (nan) or -0 (the weights
+    :func:`appeal` left there are +0). Returns the closed options' acquisition."""
+    closed_spend, closed_acquired = budget * 0.0, composed * 0.0
+    acquired[row:row + n_o] = closed_acquired
+    if closed_spend != 0.0 or np.signbit(closed_spend):
+        j = first
+        for o in range(n_o):
+            if j < last and open_options[j] == o:
+                j += 1
+            else:
+                weight[row + o] = closed_spend
+    for j in range(first, last):
+        o = row + open_options[j]
+        share = _share(weight[o], total)
+        weight[o] = budget * share
+        acquired[o] = composed * share
+    return closed_acquired
+
+
 @jit
 def split(budget, free_weight, weight, free_total, total, free_composite, composite, tag, controlled, denying, home,
           any_control, open_start, open_options, free_acquired, acquired, by_route, leaked, blocked, denied_share,
@@ -321,11 +345,10 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
     the total acquired. Without ``any_control``, ``weight`` is ``free_weight`` and only the first two
     are worked out. A row with nothing controlled (not ``denying``) splits freely as it does: its free
     row is left as it is (the actual row stands for it), and nothing is blocked, leaked or denied
-    there (their 0s, as given, are kept). Each
-    row is shared and summed by route in one sweep. Zeros (closed options, most of the table) skip
-    what cannot change a number: a division of 0 by a positive total, an addition to a sum that is
-    never -0. The actual row visits only the options a step can open (as :func:`appeal`); the others
-    are filled with what sharing a 0 gives."""
+    there (their 0s, as given, are kept). Rows are shared visiting only the options a step can open
+    (as :func:`appeal`, :func:`_share_row`), and summed by route skipping what cannot change a sum
+    that is never -0: the closed options' zeros (their nan beyond floating point is added, as NumPy's
+    sums by route do) and the open options' zeros."""
     n_c, n_l, n_o = weight.shape
     n_k = by_route.shape[2]
     fw, aw = free_weight.reshape(-1), weight.reshape(-1)
@@ -337,46 +360,34 @@ def split(budget, free_weight, weight, free_total, total, free_composite, compos
     for c in range(n_c):
         for layer in range(n_l):
             row, rk = (c * n_l + layer) * n_o, (c * n_l + layer) * n_k
-            b, t = budget[c, layer], total[c, layer]
-            composed = b * composite[c, layer]
+            first, last = open_start[layer], open_start[layer + 1]
+            b = budget[c, layer]
+            closed = _share_row(aw, aa, row, n_o, b, b * composite[c, layer], total[c, layer], first, last,
+                                open_options)
+            every = closed != 0.0  # nan: the closed options' count too
             for kk in range(rk, rk + n_k):
                 routes[kk] = 0.0
-            first, last = open_start[layer], open_start[layer + 1]
-            # a closed option's share is 0: it spends b * 0 and acquires composed * 0, which are +0
-            # unless the budget is beyond floating point (nan) or -0; appeal left +0 in the spending
-            closed_spend = b * 0.0
-            aa[row:row + n_o] = composed * 0.0
-            if closed_spend != 0.0 or np.signbit(closed_spend):
-                j = first
-                for o in range(n_o):
-                    if j < last and open_options[j] == o:
-                        j += 1
-                    else:
-                        aw[row + o] = closed_spend
-            for j in range(first, last):
-                o = row + open_options[j]
-                share = _share(aw[o], t)
-                aw[o] = b * share
-                aa[o] = composed * share
-                if aa[o] != 0.0:  # adding 0 leaves a non-negative-zero sum as it is
+            for j in range(n_o if every else last - first):
+                o = row + (j if every else open_options[first + j])
+                if aa[o] != 0.0:
                     routes[rk + tg[o]] += aa[o]
             acquired_total[c, layer] = _row_sum(aa, row, n_o)
             if not any_control:
                 continue
             if not denying[c, layer]:  # the free row is this row: the same weights, total and composite
                 continue
-            t = free_total[c, layer]
-            composed = b * free_composite[c, layer]
+            closed = _share_row(fw, fa, row, n_o, b, b * free_composite[c, layer], free_total[c, layer], first,
+                                last, open_options)
+            every = closed != 0.0
             baseline[:] = 0.0
-            for o in range(n_o):
-                share = _share(fw[row + o], t)
-                fw[row + o] = b * share
-                fa[row + o] = composed * share
-                masked[o] = fa[row + o] if ctl[row + o] else 0.0
-                if not ctl[row + o] and fa[row + o] != 0.0:
-                    baseline[tg[row + o]] += fa[row + o]
+            for j in range(n_o if every else last - first):
+                o = row + (j if every else open_options[first + j])
+                if not ctl[o] and fa[o] != 0.0:
+                    baseline[tg[o]] += fa[o]
             for kk in range(n_k):
                 leaks[rk + kk] = 0.0 if kk == home else routes[rk + kk] - baseline[kk]
+            for o in range(n_o):
+                masked[o] = fa[row + o] if ctl[row + o] else 0.0
             blocked[c, layer] = _row_sum(masked, 0, n_o)
             for o in range(n_o):
                 masked[o] = fw[row + o] if ctl[row + o] else 0.0
