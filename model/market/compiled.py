@@ -6,7 +6,8 @@ Three passes over the table replace NumPy's thirty-odd: :func:`appeal` lays out 
 leaked, denied share, totals). Two small ones come first: :func:`qualities` gathers the qualities
 for one power by NumPy, :func:`slip` prices the controlled sales and marks their cells. A row with
 nothing controlled is its own free row: the free allocation is worked out only in the others.
-Three more resolve access (:mod:`model.market.access`): :func:`diversions` finds a policy state's
+The three visit only the options a step can open (:func:`model.market.options.openable`, about a
+third of the table) and fill the others. Three more resolve access (:mod:`model.market.access`): :func:`diversions` finds a policy state's
 best diversions, :func:`controlled_sales` a step's controlled sales from the licences refused,
 :func:`enforce` what slips through.
 
