@@ -7,9 +7,9 @@ leaked, denied share, totals). Two small ones come first: :func:`qualities` gath
 for one power by NumPy, :func:`slip` prices the controlled sales and marks their cells. A row with
 nothing controlled is its own free row: the free allocation is worked out only in the others.
 The three visit only the options a step can open (:func:`model.market.options.openable`, about a
-third of the table) and fill the others. Three more resolve access (:mod:`model.market.access`): :func:`diversions` finds a policy state's
-best diversions, :func:`controlled_sales` a step's controlled sales from the licences refused,
-:func:`enforce` what slips through.
+third of the table) and fill the others. Three more resolve access (:mod:`model.market.access`):
+:func:`diversions` finds a policy state's best diversions, :func:`controlled_sales` a step's
+controlled sales from the licences refused, :func:`enforce` what slips through.
 
 Every number is NumPy's to the last bit (``tests/market/test_kernel_reference.py``,
 ``tests/market/test_access.py``): a row's total is NumPy's pairwise sum (:func:`_pairwise`, the
@@ -187,9 +187,9 @@ def slip(sales, direct_slip, hub_route, base, premium, conversion_factor, price_
 
 
 @jit
-def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, converted_item, converted_layer,
-           public_layer, price_level, conversion_factor, domestic_price, public_price, base_tag, any_control, slot,
-           cell_price, open_start, open_options, free_weight, weight, tag, controlled, denying, prices):
+def appeal(free_price, scale, powered, positive, vendor_appeal, layer_item, converted_item, price_level,
+           conversion_factor, domestic_price, public_price, base_tag, any_control, slot, cell_price, open_start,
+           open_options, free_weight, weight, tag, controlled, denying, prices):
     """Lay out the option table: every option's attraction at unit price, its scale times its powered
     quality (``powered``, NumPy's powers of :func:`qualities`' gathering, 0 where not ``positive``;
     a vendor's times ``vendor_appeal[v, i]`` when that is given), where the option is usable (open,

@@ -213,7 +213,7 @@ def procure(world: World, params: ModelParameters, market: Market, access: Acces
     n_usable = compiled.appeal(
         free_price, scale, powered, positive,
         _NO_APPEAL if market.vendor_appeal is None else market.vendor_appeal, _LAYER_ITEM, CONVERTED_ITEM,
-        CONVERTED_LAYER, PUBLIC_LAYER, level, conversion, params.domestic_price, params.public_copy_price, base_tag,
+        level, conversion, params.domestic_price, params.public_copy_price, base_tag,
         any_control, slot, cell_price, open_start, open_options, free_weight, weight,
         tag if any_control else _NO_TAGS, controlled, denying, usable_prices,
     )
