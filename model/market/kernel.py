@@ -282,8 +282,11 @@ def _option_scale(world: World, public_availability: float) -> np.ndarray:
 
 @per_world()
 def _open_options(world: World) -> tuple[np.ndarray, np.ndarray]:
-    """The options each layer can open in ``world`` (:func:`model.market.options.openable`)."""
-    return openable(world.sells)
+    """The options each layer can open in ``world`` (:func:`model.market.options.openable`; read-only)."""
+    start, options = openable(world.sells)
+    for array in (start, options):
+        array.setflags(write=False)
+    return start, options
 
 
 def _option_tags(layout: OptionLayout, home_sale: np.ndarray, vendor_tag: np.ndarray) -> np.ndarray:
