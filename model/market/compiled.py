@@ -502,6 +502,87 @@ def sums_by_option(values, tag, rows, n_k):
     return out
 
 
+
+@jit
+def target_flows(acquired, tag, by_route, leaked, blocked, targets, vendor_revenue, vendor_exporter, controlling,
+                 layer_item, converted_item, n_items):
+    """A step's flows for the target regimes ``targets`` (ascending) as one row, in the summary's column
+    order: [0] acquisitions (all routes), [1] blocked, acquisitions by route ``[K]``, leaked by route
+    ``[K]``, acquisitions by item bought and route ``[item, K]`` (conversions under ``converted_item``),
+    revenue of each exporting nation's vendors ``[E]`` and [-1] that of the nations ``controlling``
+    exports (``[E]`` bool).
+
+    ``acquired``, ``tag`` ``[C, L, O]`` are the step's actual allocation's, ``by_route``, ``leaked``
+    ``[C, L, K]`` and ``blocked`` ``[C, L]`` its :class:`model.market.Procurement`'s, ``vendor_revenue``
+    ``[V, I]``. Sums as NumPy's: over the targets' rows row after row from 0, by option as
+    :func:`sums_by_option`, a vendor's revenue and [0], [1], [-1] pairwise (of the by-route row, the
+    targets' blocked rows, the controlling nations' revenue), a nation's vendors as ``numpy.add.at``."""
+    n_l, n_k = by_route.shape[1], by_route.shape[2]
+    n_v, n_e = vendor_exporter.shape[0], controlling.shape[0]
+    per_option = sums_by_option(acquired, tag, targets, n_k)
+    row = np.empty(2 + 2 * n_k + n_items * n_k + n_e + 1)
+    routes, leaks, items = 2, 2 + n_k, 2 + 2 * n_k
+    for k in range(n_k):  # by route and leaked: ``a[targets].sum(axis=(0, 1))``, row after row
+        row[routes + k] = 0.0
+        row[leaks + k] = 0.0
+    for c in targets:
+        for layer in range(n_l):
+            for k in range(n_k):
+                row[routes + k] += by_route[c, layer, k]
+                row[leaks + k] += leaked[c, layer, k]
+    row[0] = _row_sum(row, routes, n_k)
+    gathered = np.empty(targets.shape[0] * n_l)  # ``blocked[targets].sum()``
+    for j in range(targets.shape[0]):
+        for layer in range(n_l):
+            gathered[j * n_l + layer] = blocked[targets[j], layer]
+    row[1] = _row_sum(gathered, 0, gathered.shape[0])
+
+    for j in range(n_items * n_k):
+        row[items + j] = 0.0
+    for layer in range(n_l):  # vendors' and own options under the layer's item, conversions apart
+        item = layer_item[layer]
+        for k in range(n_k):
+            vendors, own, converted = 0.0, 0.0, 0.0
+            for o in range(n_v):
+                vendors += per_option[layer, o, k]
+                converted += per_option[layer, n_v + o, k]
+            for o in range(2 * n_v, per_option.shape[1]):
+                own += per_option[layer, o, k]
+            row[items + item * n_k + k] += vendors + own
+            row[items + converted_item * n_k + k] += converted
+
+    revenue = items + n_items * n_k  # ``numpy.add.at`` of each vendor's revenue at its home
+    for e in range(n_e):
+        row[revenue + e] = 0.0
+    flat = vendor_revenue.ravel()
+    n_i = vendor_revenue.shape[1]
+    for v in range(n_v):
+        row[revenue + vendor_exporter[v]] += _row_sum(flat, v * n_i, n_i)
+    chosen, n_chosen = np.empty(n_e), 0  # ``revenue[controlling].sum()``
+    for e in range(n_e):
+        if controlling[e]:
+            chosen[n_chosen] = row[revenue + e]
+            n_chosen += 1
+    row[-1] = _row_sum(chosen, 0, n_chosen)
+    return row
+
+
+@jit
+def add_buyer_totals(blocked, leaked, vendor_revenue, regime_blocked, regime_leaked, vendor_total):
+    """Add a step's ``blocked[C, L]`` over each buyer's layers to ``regime_blocked[C]``, its
+    ``leaked[C, L, K]`` over layers and routes to ``regime_leaked[C]`` and ``vendor_revenue[V, I]`` over
+    items to ``vendor_total[V]``, as ``total += a.sum(axis=...)`` over the trailing axes does (each
+    buyer's or vendor's numbers pairwise, then added)."""
+    n_c, n_l, n_k = leaked.shape
+    flat_blocked, flat_leaked, flat_revenue = blocked.ravel(), leaked.ravel(), vendor_revenue.ravel()
+    for c in range(n_c):
+        regime_blocked[c] += _row_sum(flat_blocked, c * n_l, n_l)
+        regime_leaked[c] += _row_sum(flat_leaked, c * n_l * n_k, n_l * n_k)
+    n_i = vendor_revenue.shape[1]
+    for v in range(vendor_total.shape[0]):
+        vendor_total[v] += _row_sum(flat_revenue, v * n_i, n_i)
+
+
 # --- access (model/market/access.py): a state's best diversions, a step's controlled sales, what slips --
 
 

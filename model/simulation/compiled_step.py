@@ -1,17 +1,17 @@
 """The step's work around the market, compiled with Numba: unrest, budgets, stocks and the CES sums of
-capability, vendors' learning, indigenisation, vendors' redesigns around denied inputs, the step's
-flows and the observables' reach counts (the one definition of "reached"), one call each instead of
-NumPy's five to twenty on arrays of a few hundred numbers, where the calls cost more than the
-arithmetic.
+capability, vendors' learning, indigenisation, vendors' redesigns around denied inputs and the
+observables' reach counts (the one definition of "reached"), one call each instead of NumPy's five to
+twenty on arrays of a few hundred numbers, where the calls cost more than the arithmetic.
 
 Every number is NumPy's to the last bit (``tests/simulation/test_compiled_step.py``): each element's
 operations in NumPy's order; a sum over leading axes adds row after row from 0 as ``numpy.add.reduce``
 does there; a row of fewer than 8 numbers is added in order (:func:`_short_sum`, NumPy's pairwise sum
-at that length). Longer pairwise sums, sums by route (:func:`model.market.compiled.sums_by_option`),
-powers and matrix products stay outside, with NumPy or :mod:`model.market.compiled`: Numba checks a
-cached function against its own file only, so code compiled here must not call compiled code of
-another module (a change there would leave a stale copy here). Compiled once per machine and cached on
-disk, where the kernel's machine code is (:data:`model.market.compiled.jit`).
+at that length). Longer pairwise sums, and so the step's flows and running totals
+(:func:`model.market.compiled.target_flows`, :func:`model.market.compiled.add_buyer_totals`), powers
+and matrix products stay outside, with NumPy or :mod:`model.market.compiled`: Numba checks a cached
+function against its own file only, so code compiled here must not call compiled code of another
+module (a change there would leave a stale copy here). Compiled once per machine and cached on disk,
+where the kernel's machine code is (:data:`model.market.compiled.jit`).
 """
 
 from __future__ import annotations
@@ -28,55 +28,6 @@ def _short_sum(a, lo, n):
     for i in range(lo, lo + n):
         total += a[i]
     return 0.0 + total
-
-
-@jit
-def step_flows(by_route, leaked, per_option, targets, vendor_revenue, vendor_exporter, n_e, layer_item,
-               converted_item, n_items):
-    """A step's flows for the target regimes ``targets`` as one row, in the summary's column order,
-    the sums outside left for the caller: [0] acquisitions (all routes) and [1] blocked left empty,
-    acquisitions by route ``[K]``, leaked by route ``[K]``, acquisitions by item bought and route
-    ``[item, K]`` (conversions under ``converted_item``), revenue of each exporting nation's vendors
-    ``[E]`` (``n_e`` nations) and [-1], that of the nations controlling exports, left empty.
-
-    ``by_route``, ``leaked`` ``[C, L, K]`` are the step's :class:`model.market.Procurement`'s;
-    ``per_option`` ``[L, O, K]`` its target regimes' acquisitions by option and route
-    (:func:`model.market.compiled.sums_by_option`); ``vendor_revenue`` ``[V, I]``."""
-    _, n_l, n_k = by_route.shape
-    n_v = vendor_exporter.shape[0]
-    row = np.empty(2 + 2 * n_k + n_items * n_k + n_e + 1)
-    routes, leaks, items = 2, 2 + n_k, 2 + 2 * n_k
-    for k in range(n_k):  # by route and leaked: ``a[targets].sum(axis=(0, 1))``, row after row
-        row[routes + k] = 0.0
-        row[leaks + k] = 0.0
-    for c in targets:
-        for layer in range(n_l):
-            for k in range(n_k):
-                row[routes + k] += by_route[c, layer, k]
-                row[leaks + k] += leaked[c, layer, k]
-
-    for j in range(n_items * n_k):
-        row[items + j] = 0.0
-    for layer in range(n_l):  # vendors' and own options under the layer's item, conversions apart
-        item = layer_item[layer]
-        for k in range(n_k):
-            vendors, own, converted = 0.0, 0.0, 0.0
-            for o in range(n_v):
-                vendors += per_option[layer, o, k]
-                converted += per_option[layer, n_v + o, k]
-            for o in range(2 * n_v, per_option.shape[1]):
-                own += per_option[layer, o, k]
-            row[items + item * n_k + k] += vendors + own
-            row[items + converted_item * n_k + k] += converted
-
-    revenue = items + n_items * n_k  # ``numpy.add.at`` of each vendor's revenue at its home
-    for e in range(n_e):
-        row[revenue + e] = 0.0
-    flat = vendor_revenue.ravel()
-    n_i = vendor_revenue.shape[1]
-    for v in range(n_v):
-        row[revenue + vendor_exporter[v]] += _short_sum(flat, v * n_i, n_i)
-    return row
 
 
 @jit

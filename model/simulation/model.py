@@ -171,7 +171,8 @@ class ControlRegimeModel(mesa.Model):
     # --- the step ----------------------------------------------------------------------------
     def step(self) -> None:
         """One quarter: policies, unrest and budgets, market, stocks, learning, data collection."""
-        from model.simulation import compiled_step  # Numba on first use: importing the package stays light
+        from model.market import compiled  # Numba on first use: importing the package stays light
+        from model.simulation import compiled_step
 
         t = self.steps - 1
         world, params = self.world, self.params
@@ -207,9 +208,8 @@ class ControlRegimeModel(mesa.Model):
         if t >= self.warmup:
             if self.collect_flows:
                 self._accumulate_flows(result)
-            self.regime_blocked += result.blocked.sum(axis=1)
-            self.regime_leaked += result.leaked.sum(axis=(1, 2))
-            self.vendor_revenue_total += self.vendor_revenue.sum(axis=1)
+            compiled.add_buyer_totals(result.blocked, result.leaked, self.vendor_revenue, self.regime_blocked,
+                                      self.regime_leaked, self.vendor_revenue_total)
         recorded = t % self.record_every == 0 or t == self.horizon - 1
         if t >= self.warmup or recorded:  # 7. data collection
             flows = self._flows(result)
@@ -250,18 +250,12 @@ class ControlRegimeModel(mesa.Model):
         """The step's flows (:func:`model.simulation.result.is_flow`), which :meth:`result` totals.
         Acquisitions by item bought count conversions under ``algorithm_11``."""
         from model.market import compiled
-        from model.simulation import compiled_step
 
-        world, targets = self.world, self._targets
-        per_option = compiled.sums_by_option(result.actual.acquired, result.actual.tag, targets, len(ROUTES))
-        row = compiled_step.step_flows(result.by_route, result.leaked, per_option, targets, self.vendor_revenue,
-                                       world.vendor_exporter, len(world.exporters), _LAYER_ITEM, CONVERTED_ITEM,
-                                       len(ITEMS))
-        flows = StepFlows(row)
-        row[0] = flows.by_route.sum()
-        row[1] = result.blocked[targets].sum()
-        row[-1] = flows.revenue[self.controlling].sum()
-        return flows
+        actual = result.actual
+        return StepFlows(compiled.target_flows(actual.acquired, actual.tag, result.by_route, result.leaked,
+                                               result.blocked, self._targets, self.vendor_revenue,
+                                               self.world.vendor_exporter, self.controlling, _LAYER_ITEM,
+                                               CONVERTED_ITEM, len(ITEMS)))
 
     def _summarise(self, result: Procurement, step: int, flows: StepFlows) -> dict[str, float]:
         """The step's model-level figures (one DataCollector column each), its ``flows`` among them."""
@@ -403,7 +397,7 @@ def _flow_labels(world: World) -> tuple[pd.api.extensions.ExtensionArray, ...]:
 @dataclass(frozen=True)
 class StepFlows:
     """A step's flows for target regimes, ``row`` in the summary's column order
-    (:func:`model.simulation.compiled_step.step_flows`): acquisitions (all routes), blocked,
+    (:func:`model.market.compiled.target_flows`): acquisitions (all routes), blocked,
     acquisitions and leakage ``[K]`` by route, acquisitions ``[item x K]`` by item bought, revenue
     ``[E]`` of each exporting nation's vendors and of the nations controlling exports."""
 

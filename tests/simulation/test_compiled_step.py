@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from model import ControlRegimeModel
+from model.market import compiled
 from model.market.compiled import sums_by_option
 from model.market.options import CONVERTED_ITEM, OptionLayout
 from model.simulation import compiled_step
@@ -15,7 +16,7 @@ from model.vocabulary import ITEMS, LAYER_ITEM, ROUTES
 
 
 def flows_by_numpy(result, targets, vendor_revenue, vendor_exporter, controlling):
-    """The definition, as NumPy calls: the row of :func:`compiled_step.step_flows`."""
+    """The definition, as NumPy calls: the row of :func:`model.market.compiled.target_flows`."""
     is_target = np.zeros(result.by_route.shape[0], dtype=bool)
     is_target[targets] = True
     by_route = result.by_route[is_target].sum(axis=(0, 1))
@@ -67,21 +68,35 @@ def test_step_flows_are_numpys_on_a_real_step(model):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_step_flows_are_numpys_on_spread_values(model, seed):
-    """All but the three sums the model adds with NumPy ([0], [1], [-1])."""
     rng = np.random.default_rng(seed)
     result, world = model.procurement, model.world
     step = Step(result, by_route=spread(rng, result.by_route.shape), leaked=spread(rng, result.leaked.shape),
                 blocked=spread(rng, result.blocked.shape))
     step.actual = type("Actual", (), {"acquired": spread(rng, result.actual.acquired.shape),
                                       "tag": result.actual.tag})()
-    targets = np.sort(rng.choice(world.n_countries, size=int(rng.integers(0, world.n_countries)), replace=False))
+    # no target, one, and up to every country (beyond 128 blocked numbers: pairwise in halves)
+    size = (0, 1, world.n_countries)[seed] if seed < 3 else int(rng.integers(2, world.n_countries))
+    targets = np.sort(rng.choice(world.n_countries, size=size, replace=False))
     revenue = spread(rng, model.vendor_revenue.shape)
-    controlling = rng.random(len(world.exporters)) < 0.9
-    per_option = sums_by_option(step.actual.acquired, step.actual.tag, targets, len(ROUTES))
-    row = compiled_step.step_flows(step.by_route, step.leaked, per_option, targets, revenue, world.vendor_exporter,
-                                   len(world.exporters), np.array(LAYER_ITEM), CONVERTED_ITEM, len(ITEMS))
+    controlling = rng.random(len(world.exporters)) < (0.0, 1.0, 0.9)[seed % 3]
+    row = compiled.target_flows(step.actual.acquired, step.actual.tag, step.by_route, step.leaked, step.blocked,
+                                targets, revenue, world.vendor_exporter, controlling, np.array(LAYER_ITEM),
+                                CONVERTED_ITEM, len(ITEMS))
     expected = flows_by_numpy(step, targets, revenue, world.vendor_exporter, controlling)
-    assert row[2:-1].tobytes() == expected[2:-1].tobytes()
+    assert row.tobytes() == expected.tobytes()  # signs of zeros too
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_running_totals_are_numpys(model, seed):
+    """``total += a.sum(axis=...)`` over a buyer's layers (and routes), a vendor's items."""
+    rng = np.random.default_rng(seed)
+    result = model.procurement
+    blocked, leaked, revenue = (spread(rng, a.shape) for a in (result.blocked, result.leaked, model.vendor_revenue))
+    totals = [spread(rng, n) for n in (model.world.n_countries, model.world.n_countries, model.world.n_vendors)]
+    expected = [t + a for t, a in zip(totals, (blocked.sum(axis=1), leaked.sum(axis=(1, 2)), revenue.sum(axis=1)))]
+    compiled.add_buyer_totals(blocked, leaked, revenue, *totals)
+    for got, want in zip(totals, expected):
+        same(got, want)
 
 
 def positive(rng, shape, zeros=0.2):
