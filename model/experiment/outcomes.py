@@ -67,8 +67,11 @@ def part_tables(records: Sequence[RunRecord], keep: Sequence[str] | None,
     ok = [r for r in records if r.ok]
     series = []
     if ok and columns != []:
-        table = pd.concat([r.timeseries for r in ok], keys=[r.spec.run_id for r in ok], names=["run_id"])
-        series = [(table if columns is None else table[["date", *columns]]).reset_index()]
+        keys = list(ok[0].series) if columns is None else ["step", "date", *columns]
+        lengths = [len(r.series["step"]) for r in ok]
+        run_ids = np.repeat(np.array([r.spec.run_id for r in ok], dtype=object), lengths)
+        series = [pd.DataFrame({"run_id": run_ids, **{key: np.concatenate([r.series[key] for r in ok])
+                                                      for key in keys}})]
     return {
         "runs": [pd.DataFrame([end_row(r, keep) for r in records])],
         "series": series,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from model.simulation import ControlRegimeModel, RunResult, dispose
+from model.simulation.reporters import model_frame
 
 
 @dataclass(frozen=True)
@@ -35,14 +36,15 @@ class RunSpec:
 
 @dataclass
 class RunRecord:
-    """What a run reports: its identity, time series (every ``record_every`` steps and the last; the
-    spec's ``series`` columns), the last recorded step's figures (``last``, every column), its end
+    """What a run reports: its identity, time series (``series``: ``step``, ``date`` and the spec's
+    ``series`` columns, one array each, every ``record_every`` steps and the last; as a table,
+    :attr:`timeseries`), the last recorded step's figures (``last``, every column), its end
     (:class:`model.simulation.RunResult`), the countries that controlled exports at some step, and
     optionally its flows and per-regime capability over time."""
 
     spec: RunSpec
     seconds: float
-    timeseries: pd.DataFrame | None = None
+    series: dict[str, np.ndarray] | None = None
     last: dict[str, Any] | None = None
     result: RunResult | None = None
     controlling: tuple[str, ...] = ()
@@ -53,6 +55,12 @@ class RunRecord:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def timeseries(self) -> pd.DataFrame | None:
+        """The time series as the model's :meth:`~model.simulation.ControlRegimeModel.timeseries`
+        gives it: indexed by ``step``, ``date`` and the spec's ``series`` columns (None: a failed run)."""
+        return None if self.series is None else model_frame(self.series, index="step")
 
 
 @np.errstate(over="ignore", invalid="ignore", divide="ignore")  # check_finite reports what overflowed
@@ -74,7 +82,7 @@ def run_one(spec: RunSpec) -> RunRecord:
         record = RunRecord(
             spec=spec,
             seconds=0.0,
-            timeseries=model.timeseries(spec.series),
+            series=model.datacollector.model_columns(spec.series),
             last=model.latest(),
             result=result,
             controlling=tuple(sorted(model.exporter_codes(controlling))),

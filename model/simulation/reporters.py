@@ -77,6 +77,13 @@ def vendor_columns(model: ControlRegimeModel) -> dict[str, np.ndarray]:
 AGENT_COLUMNS = {Country: country_columns, Vendor: vendor_columns}
 
 
+def model_frame(columns: dict[str, np.ndarray], index: str | None = None) -> pd.DataFrame:
+    """The model-level table of :meth:`ArrayDataCollector.model_columns`, indexed by the column
+    ``index`` if given."""
+    rows = None if index is None else pd.Index(columns[index], name=index)
+    return pd.DataFrame({key: values for key, values in columns.items() if key != index}, index=rows)
+
+
 class ArrayDataCollector(mesa.DataCollector):
     """A ``mesa.DataCollector`` that records a step with a few array copies instead of one call
     per agent and variable. ``get_model_vars_dataframe`` and ``get_agenttype_vars_dataframe``
@@ -109,12 +116,17 @@ class ArrayDataCollector(mesa.DataCollector):
         column), indexed by the column ``index`` if given (as ``set_index(index)`` would, without
         building the table twice). Pandas takes about 10 us per column, so a sweep that stores four
         of the ~190 series saves most of a run's table."""
-        keys = list(self.model_vars) if columns is None else ["step", "date", *columns]
         if not any(self.model_vars.values()):  # nothing recorded: Mesa's table of empty columns
+            keys = list(self.model_vars) if columns is None else ["step", "date", *columns]
             table = super().get_model_vars_dataframe()[keys]
             return table if index is None else table.set_index(index)
-        rows = None if index is None else pd.Index(np.array(self.model_vars[index]), name=index)
-        return pd.DataFrame({key: np.array(self.model_vars[key]) for key in keys if key != index}, index=rows)
+        return model_frame(self.model_columns(columns), index)
+
+    def model_columns(self, columns: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        """``step``, ``date`` and ``columns`` (None: every column) as one array each, one value per
+        recorded step: what :meth:`model_table` is made of, without pandas (a worker's run sends these)."""
+        keys = list(self.model_vars) if columns is None else ["step", "date", *columns]
+        return {key: np.array(self.model_vars[key]) for key in keys}
 
     def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
         if agent_type not in self._columns:

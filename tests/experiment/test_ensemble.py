@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from model.experiment import RunSpec, execute, replicate_seeds, run_ensemble, run_one
+from model.experiment.outcomes import part_tables
 from model.parameters import default_parameters
 from model.simulation import clear_process_caches
 from model.simulation.caches import WORLDS_KEPT
@@ -122,6 +123,40 @@ def test_a_run_returns_its_series_columns_and_its_last_recorded_step_in_full():
     last = full.timeseries.iloc[-1].to_dict()  # every column, Python numbers and text
     assert lean.last == full.last == last
     assert [type(v) for v in lean.last.values()] == [type(v) for v in last.values()]
+
+
+def test_a_records_time_series_is_the_models_table():
+    """A run sends its series as arrays; the record's table is the one the model itself makes."""
+    from model import ControlRegimeModel
+
+    kwargs = {"policies": "unilateral_us", "horizon": 9}
+    for series in (None, ("target_capability", "targets_capable")):
+        record = run_one(RunSpec("r", "s", "policy", 0, 3, kwargs, record_every=4, series=series))
+        model = ControlRegimeModel(**kwargs, rng=3, collect_agents=False)
+        model.record_every = 4
+        model.run()
+        pd.testing.assert_frame_equal(record.timeseries, model.timeseries(series), check_exact=True)
+
+
+@pytest.mark.parametrize("columns", [None, ["targets_capable", "target_capability"], []])
+def test_a_parts_series_is_its_runs_tables_one_after_another(columns):
+    """The stored part: every finished run's table with its run id, as ``pandas.concat`` makes it
+    (types of the columns too); a failed run has none."""
+    specs = [RunSpec(f"r{k}", "s", "policy", 0, 3 + k, {"policies": "unilateral_us", "horizon": h},
+                     record_every=4, series=None if columns is None else tuple(columns))
+             for k, h in enumerate((9, 5, 12))]
+    records = [run_one(spec) for spec in specs]
+    records.insert(1, run_one(RunSpec("bad", "s", "policy", 0, 1, {"policies": "no_such_preset"})))
+    assert not records[1].ok
+    parts = part_tables(records, keep=None, columns=columns)
+    if columns == []:
+        assert parts["series"] == []
+        return
+    ok = [r for r in records if r.ok]
+    expected = pd.concat([r.timeseries for r in ok], keys=[r.spec.run_id for r in ok], names=["run_id"])
+    expected = (expected if columns is None else expected[["date", *columns]]).reset_index()
+    [got] = parts["series"]
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
 
 
 def test_a_run_whose_recorded_numbers_overflowed_is_refused_naming_the_column_and_step():
