@@ -48,6 +48,29 @@ def test_values_set_by_name_reach_the_validated_scenario(echri):
     assert echri["policies"]["national"][0]["enforcement"] == 0.8  # the base is untouched
 
 
+def test_values_are_set_on_new_containers_and_the_base_is_left_as_it_was(echri):
+    """Two values under one table, one in a list entry, a new map entry: the same as setting them in a
+    deep copy; the base unchanged, and shares no changed table or list with the result."""
+    import copy
+
+    base = copy.deepcopy(echri)
+    values = {("policies", "national", 0, "enforcement"): 0.35, ("policies", "national", 0, "items"): ["camera"],
+              ("policies", "agreements", 0, "members"): ["USA"], ("world", "hubs", "ZZZ"): 0.5,
+              ("parameters", "conversion_efficiency"): 0.2}
+    expected = copy.deepcopy(echri)
+    for loc, value in values.items():
+        node = expected
+        for part in loc[:-1]:
+            node = node.setdefault(part, {}) if isinstance(node, dict) else node[part]
+        node[loc[-1]] = value
+    assert with_values(echri, values) == expected
+    assert echri == base
+    data = with_values(echri, values)
+    assert data["policies"]["national"] is not echri["policies"]["national"]
+    assert data["policies"]["national"][0] is not echri["policies"]["national"][0]
+    assert data["world"]["countries"] is echri["world"]["countries"]  # untouched: shared
+
+
 @pytest.mark.parametrize("text, words", [
     ("parameters.conversion_eficiency", ["parameters has no key 'conversion_eficiency'",
                                          "did you mean 'conversion_efficiency'"]),
