@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -92,7 +93,7 @@ class ControlRegimeModel(mesa.Model):
             Country: np.array([Country(self, country).unique_id for country in range(self.world.n_countries)]),
             Vendor: np.array([Vendor(self, vendor).unique_id for vendor in range(self.world.n_vendors)]),
         }
-        self.datacollector = ArrayDataCollector(list(self.summary), agent_ids if collect_agents else None)
+        self._agent_ids = agent_ids if collect_agents else None
 
     # --- state -------------------------------------------------------------------------------
     def _init_state(self, setup: RunSetup, setups: SetupSource) -> None:
@@ -138,8 +139,7 @@ class ControlRegimeModel(mesa.Model):
         self.vendor_revenue_total = np.zeros(world.n_vendors)  # post-warm-up totals per vendor (US$)
         self.procurement = start
         self.capability_history: list[np.ndarray] = []
-        self.summary = self._summarise(start, step=-1, flows=self._flows(start))
-        self._flow_columns = [column for column in self.summary if is_flow(column)]
+        self._summary: dict[str, Any] | None = None  # the opening's, made when first read (see summary)
         self._flow_history: list[np.ndarray] = []  # post-warm-up flows, one row per step
 
     def _budget(self) -> np.ndarray:
@@ -216,7 +216,7 @@ class ControlRegimeModel(mesa.Model):
             if t >= self.warmup:
                 self._flow_history.append(flows.row)
             if recorded:
-                self.summary = self._summarise(result, step=t, flows=flows)
+                self._summary = self._summarise(result, step=t, flows=flows)
                 self.datacollector.collect(self)
         self.running = self.steps < self.horizon
 
@@ -246,6 +246,25 @@ class ControlRegimeModel(mesa.Model):
                            CONVERTED_ITEM, self.flows)
 
     # --- outputs -----------------------------------------------------------------------------
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The last recorded step's figures, one per DataCollector column (before the first step: the
+        opening's, ``step`` -1, worked out when first read; the first step is always recorded, so
+        nothing a step changes can reach it)."""
+        if self._summary is None:
+            self._summary = self._summarise(self.procurement, step=-1, flows=self._flows(self.procurement))
+        return self._summary
+
+    @functools.cached_property
+    def datacollector(self) -> ArrayDataCollector:
+        """Mesa's DataCollector of the summary's columns (and of the agents' unless built with
+        ``collect_agents=False``), made when first used."""
+        return ArrayDataCollector(list(self.summary), self._agent_ids)
+
+    @functools.cached_property
+    def _flow_columns(self) -> list[str]:
+        return [column for column in self.summary if is_flow(column)]
+
     def _flows(self, result: Procurement) -> StepFlows:
         """The step's flows (:func:`model.simulation.result.is_flow`), which :meth:`result` totals.
         Acquisitions by item bought count conversions under ``algorithm_11``."""

@@ -40,3 +40,23 @@ def test_model_table_is_mesas_to_the_bit_and_dtype():
     pd.testing.assert_frame_equal(table, mesas, check_exact=True)
     assert table.dtypes.to_dict() == mesas.dtypes.to_dict()
     assert {str(t) for t in table.dtypes} == {"float64", "int64", "str"} and len(table) == 3  # steps 0, 4, 8
+
+
+def test_the_opening_summary_is_there_before_the_first_step_and_reading_it_changes_nothing():
+    """Made when first read: the opening's figures (step -1, the date of the first step); a run that
+    read it and one that did not record the same table, and the first step replaces it."""
+    read = ControlRegimeModel(policies="unilateral_us", horizon=6, rng=5, collect_agents=False)
+    opening = read.summary
+    assert opening["step"] == -1 and opening["date"] == "2019-01-01"
+    assert opening["target_capability"] > 0 and opening["acquired_targets"] > 0
+    assert read.summary is opening  # worked out once
+    unread = ControlRegimeModel(policies="unilateral_us", horizon=6, rng=5, collect_agents=False)
+    for model in (read, unread):
+        model.record_every = 4
+        model.step()
+        assert model.summary["step"] == 0
+        model.run()
+    pd.testing.assert_frame_equal(read.timeseries(), unread.timeseries(), check_exact=True)
+    assert list(read.summary) == list(opening)
+    a, b = read.result().row(), unread.result().row()
+    assert a.keys() == b.keys() and all(x == y or (x != x and y != y) for x, y in zip(a.values(), b.values()))
