@@ -24,11 +24,6 @@ FOREIGN = tagged_by("foreign_availability", "market/access.py: an uncontrolled s
 GAP = tagged_by("extraterritorial_gap", "market/access.py: a foreign vendor below the US-content threshold")
 _UNCONTROLLED = {"legal": LEGAL, "foreign_availability": FOREIGN, "extraterritorial_gap": GAP}
 
-ROUTE_INDEX = np.dtype(np.int16)
-"""The type of a sale's route index (-1: none) in the ``[V, C, I]`` arrays a step fills and copies:
-it holds every route of any world (a direct route and one per transit hub, at most one per country)
-in a quarter of int64's bytes."""
-
 Cells = Callable[[World, PolicyState], np.ndarray]
 """Which sales a rule selects, ``[V, C, I]`` bool (or broadcastable to it), under a policy state."""
 
@@ -69,7 +64,7 @@ class Access:
     controlled: np.ndarray  # [V, C, I] bool: a denied control applies to this vendor's sale
     tag_if_uncontrolled: np.ndarray  # [V, C, I] int: legal / foreign_availability / extraterritorial_gap
     direct_slip: np.ndarray  # [V, C, I] bool: a controlled sale's direct route is open (enforcement failed)
-    hub_route: np.ndarray  # [V, C, I] ROUTE_INDEX: the route of a controlled sale's undetected diversion, -1 none
+    hub_route: np.ndarray  # [V, C, I] int: the route of a controlled sale's undetected diversion, -1 none
     sales: np.ndarray  # [S] positions of the controlled sales in [V, C, I]: np.flatnonzero(controlled)
 
     @property
@@ -155,11 +150,10 @@ def resolve_access(world: World, state: PolicyState, draws: Draws, base_price: n
         settled.licensing, draws.licence.at(settled.licensing), settled.approval, state.enforcement,
         settled.undercut_members, settled.undercut_bounds, settled.undercut_strength, world.exporters,
         world.vendor_exporter, world.home_sale, state.et_exporter, state.et_capture, float(state.et_enforcement))
-    hub_route = np.full(state.available.shape[:1] + state.available.shape[2:], -1, ROUTE_INDEX)
-    controlled, direct_slip = compiled.enforce(
+    controlled, direct_slip, hub_route = compiled.enforce(
         sales, home, enforcement, draws.enforcement.at(sales), draws.hub.at(sales), world.compliance,
         state.available, settled.home_hub, settled.home_chance, settled.home_usable, settled.et_hub,
-        settled.et_chance, settled.et_usable, hub_route)
+        settled.et_chance, settled.et_usable)
     return Access(available=state.available, controlled=controlled, tag_if_uncontrolled=settled.tag_if_uncontrolled,
                   direct_slip=direct_slip, hub_route=hub_route, sales=sales)
 
@@ -172,6 +166,6 @@ def free_access(available: np.ndarray) -> Access:
         controlled=np.zeros((v, c, i), dtype=bool),
         tag_if_uncontrolled=np.full((v, c, i), LEGAL),
         direct_slip=np.zeros((v, c, i), dtype=bool),
-        hub_route=np.full((v, c, i), -1, ROUTE_INDEX),
+        hub_route=np.full((v, c, i), -1),
         sales=np.zeros(0, dtype=np.intp),
     )

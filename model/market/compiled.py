@@ -664,17 +664,17 @@ def controlled_sales(licensing, licence_draw, approval, enforcement, members, bo
 
 @jit
 def enforce(sales, home, enforcement, enforcement_draw, hub_draw, compliance, available, home_hub, home_chance,
-            home_usable, et_hub, et_chance, et_usable, hub_route):
-    """``(controlled, direct_slip)`` ``[V, C, I]`` of :func:`controlled_sales`' output, and into
-    ``hub_route`` (all -1, of the caller's integer type): a sale's direct route is open (route 0
-    ``available[v, 0, c, i]``) where its ``enforcement_draw`` is below ``(1 - compliance[v]) * (1 -
-    enforcement)``, and its controller's best hub (``home_*`` or ``et_*``, 0-based, so the route is one
-    more) where the ``hub_draw`` is below the hub's chance of passing and some hub is usable; -1 where
-    no diversion passes, and everywhere else."""
+            home_usable, et_hub, et_chance, et_usable):
+    """``(controlled, direct_slip, hub_route)`` ``[V, C, I]`` of :func:`controlled_sales`' output: a
+    sale's direct route is open (route 0 ``available[v, 0, c, i]``) where its ``enforcement_draw`` is
+    below ``(1 - compliance[v]) * (1 - enforcement)``, and its controller's best hub (``home_*`` or
+    ``et_*``, 0-based, so the route is one more) where the ``hub_draw`` is below the hub's chance of
+    passing and some hub is usable; -1 where no diversion passes, and everywhere else."""
     n_v, n_r, n_c, n_i = available.shape
     n_ci = n_c * n_i
     controlled = np.zeros((n_v, n_c, n_i), np.bool_)
     direct_slip = np.zeros((n_v, n_c, n_i), np.bool_)
+    hub_route = np.full((n_v, n_c, n_i), -1, np.int64)
     ctl, direct, route = controlled.reshape(-1), direct_slip.reshape(-1), hub_route.reshape(-1)
     offered = available.reshape(-1)
     hubs, chances, usables = (home_hub.reshape(-1), home_chance.reshape(-1), home_usable.reshape(-1))
@@ -691,7 +691,7 @@ def enforce(sales, home, enforcement, enforcement_draw, hub_draw, compliance, av
             hub, chance, usable = et_hubs[s], et_chances[s], et_usables[s]
         if hub_draw[k] < chance and usable:
             route[s] = hub + 1
-    return controlled, direct_slip
+    return controlled, direct_slip, hub_route
 
 
 @jit
@@ -802,12 +802,12 @@ def pcg64_uniforms(start, skip, positions):
 
 
 @jit
-def cheapest_routes(available, base, route):
-    """Into ``route`` ``[V, C, I]`` (all -1, of the caller's integer type), for every sale the first of
-    its cheapest routes among the ``available[v, r, c, i]`` ones at ``base[v, r, c]`` (what
-    ``numpy.argmin`` over the routes picks), and that price ``[V, C, I]`` (returned); -1 and inf where
-    no route is available."""
+def cheapest_routes(available, base):
+    """``(route, price)`` ``[V, C, I]``: for every sale the first of its cheapest routes among the
+    ``available[v, r, c, i]`` ones at ``base[v, r, c]`` (what ``numpy.argmin`` over the routes picks),
+    and that price; -1 and inf where no route is available."""
     n_v, n_r, n_c, n_i = available.shape
+    route = np.full((n_v, n_c, n_i), -1, np.int64)
     price = np.full((n_v, n_c, n_i), np.inf)
     for v in range(n_v):
         for r in range(n_r):
@@ -817,4 +817,4 @@ def cheapest_routes(available, base, route):
                     if available[v, r, c, i] and p < price[v, c, i]:
                         price[v, c, i] = p
                         route[v, c, i] = r
-    return price
+    return route, price

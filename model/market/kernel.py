@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from cachetools import LRUCache
 
-from model.market.access import ROUTE_INDEX, Access
+from model.market.access import Access
 from model.market.options import (
     CONVERSION,
     CONVERTED_ITEM,
@@ -75,7 +75,7 @@ class Allocation:
     spend: np.ndarray
     acquired: np.ndarray
     tag: np.ndarray
-    route: np.ndarray  # [V, C, I] chosen route per vendor option (-1 none open; ROUTE_INDEX)
+    route: np.ndarray  # [V, C, I] chosen route per vendor option (-1 none open)
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,7 @@ class RoutePrices:
             if cheapest is None:
                 from model.market import compiled
 
-                route = np.full(available.shape[:1] + available.shape[2:], -1, ROUTE_INDEX)
-                best = compiled.cheapest_routes(available, self.base, route)
+                route, best = compiled.cheapest_routes(available, self.base)
                 route.setflags(write=False)
                 best.setflags(write=False)
                 cheapest = self._cheapest[key] = (route, best)

@@ -13,7 +13,6 @@ from conftest import TINY_PARAMS
 from model import ControlRegimeModel, ModelParameters, build_world
 from model.dates import Calendar
 from model.market import Draws, resolve_access, route_prices, state_access
-from model.market.access import ROUTE_INDEX
 from model.market.draws import Stretch
 from model.market.indexing import unravel
 from model.policy import PolicySchedule, PolicySet
@@ -58,7 +57,7 @@ def access_by_numpy(world, state, draws, settled):
     hub = by_controller(settled.home_hub, settled.et_hub)
     chance = by_controller(settled.home_chance, settled.et_chance)
     usable = by_controller(settled.home_usable, settled.et_usable)
-    hub_route = np.full(controlled.shape, -1, ROUTE_INDEX)  # every route of any world, in a quarter of int64
+    hub_route = np.full(controlled.shape, -1)
     hub_route.put(sales, np.where((draws.hub.at(sales) < chance) & usable, hub + 1, -1))
     return controlled, direct_slip, hub_route, sales
 
