@@ -41,7 +41,8 @@ class ControlRegimeModel(mesa.Model):
     :class:`PolicySet` or the name of a ready-made regime (see ``model.policy.PRESETS``); ``world``
     is a built :class:`World` or :class:`WorldOverrides` for the default one. One step is one
     quarter by default; policies switch on no earlier than the end of the ``warmup``.
-    ``collect_agents=False`` skips the per-agent tables; setting the attribute ``collect_flows`` to
+    ``collect_agents=False`` skips the per-agent tables (and makes the Mesa agents only if asked for:
+    :attr:`agents`); setting the attribute ``collect_flows`` to
     False before stepping skips the flow table (:meth:`flow_table`), for runs that do not report them.
     Setting ``record_every`` to ``k`` before stepping records (``summary``, the DataCollector's
     tables, :meth:`timeseries`) only the steps ``t`` with ``t % k == 0`` and the last; the run keeps
@@ -89,11 +90,41 @@ class ControlRegimeModel(mesa.Model):
         self.schedule_ = setup.settled.schedule
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS))))
         self._init_state(setup, setups)
-        agent_ids = {
-            Country: np.array([Country(self, country).unique_id for country in range(self.world.n_countries)]),
-            Vendor: np.array([Vendor(self, vendor).unique_id for vendor in range(self.world.n_vendors)]),
+        self._collect_agents = collect_agents
+        self._agent_ids: dict[type, np.ndarray] | None = self._make_agents() if collect_agents else None
+
+    # --- agents ------------------------------------------------------------------------------
+    def _make_agents(self) -> dict[type, np.ndarray]:
+        """A :class:`Country` per country and a :class:`Vendor` per vendor, registered with Mesa, in
+        index order; their unique ids by type."""
+        world = self.world
+        return {
+            Country: np.array([Country(self, country).unique_id for country in range(world.n_countries)]),
+            Vendor: np.array([Vendor(self, vendor).unique_id for vendor in range(world.n_vendors)]),
         }
-        self._agent_ids = agent_ids if collect_agents else None
+
+    def _with_agents(self) -> ControlRegimeModel:
+        """The model, its agents made if they were not yet (built with ``collect_agents=False``)."""
+        if self._agent_ids is None:
+            self._agent_ids = self._make_agents()
+        return self
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Mesa's set of every agent. A model built with ``collect_agents=False`` (as sweeps build
+        them) makes its agents when they are first asked for here, or by :attr:`agents_by_type` or
+        :attr:`agent_types`: the same agents, with the same ids, as one built with them."""
+        return mesa.Model.agents.fget(self._with_agents())
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
+        """Mesa's agents by type (see :attr:`agents`)."""
+        return mesa.Model.agents_by_type.fget(self._with_agents())
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Mesa's agent types (see :attr:`agents`)."""
+        return mesa.Model.agent_types.fget(self._with_agents())
 
     # --- state -------------------------------------------------------------------------------
     def _init_state(self, setup: RunSetup, setups: SetupSource) -> None:
@@ -133,7 +164,6 @@ class ControlRegimeModel(mesa.Model):
         self.capability = self._capability(self.stocks / self._stock_scale)
         self.vendor_revenue = np.zeros((world.n_vendors, len(ITEMS)))
         self.first_capable = np.where(self.capability >= params.capable_threshold, -1, -2)  # -1: from start
-        self.flows = np.zeros((len(world.exporters), world.n_routes, world.n_countries, len(ROUTES)))
         self.regime_blocked = np.zeros(world.n_countries)  # post-warm-up totals per country
         self.regime_leaked = np.zeros(world.n_countries)
         self.vendor_revenue_total = np.zeros(world.n_vendors)  # post-warm-up totals per vendor (US$)
@@ -236,6 +266,13 @@ class ControlRegimeModel(mesa.Model):
         self.domestic_quality = compiled_step.indigenise(self.domestic_quality, self.vendor_quality, _LAYER_ITEM,
                                                          denied_share, self.params.indigenisation_rate)
 
+    @functools.cached_property
+    def flows(self) -> np.ndarray:
+        """``[exporter, route, buyer, tag]``: vendor deliveries after the warm-up, added step by step
+        (zeros until then; made when first used, so a run that does not collect flows never makes it)."""
+        world = self.world
+        return np.zeros((len(world.exporters), world.n_routes, world.n_countries, len(ROUTES)))
+
     def _accumulate_flows(self, result: Procurement) -> None:
         """Add this step's vendor deliveries to ``flows[exporter, route, buyer, tag]`` (compiled; each
         cell's additions in the order layer, option, as ``np.add.at`` makes them)."""
@@ -259,7 +296,7 @@ class ControlRegimeModel(mesa.Model):
     def datacollector(self) -> ArrayDataCollector:
         """Mesa's DataCollector of the summary's columns (and of the agents' unless built with
         ``collect_agents=False``), made when first used."""
-        return ArrayDataCollector(list(self.summary), self._agent_ids)
+        return ArrayDataCollector(list(self.summary), self._agent_ids if self._collect_agents else None)
 
     @functools.cached_property
     def _flow_columns(self) -> list[str]:

@@ -38,6 +38,22 @@ def test_agents_are_views_over_the_arrays():
     assert set(frame.columns) >= {"capability", "unrest", "budget"}
 
 
+def test_a_model_without_agent_tables_makes_the_same_agents_when_asked():
+    """Built with ``collect_agents=False`` (as sweeps build it), a model makes its Mesa agents only when
+    asked for them, through any of Mesa's three ways in: the same agents, types, ids and order."""
+    eager = ControlRegimeModel(rng=1, horizon=6).run(2)
+    for ask in ("agents", "agents_by_type", "agent_types"):
+        lazy = ControlRegimeModel(rng=1, horizon=6, collect_agents=False).run(2)
+        assert lazy._agent_ids is None  # none made yet
+        getattr(lazy, ask)
+        assert lazy.agent_types == eager.agent_types == [Country, Vendor]
+        assert [(type(a), a.unique_id, a.index) for a in lazy.agents] == \
+               [(type(a), a.unique_id, a.index) for a in eager.agents]
+        assert lazy.agents_by_type[Vendor][0].revenue == eager.agents_by_type[Vendor][0].revenue
+        assert len(lazy.agents) == lazy.world.n_countries + lazy.world.n_vendors  # made once
+    assert lazy.datacollector.agenttype_reporters == {}  # still no agent tables
+
+
 def test_agent_and_model_tables_share_one_step_numbering():
     """``agent_table`` numbers steps like ``timeseries`` and ``regime_table`` (0-based); Mesa's raw
     agent table counts completed steps (``Step`` = ``step`` + 1) and holds the same values."""
