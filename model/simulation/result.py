@@ -42,6 +42,16 @@ def _regime_keys(regimes: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16)
+def _row_layout(columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The target regimes and the exporting nations (ISO3, in column order) a ``runs`` row with these
+    ``columns`` holds: worked out once per set of columns, which a sweep's rows share, instead of
+    scanning each row's hundreds of columns twice."""
+    regime, share = regime_key(REGIME_FIELDS[0], ""), NATION_COLUMNS["share"]
+    return (tuple(key[len(regime):] for key in columns if key.startswith(regime)),
+            tuple(key[len(share):] for key in columns if key.startswith(share)))
+
+
+@lru_cache(maxsize=16)
 def text_index(labels: tuple[str, ...], name: str) -> pd.Index:
     """An index of text ``labels``, made once for every run whose world has them (an index is
     immutable: the runs' tables can share it; pandas takes longer to make it than the rest of a table)."""
@@ -121,8 +131,7 @@ class RunEnd:
     @classmethod
     def of_row(cls, row: Mapping[str, object]) -> RunEnd:
         """Read a stored row back (a row without regime columns has no target regimes)."""
-        prefix = regime_key(REGIME_FIELDS[0], "")
-        codes = tuple(key[len(prefix):] for key in row if key.startswith(prefix))
+        codes = _row_layout(tuple(row))[0]
         fields = np.array([row.get(key, np.nan) for key in _regime_keys(codes)], dtype=float)
         columns: dict[str, np.ndarray] = {"iso3": np.array(codes, dtype=object)}
         columns.update(zip(REGIME_FIELDS, fields.reshape(len(codes), len(REGIME_FIELDS)).T))
@@ -143,8 +152,7 @@ class RunEnd:
         """Per field of :data:`NATION_COLUMNS`, each exporting nation's value by ISO3 (in the row's
         order; NaN where the row does not hold it): :attr:`nations` as dicts, which the metrics read
         (a lookup in a dict, not in a table of text labels)."""
-        share = NATION_COLUMNS["share"]
-        codes = [key[len(share):] for key in self.values if key.startswith(share)]
+        codes = _row_layout(tuple(self.values))[1]
         return {field: dict(zip(codes, np.array([self.values.get(prefix + code, np.nan) for code in codes],
                                                 dtype=float).tolist()))
                 for field, prefix in NATION_COLUMNS.items()}
