@@ -22,7 +22,7 @@ overhead. It pays with arrays R times larger.
    As it comes, glibc maps every temporary above its mmap threshold afresh from the operating system
    and returns it on free (or trims the heap top), so each pass over stacked arrays of a few MB
    faults its pages in anew, which the page-fault counts show; with the thresholds fixed the faults
-   fall about thirtyfold (README, "Performance"). The slowdown of stacked arrays is mostly the
+   fall about thirtyfold (docs/performance.md). The slowdown of stacked arrays is mostly the
    allocator's, not the processor's caches; the conclusion stands either way: stacking does not pay
    (part 1 bounds the gain; part 2 shows no saving per replicate). The model itself no longer makes these passes in NumPy: they are compiled
    (:mod:`model.market.compiled`), so part 1 is the bound that matters.

@@ -6,7 +6,7 @@
 
 Targets: parallel efficiency >= 80% on 2 processes for a 200-run sweep; harness overhead <= 5% of
 the summed model run time; peak memory for 2,000 runs within 10% of that for 200; ``mesa.batch_run``
-/ this runner >= 4 (not reached: see the README's Performance section). Nothing is asserted: the
+/ this runner >= 4 (not reached: see docs/performance.md). Nothing is asserted: the
 script prints what it measured. See also ``bench_engines.py`` (today's engine against the commit
 before the fused kernel), ``bench_ensemble.py``, ``bench_sobol.py`` and ``bench_scaling.py``.
 """

@@ -38,7 +38,7 @@ ARROW_POOL = "system"
 keeps per-thread pages once tables of a few thousand rows have been written and read (pandas keeps
 its text columns in Arrow memory too), which puts a 2,000-run sweep's peak memory about 7% (18 MB)
 above a 200-run sweep's, and a 5,000-run sweep's 4-6% above that; on the C allocator the three peak
-within 3%, and runs and ``python run.py`` take the same time (README, "Performance")."""
+within 3%, and runs and ``python run.py`` take the same time (``docs/performance.md``)."""
 
 
 def arrow_on_c_allocator() -> None:
@@ -55,7 +55,7 @@ tool's own processes (Python's default 700; the free-threaded build of Python 3.
 A run makes about 5,000 such objects, nearly all freed by reference counting; at 700 the collector
 ran about eight times a run and moved the libraries' and the runs' long-lived objects through the
 older generations, whose full collections walk them all. With 10,000 the headline comparison takes
-3.5% less CPU (medians of five alternating runs, README "Performance"); cyclic garbage is still
+3.5% less CPU (medians of five alternating runs, ``docs/performance.md``); cyclic garbage is still
 collected, a few thousand allocations later."""
 
 

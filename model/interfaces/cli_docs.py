@@ -28,7 +28,7 @@ README).
 Bad input gets one line on stderr starting `error:` and exit code 2.
 The command line has Arrow (which stores pandas' tables and text) allocate with the C allocator unless
 `ARROW_DEFAULT_MEMORY_POOL` is set: Arrow's default keeps memory per thread, which lifts a long sweep's
-peak memory by 20-30 MB (README, "Performance").
+peak memory by 20-30 MB (docs/performance.md).
 """
 
 
