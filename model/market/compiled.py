@@ -502,7 +502,6 @@ def sums_by_option(values, tag, rows, n_k):
     return out
 
 
-
 @jit
 def target_flows(acquired, tag, by_route, leaked, blocked, targets, vendor_revenue, vendor_exporter, controlling,
                  layer_item, converted_item, n_items):

@@ -116,6 +116,10 @@ class ControlRegimeModel(mesa.Model):
         :attr:`agent_types`: the same agents, with the same ids, as one built with them."""
         return mesa.Model.agents.fget(self._with_agents())
 
+    @agents.setter
+    def agents(self, agents: Any) -> None:
+        mesa.Model.agents.fset(self, agents)  # Mesa's refusal, in Mesa's words
+
     @property
     def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
         """Mesa's agents by type (see :attr:`agents`)."""

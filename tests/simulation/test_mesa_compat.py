@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mesa
+import pytest
 
 from model import ControlRegimeModel
 from model.simulation.agents import Country, Vendor
@@ -52,6 +53,8 @@ def test_a_model_without_agent_tables_makes_the_same_agents_when_asked():
         assert lazy.agents_by_type[Vendor][0].revenue == eager.agents_by_type[Vendor][0].revenue
         assert len(lazy.agents) == lazy.world.n_countries + lazy.world.n_vendors  # made once
     assert lazy.datacollector.agenttype_reporters == {}  # still no agent tables
+    with pytest.raises(AttributeError, match="cannot use it"):  # Mesa's own refusal
+        lazy.agents = []
 
 
 def test_agent_and_model_tables_share_one_step_numbering():
