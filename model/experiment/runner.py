@@ -58,7 +58,7 @@ class RunRecord:
 
     @property
     def timeseries(self) -> pd.DataFrame | None:
-        """The time series as the model's :meth:`~model.simulation.ControlRegimeModel.timeseries`
+        """The time series as the model's :meth:`model.simulation.ControlRegimeModel.timeseries`
         gives it: indexed by ``step``, ``date`` and the spec's ``series`` columns (None: a failed run)."""
         return None if self.series is None else model_frame(self.series, index="step")
 
