@@ -117,16 +117,17 @@ class ArrayDataCollector(mesa.DataCollector):
         building the table twice). Pandas takes about 10 us per column, so a sweep that stores four
         of the ~190 series saves most of a run's table."""
         if not any(self.model_vars.values()):  # nothing recorded: Mesa's table of empty columns
-            keys = list(self.model_vars) if columns is None else ["step", "date", *columns]
-            table = super().get_model_vars_dataframe()[keys]
+            table = super().get_model_vars_dataframe()[self._model_keys(columns)]
             return table if index is None else table.set_index(index)
         return model_frame(self.model_columns(columns), index)
 
     def model_columns(self, columns: Sequence[str] | None = None) -> dict[str, np.ndarray]:
         """``step``, ``date`` and ``columns`` (None: every column) as one array each, one value per
         recorded step: what :meth:`model_table` is made of, without pandas (a worker's run sends these)."""
-        keys = list(self.model_vars) if columns is None else ["step", "date", *columns]
-        return {key: np.array(self.model_vars[key]) for key in keys}
+        return {key: np.array(self.model_vars[key]) for key in self._model_keys(columns)}
+
+    def _model_keys(self, columns: Sequence[str] | None) -> list[str]:
+        return list(self.model_vars) if columns is None else ["step", "date", *columns]
 
     def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
         if agent_type not in self._columns:
