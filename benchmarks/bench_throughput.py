@@ -4,6 +4,7 @@ commit's, side by side in one run.
     python benchmarks/bench_throughput.py [--commit ac505fc] [--rounds 3] [--workloads sobol coalition calibration]
     python benchmarks/bench_throughput.py --rounds 1 --parallel      # also 50,000 runs extrapolated on 2 cores
     python benchmarks/bench_throughput.py --workloads --headline     # only the headline's CPU, both trees
+    python benchmarks/bench_throughput.py --workloads --full         # 50,000 runs made, not extrapolated
 
 A detached ``git worktree`` of ``--commit`` is made in a temporary folder (removed afterwards). Each
 round runs every workload once per tree, alternating which tree goes first, each in a fresh
@@ -38,6 +39,9 @@ policies and the baseline, 20 replications: 120 runs, and the 8 figures) in one 
 (``--workers 1``: the CPU time of local workers, forked from a server, is not counted as the
 command's), in each tree, alternating, and compares the command's CPU time; then, in this process and this tree, the CPU time of the same comparison's runs (serial)
 and of drawing its figures (one process), the headline's split between runs and figures.
+``--full`` makes the 50,000 runs (about 10-15 minutes, see :func:`full`), between two measures of
+the machine's speed: the Sobol workload of ``--commit`` on one process (8.7 runs per CPU-second at
+ac505fc when issue 26 measured it).
 """
 
 from __future__ import annotations
@@ -246,6 +250,53 @@ def parallel() -> None:
           f"{1e3 * per_run['2']:.1f} ms = {minutes:.1f} minutes (target <= {TARGET_MINUTES}; extrapolated)")
 
 
+FULL = r"""
+import resource, sys, tempfile, time
+from pathlib import Path
+
+from model import sweep
+from model.calibration.spec import load_spec
+from model.scenario import SCENARIO_DIR
+
+if __name__ == "__main__":  # the workers start from a server that imports this module
+    points = int(sys.argv[1])
+    params = {f.key: (f.low, f.high) for f in load_spec().free}
+    with tempfile.TemporaryDirectory() as folder:
+        cpu, wall = time.process_time(), time.perf_counter()
+        runs = sweep(SCENARIO_DIR / "unilateral_us.toml", params, design="lhs", samples=points, replications=1,
+                     executor=2, out=Path(folder) / "full", progress=False, record_every=40)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(2 * len(runs), int(runs["error"].notna().sum()), wall, cpu,
+          resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def full(before: Path, commit: str, points: int = TARGET_RUNS // 2) -> None:
+    """A sweep of ``2 * points`` 40-step runs on 2 processes, as a long sensitivity analysis makes
+    them: a Latin hypercube of ``points`` points over the calibrated parameters, each run with its
+    baseline, recorded every 40 steps, in a fresh process (its imports counted). Prints the wall time,
+    the main process's CPU time and peak resident memory, and the machine's speed before and after
+    (``commit``'s Sobol workload on one process): the machine's speed wanders, so the minutes are
+    read beside it."""
+    speed = [measure(before, "sobol")]
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "full_sweep.py"
+        script.write_text(FULL)
+        out = subprocess.run([sys.executable, str(script), str(points)], cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(f"error: the full sweep failed:\n{out.stderr[-2000:]}")
+    speed.append(measure(before, "sobol"))
+    n, failed, wall, cpu, peak = out.stdout.split()
+    n, wall = int(n), float(wall)
+    rates = ", ".join(f"{runs / seconds:.1f}" for runs, seconds, _ in speed)
+    print(f"{n:,} runs of 40 steps made on 2 processes ({failed} failed): {wall / 60:.1f} minutes "
+          f"({1e3 * wall / n:.1f} ms per run; target <= {TARGET_MINUTES} minutes); the main process: "
+          f"{float(cpu):.0f} s CPU, peak {float(peak):.0f} MB resident")
+    print(f"  the machine's speed before and after: {commit}'s Sobol workload {rates} runs per CPU-second "
+          "on one process (8.7 when issue 26 measured it)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commit", default=BEFORE)
@@ -253,6 +304,8 @@ def main() -> None:
     parser.add_argument("--workloads", nargs="*", choices=WORKLOADS, default=list(WORKLOADS))
     parser.add_argument("--headline", action="store_true", help="also the headline's whole-process CPU")
     parser.add_argument("--parallel", action="store_true", help="also the 2-process efficiency and 50,000 runs")
+    parser.add_argument("--full", action="store_true",
+                        help=f"also make {TARGET_RUNS:,} runs on 2 processes (10-15 minutes)")
     parser.add_argument("--cold", action="store_true",
                         help="time each workload without the warm-up: the sweep layer's imports counted")
     args = parser.parse_args()
@@ -261,6 +314,8 @@ def main() -> None:
             compare(before, args.commit, args.workloads, args.rounds, warm=not args.cold)
         if args.headline:
             headline(before, args.commit, args.rounds)
+        if args.full:
+            full(before, args.commit)
     if args.parallel:
         parallel()
     print(f"  (load average of the machine afterwards: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
