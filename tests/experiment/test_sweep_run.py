@@ -100,6 +100,16 @@ def test_dask_local_cluster_gives_identical_results(serial, tmp_path):
     assert_same_results(serial, tmp_path / "out")
 
 
+def test_pairing_a_run_at_a_time_gives_the_same_tables(serial, tmp_path, monkeypatch):
+    """Runs are paired in chunks (memory stays bounded); one run per chunk, its baseline looked up
+    for each, gives the same tables."""
+    import model.experiment.outcomes as outcomes
+
+    monkeypatch.setattr(outcomes, "PAIRED_CHUNK", 1)
+    sweep_file(small(tmp_path), out=tmp_path / "out", progress=False)
+    assert_same_results(serial, tmp_path / "out")
+
+
 def test_csv_copies_hold_the_same_results(serial):
     assert {p.suffix for p in serial.glob("*s.*")} == {".csv", ".parquet"}
     for name in ("runs", "baselines", "timeseries", "points"):
