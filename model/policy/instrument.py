@@ -6,7 +6,10 @@ with a window in force, and four duties:
 - :meth:`Instrument.check`: refuse names and dates the world does not have (one error with the key path);
 - :meth:`Instrument.signature`: what of it is in force at a step (hashable; steps with equal signatures
   of every instrument share one :class:`model.policy.PolicyState`);
-- :meth:`Instrument.contribute`: add its effect at a step to the step's :class:`PolicyArrays`;
+- :meth:`Instrument.contribute`: add its effect at a step to the step's :class:`PolicyArrays`,
+  reading of ``schedule.world`` only its structure, never what parameters change
+  (``model.world.world.PARAMETER_FIELDS``: prices, market presence, trade costs, ties): the worlds of
+  a sweep over those share one schedule (``tests/policy/test_schedule.py`` checks every preset);
 - :meth:`Instrument.with_enforcement` and :meth:`Instrument.without_items`: the same instrument at
   another strength or with layers left out (what designs and the dashboard vary).
 
@@ -116,7 +119,8 @@ class Instrument(Window):
         return schedule.in_force(self, step)
 
     def contribute(self, schedule: PolicySchedule, arrays: PolicyArrays, on: Hashable) -> None:
-        """Add the instrument's effect to ``arrays``, given its :meth:`signature` ``on`` (truthy)."""
+        """Add the instrument's effect to ``arrays``, given its :meth:`signature` ``on`` (truthy),
+        reading only the structure of ``schedule.world`` (see the module's docstring)."""
         raise NotImplementedError
 
     def with_enforcement(self, enforcement: float) -> Self:

@@ -62,7 +62,9 @@ class PolicyState:
 
 class PolicySchedule:
     """A policy set checked against a world, answering the arrays in force at any step. Of the
-    parameters it keeps only their :class:`ScheduleParameters`."""
+    parameters it keeps only their :class:`ScheduleParameters`, and of the world it reads only its
+    structure (which routes exist, not their costs): it serves every world of the same
+    :func:`model.world.structure_key`."""
 
     def __init__(
         self,

@@ -5,8 +5,10 @@ unless given another).
 They live here, below the scenario layer, not in the engine: scenario validation (layer 6), the
 dashboard, notebooks and the benchmarks build models directly and share them too.
 
-Keys are typed: a world by its :class:`model.world.WorldParameters` and overrides; a settled schedule
-by its world, policy set, calendar and :class:`model.policy.ScheduleParameters`; a setup by those and
+Keys are typed: a world by its :class:`model.world.WorldParameters` and overrides; a policy schedule
+by its world's structure (:func:`model.world.structure_key`: the worlds of a sweep over behavioural
+parameters share one), policy set, calendar and :class:`model.policy.ScheduleParameters`; a settled
+schedule by its world and the rest of the schedule's key; a setup by those and
 the whole parameter set; an opening allocation by its world, the parameter set, the calendar and what
 the first step offers (so a sweep point's setup and its baseline's share one). Values derived from a
 world (route prices, column names) live beside it (:mod:`model.world.derived`) and go with it.
@@ -22,7 +24,7 @@ from cachetools import LRUCache
 
 from model.market import Procurement
 from model.parameters import ModelParameters
-from model.policy import ScheduleParameters
+from model.policy import PolicySchedule, ScheduleParameters
 from model.simulation.setup import RunSetup, SettledSchedule, SetupRequest
 from model.world import (
     World,
@@ -31,6 +33,7 @@ from model.world import (
     build_world,
     forget_derived,
     forget_shared_tables,
+    structure_key,
 )
 
 WORLDS_KEPT = 8
@@ -52,6 +55,7 @@ class ProcessCaches:
 
     def __init__(self, worlds_kept: int = WORLDS_KEPT, setups_kept: int = SETUPS_KEPT) -> None:
         self.worlds: LRUCache[tuple[WorldParameters, str], World] = LRUCache(worlds_kept)
+        self.policy_schedules: weakref.WeakValueDictionary[tuple, PolicySchedule] = weakref.WeakValueDictionary()
         self.schedules: weakref.WeakValueDictionary[tuple, SettledSchedule] = weakref.WeakValueDictionary()
         self.setups: LRUCache[tuple, RunSetup] = LRUCache(setups_kept)
         self.openings: LRUCache[Hashable, tuple[weakref.ref[World], Procurement]] = LRUCache(setups_kept)
@@ -70,17 +74,23 @@ class ProcessCaches:
 
     def setup(self, request: SetupRequest) -> RunSetup:
         """The :class:`RunSetup` of ``request``, built once and then reused; its settled schedule is
-        shared by every setup that agrees on the schedule's :class:`model.policy.ScheduleParameters`."""
-        common = (id(request.world), request.policies.model_dump_json(), request.calendar, request.warmup,
-                  request.horizon)
-        key = (*common, request.params.model_dump_json())
-        schedule_key = (*common, ScheduleParameters.of(request.params))
+        shared by every setup of its world that agrees on the schedule's
+        :class:`model.policy.ScheduleParameters`, and the policy schedule in it by every such setup
+        of a world of the same structure (:func:`model.world.structure_key`)."""
+        world = request.world
+        common = (request.policies.model_dump_json(), request.calendar, request.warmup, request.horizon,
+                  ScheduleParameters.of(request.params))
+        key = (id(world), *common, request.params.model_dump_json())
         with self._lock:
             setup = self.setups.get(key)
-            if setup is None or setup.settled.world is not request.world:
-                settled = self.schedules.get(schedule_key)
-                if settled is None or settled.world is not request.world:
-                    settled = self.schedules[schedule_key] = request.settle()
+            if setup is None or setup.settled.world is not world:
+                settled = self.schedules.get((id(world), *common))
+                if settled is None or settled.world is not world:
+                    structure = (structure_key(world), *common)
+                    schedule = self.policy_schedules.get(structure)
+                    if schedule is None:  # held by the settled schedules: its world's identities stay valid
+                        schedule = self.policy_schedules[structure] = request.schedule()
+                    settled = self.schedules[(id(world), *common)] = request.settle(schedule)
                 setup = self.setups[key] = RunSetup(settled)
             return setup
 
@@ -98,6 +108,7 @@ class ProcessCaches:
         """Forget every world, schedule, setup and opening allocation kept here."""
         with self._lock:
             self.worlds.clear()
+            self.policy_schedules.clear()
             self.schedules.clear()
             self.setups.clear()
             self.openings.clear()

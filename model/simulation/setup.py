@@ -20,9 +20,11 @@ from model.world import World, WorldOverrides, build_world
 
 @dataclass
 class SettledSchedule:
-    """A policy schedule (with its per-state arrays) and what each of its states settles before the
-    draws (route tags, best diversions). Shared by every run of one world, policy set, calendar and
-    :class:`model.policy.ScheduleParameters`, whatever its other parameters."""
+    """A policy schedule (with its per-state arrays) and what each of its states settles on
+    ``world`` before the draws (route tags, best diversions, which depend on the world's prices).
+    Shared by every run of one world, policy set, calendar and :class:`model.policy.ScheduleParameters`,
+    whatever its other parameters; the schedule may have been made on another world of the same
+    structure (:func:`model.world.structure_key`)."""
 
     world: World
     schedule: PolicySchedule
@@ -59,10 +61,13 @@ class SetupRequest:
     warmup: int
     horizon: int
 
-    def settle(self) -> SettledSchedule:
-        """A new settled schedule for these settings."""
-        schedule = PolicySchedule(self.world, self.policies, self.params, self.calendar, self.warmup, self.horizon)
-        return SettledSchedule(self.world, schedule)
+    def schedule(self) -> PolicySchedule:
+        """A new policy schedule for these settings."""
+        return PolicySchedule(self.world, self.policies, self.params, self.calendar, self.warmup, self.horizon)
+
+    def settle(self, schedule: PolicySchedule | None = None) -> SettledSchedule:
+        """A new settled schedule for these settings, of ``schedule`` (by default a new one: :meth:`schedule`)."""
+        return SettledSchedule(self.world, schedule or self.schedule())
 
 
 class SetupSource(Protocol):

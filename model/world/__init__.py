@@ -4,7 +4,7 @@ from model.world.derived import forget_derived, per_world
 from model.world.overrides import CountryOverride, VendorOverride, WorldOverrides
 from model.world.parameters import WORLD_PARAMETERS, WorldParameters
 from model.world.restraint import VoluntaryRestraint
-from model.world.world import World, build_world, forget_shared_tables
+from model.world.world import World, build_world, forget_shared_tables, structure_key
 
 __all__ = [
     "WORLD_PARAMETERS",
@@ -18,4 +18,5 @@ __all__ = [
     "forget_derived",
     "forget_shared_tables",
     "per_world",
+    "structure_key",
 ]

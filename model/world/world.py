@@ -6,8 +6,8 @@ Built once from the data tables plus a scenario's overrides; read-only and free 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 
 import networkx as nx
@@ -124,6 +124,21 @@ class World:
         return self.vendor_index[check_name(name, self.vendor_names, key, "vendor")]
 
 
+PARAMETER_FIELDS = ("price", "scale", "trade_cost", "route_cost", "affinity")
+"""The fields of :class:`World` that :class:`WorldParameters` change; the others are its structure."""
+STRUCTURE_FIELDS = tuple(f.name for f in fields(World) if f.name not in PARAMETER_FIELDS)
+
+
+def structure_key(world: World) -> Hashable:
+    """What identifies ``world``'s structure: the very objects of its fields that no
+    :class:`WorldParameters` change (worlds built from the same tables and overrides share them,
+    :func:`build_world`), and which routes exist (``route_cost`` finite). Worlds with equal keys differ
+    only in :data:`PARAMETER_FIELDS`; a world changed field by field (``dataclasses.replace``) has
+    a key of its own unless every structural object is the same. The key holds identities: it is
+    valid while ``world`` (or another world sharing them) is alive."""
+    return (*(id(getattr(world, name)) for name in STRUCTURE_FIELDS), np.isfinite(world.route_cost).tobytes())
+
+
 def build_world(
     params: ModelParameters | WorldParameters | None = None,
     overrides: WorldOverrides | None = None,
@@ -155,16 +170,16 @@ def build_world(
         countries=base.countries,
         vendors=base.vendors,
         hub_table=base.hub_table,
-        repression=base.countries["repression"].to_numpy(float),
-        gdp=base.countries["gdp_usd"].to_numpy(float),
-        population=base.countries["population"].to_numpy(float),
+        repression=base.repression,
+        gdp=base.gdp,
+        population=base.population,
         memberships=base.memberships,
         vendor_home=base.vendor_home,
         sells=base.sells,
         quality=base.quality,
         price=price,
-        us_content=vendor_content(base.inputs.us_origin_content, base.sells, base.inputs.vendor_home_us),
-        compliance=base.vendors["compliance"].to_numpy(float),
+        us_content=base.us_content,
+        compliance=base.compliance,
         scale=scale,
         restraints=base.restraints,
         exporters=base.exporters,
@@ -181,11 +196,17 @@ def build_world(
 @dataclass(frozen=True, eq=False)
 class _Base:
     """What a world takes from its tables and overrides alone: the tables with the overrides
-    applied, the index arrays, the route geometry and the tie terms (no parameter)."""
+    applied, the arrays read from them, the index arrays, the route geometry and the tie terms (no
+    parameter). The worlds built from one share these objects (:func:`structure_key`)."""
 
     countries: pd.DataFrame
     vendors: pd.DataFrame
     hub_table: pd.DataFrame
+    repression: np.ndarray
+    gdp: np.ndarray
+    population: np.ndarray
+    us_content: np.ndarray
+    compliance: np.ndarray
     memberships: dict[str, frozenset[str]]
     vendor_home: np.ndarray
     sells: np.ndarray
@@ -220,10 +241,16 @@ class _Base:
                 sells[v, ITEM_INDEX[item]] = True
                 quality[v, ITEM_INDEX[item]] = getattr(row, QUALITY_COLUMN[item])
 
+        layer = build_inputs(vendors, overrides.inputs, **(inputs or {}))
         return cls(
             countries=countries,
             vendors=vendors,
             hub_table=hub_table,
+            repression=countries["repression"].to_numpy(float),
+            gdp=countries["gdp_usd"].to_numpy(float),
+            population=countries["population"].to_numpy(float),
+            us_content=vendor_content(layer.us_origin_content, sells, layer.vendor_home_us),
+            compliance=vendors["compliance"].to_numpy(float),
             memberships={m: frozenset(countries.loc[countries[m] == 1, "iso3"]) for m in MEMBERSHIPS},
             vendor_home=vendor_home,
             sells=sells,
@@ -235,7 +262,7 @@ class _Base:
             hub_leakiness=np.clip(hub_table["leakiness"].to_numpy(float) * overrides.hub_leakiness_scale, 0.0, 1.0),
             geometry=geometry(countries, np.union1d(exporters, hub_index)),
             ties=tie_terms(data.ties() if ties is None else ties, iso3, exporters),
-            inputs=build_inputs(vendors, overrides.inputs, **(inputs or {})),
+            inputs=layer,
         )
 
 

@@ -12,7 +12,8 @@ import pytest
 from model import DataAccessControl, build_world
 from model.dates import Calendar
 from model.parameters import default_parameters
-from model.policy import PolicySchedule, ScheduleParameters, preset
+from model.policy import PRESETS, PolicySchedule, PolicyState, ScheduleParameters, preset
+from model.world.world import PARAMETER_FIELDS
 
 ARRAYS = ("requires", "approval", "enforcement", "hub_slip", "available", "controlling")
 
@@ -66,6 +67,45 @@ def test_the_schedule_keeps_only_its_parameters(world, policies):
     assert schedule.params == ScheduleParameters.of(default_parameters())
     with pytest.raises(AttributeError):
         schedule.params.price_sensitivity  # noqa: B018  (a later reader must add it to the key)
+
+
+class Unreadable:
+    """Stands for a world field no policy schedule may read: any use of it fails."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"a policy schedule read a field that parameters change ({name})")
+
+    def __getitem__(self, key):
+        raise AssertionError("a policy schedule read a field that parameters change")
+
+    def __array__(self, *args, **kwargs):
+        raise AssertionError("a policy schedule read a field that parameters change")
+
+
+def identical(a: PolicyState, b: PolicyState) -> bool:
+    """Every field of two states equal (arrays to the bit, tuples of arrays member by member)."""
+    def equal(x, y):
+        if isinstance(x, tuple):
+            return len(x) == len(y) and all(equal(u, v) for u, v in zip(x, y))
+        if isinstance(x, np.ndarray):
+            return x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
+        return x == y
+
+    return all(equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(PolicyState))
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_states_read_only_the_world_s_structure(world, name):
+    """Policy schedules are shared by the worlds of one structure (``model.world.structure_key``,
+    ``model.simulation.ProcessCaches.setup``): no instrument may read what parameters change. On a
+    world whose parameter fields fail when read (routes kept as finite or not), every state is the
+    same to the bit."""
+    poisoned = dataclasses.replace(world, **{field: Unreadable() for field in PARAMETER_FIELDS if field != "route_cost"},
+                                   route_cost=np.where(np.isfinite(world.route_cost), 1.0, np.inf))
+    policies = preset(name, world)
+    kept, blind = (PolicySchedule(w, policies, default_parameters(), Calendar(), warmup=4, horizon=40)
+                   for w in (world, poisoned))
+    assert all(identical(kept.state(t), blind.state(t)) for t in range(0, 40, 3))
 
 
 def ask_at_once(schedule, threads: int = 6) -> list[list[int]]:

@@ -3,6 +3,7 @@ settled schedule; what a run computes does not depend on what the process had se
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import weakref
 
@@ -47,6 +48,37 @@ def test_a_run_on_a_shared_schedule_equals_a_run_on_its_own():
     shared = run()
     assert shared._settled is other._settled
     pd.testing.assert_frame_equal(shared.run().timeseries(), alone)
+
+
+def test_worlds_of_one_structure_share_the_policy_schedule_not_the_settled_access():
+    """The settled access depends on the world's prices; the policy states only on its structure."""
+    clear_process_caches()
+    base = default_parameters()
+    world = build_world(base)
+    other = build_world(base.model_copy(update={"distance_cost": 2 * base.distance_cost, "tie_home": 0.0}))
+    first, second = settled_schedule(world, base), settled_schedule(other, base)
+    assert second is not first and second.world is other
+    assert second.schedule is first.schedule  # made once, on the first world
+    changed = dataclasses.replace(world, hub_leakiness=world.hub_leakiness * 0.5)  # a structure of its own
+    assert settled_schedule(changed, base).schedule is not first.schedule
+
+
+def test_a_run_on_a_schedule_made_on_another_world_equals_a_run_on_its_own():
+    base = default_parameters()
+    params = base.model_copy(update={"distance_cost": 1.5 * base.distance_cost, "tie_political": 0.0,
+                                     "price_factor_by_home": {**base.price_factor_by_home, "CHN": 0.7}})
+
+    def run():
+        return ControlRegimeModel(policies="unilateral_us", parameters=params, rng=3, horizon=12,
+                                  collect_agents=False)
+
+    clear_process_caches()
+    alone = run().run().timeseries()
+    clear_process_caches()
+    other = ControlRegimeModel(policies="unilateral_us", rng=3, horizon=12, collect_agents=False).run()
+    shared = run()
+    assert shared.world is not other.world and shared.schedule_ is other.schedule_
+    pd.testing.assert_frame_equal(shared.run().timeseries(), alone, check_exact=True)
 
 
 def test_a_settled_schedule_lives_as_long_as_a_kept_setup_uses_it():
