@@ -183,7 +183,7 @@ def headline_cpu(tree: Path) -> float:
         out = subprocess.run([sys.executable, "run.py", "compare", *(f"scenarios/{name}.toml" for name in HEADLINE),
                               "--workers", "1", "--out", str(Path(folder) / "headline")], cwd=tree,
                              env={**os.environ, "PYTHONPATH": str(tree)}, capture_output=True, text=True, check=False)
-    if out.returncode:  # an earlier commit may need a package this one does not (ac505fc: adjustText)
+    if out.returncode:  # an earlier commit may need a package this one does not (ac505fc's adjustText: the dev extra)
         raise SystemExit(f"error: the headline's comparison failed in {tree}:\n{out.stderr[-2000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
