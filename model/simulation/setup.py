@@ -67,7 +67,7 @@ class SetupRequest:
 
     def settle(self, schedule: PolicySchedule | None = None) -> SettledSchedule:
         """A new settled schedule for these settings, of ``schedule`` (by default a new one: :meth:`schedule`)."""
-        return SettledSchedule(self.world, schedule or self.schedule())
+        return SettledSchedule(self.world, self.schedule() if schedule is None else schedule)
 
 
 class SetupSource(Protocol):

@@ -125,7 +125,9 @@ class World:
 
 
 PARAMETER_FIELDS = ("price", "scale", "trade_cost", "route_cost", "affinity")
-"""The fields of :class:`World` that :class:`WorldParameters` change; the others are its structure."""
+"""The fields of :class:`World` that :class:`WorldParameters` change; the others are its structure.
+A parameter-dependent field missing here would only keep worlds from sharing (:func:`build_world`
+makes it anew for each world, so :func:`structure_key` tells them apart)."""
 STRUCTURE_FIELDS = tuple(f.name for f in fields(World) if f.name not in PARAMETER_FIELDS)
 
 
